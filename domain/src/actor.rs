@@ -1,0 +1,148 @@
+//! The actor: a signed-in user acting as exactly one active role assignment (SPEC §3). The
+//! capabilities of that assignment are the only doors open to the code.
+
+use serde::{Deserialize, Serialize};
+
+use crate::assignment::AssignmentId;
+use crate::org::{OrgId, OrgKind, OrgPath};
+use crate::role::{Capability, Reach, Role, RoleId};
+use crate::scope::{self, Scope};
+use crate::user::UserId;
+
+/// The organisation an assignment is held at, as far as authorisation needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgRef {
+    pub id: OrgId,
+    pub code: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub path: OrgPath,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user: UserId,
+    pub assignment: AssignmentId,
+    pub organisation: OrgRef,
+    pub role: RoleId,
+    pub role_name: String,
+    grants: Vec<(Capability, Reach)>,
+    cluster_members: Vec<OrgPath>,
+}
+
+/// Refused: the active role does not hold the capability. Callers answer "not found" or
+/// "you do not have permission", never with details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("your role does not allow this")]
+pub struct Denied;
+
+impl Actor {
+    pub fn new(
+        user: UserId,
+        assignment: AssignmentId,
+        organisation: OrgRef,
+        role: &Role,
+        cluster_members: Vec<OrgPath>,
+    ) -> Self {
+        let grants = role.grants_at(organisation.kind).map(|g| (g.capability, g.reach)).collect();
+        Self {
+            user,
+            assignment,
+            organisation,
+            role: role.id,
+            role_name: role.name.clone(),
+            grants,
+            cluster_members,
+        }
+    }
+
+    /// The reach of a capability for this actor. The Service Desk holds every capability
+    /// everywhere below its organisation (SPEC §2).
+    fn reach_of(&self, capability: Capability) -> Option<Reach> {
+        let direct = self.grants.iter().find(|(c, _)| *c == capability).map(|(_, r)| *r);
+        let desk = self.grants.iter().any(|(c, _)| *c == Capability::ServiceDesk);
+        match (direct, desk) {
+            (_, true) => Some(Reach::Subtree),
+            (Some(r), false) => Some(r),
+            (None, false) => None,
+        }
+    }
+
+    pub fn has(&self, capability: Capability) -> bool {
+        self.reach_of(capability).is_some()
+    }
+
+    /// The organisations on which this actor may use `capability`: the one door to every check.
+    pub fn scope_for(&self, capability: Capability) -> Result<Scope, Denied> {
+        let reach = self.reach_of(capability).ok_or(Denied)?;
+        Ok(scope::compute(self.organisation.id, &self.organisation.path, reach, &self.cluster_members))
+    }
+
+    /// What the assignment lets the actor see at all: its organisation and descendants.
+    pub fn scope(&self) -> Scope {
+        scope::compute(self.organisation.id, &self.organisation.path, Reach::Subtree, &self.cluster_members)
+    }
+
+    pub fn capabilities(&self) -> Vec<Capability> {
+        Capability::ALL.into_iter().filter(|c| self.has(*c)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::role::{Grant, Holding};
+
+    fn role(grants: Vec<Grant>) -> Role {
+        Role {
+            id: RoleId(3),
+            name: "User Administrator".into(),
+            approver_tier: false,
+            payment_restrictable: false,
+            holdings: vec![Holding { kind: OrgKind::Commissioning, description: String::new() }],
+            grants,
+        }
+    }
+
+    fn org(kind: OrgKind) -> OrgRef {
+        let path = OrgPath::root(OrgId(1)).child(OrgId(2));
+        OrgRef { id: OrgId(2), code: "QHM".into(), name: "ICB".into(), kind, path }
+    }
+
+    #[test]
+    fn an_actor_without_the_capability_is_denied() {
+        let a = Actor::new(UserId(1), AssignmentId(1), org(OrgKind::Commissioning), &role(vec![]), vec![]);
+        assert_eq!(a.scope_for(Capability::ManageUsers), Err(Denied));
+        assert!(a.capabilities().is_empty());
+    }
+
+    #[test]
+    fn a_user_administrator_manages_users_of_their_own_organisation_only() {
+        let g = Grant { capability: Capability::ManageUsers, reach: Reach::Organisation, only_at: None };
+        let a = Actor::new(UserId(1), AssignmentId(1), org(OrgKind::Commissioning), &role(vec![g]), vec![]);
+        let s = a.scope_for(Capability::ManageUsers).expect("granted");
+        let child = a.organisation.path.child(OrgId(3));
+        assert!(s.contains(OrgId(2), &a.organisation.path));
+        assert!(!s.contains(OrgId(3), &child));
+        // Seeing is still the whole subtree.
+        assert!(a.scope().contains(OrgId(3), &child));
+    }
+
+    #[test]
+    fn the_service_desk_holds_every_capability() {
+        let g = Grant { capability: Capability::ServiceDesk, reach: Reach::Subtree, only_at: None };
+        let a = Actor::new(UserId(1), AssignmentId(1), org(OrgKind::Platform), &role(vec![g]), vec![]);
+        assert_eq!(a.capabilities(), Capability::ALL.to_vec());
+    }
+
+    #[test]
+    fn a_grant_for_another_kind_of_organisation_does_not_apply() {
+        let g = Grant {
+            capability: Capability::SetApprovalLevel,
+            reach: Reach::Subtree,
+            only_at: Some(OrgKind::Commissioning),
+        };
+        let a = Actor::new(UserId(1), AssignmentId(1), org(OrgKind::Provider), &role(vec![g]), vec![]);
+        assert!(!a.has(Capability::SetApprovalLevel));
+    }
+}

@@ -1,0 +1,162 @@
+//! Use cases of signing in, acting as one role, switching role and signing out (SPEC §3, §6).
+
+use std::future::Future;
+
+use crate::actor::Actor;
+use crate::assignment::{AssignmentId, AssignmentStatus, AssignmentView};
+use crate::clock::{Clock, SecretToken, TokenHash, TokenSource};
+use crate::email::EmailAddress;
+use crate::password::{NewPassword, Password};
+use crate::role::Catalogue;
+use crate::session::{Landing, NewSession, SessionPolicy};
+use crate::storage::{StoreError, Storage};
+use crate::user::{AccountStatus, PasswordHash, User};
+
+/// Password hashing is slow on purpose; the server runs it off the async executor.
+pub trait PasswordHasher: Send + Sync {
+    fn hash(&self, password: &NewPassword) -> impl Future<Output = Result<PasswordHash, HashError>> + Send;
+    /// With no hash (unknown account) it checks against a dummy so that the answer takes as long.
+    fn verify(&self, hash: Option<&PasswordHash>, password: &Password) -> impl Future<Output = bool> + Send;
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(pub String);
+
+/// What the use cases need from the outside world.
+pub struct Env<'a, S, H> {
+    pub store: &'a S,
+    pub hasher: &'a H,
+    pub clock: &'a dyn Clock,
+    pub tokens: &'a dyn TokenSource,
+    pub sessions: SessionPolicy,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// The same answer for an unknown email, a wrong password, a disabled or a pending account.
+    #[error("Email address or password not recognised")]
+    NotRecognised,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: SecretToken,
+    pub landing: Landing,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn sign_in<S: Storage, H: PasswordHasher>(
+    env: &Env<'_, S, H>,
+    previous: Option<&TokenHash>,
+    email: &EmailAddress,
+    password: &Password,
+) -> Result<SignedIn, SignInError> {
+    let creds = env.store.credentials(email).await?;
+    let hash = creds.as_ref().and_then(|c| c.password_hash.as_ref());
+    let matches = env.hasher.verify(hash, password).await;
+    let creds = match creds {
+        Some(c) if matches && c.status == AccountStatus::Active => c,
+        _ => return Err(SignInError::NotRecognised),
+    };
+    let all = env.store.assignments_of(creds.user).await?;
+    let active = active_assignments(&all);
+    let landing = Landing::for_active_count(active.len());
+    let acting = match active.as_slice() {
+        [only] => Some(only.id),
+        _ => None,
+    };
+    let token = SecretToken::generate(env.tokens);
+    let new = NewSession { id_hash: token.hash(), user: creds.user, assignment: acting, now: env.clock.now() };
+    // A new id at sign-in, whatever cookie came with the request (no fixation).
+    match previous {
+        Some(old) => env.store.rotate_session(old, &new).await?,
+        None => env.store.create_session(&new).await?,
+    }
+    Ok(SignedIn { token, landing })
+}
+
+fn active_assignments(all: &[AssignmentView]) -> Vec<&AssignmentView> {
+    all.iter().filter(|a| a.status == AssignmentStatus::Active).collect()
+}
+
+/// A signed-in request: the user and, if the session acts as a still-active assignment, the actor.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub session: TokenHash,
+    pub user: User,
+    pub actor: Option<Actor>,
+}
+
+/// Reads the session, its user and its acting assignment afresh (one query), so that a revoke or
+/// disable takes effect on the next request. Ended sessions are deleted on sight.
+#[tracing::instrument(skip_all)]
+pub async fn resolve<S: Storage>(
+    store: &S,
+    catalogue: &Catalogue,
+    clock: &dyn Clock,
+    policy: SessionPolicy,
+    token: &SecretToken,
+) -> Result<Option<RequestContext>, StoreError> {
+    let id = token.hash();
+    let Some(ctx) = store.session_context(&id).await? else {
+        return Ok(None);
+    };
+    let now = clock.now();
+    if !ctx.session.is_live(now, policy) || ctx.user.status != AccountStatus::Active {
+        store.delete_session(&id).await?;
+        return Ok(None);
+    }
+    if ctx.session.needs_touch(now) {
+        store.touch_session(&id, now).await?;
+    }
+    let actor = ctx.acting.and_then(|a| {
+        let role = catalogue.role(a.role)?;
+        Some(Actor::new(ctx.user.id, a.assignment, a.organisation, role, Vec::new()))
+    });
+    Ok(Some(RequestContext { session: id, user: ctx.user, actor }))
+}
+
+/// Where a signed-in user without an acting role should go.
+pub async fn landing_for<S: Storage>(store: &S, user: &User) -> Result<Landing, StoreError> {
+    let all = store.assignments_of(user.id).await?;
+    Ok(Landing::for_active_count(active_assignments(&all).len()))
+}
+
+/// The accounts a user may pick from on "select your account".
+pub async fn selectable_accounts<S: Storage>(store: &S, user: &User) -> Result<Vec<AssignmentView>, StoreError> {
+    let all = store.assignments_of(user.id).await?;
+    Ok(all.into_iter().filter(|a| a.status == AssignmentStatus::Active).collect())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+    /// Not one of the user's active assignments: answered as if it did not exist.
+    #[error("That account was not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Acts as another of the user's active assignments, under a new session id (SPEC §6).
+#[tracing::instrument(skip_all, fields(assignment = chosen.0))]
+pub async fn select_account<S: Storage, H: PasswordHasher>(
+    env: &Env<'_, S, H>,
+    ctx: &RequestContext,
+    chosen: AssignmentId,
+) -> Result<SecretToken, SelectError> {
+    let all = env.store.assignments_of(ctx.user.id).await?;
+    if !active_assignments(&all).iter().any(|a| a.id == chosen) {
+        return Err(SelectError::NotFound);
+    }
+    let token = SecretToken::generate(env.tokens);
+    let new = NewSession { id_hash: token.hash(), user: ctx.user.id, assignment: Some(chosen), now: env.clock.now() };
+    env.store.rotate_session(&ctx.session, &new).await?;
+    Ok(token)
+}
+
+pub async fn sign_out<S: Storage>(store: &S, ctx: &RequestContext) -> Result<(), StoreError> {
+    store.delete_session(&ctx.session).await
+}

@@ -1,0 +1,116 @@
+//! Time and randomness come from outside, so expiry and lock-out are tested without sleeping.
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Seconds since the Unix epoch, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    pub fn plus_seconds(self, s: i64) -> Self {
+        Timestamp(self.0.saturating_add(s))
+    }
+}
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+pub trait TokenSource: Send + Sync {
+    /// 256 bits from a cryptographically secure generator.
+    fn random_bytes(&self) -> [u8; 32];
+}
+
+/// A bearer token as handed to the browser (cookie) or put in a link. Never stored: only its hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretToken(String);
+
+impl std::fmt::Debug for SecretToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretToken(***)")
+    }
+}
+
+impl SecretToken {
+    pub fn generate(source: &dyn TokenSource) -> Self {
+        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(source.random_bytes()))
+    }
+
+    /// A token as it came back from a browser; anything that is not one of ours simply won't match.
+    pub fn from_presented(s: &str) -> Option<Self> {
+        let ok = s.len() == 43 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        ok.then(|| Self(s.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> TokenHash {
+        TokenHash(hex(&Sha256::digest(self.0.as_bytes())))
+    }
+}
+
+/// SHA-256 of a token, hex: what storage keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TokenHash(String);
+
+impl TokenHash {
+    pub fn from_stored(s: String) -> Self {
+        Self(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use std::sync::atomic::{AtomicU8, Ordering};
+
+    pub struct CountingTokens(pub AtomicU8);
+
+    impl TokenSource for CountingTokens {
+        fn random_bytes(&self) -> [u8; 32] {
+            [self.0.fetch_add(1, Ordering::SeqCst); 32]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::CountingTokens;
+    use super::*;
+    use std::sync::atomic::AtomicU8;
+
+    #[test]
+    fn a_token_is_43_url_safe_characters_and_round_trips() {
+        let t = SecretToken::generate(&CountingTokens(AtomicU8::new(7)));
+        assert_eq!(t.expose().len(), 43);
+        assert_eq!(SecretToken::from_presented(t.expose()), Some(t.clone()));
+        assert_eq!(t.hash().as_str().len(), 64);
+    }
+
+    #[test]
+    fn different_tokens_have_different_hashes_and_hashes_are_not_the_token() {
+        let src = CountingTokens(AtomicU8::new(0));
+        let a = SecretToken::generate(&src);
+        let b = SecretToken::generate(&src);
+        assert_ne!(a.hash(), b.hash());
+        assert_ne!(a.hash().as_str(), a.expose());
+    }
+
+    #[test]
+    fn presented_garbage_is_not_a_token() {
+        assert_eq!(SecretToken::from_presented("abc"), None);
+        assert_eq!(SecretToken::from_presented(&"'".repeat(43)), None);
+    }
+}

@@ -1,0 +1,81 @@
+-- The default role catalogue (SPEC §2): every role of seeds 002, 003 and 004, where it may be
+-- held with the seeds' descriptions, and the capabilities it grants. Code checks capabilities only.
+INSERT INTO roles (id, name, approver_tier, payment_restrictable, sort_order) VALUES
+    (1, 'Service Desk', FALSE, FALSE, 1),
+    (2, 'Commissioning Account Administrator', FALSE, FALSE, 2),
+    (3, 'Commissioning User (tier 1)', FALSE, FALSE, 3),
+    (4, 'Commissioning Approver (tier 2)', TRUE, FALSE, 4),
+    (5, 'Commissioning Finance', FALSE, FALSE, 5),
+    (6, 'Provider User', FALSE, FALSE, 6),
+    (7, 'Provider Approver', TRUE, FALSE, 7),
+    (8, 'Advanced User Administrator', FALSE, FALSE, 8),
+    (9, 'User Administrator', FALSE, FALSE, 9),
+    (10, 'Finance View', FALSE, TRUE, 10),
+    (11, 'View', FALSE, TRUE, 11),
+    (12, 'Achievement Entry', FALSE, TRUE, 12),
+    (13, 'Commissioning Management', FALSE, TRUE, 13),
+    (14, 'Service Management', FALSE, TRUE, 14),
+    (15, 'Declaration Management', FALSE, TRUE, 15),
+    (16, 'Approval Management', FALSE, TRUE, 16),
+    (17, 'Finance Management', FALSE, TRUE, 17),
+    (18, 'Supervisor', FALSE, FALSE, 18),
+    (19, 'Organisation Administrator', FALSE, FALSE, 19);
+
+INSERT INTO role_holdings (role_id, org_kind, description) VALUES
+    (1, 'platform', 'Runs the service: reviews Commissioning Account Administrator registrations, unlocks accounts, and can act for every organisation.'),
+    (2, 'commissioning', 'Sets up other users at the Commissioning Organisation and its GP practices: approves registrations and access requests, invites, revokes, disables and re-enables accounts.'),
+    (3, 'commissioning', 'Prepares and reviews claims from the GP practices of the Commissioning Organisation.'),
+    (4, 'commissioning', 'Approves claims from the GP practices of the Commissioning Organisation, and may give approver roles to other users.'),
+    (5, 'commissioning', 'Handles payments to the GP practices of the Commissioning Organisation.'),
+    (6, 'provider', 'Prepares and submits claims for the GP practice.'),
+    (7, 'provider', 'The practice manager who checks claims and submits them to the Commissioner when the practice uses multi-level approval.'),
+    (8, 'commissioning', 'This role is for setting up and managing user access. A user with this role can manage users for both the Area Team and all the GP practices administered by the Area Team.'),
+    (9, 'commissioning', 'This role is for setting up and managing user access. A user with this role can manage users for the Area Team only.'),
+    (9, 'provider', 'This role is for setting up and managing user access. A user with this role can manage users for the GP practice only.'),
+    (10, 'commissioning', 'This role allows users to view the achievement for QOF, DES, and other supported Quality Services of all the GP practices administered by the Area Team.'),
+    (10, 'provider', 'This role allows users to view the achievement for QOF, DES, and other supported Quality Services for the GP practices.'),
+    (11, 'commissioning', 'This role allows users to view points (but not pounds) achievement for QOF, DES, and other supported Quality Services of all the GP practices administered by the Area Team.'),
+    (11, 'provider', 'This role allows users to view points (but not pounds) achievement for QOF, DES, and other supported Quality Services for the GP practices.'),
+    (12, 'commissioning', 'This role allows users to manually enter achievement data for the GP practices administered by the Area Team.'),
+    (12, 'provider', 'This role allows users to manually enter achievement data for the GP practice where the data is not being supplied by GPES.'),
+    (13, 'commissioning', 'This role allows users to commission QOF, DES, and other supported Quality Services from the GP practices administered by the Area Team.'),
+    (14, 'provider', 'This role allows users to accept the Area Team offers of the QOF, DES, and other supported Quality Services for the GP practice.'),
+    (15, 'provider', 'This role allows users to confirm that their GP practices achievement for a Quality Service recorded is correct and can be used for payment.'),
+    (16, 'commissioning', 'This role allows users to confirm that the achievement for a Quality Service recorded for a GP practice administered by the Area Team is correct and can be used for payment.'),
+    (17, 'commissioning', 'This role allows users to confirm that a payment should be made for a Quality Service to a GP practice administered by the Area Team.'),
+    (18, 'commissioning', 'This role allows a user to see all the outstanding tasks and messages for their Area Team.'),
+    (18, 'provider', 'This role allows a user to see all the outstanding tasks and messages for their GP practice.'),
+    (19, 'commissioning', 'This role can create and update organisations for descendant organisations. This role controls creating Service Provider Clusters and Allocated Report access.');
+
+INSERT INTO role_capabilities (role_id, capability, reach, only_at) VALUES
+    (1, 'service_desk', 'subtree', NULL),
+    (2, 'manage_users', 'subtree', NULL),
+    (2, 'view_tasks', 'subtree', NULL),
+    (3, 'set_approval_level', 'subtree', NULL),
+    (4, 'grant_approver_roles', 'subtree', NULL),
+    (4, 'set_approval_level', 'subtree', NULL),
+    (5, 'set_approval_level', 'subtree', NULL),
+    (8, 'manage_users', 'subtree', NULL),
+    (8, 'view_tasks', 'subtree', NULL),
+    (9, 'manage_users', 'organisation', NULL),
+    (9, 'view_tasks', 'organisation', NULL),
+    (10, 'set_approval_level', 'subtree', 'commissioning'),
+    (11, 'set_approval_level', 'subtree', 'commissioning'),
+    (12, 'set_approval_level', 'subtree', 'commissioning'),
+    (13, 'set_approval_level', 'subtree', NULL),
+    (16, 'set_approval_level', 'subtree', NULL),
+    (17, 'set_approval_level', 'subtree', NULL),
+    (18, 'view_tasks', 'subtree', NULL),
+    (18, 'set_approval_level', 'subtree', 'commissioning'),
+    (19, 'manage_clusters', 'subtree', NULL),
+    (19, 'manage_organisations', 'subtree', NULL),
+    (19, 'view_tasks', 'subtree', NULL);
+
+INSERT INTO role_conflicts (role_id, other_role_id) VALUES (3, 4), (4, 3);
+
+INSERT INTO payment_types (code, name, sort_order) VALUES
+    ('QOF', 'Quality and Outcomes Framework', 1),
+    ('DES', 'Directed Enhanced Services', 2),
+    ('LES', 'Locally Enhanced Services', 3),
+    ('LIS', 'Local Incentive Schemes', 4),
+    ('NES', 'National Enhanced Services', 5);

@@ -1,0 +1,48 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+
+use crate::{Backend, Store};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL must start with sqlite: or postgres: (got {0:?})")]
+    UnknownScheme(String),
+    #[error("could not connect to the database")]
+    Connect(#[source] sqlx::Error),
+    #[error("a database migration failed; the service will not start")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+/// Opens the database named by `url`, choosing the backend by its scheme, and runs the pending
+/// migrations of that backend. A failed migration stops start-up.
+pub async fn connect(url: &str) -> Result<Store, ConnectError> {
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(ConnectError::Connect)?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await.map_err(ConnectError::Migrate)?;
+        Ok(Store::Postgres(Backend { pool }))
+    } else if url.starts_with("sqlite:") {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(ConnectError::Connect)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(ConnectError::Connect)?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await.map_err(ConnectError::Migrate)?;
+        Ok(Store::Sqlite(Backend { pool }))
+    } else {
+        Err(ConnectError::UnknownScheme(url.split(':').next().unwrap_or_default().to_owned()))
+    }
+}

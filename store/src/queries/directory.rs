@@ -1,0 +1,173 @@
+// Organisations and the role catalogue. Included once per backend by `backends.rs`, with `Db` set.
+
+macro_rules! org_columns {
+    () => {
+        "id, code, name, kind, type_label, parent_id, path, start_date, end_date, contract_type, multi_level_approval"
+    };
+}
+
+fn kind_of(s: &str) -> StoreResult<OrgKind> {
+    OrgKind::parse(s).ok_or_else(|| corrupt("kind"))
+}
+
+fn organisation_row(r: &DbRow) -> StoreResult<Organisation> {
+    let code: String = r.try_get("code").map_err(map)?;
+    let contract: Option<String> = r.try_get("contract_type").map_err(map)?;
+    Ok(Organisation {
+        id: OrgId(r.try_get("id").map_err(map)?),
+        code: OdsCode::parse(&code).map_err(|_| corrupt("code"))?,
+        name: r.try_get("name").map_err(map)?,
+        kind: kind_of(&r.try_get::<String, _>("kind").map_err(map)?)?,
+        type_label: r.try_get("type_label").map_err(map)?,
+        parent: r.try_get::<Option<i64>, _>("parent_id").map_err(map)?.map(OrgId),
+        path: OrgPath::from_stored(r.try_get("path").map_err(map)?),
+        start_date: r.try_get("start_date").map_err(map)?,
+        end_date: r.try_get("end_date").map_err(map)?,
+        contract_type: contract.as_deref().and_then(ContractType::parse),
+        multi_level_approval: r.try_get("multi_level_approval").map_err(map)?,
+    })
+}
+
+/// An `OrgRef` from columns prefixed `org_` (joins name them so).
+pub(crate) fn org_ref_row(r: &DbRow) -> StoreResult<OrgRef> {
+    Ok(OrgRef {
+        id: OrgId(r.try_get("org_id").map_err(map)?),
+        code: r.try_get("org_code").map_err(map)?,
+        name: r.try_get("org_name").map_err(map)?,
+        kind: kind_of(&r.try_get::<String, _>("org_kind").map_err(map)?)?,
+        path: OrgPath::from_stored(r.try_get("org_path").map_err(map)?),
+    })
+}
+
+impl domain::storage::Directory for crate::Backend<Db> {
+    #[tracing::instrument(skip_all)]
+    async fn catalogue(&self) -> StoreResult<Catalogue> {
+        let roles = sqlx::query("SELECT id, name, approver_tier, payment_restrictable FROM roles ORDER BY sort_order")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        let holdings = sqlx::query("SELECT role_id, org_kind, description FROM role_holdings ORDER BY role_id, org_kind")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        let grants = sqlx::query("SELECT role_id, capability, reach, only_at FROM role_capabilities ORDER BY role_id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        let mut out = Vec::with_capacity(roles.len());
+        for r in &roles {
+            let id: i64 = r.try_get("id").map_err(map)?;
+            let mut role = Role {
+                id: RoleId(id),
+                name: r.try_get("name").map_err(map)?,
+                approver_tier: r.try_get("approver_tier").map_err(map)?,
+                payment_restrictable: r.try_get("payment_restrictable").map_err(map)?,
+                holdings: Vec::new(),
+                grants: Vec::new(),
+            };
+            for h in holdings.iter().filter(|h| h.try_get::<i64, _>("role_id").ok() == Some(id)) {
+                role.holdings.push(Holding {
+                    kind: kind_of(&h.try_get::<String, _>("org_kind").map_err(map)?)?,
+                    description: h.try_get("description").map_err(map)?,
+                });
+            }
+            for g in grants.iter().filter(|g| g.try_get::<i64, _>("role_id").ok() == Some(id)) {
+                let only_at: Option<String> = g.try_get("only_at").map_err(map)?;
+                role.grants.push(Grant {
+                    capability: Capability::parse(&g.try_get::<String, _>("capability").map_err(map)?)
+                        .ok_or_else(|| corrupt("capability"))?,
+                    reach: Reach::parse(&g.try_get::<String, _>("reach").map_err(map)?).ok_or_else(|| corrupt("reach"))?,
+                    only_at: only_at.as_deref().map(kind_of).transpose()?,
+                });
+            }
+            out.push(role);
+        }
+        Ok(Catalogue { roles: out })
+    }
+
+    async fn organisation(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
+        let sql = concat!("SELECT ", org_columns!(), " FROM organisations WHERE id = $1");
+        let row = sqlx::query(sql).bind(id.0).fetch_optional(&self.pool).await.map_err(map)?;
+        row.as_ref().map(organisation_row).transpose()
+    }
+
+    async fn organisation_by_code(&self, code: &OdsCode) -> StoreResult<Option<Organisation>> {
+        let sql = concat!("SELECT ", org_columns!(), " FROM organisations WHERE code = $1");
+        let row = sqlx::query(sql).bind(code.as_str()).fetch_optional(&self.pool).await.map_err(map)?;
+        row.as_ref().map(organisation_row).transpose()
+    }
+
+    #[tracing::instrument(skip_all, fields(count = orgs.len()))]
+    async fn insert_organisations(&self, orgs: &[NewOrganisation]) -> StoreResult<usize> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        // Paths of parents met in this batch, so only parents outside it are looked up.
+        let mut paths: HashMap<String, (OrgPath, OrgKind)> = HashMap::new();
+        for o in orgs {
+            let parent = match &o.parent_code {
+                None => None,
+                Some(code) => match paths.get(code.as_str()) {
+                    Some(p) => Some(p.clone()),
+                    None => {
+                        let row = sqlx::query("SELECT id, path, kind FROM organisations WHERE code = $1")
+                            .bind(code.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(map)?
+                            .ok_or_else(|| StoreError::Missing(format!("parent organisation {code}")))?;
+                        let found = (
+                            OrgPath::from_stored(row.try_get("path").map_err(map)?),
+                            kind_of(&row.try_get::<String, _>("kind").map_err(map)?)?,
+                        );
+                        paths.insert(code.as_str().to_owned(), found.clone());
+                        Some(found)
+                    }
+                },
+            };
+            if let Some((_, parent_kind)) = &parent {
+                if !parent_kind.may_parent(o.kind) {
+                    return Err(StoreError::Missing(format!("a valid parent for {}", o.code)));
+                }
+            }
+            let row = sqlx::query(
+                "INSERT INTO organisations (code, name, kind, type_label, parent_id, path, start_date, end_date, contract_type) \
+                 VALUES ($1, $2, $3, $4, (SELECT id FROM organisations WHERE code = $5), '', $6, $7, $8) RETURNING id",
+            )
+            .bind(o.code.as_str())
+            .bind(&o.name)
+            .bind(o.kind.as_str())
+            .bind(&o.type_label)
+            .bind(o.parent_code.as_ref().map(|c| c.as_str().to_owned()))
+            .bind(&o.start_date)
+            .bind(&o.end_date)
+            .bind(o.contract_type.map(|c| c.as_str()))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map)?;
+            let id = OrgId(row.try_get("id").map_err(map)?);
+            let path = match &parent {
+                Some((p, _)) => p.child(id),
+                None => OrgPath::root(id),
+            };
+            sqlx::query("UPDATE organisations SET path = $1 WHERE id = $2")
+                .bind(path.as_str())
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+            paths.insert(o.code.as_str().to_owned(), (path, o.kind));
+        }
+        tx.commit().await.map_err(map)?;
+        Ok(orgs.len())
+    }
+
+    async fn count_organisations(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM organisations").fetch_one(&self.pool).await.map_err(map)?;
+        row.try_get("n").map_err(map)
+    }
+
+    async fn platform_root(&self) -> StoreResult<Organisation> {
+        let sql = concat!("SELECT ", org_columns!(), " FROM organisations WHERE kind = 'platform' AND parent_id IS NULL");
+        let row = sqlx::query(sql).fetch_one(&self.pool).await.map_err(map)?;
+        organisation_row(&row)
+    }
+}

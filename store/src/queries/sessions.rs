@@ -1,0 +1,94 @@
+// Server-side sessions. Included once per backend by `backends.rs`, with `Db` set.
+
+impl domain::storage::Sessions for crate::Backend<Db> {
+    async fn create_session(&self, s: &NewSession) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(s.id_hash.as_str())
+        .bind(s.user.0)
+        .bind(s.assignment.map(|a| a.0))
+        .bind(s.now.0)
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session_context(&self, id: &TokenHash) -> StoreResult<Option<SessionContext>> {
+        let row = sqlx::query(
+            "SELECT s.id_hash, s.assignment_id, s.created_at, s.last_seen_at, \
+                    u.id AS user_id, u.email, u.first_name, u.last_name, u.status, \
+                    a.id AS acting_id, a.role_id, \
+                    o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path \
+             FROM sessions s \
+             JOIN users u ON u.id = s.user_id \
+             LEFT JOIN role_assignments a ON a.id = s.assignment_id AND a.status = 'active' \
+             LEFT JOIN organisations o ON o.id = a.organisation_id \
+             WHERE s.id_hash = $1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map)?;
+        let Some(r) = row else { return Ok(None) };
+        let user = user_row(&r)?;
+        let session = SessionRecord {
+            id_hash: TokenHash::from_stored(r.try_get("id_hash").map_err(map)?),
+            user: user.id,
+            assignment: r.try_get::<Option<i64>, _>("assignment_id").map_err(map)?.map(AssignmentId),
+            created_at: Timestamp(r.try_get("created_at").map_err(map)?),
+            last_seen_at: Timestamp(r.try_get("last_seen_at").map_err(map)?),
+        };
+        let acting = match r.try_get::<Option<i64>, _>("acting_id").map_err(map)? {
+            Some(a) => Some(ActingAs {
+                assignment: AssignmentId(a),
+                role: RoleId(r.try_get("role_id").map_err(map)?),
+                organisation: org_ref_row(&r)?,
+            }),
+            None => None,
+        };
+        Ok(Some(SessionContext { session, user, acting }))
+    }
+
+    async fn touch_session(&self, id: &TokenHash, now: Timestamp) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now.0)
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn rotate_session(&self, old: &TokenHash, new: &NewSession) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(old.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(new.id_hash.as_str())
+        .bind(new.user.0)
+        .bind(new.assignment.map(|a| a.0))
+        .bind(new.now.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id: &TokenHash) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+}
