@@ -1,0 +1,5 @@
+//! Server functions: each gets its context, parses, calls one domain use case and maps the error.
+//! Their URLs are stable (`/api/<endpoint>`) so plain forms and HTTP tests can reach them.
+
+pub mod catalogue;
+pub mod session;

@@ -1,0 +1,221 @@
+//! Signing in and out, the viewer, and choosing which account (role assignment) to act as.
+
+use domain::role::Capability;
+use domain::session::Landing;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::{Field, Problem};
+
+/// Who is signed in and which role they act as: what every page's header needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub acting: Option<Acting>,
+    /// Where to go when there is no acting role.
+    pub landing: Landing,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Acting {
+    pub role_name: String,
+    pub org_name: String,
+    pub org_code: String,
+    pub capabilities: Vec<Capability>,
+}
+
+/// One role assignment as the user sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub assignment: i64,
+    pub role_name: String,
+    pub org_name: String,
+    pub org_code: String,
+    pub status: String,
+    pub payment_types: Vec<String>,
+    pub current: bool,
+}
+
+/// An organisation and the roles the user holds there (My Account, seed 002).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationAccess {
+    pub org_name: String,
+    pub org_code: String,
+    pub roles: Vec<AccountView>,
+}
+
+#[server(endpoint = "viewer")]
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    use crate::ssr::{current, request::internal, request::state};
+    let Some(ctx) = current() else {
+        return Ok(None);
+    };
+    let acting = ctx.actor.as_ref().map(|a| Acting {
+        role_name: a.role_name.clone(),
+        org_name: a.organisation.name.clone(),
+        org_code: a.organisation.code.clone(),
+        capabilities: a.capabilities(),
+    });
+    // Only a session without an acting role needs to know where to send its user.
+    let landing = match acting {
+        Some(_) => Landing::Home,
+        None => {
+            let st = state()?;
+            match domain::auth::landing_for(&st.store, &ctx.user)
+                .await
+                .map_err(|e| internal(&e))?
+            {
+                Landing::MyProfile => Landing::MyProfile,
+                _ => Landing::SelectAccount,
+            }
+        }
+    };
+    Ok(Some(Viewer {
+        first_name: ctx.user.first_name.clone(),
+        last_name: ctx.user.last_name.clone(),
+        email: ctx.user.email.to_string(),
+        acting,
+        landing,
+    }))
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::{
+        current, request::internal, request::set_status, request::state, set_session_cookie,
+    };
+    use axum::http::StatusCode;
+    use domain::auth::SignInError;
+
+    let parsed_email =
+        domain::EmailAddress::parse(&email).map_err(|e| Problem::from_email(Field::Email, e));
+    let parsed_password =
+        domain::Password::parse(&password).map_err(|e| Problem::from_password(Field::Password, e));
+    let echo = vec![(Field::Email, email.chars().take(300).collect())];
+    let (email, password) = match (parsed_email, parsed_password) {
+        (Ok(e), Ok(p)) => (e, p),
+        (e, p) => {
+            set_status(StatusCode::BAD_REQUEST);
+            let problems = [e.err(), p.err()].into_iter().flatten().collect();
+            return Err(AppError::Invalid { problems, echo });
+        }
+    };
+    let st = state()?;
+    let previous = current().map(|c| c.session.clone());
+    match domain::auth::sign_in(&st.env(), previous.as_ref(), &email, &password).await {
+        Ok(signed_in) => {
+            set_session_cookie(&signed_in.token, st.secure_cookies);
+            leptos_axum::redirect(signed_in.landing.path());
+            Ok(())
+        }
+        Err(SignInError::NotRecognised) => {
+            set_status(StatusCode::UNAUTHORIZED);
+            Err(AppError::Invalid {
+                problems: vec![Problem::NotRecognised(Field::Email)],
+                echo,
+            })
+        }
+        Err(SignInError::Store(e)) => Err(internal(&e)),
+    }
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::ssr::{clear_session_cookie, current, request::internal, request::state};
+    let st = state()?;
+    if let Some(ctx) = current() {
+        domain::auth::sign_out(&st.store, &ctx)
+            .await
+            .map_err(|e| internal(&e))?;
+    }
+    clear_session_cookie(st.secure_cookies);
+    leptos_axum::redirect("/sign-in");
+    Ok(())
+}
+
+/// The accounts (active role assignments) the user may act as.
+#[server(endpoint = "selectable_accounts")]
+pub async fn selectable_accounts() -> Result<Vec<AccountView>, AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    let ctx = require_user()?;
+    let st = state()?;
+    let list = domain::auth::selectable_accounts(&st.store, &ctx.user)
+        .await
+        .map_err(|e| internal(&e))?;
+    let acting = ctx.actor.as_ref().map(|a| a.assignment);
+    Ok(list.iter().map(|a| account_view(a, acting)).collect())
+}
+
+#[server(endpoint = "select_account")]
+pub async fn select_account(assignment: String) -> Result<(), AppError> {
+    use crate::ssr::{
+        request::internal, request::set_status, request::state, require_user, set_session_cookie,
+    };
+    use axum::http::StatusCode;
+    use domain::auth::SelectError;
+
+    let ctx = require_user()?;
+    let Ok(id) = assignment.trim().parse::<i64>() else {
+        set_status(StatusCode::BAD_REQUEST);
+        return Err(AppError::Invalid {
+            problems: vec![Problem::ChooseAccount(Field::Account)],
+            echo: vec![],
+        });
+    };
+    let st = state()?;
+    match domain::auth::select_account(&st.env(), &ctx, domain::AssignmentId(id)).await {
+        Ok(token) => {
+            set_session_cookie(&token, st.secure_cookies);
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        Err(SelectError::NotFound) => {
+            set_status(StatusCode::NOT_FOUND);
+            Err(AppError::NotFound)
+        }
+        Err(SelectError::Store(e)) => Err(internal(&e)),
+    }
+}
+
+/// Every organisation the user is linked to, with the roles held there (any status).
+#[server(endpoint = "my_account")]
+pub async fn my_account() -> Result<Vec<OrganisationAccess>, AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    use domain::storage::Accounts;
+    let ctx = require_user()?;
+    let st = state()?;
+    let all = st
+        .store
+        .assignments_of(ctx.user.id)
+        .await
+        .map_err(|e| internal(&e))?;
+    let acting = ctx.actor.as_ref().map(|a| a.assignment);
+    Ok(domain::assignment::group_by_organisation(&all)
+        .into_iter()
+        .map(|(org, roles)| OrganisationAccess {
+            org_name: org.name,
+            org_code: org.code,
+            roles: roles.into_iter().map(|a| account_view(a, acting)).collect(),
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn account_view(
+    a: &domain::assignment::AssignmentView,
+    acting: Option<domain::AssignmentId>,
+) -> AccountView {
+    AccountView {
+        assignment: a.id.0,
+        role_name: a.role_name.clone(),
+        org_name: a.organisation.name.clone(),
+        org_code: a.organisation.code.clone(),
+        status: a.status.label().to_owned(),
+        payment_types: a.payment_types.clone(),
+        current: Some(a.id) == acting,
+    }
+}

@@ -1,0 +1,104 @@
+//! The NHS.UK page frame: skip link, header with the service name and account links, the acting
+//! role, the main wrapper and the footer.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::session::{SignOut, Viewer};
+
+const NHS_LOGO_PATH: &str = "M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 32h-20l5-24.5Z";
+
+#[component]
+pub fn Page(title: String, viewer: Option<Viewer>, children: Children) -> impl IntoView {
+    let acting = viewer.as_ref().and_then(|v| v.acting.clone());
+    view! {
+        <Title text=title/>
+        <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
+        <Header viewer=viewer/>
+        {acting.map(|a| view! {
+            <div class="gh-acting">
+                <div class="nhsuk-width-container">
+                    <p class="nhsuk-body-s gh-acting__text">
+                        "Acting as " <strong>{a.role_name}</strong> " at " {a.org_name} " (" {a.org_code} ")"
+                    </p>
+                </div>
+            </div>
+        })}
+        <div class="nhsuk-width-container">
+            <main class="nhsuk-main-wrapper" id="maincontent">
+                {children()}
+            </main>
+        </div>
+        <footer class="nhsuk-footer">
+            <div class="nhsuk-width-container">
+                <div class="nhsuk-footer__meta">
+                    <h2 class="nhsuk-u-visually-hidden">"Support links"</h2>
+                    <p class="nhsuk-body-s">"Gatehouse: access to commissioning and quality reporting"</p>
+                </div>
+            </div>
+        </footer>
+    }
+}
+
+#[component]
+fn Header(viewer: Option<Viewer>) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <header class="nhsuk-header">
+            <div class="nhsuk-header__container nhsuk-width-container">
+                <div class="nhsuk-header__service">
+                    <a class="nhsuk-header__service-logo" href="/" aria-label="Gatehouse homepage">
+                        <svg class="nhsuk-header__logo" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 80"
+                            height="40" width="100" focusable="false" role="img" aria-label="NHS">
+                            <title>"NHS"</title>
+                            <path fill="currentcolor" d=NHS_LOGO_PATH></path>
+                        </svg>
+                        <span class="nhsuk-header__service-name">"Gatehouse"</span>
+                    </a>
+                </div>
+                {viewer.map(|v| view! {
+                    <nav class="nhsuk-header__account" aria-label="Account">
+                        <ul class="nhsuk-header__account-list">
+                            <li class="nhsuk-header__account-item">
+                                <a class="nhsuk-header__account-link" href="/my-profile">
+                                    <span class="nhsuk-u-visually-hidden">"My Profile: "</span>
+                                    {format!("{} {}", v.first_name, v.last_name)}
+                                </a>
+                            </li>
+                            <li class="nhsuk-header__account-item">
+                                <a class="nhsuk-header__account-link" href="/select-account">"Switch Role"</a>
+                            </li>
+                            <li class="nhsuk-header__account-item">
+                                <ActionForm action=sign_out attr:class="nhsuk-header__account-form">
+                                    <button class="nhsuk-header__account-button" type="submit">"Sign out"</button>
+                                </ActionForm>
+                            </li>
+                        </ul>
+                    </nav>
+                })}
+            </div>
+        </header>
+    }
+}
+
+/// The page shown when something failed on our side.
+#[component]
+pub fn ServiceProblem() -> impl IntoView {
+    view! {
+        <h1 class="nhsuk-heading-l">"Sorry, there is a problem with the service"</h1>
+        <p class="nhsuk-body">"Try again later."</p>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::request::set_status(axum::http::StatusCode::NOT_FOUND);
+    view! {
+        <Page title="Page not found - Gatehouse".into() viewer=None>
+            <h1 class="nhsuk-heading-l">"Page not found"</h1>
+            <p class="nhsuk-body">"If you typed the web address, check it was correct."</p>
+            <p class="nhsuk-body"><a href="/">"Go to the home page"</a></p>
+        </Page>
+    }
+}

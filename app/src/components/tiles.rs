@@ -1,0 +1,85 @@
+//! Home page tiles: a tile shows only when its page exists and the acting role may use it.
+
+use domain::role::Capability;
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tile {
+    pub title: &'static str,
+    pub href: &'static str,
+    pub description: &'static str,
+    pub needs: Option<Capability>,
+}
+
+pub const TILES: &[Tile] = &[
+    Tile {
+        title: "My Account",
+        href: "/my-account",
+        description: "The organisations you can use Gatehouse for, and your roles at each.",
+        needs: None,
+    },
+    Tile {
+        title: "My Profile",
+        href: "/my-profile",
+        description: "Your details.",
+        needs: None,
+    },
+    Tile {
+        title: "Switch Role",
+        href: "/select-account",
+        description: "Act as another of your roles without signing out.",
+        needs: None,
+    },
+    Tile {
+        title: "Roles",
+        href: "/roles",
+        description: "What each role may do, and where it can be held.",
+        needs: Some(Capability::ManageUsers),
+    },
+];
+
+pub fn tiles_for(capabilities: &[Capability]) -> Vec<Tile> {
+    TILES
+        .iter()
+        .copied()
+        .filter(|t| t.needs.is_none_or(|c| capabilities.contains(&c)))
+        .collect()
+}
+
+#[component]
+pub fn TileGrid(tiles: Vec<Tile>) -> impl IntoView {
+    view! {
+        <ul class="nhsuk-grid-row nhsuk-card-group">
+            {tiles.into_iter().map(|t| view! {
+                <li class="nhsuk-grid-column-one-third nhsuk-card-group__item">
+                    <div class="nhsuk-card nhsuk-card--clickable">
+                        <div class="nhsuk-card__content">
+                            <h2 class="nhsuk-card__heading nhsuk-heading-m">
+                                <a class="nhsuk-card__link" href=t.href>{t.title}</a>
+                            </h2>
+                            <p class="nhsuk-card__description">{t.description}</p>
+                        </div>
+                    </div>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_role_without_manage_users_gets_no_roles_tile() {
+        let titles: Vec<_> = tiles_for(&[]).iter().map(|t| t.title).collect();
+        assert_eq!(titles, ["My Account", "My Profile", "Switch Role"]);
+    }
+
+    #[test]
+    fn a_user_manager_gets_the_roles_tile() {
+        assert!(tiles_for(&[Capability::ManageUsers])
+            .iter()
+            .any(|t| t.href == "/roles"));
+    }
+}

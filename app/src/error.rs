@@ -1,0 +1,168 @@
+//! The one error type of server functions. Its variants mean something to a user; internal causes
+//! are logged on the server and never sent. Field problems travel as codes, not text, so that a
+//! crafted `__err` URL cannot put words of its own on a Gatehouse page.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// One or more fields need correcting; `echo` carries back what was typed (never secrets).
+    #[error("There is a problem")]
+    Invalid {
+        problems: Vec<Problem>,
+        echo: Vec<(Field, String)>,
+    },
+    #[error("Email address or password not recognised")]
+    NotRecognised,
+    #[error("You need to sign in")]
+    SignedOut,
+    #[error("Page not found")]
+    NotFound,
+    #[error("Sorry, there is a problem with the service. Try again later.")]
+    Internal,
+    /// The request itself was malformed (missing or unreadable fields).
+    #[error("The form could not be read. Check your answers and try again.")]
+    BadRequest,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// Form fields that problems can point at; the value is the input's `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Email,
+    Password,
+    Account,
+}
+
+impl Field {
+    pub fn id(self) -> &'static str {
+        match self {
+            Field::Email => "email",
+            Field::Password => "password",
+            Field::Account => "account",
+        }
+    }
+}
+
+/// What is wrong with one field, as a code with a fixed message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    EmailEmpty(Field),
+    EmailTooLong(Field),
+    EmailMalformed(Field),
+    PasswordEmpty(Field),
+    PasswordTooLong(Field),
+    ChooseAccount(Field),
+    /// The one sign-in failure message (SPEC §6): never says which part was wrong.
+    NotRecognised(Field),
+}
+
+impl Problem {
+    pub fn field(self) -> Field {
+        match self {
+            Problem::EmailEmpty(f)
+            | Problem::EmailTooLong(f)
+            | Problem::EmailMalformed(f)
+            | Problem::PasswordEmpty(f)
+            | Problem::PasswordTooLong(f)
+            | Problem::ChooseAccount(f)
+            | Problem::NotRecognised(f) => f,
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Problem::EmailEmpty(_) => "Enter your email address",
+            Problem::EmailTooLong(_) => "Email address must be 254 characters or fewer",
+            Problem::EmailMalformed(_) => {
+                "Enter an email address in the correct format, like name@example.nhs.uk"
+            }
+            Problem::PasswordEmpty(_) => "Enter your password",
+            Problem::PasswordTooLong(_) => "Password must be 128 characters or fewer",
+            Problem::ChooseAccount(_) => "Select the account you want to use",
+            Problem::NotRecognised(_) => "Email address or password not recognised",
+        }
+    }
+
+    pub fn from_email(field: Field, e: domain::email::EmailError) -> Self {
+        use domain::email::EmailError;
+        match e {
+            EmailError::Empty => Problem::EmailEmpty(field),
+            EmailError::TooLong => Problem::EmailTooLong(field),
+            EmailError::Malformed => Problem::EmailMalformed(field),
+        }
+    }
+
+    pub fn from_password(field: Field, e: domain::password::PasswordError) -> Self {
+        use domain::password::PasswordError;
+        match e {
+            PasswordError::Empty => Problem::PasswordEmpty(field),
+            PasswordError::TooLong => Problem::PasswordTooLong(field),
+        }
+    }
+}
+
+impl AppError {
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            AppError::Invalid { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+
+    pub fn echo(&self, field: Field) -> Option<String> {
+        match self {
+            AppError::Invalid { echo, .. } => echo
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, v)| v.clone()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_has_a_message_and_points_at_its_field() {
+        let p = Problem::from_email(Field::Email, domain::email::EmailError::Malformed);
+        assert_eq!(p.field().id(), "email");
+        assert!(p.message().contains("correct format"));
+    }
+
+    #[test]
+    fn unreadable_arguments_are_a_bad_request_not_an_internal_error() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
+        assert_eq!(e, AppError::BadRequest);
+    }
+
+    #[test]
+    fn an_error_survives_its_round_trip_through_the_url_encoding() {
+        let e = AppError::Invalid {
+            problems: vec![Problem::EmailMalformed(Field::Email)],
+            echo: vec![(Field::Email, "jane@".into())],
+        };
+        let json = serde_json_like(&e);
+        assert!(json.contains("EmailMalformed"));
+    }
+
+    fn serde_json_like(e: &AppError) -> String {
+        format!("{e:?}")
+    }
+}

@@ -1,0 +1,61 @@
+//! Gatehouse's web app: pages and components shared by server rendering and hydration, and server
+//! functions that adapt HTTP to the domain.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use components::layout::NotFound;
+use pages::{
+    home::HomePage, my_account::MyAccountPage, my_profile::MyProfilePage, roles::RolesPage,
+    select_account::SelectAccountPage, sign_in::SignInPage,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Every page works without JavaScript, so every route renders completely before it is sent.
+    view! {
+        <Stylesheet id="nhsuk" href="/vendor/nhsuk-frontend.min.css"/>
+        <Stylesheet id="leptos" href="/pkg/gatehouse.css"/>
+        <Link rel="icon" href="/assets/images/favicon.ico"/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/select-account") view=SelectAccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-account") view=MyAccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile") view=MyProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,47 @@
+//! My Profile: reachable by every signed-in user, including one with no role left (seed 004 §13).
+
+use leptos::prelude::*;
+
+use crate::components::guard::SignedIn;
+use crate::components::layout::Page;
+use crate::components::tiles::{Tile, TileGrid, TILES};
+
+#[component]
+pub fn MyProfilePage() -> impl IntoView {
+    view! {
+        <SignedIn render=|v| {
+            let no_role = v.acting.is_none() && v.landing == domain::session::Landing::MyProfile;
+            let tiles: Vec<Tile> = TILES.iter().copied()
+                .filter(|t| t.needs.is_none() && t.href != "/my-profile")
+                .filter(|t| !no_role || t.href == "/my-account")
+                .collect();
+            view! {
+                <Page title="My Profile - Gatehouse".into() viewer=Some(v.clone())>
+                    <h1 class="nhsuk-heading-l">"My Profile"</h1>
+                    {no_role.then(|| view! {
+                        <div class="nhsuk-inset-text">
+                            <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                            <p>"You do not have a role at any organisation at the moment."</p>
+                        </div>
+                    })}
+                    <h2 class="nhsuk-heading-m">"User Details"</h2>
+                    <dl class="nhsuk-summary-list">
+                        <div class="nhsuk-summary-list__row">
+                            <dt class="nhsuk-summary-list__key">"First name"</dt>
+                            <dd class="nhsuk-summary-list__value">{v.first_name.clone()}</dd>
+                        </div>
+                        <div class="nhsuk-summary-list__row">
+                            <dt class="nhsuk-summary-list__key">"Last name"</dt>
+                            <dd class="nhsuk-summary-list__value">{v.last_name.clone()}</dd>
+                        </div>
+                        <div class="nhsuk-summary-list__row">
+                            <dt class="nhsuk-summary-list__key">"Email address (your user name)"</dt>
+                            <dd class="nhsuk-summary-list__value">{v.email.clone()}</dd>
+                        </div>
+                    </dl>
+                    <TileGrid tiles=tiles/>
+                </Page>
+            }
+        }/>
+    }
+}

@@ -1,0 +1,38 @@
+use leptos::prelude::*;
+
+use crate::api::session::SignIn;
+use crate::components::form::{problem_for, ErrorSummary, InputField};
+use crate::components::layout::Page;
+use crate::error::Field;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    view! {
+        <Page title="Sign in - Gatehouse".into() viewer=None>
+            <div class="nhsuk-grid-row">
+                <div class="nhsuk-grid-column-two-thirds">
+                    {move || {
+                        let error = action.value().get().and_then(|r| r.err());
+                        let email = error.as_ref().and_then(|e| e.echo(Field::Email));
+                        let title = if error.is_some() { "Error: Sign in - Gatehouse" } else { "Sign in - Gatehouse" };
+                        view! {
+                            <leptos_meta::Title text=title/>
+                            <ErrorSummary error=error.clone()/>
+                            <h1 class="nhsuk-heading-l">"Sign in"</h1>
+                            <p class="nhsuk-body">"Your user name is your email address."</p>
+                            <ActionForm action=action attr:novalidate="novalidate">
+                                <InputField field=Field::Email label="Email address" input_type="email"
+                                    autocomplete="username" value=email.unwrap_or_default()
+                                    problem=problem_for(&error, Field::Email)/>
+                                <InputField field=Field::Password label="Password" input_type="password"
+                                    autocomplete="current-password" problem=problem_for(&error, Field::Password)/>
+                                <button class="nhsuk-button" type="submit">"Sign in"</button>
+                            </ActionForm>
+                        }
+                    }}
+                </div>
+            </div>
+        </Page>
+    }
+}

@@ -1,0 +1,11 @@
+//! Server-only glue for server functions: the shared state, password hashing off the executor,
+//! and the request's session. Compiled with the `ssr` feature only.
+
+pub mod hasher;
+pub mod request;
+pub mod state;
+
+pub use request::{
+    clear_session_cookie, current, require_actor, require_user, set_session_cookie, SESSION_COOKIE,
+};
+pub use state::AppState;

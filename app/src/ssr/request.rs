@@ -1,0 +1,104 @@
+//! The request's session, resolved once per request by the server's middleware and read here.
+
+use std::sync::Arc;
+
+use axum::http::header::SET_COOKIE;
+use axum::http::HeaderValue;
+use domain::auth::RequestContext;
+use domain::clock::SecretToken;
+use domain::Actor;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "gatehouse_session";
+
+/// What the middleware found for this request: `None` when signed out.
+#[derive(Clone, Default)]
+pub struct CurrentSession(pub Option<Arc<RequestContext>>);
+
+/// The signed-in request, if any.
+pub fn current() -> Option<Arc<RequestContext>> {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<CurrentSession>().cloned())
+        .and_then(|s| s.0)
+}
+
+pub fn require_user() -> Result<Arc<RequestContext>, AppError> {
+    current().ok_or_else(|| {
+        set_status(axum::http::StatusCode::UNAUTHORIZED);
+        AppError::SignedOut
+    })
+}
+
+/// The actor (one active assignment) of the request; without one the request is refused as if
+/// the page did not exist.
+pub fn require_actor() -> Result<(Arc<RequestContext>, Actor), AppError> {
+    let ctx = require_user()?;
+    let actor = ctx.actor.clone().ok_or_else(|| {
+        set_status(axum::http::StatusCode::NOT_FOUND);
+        AppError::NotFound
+    })?;
+    Ok((ctx, actor))
+}
+
+pub fn state() -> Result<super::AppState, AppError> {
+    use_context::<super::AppState>().ok_or(AppError::Internal)
+}
+
+/// Sets the response status, except on a plain HTML form post: that one must stay the 302 back to
+/// the form (with the error in its URL), or a browser without JavaScript would show a blank page.
+pub fn set_status(code: axum::http::StatusCode) {
+    let plain_form_post = use_context::<axum::http::request::Parts>().is_some_and(|p| {
+        p.method == axum::http::Method::POST
+            && p.headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"))
+    });
+    if plain_form_post {
+        return;
+    }
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(code);
+    }
+}
+
+fn set_cookie(value: String) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&value),
+    ) {
+        res.append_header(SET_COOKIE, v);
+    }
+}
+
+/// HttpOnly, SameSite=Lax, Secure behind HTTPS (SPEC §6). No Max-Age: the server ends sessions.
+pub fn set_session_cookie(token: &SecretToken, secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
+        token.expose()
+    ));
+}
+
+pub fn clear_session_cookie(secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+    ));
+}
+
+/// Logs an internal failure with its cause chain and answers with the generic message.
+pub fn internal(e: &(dyn std::error::Error + 'static)) -> AppError {
+    let mut chain = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    tracing::error!(error = %chain, "request failed");
+    set_status(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    AppError::Internal
+}

@@ -1,0 +1,61 @@
+use std::sync::Arc;
+
+use domain::auth::Env;
+use domain::clock::{Clock, Timestamp, TokenSource};
+use domain::role::Catalogue;
+use domain::session::SessionPolicy;
+use rand::RngCore;
+use store::Store;
+
+use super::hasher::Argon2Hasher;
+
+/// Everything a server function needs, built once at start-up and shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// The role catalogue changes only by migration, so it is read once at start-up.
+    pub catalogue: Arc<Catalogue>,
+    pub hasher: Argon2Hasher,
+    pub clock: Arc<dyn Clock>,
+    pub tokens: Arc<dyn TokenSource>,
+    pub sessions: SessionPolicy,
+    /// Set when the public base URL is https: the session cookie is then `Secure`.
+    pub secure_cookies: bool,
+    /// The origin (`scheme://host[:port]`) state-changing requests must come from.
+    pub public_origin: String,
+}
+
+impl AppState {
+    pub fn env(&self) -> Env<'_, Store, Argon2Hasher> {
+        Env {
+            store: &self.store,
+            hasher: &self.hasher,
+            clock: self.clock.as_ref(),
+            tokens: self.tokens.as_ref(),
+            sessions: self.sessions,
+        }
+    }
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
+        Timestamp(secs)
+    }
+}
+
+/// 256-bit tokens from the operating system's generator.
+pub struct OsTokens;
+
+impl TokenSource for OsTokens {
+    fn random_bytes(&self) -> [u8; 32] {
+        let mut b = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut b);
+        b
+    }
+}

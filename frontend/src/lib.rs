@@ -1,0 +1,7 @@
+//! Hydration entry point: the server has rendered every page; this makes it interactive.
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,244 @@
+//! Demo mode: on an empty database, real organisation data for one ICB (QHM, from the ODS extracts
+//! in `demo-data/`) and one demo user per role of the catalogue. Demo users exist only here.
+
+use domain::assignment::{AssignmentStatus, NewAssignment};
+use domain::auth::PasswordHasher;
+use domain::password::NewPassword;
+use domain::storage::{Accounts, Directory, StoreError};
+use domain::user::{AccountStatus, NewUser, PasswordHash};
+use domain::{EmailAddress, OdsCode, PersonName};
+use store::Store;
+
+pub const DEMO_PASSWORD: &str = "Gatehouse-Demo-2026!";
+pub const DEMO_DOMAIN: &str = "demo.gatehouse.example";
+
+const ICBS: &str = include_str!("../demo-data/icb.csv");
+const COMMISSIONERS: &str = include_str!("../demo-data/eccg-qhm.csv");
+const PRACTICES: &str = include_str!("../demo-data/epraccur-qhm.csv");
+
+/// (email local part, first name, last name, [(role, organisation code, status)])
+type DemoUser = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, AssignmentStatus)],
+);
+
+use AssignmentStatus::{Active, Revoked};
+
+/// Commissioning roles sit at the ICB, practice roles at The Densham Surgery (A81001).
+pub const DEMO_USERS: &[DemoUser] = &[
+    (
+        "service.desk",
+        "Sam",
+        "Desk",
+        &[("Service Desk", "GATEHOUSE", Active)],
+    ),
+    (
+        "account.admin",
+        "Alex",
+        "Admin",
+        &[("Commissioning Account Administrator", "QHM", Active)],
+    ),
+    (
+        "commissioner.tier1",
+        "Chris",
+        "Tierone",
+        &[("Commissioning User (tier 1)", "QHM", Active)],
+    ),
+    (
+        "approver.tier2",
+        "Pat",
+        "Tiertwo",
+        &[("Commissioning Approver (tier 2)", "QHM", Active)],
+    ),
+    (
+        "finance",
+        "Fran",
+        "Finance",
+        &[("Commissioning Finance", "QHM", Active)],
+    ),
+    (
+        "provider.user",
+        "Priya",
+        "Provider",
+        &[("Provider User", "A81001", Active)],
+    ),
+    (
+        "provider.approver",
+        "Morgan",
+        "Manager",
+        &[("Provider Approver", "A81001", Active)],
+    ),
+    (
+        "advanced.admin",
+        "Ade",
+        "Advanced",
+        &[("Advanced User Administrator", "QHM", Active)],
+    ),
+    (
+        "user.admin",
+        "Uma",
+        "Useradmin",
+        &[("User Administrator", "A81001", Active)],
+    ),
+    (
+        "finance.view",
+        "Finn",
+        "Viewer",
+        &[("Finance View", "QHM", Active)],
+    ),
+    ("view", "Vic", "Viewer", &[("View", "A81001", Active)]),
+    (
+        "achievement.entry",
+        "Ash",
+        "Entry",
+        &[("Achievement Entry", "A81001", Active)],
+    ),
+    (
+        "commissioning.management",
+        "Cam",
+        "Manager",
+        &[("Commissioning Management", "QHM", Active)],
+    ),
+    (
+        "service.management",
+        "Sid",
+        "Manager",
+        &[("Service Management", "A81001", Active)],
+    ),
+    (
+        "declaration.management",
+        "Dee",
+        "Manager",
+        &[("Declaration Management", "A81001", Active)],
+    ),
+    (
+        "approval.management",
+        "Abi",
+        "Manager",
+        &[("Approval Management", "QHM", Active)],
+    ),
+    (
+        "finance.management",
+        "Fay",
+        "Manager",
+        &[("Finance Management", "QHM", Active)],
+    ),
+    (
+        "supervisor",
+        "Sue",
+        "Supervisor",
+        &[("Supervisor", "QHM", Active)],
+    ),
+    (
+        "org.admin",
+        "Olu",
+        "Orgadmin",
+        &[("Organisation Administrator", "QHM", Active)],
+    ),
+    // Seed 004 §10: an Administrator who is also a Commissioning User at the same ICB.
+    (
+        "admin.commissioner",
+        "Robin",
+        "Tworoles",
+        &[
+            ("Commissioning Account Administrator", "QHM", Active),
+            ("Commissioning User (tier 1)", "QHM", Active),
+        ],
+    ),
+    // Seed 004 §9: a practice manager looking after two practices.
+    (
+        "practice.manager",
+        "Jo",
+        "Twopractices",
+        &[
+            ("Provider User", "A81001", Active),
+            ("Provider User", "A81002", Active),
+        ],
+    ),
+    // Seed 004 §13: revoked, so only My Profile is reachable.
+    (
+        "revoked",
+        "Rey",
+        "Revoked",
+        &[("Provider User", "A81004", Revoked)],
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("demo data refers to {0}, which is missing")]
+    Missing(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] domain::auth::HashError),
+}
+
+/// Fills an empty database; a database that already has users is left alone.
+pub async fn seed(
+    store: &Store,
+    hasher: &impl PasswordHasher,
+    now: domain::Timestamp,
+) -> Result<bool, DemoError> {
+    if store.count_users().await? > 0 {
+        return Ok(false);
+    }
+    if store.count_organisations().await? <= 1 {
+        let tree = domain::ods::icb_tree("QHM", ICBS, COMMISSIONERS, PRACTICES);
+        for r in &tree.rejected {
+            tracing::info!(line = r.line, reason = %r.reason, "demo data: skipped a row");
+        }
+        let mut orgs = tree.organisations;
+        let root = store.platform_root().await?;
+        if let Some(region) = orgs.first_mut() {
+            region.parent_code = Some(root.code.clone());
+        }
+        let n = store.insert_organisations(&orgs).await?;
+        tracing::info!(organisations = n, "demo data: organisations loaded");
+    }
+    let catalogue = store.catalogue().await?;
+    let password = NewPassword::parse(DEMO_PASSWORD)
+        .map_err(|_| DemoError::Missing("a valid demo password".into()))?;
+    // One hash for every demo user: they share the documented demo password anyway.
+    let hash: PasswordHash = hasher.hash(&password).await?;
+    for (local, first, last, roles) in DEMO_USERS {
+        let email = EmailAddress::parse(&format!("{local}@{DEMO_DOMAIN}"))
+            .map_err(|_| DemoError::Missing((*local).into()))?;
+        let user = store
+            .insert_user(&NewUser {
+                email,
+                first_name: PersonName::parse(first)
+                    .map_err(|_| DemoError::Missing((*first).into()))?,
+                last_name: PersonName::parse(last)
+                    .map_err(|_| DemoError::Missing((*last).into()))?,
+                status: AccountStatus::Active,
+                password_hash: Some(hash.clone()),
+                created_at: now,
+            })
+            .await?;
+        for (role_name, code, status) in *roles {
+            let role = catalogue
+                .by_name(role_name)
+                .ok_or_else(|| DemoError::Missing((*role_name).into()))?;
+            let code = OdsCode::parse(code).map_err(|_| DemoError::Missing((*code).into()))?;
+            let org = store
+                .organisation_by_code(&code)
+                .await?
+                .ok_or_else(|| DemoError::Missing(code.to_string()))?;
+            store
+                .insert_assignment(&NewAssignment {
+                    user,
+                    organisation: org.id,
+                    role: role.id,
+                    status: *status,
+                    payment_types: vec![],
+                    created_at: now,
+                })
+                .await?;
+        }
+    }
+    tracing::info!(users = DEMO_USERS.len(), "demo data: users created");
+    Ok(true)
+}

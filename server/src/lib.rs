@@ -1,0 +1,137 @@
+#![recursion_limit = "256"]
+//! The Gatehouse server: builds the state from configuration, mounts pages, server functions and
+//! static files behind the middleware, and serves them.
+
+pub mod config;
+pub mod demo;
+pub mod middleware;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use app::ssr::hasher::Argon2Hasher;
+use app::ssr::state::{OsTokens, SystemClock};
+use app::ssr::AppState;
+use app::{shell, App};
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use domain::clock::Clock;
+use domain::storage::Directory;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use config::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Connect(#[from] store::ConnectError),
+    #[error("could not read the role catalogue")]
+    Catalogue(#[source] domain::storage::StoreError),
+    #[error("could not prepare password hashing: {0}")]
+    Hasher(#[from] domain::auth::HashError),
+    #[error("could not load demo data")]
+    Demo(#[from] demo::DemoError),
+}
+
+pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
+    let store = store::connect(&config.database_url).await?;
+    tracing::info!(backend = store.backend_name(), "database ready");
+    let catalogue = store.catalogue().await.map_err(StartError::Catalogue)?;
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let hasher = Argon2Hasher::new(cores)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if config.demo && demo::seed(&store, &hasher, clock.now()).await? {
+        tracing::info!("demo mode: filled an empty database with demo organisations and users");
+    }
+    Ok(AppState {
+        store,
+        catalogue: Arc::new(catalogue),
+        hasher,
+        clock,
+        tokens: Arc::new(OsTokens),
+        sessions: config.sessions,
+        secure_cookies: config.public_url.starts_with("https://"),
+        public_origin: config.public_origin(),
+    })
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("gatehouse")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build()
+}
+
+pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    Router::new()
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::resolve_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            middleware::check_origin,
+        ))
+        .layer(axum::middleware::from_fn(
+            middleware::bad_input_is_not_a_server_error,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(options)
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,44 @@
+use std::process::ExitCode;
+
+use server::{build_state, leptos_options, router, serve, telemetry, Config};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut msg = e.to_string();
+            let mut source = std::error::Error::source(e.as_ref());
+            while let Some(s) = source {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                source = s.source();
+            }
+            eprintln!("gatehouse could not start: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let config = Config::from_env()?;
+    let state = build_state(&config).await?;
+    let app = router(state.clone(), leptos_options(&config));
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    println!(
+        "Gatehouse is running at http://{addr} (public URL {})",
+        config.public_url
+    );
+    if config.demo {
+        println!(
+            "Demo mode: sign in as account.admin@{} with password {}",
+            server::demo::DEMO_DOMAIN,
+            server::demo::DEMO_PASSWORD
+        );
+    }
+    serve(listener, app).await?;
+    state.store.close().await;
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! Bad input answers with a message at the field, never a 500, and changes nothing.
+
+mod support;
+
+use support::{demo_email, location, Js, TestApp, PASSWORD};
+
+#[tokio::test]
+async fn a_malformed_email_is_a_field_error() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let res = b
+        .post(
+            "sign_in",
+            &[("email", "not-an-email"), ("password", "x")],
+            Js::On,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let body = res.text().await.expect("body");
+    assert!(
+        body.contains("EmailMalformed") && body.contains("not-an-email"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn empty_fields_are_each_named() {
+    let app = TestApp::start().await;
+    let res = app
+        .browser()
+        .post(
+            "sign_in",
+            &[("email", " "), ("password", "")],
+            Js::On,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let body = res.text().await.expect("body");
+    assert!(
+        body.contains("EmailEmpty") && body.contains("PasswordEmpty"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn over_long_fields_are_refused_without_hashing_them() {
+    let app = TestApp::start().await;
+    let long_email = format!("{}@nhs.net", "a".repeat(300));
+    let long_password = "P".repeat(10_000);
+    let res = app
+        .browser()
+        .post(
+            "sign_in",
+            &[("email", &long_email), ("password", &long_password)],
+            Js::On,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let body = res.text().await.expect("body");
+    assert!(
+        body.contains("EmailTooLong") && body.contains("PasswordTooLong"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn without_javascript_the_error_comes_back_to_the_form_page() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let res = b
+        .post(
+            "sign_in",
+            &[("email", "jane@"), ("password", "")],
+            Js::Off,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(res.status(), 302);
+    let back = location(&res);
+    assert!(
+        back.contains("/sign-in?") && back.contains("__err="),
+        "{back}"
+    );
+    let page = b.get(back.trim_start_matches(&app.base)).await;
+    assert_eq!(page.status(), 200, "{back}");
+    let html = page.text().await.expect("page");
+    assert!(html.contains("There is a problem"), "{html}");
+    assert!(html.contains("href=\"#email\"") && html.contains("correct format"));
+    assert!(html.contains("nhsuk-input--error"));
+    assert!(
+        html.contains("value=\"jane@\""),
+        "what was typed comes back"
+    );
+}
+
+#[tokio::test]
+async fn missing_and_hostile_bodies_are_a_bad_request_not_a_server_error() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    for body in [
+        "",
+        "email=a",
+        "password=b",
+        "%%%",
+        "email[]=x&password=y",
+        "email=a&email=b&password=c",
+    ] {
+        let res = b
+            .client
+            .post(format!("{}/api/sign_in", app.base))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        assert!(
+            res.status().is_client_error(),
+            "{body:?} answered {}",
+            res.status()
+        );
+    }
+    let res = b
+        .post(
+            "select_account",
+            &[("assignment", "'; DROP TABLE users; --")],
+            Js::On,
+            "/",
+        )
+        .await;
+    assert!(res.status().is_client_error());
+    // Nothing was changed: every demo user can still sign in.
+    assert_eq!(location(&app.browser().sign_in("provider.user").await), "/");
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_before_it_does_anything() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let email = demo_email("provider.user");
+    let res = b
+        .client
+        .post(format!("{}/api/sign_in", app.base))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email={email}&password={PASSWORD}"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403);
+    assert!(res.headers().get("set-cookie").is_none());
+    let res = b
+        .client
+        .post(format!("{}/api/sign_in", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email={email}&password={PASSWORD}"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403, "no Origin and no Referer is refused too");
+}
+
+#[tokio::test]
+async fn a_role_without_manage_users_cannot_read_the_catalogue() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("provider.user").await;
+    assert_eq!(
+        b.post("role_catalogue", &[], Js::On, "/roles")
+            .await
+            .status(),
+        404
+    );
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let res = admin.post("role_catalogue", &[], Js::On, "/roles").await;
+    assert_eq!(res.status(), 200);
+    let roles: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(roles.as_array().map(Vec::len), Some(19));
+    let signed_out = app.browser();
+    assert_eq!(
+        signed_out
+            .post("role_catalogue", &[], Js::On, "/roles")
+            .await
+            .status(),
+        401
+    );
+}

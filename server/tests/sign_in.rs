@@ -1,0 +1,358 @@
+//! Sign-in, sessions and role switching over HTTP against the real app (SQLite, demo data).
+
+mod support;
+
+use support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
+
+#[tokio::test]
+async fn signing_in_with_one_role_lands_home_with_a_safe_cookie() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let res = b.sign_in("provider.user").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), "/");
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(cookie.starts_with("gatehouse_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not mark the cookie Secure"
+    );
+
+    let home = b.get("/").await;
+    assert_eq!(home.status(), 200);
+    let html = home.text().await.expect("body");
+    assert!(
+        html.contains("Provider User") && html.contains("The Densham Surgery"),
+        "{html}"
+    );
+    assert!(html.contains("My Account") && !html.contains("href=\"/roles\""));
+}
+
+#[tokio::test]
+async fn the_hydrated_client_gets_the_same_landing_as_a_plain_form() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let email = demo_email("admin.commissioner");
+    let res = b
+        .post(
+            "sign_in",
+            &[("email", &email), ("password", PASSWORD)],
+            Js::On,
+            "/sign-in",
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(location(&res), "/select-account");
+    assert!(res.headers().get("serverfnredirect").is_some());
+}
+
+#[tokio::test]
+async fn two_roles_choose_an_account_then_switch_without_signing_out() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    assert_eq!(
+        location(&b.sign_in("admin.commissioner").await),
+        "/select-account"
+    );
+    let v = b.viewer().await;
+    assert!(
+        v["acting"].is_null(),
+        "no role acted as before choosing: {v}"
+    );
+
+    let accounts: serde_json::Value = b
+        .post("selectable_accounts", &[], Js::On, "/select-account")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let list = accounts.as_array().expect("list");
+    assert_eq!(list.len(), 2);
+    let names: Vec<&str> = list
+        .iter()
+        .filter_map(|a| a["role_name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Commissioning Account Administrator")
+            && names.contains(&"Commissioning User (tier 1)")
+    );
+
+    let admin = list
+        .iter()
+        .find(|a| a["role_name"] == "Commissioning Account Administrator")
+        .expect("admin");
+    let tier1 = list
+        .iter()
+        .find(|a| a["role_name"] == "Commissioning User (tier 1)")
+        .expect("tier 1");
+    let res = b
+        .post(
+            "select_account",
+            &[("assignment", &admin["assignment"].to_string())],
+            Js::Off,
+            "/select-account",
+        )
+        .await;
+    assert_eq!(
+        (res.status().as_u16(), location(&res)),
+        (302, "/".to_owned())
+    );
+    let after_first = session_cookie(&res);
+    assert_eq!(
+        b.viewer().await["acting"]["role_name"],
+        "Commissioning Account Administrator"
+    );
+    let home = b.get("/").await.text().await.expect("home");
+    assert!(
+        home.contains("href=\"/roles\""),
+        "an administrator gets the Roles tile"
+    );
+
+    // Switch Role: pick the other account, still signed in.
+    let res = b
+        .post(
+            "select_account",
+            &[("assignment", &tier1["assignment"].to_string())],
+            Js::On,
+            "/select-account",
+        )
+        .await;
+    assert_eq!(location(&res), "/");
+    assert_ne!(
+        after_first,
+        session_cookie(&res),
+        "a new session id at every switch"
+    );
+    assert_eq!(
+        b.viewer().await["acting"]["role_name"],
+        "Commissioning User (tier 1)"
+    );
+
+    let my_account = b.get("/my-account").await.text().await.expect("page");
+    assert!(
+        my_account.contains("Commissioning Account Administrator")
+            && my_account.contains("Commissioning User (tier 1)")
+    );
+    assert!(my_account.contains("(QHM)"));
+}
+
+#[tokio::test]
+async fn the_old_session_id_is_dead_after_a_role_switch() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let res = b.sign_in("admin.commissioner").await;
+    let first = session_cookie(&res);
+    let accounts: serde_json::Value = b
+        .post("selectable_accounts", &[], Js::On, "/select-account")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = accounts[0]["assignment"].to_string();
+    let res = b
+        .post(
+            "select_account",
+            &[("assignment", &id)],
+            Js::Off,
+            "/select-account",
+        )
+        .await;
+    let second = session_cookie(&res);
+    assert_ne!(first, second);
+
+    let replay = app.browser();
+    let res = replay
+        .client
+        .post(format!("{}/api/viewer", app.base))
+        .header("origin", &app.base)
+        .header("accept", "application/json")
+        .header("cookie", format!("gatehouse_session={first}"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        res.text().await.expect("body"),
+        "null",
+        "the pre-switch id must not be honoured"
+    );
+}
+
+fn session_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("gatehouse_session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+        .expect("session cookie")
+}
+
+#[tokio::test]
+async fn choosing_someone_elses_account_is_answered_as_not_found() {
+    let app = TestApp::start().await;
+    let other = app.browser();
+    other.sign_in("practice.manager").await;
+    let theirs: serde_json::Value = other
+        .post("selectable_accounts", &[], Js::On, "/select-account")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let b = app.browser();
+    b.sign_in("admin.commissioner").await;
+    let res = b
+        .post(
+            "select_account",
+            &[("assignment", &theirs[0]["assignment"].to_string())],
+            Js::On,
+            "/select-account",
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert!(b.viewer().await["acting"].is_null());
+}
+
+#[tokio::test]
+async fn wrong_password_unknown_email_and_disabled_account_get_the_same_answer() {
+    let app = TestApp::start().await;
+    app.sql("UPDATE users SET status = 'disabled' WHERE email LIKE 'finance@%'")
+        .await;
+    let mut answers = Vec::new();
+    for (email, password) in [
+        (demo_email("provider.user"), "Wrong-Password-1!".to_owned()),
+        (demo_email("nobody.here"), PASSWORD.to_owned()),
+        (demo_email("finance"), PASSWORD.to_owned()),
+    ] {
+        let b = app.browser();
+        let js = b
+            .post(
+                "sign_in",
+                &[("email", &email), ("password", &password)],
+                Js::On,
+                "/sign-in",
+            )
+            .await;
+        let status = js.status().as_u16();
+        let body = js.text().await.expect("body").replace(&email, "EMAIL");
+        let plain = b
+            .post(
+                "sign_in",
+                &[("email", &email), ("password", &password)],
+                Js::Off,
+                "/sign-in",
+            )
+            .await;
+        assert_eq!(plain.status(), 302);
+        assert_eq!(location_path(&plain), "/sign-in");
+        assert!(location(&plain).contains("__err="));
+        assert!(
+            plain.headers().get("set-cookie").is_none(),
+            "no session for a failed sign-in"
+        );
+        answers.push((status, body));
+    }
+    assert_eq!(answers[0].0, 401);
+    assert!(answers[0].1.contains("NotRecognised"), "{}", answers[0].1);
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0], answers[2]);
+}
+
+#[tokio::test]
+async fn a_revoked_role_ends_access_on_the_very_next_request() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("provider.user").await;
+    assert_eq!(b.viewer().await["acting"]["role_name"], "Provider User");
+    app.sql("UPDATE role_assignments SET status = 'revoked' WHERE user_id = (SELECT id FROM users WHERE email LIKE 'provider.user@%')").await;
+    let v = b.viewer().await;
+    assert!(v["acting"].is_null(), "{v}");
+    assert_eq!(v["landing"], "MyProfile");
+    let home = b.get("/").await;
+    assert_eq!(
+        (home.status().as_u16(), location(&home)),
+        (302, "/my-profile".to_owned())
+    );
+    let profile = b.get("/my-profile").await;
+    assert_eq!(profile.status(), 200);
+    assert!(profile
+        .text()
+        .await
+        .expect("body")
+        .contains("You do not have a role at any organisation"));
+}
+
+#[tokio::test]
+async fn disabling_an_account_ends_its_sessions_at_once() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("provider.user").await;
+    app.sql("UPDATE users SET status = 'disabled' WHERE email LIKE 'provider.user@%'")
+        .await;
+    assert!(b.viewer().await.is_null());
+    assert_eq!(location(&b.get("/").await), "/sign-in");
+}
+
+#[tokio::test]
+async fn a_user_with_no_active_role_lands_on_my_profile() {
+    let app = TestApp::start().await;
+    let res = app.browser().sign_in("revoked").await;
+    assert_eq!(location(&res), "/my-profile");
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let first = session_cookie(&b.sign_in("provider.user").await);
+    let res = b.post("sign_out", &[], Js::Off, "/").await;
+    assert_eq!(location(&res), "/sign-in");
+    assert!(b.viewer().await.is_null());
+    let replay = app.browser();
+    let res = replay
+        .client
+        .post(format!("{}/api/viewer", app.base))
+        .header("origin", &app.base)
+        .header("accept", "application/json")
+        .header("cookie", format!("gatehouse_session={first}"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.text().await.expect("body"), "null");
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    for path in [
+        "/",
+        "/my-account",
+        "/my-profile",
+        "/select-account",
+        "/roles",
+    ] {
+        let res = b.get(path).await;
+        assert_eq!(
+            (res.status().as_u16(), location(&res)),
+            (302, "/sign-in".to_owned()),
+            "{path}"
+        );
+    }
+    let page = b.get("/sign-in").await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.expect("body").contains("Sign in"));
+    assert_eq!(b.get("/no-such-page").await.status(), 404);
+}

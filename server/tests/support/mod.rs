@@ -1,0 +1,184 @@
+//! Starts the real Gatehouse (router, middleware, demo data) on port 0 with a fresh SQLite file,
+//! and talks to it over HTTP like a browser would, with or without JavaScript.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use rand::Rng;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, ORIGIN, REFERER};
+use reqwest::{redirect, Client, Response};
+use server::{build_state, leptos_options, router, Config};
+
+pub const PASSWORD: &str = server::demo::DEMO_PASSWORD;
+
+pub fn demo_email(local: &str) -> String {
+    format!("{local}@{}", server::demo::DEMO_DOMAIN)
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub database_url: String,
+}
+
+impl TestApp {
+    pub async fn start() -> Self {
+        let db = std::env::temp_dir().join(format!(
+            "gatehouse_http_{:016x}.db",
+            rand::thread_rng().gen::<u64>()
+        ));
+        let database_url = format!("sqlite://{}", db.display());
+        let config = Config {
+            database_url: database_url.clone(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: "http://127.0.0.1".into(),
+            demo: true,
+            sessions: Default::default(),
+            site_root: "target/site".into(),
+        };
+        let state = build_state(&config).await.expect("state");
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let app = router(state, leptos_options(&config));
+        tokio::spawn(async move {
+            let _ = server::serve(listener, app).await;
+        });
+        Self {
+            base: format!("http://{addr}"),
+            database_url,
+        }
+    }
+
+    /// A browser: keeps cookies, does not follow redirects (tests look at them).
+    pub fn browser(&self) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: self.base.clone(),
+        }
+    }
+
+    pub async fn sql(&self, statement: &str) {
+        let pool = sqlx::SqlitePool::connect(&self.database_url)
+            .await
+            .expect("db");
+        sqlx::query(sqlx::AssertSqlSafe(statement.to_owned()))
+            .execute(&pool)
+            .await
+            .expect("sql");
+        pool.close().await;
+    }
+}
+
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Js {
+    On,
+    Off,
+}
+
+impl Browser {
+    /// Posts a form to a server function the way the page would: as the hydrated client (JSON
+    /// answer) or as a plain HTML form (redirect answer).
+    pub async fn post(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        js: Js,
+        from_page: &str,
+    ) -> Response {
+        let accept = match js {
+            Js::On => "application/json",
+            Js::Off => "text/html,application/xhtml+xml",
+        };
+        self.client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(ORIGIN, &self.base)
+            .header(REFERER, format!("{}{from_page}", self.base))
+            .header(ACCEPT, accept)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(serde_urlencoded(form))
+            .send()
+            .await
+            .expect("post")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("get")
+    }
+
+    pub async fn sign_in(&self, local: &str) -> Response {
+        let email = demo_email(local);
+        self.post(
+            "sign_in",
+            &[("email", &email), ("password", PASSWORD)],
+            Js::Off,
+            "/sign-in",
+        )
+        .await
+    }
+
+    pub async fn viewer(&self) -> serde_json::Value {
+        let res = self.post("viewer", &[], Js::On, "/").await;
+        assert_eq!(res.status(), 200);
+        res.json().await.expect("json")
+    }
+}
+
+pub fn location(res: &Response) -> String {
+    res.headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The path of a Location, without the query (a no-JS post answers with the Referer plus `?`).
+pub fn location_path(res: &Response) -> String {
+    let loc = location(res);
+    let without_origin = match loc.split_once("://") {
+        Some((_, rest)) => rest
+            .find('/')
+            .map(|i| rest[i..].to_owned())
+            .unwrap_or_else(|| "/".into()),
+        None => loc,
+    };
+    without_origin
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn serde_urlencoded(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
