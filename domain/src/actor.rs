@@ -44,7 +44,10 @@ impl Actor {
         role: &Role,
         cluster_members: Vec<OrgPath>,
     ) -> Self {
-        let grants = role.grants_at(organisation.kind).map(|g| (g.capability, g.reach)).collect();
+        let grants = role
+            .grants_at(organisation.kind)
+            .map(|g| (g.capability, g.reach))
+            .collect();
         Self {
             user,
             assignment,
@@ -59,8 +62,15 @@ impl Actor {
     /// The reach of a capability for this actor. The Service Desk holds every capability
     /// everywhere below its organisation (SPEC §2).
     fn reach_of(&self, capability: Capability) -> Option<Reach> {
-        let direct = self.grants.iter().find(|(c, _)| *c == capability).map(|(_, r)| *r);
-        let desk = self.grants.iter().any(|(c, _)| *c == Capability::ServiceDesk);
+        let direct = self
+            .grants
+            .iter()
+            .find(|(c, _)| *c == capability)
+            .map(|(_, r)| *r);
+        let desk = self
+            .grants
+            .iter()
+            .any(|(c, _)| *c == Capability::ServiceDesk);
         match (direct, desk) {
             (_, true) => Some(Reach::Subtree),
             (Some(r), false) => Some(r),
@@ -75,16 +85,29 @@ impl Actor {
     /// The organisations on which this actor may use `capability`: the one door to every check.
     pub fn scope_for(&self, capability: Capability) -> Result<Scope, Denied> {
         let reach = self.reach_of(capability).ok_or(Denied)?;
-        Ok(scope::compute(self.organisation.id, &self.organisation.path, reach, &self.cluster_members))
+        Ok(scope::compute(
+            self.organisation.id,
+            &self.organisation.path,
+            reach,
+            &self.cluster_members,
+        ))
     }
 
     /// What the assignment lets the actor see at all: its organisation and descendants.
     pub fn scope(&self) -> Scope {
-        scope::compute(self.organisation.id, &self.organisation.path, Reach::Subtree, &self.cluster_members)
+        scope::compute(
+            self.organisation.id,
+            &self.organisation.path,
+            Reach::Subtree,
+            &self.cluster_members,
+        )
     }
 
     pub fn capabilities(&self) -> Vec<Capability> {
-        Capability::ALL.into_iter().filter(|c| self.has(*c)).collect()
+        Capability::ALL
+            .into_iter()
+            .filter(|c| self.has(*c))
+            .collect()
     }
 }
 
@@ -99,27 +122,52 @@ mod tests {
             name: "User Administrator".into(),
             approver_tier: false,
             payment_restrictable: false,
-            holdings: vec![Holding { kind: OrgKind::Commissioning, description: String::new() }],
+            holdings: vec![Holding {
+                kind: OrgKind::Commissioning,
+                description: String::new(),
+            }],
             grants,
         }
     }
 
     fn org(kind: OrgKind) -> OrgRef {
         let path = OrgPath::root(OrgId(1)).child(OrgId(2));
-        OrgRef { id: OrgId(2), code: "QHM".into(), name: "ICB".into(), kind, path }
+        OrgRef {
+            id: OrgId(2),
+            code: "QHM".into(),
+            name: "ICB".into(),
+            kind,
+            path,
+        }
     }
 
     #[test]
     fn an_actor_without_the_capability_is_denied() {
-        let a = Actor::new(UserId(1), AssignmentId(1), org(OrgKind::Commissioning), &role(vec![]), vec![]);
+        let a = Actor::new(
+            UserId(1),
+            AssignmentId(1),
+            org(OrgKind::Commissioning),
+            &role(vec![]),
+            vec![],
+        );
         assert_eq!(a.scope_for(Capability::ManageUsers), Err(Denied));
         assert!(a.capabilities().is_empty());
     }
 
     #[test]
     fn a_user_administrator_manages_users_of_their_own_organisation_only() {
-        let g = Grant { capability: Capability::ManageUsers, reach: Reach::Organisation, only_at: None };
-        let a = Actor::new(UserId(1), AssignmentId(1), org(OrgKind::Commissioning), &role(vec![g]), vec![]);
+        let g = Grant {
+            capability: Capability::ManageUsers,
+            reach: Reach::Organisation,
+            only_at: None,
+        };
+        let a = Actor::new(
+            UserId(1),
+            AssignmentId(1),
+            org(OrgKind::Commissioning),
+            &role(vec![g]),
+            vec![],
+        );
         let s = a.scope_for(Capability::ManageUsers).expect("granted");
         let child = a.organisation.path.child(OrgId(3));
         assert!(s.contains(OrgId(2), &a.organisation.path));
@@ -130,8 +178,18 @@ mod tests {
 
     #[test]
     fn the_service_desk_holds_every_capability() {
-        let g = Grant { capability: Capability::ServiceDesk, reach: Reach::Subtree, only_at: None };
-        let a = Actor::new(UserId(1), AssignmentId(1), org(OrgKind::Platform), &role(vec![g]), vec![]);
+        let g = Grant {
+            capability: Capability::ServiceDesk,
+            reach: Reach::Subtree,
+            only_at: None,
+        };
+        let a = Actor::new(
+            UserId(1),
+            AssignmentId(1),
+            org(OrgKind::Platform),
+            &role(vec![g]),
+            vec![],
+        );
         assert_eq!(a.capabilities(), Capability::ALL.to_vec());
     }
 
@@ -142,7 +200,13 @@ mod tests {
             reach: Reach::Subtree,
             only_at: Some(OrgKind::Commissioning),
         };
-        let a = Actor::new(UserId(1), AssignmentId(1), org(OrgKind::Provider), &role(vec![g]), vec![]);
+        let a = Actor::new(
+            UserId(1),
+            AssignmentId(1),
+            org(OrgKind::Provider),
+            &role(vec![g]),
+            vec![],
+        );
         assert!(!a.has(Capability::SetApprovalLevel));
     }
 }

@@ -9,14 +9,21 @@ use crate::email::EmailAddress;
 use crate::password::{NewPassword, Password};
 use crate::role::Catalogue;
 use crate::session::{Landing, NewSession, SessionPolicy};
-use crate::storage::{StoreError, Storage};
+use crate::storage::{Storage, StoreError};
 use crate::user::{AccountStatus, PasswordHash, User};
 
 /// Password hashing is slow on purpose; the server runs it off the async executor.
 pub trait PasswordHasher: Send + Sync {
-    fn hash(&self, password: &NewPassword) -> impl Future<Output = Result<PasswordHash, HashError>> + Send;
+    fn hash(
+        &self,
+        password: &NewPassword,
+    ) -> impl Future<Output = Result<PasswordHash, HashError>> + Send;
     /// With no hash (unknown account) it checks against a dummy so that the answer takes as long.
-    fn verify(&self, hash: Option<&PasswordHash>, password: &Password) -> impl Future<Output = bool> + Send;
+    fn verify(
+        &self,
+        hash: Option<&PasswordHash>,
+        password: &Password,
+    ) -> impl Future<Output = bool> + Send;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +76,12 @@ pub async fn sign_in<S: Storage, H: PasswordHasher>(
         _ => None,
     };
     let token = SecretToken::generate(env.tokens);
-    let new = NewSession { id_hash: token.hash(), user: creds.user, assignment: acting, now: env.clock.now() };
+    let new = NewSession {
+        id_hash: token.hash(),
+        user: creds.user,
+        assignment: acting,
+        now: env.clock.now(),
+    };
     // A new id at sign-in, whatever cookie came with the request (no fixation).
     match previous {
         Some(old) => env.store.rotate_session(old, &new).await?,
@@ -79,7 +91,9 @@ pub async fn sign_in<S: Storage, H: PasswordHasher>(
 }
 
 fn active_assignments(all: &[AssignmentView]) -> Vec<&AssignmentView> {
-    all.iter().filter(|a| a.status == AssignmentStatus::Active).collect()
+    all.iter()
+        .filter(|a| a.status == AssignmentStatus::Active)
+        .collect()
 }
 
 /// A signed-in request: the user and, if the session acts as a still-active assignment, the actor.
@@ -114,9 +128,19 @@ pub async fn resolve<S: Storage>(
     }
     let actor = ctx.acting.and_then(|a| {
         let role = catalogue.role(a.role)?;
-        Some(Actor::new(ctx.user.id, a.assignment, a.organisation, role, Vec::new()))
+        Some(Actor::new(
+            ctx.user.id,
+            a.assignment,
+            a.organisation,
+            role,
+            Vec::new(),
+        ))
     });
-    Ok(Some(RequestContext { session: id, user: ctx.user, actor }))
+    Ok(Some(RequestContext {
+        session: id,
+        user: ctx.user,
+        actor,
+    }))
 }
 
 /// Where a signed-in user without an acting role should go.
@@ -126,9 +150,15 @@ pub async fn landing_for<S: Storage>(store: &S, user: &User) -> Result<Landing, 
 }
 
 /// The accounts a user may pick from on "select your account".
-pub async fn selectable_accounts<S: Storage>(store: &S, user: &User) -> Result<Vec<AssignmentView>, StoreError> {
+pub async fn selectable_accounts<S: Storage>(
+    store: &S,
+    user: &User,
+) -> Result<Vec<AssignmentView>, StoreError> {
     let all = store.assignments_of(user.id).await?;
-    Ok(all.into_iter().filter(|a| a.status == AssignmentStatus::Active).collect())
+    Ok(all
+        .into_iter()
+        .filter(|a| a.status == AssignmentStatus::Active)
+        .collect())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -152,7 +182,12 @@ pub async fn select_account<S: Storage, H: PasswordHasher>(
         return Err(SelectError::NotFound);
     }
     let token = SecretToken::generate(env.tokens);
-    let new = NewSession { id_hash: token.hash(), user: ctx.user.id, assignment: Some(chosen), now: env.clock.now() };
+    let new = NewSession {
+        id_hash: token.hash(),
+        user: ctx.user.id,
+        assignment: Some(chosen),
+        now: env.clock.now(),
+    };
     env.store.rotate_session(&ctx.session, &new).await?;
     Ok(token)
 }

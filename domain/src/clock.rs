@@ -40,7 +40,9 @@ impl SecretToken {
 
     /// A token as it came back from a browser; anything that is not one of ours simply won't match.
     pub fn from_presented(s: &str) -> Option<Self> {
-        let ok = s.len() == 43 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let ok = s.len() == 43
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         ok.then(|| Self(s.to_owned()))
     }
 

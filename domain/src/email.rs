@@ -85,8 +85,22 @@ mod tests {
 
     #[test]
     fn addresses_without_an_at_or_a_dotted_domain_are_malformed() {
-        for bad in ["jane", "jane@", "@nhs.net", "jane@nhs", "jane@@nhs.net", "ja ne@nhs.net", "jane@nhs..net", ".jane@nhs.net", "jane@-nhs.net"] {
-            assert_eq!(EmailAddress::parse(bad), Err(EmailError::Malformed), "{bad}");
+        for bad in [
+            "jane",
+            "jane@",
+            "@nhs.net",
+            "jane@nhs",
+            "jane@@nhs.net",
+            "ja ne@nhs.net",
+            "jane@nhs..net",
+            ".jane@nhs.net",
+            "jane@-nhs.net",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(EmailError::Malformed),
+                "{bad}"
+            );
         }
     }
 
@@ -98,7 +112,13 @@ mod tests {
 
     #[test]
     fn html_and_sql_metacharacters_are_malformed() {
-        assert_eq!(EmailAddress::parse("<script>@x.com"), Err(EmailError::Malformed));
-        assert_eq!(EmailAddress::parse("a@x.com' or 1=1--"), Err(EmailError::Malformed));
+        assert_eq!(
+            EmailAddress::parse("<script>@x.com"),
+            Err(EmailError::Malformed)
+        );
+        assert_eq!(
+            EmailAddress::parse("a@x.com' or 1=1--"),
+            Err(EmailError::Malformed)
+        );
     }
 }

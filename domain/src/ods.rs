@@ -25,7 +25,11 @@ pub fn parse_date(raw: &str) -> Result<Option<String>, String> {
         return Ok(None);
     }
     let ok = raw.len() == 8 && raw.chars().all(|c| c.is_ascii_digit());
-    let (y, m, d) = if ok { (&raw[0..4], &raw[4..6], &raw[6..8]) } else { ("", "", "") };
+    let (y, m, d) = if ok {
+        (&raw[0..4], &raw[4..6], &raw[6..8])
+    } else {
+        ("", "", "")
+    };
     let month_ok = matches!(m.parse::<u8>(), Ok(1..=12));
     let day_ok = matches!(d.parse::<u8>(), Ok(1..=31));
     if ok && month_ok && day_ok {
@@ -35,7 +39,9 @@ pub fn parse_date(raw: &str) -> Result<Option<String>, String> {
     }
 }
 
-fn records(text: &str) -> impl Iterator<Item = (usize, Result<csv::StringRecord, csv::Error>)> + '_ {
+fn records(
+    text: &str,
+) -> impl Iterator<Item = (usize, Result<csv::StringRecord, csv::Error>)> + '_ {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -59,18 +65,27 @@ struct ExtractRow {
     setting: String,
 }
 
-fn extract_row(line: usize, r: Result<csv::StringRecord, csv::Error>) -> Result<ExtractRow, Rejected> {
+fn extract_row(
+    line: usize,
+    r: Result<csv::StringRecord, csv::Error>,
+) -> Result<ExtractRow, Rejected> {
     let reject = |reason: String| Rejected { line, reason };
     let r = r.map_err(|e| reject(format!("unreadable row: {e}")))?;
     if r.len() != EXTRACT_COLUMNS {
-        return Err(reject(format!("expected {EXTRACT_COLUMNS} columns, found {}", r.len())));
+        return Err(reject(format!(
+            "expected {EXTRACT_COLUMNS} columns, found {}",
+            r.len()
+        )));
     }
-    let code = OdsCode::parse(&r[0]).map_err(|e| reject(format!("organisation code {:?}: {e}", &r[0])))?;
+    let code =
+        OdsCode::parse(&r[0]).map_err(|e| reject(format!("organisation code {:?}: {e}", &r[0])))?;
     let name = r[1].trim().to_owned();
     if name.is_empty() {
         return Err(reject("organisation name is empty".into()));
     }
-    let open = parse_date(&r[10]).map_err(&reject)?.ok_or_else(|| reject("open date is empty".into()))?;
+    let open = parse_date(&r[10])
+        .map_err(&reject)?
+        .ok_or_else(|| reject("open date is empty".into()))?;
     let close = parse_date(&r[11]).map_err(&reject)?;
     Ok(ExtractRow {
         code,
@@ -94,7 +109,9 @@ pub fn tidy_name(raw: &str) -> String {
             } else {
                 let lower = w.to_lowercase();
                 let mut cs = lower.chars();
-                cs.next().map(|f| f.to_uppercase().chain(cs).collect()).unwrap_or_default()
+                cs.next()
+                    .map(|f| f.to_uppercase().chain(cs).collect())
+                    .unwrap_or_default()
             }
         })
         .collect::<Vec<_>>()
@@ -115,7 +132,10 @@ pub fn icb_tree(icb_code: &str, icb_list: &str, eccg: &str, epraccur: &str) -> P
         .find(|r| r.get(1).map(str::trim) == Some(icb_code.as_str()))
         .and_then(|r| r.get(2).map(str::to_owned));
     let Some(icb_name) = icb_name else {
-        out.rejected.push(Rejected { line: 0, reason: format!("ICB {icb_code} is not in the ICB list") });
+        out.rejected.push(Rejected {
+            line: 0,
+            reason: format!("ICB {icb_code} is not in the ICB list"),
+        });
         return out;
     };
 
@@ -127,9 +147,15 @@ pub fn icb_tree(icb_code: &str, icb_list: &str, eccg: &str, epraccur: &str) -> P
             Err(rej) => out.rejected.push(rej),
         }
     }
-    let region = commissioners.first().map(|c| c.region.clone()).unwrap_or_default();
+    let region = commissioners
+        .first()
+        .map(|c| c.region.clone())
+        .unwrap_or_default();
     let (Ok(region_code), Ok(icb)) = (OdsCode::parse(&region), OdsCode::parse(&icb_code)) else {
-        out.rejected.push(Rejected { line: 0, reason: format!("no commissioners listed under {icb_code}") });
+        out.rejected.push(Rejected {
+            line: 0,
+            reason: format!("no commissioners listed under {icb_code}"),
+        });
         return out;
     };
     out.organisations.push(NewOrganisation {
@@ -153,7 +179,11 @@ pub fn icb_tree(icb_code: &str, icb_list: &str, eccg: &str, epraccur: &str) -> P
         contract_type: None,
     });
     for c in &commissioners {
-        let label = if c.name.ends_with(" CCG") { "Clinical Commissioning Group" } else { "Sub-ICB Location" };
+        let label = if c.name.ends_with(" CCG") {
+            "Clinical Commissioning Group"
+        } else {
+            "Sub-ICB Location"
+        };
         out.organisations.push(NewOrganisation {
             code: c.code.clone(),
             name: tidy_name(&c.name),
@@ -177,8 +207,14 @@ pub fn icb_tree(icb_code: &str, icb_list: &str, eccg: &str, epraccur: &str) -> P
         if row.setting != "4" && row.setting != "RO76" {
             continue; // another kind of prescribing cost centre, not a GP practice
         }
-        let Some(parent) = commissioners.iter().find(|c| c.code.as_str() == row.commissioner) else {
-            out.rejected.push(Rejected { line, reason: format!("unknown commissioner {:?}", row.commissioner) });
+        let Some(parent) = commissioners
+            .iter()
+            .find(|c| c.code.as_str() == row.commissioner)
+        else {
+            out.rejected.push(Rejected {
+                line,
+                reason: format!("unknown commissioner {:?}", row.commissioner),
+            });
             continue;
         };
         out.organisations.push(NewOrganisation {
@@ -229,11 +265,18 @@ mod tests {
 
     #[test]
     fn a_tree_has_region_icb_commissioners_and_practices_in_parent_order() {
-        let prac = [practice("A81001", "16C", "19740401", "4"), practice("A81002", "16C", "19740401", "RO76")].join("\n");
+        let prac = [
+            practice("A81001", "16C", "19740401", "4"),
+            practice("A81002", "16C", "19740401", "RO76"),
+        ]
+        .join("\n");
         let p = icb_tree("qhm", ICBS, ECCG, &prac);
         let codes: Vec<_> = p.organisations.iter().map(|o| o.code.as_str()).collect();
         assert_eq!(codes, ["Y63", "QHM", "16C", "A81001", "A81002"]);
-        assert_eq!(p.organisations[3].parent_code.as_ref().map(|c| c.as_str()), Some("16C"));
+        assert_eq!(
+            p.organisations[3].parent_code.as_ref().map(|c| c.as_str()),
+            Some("16C")
+        );
         assert_eq!(p.organisations[3].name, "The Densham Surgery");
         assert_eq!(p.organisations[3].start_date, "1974-04-01");
         assert!(p.rejected.is_empty());
@@ -268,6 +311,9 @@ mod tests {
 
     #[test]
     fn names_are_title_cased_except_acronyms() {
-        assert_eq!(tidy_name("NHS NORTH EAST ICB - 16C"), "NHS North East ICB - 16C");
+        assert_eq!(
+            tidy_name("NHS NORTH EAST ICB - 16C"),
+            "NHS North East ICB - 16C"
+        );
     }
 }

@@ -20,8 +20,8 @@ impl OdsCode {
         if trimmed.is_empty() {
             return Err(OdsCodeError::Empty);
         }
-        let ok = (3..=12).contains(&trimmed.len())
-            && trimmed.chars().all(|c| c.is_ascii_alphanumeric());
+        let ok =
+            (3..=12).contains(&trimmed.len()) && trimmed.chars().all(|c| c.is_ascii_alphanumeric());
         if ok {
             Ok(Self(trimmed.to_ascii_uppercase()))
         } else {
@@ -47,7 +47,10 @@ mod tests {
     #[test]
     fn codes_compare_case_insensitively() {
         assert_eq!(OdsCode::parse("ccg04"), OdsCode::parse("CCG04"));
-        assert_eq!(OdsCode::parse(" a81001 ").expect("valid").as_str(), "A81001");
+        assert_eq!(
+            OdsCode::parse(" a81001 ").expect("valid").as_str(),
+            "A81001"
+        );
     }
 
     #[test]

@@ -109,7 +109,10 @@ impl NewPassword {
         if !raw.chars().any(|c| c.is_ascii_digit()) {
             unmet.push(PasswordRule::Digit);
         }
-        if !raw.chars().any(|c| !c.is_alphanumeric() && !c.is_whitespace()) {
+        if !raw
+            .chars()
+            .any(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        {
             unmet.push(PasswordRule::Special);
         }
         if is_common(raw) {
@@ -154,23 +157,43 @@ mod tests {
     fn each_unmet_rule_is_named() {
         assert_eq!(
             NewPassword::parse("abc").err(),
-            Some(vec![PasswordRule::AtLeast8, PasswordRule::UpperCase, PasswordRule::Digit, PasswordRule::Special])
+            Some(vec![
+                PasswordRule::AtLeast8,
+                PasswordRule::UpperCase,
+                PasswordRule::Digit,
+                PasswordRule::Special
+            ])
         );
-        assert_eq!(NewPassword::parse("ABCDEFG1!").err(), Some(vec![PasswordRule::LowerCase]));
-        assert_eq!(NewPassword::parse("Abcdefgh1").err(), Some(vec![PasswordRule::Special]));
+        assert_eq!(
+            NewPassword::parse("ABCDEFG1!").err(),
+            Some(vec![PasswordRule::LowerCase])
+        );
+        assert_eq!(
+            NewPassword::parse("Abcdefgh1").err(),
+            Some(vec![PasswordRule::Special])
+        );
     }
 
     #[test]
     fn over_long_passwords_are_refused() {
         let long = format!("Aa1!{}", "x".repeat(125));
-        assert_eq!(NewPassword::parse(&long).err(), Some(vec![PasswordRule::AtMost128]));
+        assert_eq!(
+            NewPassword::parse(&long).err(),
+            Some(vec![PasswordRule::AtMost128])
+        );
         assert_eq!(Password::parse(&long).err(), Some(PasswordError::TooLong));
     }
 
     #[test]
     fn common_passwords_are_refused_whatever_their_case() {
-        assert_eq!(NewPassword::parse("Password1!").err(), Some(vec![PasswordRule::NotCommon]));
-        assert_eq!(NewPassword::parse("pASSWORD1!").err(), Some(vec![PasswordRule::NotCommon]));
+        assert_eq!(
+            NewPassword::parse("Password1!").err(),
+            Some(vec![PasswordRule::NotCommon])
+        );
+        assert_eq!(
+            NewPassword::parse("pASSWORD1!").err(),
+            Some(vec![PasswordRule::NotCommon])
+        );
     }
 
     #[test]

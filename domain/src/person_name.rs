@@ -42,14 +42,23 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_keep_their_case_and_accents() {
-        assert_eq!(PersonName::parse("  Zoë O'Brien ").expect("valid").as_str(), "Zoë O'Brien");
+        assert_eq!(
+            PersonName::parse("  Zoë O'Brien ").expect("valid").as_str(),
+            "Zoë O'Brien"
+        );
     }
 
     #[test]
     fn empty_long_and_control_names_are_refused() {
         assert_eq!(PersonName::parse(" "), Err(PersonNameError::Empty));
-        assert_eq!(PersonName::parse(&"a".repeat(101)), Err(PersonNameError::TooLong));
+        assert_eq!(
+            PersonName::parse(&"a".repeat(101)),
+            Err(PersonNameError::TooLong)
+        );
         assert!(PersonName::parse(&"a".repeat(100)).is_ok());
-        assert_eq!(PersonName::parse("Jo\u{0}hn"), Err(PersonNameError::ControlCharacters));
+        assert_eq!(
+            PersonName::parse("Jo\u{0}hn"),
+            Err(PersonNameError::ControlCharacters)
+        );
     }
 }

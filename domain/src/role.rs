@@ -105,12 +105,17 @@ impl Role {
     }
 
     pub fn description_at(&self, kind: OrgKind) -> Option<&str> {
-        self.holdings.iter().find(|h| h.kind == kind).map(|h| h.description.as_str())
+        self.holdings
+            .iter()
+            .find(|h| h.kind == kind)
+            .map(|h| h.description.as_str())
     }
 
     /// The grants that apply when this role is held at an organisation of `kind`.
     pub fn grants_at(&self, kind: OrgKind) -> impl Iterator<Item = &Grant> {
-        self.grants.iter().filter(move |g| g.only_at.is_none_or(|k| k == kind))
+        self.grants
+            .iter()
+            .filter(move |g| g.only_at.is_none_or(|k| k == kind))
     }
 }
 
@@ -146,8 +151,14 @@ mod tests {
             approver_tier: false,
             payment_restrictable: true,
             holdings: vec![
-                Holding { kind: OrgKind::Commissioning, description: "c".into() },
-                Holding { kind: OrgKind::Provider, description: "p".into() },
+                Holding {
+                    kind: OrgKind::Commissioning,
+                    description: "c".into(),
+                },
+                Holding {
+                    kind: OrgKind::Provider,
+                    description: "p".into(),
+                },
             ],
             grants: vec![Grant {
                 capability: Capability::SetApprovalLevel,

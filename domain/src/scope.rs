@@ -49,10 +49,16 @@ impl Scope {
 pub fn compute(org: OrgId, org_path: &OrgPath, reach: Reach, cluster_members: &[OrgPath]) -> Scope {
     match reach {
         Reach::Organisation => Scope(Inner::Single(org)),
-        Reach::Subtree if cluster_members.is_empty() => Scope(Inner::Subtrees(vec![org_path.clone()])),
+        Reach::Subtree if cluster_members.is_empty() => {
+            Scope(Inner::Subtrees(vec![org_path.clone()]))
+        }
         Reach::Subtree => Scope(Inner::Subtrees(
             // A member outside the organisation's own subtree would widen scope: never allowed.
-            cluster_members.iter().filter(|m| org_path.covers(m)).cloned().collect(),
+            cluster_members
+                .iter()
+                .filter(|m| org_path.covers(m))
+                .cloned()
+                .collect(),
         )),
     }
 }
@@ -102,7 +108,12 @@ mod tests {
     fn a_cluster_member_outside_the_organisation_never_widens_scope() {
         let (root, icb, _, _) = tree();
         let elsewhere = root.child(OrgId(50));
-        let s = compute(OrgId(2), &icb, Reach::Subtree, std::slice::from_ref(&elsewhere));
+        let s = compute(
+            OrgId(2),
+            &icb,
+            Reach::Subtree,
+            std::slice::from_ref(&elsewhere),
+        );
         assert!(!s.contains(OrgId(50), &elsewhere));
     }
 }

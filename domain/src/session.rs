@@ -2,7 +2,7 @@
 //! session acts as, and the times that drive the idle and absolute time-outs.
 
 use crate::assignment::AssignmentId;
-use crate::clock::{TokenHash, Timestamp};
+use crate::clock::{Timestamp, TokenHash};
 use crate::user::UserId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,7 +13,10 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        Self { idle_seconds: 30 * 60, absolute_seconds: 12 * 60 * 60 }
+        Self {
+            idle_seconds: 30 * 60,
+            absolute_seconds: 12 * 60 * 60,
+        }
     }
 }
 
@@ -31,7 +34,8 @@ pub struct SessionRecord {
 
 impl SessionRecord {
     pub fn is_live(&self, now: Timestamp, policy: SessionPolicy) -> bool {
-        now.0 - self.last_seen_at.0 < policy.idle_seconds && now.0 - self.created_at.0 < policy.absolute_seconds
+        now.0 - self.last_seen_at.0 < policy.idle_seconds
+            && now.0 - self.created_at.0 < policy.absolute_seconds
     }
 
     pub fn needs_touch(&self, now: Timestamp) -> bool {

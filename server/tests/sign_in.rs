@@ -173,18 +173,8 @@ async fn the_old_session_id_is_dead_after_a_role_switch() {
     let second = session_cookie(&res);
     assert_ne!(first, second);
 
-    let replay = app.browser();
-    let res = replay
-        .client
-        .post(format!("{}/api/viewer", app.base))
-        .header("origin", &app.base)
-        .header("accept", "application/json")
-        .header("cookie", format!("gatehouse_session={first}"))
-        .send()
-        .await
-        .expect("post");
     assert_eq!(
-        res.text().await.expect("body"),
+        app.viewer_with_cookie(&first).await,
         "null",
         "the pre-switch id must not be honoured"
     );
@@ -320,17 +310,7 @@ async fn signing_out_ends_the_session_on_the_server() {
     let res = b.post("sign_out", &[], Js::Off, "/").await;
     assert_eq!(location(&res), "/sign-in");
     assert!(b.viewer().await.is_null());
-    let replay = app.browser();
-    let res = replay
-        .client
-        .post(format!("{}/api/viewer", app.base))
-        .header("origin", &app.base)
-        .header("accept", "application/json")
-        .header("cookie", format!("gatehouse_session={first}"))
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.text().await.expect("body"), "null");
+    assert_eq!(app.viewer_with_cookie(&first).await, "null");
 }
 
 #[tokio::test]

@@ -7,9 +7,13 @@ macro_rules! backend {
             use std::collections::HashMap;
 
             use domain::actor::OrgRef;
-            use domain::assignment::{AssignmentId, AssignmentStatus, AssignmentView, NewAssignment};
-            use domain::clock::{TokenHash, Timestamp};
-            use domain::org::{ContractType, NewOrganisation, OrgId, OrgKind, OrgPath, Organisation};
+            use domain::assignment::{
+                AssignmentId, AssignmentStatus, AssignmentView, NewAssignment,
+            };
+            use domain::clock::{Timestamp, TokenHash};
+            use domain::org::{
+                ContractType, NewOrganisation, OrgId, OrgKind, OrgPath, Organisation,
+            };
             use domain::role::{Capability, Catalogue, Grant, Holding, Reach, Role, RoleId};
             use domain::session::{NewSession, SessionRecord};
             use domain::storage::{ActingAs, SessionContext, StoreError, StoreResult};

@@ -26,7 +26,10 @@ pub async fn connect(url: &str) -> Result<Store, ConnectError> {
             .connect(url)
             .await
             .map_err(ConnectError::Connect)?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await.map_err(ConnectError::Migrate)?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(ConnectError::Migrate)?;
         Ok(Store::Postgres(Backend { pool }))
     } else if url.starts_with("sqlite:") {
         let options = SqliteConnectOptions::from_str(url)
@@ -40,9 +43,14 @@ pub async fn connect(url: &str) -> Result<Store, ConnectError> {
             .connect_with(options)
             .await
             .map_err(ConnectError::Connect)?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await.map_err(ConnectError::Migrate)?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(ConnectError::Migrate)?;
         Ok(Store::Sqlite(Backend { pool }))
     } else {
-        Err(ConnectError::UnknownScheme(url.split(':').next().unwrap_or_default().to_owned()))
+        Err(ConnectError::UnknownScheme(
+            url.split(':').next().unwrap_or_default().to_owned(),
+        ))
     }
 }

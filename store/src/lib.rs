@@ -17,7 +17,9 @@ pub struct Backend<DB: sqlx::Database> {
 
 impl<DB: sqlx::Database> Clone for Backend<DB> {
     fn clone(&self) -> Self {
-        Self { pool: self.pool.clone() }
+        Self {
+            pool: self.pool.clone(),
+        }
     }
 }
 
@@ -62,7 +64,7 @@ macro_rules! dispatch {
 }
 
 use domain::assignment::{AssignmentId, AssignmentView, NewAssignment};
-use domain::clock::{TokenHash, Timestamp};
+use domain::clock::{Timestamp, TokenHash};
 use domain::org::{NewOrganisation, OrgId, Organisation};
 use domain::role::Catalogue;
 use domain::session::NewSession;

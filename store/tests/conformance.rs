@@ -57,10 +57,20 @@ async fn user(s: &Store, email: &str) -> UserId {
 }
 
 async fn org_id(s: &Store, code: &str) -> OrgId {
-    s.organisation_by_code(&OdsCode::parse(code).expect("code")).await.expect("query").expect("exists").id
+    s.organisation_by_code(&OdsCode::parse(code).expect("code"))
+        .await
+        .expect("query")
+        .expect("exists")
+        .id
 }
 
-async fn assign(s: &Store, u: UserId, code: &str, role: i64, status: AssignmentStatus) -> domain::AssignmentId {
+async fn assign(
+    s: &Store,
+    u: UserId,
+    code: &str,
+    role: i64,
+    status: AssignmentStatus,
+) -> domain::AssignmentId {
     let organisation = org_id(s, code).await;
     s.insert_assignment(&NewAssignment {
         user: u,
@@ -77,18 +87,39 @@ async fn assign(s: &Store, u: UserId, code: &str, role: i64, status: AssignmentS
 async fn the_default_catalogue_holds_every_role_with_its_capabilities(s: &Store) {
     let c = s.catalogue().await.expect("catalogue");
     assert_eq!(c.roles.len(), 19);
-    let caa = c.by_name("Commissioning Account Administrator").expect("CAA");
-    assert!(caa.grants.iter().any(|g| g.capability == Capability::ManageUsers && g.reach == Reach::Subtree));
+    let caa = c
+        .by_name("Commissioning Account Administrator")
+        .expect("CAA");
+    assert!(caa
+        .grants
+        .iter()
+        .any(|g| g.capability == Capability::ManageUsers && g.reach == Reach::Subtree));
     let ua = c.by_name("User Administrator").expect("UA");
-    assert!(ua.grants.iter().any(|g| g.capability == Capability::ManageUsers && g.reach == Reach::Organisation));
+    assert!(ua
+        .grants
+        .iter()
+        .any(|g| g.capability == Capability::ManageUsers && g.reach == Reach::Organisation));
     assert!(ua.may_be_held_at(OrgKind::Provider) && ua.may_be_held_at(OrgKind::Commissioning));
-    assert!(c.by_name("Commissioning Approver (tier 2)").expect("tier 2").approver_tier);
+    assert!(
+        c.by_name("Commissioning Approver (tier 2)")
+            .expect("tier 2")
+            .approver_tier
+    );
     assert!(c.by_name("Finance View").expect("FV").payment_restrictable);
-    assert!(!c.by_name("Service Management").expect("SM").may_be_held_at(OrgKind::Commissioning));
+    assert!(!c
+        .by_name("Service Management")
+        .expect("SM")
+        .may_be_held_at(OrgKind::Commissioning));
     // Administrators do not switch approval level (seed 004 §2); commissioners do.
-    assert!(!caa.grants.iter().any(|g| g.capability == Capability::SetApprovalLevel));
+    assert!(!caa
+        .grants
+        .iter()
+        .any(|g| g.capability == Capability::SetApprovalLevel));
     let cu = c.by_name("Commissioning User (tier 1)").expect("tier 1");
-    assert!(cu.grants.iter().any(|g| g.capability == Capability::SetApprovalLevel));
+    assert!(cu
+        .grants
+        .iter()
+        .any(|g| g.capability == Capability::SetApprovalLevel));
     let desk = c.by_name("Service Desk").expect("desk");
     assert!(desk.may_be_held_at(OrgKind::Platform));
 }
@@ -96,20 +127,37 @@ async fn the_default_catalogue_holds_every_role_with_its_capabilities(s: &Store)
 async fn organisations_take_their_path_from_their_parent(s: &Store) {
     small_tree(s).await;
     let root = s.platform_root().await.expect("root");
-    let icb = s.organisation_by_code(&OdsCode::parse("qhm").expect("code")).await.expect("q").expect("QHM");
-    let practice = s.organisation_by_code(&OdsCode::parse("A81001").expect("code")).await.expect("q").expect("A81001");
+    let icb = s
+        .organisation_by_code(&OdsCode::parse("qhm").expect("code"))
+        .await
+        .expect("q")
+        .expect("QHM");
+    let practice = s
+        .organisation_by_code(&OdsCode::parse("A81001").expect("code"))
+        .await
+        .expect("q")
+        .expect("A81001");
     assert!(root.path.covers(&practice.path));
     assert!(icb.path.covers(&practice.path));
     assert!(!practice.path.covers(&icb.path));
     assert_eq!(practice.path.depth(), 5);
     assert_eq!(practice.kind, OrgKind::Provider);
-    assert_eq!(s.organisation(practice.id).await.expect("q"), Some(practice));
+    assert_eq!(
+        s.organisation(practice.id).await.expect("q"),
+        Some(practice)
+    );
     assert_eq!(s.count_organisations().await.expect("count"), 6);
 }
 
 async fn a_batch_with_an_unknown_parent_changes_nothing(s: &Store) {
-    let orgs = [org("Y63", OrgKind::Commissioning, Some("GATEHOUSE")), org("A81009", OrgKind::Provider, Some("NOPE1"))];
-    assert!(matches!(s.insert_organisations(&orgs).await, Err(StoreError::Missing(_))));
+    let orgs = [
+        org("Y63", OrgKind::Commissioning, Some("GATEHOUSE")),
+        org("A81009", OrgKind::Provider, Some("NOPE1")),
+    ];
+    assert!(matches!(
+        s.insert_organisations(&orgs).await,
+        Err(StoreError::Missing(_))
+    ));
     assert_eq!(s.count_organisations().await.expect("count"), 1);
 }
 
@@ -122,7 +170,10 @@ async fn a_provider_cannot_parent_another_organisation(s: &Store) {
 async fn organisation_codes_and_user_emails_are_unique(s: &Store) {
     small_tree(s).await;
     let again = [org("a81001", OrgKind::Provider, Some("16C"))];
-    assert!(matches!(s.insert_organisations(&again).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        s.insert_organisations(&again).await,
+        Err(StoreError::Conflict(_))
+    ));
     user(s, "jane@nhs.net").await;
     let dup = s
         .insert_user(&NewUser {
@@ -139,11 +190,22 @@ async fn organisation_codes_and_user_emails_are_unique(s: &Store) {
 
 async fn credentials_are_found_by_email_only(s: &Store) {
     let u = user(s, "jane@nhs.net").await;
-    let c = s.credentials(&EmailAddress::parse("Jane@NHS.net").expect("e")).await.expect("q").expect("found");
+    let c = s
+        .credentials(&EmailAddress::parse("Jane@NHS.net").expect("e"))
+        .await
+        .expect("q")
+        .expect("found");
     assert_eq!(c.user, u);
     assert_eq!(c.status, AccountStatus::Active);
-    assert_eq!(c.password_hash.as_ref().map(|h| h.as_phc()), Some("$argon2id$fake"));
-    assert!(s.credentials(&EmailAddress::parse("nobody@nhs.net").expect("e")).await.expect("q").is_none());
+    assert_eq!(
+        c.password_hash.as_ref().map(|h| h.as_phc()),
+        Some("$argon2id$fake")
+    );
+    assert!(s
+        .credentials(&EmailAddress::parse("nobody@nhs.net").expect("e"))
+        .await
+        .expect("q")
+        .is_none());
     let full = s.user(u).await.expect("q").expect("user");
     assert_eq!(full.first_name, "Jane");
 }
@@ -165,10 +227,16 @@ async fn assignments_come_with_organisation_role_and_payment_types(s: &Store) {
     assign(s, u, "A81001", 6, AssignmentStatus::Pending).await;
     let views = s.assignments_of(u).await.expect("views");
     assert_eq!(views.len(), 2);
-    let fv = views.iter().find(|v| v.role_name == "Finance View").expect("finance view");
+    let fv = views
+        .iter()
+        .find(|v| v.role_name == "Finance View")
+        .expect("finance view");
     assert_eq!(fv.organisation.code, "QHM");
     assert_eq!(fv.payment_types, ["DES", "QOF"]);
-    let pu = views.iter().find(|v| v.role_name == "Provider User").expect("provider user");
+    let pu = views
+        .iter()
+        .find(|v| v.role_name == "Provider User")
+        .expect("provider user");
     assert_eq!(pu.status, AssignmentStatus::Pending);
     assert_eq!(pu.organisation.kind, OrgKind::Provider);
 }
@@ -197,10 +265,19 @@ async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
     let active = assign(s, u, "A81001", 6, AssignmentStatus::Active).await;
     let revoked = assign(s, u, "A81002", 6, AssignmentStatus::Revoked).await;
     let t1 = SecretToken::generate(&Fixed(1));
-    s.create_session(&NewSession { id_hash: t1.hash(), user: u, assignment: Some(active), now: Timestamp(100) })
+    s.create_session(&NewSession {
+        id_hash: t1.hash(),
+        user: u,
+        assignment: Some(active),
+        now: Timestamp(100),
+    })
+    .await
+    .expect("create");
+    let ctx = s
+        .session_context(&t1.hash())
         .await
-        .expect("create");
-    let ctx = s.session_context(&t1.hash()).await.expect("q").expect("session");
+        .expect("q")
+        .expect("session");
     assert_eq!(ctx.user.id, u);
     let acting = ctx.acting.expect("acting");
     assert_eq!(acting.assignment, active);
@@ -208,26 +285,63 @@ async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
     assert_eq!(ctx.session.created_at, Timestamp(100));
 
     let t2 = SecretToken::generate(&Fixed(2));
-    s.create_session(&NewSession { id_hash: t2.hash(), user: u, assignment: Some(revoked), now: Timestamp(100) })
+    s.create_session(&NewSession {
+        id_hash: t2.hash(),
+        user: u,
+        assignment: Some(revoked),
+        now: Timestamp(100),
+    })
+    .await
+    .expect("create");
+    let ctx = s
+        .session_context(&t2.hash())
         .await
-        .expect("create");
-    let ctx = s.session_context(&t2.hash()).await.expect("q").expect("session");
-    assert!(ctx.acting.is_none(), "a revoked assignment is never acted as");
+        .expect("q")
+        .expect("session");
+    assert!(
+        ctx.acting.is_none(),
+        "a revoked assignment is never acted as"
+    );
 }
 
 async fn rotating_a_session_ends_the_old_id(s: &Store) {
     let u = user(s, "jane@nhs.net").await;
     let old = SecretToken::generate(&Fixed(1));
     let new = SecretToken::generate(&Fixed(2));
-    s.create_session(&NewSession { id_hash: old.hash(), user: u, assignment: None, now: Timestamp(1) }).await.expect("c");
-    s.rotate_session(&old.hash(), &NewSession { id_hash: new.hash(), user: u, assignment: None, now: Timestamp(5) })
-        .await
-        .expect("rotate");
+    s.create_session(&NewSession {
+        id_hash: old.hash(),
+        user: u,
+        assignment: None,
+        now: Timestamp(1),
+    })
+    .await
+    .expect("c");
+    s.rotate_session(
+        &old.hash(),
+        &NewSession {
+            id_hash: new.hash(),
+            user: u,
+            assignment: None,
+            now: Timestamp(5),
+        },
+    )
+    .await
+    .expect("rotate");
     assert!(s.session_context(&old.hash()).await.expect("q").is_none());
-    let ctx = s.session_context(&new.hash()).await.expect("q").expect("new");
+    let ctx = s
+        .session_context(&new.hash())
+        .await
+        .expect("q")
+        .expect("new");
     assert_eq!(ctx.session.created_at, Timestamp(5));
-    s.touch_session(&new.hash(), Timestamp(70)).await.expect("touch");
-    let ctx = s.session_context(&new.hash()).await.expect("q").expect("new");
+    s.touch_session(&new.hash(), Timestamp(70))
+        .await
+        .expect("touch");
+    let ctx = s
+        .session_context(&new.hash())
+        .await
+        .expect("q")
+        .expect("new");
     assert_eq!(ctx.session.last_seen_at, Timestamp(70));
     s.delete_session(&new.hash()).await.expect("delete");
     assert!(s.session_context(&new.hash()).await.expect("q").is_none());

@@ -28,7 +28,7 @@ where
                         Ok(Some(v)) => render(v).into_any(),
                         Ok(None) | Err(AppError::SignedOut) => view! { <Redirect path="/sign-in"/> }.into_any(),
                         Err(_) => view! {
-                            <Page title="Sorry, there is a problem - Gatehouse".into() viewer=None>
+                            <Page title="Sorry, there is a problem - Gatehouse" viewer=None>
                                 <ServiceProblem/>
                             </Page>
                         }.into_any(),

@@ -11,7 +11,7 @@ pub fn HomePage() -> impl IntoView {
             let acting = v.acting.clone();
             let tiles = tiles_for(acting.as_ref().map(|a| a.capabilities.as_slice()).unwrap_or_default());
             view! {
-                <Page title="Home - Gatehouse".into() viewer=Some(v.clone())>
+                <Page title="Home - Gatehouse" viewer=Some(v.clone())>
                     <h1 class="nhsuk-heading-l">"Home"</h1>
                     {acting.map(|a| view! {
                         <p class="nhsuk-body-l">

@@ -13,7 +13,7 @@ pub fn MyAccountPage() -> impl IntoView {
         <SignedIn render=|v| {
             let orgs = Resource::new(|| (), |_| my_account());
             view! {
-                <Page title="My Account - Gatehouse".into() viewer=Some(v)>
+                <Page title="My Account - Gatehouse" viewer=Some(v)>
                     <h1 class="nhsuk-heading-l">"My Account"</h1>
                     <h2 class="nhsuk-heading-m">"Organisation Access"</h2>
                     <Suspense fallback=|| ()>

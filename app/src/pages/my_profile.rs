@@ -16,7 +16,7 @@ pub fn MyProfilePage() -> impl IntoView {
                 .filter(|t| !no_role || t.href == "/my-account")
                 .collect();
             view! {
-                <Page title="My Profile - Gatehouse".into() viewer=Some(v.clone())>
+                <Page title="My Profile - Gatehouse" viewer=Some(v.clone())>
                     <h1 class="nhsuk-heading-l">"My Profile"</h1>
                     {no_role.then(|| view! {
                         <div class="nhsuk-inset-text">

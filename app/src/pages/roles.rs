@@ -13,7 +13,7 @@ pub fn RolesPage() -> impl IntoView {
         <SignedIn needs_role=true render=|v| {
             let roles = Resource::new(|| (), |_| role_catalogue());
             view! {
-                <Page title="Roles - Gatehouse".into() viewer=Some(v)>
+                <Page title="Roles - Gatehouse" viewer=Some(v)>
                     <h1 class="nhsuk-heading-l">"Roles"</h1>
                     <p class="nhsuk-body">"* These roles can be restricted by payment type (for example QOF, DES)."</p>
                     <Suspense fallback=|| ()>

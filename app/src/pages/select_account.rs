@@ -14,7 +14,7 @@ pub fn SelectAccountPage() -> impl IntoView {
             let action = ServerAction::<SelectAccount>::new();
             let accounts = Resource::new(|| (), |_| selectable_accounts());
             view! {
-                <Page title="Select your account - Gatehouse".into() viewer=Some(v)>
+                <Page title="Select your account - Gatehouse" viewer=Some(v)>
                     {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                     <h1 class="nhsuk-heading-l">"Select your account"</h1>
                     <Suspense fallback=|| ()>

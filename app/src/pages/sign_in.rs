@@ -9,15 +9,16 @@ use crate::error::Field;
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     view! {
-        <Page title="Sign in - Gatehouse".into() viewer=None>
+        <Page title=move || {
+            let failed = action.value().get().is_some_and(|r| r.is_err());
+            if failed { "Error: Sign in - Gatehouse" } else { "Sign in - Gatehouse" }
+        } viewer=None>
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
                     {move || {
                         let error = action.value().get().and_then(|r| r.err());
                         let email = error.as_ref().and_then(|e| e.echo(Field::Email));
-                        let title = if error.is_some() { "Error: Sign in - Gatehouse" } else { "Sign in - Gatehouse" };
                         view! {
-                            <leptos_meta::Title text=title/>
                             <ErrorSummary error=error.clone()/>
                             <h1 class="nhsuk-heading-l">"Sign in"</h1>
                             <p class="nhsuk-body">"Your user name is your email address."</p>

@@ -64,6 +64,21 @@ impl TestApp {
         }
     }
 
+    /// What `/api/viewer` answers to a request carrying this session id and nothing else.
+    pub async fn viewer_with_cookie(&self, session: &str) -> String {
+        let res = self
+            .browser()
+            .client
+            .post(format!("{}/api/viewer", self.base))
+            .header(ORIGIN, &self.base)
+            .header(ACCEPT, "application/json")
+            .header("cookie", format!("gatehouse_session={session}"))
+            .send()
+            .await
+            .expect("post");
+        res.text().await.expect("body")
+    }
+
     pub async fn sql(&self, statement: &str) {
         let pool = sqlx::SqlitePool::connect(&self.database_url)
             .await

@@ -1,17 +1,18 @@
 // Server-side sessions. Included once per backend by `backends.rs`, with `Db` set.
 
+fn insert_session(s: &NewSession) -> sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(s.id_hash.as_str())
+    .bind(s.user.0)
+    .bind(s.assignment.map(|a| a.0))
+    .bind(s.now.0)
+}
+
 impl domain::storage::Sessions for crate::Backend<Db> {
     async fn create_session(&self, s: &NewSession) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(s.id_hash.as_str())
-        .bind(s.user.0)
-        .bind(s.assignment.map(|a| a.0))
-        .bind(s.now.0)
-        .execute(&self.pool)
-        .await
-        .map_err(map)?;
+        insert_session(s).execute(&self.pool).await.map_err(map)?;
         Ok(())
     }
 
@@ -69,16 +70,7 @@ impl domain::storage::Sessions for crate::Backend<Db> {
             .execute(&mut *tx)
             .await
             .map_err(map)?;
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(new.id_hash.as_str())
-        .bind(new.user.0)
-        .bind(new.assignment.map(|a| a.0))
-        .bind(new.now.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(map)?;
+        insert_session(new).execute(&mut *tx).await.map_err(map)?;
         tx.commit().await.map_err(map)?;
         Ok(())
     }

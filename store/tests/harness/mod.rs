@@ -10,7 +10,9 @@ fn unique(prefix: &str) -> String {
 
 pub async fn sqlite() -> Store {
     let path = std::env::temp_dir().join(format!("{}.db", unique("gatehouse_conformance")));
-    store::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite store")
+    store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("sqlite store")
 }
 
 /// PostgreSQL comes from `GATEHOUSE_TEST_POSTGRES_URL` (the README's test command starts one and
@@ -22,12 +24,19 @@ pub async fn postgres() -> Option<Store> {
             eprintln!("PostgreSQL conformance skipped by GATEHOUSE_SKIP_POSTGRES=1");
             return None;
         }
-        panic!("set GATEHOUSE_TEST_POSTGRES_URL (scripts/test.sh does) or GATEHOUSE_SKIP_POSTGRES=1");
+        panic!(
+            "set GATEHOUSE_TEST_POSTGRES_URL (scripts/test.sh does) or GATEHOUSE_SKIP_POSTGRES=1"
+        );
     };
     let schema = unique("conformance");
-    let admin = sqlx::PgPool::connect(&url).await.expect("connect to test PostgreSQL");
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("connect to test PostgreSQL");
     // The name is ours (hex digits), never user input.
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.expect("create schema");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .expect("create schema");
     admin.close().await;
     let sep = if url.contains('?') { '&' } else { '?' };
     let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");

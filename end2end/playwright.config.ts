@@ -1,0 +1,48 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Debian's Chromium, never a downloaded browser (the machine reaches the package registries only).
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: { baseURL, launchOptions, trace: 'off' },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions } },
+    { name: 'mobile', use: { ...devices['Pixel 7'], launchOptions } },
+    { name: 'no-js', use: { ...devices['Desktop Chrome'], launchOptions, javaScriptEnabled: false } },
+  ],
+  webServer: {
+    // The release binary that `cargo leptos build --release` made, on a fresh demo database.
+    command: '../target/server-release/gatehouse',
+    url: `${baseURL}/sign-in`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      DATABASE_URL: 'sqlite://.state/e2e.db',
+      GATEHOUSE_DEMO: '1',
+      GATEHOUSE_BIND: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: '../target/site',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,61 @@
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export const PASSWORD = 'Gatehouse-Demo-2026!';
+export const demo = (local: string) => `${local}@demo.gatehouse.example`;
+
+export const jsOn = (info: TestInfo) => info.project.name !== 'no-js';
+
+/** Waits until the page is usable the way this project's user would use it. */
+export async function ready(page: Page, info: TestInfo) {
+  await page.waitForLoadState('load');
+  if (jsOn(info)) {
+    await page.locator('body[data-hydrated="true"]').waitFor();
+  }
+}
+
+/**
+ * Every page a test visits is scanned for WCAG 2.2 AA violations. axe runs as JavaScript, so on
+ * the no-JS project the same URL is opened again, with the same cookies, in a context where
+ * scripts may run but the hydration bundle is blocked: the DOM scanned is the server's HTML,
+ * exactly what the no-JS user has.
+ */
+export async function expectAccessible(page: Page) {
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+  const report = (violations: { id: string; help: string; nodes: { target: unknown }[] }[]) =>
+    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => String(n.target)).join(', ')})`);
+  if (jsOn(test.info())) {
+    const results = await new AxeBuilder({ page }).withTags(tags).analyze();
+    expect(report(results.violations)).toEqual([]);
+    return;
+  }
+  const browser = page.context().browser();
+  if (!browser) throw new Error('no browser to scan the no-JS page with');
+  const context = await browser.newContext({
+    javaScriptEnabled: true,
+    storageState: await page.context().storageState(),
+    viewport: page.viewportSize() ?? undefined,
+  });
+  try {
+    await context.route('**/pkg/**', (route) => route.abort());
+    const twin = await context.newPage();
+    await twin.goto(page.url());
+    const results = await new AxeBuilder({ page: twin }).withTags(tags).analyze();
+    expect(report(results.violations)).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
+
+export async function signIn(page: Page, info: TestInfo, local: string, password = PASSWORD) {
+  await page.goto('/sign-in');
+  await ready(page, info);
+  await page.getByLabel('Email address').fill(demo(local));
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The path part of the current URL (a no-JS post comes back with a trailing `?`). */
+export function path(page: Page) {
+  return new URL(page.url()).pathname;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, builds Gatehouse, and runs it on SQLite with demo data.
+#   DATABASE_URL     default sqlite://gatehouse.db (created on first run)
+#   GATEHOUSE_BIND   default 127.0.0.1:3000
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+
+printf '\n== building (about 5 minutes the first time)\n'
+cargo leptos build --release
+
+export DATABASE_URL="${DATABASE_URL:-sqlite://gatehouse.db}"
+export GATEHOUSE_DEMO="${GATEHOUSE_DEMO:-1}"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+exec target/server-release/gatehouse
