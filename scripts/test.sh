@@ -33,12 +33,16 @@ as_postgres "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'gatehouse_t
 export GATEHOUSE_TEST_POSTGRES_URL="postgres://gatehouse:gatehouse@localhost/gatehouse_test"
 
 printf '\n== unit, conformance (SQLite and PostgreSQL) and HTTP tests\n'
-cargo test --workspace
+mkdir -p end2end/.state
+cargo test --workspace 2>&1 | tee end2end/.state/cargo-test.log
 
 printf '\n== building the release site\n'
 cargo leptos build --release
 
 printf '\n== browser tests (Playwright, Debian Chromium)\n'
 cd end2end
-rm -rf .state && mkdir -p .state
+rm -f .state/e2e.db* .state/results.json
 npx playwright test
+
+# One closing line for the whole run: Rust tests plus browser tests.
+node ../scripts/summary.mjs .state/cargo-test.log .state/results.json

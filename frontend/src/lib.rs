@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Hydration entry point: the server has rendered every page; this makes it interactive.
 
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -336,3 +336,45 @@ async fn signed_out_visitors_are_sent_to_sign_in() {
     assert!(page.text().await.expect("body").contains("Sign in"));
     assert_eq!(b.get("/no-such-page").await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_session_idle_for_thirty_minutes_has_ended() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("provider.user").await;
+    assert!(!b.viewer().await.is_null());
+    app.sql("UPDATE sessions SET last_seen_at = last_seen_at - 1800")
+        .await;
+    assert!(b.viewer().await.is_null(), "idle time-out");
+    assert_eq!(location(&b.get("/").await), "/sign-in");
+}
+
+#[tokio::test]
+async fn a_busy_session_still_ends_twelve_hours_after_sign_in() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("provider.user").await;
+    app.sql("UPDATE sessions SET created_at = created_at - 43200")
+        .await;
+    assert!(b.viewer().await.is_null(), "absolute time-out");
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_the_browser_asks() {
+    let app = TestApp::start().await;
+    let res = app
+        .browser()
+        .client
+        .get(format!("{}/sign-in", app.base))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("br")
+    );
+}
