@@ -26,9 +26,6 @@ pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
             "#maincontent".into(),
             "The form could not be read. Check your answers and try again.",
         )],
-        AppError::NotRecognised => {
-            vec![("#email".into(), "Email address or password not recognised")]
-        }
     };
     Some(view! {
         <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" tabindex="-1">
