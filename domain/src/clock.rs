@@ -9,6 +9,24 @@ use sha2::{Digest, Sha256};
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
+    /// The UTC date as the seeds print it: `02 Aug 2023`.
+    pub fn date_label(self) -> String {
+        // Howard Hinnant's civil_from_days.
+        let z = self.0.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        format!("{day:02} {} {year}", MONTHS[(month - 1) as usize])
+    }
+
     pub fn plus_seconds(self, s: i64) -> Self {
         Timestamp(self.0.saturating_add(s))
     }
@@ -84,6 +102,22 @@ pub(crate) mod testing {
         fn random_bytes(&self) -> [u8; 32] {
             [self.0.fetch_add(1, Ordering::SeqCst); 32]
         }
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::Timestamp;
+
+    #[test]
+    fn dates_print_as_the_seeds_do() {
+        assert_eq!(Timestamp(0).date_label(), "01 Jan 1970");
+        assert_eq!(Timestamp(1_690_934_400).date_label(), "02 Aug 2023");
+        assert_eq!(Timestamp(951_782_400).date_label(), "29 Feb 2000");
+        assert_eq!(
+            Timestamp(1_795_392_000 + 86_399).date_label(),
+            "23 Nov 2026"
+        );
     }
 }
 

@@ -8,14 +8,18 @@ pub mod assignment;
 pub mod auth;
 pub mod clock;
 pub mod email;
+pub mod notification;
 pub mod ods;
 pub mod ods_code;
 pub mod org;
+pub mod outbox;
 pub mod password;
 pub mod person_name;
+pub mod registration;
 pub mod role;
 pub mod scope;
 pub mod session;
+pub mod signup;
 pub mod storage;
 pub mod user;
 

@@ -44,7 +44,7 @@ impl Password {
 
 /// One rule of the password policy (seed 004 §6, SPEC §6). The page lists them before typing and
 /// names each unmet one after a failed submit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PasswordRule {
     AtLeast8,
     AtMost128,

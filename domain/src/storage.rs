@@ -4,14 +4,20 @@
 use std::future::Future;
 
 use crate::actor::OrgRef;
+use crate::assignment::AssignmentStatus;
 use crate::assignment::{AssignmentId, AssignmentView, NewAssignment};
 use crate::clock::{Timestamp, TokenHash};
 use crate::email::EmailAddress;
+use crate::notification::Notification;
 use crate::ods_code::OdsCode;
+use crate::org::OrgPath;
 use crate::org::{NewOrganisation, OrgId, Organisation};
+use crate::outbox::{NewEmail, OutboxEmail};
+use crate::person_name::PersonName;
 use crate::role::{Catalogue, RoleId};
+use crate::scope::Scope;
 use crate::session::{NewSession, SessionRecord};
-use crate::user::{Credentials, NewUser, User, UserId};
+use crate::user::{AccountStatus, Credentials, NewUser, PasswordHash, User, UserId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -45,6 +51,13 @@ pub trait Directory: Send + Sync {
         orgs: &[NewOrganisation],
     ) -> impl Future<Output = StoreResult<usize>> + Send;
     fn count_organisations(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// Open provider and commissioning organisations whose code is `text` or whose name contains
+    /// it (case-insensitive), code matches first, then by name: the registration lookup.
+    fn find_organisations(
+        &self,
+        text: &str,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<Organisation>>> + Send;
     /// The platform root, created by the first migration.
     fn platform_root(&self) -> impl Future<Output = StoreResult<Organisation>> + Send;
 }
@@ -106,6 +119,262 @@ pub trait Sessions: Send + Sync {
     fn delete_session(&self, id: &TokenHash) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+/// Someone holding an active assignment, as reviewer routing needs them.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub user: UserId,
+    pub email: EmailAddress,
+    pub notify_by_email: bool,
+    pub assignment: AssignmentId,
+    pub role: RoleId,
+    pub organisation: OrgRef,
+}
+
+/// A self-registration, with what it causes, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    pub email: EmailAddress,
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub organisation: OrgId,
+    pub role: RoleId,
+    pub at: Timestamp,
+    /// Reviewers to notify in-app, and the notification's text.
+    pub notify: Vec<UserId>,
+    pub notice: String,
+    /// Emails to reviewers who allow them.
+    pub emails: Vec<NewEmail>,
+}
+
+/// One registration as Pending Actions and the review page show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationRow {
+    pub assignment: AssignmentId,
+    pub user: UserId,
+    pub created_at: Timestamp,
+    pub role_reason: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: EmailAddress,
+    pub organisation: OrgRef,
+    pub role: RoleId,
+    pub role_name: String,
+    pub status: AssignmentStatus,
+    pub user_status: AccountStatus,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Columns Pending Actions can sort by (seed 003 §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RegistrationSort {
+    Created,
+    RoleReason,
+    FirstName,
+    LastName,
+    Organisation,
+    Role,
+    Email,
+    IsApproved,
+}
+
+impl RegistrationSort {
+    pub const ALL: [RegistrationSort; 8] = [
+        RegistrationSort::Created,
+        RegistrationSort::RoleReason,
+        RegistrationSort::FirstName,
+        RegistrationSort::LastName,
+        RegistrationSort::Organisation,
+        RegistrationSort::Role,
+        RegistrationSort::Email,
+        RegistrationSort::IsApproved,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            RegistrationSort::Created => "created",
+            RegistrationSort::RoleReason => "reason",
+            RegistrationSort::FirstName => "first",
+            RegistrationSort::LastName => "last",
+            RegistrationSort::Organisation => "organisation",
+            RegistrationSort::Role => "role",
+            RegistrationSort::Email => "email",
+            RegistrationSort::IsApproved => "approved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == s)
+    }
+}
+
+/// Which registrations a reviewer sees: those at organisations in `scope`, less those for roles
+/// only someone else reviews. Only registrations not yet activated are listed.
+#[derive(Debug, Clone)]
+pub struct RegistrationQuery {
+    pub scope: Scope,
+    pub exclude_roles: Vec<RoleId>,
+    pub sort: RegistrationSort,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// A decision to record, with the email it sends.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub assignment: AssignmentId,
+    pub by: UserId,
+    pub at: Timestamp,
+    pub outcome: VerdictOutcome,
+    pub email: NewEmail,
+}
+
+#[derive(Debug, Clone)]
+pub enum VerdictOutcome {
+    Approve {
+        token: TokenHash,
+        expires_at: Timestamp,
+    },
+    Reject {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecideOutcome {
+    Decided,
+    /// Someone decided first: their name and the decision that stands.
+    AlreadyDecided {
+        by: Option<String>,
+        status: AssignmentStatus,
+    },
+    Missing,
+}
+
+/// What an activation link is worth now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenState {
+    /// Never issued, replaced by a newer link, or tampered with.
+    Unknown,
+    Used,
+    Expired {
+        user: UserId,
+    },
+    Valid {
+        user: UserId,
+    },
+}
+
+pub trait Registrations: Send + Sync {
+    /// Active assignments of active users held at the organisations on `path` (the organisation
+    /// and its ancestors): the candidates who might review something there.
+    fn holders_above(
+        &self,
+        path: &OrgPath,
+    ) -> impl Future<Output = StoreResult<Vec<Holder>>> + Send;
+    /// Writes the pending user (or reuses a pending one with nothing under way), the pending
+    /// assignment, the notifications and the emails in one transaction. `Conflict("registration")`
+    /// when the same person already asked for that role there; `Conflict("account")` when the
+    /// address belongs to an account that can sign in or has a request under way.
+    fn register(
+        &self,
+        r: &NewRegistration,
+    ) -> impl Future<Output = StoreResult<AssignmentId>> + Send;
+    /// One page of registrations and the total.
+    fn registrations(
+        &self,
+        q: &RegistrationQuery,
+    ) -> impl Future<Output = StoreResult<(Vec<RegistrationRow>, i64)>> + Send;
+    fn registration(
+        &self,
+        id: AssignmentId,
+    ) -> impl Future<Output = StoreResult<Option<RegistrationRow>>> + Send;
+    /// Records the decision only if the registration is still pending: exactly one of two racing
+    /// decisions wins.
+    fn decide_registration(
+        &self,
+        v: &Verdict,
+    ) -> impl Future<Output = StoreResult<DecideOutcome>> + Send;
+    /// Replaces every unused activation link of the user by a new one and queues its email.
+    fn replace_activation(
+        &self,
+        user: UserId,
+        token: &TokenHash,
+        at: Timestamp,
+        expires_at: Timestamp,
+        email: &NewEmail,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Removes a registration that has not been activated: its assignment, links and
+    /// notifications, and the user if nothing else is theirs. False if there was nothing to remove.
+    fn delete_registration(
+        &self,
+        id: AssignmentId,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    fn activation_token(
+        &self,
+        token: &TokenHash,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<TokenState>> + Send;
+    /// Uses the link and sets the password in one transaction; `None` if the link was no longer
+    /// valid by then (used by a racing request, or expired).
+    fn activate(
+        &self,
+        token: &TokenHash,
+        password: &PasswordHash,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Option<UserId>>> + Send;
+}
+
+pub trait Notifications: Send + Sync {
+    fn notifications(
+        &self,
+        user: UserId,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<Notification>>> + Send;
+    fn unread_notifications(&self, user: UserId) -> impl Future<Output = StoreResult<i64>> + Send;
+    fn mark_notifications_read(
+        &self,
+        user: UserId,
+        at: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn notify_by_email(&self, user: UserId) -> impl Future<Output = StoreResult<bool>> + Send;
+    fn set_notify_by_email(
+        &self,
+        user: UserId,
+        on: bool,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+pub trait Outbox: Send + Sync {
+    /// Claims up to `limit` due, unsent, unclaimed rows for `CLAIM_LEASE_SECONDS`, counting an
+    /// attempt on each. Two instances never claim the same row at once.
+    fn claim_emails(
+        &self,
+        now: Timestamp,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<OutboxEmail>>> + Send;
+    fn mark_sent(&self, id: i64, at: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Releases the claim and schedules the next attempt with back-off.
+    fn mark_failed(
+        &self,
+        id: i64,
+        now: Timestamp,
+        error: &str,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Queues emails that no other change causes (tests, operator tools).
+    fn enqueue_emails(
+        &self,
+        emails: &[NewEmail],
+        at: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The newest rows first, for the operator's page.
+    fn outbox(&self, limit: i64) -> impl Future<Output = StoreResult<Vec<OutboxEmail>>> + Send;
+}
+
 /// Everything the service needs from storage.
-pub trait Storage: Directory + Accounts + Sessions {}
-impl<T: Directory + Accounts + Sessions> Storage for T {}
+pub trait Storage:
+    Directory + Accounts + Sessions + Registrations + Notifications + Outbox
+{
+}
+impl<T: Directory + Accounts + Sessions + Registrations + Notifications + Outbox> Storage for T {}

@@ -2,7 +2,7 @@
 //! per-concept query files, which implement the domain's traits for `Backend<Db>`.
 
 macro_rules! backend {
-    ($module:ident, $db:ty) => {
+    ($module:ident, $db:ty, $claim_lock:literal) => {
         mod $module {
             use std::collections::HashMap;
 
@@ -11,12 +11,18 @@ macro_rules! backend {
                 AssignmentId, AssignmentStatus, AssignmentView, NewAssignment,
             };
             use domain::clock::{Timestamp, TokenHash};
+            use domain::notification::Notification;
             use domain::org::{
                 ContractType, NewOrganisation, OrgId, OrgKind, OrgPath, Organisation,
             };
+            use domain::outbox::{NewEmail, OutboxEmail};
             use domain::role::{Capability, Catalogue, Grant, Holding, Reach, Role, RoleId};
             use domain::session::{NewSession, SessionRecord};
-            use domain::storage::{ActingAs, SessionContext, StoreError, StoreResult};
+            use domain::storage::{
+                ActingAs, DecideOutcome, Holder, NewRegistration, RegistrationQuery,
+                RegistrationRow, RegistrationSort, SessionContext, StoreError, StoreResult,
+                TokenState, Verdict, VerdictOutcome,
+            };
             use domain::user::{AccountStatus, Credentials, NewUser, PasswordHash, User, UserId};
             use domain::{EmailAddress, OdsCode};
             use sqlx::Row;
@@ -26,12 +32,22 @@ macro_rules! backend {
             type Db = $db;
             type DbRow = <Db as sqlx::Database>::Row;
 
+            // Where the dialects differ: how the outbox claim locks the rows it picks.
+            macro_rules! claim_lock {
+                () => {
+                    $claim_lock
+                };
+            }
+
             include!("queries/directory.rs");
             include!("queries/accounts.rs");
             include!("queries/sessions.rs");
+            include!("queries/registrations.rs");
+            include!("queries/notifications.rs");
+            include!("queries/outbox.rs");
         }
     };
 }
 
-backend!(sqlite, sqlx::Sqlite);
-backend!(postgres, sqlx::Postgres);
+backend!(sqlite, sqlx::Sqlite, "");
+backend!(postgres, sqlx::Postgres, " FOR UPDATE SKIP LOCKED");

@@ -78,6 +78,7 @@ dispatch!(domain::storage::Directory {
     fn organisation_by_code(&self, code: &OdsCode) -> Option<Organisation>;
     fn insert_organisations(&self, orgs: &[NewOrganisation]) -> usize;
     fn count_organisations(&self) -> i64;
+    fn find_organisations(&self, text: &str, limit: i64) -> Vec<Organisation>;
     fn platform_root(&self) -> Organisation;
 });
 
@@ -96,4 +97,40 @@ dispatch!(domain::storage::Sessions {
     fn touch_session(&self, id: &TokenHash, now: Timestamp) -> ();
     fn rotate_session(&self, old: &TokenHash, new: &NewSession) -> ();
     fn delete_session(&self, id: &TokenHash) -> ();
+});
+
+use domain::notification::Notification;
+use domain::org::OrgPath;
+use domain::outbox::{NewEmail, OutboxEmail};
+use domain::storage::{
+    DecideOutcome, Holder, NewRegistration, RegistrationQuery, RegistrationRow, TokenState, Verdict,
+};
+use domain::user::PasswordHash;
+
+dispatch!(domain::storage::Registrations {
+    fn holders_above(&self, path: &OrgPath) -> Vec<Holder>;
+    fn register(&self, r: &NewRegistration) -> AssignmentId;
+    fn registrations(&self, q: &RegistrationQuery) -> (Vec<RegistrationRow>, i64);
+    fn registration(&self, id: AssignmentId) -> Option<RegistrationRow>;
+    fn decide_registration(&self, v: &Verdict) -> DecideOutcome;
+    fn replace_activation(&self, user: UserId, token: &TokenHash, at: Timestamp, expires_at: Timestamp, email: &NewEmail) -> ();
+    fn delete_registration(&self, id: AssignmentId) -> bool;
+    fn activation_token(&self, token: &TokenHash, now: Timestamp) -> TokenState;
+    fn activate(&self, token: &TokenHash, password: &PasswordHash, now: Timestamp) -> Option<UserId>;
+});
+
+dispatch!(domain::storage::Notifications {
+    fn notifications(&self, user: UserId, limit: i64) -> Vec<Notification>;
+    fn unread_notifications(&self, user: UserId) -> i64;
+    fn mark_notifications_read(&self, user: UserId, at: Timestamp) -> ();
+    fn notify_by_email(&self, user: UserId) -> bool;
+    fn set_notify_by_email(&self, user: UserId, on: bool) -> ();
+});
+
+dispatch!(domain::storage::Outbox {
+    fn claim_emails(&self, now: Timestamp, limit: i64) -> Vec<OutboxEmail>;
+    fn mark_sent(&self, id: i64, at: Timestamp) -> ();
+    fn mark_failed(&self, id: i64, now: Timestamp, error: &str) -> ();
+    fn enqueue_emails(&self, emails: &[NewEmail], at: Timestamp) -> ();
+    fn outbox(&self, limit: i64) -> Vec<OutboxEmail>;
 });

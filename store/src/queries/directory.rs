@@ -165,6 +165,35 @@ impl domain::storage::Directory for crate::Backend<Db> {
         row.try_get("n").map_err(map)
     }
 
+    #[tracing::instrument(skip_all)]
+    async fn find_organisations(&self, text: &str, limit: i64) -> StoreResult<Vec<Organisation>> {
+        let code = text.trim().to_uppercase();
+        // LIKE's wildcards in what was typed are matched literally.
+        let escaped: String = text
+            .trim()
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let sql = concat!(
+            "SELECT ", org_columns!(), " FROM organisations \
+             WHERE end_date IS NULL AND kind <> 'platform' \
+               AND (code = $1 OR LOWER(name) LIKE $2 ESCAPE '\\') \
+             ORDER BY CASE WHEN code = $1 THEN 0 ELSE 1 END, name, code LIMIT $3"
+        );
+        let rows = sqlx::query(sql)
+            .bind(code)
+            .bind(format!("%{escaped}%"))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        rows.iter().map(organisation_row).collect()
+    }
+
     async fn platform_root(&self) -> StoreResult<Organisation> {
         let sql = concat!("SELECT ", org_columns!(), " FROM organisations WHERE kind = 'platform' AND parent_id IS NULL");
         let row = sqlx::query(sql).fetch_one(&self.pool).await.map_err(map)?;

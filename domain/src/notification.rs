@@ -1,0 +1,17 @@
+//! In-app notifications. They always show; the user's "send me notifications" setting (seed 004
+//! §15) governs only whether an email goes too.
+
+use serde::{Deserialize, Serialize};
+
+use crate::assignment::AssignmentId;
+use crate::clock::Timestamp;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub body: String,
+    /// The registration or request it is about, for a Review link.
+    pub regarding: Option<AssignmentId>,
+    pub created_at: Timestamp,
+    pub read: bool,
+}

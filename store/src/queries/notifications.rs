@@ -1,0 +1,65 @@
+// In-app notifications and the email setting. Included once per backend by `backends.rs`.
+
+impl domain::storage::Notifications for crate::Backend<Db> {
+    async fn notifications(&self, user: UserId, limit: i64) -> StoreResult<Vec<Notification>> {
+        let rows = sqlx::query(
+            "SELECT id, body, assignment_id, created_at, read_at FROM notifications \
+             WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(user.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: r.try_get("id").map_err(map)?,
+                    body: r.try_get("body").map_err(map)?,
+                    regarding: r.try_get::<Option<i64>, _>("assignment_id").map_err(map)?.map(AssignmentId),
+                    created_at: Timestamp(r.try_get("created_at").map_err(map)?),
+                    read: r.try_get::<Option<i64>, _>("read_at").map_err(map)?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    async fn unread_notifications(&self, user: UserId) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user.0)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)?;
+        row.try_get("n").map_err(map)
+    }
+
+    async fn mark_notifications_read(&self, user: UserId, at: Timestamp) -> StoreResult<()> {
+        sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+            .bind(at.0)
+            .bind(user.0)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn notify_by_email(&self, user: UserId) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT notify_by_email FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)?
+            .ok_or_else(|| StoreError::Missing("user".into()))?;
+        row.try_get("notify_by_email").map_err(map)
+    }
+
+    async fn set_notify_by_email(&self, user: UserId, on: bool) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET notify_by_email = $1 WHERE id = $2")
+            .bind(on)
+            .bind(user.0)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+}

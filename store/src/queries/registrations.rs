@@ -1,0 +1,475 @@
+// Self-registration, its review and activation. Included once per backend by `backends.rs`.
+
+macro_rules! registration_select {
+    () => {
+        "SELECT a.id, a.user_id, a.created_at, a.role_reason, a.role_id, a.status, a.reason, \
+                u.first_name, u.last_name, u.email, u.status AS user_status, r.name AS role_name, \
+                o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, \
+                d.first_name AS decider_first, d.last_name AS decider_last \
+         FROM role_assignments a \
+         JOIN users u ON u.id = a.user_id \
+         JOIN organisations o ON o.id = a.organisation_id \
+         JOIN roles r ON r.id = a.role_id \
+         LEFT JOIN users d ON d.id = a.decided_by "
+    };
+}
+
+/// The deepest tree `holders_above` looks up in one indexed query (platform, region, ICB,
+/// sub-ICB location, practice and some to spare).
+const MAX_DEPTH: usize = 8;
+
+fn registration_row(r: &DbRow) -> StoreResult<RegistrationRow> {
+    let status: String = r.try_get("status").map_err(map)?;
+    let user_status: String = r.try_get("user_status").map_err(map)?;
+    let email: String = r.try_get("email").map_err(map)?;
+    let decider_first: Option<String> = r.try_get("decider_first").map_err(map)?;
+    let decider_last: Option<String> = r.try_get("decider_last").map_err(map)?;
+    Ok(RegistrationRow {
+        assignment: AssignmentId(r.try_get("id").map_err(map)?),
+        user: UserId(r.try_get("user_id").map_err(map)?),
+        created_at: Timestamp(r.try_get("created_at").map_err(map)?),
+        role_reason: r.try_get::<Option<String>, _>("role_reason").map_err(map)?.unwrap_or_default(),
+        first_name: r.try_get("first_name").map_err(map)?,
+        last_name: r.try_get("last_name").map_err(map)?,
+        email: EmailAddress::parse(&email).map_err(|_| corrupt("email"))?,
+        organisation: org_ref_row(r)?,
+        role: RoleId(r.try_get("role_id").map_err(map)?),
+        role_name: r.try_get("role_name").map_err(map)?,
+        status: AssignmentStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
+        user_status: AccountStatus::parse(&user_status).ok_or_else(|| corrupt("user status"))?,
+        decided_by: match (decider_first, decider_last) {
+            (Some(f), Some(l)) => Some(format!("{f} {l}")),
+            _ => None,
+        },
+        reason: r.try_get("reason").map_err(map)?,
+    })
+}
+
+/// Writes emails into the outbox inside the caller's transaction.
+async fn queue_emails_in(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    emails: &[NewEmail],
+    at: Timestamp,
+) -> StoreResult<()> {
+    for e in emails {
+        sqlx::query(
+            "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(e.to.as_str())
+        .bind(&e.subject)
+        .bind(&e.body)
+        .bind(at.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(map)?;
+    }
+    Ok(())
+}
+
+fn sort_column(s: RegistrationSort) -> &'static str {
+    match s {
+        RegistrationSort::Created => "a.created_at",
+        RegistrationSort::RoleReason => "a.role_reason",
+        RegistrationSort::FirstName => "u.first_name",
+        RegistrationSort::LastName => "u.last_name",
+        RegistrationSort::Organisation => "o.name",
+        RegistrationSort::Role => "r.sort_order",
+        RegistrationSort::Email => "u.email",
+        RegistrationSort::IsApproved => "CASE WHEN a.status = 'active' THEN 1 ELSE 0 END",
+    }
+}
+
+/// The WHERE clause of a registration listing, with the values to bind in order. Every value is
+/// bound; only fixed fragments and placeholder numbers are written into the SQL.
+fn registration_filter(q: &RegistrationQuery) -> (String, Vec<String>, Vec<i64>) {
+    let mut sql = String::from(
+        "WHERE a.origin = 'registration' AND a.status IN ('pending', 'active') AND u.status = 'pending' ",
+    );
+    let mut texts = Vec::new();
+    let mut numbers = Vec::new();
+    let mut n = 0;
+    if let Some(single) = q.scope.single() {
+        numbers.push(single.0);
+        n += 1;
+        sql.push_str(&format!("AND o.id = ${n} "));
+    } else if q.scope.subtree_roots().is_empty() {
+        sql.push_str("AND 1 = 0 ");
+    } else {
+        let mut parts = Vec::new();
+        for root in q.scope.subtree_roots() {
+            texts.push(format!("{}%", root.as_str()));
+            n += 1;
+            parts.push(format!("o.path LIKE ${n}"));
+        }
+        sql.push_str(&format!("AND ({}) ", parts.join(" OR ")));
+    }
+    // Binding order is texts, then numbers: a single-organisation scope has no texts, and a
+    // subtree scope's texts take the first numbers.
+    for role in &q.exclude_roles {
+        numbers.push(role.0);
+        n += 1;
+        sql.push_str(&format!("AND a.role_id <> ${n} "));
+    }
+    (sql, texts, numbers)
+}
+
+impl domain::storage::Registrations for crate::Backend<Db> {
+    #[tracing::instrument(skip_all)]
+    async fn holders_above(&self, path: &OrgPath) -> StoreResult<Vec<Holder>> {
+        let ids: Vec<i64> = path
+            .as_str()
+            .split('/')
+            .filter_map(|s| s.parse::<i64>().ok())
+            .collect();
+        let Some(last) = ids.last().copied() else {
+            return Ok(Vec::new());
+        };
+        if ids.len() > MAX_DEPTH {
+            return Err(StoreError::Backend("organisation tree deeper than supported".into()));
+        }
+        let mut query = sqlx::query(
+            "SELECT u.id AS user_id, u.email, u.notify_by_email, a.id AS assignment_id, a.role_id, \
+                    o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path \
+             FROM role_assignments a \
+             JOIN users u ON u.id = a.user_id \
+             JOIN organisations o ON o.id = a.organisation_id \
+             WHERE a.organisation_id IN ($1, $2, $3, $4, $5, $6, $7, $8) \
+               AND a.status = 'active' AND u.status = 'active' \
+             ORDER BY u.id, a.id",
+        );
+        for i in 0..MAX_DEPTH {
+            query = query.bind(ids.get(i).copied().unwrap_or(last));
+        }
+        let rows = query.fetch_all(&self.pool).await.map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                let email: String = r.try_get("email").map_err(map)?;
+                Ok(Holder {
+                    user: UserId(r.try_get("user_id").map_err(map)?),
+                    email: EmailAddress::parse(&email).map_err(|_| corrupt("email"))?,
+                    notify_by_email: r.try_get("notify_by_email").map_err(map)?,
+                    assignment: AssignmentId(r.try_get("assignment_id").map_err(map)?),
+                    role: RoleId(r.try_get("role_id").map_err(map)?),
+                    organisation: org_ref_row(r)?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn register(&self, reg: &NewRegistration) -> StoreResult<AssignmentId> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let existing = sqlx::query("SELECT id, status, password_hash FROM users WHERE email = $1")
+            .bind(reg.email.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map)?;
+        let user_id = match existing {
+            Some(row) => {
+                let id: i64 = row.try_get("id").map_err(map)?;
+                let status: String = row.try_get("status").map_err(map)?;
+                let hash: Option<String> = row.try_get("password_hash").map_err(map)?;
+                if status != AccountStatus::Pending.as_str() || hash.is_some() {
+                    return Err(StoreError::Conflict("account".into()));
+                }
+                let open = sqlx::query(
+                    "SELECT organisation_id, role_id, status FROM role_assignments \
+                     WHERE user_id = $1 AND status IN ('pending', 'active')",
+                )
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map)?;
+                for a in &open {
+                    let same = a.try_get::<i64, _>("organisation_id").map_err(map)? == reg.organisation.0
+                        && a.try_get::<i64, _>("role_id").map_err(map)? == reg.role.0;
+                    if same {
+                        return Err(StoreError::Conflict("registration".into()));
+                    }
+                }
+                if !open.is_empty() {
+                    return Err(StoreError::Conflict("account".into()));
+                }
+                // A pending account whose earlier requests were all rejected may ask again.
+                sqlx::query("UPDATE users SET first_name = $1, last_name = $2 WHERE id = $3")
+                    .bind(reg.first_name.as_str())
+                    .bind(reg.last_name.as_str())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map)?;
+                id
+            }
+            None => {
+                let row = sqlx::query(
+                    "INSERT INTO users (email, first_name, last_name, status, password_hash, created_at) \
+                     VALUES ($1, $2, $3, 'pending', NULL, $4) RETURNING id",
+                )
+                .bind(reg.email.as_str())
+                .bind(reg.first_name.as_str())
+                .bind(reg.last_name.as_str())
+                .bind(reg.at.0)
+                .fetch_one(&mut *tx)
+                .await
+                // Two identical submissions racing: the loser asked for the same thing.
+                .map_err(|e| match map(e) {
+                    StoreError::Conflict(_) => StoreError::Conflict("registration".into()),
+                    other => other,
+                })?;
+                row.try_get("id").map_err(map)?
+            }
+        };
+        let row = sqlx::query(
+            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, origin, role_reason, created_at) \
+             VALUES ($1, $2, $3, 'pending', 'registration', $4, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(reg.organisation.0)
+        .bind(reg.role.0)
+        .bind(domain::registration::SELF_REGISTRATION_REASON)
+        .bind(reg.at.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map)?;
+        let assignment: i64 = row.try_get("id").map_err(map)?;
+        for reviewer in &reg.notify {
+            sqlx::query(
+                "INSERT INTO notifications (user_id, body, assignment_id, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(reviewer.0)
+            .bind(&reg.notice)
+            .bind(assignment)
+            .bind(reg.at.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        }
+        queue_emails_in(&mut tx, &reg.emails, reg.at).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(AssignmentId(assignment))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn registrations(&self, q: &RegistrationQuery) -> StoreResult<(Vec<RegistrationRow>, i64)> {
+        let (filter, texts, numbers) = registration_filter(q);
+        let direction = if q.descending { "DESC" } else { "ASC" };
+        let count_sql = format!(
+            "SELECT COUNT(*) AS n FROM role_assignments a \
+             JOIN users u ON u.id = a.user_id \
+             JOIN organisations o ON o.id = a.organisation_id {filter}"
+        );
+        let bound = texts.len() + numbers.len();
+        let list_sql = format!(
+            "{} {filter} ORDER BY {} {direction}, a.id {direction} LIMIT ${} OFFSET ${}",
+            registration_select!(),
+            sort_column(q.sort),
+            bound + 1,
+            bound + 2
+        );
+        // Built only from fixed fragments and placeholder numbers (see registration_filter).
+        let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql));
+        let mut list = sqlx::query(sqlx::AssertSqlSafe(list_sql));
+        for t in &texts {
+            count = count.bind(t.clone());
+            list = list.bind(t.clone());
+        }
+        for n in &numbers {
+            count = count.bind(*n);
+            list = list.bind(*n);
+        }
+        let total: i64 = count.fetch_one(&self.pool).await.map_err(map)?.try_get("n").map_err(map)?;
+        let rows = list
+            .bind(q.limit)
+            .bind(q.offset)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        let rows = rows.iter().map(registration_row).collect::<StoreResult<Vec<_>>>()?;
+        Ok((rows, total))
+    }
+
+    async fn registration(&self, id: AssignmentId) -> StoreResult<Option<RegistrationRow>> {
+        let sql = concat!(registration_select!(), "WHERE a.id = $1 AND a.origin = 'registration'");
+        let row = sqlx::query(sql).bind(id.0).fetch_optional(&self.pool).await.map_err(map)?;
+        row.as_ref().map(registration_row).transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn decide_registration(&self, v: &Verdict) -> StoreResult<DecideOutcome> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let (status, reason) = match &v.outcome {
+            VerdictOutcome::Approve { .. } => (AssignmentStatus::Active, None),
+            VerdictOutcome::Reject { reason } => (AssignmentStatus::Rejected, Some(reason.clone())),
+        };
+        let done = sqlx::query(
+            "UPDATE role_assignments SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
+             WHERE id = $5 AND status = 'pending' AND origin = 'registration'",
+        )
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(v.by.0)
+        .bind(v.at.0)
+        .bind(v.assignment.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            let sql = concat!(registration_select!(), "WHERE a.id = $1 AND a.origin = 'registration'");
+            let row = sqlx::query(sql).bind(v.assignment.0).fetch_optional(&self.pool).await.map_err(map)?;
+            return Ok(match row.as_ref().map(registration_row).transpose()? {
+                Some(r) => DecideOutcome::AlreadyDecided { by: r.decided_by, status: r.status },
+                None => DecideOutcome::Missing,
+            });
+        }
+        if let VerdictOutcome::Approve { token, expires_at } = &v.outcome {
+            sqlx::query(
+                "INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) \
+                 SELECT $1, user_id, 'activation', $2, $3 FROM role_assignments WHERE id = $4",
+            )
+            .bind(token.as_str())
+            .bind(v.at.0)
+            .bind(expires_at.0)
+            .bind(v.assignment.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        }
+        // The reviewers' notifications about it have been dealt with.
+        sqlx::query("UPDATE notifications SET read_at = $1 WHERE assignment_id = $2 AND read_at IS NULL")
+            .bind(v.at.0)
+            .bind(v.assignment.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        queue_emails_in(&mut tx, std::slice::from_ref(&v.email), v.at).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(DecideOutcome::Decided)
+    }
+
+    async fn replace_activation(
+        &self,
+        user: UserId,
+        token: &TokenHash,
+        at: Timestamp,
+        expires_at: Timestamp,
+        email: &NewEmail,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND purpose = 'activation' AND used_at IS NULL")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        sqlx::query(
+            "INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, 'activation', $3, $4)",
+        )
+        .bind(token.as_str())
+        .bind(user.0)
+        .bind(at.0)
+        .bind(expires_at.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        queue_emails_in(&mut tx, std::slice::from_ref(email), at).await?;
+        tx.commit().await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_registration(&self, id: AssignmentId) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let row = sqlx::query(
+            "SELECT a.user_id FROM role_assignments a JOIN users u ON u.id = a.user_id \
+             WHERE a.id = $1 AND a.origin = 'registration' AND u.status = 'pending'",
+        )
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map)?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let user: i64 = row.try_get("user_id").map_err(map)?;
+        for sql in [
+            "DELETE FROM notifications WHERE assignment_id = $1",
+            "DELETE FROM assignment_payment_types WHERE assignment_id = $1",
+            "DELETE FROM role_assignments WHERE id = $1",
+        ] {
+            sqlx::query(sql).bind(id.0).execute(&mut *tx).await.map_err(map)?;
+        }
+        let others = sqlx::query("SELECT COUNT(*) AS n FROM role_assignments WHERE user_id = $1")
+            .bind(user)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map)?;
+        if others.try_get::<i64, _>("n").map_err(map)? == 0 {
+            // Nothing else is theirs: an account that never started leaves no trace.
+            for sql in [
+                "DELETE FROM user_tokens WHERE user_id = $1",
+                "DELETE FROM notifications WHERE user_id = $1",
+                "DELETE FROM sessions WHERE user_id = $1",
+                "DELETE FROM users WHERE id = $1",
+            ] {
+                sqlx::query(sql).bind(user).execute(&mut *tx).await.map_err(map)?;
+            }
+        }
+        tx.commit().await.map_err(map)?;
+        Ok(true)
+    }
+
+    async fn activation_token(&self, token: &TokenHash, now: Timestamp) -> StoreResult<TokenState> {
+        let row = sqlx::query(
+            "SELECT user_id, expires_at, used_at FROM user_tokens WHERE token_hash = $1 AND purpose = 'activation'",
+        )
+        .bind(token.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map)?;
+        let Some(r) = row else {
+            return Ok(TokenState::Unknown);
+        };
+        let user = UserId(r.try_get("user_id").map_err(map)?);
+        let expires_at: i64 = r.try_get("expires_at").map_err(map)?;
+        Ok(if r.try_get::<Option<i64>, _>("used_at").map_err(map)?.is_some() {
+            TokenState::Used
+        } else if expires_at <= now.0 {
+            TokenState::Expired { user }
+        } else {
+            TokenState::Valid { user }
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn activate(&self, token: &TokenHash, password: &PasswordHash, now: Timestamp) -> StoreResult<Option<UserId>> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let row = sqlx::query(
+            "UPDATE user_tokens SET used_at = $1 \
+             WHERE token_hash = $2 AND purpose = 'activation' AND used_at IS NULL AND expires_at > $1 \
+             RETURNING user_id",
+        )
+        .bind(now.0)
+        .bind(token.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map)?;
+        let Some(row) = row else {
+            tx.rollback().await.map_err(map)?;
+            return Ok(None);
+        };
+        let user: i64 = row.try_get("user_id").map_err(map)?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, status = 'active' WHERE id = $2 AND status = 'pending'",
+        )
+        .bind(password.as_phc())
+        .bind(user)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(None);
+        }
+        tx.commit().await.map_err(map)?;
+        Ok(Some(UserId(user)))
+    }
+}

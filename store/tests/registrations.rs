@@ -1,0 +1,669 @@
+//! Conformance of sign-up storage on SQLite and PostgreSQL: registrations, listing in scope,
+//! decisions (and their race), activation links, notifications and the organisation lookup.
+
+mod harness;
+
+use domain::assignment::AssignmentStatus;
+use domain::clock::{Timestamp, TokenHash};
+use domain::org::{NewOrganisation, OrgKind};
+use domain::outbox::NewEmail;
+use domain::role::Reach;
+use domain::storage::{
+    Accounts, DecideOutcome, Directory, NewRegistration, Notifications, Outbox, RegistrationQuery,
+    RegistrationSort, Registrations, StoreError, TokenState, Verdict, VerdictOutcome,
+};
+use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::{AssignmentId, EmailAddress, OdsCode, PersonName, RoleId};
+use store::Store;
+
+const PROVIDER_USER: RoleId = RoleId(6);
+const CAA: RoleId = RoleId(2);
+
+fn org(code: &str, name: &str, kind: OrgKind, parent: &str, closed: bool) -> NewOrganisation {
+    NewOrganisation {
+        code: OdsCode::parse(code).expect("code"),
+        name: name.into(),
+        kind,
+        type_label: "Test".into(),
+        parent_code: Some(OdsCode::parse(parent).expect("code")),
+        start_date: "2020-04-01".into(),
+        end_date: closed.then(|| "2024-01-01".into()),
+        contract_type: None,
+    }
+}
+
+async fn tree(s: &Store) {
+    let orgs = [
+        org(
+            "QHM",
+            "North East ICB",
+            OrgKind::Commissioning,
+            "GATEHOUSE",
+            false,
+        ),
+        org("16C", "Tees Valley", OrgKind::Commissioning, "QHM", false),
+        org(
+            "A81001",
+            "The Densham Surgery",
+            OrgKind::Provider,
+            "16C",
+            false,
+        ),
+        org(
+            "A81002",
+            "Queens Park 100% Medical",
+            OrgKind::Provider,
+            "16C",
+            false,
+        ),
+        org("A81003", "Closed Surgery", OrgKind::Provider, "16C", true),
+    ];
+    s.insert_organisations(&orgs).await.expect("tree");
+}
+
+fn email(s: &str) -> EmailAddress {
+    EmailAddress::parse(s).expect("email")
+}
+
+fn name(s: &str) -> PersonName {
+    PersonName::parse(s).expect("name")
+}
+
+async fn organisation(s: &Store, code: &str) -> domain::org::Organisation {
+    s.organisation_by_code(&OdsCode::parse(code).expect("code"))
+        .await
+        .expect("query")
+        .expect("exists")
+}
+
+async fn admin(s: &Store, mail: &str, first: &str) -> UserId {
+    s.insert_user(&NewUser {
+        email: email(mail),
+        first_name: name(first),
+        last_name: name("Admin"),
+        status: AccountStatus::Active,
+        password_hash: Some(PasswordHash::from_phc("$argon2id$fake".into())),
+        created_at: Timestamp(1),
+    })
+    .await
+    .expect("user")
+}
+
+fn registration(
+    mail: &str,
+    first: &str,
+    org: domain::OrgId,
+    at: i64,
+    notify: Vec<UserId>,
+) -> NewRegistration {
+    NewRegistration {
+        email: email(mail),
+        first_name: name(first),
+        last_name: name("Person"),
+        organisation: org,
+        role: PROVIDER_USER,
+        at: Timestamp(at),
+        notify,
+        notice: format!("{first} Person has asked to register"),
+        emails: vec![NewEmail {
+            to: email("reviewer@example.nhs.uk"),
+            subject: "review".into(),
+            body: format!("{first} waits"),
+        }],
+    }
+}
+
+fn query(scope: domain::Scope, sort: RegistrationSort, descending: bool) -> RegistrationQuery {
+    RegistrationQuery {
+        scope,
+        exclude_roles: vec![],
+        sort,
+        descending,
+        offset: 0,
+        limit: 50,
+    }
+}
+
+fn subtree(o: &domain::org::Organisation) -> domain::Scope {
+    domain::scope::compute(o.id, &o.path, Reach::Subtree, &[])
+}
+
+async fn a_registration_writes_user_request_notifications_and_email_at_once(s: &Store) {
+    tree(s).await;
+    let reviewer = admin(s, "reviewer@example.nhs.uk", "Rita").await;
+    let practice = organisation(s, "A81001").await;
+    let id = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            10,
+            vec![reviewer],
+        ))
+        .await
+        .expect("register");
+    let creds = s
+        .credentials(&email("jo@example.nhs.uk"))
+        .await
+        .expect("q")
+        .expect("user");
+    assert_eq!(creds.status, AccountStatus::Pending);
+    assert!(creds.password_hash.is_none());
+    let row = s.registration(id).await.expect("q").expect("row");
+    assert_eq!(row.status, AssignmentStatus::Pending);
+    assert_eq!(
+        row.role_reason,
+        domain::registration::SELF_REGISTRATION_REASON
+    );
+    assert_eq!(row.organisation.code, "A81001");
+    let notes = s.notifications(reviewer, 10).await.expect("notes");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].regarding, Some(id));
+    assert_eq!(s.unread_notifications(reviewer).await.expect("n"), 1);
+    s.mark_notifications_read(reviewer, Timestamp(11))
+        .await
+        .expect("read");
+    assert_eq!(s.unread_notifications(reviewer).await.expect("n"), 0);
+    let mail = s.outbox(10).await.expect("outbox");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].to, "reviewer@example.nhs.uk");
+
+    // The same request again, and another request while one is under way, are refused.
+    let again = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            12,
+            vec![],
+        ))
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(ref w)) if w == "registration"),
+        "{again:?}"
+    );
+    let other = organisation(s, "A81002").await;
+    let elsewhere = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            other.id,
+            12,
+            vec![],
+        ))
+        .await;
+    assert!(
+        matches!(elsewhere, Err(StoreError::Conflict(ref w)) if w == "account"),
+        "{elsewhere:?}"
+    );
+    // An active account never registers again.
+    let taken = s
+        .register(&registration(
+            "reviewer@example.nhs.uk",
+            "Rita",
+            practice.id,
+            12,
+            vec![],
+        ))
+        .await;
+    assert!(
+        matches!(taken, Err(StoreError::Conflict(ref w)) if w == "account"),
+        "{taken:?}"
+    );
+    // A refused registration wrote nothing: still one email, one notification.
+    assert_eq!(s.outbox(10).await.expect("outbox").len(), 1);
+    assert_eq!(s.notifications(reviewer, 10).await.expect("notes").len(), 1);
+}
+
+async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
+    tree(s).await;
+    let a1 = organisation(s, "A81001").await;
+    let a2 = organisation(s, "A81002").await;
+    let qhm = organisation(s, "QHM").await;
+    for (mail, first, org, at) in [
+        ("b@example.nhs.uk", "Bea", a1.id, 3),
+        ("a@example.nhs.uk", "Abe", a2.id, 1),
+        ("c@example.nhs.uk", "Cal", a1.id, 2),
+    ] {
+        s.register(&registration(mail, first, org, at, vec![]))
+            .await
+            .expect("register");
+    }
+    let mut admin_reg = registration("d@example.nhs.uk", "Dee", qhm.id, 4, vec![]);
+    admin_reg.role = CAA;
+    s.register(&admin_reg).await.expect("register");
+
+    let (rows, total) = s
+        .registrations(&query(subtree(&qhm), RegistrationSort::Created, true))
+        .await
+        .expect("list");
+    assert_eq!(total, 4);
+    let firsts: Vec<&str> = rows.iter().map(|r| r.first_name.as_str()).collect();
+    assert_eq!(firsts, ["Dee", "Bea", "Cal", "Abe"]);
+
+    let (rows, _) = s
+        .registrations(&query(subtree(&qhm), RegistrationSort::FirstName, false))
+        .await
+        .expect("list");
+    assert_eq!(
+        rows.iter()
+            .map(|r| r.first_name.as_str())
+            .collect::<Vec<_>>(),
+        ["Abe", "Bea", "Cal", "Dee"]
+    );
+
+    // Only the Service Desk sees administrators' registrations.
+    let mut q = query(subtree(&qhm), RegistrationSort::Created, false);
+    q.exclude_roles = vec![CAA];
+    assert_eq!(s.registrations(&q).await.expect("list").1, 3);
+
+    // One practice only (a practice's User Administrator).
+    let single = domain::scope::compute(a1.id, &a1.path, Reach::Organisation, &[]);
+    let (rows, total) = s
+        .registrations(&query(single, RegistrationSort::Email, false))
+        .await
+        .expect("list");
+    assert_eq!(total, 2);
+    assert_eq!(
+        rows.iter().map(|r| r.email.as_str()).collect::<Vec<_>>(),
+        ["b@example.nhs.uk", "c@example.nhs.uk"]
+    );
+
+    // Another practice's subtree sees only its own.
+    assert_eq!(
+        s.registrations(&query(subtree(&a2), RegistrationSort::Created, false))
+            .await
+            .expect("list")
+            .1,
+        1
+    );
+
+    // Paging: the total stays, the rows are the page.
+    let mut q = query(subtree(&qhm), RegistrationSort::Created, false);
+    q.limit = 2;
+    q.offset = 2;
+    let (rows, total) = s.registrations(&q).await.expect("list");
+    assert_eq!((rows.len(), total), (2, 4));
+    assert_eq!(rows[0].first_name, "Bea");
+}
+
+fn approve(id: AssignmentId, by: UserId, token: &str) -> Verdict {
+    Verdict {
+        assignment: id,
+        by,
+        at: Timestamp(100),
+        outcome: VerdictOutcome::Approve {
+            token: TokenHash::from_stored(token.into()),
+            expires_at: Timestamp(1000),
+        },
+        email: NewEmail {
+            to: email("jo@example.nhs.uk"),
+            subject: "approved".into(),
+            body: "link".into(),
+        },
+    }
+}
+
+fn reject(id: AssignmentId, by: UserId) -> Verdict {
+    Verdict {
+        assignment: id,
+        by,
+        at: Timestamp(100),
+        outcome: VerdictOutcome::Reject {
+            reason: "generic mailbox".into(),
+        },
+        email: NewEmail {
+            to: email("jo@example.nhs.uk"),
+            subject: "rejected".into(),
+            body: "reason".into(),
+        },
+    }
+}
+
+async fn two_racing_decisions_yield_exactly_one(s: &Store) {
+    tree(s).await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    let bob = admin(s, "bob@example.nhs.uk", "Bob").await;
+    let practice = organisation(s, "A81001").await;
+    for round in 0..5 {
+        let mail = format!("racer{round}@example.nhs.uk");
+        let id = s
+            .register(&registration(&mail, "Racer", practice.id, 10, vec![]))
+            .await
+            .expect("register");
+        let before = s.outbox(100).await.expect("outbox").len();
+        let token = format!("{round:064}");
+        let a = approve(id, ann, &token);
+        let b = reject(id, bob);
+        let (ra, rb) = tokio::join!(s.decide_registration(&a), s.decide_registration(&b));
+        let (ra, rb) = (ra.expect("a"), rb.expect("b"));
+        let wins = [&ra, &rb]
+            .iter()
+            .filter(|o| ***o == DecideOutcome::Decided)
+            .count();
+        assert_eq!(wins, 1, "round {round}: {ra:?} {rb:?}");
+        let row = s.registration(id).await.expect("q").expect("row");
+        let loser = if ra == DecideOutcome::Decided { rb } else { ra };
+        match row.status {
+            AssignmentStatus::Active => {
+                assert_eq!(row.decided_by.as_deref(), Some("Ann Admin"));
+                assert_eq!(
+                    loser,
+                    DecideOutcome::AlreadyDecided {
+                        by: Some("Ann Admin".into()),
+                        status: AssignmentStatus::Active
+                    }
+                );
+                assert!(matches!(
+                    s.activation_token(&TokenHash::from_stored(token.clone()), Timestamp(200))
+                        .await
+                        .expect("t"),
+                    TokenState::Valid { .. }
+                ));
+            }
+            AssignmentStatus::Rejected => {
+                assert_eq!(row.reason.as_deref(), Some("generic mailbox"));
+                assert_eq!(
+                    loser,
+                    DecideOutcome::AlreadyDecided {
+                        by: Some("Bob Admin".into()),
+                        status: AssignmentStatus::Rejected
+                    }
+                );
+                assert_eq!(
+                    s.activation_token(&TokenHash::from_stored(token.clone()), Timestamp(200))
+                        .await
+                        .expect("t"),
+                    TokenState::Unknown
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // Exactly one email: the winner's.
+        assert_eq!(s.outbox(100).await.expect("outbox").len(), before + 1);
+    }
+    assert_eq!(
+        s.decide_registration(&reject(AssignmentId(999_999), bob))
+            .await
+            .expect("q"),
+        DecideOutcome::Missing
+    );
+}
+
+async fn an_activation_link_works_once_and_not_after_it_expires(s: &Store) {
+    tree(s).await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    let practice = organisation(s, "A81001").await;
+    let id = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            10,
+            vec![],
+        ))
+        .await
+        .expect("register");
+    let token = TokenHash::from_stored("a".repeat(64));
+    s.decide_registration(&approve(id, ann, &"a".repeat(64)))
+        .await
+        .expect("approve");
+    let user = s.registration(id).await.expect("q").expect("row").user;
+    assert_eq!(
+        s.activation_token(&token, Timestamp(999)).await.expect("t"),
+        TokenState::Valid { user }
+    );
+    assert_eq!(
+        s.activation_token(&token, Timestamp(1000))
+            .await
+            .expect("t"),
+        TokenState::Expired { user }
+    );
+    assert_eq!(
+        s.activate(
+            &token,
+            &PasswordHash::from_phc("$late".into()),
+            Timestamp(1000)
+        )
+        .await
+        .expect("a"),
+        None
+    );
+
+    // Two racing uses: one sets the password.
+    let h1 = PasswordHash::from_phc("$first".into());
+    let h2 = PasswordHash::from_phc("$second".into());
+    let (r1, r2) = tokio::join!(
+        s.activate(&token, &h1, Timestamp(500)),
+        s.activate(&token, &h2, Timestamp(500))
+    );
+    let used: Vec<_> = [r1.expect("1"), r2.expect("2")]
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(used, vec![user]);
+    assert_eq!(
+        s.activation_token(&token, Timestamp(501)).await.expect("t"),
+        TokenState::Used
+    );
+    let creds = s
+        .credentials(&email("jo@example.nhs.uk"))
+        .await
+        .expect("q")
+        .expect("user");
+    assert_eq!(creds.status, AccountStatus::Active);
+    assert!(creds.password_hash.is_some());
+
+    // Activated: no longer listed, cannot be deleted as a registration.
+    let qhm = organisation(s, "QHM").await;
+    assert_eq!(
+        s.registrations(&query(subtree(&qhm), RegistrationSort::Created, false))
+            .await
+            .expect("list")
+            .1,
+        0
+    );
+    assert!(!s.delete_registration(id).await.expect("delete"));
+}
+
+async fn resending_replaces_the_link(s: &Store) {
+    tree(s).await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    let practice = organisation(s, "A81001").await;
+    let id = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            10,
+            vec![],
+        ))
+        .await
+        .expect("register");
+    s.decide_registration(&approve(id, ann, &"b".repeat(64)))
+        .await
+        .expect("approve");
+    let user = s.registration(id).await.expect("q").expect("row").user;
+    let mail = NewEmail {
+        to: email("jo@example.nhs.uk"),
+        subject: "again".into(),
+        body: "new link".into(),
+    };
+    s.replace_activation(
+        user,
+        &TokenHash::from_stored("c".repeat(64)),
+        Timestamp(200),
+        Timestamp(2000),
+        &mail,
+    )
+    .await
+    .expect("replace");
+    assert_eq!(
+        s.activation_token(&TokenHash::from_stored("b".repeat(64)), Timestamp(300))
+            .await
+            .expect("t"),
+        TokenState::Unknown
+    );
+    assert_eq!(
+        s.activation_token(&TokenHash::from_stored("c".repeat(64)), Timestamp(300))
+            .await
+            .expect("t"),
+        TokenState::Valid { user }
+    );
+    assert!(s
+        .outbox(10)
+        .await
+        .expect("outbox")
+        .iter()
+        .any(|m| m.subject == "again"));
+}
+
+async fn a_rejected_person_may_register_again_and_a_deleted_one_leaves_no_trace(s: &Store) {
+    tree(s).await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    let practice = organisation(s, "A81001").await;
+    let first = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            10,
+            vec![ann],
+        ))
+        .await
+        .expect("register");
+    s.decide_registration(&reject(first, ann))
+        .await
+        .expect("reject");
+    let second = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Joanna",
+            practice.id,
+            20,
+            vec![ann],
+        ))
+        .await
+        .expect("again");
+    assert_ne!(first, second);
+    let row = s.registration(second).await.expect("q").expect("row");
+    assert_eq!(row.first_name, "Joanna");
+    assert_eq!(
+        row.user,
+        s.registration(first).await.expect("q").expect("row").user
+    );
+
+    // Deleting the second keeps the user (the rejected request is still theirs); a fresh one goes.
+    assert!(s.delete_registration(second).await.expect("delete"));
+    assert!(s.registration(second).await.expect("q").is_none());
+    assert!(s
+        .credentials(&email("jo@example.nhs.uk"))
+        .await
+        .expect("q")
+        .is_some());
+    let lone = s
+        .register(&registration(
+            "lone@example.nhs.uk",
+            "Lone",
+            practice.id,
+            30,
+            vec![ann],
+        ))
+        .await
+        .expect("register");
+    assert!(s.delete_registration(lone).await.expect("delete"));
+    assert!(s
+        .credentials(&email("lone@example.nhs.uk"))
+        .await
+        .expect("q")
+        .is_none());
+    assert!(s
+        .notifications(ann, 10)
+        .await
+        .expect("notes")
+        .iter()
+        .all(|n| n.regarding != Some(lone)));
+    assert!(!s.delete_registration(lone).await.expect("again"));
+}
+
+async fn reviewers_are_found_among_holders_above(s: &Store) {
+    tree(s).await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    let bob = admin(s, "bob@example.nhs.uk", "Bob").await;
+    let cat = admin(s, "cat@example.nhs.uk", "Cat").await;
+    let qhm = organisation(s, "QHM").await;
+    let a1 = organisation(s, "A81001").await;
+    let a2 = organisation(s, "A81002").await;
+    for (u, o, status) in [
+        (ann, qhm.id, AssignmentStatus::Active),
+        (bob, a2.id, AssignmentStatus::Active),
+        (cat, a1.id, AssignmentStatus::Revoked),
+    ] {
+        s.insert_assignment(&domain::assignment::NewAssignment {
+            user: u,
+            organisation: o,
+            role: RoleId(9),
+            status,
+            payment_types: vec![],
+            created_at: Timestamp(1),
+        })
+        .await
+        .expect("assign");
+    }
+    s.set_notify_by_email(ann, false).await.expect("setting");
+    let holders = s.holders_above(&a1.path).await.expect("holders");
+    let users: Vec<UserId> = holders.iter().map(|h| h.user).collect();
+    assert_eq!(
+        users,
+        vec![ann],
+        "active holders at the practice and above only"
+    );
+    assert!(!holders[0].notify_by_email);
+    assert_eq!(holders[0].organisation.code, "QHM");
+}
+
+async fn organisations_are_found_by_code_or_part_of_the_name(s: &Store) {
+    tree(s).await;
+    let codes = |v: Vec<domain::org::Organisation>| {
+        v.into_iter()
+            .map(|o| o.code.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        codes(s.find_organisations("a81001", 10).await.expect("q")),
+        ["A81001"]
+    );
+    assert_eq!(
+        codes(s.find_organisations("DENSHAM", 10).await.expect("q")),
+        ["A81001"]
+    );
+    // Closed practices and the platform are never offered.
+    assert!(s
+        .find_organisations("Closed", 10)
+        .await
+        .expect("q")
+        .is_empty());
+    assert!(s
+        .find_organisations("Gatehouse", 10)
+        .await
+        .expect("q")
+        .is_empty());
+    // LIKE's wildcards are taken literally.
+    assert_eq!(
+        codes(s.find_organisations("100%", 10).await.expect("q")),
+        ["A81002"]
+    );
+    assert!(s.find_organisations("_", 10).await.expect("q").is_empty());
+    assert_eq!(s.find_organisations("e", 2).await.expect("q").len(), 2);
+}
+
+conformance!(
+    a_registration_writes_user_request_notifications_and_email_at_once,
+    registrations_are_listed_in_scope_sorted_and_paged,
+    two_racing_decisions_yield_exactly_one,
+    an_activation_link_works_once_and_not_after_it_expires,
+    resending_replaces_the_link,
+    a_rejected_person_may_register_again_and_a_deleted_one_leaves_no_trace,
+    reviewers_are_found_among_holders_above,
+    organisations_are_found_by_code_or_part_of_the_name,
+);
