@@ -32,6 +32,13 @@ as_postgres "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'gatehouse_t
   || as_postgres "psql -qc 'CREATE DATABASE gatehouse_test OWNER gatehouse'"
 export GATEHOUSE_TEST_POSTGRES_URL="postgres://gatehouse:gatehouse@localhost/gatehouse_test"
 
+# The outbox worker's tests send through a real SMTP server on loopback (Python's aiosmtpd).
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  printf '\n== installing aiosmtpd from PyPI\n'
+  python3 -m pip install --quiet aiosmtpd 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages aiosmtpd
+fi
+
 printf '\n== unit, conformance (SQLite and PostgreSQL) and HTTP tests\n'
 mkdir -p end2end/.state
 cargo test --workspace 2>&1 | tee end2end/.state/cargo-test.log

@@ -2,8 +2,11 @@
 //! (`GATEHOUSE_CONFIG_FILE`, default `gatehouse.env` when present), in `KEY=value` lines.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use domain::session::SessionPolicy;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, Tokio1Executor};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -42,12 +45,16 @@ fn number(name: &'static str, default: i64) -> Result<i64, ConfigError> {
     }
 }
 
+fn load_file() {
+    let file = var("GATEHOUSE_CONFIG_FILE").unwrap_or_else(|| "gatehouse.env".into());
+    // A missing file is fine: the file is optional. Variables already set win over the file, so
+    // loading it twice changes nothing.
+    let _ = dotenvy::from_filename(&file);
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let file = var("GATEHOUSE_CONFIG_FILE").unwrap_or_else(|| "gatehouse.env".into());
-        // A missing file is fine: the file is optional.
-        let _ = dotenvy::from_filename(&file);
-
+        load_file();
         let bind_text = var("GATEHOUSE_BIND")
             .or_else(|| var("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into());
@@ -82,5 +89,99 @@ impl Config {
             .split_once("://")
             .unwrap_or(("http", &self.public_url));
         format!("{scheme}://{}", rest.split('/').next().unwrap_or_default())
+    }
+}
+
+/// Outgoing email (SPEC §5). Without an SMTP URL, emails stay in the outbox for the operator.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub smtp_url: Option<SmtpUrl>,
+    pub from: Mailbox,
+    /// How long the outbox worker waits when nothing was due.
+    pub poll: Duration,
+}
+
+pub const DEFAULT_MAIL_FROM: &str = "Gatehouse <no-reply@gatehouse.invalid>";
+
+impl MailConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        load_file();
+        let smtp_url = var("GATEHOUSE_SMTP_URL")
+            .map(|u| SmtpUrl::parse(u.trim()))
+            .transpose()?;
+        let from_text = var("GATEHOUSE_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into());
+        let from = from_text
+            .trim()
+            .parse::<Mailbox>()
+            .map_err(|e| ConfigError::Invalid {
+                name: "GATEHOUSE_MAIL_FROM",
+                reason: format!("{from_text:?}: {e}"),
+            })?;
+        let poll_ms = number("GATEHOUSE_OUTBOX_POLL_MS", 2000)?;
+        Ok(Self {
+            smtp_url,
+            from,
+            poll: Duration::from_millis(poll_ms.unsigned_abs()),
+        })
+    }
+}
+
+/// `smtp://host:port`, `smtp://host:587?tls=required` (STARTTLS) or `smtps://user:pass@host`, as
+/// lettre reads it. It may hold a password, so `Debug` shows only the scheme and host.
+#[derive(Clone)]
+pub struct SmtpUrl(String);
+
+impl SmtpUrl {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        // The error names neither the URL nor lettre's message, which could quote the password.
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|_| ConfigError::Invalid {
+            name: "GATEHOUSE_SMTP_URL",
+            reason: "expected smtp://host[:port][?tls=required|opportunistic] or \
+                     smtps://[user:password@]host[:port]"
+                .into(),
+        })?;
+        Ok(Self(url.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// `scheme://host[:port]`, safe to log.
+    pub fn redacted(&self) -> String {
+        let (scheme, rest) = self.0.split_once("://").unwrap_or(("smtp", &self.0));
+        let authority = rest.split(['/', '?']).next().unwrap_or_default();
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        format!("{scheme}://{host}")
+    }
+}
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SmtpUrl({})", self.redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_smtp_url_never_shows_its_password() {
+        let url = SmtpUrl::parse("smtps://mailer:s3cret@smtp.example.org:465").expect("url");
+        assert_eq!(url.redacted(), "smtps://smtp.example.org:465");
+        assert!(!format!("{url:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn an_unknown_scheme_is_refused_without_echoing_the_url() {
+        let e = SmtpUrl::parse("http://mailer:s3cret@example.org").expect_err("refused");
+        assert!(!e.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn the_default_sender_is_a_valid_mailbox() {
+        let from: Mailbox = DEFAULT_MAIL_FROM.parse().expect("mailbox");
+        assert_eq!(from.email.to_string(), "no-reply@gatehouse.invalid");
     }
 }

@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
-use server::{build_state, leptos_options, router, serve, telemetry, Config};
+use server::config::MailConfig;
+use server::{build_state, leptos_options, mailer, router, serve, telemetry, Config};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,7 +24,26 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
+    let mail = MailConfig::from_env()?;
     let state = build_state(&config).await?;
+    let outbox_worker = match &mail.smtp_url {
+        Some(url) => {
+            tracing::info!(smtp = %url.redacted(), "sending the outbox through SMTP");
+            Some(mailer::spawn(
+                state.store.clone(),
+                mailer::transport(url)?,
+                mail.from.clone(),
+                mail.poll,
+                state.clock.clone(),
+            ))
+        }
+        None => {
+            tracing::info!(
+                "GATEHOUSE_SMTP_URL is not set: emails stay in the outbox (the Service Desk's Outbox page lists them)"
+            );
+            None
+        }
+    };
     let app = router(state.clone(), leptos_options(&config));
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
@@ -39,6 +59,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     serve(listener, app).await?;
+    // A send cut short here is retried by the next start once its lease ends.
+    if let Some(worker) = outbox_worker {
+        worker.abort();
+    }
     state.store.close().await;
     Ok(())
 }
