@@ -44,6 +44,14 @@ pub enum Field {
     Email,
     Password,
     Account,
+    Organisation,
+    Role,
+    FirstName,
+    LastName,
+    Decision,
+    Reason,
+    ConfirmPassword,
+    Link,
 }
 
 impl Field {
@@ -52,6 +60,14 @@ impl Field {
             Field::Email => "email",
             Field::Password => "password",
             Field::Account => "account",
+            Field::Organisation => "organisation",
+            Field::Role => "role",
+            Field::FirstName => "first_name",
+            Field::LastName => "last_name",
+            Field::Decision => "decision",
+            Field::Reason => "reason",
+            Field::ConfirmPassword => "confirm_password",
+            Field::Link => "link",
         }
     }
 }
@@ -67,6 +83,24 @@ pub enum Problem {
     ChooseAccount(Field),
     /// The one sign-in failure message (SPEC §6): never says which part was wrong.
     NotRecognised(Field),
+    EmailRegistered(Field),
+    RegistrationExists(Field),
+    OrganisationEmpty(Field),
+    OrganisationNotFound(Field),
+    RoleMissing(Field),
+    RoleNotOffered(Field),
+    FirstNameEmpty(Field),
+    LastNameEmpty(Field),
+    NameTooLong(Field),
+    NameControl(Field),
+    DecisionMissing(Field),
+    ReasonEmpty(Field),
+    ReasonTooLong(Field),
+    AlreadyDecided(Field),
+    NotApproved(Field),
+    PasswordRule(Field, domain::PasswordRule),
+    ConfirmMismatch(Field),
+    LinkNotValid(Field),
 }
 
 impl Problem {
@@ -78,7 +112,25 @@ impl Problem {
             | Problem::PasswordEmpty(f)
             | Problem::PasswordTooLong(f)
             | Problem::ChooseAccount(f)
-            | Problem::NotRecognised(f) => f,
+            | Problem::NotRecognised(f)
+            | Problem::EmailRegistered(f)
+            | Problem::RegistrationExists(f)
+            | Problem::OrganisationEmpty(f)
+            | Problem::OrganisationNotFound(f)
+            | Problem::RoleMissing(f)
+            | Problem::RoleNotOffered(f)
+            | Problem::FirstNameEmpty(f)
+            | Problem::LastNameEmpty(f)
+            | Problem::NameTooLong(f)
+            | Problem::NameControl(f)
+            | Problem::DecisionMissing(f)
+            | Problem::ReasonEmpty(f)
+            | Problem::ReasonTooLong(f)
+            | Problem::AlreadyDecided(f)
+            | Problem::NotApproved(f)
+            | Problem::PasswordRule(f, _)
+            | Problem::ConfirmMismatch(f)
+            | Problem::LinkNotValid(f) => f,
         }
     }
 
@@ -93,6 +145,32 @@ impl Problem {
             Problem::PasswordTooLong(_) => "Password must be 128 characters or fewer",
             Problem::ChooseAccount(_) => "Select the account you want to use",
             Problem::NotRecognised(_) => "Email address or password not recognised",
+            Problem::EmailRegistered(_) => {
+                "An account already uses this email address. Sign in, or use Forgotten password if you cannot remember your password"
+            }
+            Problem::RegistrationExists(_) => {
+                "You have already asked to register for this role at this organisation. Your request is under review"
+            }
+            Problem::OrganisationEmpty(_) => "Enter your organisation's ODS code or name",
+            Problem::OrganisationNotFound(_) => {
+                "No open organisation has that ODS code or name. Check the code, or type part of the practice's name"
+            }
+            Problem::RoleMissing(_) => "Select the role you will undertake",
+            Problem::RoleNotOffered(_) => "Select one of the roles offered at this organisation",
+            Problem::FirstNameEmpty(_) => "Enter your first name",
+            Problem::LastNameEmpty(_) => "Enter your last name",
+            Problem::NameTooLong(_) => "Name must be 100 characters or fewer",
+            Problem::NameControl(_) => "Name must only include letters, spaces, hyphens and apostrophes",
+            Problem::DecisionMissing(_) => "Select Approve or Reject",
+            Problem::ReasonEmpty(_) => "Enter the reason for rejecting the request",
+            Problem::ReasonTooLong(_) => "Reason must be 250 characters or fewer",
+            Problem::AlreadyDecided(_) => {
+                "This request has already been decided by another administrator. The decision that stands is shown below"
+            }
+            Problem::NotApproved(_) => "The registration email can only be resent once the request is approved",
+            Problem::PasswordRule(_, rule) => password_rule_message(rule),
+            Problem::ConfirmMismatch(_) => "Passwords do not match",
+            Problem::LinkNotValid(_) => "This link is no longer valid. Open the newest link you were sent",
         }
     }
 
@@ -114,7 +192,37 @@ impl Problem {
     }
 }
 
+fn password_rule_message(rule: domain::PasswordRule) -> &'static str {
+    use domain::PasswordRule as R;
+    match rule {
+        R::AtLeast8 => "Password must be at least 8 characters",
+        R::AtMost128 => "Password must be 128 characters or fewer",
+        R::UpperCase => "Password must include an upper case letter (A-Z)",
+        R::LowerCase => "Password must include a lower case letter (a-z)",
+        R::Digit => "Password must include a number (0-9)",
+        R::Special => "Password must include a special character, like ! @ # $ % ^ & *",
+        R::NotCommon => "Password is too common. Choose one that is harder to guess",
+    }
+}
+
+impl Problem {
+    pub fn from_name(field: Field, e: domain::person_name::PersonNameError) -> Self {
+        use domain::person_name::PersonNameError as E;
+        match (e, field) {
+            (E::Empty, Field::LastName) => Problem::LastNameEmpty(field),
+            (E::Empty, _) => Problem::FirstNameEmpty(field),
+            (E::TooLong, _) => Problem::NameTooLong(field),
+            (E::ControlCharacters, _) => Problem::NameControl(field),
+        }
+    }
+}
+
 impl AppError {
+    /// A form with these problems.
+    pub fn invalid(problems: Vec<Problem>, echo: Vec<(Field, String)>) -> Self {
+        AppError::Invalid { problems, echo }
+    }
+
     pub fn problems(&self) -> &[Problem] {
         match self {
             AppError::Invalid { problems, .. } => problems,

@@ -17,8 +17,19 @@ use leptos_router::{path, SsrMode};
 
 use components::layout::NotFound;
 use pages::{
-    home::HomePage, my_account::MyAccountPage, my_profile::MyProfilePage, roles::RolesPage,
-    select_account::SelectAccountPage, sign_in::SignInPage,
+    activate::{ActivatePage, ActivationRenewedPage},
+    home::HomePage,
+    my_account::MyAccountPage,
+    my_profile::MyProfilePage,
+    notifications::{NotificationSettingsPage, NotificationsPage},
+    outbox::OutboxPage,
+    pending_actions::{
+        DeleteRegistrationPage, PendingActionsPage, ResendRegistrationPage, ReviewRegistrationPage,
+    },
+    register::{RegisterDetailsPage, RegisterDonePage, RegisterPage},
+    roles::RolesPage,
+    select_account::SelectAccountPage,
+    sign_in::SignInPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,6 +66,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/my-account") view=MyAccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-profile") view=MyProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/register/details") view=RegisterDetailsPage ssr=SsrMode::Async/>
+                <Route path=path!("/register/done") view=RegisterDonePage ssr=SsrMode::Async/>
+                <Route path=path!("/pending-actions") view=PendingActionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/pending-actions/:id") view=ReviewRegistrationPage ssr=SsrMode::Async/>
+                <Route path=path!("/pending-actions/:id/resend") view=ResendRegistrationPage ssr=SsrMode::Async/>
+                <Route path=path!("/pending-actions/:id/delete") view=DeleteRegistrationPage ssr=SsrMode::Async/>
+                <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async/>
+                <Route path=path!("/activate/renewed") view=ActivationRenewedPage ssr=SsrMode::Async/>
+                <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/notification-settings") view=NotificationSettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/outbox") view=OutboxPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod mailer;
 pub mod middleware;
 pub mod telemetry;
 
@@ -59,6 +60,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         sessions: config.sessions,
         secure_cookies: config.public_url.starts_with("https://"),
         public_origin: config.public_origin(),
+        public_url: config.public_url.clone(),
     })
 }
 

@@ -2,4 +2,6 @@
 //! Their URLs are stable (`/api/<endpoint>`) so plain forms and HTTP tests can reach them.
 
 pub mod catalogue;
+pub mod notifications;
+pub mod registration;
 pub mod session;

@@ -56,6 +56,8 @@ pub fn InputField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] value: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] on_input: Option<Callback<String>>,
     problem: Option<Problem>,
 ) -> impl IntoView {
     let id = field.id();
@@ -70,17 +72,146 @@ pub fn InputField(
     } else {
         "nhsuk-input"
     };
-    let described = problem.map(|_| error_id.clone());
+    let hint_id = format!("{id}-hint");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        problem.map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described = (!described.is_empty()).then_some(described);
     view! {
         <div class=group_class>
             <label class="nhsuk-label" for=id>{label}</label>
+            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
             {problem.map(|p| view! {
                 <span class="nhsuk-error-message" id=error_id.clone()>
                     <span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}
                 </span>
             })}
             <input class=input_class id=id name=id type=input_type autocomplete=autocomplete
-                spellcheck="false" value=value aria-describedby=described/>
+                spellcheck="false" value=value aria-describedby=described
+                on:input=move |ev| {
+                    if let Some(cb) = on_input {
+                        cb.run(event_target_value(&ev));
+                    }
+                }/>
         </div>
     }
+}
+
+/// One choice of a radio group: value, label, and an optional hint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub hint: Option<String>,
+}
+
+/// An NHS.UK radio group in a fieldset. The first radio carries the field's id, so the error
+/// summary's link lands on it.
+#[component]
+pub fn Radios(
+    field: Field,
+    legend: &'static str,
+    choices: Vec<Choice>,
+    #[prop(optional)] selected: Option<String>,
+    problem: Option<Problem>,
+) -> impl IntoView {
+    let name = field.id();
+    let error_id = format!("{name}-error");
+    let group_class = if problem.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    view! {
+        <div class=group_class>
+            <fieldset class="nhsuk-fieldset" aria-describedby=problem.map(|_| error_id.clone())>
+                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
+                {problem.map(|p| view! {
+                    <span class="nhsuk-error-message" id=error_id.clone()>
+                        <span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}
+                    </span>
+                })}
+                <div class="nhsuk-radios">
+                    {choices.into_iter().enumerate().map(|(i, c)| {
+                        let id = if i == 0 { name.to_owned() } else { format!("{name}-{}", i + 1) };
+                        let hint_id = format!("{id}-hint");
+                        let checked = selected.as_deref() == Some(c.value.as_str());
+                        view! {
+                            <div class="nhsuk-radios__item">
+                                <input class="nhsuk-radios__input" id=id.clone() name=name type="radio"
+                                    value=c.value checked=checked
+                                    aria-describedby=c.hint.as_ref().map(|_| hint_id.clone())/>
+                                <label class="nhsuk-label nhsuk-radios__label" for=id>{c.label}</label>
+                                {c.hint.map(|h| view! {
+                                    <div class="nhsuk-hint nhsuk-radios__hint" id=hint_id>{h}</div>
+                                })}
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+        </div>
+    }
+}
+
+/// A labelled text area with its error message and a hint.
+#[component]
+pub fn TextArea(
+    field: Field,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] value: Option<String>,
+    problem: Option<Problem>,
+) -> impl IntoView {
+    let id = field.id();
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        problem.map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described = (!described.is_empty()).then_some(described);
+    let (group_class, area_class) = if problem.is_some() {
+        (
+            "nhsuk-form-group nhsuk-form-group--error",
+            "nhsuk-textarea nhsuk-textarea--error",
+        )
+    } else {
+        ("nhsuk-form-group", "nhsuk-textarea")
+    };
+    view! {
+        <div class=group_class>
+            <label class="nhsuk-label" for=id>{label}</label>
+            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
+            {problem.map(|p| view! {
+                <span class="nhsuk-error-message" id=error_id.clone()>
+                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}
+                </span>
+            })}
+            <textarea class=area_class id=id name=id rows="4" aria-describedby=described>{value}</textarea>
+        </div>
+    }
+}
+
+/// Every problem for a field, for fields that can fail several rules at once (passwords).
+pub fn problems_for(error: &Option<AppError>, field: Field) -> Vec<Problem> {
+    error
+        .as_ref()
+        .map(|e| {
+            e.problems()
+                .iter()
+                .copied()
+                .filter(|p| p.field() == field)
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -31,6 +31,24 @@ pub const TILES: &[Tile] = &[
         needs: None,
     },
     Tile {
+        title: "Pending Actions",
+        href: "/pending-actions",
+        description: "Registrations waiting for your review.",
+        needs: Some(Capability::ManageUsers),
+    },
+    Tile {
+        title: "Notifications",
+        href: "/notifications",
+        description: "Messages for you, such as new registrations to review.",
+        needs: None,
+    },
+    Tile {
+        title: "Outbox",
+        href: "/outbox",
+        description: "Emails the service has written, with their links.",
+        needs: Some(Capability::ServiceDesk),
+    },
+    Tile {
         title: "Roles",
         href: "/roles",
         description: "What each role may do, and where it can be held.",
@@ -46,8 +64,11 @@ pub fn tiles_for(capabilities: &[Capability]) -> Vec<Tile> {
         .collect()
 }
 
+/// A tile's count, shown beside its title (unread notifications, registrations waiting).
+pub type Counts = Vec<(&'static str, i64)>;
+
 #[component]
-pub fn TileGrid(tiles: Vec<Tile>) -> impl IntoView {
+pub fn TileGrid(tiles: Vec<Tile>, #[prop(optional)] counts: Counts) -> impl IntoView {
     view! {
         <ul class="nhsuk-grid-row nhsuk-card-group">
             {tiles.into_iter().map(|t| view! {
@@ -55,7 +76,12 @@ pub fn TileGrid(tiles: Vec<Tile>) -> impl IntoView {
                     <div class="nhsuk-card nhsuk-card--clickable">
                         <div class="nhsuk-card__content">
                             <h2 class="nhsuk-card__heading nhsuk-heading-m">
-                                <a class="nhsuk-card__link" href=t.href>{t.title}</a>
+                                <a class="nhsuk-card__link" href=t.href>
+                                    {t.title}
+                                    {counts.iter().find(|(title, _)| *title == t.title).map(|(_, n)| view! {
+                                        " " <span class="nhsuk-tag nhsuk-tag--blue gh-count">{n.to_string()}</span>
+                                    })}
+                                </a>
                             </h2>
                             <p class="nhsuk-card__description">{t.description}</p>
                         </div>
@@ -73,13 +99,17 @@ mod tests {
     #[test]
     fn a_role_without_manage_users_gets_no_roles_tile() {
         let titles: Vec<_> = tiles_for(&[]).iter().map(|t| t.title).collect();
-        assert_eq!(titles, ["My Account", "My Profile", "Switch Role"]);
+        assert_eq!(
+            titles,
+            ["My Account", "My Profile", "Switch Role", "Notifications"]
+        );
     }
 
     #[test]
-    fn a_user_manager_gets_the_roles_tile() {
-        assert!(tiles_for(&[Capability::ManageUsers])
-            .iter()
-            .any(|t| t.href == "/roles"));
+    fn a_user_manager_gets_the_roles_and_pending_actions_tiles() {
+        let tiles = tiles_for(&[Capability::ManageUsers]);
+        assert!(tiles.iter().any(|t| t.href == "/roles"));
+        assert!(tiles.iter().any(|t| t.href == "/pending-actions"));
+        assert!(!tiles.iter().any(|t| t.href == "/outbox"));
     }
 }

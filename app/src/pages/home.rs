@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 
+use crate::api::notifications::home_counts;
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::tiles::{tiles_for, TileGrid};
+use crate::components::tiles::{tiles_for, Counts, TileGrid};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -10,6 +11,7 @@ pub fn HomePage() -> impl IntoView {
         <SignedIn needs_role=true render=|v| {
             let acting = v.acting.clone();
             let tiles = tiles_for(acting.as_ref().map(|a| a.capabilities.as_slice()).unwrap_or_default());
+            let counts = Resource::new(|| (), |_| home_counts());
             view! {
                 <Page title="Home - Gatehouse" viewer=Some(v.clone())>
                     <h1 class="nhsuk-heading-l">"Home"</h1>
@@ -18,7 +20,19 @@ pub fn HomePage() -> impl IntoView {
                             "You are signed in as " {a.role_name} " for " {a.org_name} "."
                         </p>
                     })}
-                    <TileGrid tiles=tiles/>
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let tiles = tiles.clone();
+                            Suspend::new(async move {
+                                let c = counts.await.unwrap_or_default();
+                                let mut list: Counts = vec![("Notifications", c.unread_notifications)];
+                                if let Some(n) = c.pending_actions {
+                                    list.push(("Pending Actions", n));
+                                }
+                                view! { <TileGrid tiles=tiles counts=list/> }
+                            })
+                        }}
+                    </Suspense>
                 </Page>
             }
         }/>

@@ -1,6 +1,11 @@
+pub mod activate;
 pub mod home;
 pub mod my_account;
 pub mod my_profile;
+pub mod notifications;
+pub mod outbox;
+pub mod pending_actions;
+pub mod register;
 pub mod roles;
 pub mod select_account;
 pub mod sign_in;

@@ -14,6 +14,13 @@ pub fn MyProfilePage() -> impl IntoView {
             let tiles: Vec<Tile> = TILES.iter().copied()
                 .filter(|t| t.needs.is_none() && t.href != "/my-profile")
                 .filter(|t| !no_role || t.href == "/my-account")
+                .filter(|t| t.href != "/notifications")
+                .chain([Tile {
+                    title: "Notification Settings",
+                    href: "/my-profile/notification-settings",
+                    description: "Choose whether notifications are also sent to you by email.",
+                    needs: None,
+                }])
                 .collect();
             view! {
                 <Page title="My Profile - Gatehouse" viewer=Some(v.clone())>

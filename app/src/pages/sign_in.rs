@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::session::SignIn;
 use crate::components::form::{problem_for, ErrorSummary, InputField};
@@ -8,6 +9,8 @@ use crate::error::Field;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
+    let query = use_query_map();
+    let activated = move || query.read().get("activated").is_some();
     view! {
         <Page title=move || {
             let failed = action.value().get().is_some_and(|r| r.is_err());
@@ -20,6 +23,12 @@ pub fn SignInPage() -> impl IntoView {
                         let email = error.as_ref().and_then(|e| e.echo(Field::Email));
                         view! {
                             <ErrorSummary error=error.clone()/>
+                            {activated().then(|| view! {
+                                <div class="nhsuk-inset-text gh-success" role="status">
+                                    <span class="nhsuk-u-visually-hidden">"Success: "</span>
+                                    <p>"Your password has been set. Sign in with your email address and new password."</p>
+                                </div>
+                            })}
                             <h1 class="nhsuk-heading-l">"Sign in"</h1>
                             <p class="nhsuk-body">"Your user name is your email address."</p>
                             <ActionForm action=action attr:novalidate="novalidate">
@@ -30,6 +39,9 @@ pub fn SignInPage() -> impl IntoView {
                                     autocomplete="current-password" problem=problem_for(&error, Field::Password)/>
                                 <button class="nhsuk-button" type="submit">"Sign in"</button>
                             </ActionForm>
+                            <h2 class="nhsuk-heading-m">"New to Gatehouse?"</h2>
+                            <p class="nhsuk-body">"Register for an account. Your account administrator reviews your request."</p>
+                            <a class="nhsuk-button nhsuk-button--secondary" href="/register">"Register"</a>
                         }
                     }}
                 </div>

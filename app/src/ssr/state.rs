@@ -23,9 +23,21 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The origin (`scheme://host[:port]`) state-changing requests must come from.
     pub public_origin: String,
+    /// The base URL of links in emails, without a trailing slash.
+    pub public_url: String,
 }
 
 impl AppState {
+    pub fn signup(&self) -> domain::signup::Ctx<'_, Store> {
+        domain::signup::Ctx {
+            store: &self.store,
+            catalogue: &self.catalogue,
+            clock: self.clock.as_ref(),
+            tokens: self.tokens.as_ref(),
+            base_url: &self.public_url,
+        }
+    }
+
     pub fn env(&self) -> Env<'_, Store, Argon2Hasher> {
         Env {
             store: &self.store,

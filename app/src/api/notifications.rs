@@ -1,0 +1,151 @@
+//! Notifications (home tile and list), Notification Settings (seed 004 §15), the home tiles'
+//! counts, and the operator's view of the email outbox.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub body: String,
+    pub created: String,
+    pub review: Option<String>,
+    pub new: bool,
+}
+
+/// The user's notifications, newest first. Opening the list marks them read; the ones that were
+/// unread until now come back marked `new`.
+#[server(endpoint = "notifications")]
+pub async fn notifications() -> Result<Vec<NotificationView>, AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    use domain::storage::Notifications;
+    let ctx = require_user()?;
+    let st = state()?;
+    let user = ctx.user.id;
+    let list = st
+        .store
+        .notifications(user, 100)
+        .await
+        .map_err(|e| internal(&e))?;
+    st.store
+        .mark_notifications_read(user, st.clock.now())
+        .await
+        .map_err(|e| internal(&e))?;
+    Ok(list
+        .into_iter()
+        .map(|n| NotificationView {
+            body: n.body,
+            created: n.created_at.date_label(),
+            review: n.regarding.map(|a| format!("/pending-actions/{}", a.0)),
+            new: !n.read,
+        })
+        .collect())
+}
+
+/// Numbers for the home page's tiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TileCounts {
+    pub unread_notifications: i64,
+    /// `None` when the acting role does not review registrations.
+    pub pending_actions: Option<i64>,
+}
+
+#[server(endpoint = "home_counts")]
+pub async fn home_counts() -> Result<TileCounts, AppError> {
+    use crate::ssr::{request::internal, request::state, require_actor};
+    use domain::storage::{Notifications, RegistrationSort};
+    let (ctx, actor) = require_actor()?;
+    let st = state()?;
+    let unread = st
+        .store
+        .unread_notifications(ctx.user.id)
+        .await
+        .map_err(|e| internal(&e))?;
+    let pending = if actor.has(domain::Capability::ManageUsers) {
+        let (_, total) = domain::signup::pending_registrations(
+            &st.signup(),
+            &actor,
+            RegistrationSort::Created,
+            true,
+            1,
+            1,
+        )
+        .await
+        .map_err(|e| internal(&e))?;
+        Some(total)
+    } else {
+        None
+    };
+    Ok(TileCounts {
+        unread_notifications: unread,
+        pending_actions: pending,
+    })
+}
+
+#[server(endpoint = "notification_settings")]
+pub async fn notification_settings() -> Result<bool, AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    use domain::storage::Notifications;
+    let ctx = require_user()?;
+    let st = state()?;
+    st.store
+        .notify_by_email(ctx.user.id)
+        .await
+        .map_err(|e| internal(&e))
+}
+
+/// Save: the tick box is absent from the form when unticked.
+#[server(endpoint = "save_notification_settings")]
+pub async fn save_notification_settings(send: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    use domain::storage::Notifications;
+    let ctx = require_user()?;
+    let st = state()?;
+    st.store
+        .set_notify_by_email(ctx.user.id, send.is_some())
+        .await
+        .map_err(|e| internal(&e))?;
+    leptos_axum::redirect("/my-profile/notification-settings?saved=1");
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub created: String,
+    pub state: String,
+}
+
+/// The Service Desk's view of the outbox: without SMTP (demo mode) this is where the links are.
+#[server(endpoint = "outbox")]
+pub async fn outbox() -> Result<Vec<OutboxRow>, AppError> {
+    use crate::ssr::{request::internal, request::set_status, request::state, require_actor};
+    use domain::storage::Outbox;
+    let (_, actor) = require_actor()?;
+    if !actor.has(domain::Capability::ServiceDesk) {
+        set_status(axum::http::StatusCode::NOT_FOUND);
+        return Err(AppError::NotFound);
+    }
+    let st = state()?;
+    let rows = st.store.outbox(200).await.map_err(|e| internal(&e))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OutboxRow {
+            id: r.id,
+            to: r.to,
+            subject: r.subject,
+            body: r.body,
+            created: r.created_at.date_label(),
+            state: match (r.sent_at, r.attempts, r.last_error) {
+                (Some(t), _, _) => format!("Sent {}", t.date_label()),
+                (None, 0, _) => "Waiting".to_owned(),
+                (None, n, Some(e)) => format!("Not sent after {n} attempts: {e}"),
+                (None, n, None) => format!("Sending (attempt {n})"),
+            },
+        })
+        .collect())
+}

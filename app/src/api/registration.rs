@@ -1,0 +1,535 @@
+//! Sign-up: Register (seed 004 §5), Pending Actions and review (seed 003 §1), activation.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::{Field, Problem};
+
+/// Percent-encodes a query-string value, spaces as `%20` (the router reads `+` literally).
+pub fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgChoice {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleChoice {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+}
+
+/// The second step of Register: the organisation chosen and the roles offered there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterChoices {
+    pub org_code: String,
+    pub org_name: String,
+    pub roles: Vec<RoleChoice>,
+}
+
+#[cfg(feature = "ssr")]
+fn store_failed(e: &domain::storage::StoreError) -> AppError {
+    crate::ssr::request::internal(e)
+}
+
+#[cfg(feature = "ssr")]
+fn not_found() -> AppError {
+    crate::ssr::request::set_status(axum::http::StatusCode::NOT_FOUND);
+    AppError::NotFound
+}
+
+#[cfg(feature = "ssr")]
+fn invalid(problems: Vec<Problem>, echo: Vec<(Field, String)>) -> AppError {
+    crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
+    AppError::invalid(problems, echo)
+}
+
+#[cfg(feature = "ssr")]
+fn short(s: &str) -> String {
+    s.chars().take(300).collect()
+}
+
+/// Organisations matching what was typed (suggestions as you type, and the no-JS results page).
+/// Open to everyone: the tree of NHS organisations is public data.
+#[server(endpoint = "find_organisations")]
+pub async fn find_organisations(query: String) -> Result<Vec<OrgChoice>, AppError> {
+    use crate::ssr::request::state;
+    use domain::signup::{lookup_organisation, Lookup};
+    let query = query.trim();
+    if query.chars().count() < 2 || query.len() > 100 {
+        return Ok(Vec::new());
+    }
+    let st = state()?;
+    let found = lookup_organisation(&st.store, query)
+        .await
+        .map_err(|e| store_failed(&e))?;
+    let list = match found {
+        Lookup::Found(o) => vec![o],
+        Lookup::Choose(list) => list,
+        Lookup::NotFound => Vec::new(),
+    };
+    Ok(list
+        .into_iter()
+        .map(|o| OrgChoice {
+            code: o.code.as_str().to_owned(),
+            name: o.name,
+        })
+        .collect())
+}
+
+/// Register, first step: email address and organisation → Next.
+#[server(endpoint = "register_start")]
+pub async fn register_start(email: String, organisation: String) -> Result<(), AppError> {
+    use crate::ssr::request::state;
+    use domain::signup::{email_is_taken, lookup_organisation, Lookup};
+    let echo = vec![
+        (Field::Email, short(&email)),
+        (Field::Organisation, short(&organisation)),
+    ];
+    let mut problems = Vec::new();
+    let parsed = domain::EmailAddress::parse(&email);
+    if let Err(e) = &parsed {
+        problems.push(Problem::from_email(Field::Email, *e));
+    }
+    let text = organisation.trim();
+    if text.is_empty() {
+        problems.push(Problem::OrganisationEmpty(Field::Organisation));
+    } else if text.len() > 100 {
+        problems.push(Problem::OrganisationNotFound(Field::Organisation));
+    }
+    let st = state()?;
+    if let Ok(e) = &parsed {
+        if email_is_taken(&st.store, e)
+            .await
+            .map_err(|e| store_failed(&e))?
+        {
+            problems.push(Problem::EmailRegistered(Field::Email));
+        }
+    }
+    let lookup = if problems.iter().any(|p| p.field() == Field::Organisation) {
+        None
+    } else {
+        Some(
+            lookup_organisation(&st.store, text)
+                .await
+                .map_err(|e| store_failed(&e))?,
+        )
+    };
+    if matches!(lookup, Some(Lookup::NotFound)) {
+        problems.push(Problem::OrganisationNotFound(Field::Organisation));
+    }
+    if !problems.is_empty() {
+        return Err(invalid(problems, echo));
+    }
+    let email = parsed.map(|e| e.as_str().to_owned()).unwrap_or_default();
+    match lookup {
+        Some(Lookup::Found(o)) => leptos_axum::redirect(&format!(
+            "/register/details?email={}&org={}",
+            enc(&email),
+            enc(o.code.as_str())
+        )),
+        _ => leptos_axum::redirect(&format!(
+            "/register?email={}&q={}#matches",
+            enc(&email),
+            enc(text)
+        )),
+    }
+    Ok(())
+}
+
+/// The organisation and its roles, for the second step; `None` when the code is not one that
+/// takes registrations.
+#[server(endpoint = "registration_options")]
+pub async fn registration_options(org: String) -> Result<Option<RegisterChoices>, AppError> {
+    use crate::ssr::request::state;
+    use domain::signup::registrable_organisation;
+    let Ok(code) = domain::OdsCode::parse(&org) else {
+        return Ok(None);
+    };
+    let st = state()?;
+    let Ok(o) = registrable_organisation(&st.store, &code).await else {
+        return Ok(None);
+    };
+    let roles = domain::registration::roles_offered(&st.catalogue, &o)
+        .into_iter()
+        .map(|r| RoleChoice {
+            id: r.id.0,
+            name: r.name.clone(),
+            description: r.description_at(o.kind).unwrap_or_default().to_owned(),
+        })
+        .collect();
+    Ok(Some(RegisterChoices {
+        org_code: o.code.as_str().to_owned(),
+        org_name: o.name,
+        roles,
+    }))
+}
+
+/// Register, second step: role and names → Register → "your request is under review".
+#[server(endpoint = "register")]
+pub async fn register(
+    email: String,
+    org: String,
+    role: Option<String>,
+    first_name: String,
+    last_name: String,
+) -> Result<(), AppError> {
+    use crate::ssr::request::state;
+    use domain::signup::{RegistrationForm, SignupError};
+    let echo = vec![
+        (Field::FirstName, short(&first_name)),
+        (Field::LastName, short(&last_name)),
+        (Field::Role, short(role.as_deref().unwrap_or_default())),
+    ];
+    let mut problems = Vec::new();
+    let email = domain::EmailAddress::parse(&email)
+        .map_err(|e| problems.push(Problem::from_email(Field::Email, e)))
+        .ok();
+    let code = domain::OdsCode::parse(&org)
+        .map_err(|_| problems.push(Problem::OrganisationNotFound(Field::Organisation)))
+        .ok();
+    let role = match role.as_deref().map(str::trim) {
+        None | Some("") => {
+            problems.push(Problem::RoleMissing(Field::Role));
+            None
+        }
+        Some(r) => r
+            .parse::<i64>()
+            .map_err(|_| problems.push(Problem::RoleNotOffered(Field::Role)))
+            .ok(),
+    };
+    let first = domain::PersonName::parse(&first_name)
+        .map_err(|e| problems.push(Problem::from_name(Field::FirstName, e)))
+        .ok();
+    let last = domain::PersonName::parse(&last_name)
+        .map_err(|e| problems.push(Problem::from_name(Field::LastName, e)))
+        .ok();
+    let (Some(email), Some(code), Some(role), Some(first), Some(last), true) =
+        (email, code, role, first, last, problems.is_empty())
+    else {
+        return Err(invalid(problems, echo));
+    };
+    let st = state()?;
+    let form = RegistrationForm {
+        email,
+        organisation: code,
+        role: domain::RoleId(role),
+        first_name: first,
+        last_name: last,
+    };
+    match domain::signup::register(&st.signup(), &form).await {
+        Ok(_) => {
+            leptos_axum::redirect("/register/done");
+            Ok(())
+        }
+        Err(SignupError::AccountExists) => {
+            Err(invalid(vec![Problem::EmailRegistered(Field::Email)], echo))
+        }
+        Err(SignupError::AlreadyRequested) => Err(invalid(
+            vec![Problem::RegistrationExists(Field::Email)],
+            echo,
+        )),
+        Err(SignupError::OrganisationNotFound) => Err(invalid(
+            vec![Problem::OrganisationNotFound(Field::Organisation)],
+            echo,
+        )),
+        Err(SignupError::Role(_)) => Err(invalid(vec![Problem::RoleNotOffered(Field::Role)], echo)),
+        Err(e) => Err(crate::ssr::request::internal(&e)),
+    }
+}
+
+/// One row of Pending Actions (seed 003 §1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingRow {
+    pub id: i64,
+    pub created: String,
+    pub role_reason: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub organisation: String,
+    pub role: String,
+    pub email: String,
+    pub approved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingPage {
+    pub rows: Vec<PendingRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+pub const PAGE_SIZE: i64 = 20;
+
+#[server(endpoint = "pending_actions")]
+pub async fn pending_actions(
+    sort: String,
+    dir: String,
+    page: i64,
+) -> Result<PendingPage, AppError> {
+    use crate::ssr::{request::state, require_actor};
+    use domain::storage::RegistrationSort;
+    let (_, actor) = require_actor()?;
+    let st = state()?;
+    let sort = RegistrationSort::parse(&sort).unwrap_or(RegistrationSort::Created);
+    let descending = dir != "asc";
+    let page = page.clamp(1, 1_000_000);
+    let (rows, total) = domain::signup::pending_registrations(
+        &st.signup(),
+        &actor,
+        sort,
+        descending,
+        page,
+        PAGE_SIZE,
+    )
+    .await
+    .map_err(|e| match e {
+        domain::signup::SignupError::NotFound => not_found(),
+        other => crate::ssr::request::internal(&other),
+    })?;
+    Ok(PendingPage {
+        rows: rows
+            .into_iter()
+            .map(|r| PendingRow {
+                id: r.assignment.0,
+                created: r.created_at.date_label(),
+                role_reason: r.role_reason,
+                first_name: r.first_name,
+                last_name: r.last_name,
+                organisation: r.organisation.name,
+                role: r.role_name,
+                email: r.email.as_str().to_owned(),
+                approved: r.status == domain::AssignmentStatus::Active,
+            })
+            .collect(),
+        total,
+        page,
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+    })
+}
+
+/// The review page's content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegistrationView {
+    pub id: i64,
+    pub created: String,
+    pub role_reason: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub org_name: String,
+    pub org_code: String,
+    pub role_name: String,
+    pub status: String,
+    pub pending: bool,
+    /// Approved but the account has not been activated: the email can be resent.
+    pub awaiting_activation: bool,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+    /// Why the request looks like a shared mailbox (seed 003 §1).
+    pub warnings: Vec<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn signup_error(e: domain::signup::SignupError) -> AppError {
+    use domain::signup::SignupError;
+    match e {
+        SignupError::NotFound => not_found(),
+        SignupError::AlreadyDecided { .. } => {
+            invalid(vec![Problem::AlreadyDecided(Field::Decision)], Vec::new())
+        }
+        SignupError::NotApproved => {
+            invalid(vec![Problem::NotApproved(Field::Decision)], Vec::new())
+        }
+        SignupError::LinkNotValid => invalid(vec![Problem::LinkNotValid(Field::Link)], Vec::new()),
+        other => crate::ssr::request::internal(&other),
+    }
+}
+
+#[server(endpoint = "registration_detail")]
+pub async fn registration_detail(id: i64) -> Result<RegistrationView, AppError> {
+    use crate::ssr::{request::state, require_actor};
+    use domain::{AccountStatus, AssignmentStatus};
+    let (_, actor) = require_actor()?;
+    let st = state()?;
+    let r = domain::signup::registration_for(&st.signup(), &actor, domain::AssignmentId(id))
+        .await
+        .map_err(signup_error)?;
+    let warnings = domain::registration::generic_signs(
+        &r.email,
+        &r.first_name,
+        &r.last_name,
+        &r.organisation.code,
+    )
+    .iter()
+    .map(|s| s.describe())
+    .collect();
+    let activated = r.user_status != AccountStatus::Pending;
+    Ok(RegistrationView {
+        id,
+        created: r.created_at.date_label(),
+        role_reason: r.role_reason,
+        first_name: r.first_name,
+        last_name: r.last_name,
+        email: r.email.as_str().to_owned(),
+        org_name: r.organisation.name,
+        org_code: r.organisation.code,
+        role_name: r.role_name,
+        status: match (r.status, activated) {
+            (AssignmentStatus::Pending, _) => "Waiting for review".into(),
+            (AssignmentStatus::Active, false) => {
+                "Approved, waiting for the user to set a password".into()
+            }
+            (AssignmentStatus::Active, true) => "Approved and activated".into(),
+            (other, _) => other.label().to_owned(),
+        },
+        pending: r.status == AssignmentStatus::Pending,
+        awaiting_activation: r.status == AssignmentStatus::Active && !activated,
+        decided_by: r.decided_by,
+        reason: r.reason,
+        warnings,
+    })
+}
+
+/// Approve or Reject → Confirm.
+#[server(endpoint = "decide_registration")]
+pub async fn decide_registration(
+    id: i64,
+    decision: Option<String>,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{request::state, require_actor};
+    use domain::registration::{Decision, DecisionError};
+    let (_, actor) = require_actor()?;
+    let echo = vec![
+        (Field::Reason, reason.chars().take(400).collect()),
+        (
+            Field::Decision,
+            short(decision.as_deref().unwrap_or_default()),
+        ),
+    ];
+    let decision =
+        Decision::parse(decision.as_deref().unwrap_or_default(), &reason).map_err(|e| {
+            let p = match e {
+                DecisionError::NoChoice => Problem::DecisionMissing(Field::Decision),
+                DecisionError::ReasonEmpty => Problem::ReasonEmpty(Field::Reason),
+                DecisionError::ReasonTooLong => Problem::ReasonTooLong(Field::Reason),
+            };
+            invalid(vec![p], echo.clone())
+        })?;
+    let outcome = match decision {
+        Decision::Approve => "approved",
+        Decision::Reject(_) => "rejected",
+    };
+    let st = state()?;
+    domain::signup::decide(&st.signup(), &actor, domain::AssignmentId(id), decision)
+        .await
+        .map_err(signup_error)?;
+    leptos_axum::redirect(&format!("/pending-actions?done={outcome}"));
+    Ok(())
+}
+
+/// Resend Registration Email → Confirm.
+#[server(endpoint = "resend_registration")]
+pub async fn resend_registration(id: i64) -> Result<(), AppError> {
+    use crate::ssr::{request::state, require_actor};
+    let (_, actor) = require_actor()?;
+    let st = state()?;
+    domain::signup::resend(&st.signup(), &actor, domain::AssignmentId(id))
+        .await
+        .map_err(signup_error)?;
+    leptos_axum::redirect("/pending-actions?done=resent");
+    Ok(())
+}
+
+/// Delete Registration → Confirm.
+#[server(endpoint = "delete_registration")]
+pub async fn delete_registration(id: i64) -> Result<(), AppError> {
+    use crate::ssr::{request::state, require_actor};
+    let (_, actor) = require_actor()?;
+    let st = state()?;
+    domain::signup::delete(&st.signup(), &actor, domain::AssignmentId(id))
+        .await
+        .map_err(signup_error)?;
+    leptos_axum::redirect("/pending-actions?done=deleted");
+    Ok(())
+}
+
+/// What an activation link is worth, for the page it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkView {
+    Valid,
+    Used,
+    Expired,
+    Unknown,
+}
+
+#[server(endpoint = "activation_link")]
+pub async fn activation_link(token: String) -> Result<LinkView, AppError> {
+    use crate::ssr::request::state;
+    use domain::storage::TokenState;
+    let st = state()?;
+    let state = domain::signup::link_state(&st.signup(), &token)
+        .await
+        .map_err(|e| store_failed(&e))?;
+    Ok(match state {
+        TokenState::Valid { .. } => LinkView::Valid,
+        TokenState::Used => LinkView::Used,
+        TokenState::Expired { .. } => LinkView::Expired,
+        TokenState::Unknown => LinkView::Unknown,
+    })
+}
+
+/// Set your password through the activation link.
+#[server(endpoint = "activate")]
+pub async fn activate(
+    token: String,
+    password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use crate::ssr::request::state;
+    let parsed = domain::NewPassword::parse(&password);
+    let mut problems: Vec<Problem> = match &parsed {
+        Ok(_) => Vec::new(),
+        Err(rules) => rules
+            .iter()
+            .map(|r| Problem::PasswordRule(Field::Password, *r))
+            .collect(),
+    };
+    if password.is_empty() {
+        problems = vec![Problem::PasswordEmpty(Field::Password)];
+    }
+    if password != confirm_password {
+        problems.push(Problem::ConfirmMismatch(Field::ConfirmPassword));
+    }
+    let (Ok(new_password), true) = (parsed, problems.is_empty()) else {
+        return Err(invalid(problems, Vec::new()));
+    };
+    let st = state()?;
+    domain::signup::activate(&st.signup(), &st.hasher, &token, &new_password)
+        .await
+        .map_err(signup_error)?;
+    leptos_axum::redirect("/sign-in?activated=1");
+    Ok(())
+}
+
+/// An expired link asks for a new one, sent to the account's own address.
+#[server(endpoint = "renew_activation")]
+pub async fn renew_activation(token: String) -> Result<(), AppError> {
+    use crate::ssr::request::state;
+    let st = state()?;
+    domain::signup::renew_link(&st.signup(), &token)
+        .await
+        .map_err(signup_error)?;
+    leptos_axum::redirect("/activate/renewed");
+    Ok(())
+}

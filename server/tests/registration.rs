@@ -1,0 +1,852 @@
+//! Sign-up over HTTP against the real app (SQLite, demo data): register → review → approve or
+//! reject → the email's link → set password → sign in, with the bad input and scope rules.
+
+mod support;
+
+use sqlx::Row;
+use support::{demo_email, location, location_path, Js, TestApp};
+
+const PROVIDER_USER: &str = "6";
+const STRONG: &str = "Correct-Horse-42!";
+
+async fn rows(app: &TestApp, sql: &str) -> Vec<sqlx::sqlite::SqliteRow> {
+    let pool = sqlx::SqlitePool::connect(&app.database_url)
+        .await
+        .expect("db");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_all(&pool)
+        .await
+        .expect("query");
+    pool.close().await;
+    rows
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    rows(app, sql).await[0].get::<i64, _>(0)
+}
+
+/// The outbox's emails to one address: (subject, body), oldest first.
+async fn mail_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
+    rows(
+        app,
+        &format!("SELECT subject, body FROM outbox WHERE recipient = '{to}' ORDER BY id"),
+    )
+    .await
+    .iter()
+    .map(|r| (r.get("subject"), r.get("body")))
+    .collect()
+}
+
+fn link_in(body: &str) -> String {
+    let start = body.find("/activate?token=").expect("a link in the email");
+    let rest = &body[start..];
+    rest.split_whitespace().next().expect("link").to_owned()
+}
+
+async fn register(
+    app: &TestApp,
+    email: &str,
+    org: &str,
+    first: &str,
+    last: &str,
+    js: Js,
+) -> reqwest::Response {
+    let b = app.browser();
+    let start = b
+        .post(
+            "register_start",
+            &[("email", email), ("organisation", org)],
+            js,
+            "/register",
+        )
+        .await;
+    if js == Js::Off {
+        assert_eq!(start.status(), 302);
+        assert_eq!(
+            location_path(&start),
+            "/register/details",
+            "{}",
+            location(&start)
+        );
+    }
+    b.post(
+        "register",
+        &[
+            ("email", email),
+            ("org", org),
+            ("role", PROVIDER_USER),
+            ("first_name", first),
+            ("last_name", last),
+        ],
+        js,
+        "/register/details",
+    )
+    .await
+}
+
+async fn assignment_of(app: &TestApp, email: &str) -> i64 {
+    rows(
+        app,
+        &format!(
+            "SELECT a.id FROM role_assignments a JOIN users u ON u.id = a.user_id WHERE u.email = '{email}' ORDER BY a.id DESC"
+        ),
+    )
+    .await[0]
+        .get::<i64, _>("id")
+}
+
+#[tokio::test]
+async fn register_approve_activate_and_sign_in() {
+    let app = TestApp::start().await;
+    let email = "jo.bloggs@example.nhs.uk";
+    let done = register(&app, email, "A81001", "Jo", "Bloggs", Js::Off).await;
+    assert_eq!(location(&done), "/register/done");
+
+    // Pending user and request; the area's administrators are told in-app and by email, the
+    // Service Desk is not (it reviews administrators' registrations).
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM users WHERE email = '{email}' AND status = 'pending' AND password_hash IS NULL")).await, 1);
+    let id = assignment_of(&app, email).await;
+    let notified: Vec<String> = rows(&app, &format!(
+        "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.assignment_id = {id} ORDER BY u.email"
+    )).await.iter().map(|r| r.get("email")).collect();
+    assert!(
+        notified.contains(&demo_email("account.admin")),
+        "{notified:?}"
+    );
+    assert!(notified.contains(&demo_email("user.admin")), "{notified:?}");
+    assert!(
+        !notified.contains(&demo_email("service.desk")),
+        "{notified:?}"
+    );
+    assert!(
+        !notified.contains(&demo_email("provider.user")),
+        "{notified:?}"
+    );
+    let admin_mail = mail_to(&app, &demo_email("account.admin")).await;
+    assert_eq!(admin_mail.len(), 1);
+    assert!(admin_mail[0]
+        .1
+        .contains("Jo Bloggs has asked to register as Provider User at"));
+
+    // The administrator sees it in Pending Actions and as a notification, and approves it.
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let home = admin.get("/").await.text().await.expect("home");
+    assert!(home.contains("Pending Actions") && home.contains("Notifications"));
+    let list = admin
+        .get("/pending-actions")
+        .await
+        .text()
+        .await
+        .expect("list");
+    assert!(
+        list.contains("Jo") && list.contains("Bloggs") && list.contains(email),
+        "{list}"
+    );
+    assert!(list.contains("New account and role by self registration"));
+    let notes = admin
+        .get("/notifications")
+        .await
+        .text()
+        .await
+        .expect("notifications");
+    assert!(notes.contains(&format!("/pending-actions/{id}")));
+    let review = admin
+        .get(&format!("/pending-actions/{id}"))
+        .await
+        .text()
+        .await
+        .expect("review");
+    assert!(review.contains("Details for Jo Bloggs") && !review.contains("shared mailbox"));
+    let decided = admin
+        .post(
+            "decide_registration",
+            &[
+                ("id", &id.to_string()),
+                ("decision", "approve"),
+                ("reason", ""),
+            ],
+            Js::Off,
+            "/pending-actions",
+        )
+        .await;
+    assert_eq!(location(&decided), "/pending-actions?done=approved");
+
+    // The email's link sets the password, once.
+    let mail = mail_to(&app, email).await;
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert!(mail[0].0.contains("approved"));
+    let link = link_in(&mail[0].1);
+    let token = link.split("token=").nth(1).expect("token").to_owned();
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM user_tokens WHERE token_hash = '{token}'")
+        )
+        .await,
+        0,
+        "only the hash is stored"
+    );
+    let user = app.browser();
+    let page = user.get(&link).await.text().await.expect("page");
+    assert!(page.contains("Set your password") && page.contains("at least 8 characters"));
+
+    // Each unmet rule is named; nothing changes.
+    let weak = user
+        .post(
+            "activate",
+            &[
+                ("token", &token),
+                ("password", "short"),
+                ("confirm_password", "short"),
+            ],
+            Js::On,
+            "/activate",
+        )
+        .await;
+    assert_eq!(weak.status(), 400);
+    let body = weak.text().await.expect("body");
+    for rule in ["AtLeast8", "UpperCase", "Digit", "Special"] {
+        assert!(body.contains(rule), "{rule} in {body}");
+    }
+    let mismatch = user
+        .post(
+            "activate",
+            &[
+                ("token", &token),
+                ("password", STRONG),
+                ("confirm_password", "Other-Horse-42!"),
+            ],
+            Js::On,
+            "/activate",
+        )
+        .await;
+    assert!(mismatch
+        .text()
+        .await
+        .expect("body")
+        .contains("ConfirmMismatch"));
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM users WHERE email = '{email}' AND status = 'pending'")
+        )
+        .await,
+        1
+    );
+
+    let set = user
+        .post(
+            "activate",
+            &[
+                ("token", &token),
+                ("password", STRONG),
+                ("confirm_password", STRONG),
+            ],
+            Js::Off,
+            "/activate",
+        )
+        .await;
+    assert_eq!(location(&set), "/sign-in?activated=1");
+    let again = user.get(&link).await.text().await.expect("page");
+    assert!(again.contains("This link has already been used"));
+    let reuse = user
+        .post(
+            "activate",
+            &[
+                ("token", &token),
+                ("password", STRONG),
+                ("confirm_password", STRONG),
+            ],
+            Js::On,
+            "/activate",
+        )
+        .await;
+    assert!(reuse.text().await.expect("body").contains("LinkNotValid"));
+
+    let signed_in = user
+        .post(
+            "sign_in",
+            &[("email", email), ("password", STRONG)],
+            Js::Off,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(location(&signed_in), "/");
+    let home = user.get("/").await.text().await.expect("home");
+    assert!(home.contains("Provider User") && home.contains("The Densham Surgery"));
+
+    // Activated registrations leave Pending Actions.
+    let list = admin
+        .get("/pending-actions")
+        .await
+        .text()
+        .await
+        .expect("list");
+    assert!(!list.contains(email));
+}
+
+#[tokio::test]
+async fn rejecting_needs_a_reason_and_emails_it() {
+    let app = TestApp::start().await;
+    let email = "reception.team-a81001@example.nhs.uk";
+    register(&app, email, "A81001", "Reception", "Staff", Js::Off).await;
+    let id = assignment_of(&app, email).await;
+    let admin = app.browser();
+    admin.sign_in("user.admin").await;
+    let review = admin
+        .get(&format!("/pending-actions/{id}"))
+        .await
+        .text()
+        .await
+        .expect("review");
+    assert!(review.contains("This may be a shared mailbox"), "{review}");
+    assert!(review.contains("A81001") && review.contains("Reception"));
+
+    let no_reason = admin
+        .post(
+            "decide_registration",
+            &[
+                ("id", &id.to_string()),
+                ("decision", "reject"),
+                ("reason", " "),
+            ],
+            Js::On,
+            "/pending-actions",
+        )
+        .await;
+    assert_eq!(no_reason.status(), 400);
+    assert!(no_reason
+        .text()
+        .await
+        .expect("body")
+        .contains("ReasonEmpty"));
+    let too_long = "x".repeat(251);
+    let long = admin
+        .post(
+            "decide_registration",
+            &[
+                ("id", &id.to_string()),
+                ("decision", "reject"),
+                ("reason", &too_long),
+            ],
+            Js::On,
+            "/pending-actions",
+        )
+        .await;
+    assert!(long.text().await.expect("body").contains("ReasonTooLong"));
+    let none = admin
+        .post(
+            "decide_registration",
+            &[("id", &id.to_string()), ("reason", "")],
+            Js::On,
+            "/pending-actions",
+        )
+        .await;
+    assert!(none.text().await.expect("body").contains("DecisionMissing"));
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM role_assignments WHERE id = {id} AND status = 'pending'"
+            )
+        )
+        .await,
+        1
+    );
+    assert!(mail_to(&app, email).await.is_empty());
+
+    let reason = "Generic mailbox: please register with your own NHS email address";
+    let rejected = admin
+        .post(
+            "decide_registration",
+            &[
+                ("id", &id.to_string()),
+                ("decision", "reject"),
+                ("reason", reason),
+            ],
+            Js::Off,
+            "/pending-actions",
+        )
+        .await;
+    assert_eq!(location(&rejected), "/pending-actions?done=rejected");
+    let mail = mail_to(&app, email).await;
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].0.contains("rejected") && mail[0].1.contains(reason));
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM user_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = '{email}'")).await, 0);
+
+    // A second decision finds the first one standing.
+    let late = app.browser();
+    late.sign_in("account.admin").await;
+    let second = late
+        .post(
+            "decide_registration",
+            &[
+                ("id", &id.to_string()),
+                ("decision", "approve"),
+                ("reason", ""),
+            ],
+            Js::On,
+            "/pending-actions",
+        )
+        .await;
+    assert_eq!(second.status(), 400);
+    assert!(second
+        .text()
+        .await
+        .expect("body")
+        .contains("AlreadyDecided"));
+    let page = late
+        .get(&format!("/pending-actions/{id}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Decided by Uma Useradmin") && page.contains(reason),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let users_before = count(&app, "SELECT COUNT(*) FROM users").await;
+
+    let taken = b
+        .post(
+            "register_start",
+            &[
+                ("email", &demo_email("provider.user")),
+                ("organisation", "A81001"),
+            ],
+            Js::On,
+            "/register",
+        )
+        .await;
+    assert_eq!(taken.status(), 400);
+    let body = taken.text().await.expect("body");
+    assert!(body.contains("EmailRegistered"), "{body}");
+    assert!(!body.contains("Priya"), "no other account details leak");
+
+    let unknown = b
+        .post(
+            "register_start",
+            &[("email", "new@example.nhs.uk"), ("organisation", "Z99999")],
+            Js::On,
+            "/register",
+        )
+        .await;
+    assert!(unknown
+        .text()
+        .await
+        .expect("body")
+        .contains("OrganisationNotFound"));
+    let empty = b
+        .post(
+            "register_start",
+            &[("email", "not-an-email"), ("organisation", " ")],
+            Js::On,
+            "/register",
+        )
+        .await;
+    let body = empty.text().await.expect("body");
+    assert!(
+        body.contains("EmailMalformed") && body.contains("OrganisationEmpty"),
+        "{body}"
+    );
+
+    // A role that cannot be held at a practice, missing names, a missing role.
+    let wrong_role = b
+        .post(
+            "register",
+            &[
+                ("email", "new@example.nhs.uk"),
+                ("org", "A81001"),
+                ("role", "2"),
+                ("first_name", "A"),
+                ("last_name", "B"),
+            ],
+            Js::On,
+            "/register/details",
+        )
+        .await;
+    assert!(wrong_role
+        .text()
+        .await
+        .expect("body")
+        .contains("RoleNotOffered"));
+    let missing = b
+        .post(
+            "register",
+            &[
+                ("email", "new@example.nhs.uk"),
+                ("org", "A81001"),
+                ("first_name", " "),
+                ("last_name", ""),
+            ],
+            Js::On,
+            "/register/details",
+        )
+        .await;
+    let body = missing.text().await.expect("body");
+    for code in ["RoleMissing", "FirstNameEmpty", "LastNameEmpty"] {
+        assert!(body.contains(code), "{code} in {body}");
+    }
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM users").await,
+        users_before
+    );
+
+    // The same request twice: one registration, a clear message the second time.
+    let first = register(
+        &app,
+        "twice@example.nhs.uk",
+        "A81001",
+        "Tess",
+        "Twice",
+        Js::On,
+    )
+    .await;
+    assert!(first.status().is_success() || first.status().is_redirection());
+    let second = register(
+        &app,
+        "twice@example.nhs.uk",
+        "A81001",
+        "Tess",
+        "Twice",
+        Js::On,
+    )
+    .await;
+    assert!(second
+        .text()
+        .await
+        .expect("body")
+        .contains("RegistrationExists"));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM users WHERE email = 'twice@example.nhs.uk'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM role_assignments a JOIN users u ON u.id = a.user_id WHERE u.email = 'twice@example.nhs.uk'").await, 1);
+}
+
+#[tokio::test]
+async fn the_practice_can_be_found_by_name() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let one = b
+        .post(
+            "register_start",
+            &[("email", "n@example.nhs.uk"), ("organisation", "densham")],
+            Js::Off,
+            "/register",
+        )
+        .await;
+    assert!(location(&one).contains("org=A81001"), "{}", location(&one));
+    let many = b
+        .post(
+            "register_start",
+            &[("email", "n@example.nhs.uk"), ("organisation", "surgery")],
+            Js::Off,
+            "/register",
+        )
+        .await;
+    let loc = location(&many);
+    assert!(
+        loc.starts_with("/register?") && loc.contains("q=surgery"),
+        "{loc}"
+    );
+    let page = b.get(&loc).await.text().await.expect("page");
+    assert!(
+        page.contains("Organisations matching")
+            && page.contains("/register/details?email=n%40example.nhs.uk&amp;org="),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn reviewers_outside_scope_see_nothing_and_cannot_decide() {
+    let app = TestApp::start().await;
+    // A81002 is another QHM practice: its registrations are not for A81001's User Administrator.
+    register(
+        &app,
+        "other@example.nhs.uk",
+        "A81002",
+        "Olu",
+        "Other",
+        Js::Off,
+    )
+    .await;
+    let id = assignment_of(&app, "other@example.nhs.uk").await;
+    let ua = app.browser();
+    ua.sign_in("user.admin").await;
+    assert!(!ua
+        .get("/pending-actions")
+        .await
+        .text()
+        .await
+        .expect("list")
+        .contains("other@example.nhs.uk"));
+    let page = ua
+        .get(&format!("/pending-actions/{id}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Page not found") && !page.contains("Olu"));
+    for (endpoint, form) in [
+        (
+            "decide_registration",
+            vec![
+                ("id", id.to_string()),
+                ("decision", "approve".into()),
+                ("reason", String::new()),
+            ],
+        ),
+        ("resend_registration", vec![("id", id.to_string())]),
+        ("delete_registration", vec![("id", id.to_string())]),
+        ("registration_detail", vec![("id", id.to_string())]),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = ua.post(endpoint, &form, Js::On, "/pending-actions").await;
+        assert_eq!(res.status(), 404, "{endpoint}");
+    }
+    // Someone without manage_users gets nothing either.
+    let pu = app.browser();
+    pu.sign_in("provider.user").await;
+    let res = pu
+        .post(
+            "pending_actions",
+            &[("sort", "created"), ("dir", "desc"), ("page", "1")],
+            Js::On,
+            "/",
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM role_assignments WHERE id = {id} AND status = 'pending'"
+            )
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn resend_replaces_the_link_and_an_expired_link_can_ask_for_a_new_one() {
+    let app = TestApp::start().await;
+    let email = "late@example.nhs.uk";
+    register(&app, email, "A81001", "Lee", "Late", Js::Off).await;
+    let id = assignment_of(&app, email).await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    admin
+        .post(
+            "decide_registration",
+            &[
+                ("id", &id.to_string()),
+                ("decision", "approve"),
+                ("reason", ""),
+            ],
+            Js::Off,
+            "/",
+        )
+        .await;
+    let first = link_in(&mail_to(&app, email).await[0].1);
+
+    let resent = admin
+        .post(
+            "resend_registration",
+            &[("id", &id.to_string())],
+            Js::Off,
+            "/",
+        )
+        .await;
+    assert_eq!(location(&resent), "/pending-actions?done=resent");
+    let mail = mail_to(&app, email).await;
+    assert_eq!(mail.len(), 2);
+    let second = link_in(&mail[1].1);
+    assert_ne!(first, second);
+    let b = app.browser();
+    assert!(b
+        .get(&first)
+        .await
+        .text()
+        .await
+        .expect("page")
+        .contains("This link is not valid"));
+    assert!(b
+        .get("/activate?token=tampered")
+        .await
+        .text()
+        .await
+        .expect("page")
+        .contains("This link is not valid"));
+
+    app.sql("UPDATE user_tokens SET expires_at = 0").await;
+    let expired = b.get(&second).await.text().await.expect("page");
+    assert!(expired.contains("This link has expired"), "{expired}");
+    let token = second.split("token=").nth(1).expect("token");
+    let renewed = b
+        .post(
+            "renew_activation",
+            &[("token", token)],
+            Js::Off,
+            "/activate",
+        )
+        .await;
+    assert_eq!(location(&renewed), "/activate/renewed");
+    let mail = mail_to(&app, email).await;
+    assert_eq!(mail.len(), 3);
+    let third = link_in(&mail[2].1);
+    assert!(b
+        .get(&third)
+        .await
+        .text()
+        .await
+        .expect("page")
+        .contains("Set your password"));
+}
+
+#[tokio::test]
+async fn delete_registration_removes_an_unactivated_account() {
+    let app = TestApp::start().await;
+    let email = "gone@example.nhs.uk";
+    register(&app, email, "A81001", "Gail", "Gone", Js::Off).await;
+    let id = assignment_of(&app, email).await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let confirm = admin
+        .get(&format!("/pending-actions/{id}/delete"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        confirm.contains("Delete the registration of Gail Gone?") && confirm.contains("Confirm")
+    );
+    let deleted = admin
+        .post(
+            "delete_registration",
+            &[("id", &id.to_string())],
+            Js::Off,
+            "/",
+        )
+        .await;
+    assert_eq!(location(&deleted), "/pending-actions?done=deleted");
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM users WHERE email = '{email}'")
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM notifications WHERE assignment_id = {id}")
+        )
+        .await,
+        0
+    );
+    // And the person may register again.
+    let again = register(&app, email, "A81001", "Gail", "Gone", Js::Off).await;
+    assert_eq!(location(&again), "/register/done");
+}
+
+#[tokio::test]
+async fn notification_settings_govern_email_only() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let page = admin
+        .get("/my-profile/notification-settings")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Send me notifications") && page.contains("checked"));
+    let saved = admin
+        .post(
+            "save_notification_settings",
+            &[],
+            Js::Off,
+            "/my-profile/notification-settings",
+        )
+        .await;
+    assert_eq!(
+        location(&saved),
+        "/my-profile/notification-settings?saved=1"
+    );
+    register(
+        &app,
+        "quiet@example.nhs.uk",
+        "A81001",
+        "Quinn",
+        "Quiet",
+        Js::Off,
+    )
+    .await;
+    assert!(
+        mail_to(&app, &demo_email("account.admin")).await.is_empty(),
+        "no email when unticked"
+    );
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = '{}'", demo_email("account.admin"))).await,
+        1,
+        "the in-app notification still arrives"
+    );
+    let on = admin
+        .post(
+            "save_notification_settings",
+            &[("send", "yes")],
+            Js::Off,
+            "/my-profile/notification-settings",
+        )
+        .await;
+    assert_eq!(location(&on), "/my-profile/notification-settings?saved=1");
+    register(
+        &app,
+        "loud@example.nhs.uk",
+        "A81001",
+        "Lou",
+        "Loud",
+        Js::Off,
+    )
+    .await;
+    assert_eq!(mail_to(&app, &demo_email("account.admin")).await.len(), 1);
+}
+
+#[tokio::test]
+async fn only_the_service_desk_reads_the_outbox() {
+    let app = TestApp::start().await;
+    register(
+        &app,
+        "seen@example.nhs.uk",
+        "A81001",
+        "Sian",
+        "Seen",
+        Js::Off,
+    )
+    .await;
+    let desk = app.browser();
+    desk.sign_in("service.desk").await;
+    let page = desk.get("/outbox").await.text().await.expect("page");
+    assert!(
+        page.contains("a registration is waiting for your review"),
+        "{page}"
+    );
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let res = admin.post("outbox", &[], Js::On, "/").await;
+    assert_eq!(res.status(), 404);
+}
