@@ -8,6 +8,7 @@ use crate::email::EmailAddress;
 use crate::org::{OrgId, OrgKind, OrgPath, Organisation};
 use crate::outbox::NewEmail;
 use crate::role::{Capability, Catalogue, Role, RoleId};
+use crate::storage::ReviewArm;
 
 /// The "Role Reason" of every self-registration (seed 003 §1).
 pub const SELF_REGISTRATION_REASON: &str = "New account and role by self registration";
@@ -55,31 +56,59 @@ pub fn check_role<'c>(
 /// its like) are reviewed by the Service Desk, not by the administrators of the area (seed 003
 /// introduction: "The CQRS Service Desk will then approve your account").
 pub fn reviewed_by_service_desk(role: &Role) -> bool {
-    role.grants
-        .iter()
-        .any(|g| g.capability == Capability::ManageUsers)
+    role.grants.iter().any(|g| {
+        matches!(
+            g.capability,
+            Capability::ManageUsers | Capability::ServiceDesk
+        )
+    })
 }
 
-/// The roles whose registrations only the Service Desk reviews.
-pub fn service_desk_roles(catalogue: &Catalogue) -> Vec<RoleId> {
-    catalogue
-        .roles
-        .iter()
-        .filter(|r| reviewed_by_service_desk(r))
-        .map(|r| r.id)
-        .collect()
-}
-
-/// Whether `actor` may review a registration for `role` at `org`: `manage_users` with the
-/// organisation in scope, and for user-administration roles the Service Desk.
-pub fn may_review(actor: &Actor, role: &Role, org: OrgId, path: &OrgPath) -> bool {
-    let Ok(scope) = actor.scope_for(Capability::ManageUsers) else {
-        return false;
-    };
-    if !scope.contains(org, path) {
-        return false;
+/// The capability a reviewer needs for a registration for `role`: the Service Desk for roles that
+/// administer users; `grant_approver_roles` for approver-tier roles (SPEC §2: it covers "approve
+/// requests for roles marked approver-tier"; seed 004 §4: "this can only be done by a Commissioner
+/// Approver"); `manage_users` for the rest.
+pub fn needed_to_review(role: &Role) -> Capability {
+    if reviewed_by_service_desk(role) {
+        Capability::ServiceDesk
+    } else if role.approver_tier {
+        Capability::GrantApproverRoles
+    } else {
+        Capability::ManageUsers
     }
-    !reviewed_by_service_desk(role) || actor.has(Capability::ServiceDesk)
+}
+
+/// Whether `actor` may review a registration for `role` at `org`: the needed capability with the
+/// organisation in its scope.
+pub fn may_review(actor: &Actor, role: &Role, org: OrgId, path: &OrgPath) -> bool {
+    actor
+        .scope_for(needed_to_review(role))
+        .is_ok_and(|scope| scope.contains(org, path))
+}
+
+/// What an actor reviews, as storage can filter it: for each capability the actor holds, its
+/// scope and the roles that capability reviews. Empty: the actor reviews nothing.
+pub fn review_arms(actor: &Actor, catalogue: &Catalogue) -> Vec<ReviewArm> {
+    let mut arms: Vec<ReviewArm> = Vec::new();
+    for capability in [
+        Capability::ServiceDesk,
+        Capability::GrantApproverRoles,
+        Capability::ManageUsers,
+    ] {
+        let Ok(scope) = actor.scope_for(capability) else {
+            continue;
+        };
+        let roles: Vec<RoleId> = catalogue
+            .roles
+            .iter()
+            .filter(|r| needed_to_review(r) == capability)
+            .map(|r| r.id)
+            .collect();
+        if !roles.is_empty() {
+            arms.push(ReviewArm { scope, roles });
+        }
+    }
+    arms
 }
 
 /// A reviewer's decision on a registration.
@@ -414,6 +443,11 @@ mod tests {
         }
     }
 
+    fn approver(mut r: Role) -> Role {
+        r.approver_tier = true;
+        r
+    }
+
     fn grant(c: Capability, reach: Reach) -> Grant {
         Grant {
             capability: c,
@@ -435,7 +469,13 @@ mod tests {
                     &[OrgKind::Commissioning],
                     vec![grant(Capability::ManageUsers, Reach::Subtree)],
                 ),
+                approver(role(
+                    4,
+                    &[OrgKind::Commissioning],
+                    vec![grant(Capability::GrantApproverRoles, Reach::Subtree)],
+                )),
                 role(6, &[OrgKind::Provider], vec![]),
+                approver(role(7, &[OrgKind::Provider], vec![])),
                 role(
                     9,
                     &[OrgKind::Commissioning, OrgKind::Provider],
@@ -466,7 +506,7 @@ mod tests {
             .iter()
             .map(|r| r.id.0)
             .collect();
-        assert_eq!(offered, vec![6, 9]);
+        assert_eq!(offered, vec![6, 7, 9]);
         assert_eq!(
             check_role(&cat, RoleId(2), &practice).err(),
             Some(RoleRefused::NotOffered)
@@ -539,6 +579,58 @@ mod tests {
             practice.id,
             &practice.path
         ));
-        assert_eq!(service_desk_roles(&cat), vec![RoleId(2), RoleId(9)]);
+    }
+
+    #[test]
+    fn approver_tier_requests_need_grant_approver_roles() {
+        let cat = catalogue();
+        let ccg = org(7, "/1/7/", OrgKind::Commissioning, false);
+        let practice = org(42, "/1/7/42/", OrgKind::Provider, false);
+        let desk_org = org(1, "/1/", OrgKind::Platform, false);
+        let approver_role = cat.role(RoleId(7)).expect("role");
+        let provider_user = cat.role(RoleId(6)).expect("role");
+        assert_eq!(
+            needed_to_review(approver_role),
+            Capability::GrantApproverRoles
+        );
+        // The account administrator of the area may not; the Commissioning Approver may.
+        assert!(!may_review(
+            &actor(2, &ccg),
+            approver_role,
+            practice.id,
+            &practice.path
+        ));
+        assert!(may_review(
+            &actor(4, &ccg),
+            approver_role,
+            practice.id,
+            &practice.path
+        ));
+        assert!(!may_review(
+            &actor(4, &ccg),
+            provider_user,
+            practice.id,
+            &practice.path
+        ));
+        assert!(may_review(
+            &actor(1, &desk_org),
+            approver_role,
+            practice.id,
+            &practice.path
+        ));
+
+        let arms = |a: &Actor| -> Vec<Vec<i64>> {
+            review_arms(a, &cat)
+                .into_iter()
+                .map(|arm| arm.roles.iter().map(|r| r.0).collect())
+                .collect()
+        };
+        assert_eq!(arms(&actor(2, &ccg)), vec![vec![6]]);
+        assert_eq!(arms(&actor(4, &ccg)), vec![vec![4, 7]]);
+        assert_eq!(
+            arms(&actor(1, &desk_org)),
+            vec![vec![1, 2, 9], vec![4, 7], vec![6]]
+        );
+        assert!(arms(&actor(6, &practice)).is_empty());
     }
 }

@@ -11,8 +11,7 @@ use crate::org::{OrgKind, Organisation};
 use crate::password::NewPassword;
 use crate::person_name::PersonName;
 use crate::registration::{
-    check_role, emails, may_review, service_desk_roles, Decision, RoleRefused,
-    ACTIVATION_TTL_SECONDS,
+    check_role, emails, may_review, review_arms, Decision, RoleRefused, ACTIVATION_TTL_SECONDS,
 };
 use crate::role::{Capability, Catalogue, RoleId};
 use crate::storage::{
@@ -211,15 +210,12 @@ pub async fn pending_registrations<S: Storage>(
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<RegistrationRow>, i64), SignupError> {
-    let scope = actor.scope_for(Capability::ManageUsers)?;
-    let exclude_roles = if actor.has(Capability::ServiceDesk) {
-        Vec::new()
-    } else {
-        service_desk_roles(ctx.catalogue)
-    };
+    let arms = review_arms(actor, ctx.catalogue);
+    if arms.is_empty() {
+        return Err(SignupError::NotFound);
+    }
     let q = RegistrationQuery {
-        scope,
-        exclude_roles,
+        arms,
         sort,
         descending,
         offset: (page.max(1) - 1) * per_page,
@@ -321,8 +317,12 @@ async fn send_new_link<S: Storage>(
             now.plus_seconds(ACTIVATION_TTL_SECONDS),
             &email,
         )
-        .await?;
-    Ok(())
+        .await
+        .map_err(|e| match e {
+            // Activated meanwhile: there is no link to send any more.
+            StoreError::Missing(_) => SignupError::NotApproved,
+            other => other.into(),
+        })
 }
 
 /// Delete Registration: only one not yet activated.
@@ -395,5 +395,10 @@ pub async fn renew_link<S: Storage>(ctx: &Ctx<'_, S>, presented: &str) -> Result
     if u.status != AccountStatus::Pending || !approved {
         return Err(SignupError::LinkNotValid);
     }
-    send_new_link(ctx, user, &u.email, &u.first_name).await
+    send_new_link(ctx, user, &u.email, &u.first_name)
+        .await
+        .map_err(|e| match e {
+            SignupError::NotApproved => SignupError::LinkNotValid,
+            other => other,
+        })
 }

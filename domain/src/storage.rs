@@ -208,12 +208,18 @@ impl RegistrationSort {
     }
 }
 
-/// Which registrations a reviewer sees: those at organisations in `scope`, less those for roles
-/// only someone else reviews. Only registrations not yet activated are listed.
+/// Registrations for `roles` at organisations in `scope`.
+#[derive(Debug, Clone)]
+pub struct ReviewArm {
+    pub scope: Scope,
+    pub roles: Vec<RoleId>,
+}
+
+/// Which registrations a reviewer sees: those any arm covers (see
+/// `registration::review_arms`). Only registrations not yet activated are listed.
 #[derive(Debug, Clone)]
 pub struct RegistrationQuery {
-    pub scope: Scope,
-    pub exclude_roles: Vec<RoleId>,
+    pub arms: Vec<ReviewArm>,
     pub sort: RegistrationSort,
     pub descending: bool,
     pub offset: i64,

@@ -850,3 +850,87 @@ async fn only_the_service_desk_reads_the_outbox() {
     let res = admin.post("outbox", &[], Js::On, "/").await;
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn a_practice_manager_registration_is_reviewed_by_the_commissioning_approver() {
+    let app = TestApp::start().await;
+    let email = "pm@example.nhs.uk";
+    let b = app.browser();
+    b.post(
+        "register_start",
+        &[("email", email), ("organisation", "A81001")],
+        Js::Off,
+        "/register",
+    )
+    .await;
+    // 7 = Provider Approver, an approver-tier role (SPEC §2).
+    let done = b
+        .post(
+            "register",
+            &[
+                ("email", email),
+                ("org", "A81001"),
+                ("role", "7"),
+                ("first_name", "Pam"),
+                ("last_name", "Manager"),
+            ],
+            Js::Off,
+            "/register/details",
+        )
+        .await;
+    assert_eq!(location(&done), "/register/done");
+    let id = assignment_of(&app, email).await;
+    let notified: Vec<String> = rows(&app, &format!(
+        "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.assignment_id = {id} ORDER BY u.email"
+    )).await.iter().map(|r| r.get("email")).collect();
+    assert_eq!(notified, vec![demo_email("approver.tier2")]);
+
+    // The account administrator holds manage_users but not grant_approver_roles.
+    let caa = app.browser();
+    caa.sign_in("account.admin").await;
+    assert!(!caa
+        .get("/pending-actions")
+        .await
+        .text()
+        .await
+        .expect("list")
+        .contains(email));
+    let refused = caa
+        .post(
+            "decide_registration",
+            &[
+                ("id", &id.to_string()),
+                ("decision", "approve"),
+                ("reason", ""),
+            ],
+            Js::On,
+            "/",
+        )
+        .await;
+    assert_eq!(refused.status(), 404);
+
+    let approver = app.browser();
+    approver.sign_in("approver.tier2").await;
+    let home = approver.get("/").await.text().await.expect("home");
+    assert!(home.contains("href=\"/pending-actions\""), "{home}");
+    assert!(approver
+        .get("/pending-actions")
+        .await
+        .text()
+        .await
+        .expect("list")
+        .contains(email));
+    let approved = approver
+        .post(
+            "decide_registration",
+            &[
+                ("id", &id.to_string()),
+                ("decision", "approve"),
+                ("reason", ""),
+            ],
+            Js::Off,
+            "/",
+        )
+        .await;
+    assert_eq!(location(&approved), "/pending-actions?done=approved");
+}

@@ -2,7 +2,7 @@
 //! per-concept query files, which implement the domain's traits for `Backend<Db>`.
 
 macro_rules! backend {
-    ($module:ident, $db:ty, $claim_lock:literal) => {
+    ($module:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal) => {
         mod $module {
             use std::collections::HashMap;
 
@@ -38,6 +38,19 @@ macro_rules! backend {
                     $claim_lock
                 };
             }
+            // A transaction that reads before it writes must hold the write lock from the start
+            // on SQLite (a deferred one fails with SQLITE_BUSY when another writer commits
+            // between its read and its write); PostgreSQL locks the rows it reads instead.
+            macro_rules! begin_write {
+                () => {
+                    $begin_write
+                };
+            }
+            macro_rules! row_lock {
+                () => {
+                    $row_lock
+                };
+            }
 
             include!("queries/directory.rs");
             include!("queries/accounts.rs");
@@ -49,5 +62,11 @@ macro_rules! backend {
     };
 }
 
-backend!(sqlite, sqlx::Sqlite, "");
-backend!(postgres, sqlx::Postgres, " FOR UPDATE SKIP LOCKED");
+backend!(sqlite, sqlx::Sqlite, "", "BEGIN IMMEDIATE", "");
+backend!(
+    postgres,
+    sqlx::Postgres,
+    " FOR UPDATE SKIP LOCKED",
+    "BEGIN",
+    " FOR UPDATE"
+);

@@ -10,7 +10,7 @@ use domain::outbox::NewEmail;
 use domain::role::Reach;
 use domain::storage::{
     Accounts, DecideOutcome, Directory, NewRegistration, Notifications, Outbox, RegistrationQuery,
-    RegistrationSort, Registrations, StoreError, TokenState, Verdict, VerdictOutcome,
+    RegistrationSort, Registrations, ReviewArm, StoreError, TokenState, Verdict, VerdictOutcome,
 };
 use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::{AssignmentId, EmailAddress, OdsCode, PersonName, RoleId};
@@ -113,10 +113,13 @@ fn registration(
     }
 }
 
+/// Registrations for Provider User and CAA (the roles these tests write) within `scope`.
 fn query(scope: domain::Scope, sort: RegistrationSort, descending: bool) -> RegistrationQuery {
     RegistrationQuery {
-        scope,
-        exclude_roles: vec![],
+        arms: vec![ReviewArm {
+            scope,
+            roles: vec![PROVIDER_USER, CAA],
+        }],
         sort,
         descending,
         offset: 0,
@@ -252,10 +255,28 @@ async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
         ["Abe", "Bea", "Cal", "Dee"]
     );
 
-    // Only the Service Desk sees administrators' registrations.
+    // An arm lists only its roles: an area administrator does not see administrators' requests.
     let mut q = query(subtree(&qhm), RegistrationSort::Created, false);
-    q.exclude_roles = vec![CAA];
+    q.arms[0].roles = vec![PROVIDER_USER];
     assert_eq!(s.registrations(&q).await.expect("list").1, 3);
+    // Arms are alternatives: one practice's Provider Users, or CAA anywhere under QHM.
+    q.arms = vec![
+        ReviewArm {
+            scope: domain::scope::compute(a2.id, &a2.path, Reach::Organisation, &[]),
+            roles: vec![PROVIDER_USER],
+        },
+        ReviewArm {
+            scope: subtree(&qhm),
+            roles: vec![CAA],
+        },
+    ];
+    let (rows, total) = s.registrations(&q).await.expect("list");
+    assert_eq!(total, 2);
+    let mut firsts: Vec<&str> = rows.iter().map(|r| r.first_name.as_str()).collect();
+    firsts.sort();
+    assert_eq!(firsts, ["Abe", "Dee"]);
+    q.arms.clear();
+    assert_eq!(s.registrations(&q).await.expect("list").1, 0);
 
     // One practice only (a practice's User Administrator).
     let single = domain::scope::compute(a1.id, &a1.path, Reach::Organisation, &[]);
@@ -657,12 +678,146 @@ async fn organisations_are_found_by_code_or_part_of_the_name(s: &Store) {
     assert_eq!(s.find_organisations("e", 2).await.expect("q").len(), 2);
 }
 
+async fn activating_ends_what_a_resend_could_do(s: &Store) {
+    tree(s).await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    let practice = organisation(s, "A81001").await;
+    let id = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            10,
+            vec![],
+        ))
+        .await
+        .expect("register");
+    s.decide_registration(&approve(id, ann, &"c".repeat(64)))
+        .await
+        .expect("approve");
+    let user = s.registration(id).await.expect("q").expect("row").user;
+    s.activate(
+        &TokenHash::from_stored("c".repeat(64)),
+        &PasswordHash::from_phc("$set".into()),
+        Timestamp(300),
+    )
+    .await
+    .expect("activate")
+    .expect("used");
+    let before = s.outbox(10).await.expect("outbox").len();
+    let mail = NewEmail {
+        to: email("jo@example.nhs.uk"),
+        subject: "again".into(),
+        body: "new link".into(),
+    };
+    let late = s
+        .replace_activation(
+            user,
+            &TokenHash::from_stored("d".repeat(64)),
+            Timestamp(400),
+            Timestamp(4000),
+            &mail,
+        )
+        .await;
+    assert!(matches!(late, Err(StoreError::Missing(_))), "{late:?}");
+    assert_eq!(
+        s.activation_token(&TokenHash::from_stored("d".repeat(64)), Timestamp(401))
+            .await
+            .expect("t"),
+        TokenState::Unknown
+    );
+    assert_eq!(
+        s.outbox(10).await.expect("outbox").len(),
+        before,
+        "nothing written"
+    );
+}
+
+async fn deleting_an_approved_registration_kills_its_link(s: &Store) {
+    tree(s).await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    let practice = organisation(s, "A81001").await;
+    // An earlier rejected request keeps the person's account when the approved one is deleted.
+    let first = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            10,
+            vec![],
+        ))
+        .await
+        .expect("register");
+    s.decide_registration(&reject(first, ann))
+        .await
+        .expect("reject");
+    let second = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            20,
+            vec![],
+        ))
+        .await
+        .expect("again");
+    s.decide_registration(&approve(second, ann, &"e".repeat(64)))
+        .await
+        .expect("approve");
+    assert!(s.delete_registration(second).await.expect("delete"));
+    assert!(s
+        .credentials(&email("jo@example.nhs.uk"))
+        .await
+        .expect("q")
+        .is_some());
+    let token = TokenHash::from_stored("e".repeat(64));
+    assert_eq!(
+        s.activation_token(&token, Timestamp(30)).await.expect("t"),
+        TokenState::Unknown
+    );
+    assert_eq!(
+        s.activate(&token, &PasswordHash::from_phc("$x".into()), Timestamp(30))
+            .await
+            .expect("a"),
+        None
+    );
+}
+
+async fn two_identical_registrations_racing_write_one(s: &Store) {
+    tree(s).await;
+    let practice = organisation(s, "A81001").await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    for round in 0..5 {
+        // A person whose earlier request was rejected submits twice at once.
+        let mail = format!("twin{round}@example.nhs.uk");
+        let first = s
+            .register(&registration(&mail, "Twin", practice.id, 10, vec![]))
+            .await
+            .expect("register");
+        s.decide_registration(&reject(first, ann))
+            .await
+            .expect("reject");
+        let a = registration(&mail, "Twin", practice.id, 20, vec![]);
+        let (ra, rb) = tokio::join!(s.register(&a), s.register(&a));
+        let ok = [&ra, &rb].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(ok, 1, "round {round}: {ra:?} {rb:?}");
+        let refused = if ra.is_ok() { rb } else { ra };
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "{refused:?}"
+        );
+    }
+}
+
 conformance!(
     a_registration_writes_user_request_notifications_and_email_at_once,
     registrations_are_listed_in_scope_sorted_and_paged,
     two_racing_decisions_yield_exactly_one,
     an_activation_link_works_once_and_not_after_it_expires,
     resending_replaces_the_link,
+    activating_ends_what_a_resend_could_do,
+    deleting_an_approved_registration_kills_its_link,
+    two_identical_registrations_racing_write_one,
     a_rejected_person_may_register_again_and_a_deleted_one_leaves_no_trace,
     reviewers_are_found_among_holders_above,
     organisations_are_found_by_code_or_part_of_the_name,

@@ -62,7 +62,9 @@ pub async fn home_counts() -> Result<TileCounts, AppError> {
         .unread_notifications(ctx.user.id)
         .await
         .map_err(|e| internal(&e))?;
-    let pending = if actor.has(domain::Capability::ManageUsers) {
+    let reviews = actor.has(domain::Capability::ManageUsers)
+        || actor.has(domain::Capability::GrantApproverRoles);
+    let pending = if reviews {
         let (_, total) = domain::signup::pending_registrations(
             &st.signup(),
             &actor,

@@ -8,7 +8,8 @@ pub struct Tile {
     pub title: &'static str,
     pub href: &'static str,
     pub description: &'static str,
-    pub needs: Option<Capability>,
+    /// The tile shows when the acting role holds any of these; empty: always.
+    pub needs: &'static [Capability],
 }
 
 pub const TILES: &[Tile] = &[
@@ -16,43 +17,43 @@ pub const TILES: &[Tile] = &[
         title: "My Account",
         href: "/my-account",
         description: "The organisations you can use Gatehouse for, and your roles at each.",
-        needs: None,
+        needs: &[],
     },
     Tile {
         title: "My Profile",
         href: "/my-profile",
         description: "Your details.",
-        needs: None,
+        needs: &[],
     },
     Tile {
         title: "Switch Role",
         href: "/select-account",
         description: "Act as another of your roles without signing out.",
-        needs: None,
+        needs: &[],
     },
     Tile {
         title: "Pending Actions",
         href: "/pending-actions",
         description: "Registrations waiting for your review.",
-        needs: Some(Capability::ManageUsers),
+        needs: &[Capability::ManageUsers, Capability::GrantApproverRoles],
     },
     Tile {
         title: "Notifications",
         href: "/notifications",
         description: "Messages for you, such as new registrations to review.",
-        needs: None,
+        needs: &[],
     },
     Tile {
         title: "Outbox",
         href: "/outbox",
         description: "Emails the service has written, with their links.",
-        needs: Some(Capability::ServiceDesk),
+        needs: &[Capability::ServiceDesk],
     },
     Tile {
         title: "Roles",
         href: "/roles",
         description: "What each role may do, and where it can be held.",
-        needs: Some(Capability::ManageUsers),
+        needs: &[Capability::ManageUsers],
     },
 ];
 
@@ -60,7 +61,7 @@ pub fn tiles_for(capabilities: &[Capability]) -> Vec<Tile> {
     TILES
         .iter()
         .copied()
-        .filter(|t| t.needs.is_none_or(|c| capabilities.contains(&c)))
+        .filter(|t| t.needs.is_empty() || t.needs.iter().any(|c| capabilities.contains(c)))
         .collect()
 }
 
@@ -111,5 +112,12 @@ mod tests {
         assert!(tiles.iter().any(|t| t.href == "/roles"));
         assert!(tiles.iter().any(|t| t.href == "/pending-actions"));
         assert!(!tiles.iter().any(|t| t.href == "/outbox"));
+    }
+
+    #[test]
+    fn a_commissioning_approver_reviews_approver_requests_in_pending_actions() {
+        let tiles = tiles_for(&[Capability::GrantApproverRoles]);
+        assert!(tiles.iter().any(|t| t.href == "/pending-actions"));
+        assert!(!tiles.iter().any(|t| t.href == "/roles"));
     }
 }

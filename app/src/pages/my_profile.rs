@@ -12,14 +12,14 @@ pub fn MyProfilePage() -> impl IntoView {
         <SignedIn render=|v| {
             let no_role = v.acting.is_none() && v.landing == domain::session::Landing::MyProfile;
             let tiles: Vec<Tile> = TILES.iter().copied()
-                .filter(|t| t.needs.is_none() && t.href != "/my-profile")
+                .filter(|t| t.needs.is_empty() && t.href != "/my-profile")
                 .filter(|t| !no_role || t.href == "/my-account")
                 .filter(|t| t.href != "/notifications")
                 .chain([Tile {
                     title: "Notification Settings",
                     href: "/my-profile/notification-settings",
                     description: "Choose whether notifications are also sent to you by email.",
-                    needs: None,
+                    needs: &[],
                 }])
                 .collect();
             view! {

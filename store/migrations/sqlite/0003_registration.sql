@@ -11,6 +11,10 @@ ALTER TABLE role_assignments ADD COLUMN origin TEXT NOT NULL DEFAULT 'admin'
 ALTER TABLE role_assignments ADD COLUMN role_reason TEXT;
 ALTER TABLE role_assignments ADD COLUMN decided_by BIGINT REFERENCES users (id);
 CREATE INDEX role_assignments_origin ON role_assignments (origin, status, created_at);
+-- A person has at most one registration under way (pending, or approved and not yet activated
+-- or since activated): two racing submissions cannot both write one.
+CREATE UNIQUE INDEX role_assignments_one_registration ON role_assignments (user_id)
+    WHERE origin = 'registration' AND status IN ('pending', 'active');
 
 -- Links sent by email (SPEC §6): only the SHA-256 of the token is kept; single use, expiring.
 CREATE TABLE user_tokens (

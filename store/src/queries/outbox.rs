@@ -55,7 +55,9 @@ impl domain::storage::Outbox for crate::Backend<Db> {
     async fn mark_sent(&self, id: i64, at: Timestamp) -> StoreResult<()> {
         sqlx::query(
             // The last error stays: the operator's page shows why a sent email took several tries.
-            "UPDATE outbox SET sent_at = COALESCE(sent_at, $2), claimed_until = NULL WHERE id = $1",
+            // The body goes once sent: it may hold a single-use link, which is kept in clear
+            // only for as long as it must be.
+            "UPDATE outbox SET sent_at = COALESCE(sent_at, $2), claimed_until = NULL, body = '' WHERE id = $1",
         )
         .bind(id)
         .bind(at.0)

@@ -87,28 +87,42 @@ fn registration_filter(q: &RegistrationQuery) -> (String, Vec<String>, Vec<i64>)
     );
     let mut texts = Vec::new();
     let mut numbers = Vec::new();
-    let mut n = 0;
-    if let Some(single) = q.scope.single() {
-        numbers.push(single.0);
-        n += 1;
-        sql.push_str(&format!("AND o.id = ${n} "));
-    } else if q.scope.subtree_roots().is_empty() {
+    // Texts take the first placeholders, numbers the next: binding order is texts, then numbers.
+    let text_count: usize = q.arms.iter().map(|a| a.scope.subtree_roots().len()).sum();
+    let mut next_text = 0;
+    let mut next_number = text_count;
+    let mut arms = Vec::new();
+    for arm in &q.arms {
+        if arm.roles.is_empty() {
+            continue;
+        }
+        let scope = if let Some(single) = arm.scope.single() {
+            numbers.push(single.0);
+            next_number += 1;
+            format!("o.id = ${next_number}")
+        } else if arm.scope.subtree_roots().is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            let mut parts = Vec::new();
+            for root in arm.scope.subtree_roots() {
+                texts.push(format!("{}%", root.as_str()));
+                next_text += 1;
+                parts.push(format!("o.path LIKE ${next_text}"));
+            }
+            format!("({})", parts.join(" OR "))
+        };
+        let mut roles = Vec::new();
+        for role in &arm.roles {
+            numbers.push(role.0);
+            next_number += 1;
+            roles.push(format!("${next_number}"));
+        }
+        arms.push(format!("({scope} AND a.role_id IN ({}))", roles.join(", ")));
+    }
+    if arms.is_empty() {
         sql.push_str("AND 1 = 0 ");
     } else {
-        let mut parts = Vec::new();
-        for root in q.scope.subtree_roots() {
-            texts.push(format!("{}%", root.as_str()));
-            n += 1;
-            parts.push(format!("o.path LIKE ${n}"));
-        }
-        sql.push_str(&format!("AND ({}) ", parts.join(" OR ")));
-    }
-    // Binding order is texts, then numbers: a single-organisation scope has no texts, and a
-    // subtree scope's texts take the first numbers.
-    for role in &q.exclude_roles {
-        numbers.push(role.0);
-        n += 1;
-        sql.push_str(&format!("AND a.role_id <> ${n} "));
+        sql.push_str(&format!("AND ({}) ", arms.join(" OR ")));
     }
     (sql, texts, numbers)
 }
@@ -158,8 +172,8 @@ impl domain::storage::Registrations for crate::Backend<Db> {
 
     #[tracing::instrument(skip_all)]
     async fn register(&self, reg: &NewRegistration) -> StoreResult<AssignmentId> {
-        let mut tx = self.pool.begin().await.map_err(map)?;
-        let existing = sqlx::query("SELECT id, status, password_hash FROM users WHERE email = $1")
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        let existing = sqlx::query(concat!("SELECT id, status, password_hash FROM users WHERE email = $1", row_lock!()))
             .bind(reg.email.as_str())
             .fetch_optional(&mut *tx)
             .await
@@ -230,7 +244,11 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         .bind(reg.at.0)
         .fetch_one(&mut *tx)
         .await
-        .map_err(map)?;
+        // At most one open registration per person (a partial unique index): a racing twin.
+        .map_err(|e| match map(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("registration".into()),
+            other => other,
+        })?;
         let assignment: i64 = row.try_get("id").map_err(map)?;
         for reviewer in &reg.notify {
             sqlx::query(
@@ -355,7 +373,21 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         expires_at: Timestamp,
         email: &NewEmail,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(map)?;
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        // Only for an account still waiting to be activated: a resend racing the activation
+        // must not mail a link to an account that no longer needs one.
+        let pending = sqlx::query(concat!(
+            "SELECT id FROM users WHERE id = $1 AND status = 'pending' AND password_hash IS NULL",
+            row_lock!()
+        ))
+        .bind(user.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map)?;
+        if pending.is_none() {
+            tx.rollback().await.map_err(map)?;
+            return Err(StoreError::Missing("an account waiting for activation".into()));
+        }
         sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND purpose = 'activation' AND used_at IS NULL")
             .bind(user.0)
             .execute(&mut *tx)
@@ -377,11 +409,13 @@ impl domain::storage::Registrations for crate::Backend<Db> {
 
     #[tracing::instrument(skip_all)]
     async fn delete_registration(&self, id: AssignmentId) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await.map_err(map)?;
-        let row = sqlx::query(
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        // Locked, so a decision racing the deletion either comes first or finds nothing.
+        let row = sqlx::query(concat!(
             "SELECT a.user_id FROM role_assignments a JOIN users u ON u.id = a.user_id \
              WHERE a.id = $1 AND a.origin = 'registration' AND u.status = 'pending'",
-        )
+            row_lock!()
+        ))
         .bind(id.0)
         .fetch_optional(&mut *tx)
         .await
@@ -390,6 +424,12 @@ impl domain::storage::Registrations for crate::Backend<Db> {
             return Ok(false);
         };
         let user: i64 = row.try_get("user_id").map_err(map)?;
+        // Its activation link dies with it, whatever else the person has.
+        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
         for sql in [
             "DELETE FROM notifications WHERE assignment_id = $1",
             "DELETE FROM assignment_payment_types WHERE assignment_id = $1",
