@@ -6,6 +6,8 @@ use crate::org::{NewOrganisation, OrgKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
+    /// Which extract the row came from: "icb", "eccg" or "epraccur".
+    pub source: &'static str,
     pub line: usize,
     pub reason: String,
 }
@@ -17,6 +19,20 @@ pub struct Parsed {
 }
 
 const EXTRACT_COLUMNS: usize = 27;
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub updated: usize,
+    /// Organisations that gained an end date: they leave the pickers and keep their history.
+    pub closed: usize,
+    /// Organisations that moved to another parent (scope follows at once).
+    pub moved: usize,
+    pub unchanged: usize,
+    /// Organisations refused by the tree itself (a parent missing or of the wrong kind).
+    pub refused: Vec<String>,
+}
 
 /// `YYYYMMDD` → `YYYY-MM-DD`; empty → None.
 pub fn parse_date(raw: &str) -> Result<Option<String>, String> {
@@ -69,7 +85,11 @@ fn extract_row(
     line: usize,
     r: Result<csv::StringRecord, csv::Error>,
 ) -> Result<ExtractRow, Rejected> {
-    let reject = |reason: String| Rejected { line, reason };
+    let reject = |reason: String| Rejected {
+        source: "",
+        line,
+        reason,
+    };
     let r = r.map_err(|e| reject(format!("unreadable row: {e}")))?;
     if r.len() != EXTRACT_COLUMNS {
         return Err(reject(format!(
@@ -118,66 +138,137 @@ pub fn tidy_name(raw: &str) -> String {
         .join(" ")
 }
 
-/// Builds the tree of one ICB for demo data: its region, the ICB, the sub-ICB locations (and
-/// former CCGs) that `eccg` lists under it, and the GP practices (prescribing setting 4 or RO76)
-/// of `epraccur` whose commissioner is one of those. Parents always precede children.
+/// Builds the tree of one ICB (demo data, fixtures): see [`tree`].
 pub fn icb_tree(icb_code: &str, icb_list: &str, eccg: &str, epraccur: &str) -> Parsed {
+    tree(Some(icb_code), icb_list, eccg, epraccur)
+}
+
+/// Builds the organisation tree from the ODS extracts (shapes in `data/ods/README.md`): NHS
+/// England regions, the ICBs of `icb_list` under their region, the sub-ICB locations (and
+/// former CCGs) of `eccg` under their ICB, and the GP practices (prescribing setting 4 or RO76) of
+/// `epraccur` under their commissioner (column 15). With `only_icb`, just that ICB's branch.
+/// Parents always precede children. Rows of other kinds of prescribing cost centre are skipped
+/// silently; bad rows are rejected with their source and line, and never stop the rest.
+pub fn tree(only_icb: Option<&str>, icb_list: &str, eccg: &str, epraccur: &str) -> Parsed {
     let mut out = Parsed::default();
-    let icb_code = icb_code.to_ascii_uppercase();
-    let icb_name = csv::ReaderBuilder::new()
+    let only_icb = only_icb.map(str::to_ascii_uppercase);
+    let wanted = |icb: &str| only_icb.as_deref().is_none_or(|o| o == icb);
+
+    // The ICB list: ODS code → name.
+    let mut icbs: Vec<(OdsCode, String)> = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(icb_list.as_bytes())
-        .records()
-        .flatten()
-        .find(|r| r.get(1).map(str::trim) == Some(icb_code.as_str()))
-        .and_then(|r| r.get(2).map(str::to_owned));
-    let Some(icb_name) = icb_name else {
-        out.rejected.push(Rejected {
-            line: 0,
-            reason: format!("ICB {icb_code} is not in the ICB list"),
-        });
-        return out;
-    };
+        .flexible(true)
+        .from_reader(icb_list.as_bytes());
+    for (i, r) in reader.records().enumerate() {
+        let line = i + 2;
+        let reject = |reason: String| Rejected {
+            source: "icb",
+            line,
+            reason,
+        };
+        let r = match r {
+            Ok(r) if r.len() >= 3 => r,
+            Ok(r) => {
+                out.rejected.push(reject(format!(
+                    "expected 3 or more columns, found {}",
+                    r.len()
+                )));
+                continue;
+            }
+            Err(e) => {
+                out.rejected.push(reject(format!("unreadable row: {e}")));
+                continue;
+            }
+        };
+        match OdsCode::parse(&r[1]) {
+            Ok(code) if wanted(code.as_str()) => icbs.push((code, r[2].trim().to_owned())),
+            Ok(_) => {}
+            Err(e) => out
+                .rejected
+                .push(reject(format!("ICB code {:?}: {e}", &r[1]))),
+        }
+    }
+    if let Some(o) = &only_icb {
+        if icbs.is_empty() {
+            out.rejected.push(Rejected {
+                source: "icb",
+                line: 0,
+                reason: format!("ICB {o} is not in the ICB list"),
+            });
+            return out;
+        }
+    }
 
     let mut commissioners = Vec::new();
     for (line, r) in records(eccg) {
         match extract_row(line, r) {
-            Ok(row) if row.icb == icb_code => commissioners.push(row),
-            Ok(_) => {}
-            Err(rej) => out.rejected.push(rej),
+            Ok(row) if !wanted(&row.icb) => {}
+            Ok(row) if icbs.iter().any(|(c, _)| c.as_str() == row.icb) => commissioners.push(row),
+            Ok(row) => out.rejected.push(Rejected {
+                source: "eccg",
+                line,
+                reason: format!("unknown ICB {:?}", row.icb),
+            }),
+            Err(rej) => out.rejected.push(Rejected {
+                source: "eccg",
+                ..rej
+            }),
         }
     }
-    let region = commissioners
-        .first()
-        .map(|c| c.region.clone())
-        .unwrap_or_default();
-    let (Ok(region_code), Ok(icb)) = (OdsCode::parse(&region), OdsCode::parse(&icb_code)) else {
-        out.rejected.push(Rejected {
-            line: 0,
-            reason: format!("no commissioners listed under {icb_code}"),
+
+    // Regions, in the order first met, then ICBs under theirs.
+    let mut regions: Vec<OdsCode> = Vec::new();
+    let mut icb_region: Vec<(OdsCode, String, OdsCode)> = Vec::new();
+    for (code, name) in &icbs {
+        let region = commissioners
+            .iter()
+            .find(|c| c.icb == code.as_str())
+            .and_then(|c| OdsCode::parse(&c.region).ok());
+        let Some(region) = region else {
+            out.rejected.push(Rejected {
+                source: "icb",
+                line: 0,
+                reason: format!(
+                    "no commissioners listed under ICB {code}, so its region is unknown"
+                ),
+            });
+            continue;
+        };
+        if !regions.contains(&region) {
+            regions.push(region.clone());
+        }
+        icb_region.push((code.clone(), name.clone(), region));
+    }
+    for region in &regions {
+        out.organisations.push(NewOrganisation {
+            code: region.clone(),
+            name: region_name(region.as_str()),
+            kind: OrgKind::Commissioning,
+            type_label: "NHS England Region".into(),
+            parent_code: None,
+            start_date: "2013-04-01".into(),
+            end_date: None,
+            contract_type: None,
         });
-        return out;
-    };
-    out.organisations.push(NewOrganisation {
-        code: region_code.clone(),
-        name: region_name(&region),
-        kind: OrgKind::Commissioning,
-        type_label: "NHS England Region".into(),
-        parent_code: None,
-        start_date: "2013-04-01".into(),
-        end_date: None,
-        contract_type: None,
-    });
-    out.organisations.push(NewOrganisation {
-        code: icb.clone(),
-        name: icb_name,
-        kind: OrgKind::Commissioning,
-        type_label: "Integrated Care Board".into(),
-        parent_code: Some(region_code),
-        start_date: "2022-07-01".into(),
-        end_date: None,
-        contract_type: None,
-    });
+    }
+    for (code, name, region) in &icb_region {
+        out.organisations.push(NewOrganisation {
+            code: code.clone(),
+            name: name.clone(),
+            kind: OrgKind::Commissioning,
+            type_label: "Integrated Care Board".into(),
+            parent_code: Some(region.clone()),
+            start_date: "2022-07-01".into(),
+            end_date: None,
+            contract_type: None,
+        });
+    }
+    let placed: std::collections::HashSet<String> = icb_region
+        .iter()
+        .map(|(c, _, _)| c.as_str().to_owned())
+        .collect();
+    commissioners.retain(|c| placed.contains(&c.icb));
     for c in &commissioners {
         let label = if c.name.ends_with(" CCG") {
             "Clinical Commissioning Group"
@@ -189,40 +280,46 @@ pub fn icb_tree(icb_code: &str, icb_list: &str, eccg: &str, epraccur: &str) -> P
             name: tidy_name(&c.name),
             kind: OrgKind::Commissioning,
             type_label: label.into(),
-            parent_code: Some(icb.clone()),
+            parent_code: OdsCode::parse(&c.icb).ok(),
             start_date: c.open.clone(),
             end_date: c.close.clone(),
             contract_type: None,
         });
     }
+    let commissioner_codes: std::collections::HashSet<&str> =
+        commissioners.iter().map(|c| c.code.as_str()).collect();
 
     for (line, r) in records(epraccur) {
         let row = match extract_row(line, r) {
             Ok(row) => row,
             Err(rej) => {
-                out.rejected.push(rej);
+                out.rejected.push(Rejected {
+                    source: "epraccur",
+                    ..rej
+                });
                 continue;
             }
         };
         if row.setting != "4" && row.setting != "RO76" {
             continue; // another kind of prescribing cost centre, not a GP practice
         }
-        let Some(parent) = commissioners
-            .iter()
-            .find(|c| c.code.as_str() == row.commissioner)
-        else {
+        if !wanted(&row.icb) {
+            continue;
+        }
+        if !commissioner_codes.contains(row.commissioner.as_str()) {
             out.rejected.push(Rejected {
+                source: "epraccur",
                 line,
                 reason: format!("unknown commissioner {:?}", row.commissioner),
             });
             continue;
-        };
+        }
         out.organisations.push(NewOrganisation {
             code: row.code,
             name: tidy_name(&row.name),
             kind: OrgKind::Provider,
             type_label: "GP Practice".into(),
-            parent_code: Some(parent.code.clone()),
+            parent_code: OdsCode::parse(&row.commissioner).ok(),
             start_date: row.open,
             end_date: row.close,
             contract_type: None,

@@ -51,6 +51,16 @@ pub trait Directory: Send + Sync {
         orgs: &[NewOrganisation],
     ) -> impl Future<Output = StoreResult<usize>> + Send;
     fn count_organisations(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// Adds or updates organisations by code, parents first, in one transaction: names, types,
+    /// dates and parents change (a move carries the subtree's paths with it); nothing is ever
+    /// deleted. A missing parent code means the platform root. With `dry_run` nothing is kept.
+    /// `progress` is told how many rows are done, now and then.
+    fn import_organisations(
+        &self,
+        orgs: &[NewOrganisation],
+        dry_run: bool,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> impl Future<Output = StoreResult<crate::ods::ImportSummary>> + Send;
     /// Open provider and commissioning organisations whose code is `text` or whose name contains
     /// it (case-insensitive), code matches first, then by name: the registration lookup.
     fn find_organisations(

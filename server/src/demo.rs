@@ -186,17 +186,21 @@ pub async fn seed(
         return Ok(false);
     }
     if store.count_organisations().await? <= 1 {
-        let tree = domain::ods::icb_tree("QHM", ICBS, COMMISSIONERS, PRACTICES);
-        for r in &tree.rejected {
-            tracing::info!(line = r.line, reason = %r.reason, "demo data: skipped a row");
+        // The same importer as `gatehouse import-ods`, on the QHM extracts.
+        let extracts = crate::import::Extracts {
+            icb_list: ICBS.into(),
+            eccg: COMMISSIONERS.into(),
+            epraccur: PRACTICES.into(),
+        };
+        let report =
+            crate::import::import(store, &extracts, Some("QHM"), false, &|_, _| {}).await?;
+        for r in &report.rejected {
+            tracing::info!(source = r.source, line = r.line, reason = %r.reason, "demo data: skipped a row");
         }
-        let mut orgs = tree.organisations;
-        let root = store.platform_root().await?;
-        if let Some(region) = orgs.first_mut() {
-            region.parent_code = Some(root.code.clone());
-        }
-        let n = store.insert_organisations(&orgs).await?;
-        tracing::info!(organisations = n, "demo data: organisations loaded");
+        tracing::info!(
+            organisations = report.summary.added,
+            "demo data: organisations loaded"
+        );
     }
     let catalogue = store.catalogue().await?;
     let password = NewPassword::parse(DEMO_PASSWORD)

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod import;
 pub mod mailer;
 pub mod middleware;
 pub mod telemetry;

@@ -23,6 +23,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("import-ods") {
+        return server::import::command(&args[1..]).await;
+    }
     let config = Config::from_env()?;
     let mail = MailConfig::from_env()?;
     let state = build_state(&config).await?;

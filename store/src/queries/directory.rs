@@ -160,6 +160,183 @@ impl domain::storage::Directory for crate::Backend<Db> {
         Ok(orgs.len())
     }
 
+    #[tracing::instrument(skip_all, fields(count = orgs.len(), dry_run))]
+    async fn import_organisations(
+        &self,
+        orgs: &[NewOrganisation],
+        dry_run: bool,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<domain::ods::ImportSummary> {
+        struct Known {
+            id: i64,
+            name: String,
+            type_label: String,
+            parent: Option<i64>,
+            path: String,
+            kind: OrgKind,
+            start: String,
+            end: Option<String>,
+        }
+        let mut summary = domain::ods::ImportSummary::default();
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        // One read of the whole tree; then only changes are written.
+        let rows = sqlx::query(
+            "SELECT id, code, name, type_label, parent_id, path, kind, start_date, end_date FROM organisations",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map)?;
+        let mut known: HashMap<String, Known> = HashMap::with_capacity(rows.len() + orgs.len());
+        let mut root: Option<String> = None;
+        for r in &rows {
+            let code: String = r.try_get("code").map_err(map)?;
+            let k = Known {
+                id: r.try_get("id").map_err(map)?,
+                name: r.try_get("name").map_err(map)?,
+                type_label: r.try_get("type_label").map_err(map)?,
+                parent: r.try_get("parent_id").map_err(map)?,
+                path: r.try_get("path").map_err(map)?,
+                kind: kind_of(&r.try_get::<String, _>("kind").map_err(map)?)?,
+                start: r.try_get("start_date").map_err(map)?,
+                end: r.try_get("end_date").map_err(map)?,
+            };
+            if k.kind == OrgKind::Platform && k.parent.is_none() {
+                root = Some(code.clone());
+            }
+            known.insert(code, k);
+        }
+        let root = root.ok_or_else(|| StoreError::Missing("the platform root".into()))?;
+        for (i, o) in orgs.iter().enumerate() {
+            if i % 500 == 0 {
+                progress(i);
+            }
+            let parent_code = o.parent_code.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_else(|| root.clone());
+            let Some(parent) = known.get(&parent_code) else {
+                summary.refused.push(format!("{}: parent {parent_code} is not known", o.code));
+                continue;
+            };
+            if !parent.kind.may_parent(o.kind) {
+                summary.refused.push(format!("{}: {parent_code} cannot be its parent", o.code));
+                continue;
+            }
+            let (parent_id, parent_path) = (parent.id, parent.path.clone());
+            match known.get(o.code.as_str()) {
+                None => {
+                    let row = sqlx::query(
+                        "INSERT INTO organisations (code, name, kind, type_label, parent_id, path, start_date, end_date, contract_type) \
+                         VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8) RETURNING id",
+                    )
+                    .bind(o.code.as_str())
+                    .bind(&o.name)
+                    .bind(o.kind.as_str())
+                    .bind(&o.type_label)
+                    .bind(parent_id)
+                    .bind(&o.start_date)
+                    .bind(&o.end_date)
+                    .bind(o.contract_type.map(|c| c.as_str()))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map)?;
+                    let id: i64 = row.try_get("id").map_err(map)?;
+                    let path = format!("{parent_path}{id}/");
+                    sqlx::query("UPDATE organisations SET path = $1 WHERE id = $2")
+                        .bind(&path)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map)?;
+                    summary.added += 1;
+                    known.insert(
+                        o.code.as_str().to_owned(),
+                        Known {
+                            id,
+                            name: o.name.clone(),
+                            type_label: o.type_label.clone(),
+                            parent: Some(parent_id),
+                            path,
+                            kind: o.kind,
+                            start: o.start_date.clone(),
+                            end: o.end_date.clone(),
+                        },
+                    );
+                }
+                Some(k) => {
+                    let (id, old_path) = (k.id, k.path.clone());
+                    let moved = k.parent != Some(parent_id);
+                    let closed = k.end.is_none() && o.end_date.is_some();
+                    let changed = k.name != o.name
+                        || k.type_label != o.type_label
+                        || k.start != o.start_date
+                        || k.end != o.end_date;
+                    if moved {
+                        if parent_path.starts_with(&old_path) {
+                            summary.refused.push(format!("{}: moving it under {parent_code} would make a cycle", o.code));
+                            continue;
+                        }
+                        let new_path = format!("{parent_path}{id}/");
+                        // The subtree moves with it: every path under the old prefix.
+                        sqlx::query(
+                            "UPDATE organisations SET path = $1 || SUBSTR(path, CAST($2 AS INTEGER)) WHERE path LIKE $3",
+                        )
+                        .bind(&new_path)
+                        .bind(old_path.len() as i64 + 1)
+                        .bind(format!("{old_path}%"))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map)?;
+                        sqlx::query("UPDATE organisations SET parent_id = $1 WHERE id = $2")
+                            .bind(parent_id)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map)?;
+                        for other in known.values_mut() {
+                            if other.path.starts_with(&old_path) {
+                                other.path = format!("{new_path}{}", &other.path[old_path.len()..]);
+                            }
+                        }
+                        summary.moved += 1;
+                    }
+                    if changed {
+                        sqlx::query(
+                            "UPDATE organisations SET name = $1, type_label = $2, start_date = $3, end_date = $4 WHERE id = $5",
+                        )
+                        .bind(&o.name)
+                        .bind(&o.type_label)
+                        .bind(&o.start_date)
+                        .bind(&o.end_date)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map)?;
+                        if closed {
+                            summary.closed += 1;
+                        } else {
+                            summary.updated += 1;
+                        }
+                    }
+                    if !moved && !changed {
+                        summary.unchanged += 1;
+                    }
+                    if let Some(k) = known.get_mut(o.code.as_str()) {
+                        k.name = o.name.clone();
+                        k.type_label = o.type_label.clone();
+                        k.parent = Some(parent_id);
+                        k.start = o.start_date.clone();
+                        k.end = o.end_date.clone();
+                    }
+                }
+            }
+        }
+        progress(orgs.len());
+        if dry_run {
+            tx.rollback().await.map_err(map)?;
+        } else {
+            tx.commit().await.map_err(map)?;
+        }
+        Ok(summary)
+    }
+
     async fn count_organisations(&self) -> StoreResult<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM organisations").fetch_one(&self.pool).await.map_err(map)?;
         row.try_get("n").map_err(map)

@@ -1,0 +1,135 @@
+//! Loading ODS extracts (`gatehouse import-ods`, and the demo seed): parse with
+//! `domain::ods::tree`, then upsert in one transaction. Bad rows are reported and skipped.
+
+use std::time::{Duration, Instant};
+
+use domain::ods::{ImportSummary, Rejected};
+use domain::storage::{Directory, StoreError};
+use store::Store;
+
+/// The three extracts, as text.
+pub struct Extracts {
+    pub icb_list: String,
+    pub eccg: String,
+    pub epraccur: String,
+}
+
+/// What an import did, with the rows the parser refused.
+#[derive(Debug)]
+pub struct Report {
+    pub summary: ImportSummary,
+    pub rejected: Vec<Rejected>,
+    pub rows: usize,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// The summary an operator reads: counts, then every refused row with its reason.
+    pub fn describe(&self, dry_run: bool) -> String {
+        let s = &self.summary;
+        let mut out = format!(
+            "{}{} organisations read in {:.2} s: {} added, {} updated, {} closed, {} moved, {} unchanged, {} rejected\n",
+            if dry_run { "dry run (nothing kept): " } else { "" },
+            self.rows,
+            self.elapsed.as_secs_f64(),
+            s.added,
+            s.updated,
+            s.closed,
+            s.moved,
+            s.unchanged,
+            self.rejected.len() + s.refused.len(),
+        );
+        for r in &self.rejected {
+            out.push_str(&format!(
+                "  rejected {} line {}: {}\n",
+                r.source, r.line, r.reason
+            ));
+        }
+        for r in &s.refused {
+            out.push_str(&format!("  rejected {r}\n"));
+        }
+        out
+    }
+}
+
+/// Imports the whole country (`only_icb` None) or one ICB's branch.
+pub async fn import(
+    store: &Store,
+    extracts: &Extracts,
+    only_icb: Option<&str>,
+    dry_run: bool,
+    progress: &(dyn Fn(usize, usize) + Send + Sync),
+) -> Result<Report, StoreError> {
+    let started = Instant::now();
+    let parsed = domain::ods::tree(
+        only_icb,
+        &extracts.icb_list,
+        &extracts.eccg,
+        &extracts.epraccur,
+    );
+    let total = parsed.organisations.len();
+    let summary = store
+        .import_organisations(&parsed.organisations, dry_run, &|done| {
+            progress(done, total)
+        })
+        .await?;
+    Ok(Report {
+        summary,
+        rejected: parsed.rejected,
+        rows: total,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// `gatehouse import-ods [--dry-run] [--icb CODE] --icb-list FILE --eccg FILE --epraccur FILE`
+pub async fn command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let mut dry_run = false;
+    let mut only_icb = None;
+    let (mut icb_list, mut eccg, mut epraccur) = (None, None, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{a} needs a value"))
+        };
+        match a.as_str() {
+            "--dry-run" => dry_run = true,
+            "--icb" => only_icb = Some(value()?),
+            "--icb-list" => icb_list = Some(value()?),
+            "--eccg" => eccg = Some(value()?),
+            "--epraccur" => epraccur = Some(value()?),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
+        }
+    }
+    let (Some(icb_list), Some(eccg), Some(epraccur)) = (icb_list, eccg, epraccur) else {
+        return Err(USAGE.into());
+    };
+    let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"));
+    let extracts = Extracts {
+        icb_list: read(&icb_list)?,
+        eccg: read(&eccg)?,
+        epraccur: read(&epraccur)?,
+    };
+    let config = crate::Config::from_env()?;
+    let store = store::connect(&config.database_url).await?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} organisations {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = {
+        let bar = bar.clone();
+        move |done: usize, total: usize| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let report = import(&store, &extracts, only_icb.as_deref(), dry_run, &progress).await?;
+    bar.finish_and_clear();
+    print!("{}", report.describe(dry_run));
+    store.close().await;
+    Ok(())
+}
+
+const USAGE: &str = "usage: gatehouse import-ods [--dry-run] [--icb CODE] --icb-list icb.csv --eccg eccg.csv --epraccur epraccur.csv";
