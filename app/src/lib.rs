@@ -26,6 +26,7 @@ use pages::{
     pending_actions::{
         DeleteRegistrationPage, PendingActionsPage, ResendRegistrationPage, ReviewRegistrationPage,
     },
+    providers::{ProviderPage, ProvidersPage},
     register::{RegisterDetailsPage, RegisterDonePage, RegisterPage},
     roles::RolesPage,
     select_account::SelectAccountPage,
@@ -78,6 +79,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-profile/notification-settings") view=NotificationSettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/outbox") view=OutboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/providers") view=ProvidersPage ssr=SsrMode::Async/>
+                <Route path=path!("/providers/:code") view=ProviderPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -15,6 +15,7 @@ pub mod org;
 pub mod outbox;
 pub mod password;
 pub mod person_name;
+pub mod providers;
 pub mod registration;
 pub mod role;
 pub mod scope;

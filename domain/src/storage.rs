@@ -51,6 +51,20 @@ pub trait Directory: Send + Sync {
         orgs: &[NewOrganisation],
     ) -> impl Future<Output = StoreResult<usize>> + Send;
     fn count_organisations(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// GP practices (providers) in `scope` whose code is `search` or whose name contains it
+    /// (all when empty), by name; one page and the total. Each comes with its parent's name.
+    fn providers(
+        &self,
+        scope: &Scope,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<(Vec<(Organisation, String)>, i64)>> + Send;
+    fn set_multi_level_approval(
+        &self,
+        id: OrgId,
+        on: bool,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Adds or updates organisations by code, parents first, in one transaction: names, types,
     /// dates and parents change (a move carries the subtree's paths with it); nothing is ever
     /// deleted. A missing parent code means the platform root. With `dry_run` nothing is kept.

@@ -3,5 +3,6 @@
 
 pub mod catalogue;
 pub mod notifications;
+pub mod providers;
 pub mod registration;
 pub mod session;

@@ -50,6 +50,13 @@ pub const TILES: &[Tile] = &[
         needs: &[Capability::ServiceDesk],
     },
     Tile {
+        title: "Providers",
+        href: "/providers",
+        description:
+            "The GP practices you work with, and whether their claims need multi-level approval.",
+        needs: &[Capability::SetApprovalLevel, Capability::ManageUsers],
+    },
+    Tile {
         title: "Roles",
         href: "/roles",
         description: "What each role may do, and where it can be held.",

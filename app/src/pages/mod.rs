@@ -5,6 +5,7 @@ pub mod my_profile;
 pub mod notifications;
 pub mod outbox;
 pub mod pending_actions;
+pub mod providers;
 pub mod register;
 pub mod roles;
 pub mod select_account;

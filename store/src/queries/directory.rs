@@ -337,6 +337,99 @@ impl domain::storage::Directory for crate::Backend<Db> {
         Ok(summary)
     }
 
+    #[tracing::instrument(skip_all)]
+    async fn providers(
+        &self,
+        scope: &domain::Scope,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<(Organisation, String)>, i64)> {
+        // Placeholders: $1 code, $2 name pattern, $3 limit, $4 offset, then the scope's values.
+        let mut filter = String::from(
+            "WHERE o.kind = 'provider' AND ($1 = '' OR o.code = $1 OR LOWER(o.name) LIKE $2 ESCAPE '\\') ",
+        );
+        let mut texts: Vec<String> = Vec::new();
+        let mut single: Option<i64> = None;
+        if let Some(id) = scope.single() {
+            single = Some(id.0);
+            filter.push_str("AND o.id = $5 ");
+        } else if scope.subtree_roots().is_empty() {
+            filter.push_str("AND 1 = 0 ");
+        } else {
+            let parts: Vec<String> = scope
+                .subtree_roots()
+                .iter()
+                .enumerate()
+                .map(|(i, root)| {
+                    texts.push(format!("{}%", root.as_str()));
+                    format!("o.path LIKE ${}", i + 5)
+                })
+                .collect();
+            filter.push_str(&format!("AND ({}) ", parts.join(" OR ")));
+        }
+        let trimmed = search.trim();
+        let escaped: String = trimmed
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let columns = "o.id, o.code, o.name, o.kind, o.type_label, o.parent_id, o.path, o.start_date, o.end_date, o.contract_type, o.multi_level_approval";
+        let list_sql = format!(
+            "SELECT {columns}, COALESCE(p.name, '') AS parent_name FROM organisations o \
+             LEFT JOIN organisations p ON p.id = o.parent_id {filter} \
+             ORDER BY o.name, o.code LIMIT $3 OFFSET $4"
+        );
+        // The count binds the same $1..$4 so the placeholders line up; it ignores $3 and $4.
+        let count_sql = format!(
+            "SELECT COUNT(*) AS n FROM organisations o {filter} AND $3 >= 0 AND $4 >= 0"
+        );
+        let code = trimmed.to_uppercase();
+        let pattern = format!("%{escaped}%");
+        // Built only from fixed fragments and placeholder numbers.
+        let mut list = sqlx::query(sqlx::AssertSqlSafe(list_sql))
+            .bind(code.clone())
+            .bind(pattern.clone())
+            .bind(limit)
+            .bind(offset);
+        let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql))
+            .bind(code)
+            .bind(pattern)
+            .bind(limit)
+            .bind(offset);
+        if let Some(id) = single {
+            list = list.bind(id);
+            count = count.bind(id);
+        }
+        for t in &texts {
+            list = list.bind(t.clone());
+            count = count.bind(t.clone());
+        }
+        let total: i64 = count.fetch_one(&self.pool).await.map_err(map)?.try_get("n").map_err(map)?;
+        let rows = list.fetch_all(&self.pool).await.map_err(map)?;
+        let out = rows
+            .iter()
+            .map(|r| Ok((organisation_row(r)?, r.try_get::<String, _>("parent_name").map_err(map)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((out, total))
+    }
+
+    async fn set_multi_level_approval(&self, id: OrgId, on: bool) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE organisations SET multi_level_approval = $1 WHERE id = $2 AND kind = 'provider'")
+            .bind(on)
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Missing("provider".into()));
+        }
+        Ok(())
+    }
+
     async fn count_organisations(&self) -> StoreResult<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM organisations").fetch_one(&self.pool).await.map_err(map)?;
         row.try_get("n").map_err(map)
