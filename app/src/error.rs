@@ -52,6 +52,14 @@ pub enum Field {
     Reason,
     ConfirmPassword,
     Link,
+    Code,
+    Name,
+    Kind,
+    TypeLabel,
+    Parent,
+    StartDate,
+    EndDate,
+    ContractType,
 }
 
 impl Field {
@@ -68,6 +76,14 @@ impl Field {
             Field::Reason => "reason",
             Field::ConfirmPassword => "confirm_password",
             Field::Link => "link",
+            Field::Code => "code",
+            Field::Name => "name",
+            Field::Kind => "kind",
+            Field::TypeLabel => "type_label",
+            Field::Parent => "parent",
+            Field::StartDate => "start_date",
+            Field::EndDate => "end_date",
+            Field::ContractType => "contract_type",
         }
     }
 }
@@ -101,6 +117,17 @@ pub enum Problem {
     PasswordRule(Field, domain::PasswordRule),
     ConfirmMismatch(Field),
     LinkNotValid(Field),
+    CodeInvalid(Field),
+    CodeTaken(Field),
+    OrgNameEmpty(Field),
+    KindMissing(Field),
+    TypeEmpty(Field),
+    ParentNotFound(Field),
+    WrongParentKind(Field),
+    Cycle(Field),
+    DateInvalid(Field),
+    StartDateEmpty(Field),
+    ContractInvalid(Field),
 }
 
 impl Problem {
@@ -130,7 +157,18 @@ impl Problem {
             | Problem::NotApproved(f)
             | Problem::PasswordRule(f, _)
             | Problem::ConfirmMismatch(f)
-            | Problem::LinkNotValid(f) => f,
+            | Problem::LinkNotValid(f)
+            | Problem::CodeInvalid(f)
+            | Problem::CodeTaken(f)
+            | Problem::OrgNameEmpty(f)
+            | Problem::KindMissing(f)
+            | Problem::TypeEmpty(f)
+            | Problem::ParentNotFound(f)
+            | Problem::WrongParentKind(f)
+            | Problem::Cycle(f)
+            | Problem::DateInvalid(f)
+            | Problem::StartDateEmpty(f)
+            | Problem::ContractInvalid(f) => f,
         }
     }
 
@@ -171,6 +209,17 @@ impl Problem {
             Problem::PasswordRule(_, rule) => password_rule_message(rule),
             Problem::ConfirmMismatch(_) => "Passwords do not match",
             Problem::LinkNotValid(_) => "This link is no longer valid. Open the newest link you were sent",
+            Problem::CodeInvalid(_) => "Enter an ODS code of 3 to 12 letters and numbers",
+            Problem::CodeTaken(_) => "An organisation with this ODS code exists already",
+            Problem::OrgNameEmpty(_) => "Enter the organisation's name",
+            Problem::KindMissing(_) => "Select the kind of organisation",
+            Problem::TypeEmpty(_) => "Enter the organisation's type, like GP Practice",
+            Problem::ParentNotFound(_) => "Enter the ODS code of an organisation you administer",
+            Problem::WrongParentKind(_) => "That kind of organisation cannot sit under this parent",
+            Problem::Cycle(_) => "An organisation cannot move under itself or one of its own descendants",
+            Problem::DateInvalid(_) => "Enter a real date in the format YYYY-MM-DD, like 2024-04-01",
+            Problem::StartDateEmpty(_) => "Enter the start date",
+            Problem::ContractInvalid(_) => "Select GMS, PMS or APMS",
         }
     }
 

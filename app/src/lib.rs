@@ -22,6 +22,7 @@ use pages::{
     my_account::MyAccountPage,
     my_profile::MyProfilePage,
     notifications::{NotificationSettingsPage, NotificationsPage},
+    organisations::{CreateOrganisationPage, OrganisationPage, OrganisationsPage},
     outbox::OutboxPage,
     pending_actions::{
         DeleteRegistrationPage, PendingActionsPage, ResendRegistrationPage, ReviewRegistrationPage,
@@ -80,6 +81,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/my-profile/notification-settings") view=NotificationSettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/providers") view=ProvidersPage ssr=SsrMode::Async/>
+                <Route path=path!("/organisations") view=OrganisationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/organisations/new") view=CreateOrganisationPage ssr=SsrMode::Async/>
+                <Route path=path!("/organisations/:code") view=OrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/providers/:code") view=ProviderPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

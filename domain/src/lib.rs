@@ -12,6 +12,7 @@ pub mod notification;
 pub mod ods;
 pub mod ods_code;
 pub mod org;
+pub mod organisations;
 pub mod outbox;
 pub mod password;
 pub mod person_name;

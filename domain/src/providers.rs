@@ -45,7 +45,13 @@ pub async fn list<S: Storage>(
     }
     let offset = (page.max(1) - 1) * per_page;
     Ok(store
-        .providers(&actor.scope(), search, offset, per_page)
+        .organisations_in(
+            &actor.scope(),
+            Some(OrgKind::Provider),
+            search,
+            offset,
+            per_page,
+        )
         .await?)
 }
 

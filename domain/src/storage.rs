@@ -10,8 +10,8 @@ use crate::clock::{Timestamp, TokenHash};
 use crate::email::EmailAddress;
 use crate::notification::Notification;
 use crate::ods_code::OdsCode;
-use crate::org::OrgPath;
 use crate::org::{NewOrganisation, OrgId, Organisation};
+use crate::org::{OrgKind, OrgPath};
 use crate::outbox::{NewEmail, OutboxEmail};
 use crate::person_name::PersonName;
 use crate::role::{Catalogue, RoleId};
@@ -51,11 +51,13 @@ pub trait Directory: Send + Sync {
         orgs: &[NewOrganisation],
     ) -> impl Future<Output = StoreResult<usize>> + Send;
     fn count_organisations(&self) -> impl Future<Output = StoreResult<i64>> + Send;
-    /// GP practices (providers) in `scope` whose code is `search` or whose name contains it
-    /// (all when empty), by name; one page and the total. Each comes with its parent's name.
-    fn providers(
+    /// Organisations in `scope` (of `kind`, or every kind) whose code is `search` or whose name
+    /// contains it (all when empty), by name; one page and the total. Each comes with its
+    /// parent's name.
+    fn organisations_in(
         &self,
         scope: &Scope,
+        kind: Option<OrgKind>,
         search: &str,
         offset: i64,
         limit: i64,

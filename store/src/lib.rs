@@ -78,7 +78,7 @@ dispatch!(domain::storage::Directory {
     fn organisation_by_code(&self, code: &OdsCode) -> Option<Organisation>;
     fn insert_organisations(&self, orgs: &[NewOrganisation]) -> usize;
     fn count_organisations(&self) -> i64;
-    fn providers(&self, scope: &domain::Scope, search: &str, offset: i64, limit: i64) -> (Vec<(Organisation, String)>, i64);
+    fn organisations_in(&self, scope: &domain::Scope, kind: Option<domain::OrgKind>, search: &str, offset: i64, limit: i64) -> (Vec<(Organisation, String)>, i64);
     fn set_multi_level_approval(&self, id: OrgId, on: bool) -> ();
     fn import_organisations(&self, orgs: &[NewOrganisation], dry_run: bool, progress: &(dyn Fn(usize) + Send + Sync)) -> domain::ods::ImportSummary;
     fn find_organisations(&self, text: &str, limit: i64) -> Vec<Organisation>;

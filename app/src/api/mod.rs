@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod notifications;
+pub mod organisations;
 pub mod providers;
 pub mod registration;
 pub mod session;

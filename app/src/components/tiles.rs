@@ -57,6 +57,12 @@ pub const TILES: &[Tile] = &[
         needs: &[Capability::SetApprovalLevel, Capability::ManageUsers],
     },
     Tile {
+        title: "Organisations",
+        href: "/organisations",
+        description: "The organisations below yours: search them, create and update them.",
+        needs: &[Capability::ManageOrganisations],
+    },
+    Tile {
         title: "Roles",
         href: "/roles",
         description: "What each role may do, and where it can be held.",

@@ -3,6 +3,7 @@ pub mod home;
 pub mod my_account;
 pub mod my_profile;
 pub mod notifications;
+pub mod organisations;
 pub mod outbox;
 pub mod pending_actions;
 pub mod providers;

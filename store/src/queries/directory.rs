@@ -338,22 +338,25 @@ impl domain::storage::Directory for crate::Backend<Db> {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn providers(
+    async fn organisations_in(
         &self,
         scope: &domain::Scope,
+        kind: Option<OrgKind>,
         search: &str,
         offset: i64,
         limit: i64,
     ) -> StoreResult<(Vec<(Organisation, String)>, i64)> {
-        // Placeholders: $1 code, $2 name pattern, $3 limit, $4 offset, then the scope's values.
+        // Placeholders: $1 code, $2 name pattern, $3 limit, $4 offset, $5 kind ('' for any),
+        // then the scope's values.
         let mut filter = String::from(
-            "WHERE o.kind = 'provider' AND ($1 = '' OR o.code = $1 OR LOWER(o.name) LIKE $2 ESCAPE '\\') ",
+            "WHERE ($5 = '' OR o.kind = $5) AND o.kind <> 'platform' \
+               AND ($1 = '' OR o.code = $1 OR LOWER(o.name) LIKE $2 ESCAPE '\\') ",
         );
         let mut texts: Vec<String> = Vec::new();
         let mut single: Option<i64> = None;
         if let Some(id) = scope.single() {
             single = Some(id.0);
-            filter.push_str("AND o.id = $5 ");
+            filter.push_str("AND o.id = $6 ");
         } else if scope.subtree_roots().is_empty() {
             filter.push_str("AND 1 = 0 ");
         } else {
@@ -363,7 +366,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
                 .enumerate()
                 .map(|(i, root)| {
                     texts.push(format!("{}%", root.as_str()));
-                    format!("o.path LIKE ${}", i + 5)
+                    format!("o.path LIKE ${}", i + 6)
                 })
                 .collect();
             filter.push_str(&format!("AND ({}) ", parts.join(" OR ")));
@@ -394,12 +397,14 @@ impl domain::storage::Directory for crate::Backend<Db> {
             .bind(code.clone())
             .bind(pattern.clone())
             .bind(limit)
-            .bind(offset);
+            .bind(offset)
+            .bind(kind.map(|k| k.as_str()).unwrap_or(""));
         let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql))
             .bind(code)
             .bind(pattern)
             .bind(limit)
-            .bind(offset);
+            .bind(offset)
+            .bind(kind.map(|k| k.as_str()).unwrap_or(""));
         if let Some(id) = single {
             list = list.bind(id);
             count = count.bind(id);

@@ -1,0 +1,169 @@
+//! Organisation administration (`manage_organisations`; seed 002: the Organisation Administrator
+//! "can create and update organisations for descendant organisations").
+
+use crate::actor::Actor;
+use crate::ods::{parse_date, ImportSummary};
+use crate::ods_code::OdsCode;
+use crate::org::{ContractType, NewOrganisation, OrgKind, Organisation};
+use crate::role::Capability;
+use crate::storage::{Storage, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrgAdminError {
+    /// Outside scope, or missing: one answer for both.
+    #[error("not found")]
+    NotFound,
+    #[error("the parent is not an organisation you administer")]
+    ParentNotFound,
+    #[error("that kind of organisation cannot sit under this parent")]
+    WrongParentKind,
+    #[error("the move would put the organisation under itself")]
+    Cycle,
+    #[error("an organisation with this code exists already")]
+    CodeTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A descendant organisation as typed, parsed.
+#[derive(Debug, Clone)]
+pub struct OrgForm {
+    pub name: String,
+    pub type_label: String,
+    pub parent: OdsCode,
+    pub start_date: String,
+    pub end_date: Option<String>,
+    pub contract_type: Option<ContractType>,
+}
+
+/// Checks a date typed as `YYYY-MM-DD`, and returns it in that shape.
+pub fn parse_iso_date(raw: &str) -> Result<Option<String>, String> {
+    let compact: String = raw.trim().chars().filter(|c| *c != '-').collect();
+    if raw.trim().len() != 10 && !raw.trim().is_empty() {
+        return Err(format!("malformed date {raw:?}"));
+    }
+    parse_date(&compact)
+}
+
+pub fn may_administer(actor: &Actor) -> bool {
+    actor.has(Capability::ManageOrganisations)
+}
+
+/// The organisations below the actor's organisation (its own included), searchable.
+pub async fn list<S: Storage>(
+    store: &S,
+    actor: &Actor,
+    search: &str,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<(Organisation, String)>, i64), OrgAdminError> {
+    let scope = actor
+        .scope_for(Capability::ManageOrganisations)
+        .map_err(|_| OrgAdminError::NotFound)?;
+    let offset = (page.max(1) - 1) * per_page;
+    Ok(store
+        .organisations_in(&scope, None, search, offset, per_page)
+        .await?)
+}
+
+/// One organisation in scope.
+pub async fn get<S: Storage>(
+    store: &S,
+    actor: &Actor,
+    code: &str,
+) -> Result<Organisation, OrgAdminError> {
+    let scope = actor
+        .scope_for(Capability::ManageOrganisations)
+        .map_err(|_| OrgAdminError::NotFound)?;
+    let code = OdsCode::parse(code).map_err(|_| OrgAdminError::NotFound)?;
+    store
+        .organisation_by_code(&code)
+        .await?
+        .filter(|o| o.kind != OrgKind::Platform && scope.contains(o.id, &o.path))
+        .ok_or(OrgAdminError::NotFound)
+}
+
+/// The parent must be in scope; the organisation itself goes below it, so it is in scope too.
+async fn parent_in_scope<S: Storage>(
+    store: &S,
+    actor: &Actor,
+    code: &OdsCode,
+) -> Result<Organisation, OrgAdminError> {
+    get(store, actor, code.as_str()).await.map_err(|e| match e {
+        OrgAdminError::NotFound => OrgAdminError::ParentNotFound,
+        other => other,
+    })
+}
+
+fn refused(summary: &ImportSummary) -> Result<(), OrgAdminError> {
+    match summary.refused.first() {
+        None => Ok(()),
+        Some(r) if r.contains("cycle") => Err(OrgAdminError::Cycle),
+        Some(r) if r.contains("cannot be its parent") => Err(OrgAdminError::WrongParentKind),
+        Some(_) => Err(OrgAdminError::ParentNotFound),
+    }
+}
+
+/// Creates a descendant organisation.
+#[tracing::instrument(skip_all)]
+pub async fn create<S: Storage>(
+    store: &S,
+    actor: &Actor,
+    code: OdsCode,
+    kind: OrgKind,
+    form: &OrgForm,
+) -> Result<(), OrgAdminError> {
+    let parent = parent_in_scope(store, actor, &form.parent).await?;
+    if !parent.kind.may_parent(kind) || kind == OrgKind::Platform {
+        return Err(OrgAdminError::WrongParentKind);
+    }
+    if store.organisation_by_code(&code).await?.is_some() {
+        return Err(OrgAdminError::CodeTaken);
+    }
+    let org = NewOrganisation {
+        code,
+        name: form.name.clone(),
+        kind,
+        type_label: form.type_label.clone(),
+        parent_code: Some(form.parent.clone()),
+        start_date: form.start_date.clone(),
+        end_date: form.end_date.clone(),
+        contract_type: form.contract_type,
+    };
+    match store.insert_organisations(std::slice::from_ref(&org)).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::Conflict(_)) => Err(OrgAdminError::CodeTaken),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Updates an organisation below the actor's own: name, type, dates and parent (a move keeps
+/// scope right at once, and one that would make a cycle is refused).
+#[tracing::instrument(skip_all)]
+pub async fn update<S: Storage>(
+    store: &S,
+    actor: &Actor,
+    code: &str,
+    form: &OrgForm,
+) -> Result<(), OrgAdminError> {
+    let current = get(store, actor, code).await?;
+    // The actor's own organisation is not theirs to move or rename: only descendants.
+    if current.id == actor.organisation.id {
+        return Err(OrgAdminError::NotFound);
+    }
+    parent_in_scope(store, actor, &form.parent).await?;
+    let org = NewOrganisation {
+        code: current.code.clone(),
+        name: form.name.clone(),
+        kind: current.kind,
+        type_label: form.type_label.clone(),
+        parent_code: Some(form.parent.clone()),
+        start_date: form.start_date.clone(),
+        end_date: form.end_date.clone(),
+        contract_type: current.contract_type,
+    };
+    let summary = store
+        .import_organisations(std::slice::from_ref(&org), false, &|_| {})
+        .await?;
+    refused(&summary)
+}
