@@ -138,11 +138,6 @@ pub fn tidy_name(raw: &str) -> String {
         .join(" ")
 }
 
-/// Builds the tree of one ICB (demo data, fixtures): see [`tree`].
-pub fn icb_tree(icb_code: &str, icb_list: &str, eccg: &str, epraccur: &str) -> Parsed {
-    tree(Some(icb_code), icb_list, eccg, epraccur)
-}
-
 /// Builds the organisation tree from the ODS extracts (shapes in `data/ods/README.md`): NHS
 /// England regions, the ICBs of `icb_list` under their region, the sub-ICB locations (and
 /// former CCGs) of `eccg` under their ICB, and the GP practices (prescribing setting 4 or RO76) of
@@ -367,7 +362,7 @@ mod tests {
             practice("A81002", "16C", "19740401", "RO76"),
         ]
         .join("\n");
-        let p = icb_tree("qhm", ICBS, ECCG, &prac);
+        let p = tree(Some("qhm"), ICBS, ECCG, &prac);
         let codes: Vec<_> = p.organisations.iter().map(|o| o.code.as_str()).collect();
         assert_eq!(codes, ["Y63", "QHM", "16C", "A81001", "A81002"]);
         assert_eq!(
@@ -389,7 +384,7 @@ mod tests {
             practice("A81005", "16C", "19740401", "8"),
         ]
         .join("\n");
-        let p = icb_tree("QHM", ICBS, ECCG, &prac);
+        let p = tree(Some("QHM"), ICBS, ECCG, &prac);
         assert_eq!(p.organisations.len(), 4);
         let lines: Vec<_> = p.rejected.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 3, 4]);

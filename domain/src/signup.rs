@@ -142,9 +142,7 @@ pub async fn register<S: Storage>(
 ) -> Result<AssignmentId, SignupError> {
     let org = registrable_organisation(ctx.store, &form.organisation).await?;
     let role = check_role(ctx.catalogue, form.role, &org).map_err(SignupError::Role)?;
-    if email_is_taken(ctx.store, &form.email).await? {
-        return Err(SignupError::AccountExists);
-    }
+    // A taken address is refused by storage, in the same transaction that would write it.
     // The Service Desk reviews administrators' registrations and is told of those only; the
     // administrators of the area are told of the rest.
     let for_desk = crate::registration::reviewed_by_service_desk(role);

@@ -28,6 +28,7 @@ macro_rules! backend {
             use sqlx::Row;
 
             use crate::error::{corrupt, map};
+            use crate::filter::{bind_args, contains_pattern, scope_condition, Arg, Args};
 
             type Db = $db;
             type DbRow = <Db as sqlx::Database>::Row;

@@ -5,6 +5,7 @@
 mod backends;
 mod connect;
 mod error;
+mod filter;
 
 use domain::storage::StoreError;
 

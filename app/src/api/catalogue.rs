@@ -21,8 +21,7 @@ pub async fn role_catalogue() -> Result<Vec<RoleEntry>, AppError> {
     use domain::Capability;
     let (_, actor) = require_actor()?;
     if actor.scope_for(Capability::ManageUsers).is_err() {
-        crate::ssr::request::set_status(axum::http::StatusCode::NOT_FOUND);
-        return Err(AppError::NotFound);
+        return Err(crate::ssr::request::not_found());
     }
     let st = state()?;
     Ok(st

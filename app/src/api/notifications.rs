@@ -125,12 +125,11 @@ pub struct OutboxRow {
 /// The Service Desk's view of the outbox: without SMTP (demo mode) this is where the links are.
 #[server(endpoint = "outbox")]
 pub async fn outbox() -> Result<Vec<OutboxRow>, AppError> {
-    use crate::ssr::{request::internal, request::set_status, request::state, require_actor};
+    use crate::ssr::{request::internal, request::state, require_actor};
     use domain::storage::Outbox;
     let (_, actor) = require_actor()?;
     if !actor.has(domain::Capability::ServiceDesk) {
-        set_status(axum::http::StatusCode::NOT_FOUND);
-        return Err(AppError::NotFound);
+        return Err(crate::ssr::request::not_found());
     }
     let st = state()?;
     let rows = st.store.outbox(200).await.map_err(|e| internal(&e))?;

@@ -56,10 +56,7 @@ fn org_error(e: domain::organisations::OrgAdminError, echo: Vec<(Field, String)>
     use crate::ssr::request::set_status;
     use domain::organisations::OrgAdminError as E;
     let problem = match e {
-        E::NotFound => {
-            set_status(axum::http::StatusCode::NOT_FOUND);
-            return AppError::NotFound;
-        }
+        E::NotFound => return crate::ssr::request::not_found(),
         E::ParentNotFound => Problem::ParentNotFound(Field::Parent),
         E::WrongParentKind => Problem::WrongParentKind(Field::Parent),
         E::Cycle => Problem::Cycle(Field::Parent),
@@ -219,8 +216,7 @@ pub async fn create_organisation(
     )
     .collect();
     if !domain::organisations::may_administer(&actor) {
-        crate::ssr::request::set_status(axum::http::StatusCode::NOT_FOUND);
-        return Err(AppError::NotFound);
+        return Err(crate::ssr::request::not_found());
     }
     let mut problems = Vec::new();
     let code = domain::OdsCode::parse(&code)
@@ -295,7 +291,7 @@ pub async fn update_organisation(
         .map_err(|e| org_error(e, echo))?;
     leptos_axum::redirect(&format!(
         "/organisations/{}?saved=updated",
-        crate::api::registration::enc(code.trim())
+        crate::url::enc(code.trim())
     ));
     Ok(())
 }

@@ -40,10 +40,7 @@ pub const PER_PAGE: i64 = 25;
 #[cfg(feature = "ssr")]
 fn provider_error(e: domain::providers::ProviderError) -> AppError {
     match e {
-        domain::providers::ProviderError::NotFound => {
-            crate::ssr::request::set_status(axum::http::StatusCode::NOT_FOUND);
-            AppError::NotFound
-        }
+        domain::providers::ProviderError::NotFound => crate::ssr::request::not_found(),
         other => crate::ssr::request::internal(&other),
     }
 }
@@ -108,7 +105,7 @@ pub async fn set_approval_level(code: String, multi_level: Option<String>) -> Re
         .map_err(provider_error)?;
     leptos_axum::redirect(&format!(
         "/providers/{}?saved=1",
-        crate::api::registration::enc(code.trim())
+        crate::url::enc(code.trim())
     ));
     Ok(())
 }

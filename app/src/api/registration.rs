@@ -7,13 +7,6 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::{Field, Problem};
 
-/// Percent-encodes a query-string value, spaces as `%20` (the router reads `+` literally).
-pub fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgChoice {
     pub code: String,
@@ -41,10 +34,7 @@ fn store_failed(e: &domain::storage::StoreError) -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-fn not_found() -> AppError {
-    crate::ssr::request::set_status(axum::http::StatusCode::NOT_FOUND);
-    AppError::NotFound
-}
+use crate::ssr::request::not_found;
 
 #[cfg(feature = "ssr")]
 fn invalid(problems: Vec<Problem>, echo: Vec<(Field, String)>) -> AppError {
@@ -133,13 +123,13 @@ pub async fn register_start(email: String, organisation: String) -> Result<(), A
     match lookup {
         Some(Lookup::Found(o)) => leptos_axum::redirect(&format!(
             "/register/details?email={}&org={}",
-            enc(&email),
-            enc(o.code.as_str())
+            crate::url::enc(&email),
+            crate::url::enc(o.code.as_str())
         )),
         _ => leptos_axum::redirect(&format!(
             "/register?email={}&q={}#matches",
-            enc(&email),
-            enc(text)
+            crate::url::enc(&email),
+            crate::url::enc(text)
         )),
     }
     Ok(())

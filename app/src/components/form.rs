@@ -48,6 +48,28 @@ pub fn problem_for(error: &Option<AppError>, field: Field) -> Option<Problem> {
         .and_then(|e| e.problems().iter().copied().find(|p| p.field() == field))
 }
 
+/// The message at a field, in the NHS.UK pattern; nothing when the field is fine.
+#[component]
+fn FieldError(id: String, problem: Option<Problem>) -> impl IntoView {
+    problem.map(|p| {
+        view! {
+            <span class="nhsuk-error-message" id=id>
+                <span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}
+            </span>
+        }
+    })
+}
+
+/// `aria-describedby` for a field with an optional hint and an optional error message.
+fn described_by(hint_id: Option<&String>, error_id: Option<&String>) -> Option<String> {
+    let ids: Vec<&str> = [hint_id, error_id]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
 /// A labelled text-like input with its error message, in the NHS.UK pattern.
 #[component]
 pub fn InputField(
@@ -73,24 +95,12 @@ pub fn InputField(
         "nhsuk-input"
     };
     let hint_id = format!("{id}-hint");
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        problem.map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let described = (!described.is_empty()).then_some(described);
+    let described = described_by(hint.map(|_| &hint_id), problem.map(|_| &error_id));
     view! {
         <div class=group_class>
             <label class="nhsuk-label" for=id>{label}</label>
             {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
-            {problem.map(|p| view! {
-                <span class="nhsuk-error-message" id=error_id.clone()>
-                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}
-                </span>
-            })}
+            <FieldError id=error_id.clone() problem=problem/>
             <input class=input_class id=id name=id type=input_type autocomplete=autocomplete
                 spellcheck="false" value=value aria-describedby=described
                 on:input=move |ev| {
@@ -131,11 +141,7 @@ pub fn Radios(
         <div class=group_class>
             <fieldset class="nhsuk-fieldset" aria-describedby=problem.map(|_| error_id.clone())>
                 <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
-                {problem.map(|p| view! {
-                    <span class="nhsuk-error-message" id=error_id.clone()>
-                        <span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}
-                    </span>
-                })}
+                <FieldError id=error_id.clone() problem=problem/>
                 <div class="nhsuk-radios">
                     {choices.into_iter().enumerate().map(|(i, c)| {
                         let id = if i == 0 { name.to_owned() } else { format!("{name}-{}", i + 1) };
@@ -171,15 +177,7 @@ pub fn TextArea(
     let id = field.id();
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        problem.map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let described = (!described.is_empty()).then_some(described);
+    let described = described_by(hint.map(|_| &hint_id), problem.map(|_| &error_id));
     let (group_class, area_class) = if problem.is_some() {
         (
             "nhsuk-form-group nhsuk-form-group--error",
@@ -192,11 +190,7 @@ pub fn TextArea(
         <div class=group_class>
             <label class="nhsuk-label" for=id>{label}</label>
             {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
-            {problem.map(|p| view! {
-                <span class="nhsuk-error-message" id=error_id.clone()>
-                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}
-                </span>
-            })}
+            <FieldError id=error_id.clone() problem=problem/>
             <textarea class=area_class id=id name=id rows="4" aria-describedby=described>{value}</textarea>
         </div>
     }

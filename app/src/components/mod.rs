@@ -1,4 +1,5 @@
 pub mod form;
 pub mod guard;
 pub mod layout;
+pub mod list;
 pub mod tiles;

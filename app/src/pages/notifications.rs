@@ -7,6 +7,7 @@ use crate::api::notifications::{notification_settings, notifications, SaveNotifi
 use crate::components::form::ErrorSummary;
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
+use crate::components::list::SuccessNotice;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
@@ -58,10 +59,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                 <Page title="Notification Settings - Gatehouse" viewer=Some(v)>
                     {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                     {move || saved().then(|| view! {
-                        <div class="nhsuk-inset-text gh-success" role="status">
-                            <span class="nhsuk-u-visually-hidden">"Success: "</span>
-                            <p>"Your notification settings have been saved."</p>
-                        </div>
+                        <SuccessNotice message="Your notification settings have been saved."/>
                     })}
                     <h1 class="nhsuk-heading-l">"Notification Settings"</h1>
                     <Suspense fallback=|| ()>

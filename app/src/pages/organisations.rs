@@ -7,11 +7,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::organisations::{
     get_organisation, kind_label, list_organisations, CreateOrganisation, UpdateOrganisation,
 };
-use crate::api::registration::enc;
 use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, Radios};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
+use crate::components::list::{Paging, SearchBox, SuccessNotice};
 use crate::error::{AppError, Field};
+use crate::url::enc;
 
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
@@ -33,13 +34,7 @@ pub fn OrganisationsPage() -> impl IntoView {
             <Page title="Organisations - Gatehouse" viewer=Some(v)>
                 <h1 class="nhsuk-heading-l">"Organisations"</h1>
                 <p class="nhsuk-body"><a class="nhsuk-button nhsuk-button--secondary" href="/organisations/new">"Create organisation"</a></p>
-                <form method="get" action="/organisations" role="search">
-                    <div class="nhsuk-form-group">
-                        <label class="nhsuk-label" for="q">"Search by ODS code or name"</label>
-                        <input class="nhsuk-input nhsuk-u-width-two-thirds" id="q" name="q" type="search" value=search/>
-                    </div>
-                    <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Search"</button>
-                </form>
+                <SearchBox action="/organisations" value=search()/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let q = search();
@@ -79,13 +74,9 @@ pub fn OrganisationsPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <nav class="gh-paging" aria-label="Pages of organisations">
-                                    <p class="nhsuk-body">{format!("Page {} of {}", l.page, l.pages)}</p>
-                                    <ul class="nhsuk-list gh-paging__list">
-                                        {(l.page > 1).then(|| view! { <li><a href=format!("/organisations?q={}&page={}", enc(&q), l.page - 1)>"Previous page"</a></li> })}
-                                        {(l.page < l.pages).then(|| view! { <li><a href=format!("/organisations?q={}&page={}", enc(&q), l.page + 1)>"Next page"</a></li> })}
-                                    </ul>
-                                </nav>
+                                <Paging label="Pages of organisations" summary=format!("Page {} of {}", l.page, l.pages)
+                                    previous=(l.page > 1).then(|| format!("/organisations?q={}&page={}", enc(&q), l.page - 1))
+                                    next=(l.page < l.pages).then(|| format!("/organisations?q={}&page={}", enc(&q), l.page + 1))/>
                             }.into_any(),
                             Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
                         }
@@ -169,10 +160,7 @@ pub fn OrganisationPage() -> impl IntoView {
                     "updated" => Some("The organisation has been updated."),
                     _ => None,
                 }.map(|m| view! {
-                    <div class="nhsuk-inset-text gh-success" role="status">
-                        <span class="nhsuk-u-visually-hidden">"Success: "</span>
-                        <p>{m}</p>
-                    </div>
+                    <SuccessNotice message={m}/>
                 })}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

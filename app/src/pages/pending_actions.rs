@@ -11,6 +11,7 @@ use crate::api::registration::{
 use crate::components::form::{problem_for, Choice, ErrorSummary, Radios, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
+use crate::components::list::{Paging, SuccessNotice};
 use crate::error::{AppError, Field};
 
 const COLUMNS: [(&str, &str); 8] = [
@@ -55,10 +56,7 @@ pub fn PendingActionsPage() -> impl IntoView {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title="Pending Actions - Gatehouse" viewer=Some(v)>
                 {move || done_message(&done()).map(|m| view! {
-                    <div class="nhsuk-inset-text gh-success" role="status">
-                        <span class="nhsuk-u-visually-hidden">"Success: "</span>
-                        <p>{m}</p>
-                    </div>
+                    <SuccessNotice message={m}/>
                 })}
                 <h1 class="nhsuk-heading-l">"Pending Actions"</h1>
                 <Suspense fallback=|| ()>
@@ -97,13 +95,9 @@ pub fn PendingActionsPage() -> impl IntoView {
                                             {p.rows.into_iter().map(|r| view! { <PendingRowView r=r/> }).collect_view()}
                                         </tbody>
                                     </table>
-                                    <nav class="gh-paging" aria-label="Pages of pending actions">
-                                        <p class="nhsuk-body">{format!("Page {} of {} ({} in all)", p.page, p.pages, p.total)}</p>
-                                        <ul class="nhsuk-list gh-paging__list">
-                                            {(p.page > 1).then(|| view! { <li><a href=href(&current_sort, &current_dir, p.page - 1)>"Previous page"</a></li> })}
-                                            {(p.page < p.pages).then(|| view! { <li><a href=href(&current_sort, &current_dir, p.page + 1)>"Next page"</a></li> })}
-                                        </ul>
-                                    </nav>
+                                    <Paging label="Pages of pending actions" summary=format!("Page {} of {} ({} in all)", p.page, p.pages, p.total)
+                                        previous=(p.page > 1).then(|| href(&current_sort, &current_dir, p.page - 1))
+                                        next=(p.page < p.pages).then(|| href(&current_sort, &current_dir, p.page + 1))/>
                                 }.into_any()
                             }
                             Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),

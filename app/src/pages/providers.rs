@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::providers::{get_provider, list_providers, SetApprovalLevel};
-use crate::api::registration::enc;
 use crate::components::form::ErrorSummary;
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
+use crate::components::list::{Paging, SearchBox, SuccessNotice};
 use crate::error::AppError;
+use crate::url::enc;
 
 fn level(multi: bool) -> &'static str {
     if multi {
@@ -35,13 +36,7 @@ pub fn ProvidersPage() -> impl IntoView {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title="Providers - Gatehouse" viewer=Some(v)>
                 <h1 class="nhsuk-heading-l">"Providers"</h1>
-                <form method="get" action="/providers" class="gh-search" role="search">
-                    <div class="nhsuk-form-group">
-                        <label class="nhsuk-label" for="q">"Search by ODS code or name"</label>
-                        <input class="nhsuk-input nhsuk-u-width-two-thirds" id="q" name="q" type="search" value=search/>
-                    </div>
-                    <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Search"</button>
-                </form>
+                <SearchBox action="/providers" value=search()/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let q = search();
@@ -82,13 +77,9 @@ pub fn ProvidersPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <nav class="gh-paging" aria-label="Pages of providers">
-                                    <p class="nhsuk-body">{format!("Page {} of {}", l.page, l.pages)}</p>
-                                    <ul class="nhsuk-list gh-paging__list">
-                                        {(l.page > 1).then(|| view! { <li><a href=format!("/providers?q={}&page={}", enc(&q), l.page - 1)>"Previous page"</a></li> })}
-                                        {(l.page < l.pages).then(|| view! { <li><a href=format!("/providers?q={}&page={}", enc(&q), l.page + 1)>"Next page"</a></li> })}
-                                    </ul>
-                                </nav>
+                                <Paging label="Pages of providers" summary=format!("Page {} of {}", l.page, l.pages)
+                                    previous=(l.page > 1).then(|| format!("/providers?q={}&page={}", enc(&q), l.page - 1))
+                                    next=(l.page < l.pages).then(|| format!("/providers?q={}&page={}", enc(&q), l.page + 1))/>
                             }.into_any(),
                             Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
                         }
@@ -115,10 +106,7 @@ pub fn ProviderPage() -> impl IntoView {
             <Page title="Provider - Gatehouse" viewer=Some(v)>
                 {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                 {move || saved().then(|| view! {
-                    <div class="nhsuk-inset-text gh-success" role="status">
-                        <span class="nhsuk-u-visually-hidden">"Success: "</span>
-                        <p>"The approval level has been saved."</p>
-                    </div>
+                    <SuccessNotice message="The approval level has been saved."/>
                 })}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

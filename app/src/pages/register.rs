@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::registration::{
-    enc, find_organisations, registration_options, OrgChoice, Register, RegisterStart,
+    find_organisations, registration_options, OrgChoice, Register, RegisterStart,
 };
 use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, Radios};
 use crate::components::layout::Page;
 use crate::error::Field;
+use crate::url::enc;
 
 fn details_href(email: &str, code: &str) -> String {
     format!("/register/details?email={}&org={}", enc(email), enc(code))

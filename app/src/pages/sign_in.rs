@@ -4,6 +4,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::session::SignIn;
 use crate::components::form::{problem_for, ErrorSummary, InputField};
 use crate::components::layout::Page;
+use crate::components::list::SuccessNotice;
 use crate::error::Field;
 
 #[component]
@@ -24,10 +25,7 @@ pub fn SignInPage() -> impl IntoView {
                         view! {
                             <ErrorSummary error=error.clone()/>
                             {activated().then(|| view! {
-                                <div class="nhsuk-inset-text gh-success" role="status">
-                                    <span class="nhsuk-u-visually-hidden">"Success: "</span>
-                                    <p>"Your password has been set. Sign in with your email address and new password."</p>
-                                </div>
+                                <SuccessNotice message="Your password has been set. Sign in with your email address and new password."/>
                             })}
                             <h1 class="nhsuk-heading-l">"Sign in"</h1>
                             <p class="nhsuk-body">"Your user name is your email address."</p>

@@ -35,11 +35,14 @@ pub fn require_user() -> Result<Arc<RequestContext>, AppError> {
 /// the page did not exist.
 pub fn require_actor() -> Result<(Arc<RequestContext>, Actor), AppError> {
     let ctx = require_user()?;
-    let actor = ctx.actor.clone().ok_or_else(|| {
-        set_status(axum::http::StatusCode::NOT_FOUND);
-        AppError::NotFound
-    })?;
+    let actor = ctx.actor.clone().ok_or_else(not_found)?;
     Ok((ctx, actor))
+}
+
+/// "Not found", with its status: the one answer for an object that is missing or out of scope.
+pub fn not_found() -> AppError {
+    set_status(axum::http::StatusCode::NOT_FOUND);
+    AppError::NotFound
 }
 
 pub fn state() -> Result<super::AppState, AppError> {

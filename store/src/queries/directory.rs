@@ -346,73 +346,27 @@ impl domain::storage::Directory for crate::Backend<Db> {
         offset: i64,
         limit: i64,
     ) -> StoreResult<(Vec<(Organisation, String)>, i64)> {
-        // Placeholders: $1 code, $2 name pattern, $3 limit, $4 offset, $5 kind ('' for any),
-        // then the scope's values.
-        let mut filter = String::from(
-            "WHERE ($5 = '' OR o.kind = $5) AND o.kind <> 'platform' \
-               AND ($1 = '' OR o.code = $1 OR LOWER(o.name) LIKE $2 ESCAPE '\\') ",
+        let mut args = Args::default();
+        let code = args.push(Arg::Text(search.trim().to_uppercase()));
+        let pattern = args.push(Arg::Text(contains_pattern(search)));
+        let kind = args.push(Arg::Text(kind.map(|k| k.as_str()).unwrap_or("").to_owned()));
+        let scope = scope_condition(scope, &mut args);
+        let filter = format!(
+            "WHERE ({kind} = '' OR o.kind = {kind}) AND o.kind <> 'platform' \
+               AND ({code} = '' OR o.code = {code} OR LOWER(o.name) LIKE {pattern} ESCAPE '\\') AND {scope} "
         );
-        let mut texts: Vec<String> = Vec::new();
-        let mut single: Option<i64> = None;
-        if let Some(id) = scope.single() {
-            single = Some(id.0);
-            filter.push_str("AND o.id = $6 ");
-        } else if scope.subtree_roots().is_empty() {
-            filter.push_str("AND 1 = 0 ");
-        } else {
-            let parts: Vec<String> = scope
-                .subtree_roots()
-                .iter()
-                .enumerate()
-                .map(|(i, root)| {
-                    texts.push(format!("{}%", root.as_str()));
-                    format!("o.path LIKE ${}", i + 6)
-                })
-                .collect();
-            filter.push_str(&format!("AND ({}) ", parts.join(" OR ")));
-        }
-        let trimmed = search.trim();
-        let escaped: String = trimmed
-            .to_lowercase()
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
-        let columns = "o.id, o.code, o.name, o.kind, o.type_label, o.parent_id, o.path, o.start_date, o.end_date, o.contract_type, o.multi_level_approval";
-        let list_sql = format!(
-            "SELECT {columns}, COALESCE(p.name, '') AS parent_name FROM organisations o \
-             LEFT JOIN organisations p ON p.id = o.parent_id {filter} \
-             ORDER BY o.name, o.code LIMIT $3 OFFSET $4"
-        );
-        // The count binds the same $1..$4 so the placeholders line up; it ignores $3 and $4.
-        let count_sql = format!(
-            "SELECT COUNT(*) AS n FROM organisations o {filter} AND $3 >= 0 AND $4 >= 0"
-        );
-        let code = trimmed.to_uppercase();
-        let pattern = format!("%{escaped}%");
         // Built only from fixed fragments and placeholder numbers.
-        let mut list = sqlx::query(sqlx::AssertSqlSafe(list_sql))
-            .bind(code.clone())
-            .bind(pattern.clone())
-            .bind(limit)
-            .bind(offset)
-            .bind(kind.map(|k| k.as_str()).unwrap_or(""));
-        let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql))
-            .bind(code)
-            .bind(pattern)
-            .bind(limit)
-            .bind(offset)
-            .bind(kind.map(|k| k.as_str()).unwrap_or(""));
-        if let Some(id) = single {
-            list = list.bind(id);
-            count = count.bind(id);
-        }
-        for t in &texts {
-            list = list.bind(t.clone());
-            count = count.bind(t.clone());
-        }
+        let count_sql = format!("SELECT COUNT(*) AS n FROM organisations o {filter}");
+        let count = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args);
+        let limit = args.push(Arg::Int(limit));
+        let offset = args.push(Arg::Int(offset));
+        let list_sql = format!(
+            "SELECT o.id, o.code, o.name, o.kind, o.type_label, o.parent_id, o.path, o.start_date, o.end_date, \
+                    o.contract_type, o.multi_level_approval, COALESCE(p.name, '') AS parent_name \
+             FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id {filter} \
+             ORDER BY o.name, o.code LIMIT {limit} OFFSET {offset}"
+        );
+        let list = bind_args!(sqlx::query(sqlx::AssertSqlSafe(list_sql)), args);
         let total: i64 = count.fetch_one(&self.pool).await.map_err(map)?.try_get("n").map_err(map)?;
         let rows = list.fetch_all(&self.pool).await.map_err(map)?;
         let out = rows
@@ -443,16 +397,6 @@ impl domain::storage::Directory for crate::Backend<Db> {
     #[tracing::instrument(skip_all)]
     async fn find_organisations(&self, text: &str, limit: i64) -> StoreResult<Vec<Organisation>> {
         let code = text.trim().to_uppercase();
-        // LIKE's wildcards in what was typed are matched literally.
-        let escaped: String = text
-            .trim()
-            .to_lowercase()
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
         let sql = concat!(
             "SELECT ", org_columns!(), " FROM organisations \
              WHERE end_date IS NULL AND kind <> 'platform' \
@@ -461,7 +405,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
         );
         let rows = sqlx::query(sql)
             .bind(code)
-            .bind(format!("%{escaped}%"))
+            .bind(contains_pattern(text))
             .bind(limit)
             .fetch_all(&self.pool)
             .await

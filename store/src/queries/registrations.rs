@@ -79,52 +79,25 @@ fn sort_column(s: RegistrationSort) -> &'static str {
     }
 }
 
-/// The WHERE clause of a registration listing, with the values to bind in order. Every value is
-/// bound; only fixed fragments and placeholder numbers are written into the SQL.
-fn registration_filter(q: &RegistrationQuery) -> (String, Vec<String>, Vec<i64>) {
-    let mut sql = String::from(
-        "WHERE a.origin = 'registration' AND a.status IN ('pending', 'active') AND u.status = 'pending' ",
+/// The WHERE clause of a registration listing and the values it binds: registrations not yet
+/// activated, for any arm's roles within that arm's scope.
+fn registration_filter(q: &RegistrationQuery) -> (String, Args) {
+    let mut args = Args::default();
+    let arms: Vec<String> = q
+        .arms
+        .iter()
+        .filter(|arm| !arm.roles.is_empty())
+        .map(|arm| {
+            let scope = scope_condition(&arm.scope, &mut args);
+            let roles: Vec<String> = arm.roles.iter().map(|r| args.push(Arg::Int(r.0))).collect();
+            format!("({scope} AND a.role_id IN ({}))", roles.join(", "))
+        })
+        .collect();
+    let arms = if arms.is_empty() { "1 = 0".to_owned() } else { arms.join(" OR ") };
+    let sql = format!(
+        "WHERE a.origin = 'registration' AND a.status IN ('pending', 'active') AND u.status = 'pending' AND ({arms}) "
     );
-    let mut texts = Vec::new();
-    let mut numbers = Vec::new();
-    // Texts take the first placeholders, numbers the next: binding order is texts, then numbers.
-    let text_count: usize = q.arms.iter().map(|a| a.scope.subtree_roots().len()).sum();
-    let mut next_text = 0;
-    let mut next_number = text_count;
-    let mut arms = Vec::new();
-    for arm in &q.arms {
-        if arm.roles.is_empty() {
-            continue;
-        }
-        let scope = if let Some(single) = arm.scope.single() {
-            numbers.push(single.0);
-            next_number += 1;
-            format!("o.id = ${next_number}")
-        } else if arm.scope.subtree_roots().is_empty() {
-            "1 = 0".to_owned()
-        } else {
-            let mut parts = Vec::new();
-            for root in arm.scope.subtree_roots() {
-                texts.push(format!("{}%", root.as_str()));
-                next_text += 1;
-                parts.push(format!("o.path LIKE ${next_text}"));
-            }
-            format!("({})", parts.join(" OR "))
-        };
-        let mut roles = Vec::new();
-        for role in &arm.roles {
-            numbers.push(role.0);
-            next_number += 1;
-            roles.push(format!("${next_number}"));
-        }
-        arms.push(format!("({scope} AND a.role_id IN ({}))", roles.join(", ")));
-    }
-    if arms.is_empty() {
-        sql.push_str("AND 1 = 0 ");
-    } else {
-        sql.push_str(&format!("AND ({}) ", arms.join(" OR ")));
-    }
-    (sql, texts, numbers)
+    (sql, args)
 }
 
 impl domain::storage::Registrations for crate::Backend<Db> {
@@ -269,36 +242,25 @@ impl domain::storage::Registrations for crate::Backend<Db> {
 
     #[tracing::instrument(skip_all)]
     async fn registrations(&self, q: &RegistrationQuery) -> StoreResult<(Vec<RegistrationRow>, i64)> {
-        let (filter, texts, numbers) = registration_filter(q);
+        let (filter, mut args) = registration_filter(q);
         let direction = if q.descending { "DESC" } else { "ASC" };
         let count_sql = format!(
             "SELECT COUNT(*) AS n FROM role_assignments a \
              JOIN users u ON u.id = a.user_id \
              JOIN organisations o ON o.id = a.organisation_id {filter}"
         );
-        let bound = texts.len() + numbers.len();
+        // Built only from fixed fragments and placeholder numbers (see registration_filter).
+        let count = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args);
+        let limit = args.push(Arg::Int(q.limit));
+        let offset = args.push(Arg::Int(q.offset));
         let list_sql = format!(
-            "{} {filter} ORDER BY {} {direction}, a.id {direction} LIMIT ${} OFFSET ${}",
+            "{} {filter} ORDER BY {} {direction}, a.id {direction} LIMIT {limit} OFFSET {offset}",
             registration_select!(),
             sort_column(q.sort),
-            bound + 1,
-            bound + 2
         );
-        // Built only from fixed fragments and placeholder numbers (see registration_filter).
-        let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql));
-        let mut list = sqlx::query(sqlx::AssertSqlSafe(list_sql));
-        for t in &texts {
-            count = count.bind(t.clone());
-            list = list.bind(t.clone());
-        }
-        for n in &numbers {
-            count = count.bind(*n);
-            list = list.bind(*n);
-        }
+        let list = bind_args!(sqlx::query(sqlx::AssertSqlSafe(list_sql)), args);
         let total: i64 = count.fetch_one(&self.pool).await.map_err(map)?.try_get("n").map_err(map)?;
         let rows = list
-            .bind(q.limit)
-            .bind(q.offset)
             .fetch_all(&self.pool)
             .await
             .map_err(map)?;

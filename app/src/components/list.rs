@@ -1,0 +1,48 @@
+//! Pieces of list pages: the search box (a GET form, so a search is a bookmarkable URL and works
+//! without JavaScript), paging links, and the success notice after a change.
+
+use leptos::prelude::*;
+
+/// "Search by ODS code or name" as a GET form to `action` (`?q=`).
+#[component]
+pub fn SearchBox(action: &'static str, value: String) -> impl IntoView {
+    view! {
+        <form method="get" action=action role="search">
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="q">"Search by ODS code or name"</label>
+                <input class="nhsuk-input nhsuk-u-width-two-thirds" id="q" name="q" type="search" value=value/>
+            </div>
+            <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Search"</button>
+        </form>
+    }
+}
+
+/// "Page x of y" with Previous and Next links where there are such pages.
+#[component]
+pub fn Paging(
+    label: &'static str,
+    summary: String,
+    previous: Option<String>,
+    next: Option<String>,
+) -> impl IntoView {
+    view! {
+        <nav class="gh-paging" aria-label=label>
+            <p class="nhsuk-body">{summary}</p>
+            <ul class="nhsuk-list gh-paging__list">
+                {previous.map(|href| view! { <li><a href=href>"Previous page"</a></li> })}
+                {next.map(|href| view! { <li><a href=href>"Next page"</a></li> })}
+            </ul>
+        </nav>
+    }
+}
+
+/// The notice a page shows after a change went through.
+#[component]
+pub fn SuccessNotice(#[prop(into)] message: String) -> impl IntoView {
+    view! {
+        <div class="nhsuk-inset-text gh-success" role="status">
+            <span class="nhsuk-u-visually-hidden">"Success: "</span>
+            <p>{message}</p>
+        </div>
+    }
+}
