@@ -60,6 +60,9 @@ pub enum Field {
     StartDate,
     EndDate,
     ContractType,
+    DisableReason,
+    OtherReason,
+    Confirm,
 }
 
 impl Field {
@@ -84,6 +87,9 @@ impl Field {
             Field::StartDate => "start_date",
             Field::EndDate => "end_date",
             Field::ContractType => "contract_type",
+            Field::DisableReason => "disable_reason",
+            Field::OtherReason => "other_reason",
+            Field::Confirm => "confirm",
         }
     }
 }
@@ -128,6 +134,12 @@ pub enum Problem {
     DateInvalid(Field),
     StartDateEmpty(Field),
     ContractInvalid(Field),
+    DisableReasonMissing(Field),
+    OtherReasonEmpty(Field),
+    RolesOutsideScope(Field),
+    NothingToRevoke(Field),
+    AlreadyDisabled(Field),
+    NotDisabled(Field),
 }
 
 impl Problem {
@@ -168,7 +180,13 @@ impl Problem {
             | Problem::Cycle(f)
             | Problem::DateInvalid(f)
             | Problem::StartDateEmpty(f)
-            | Problem::ContractInvalid(f) => f,
+            | Problem::ContractInvalid(f)
+            | Problem::DisableReasonMissing(f)
+            | Problem::OtherReasonEmpty(f)
+            | Problem::RolesOutsideScope(f)
+            | Problem::NothingToRevoke(f)
+            | Problem::AlreadyDisabled(f)
+            | Problem::NotDisabled(f) => f,
         }
     }
 
@@ -220,6 +238,14 @@ impl Problem {
             Problem::DateInvalid(_) => "Enter a real date in the format YYYY-MM-DD, like 2024-04-01",
             Problem::StartDateEmpty(_) => "Enter the start date",
             Problem::ContractInvalid(_) => "Select GMS, PMS or APMS",
+            Problem::DisableReasonMissing(_) => "Select a reason for disabling the account",
+            Problem::OtherReasonEmpty(_) => "Enter the reason for disabling the account",
+            Problem::RolesOutsideScope(_) => {
+                "This user has roles at organisations outside yours, so you cannot disable their account. Revoke their access at your organisation instead"
+            }
+            Problem::NothingToRevoke(_) => "Select an organisation where the user has an active role",
+            Problem::AlreadyDisabled(_) => "This account is already disabled",
+            Problem::NotDisabled(_) => "This account is not disabled",
         }
     }
 

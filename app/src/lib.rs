@@ -19,6 +19,8 @@ use leptos_router::{path, SsrMode};
 use components::layout::NotFound;
 use pages::{
     activate::{ActivatePage, ActivationRenewedPage},
+    audit::AuditPage,
+    disable_own::{AccountDisabledPage, ConfirmDisableOwnPage, DisableOwnPage},
     home::HomePage,
     my_account::MyAccountPage,
     my_profile::MyProfilePage,
@@ -33,6 +35,7 @@ use pages::{
     roles::RolesPage,
     select_account::SelectAccountPage,
     sign_in::SignInPage,
+    users::{DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -86,6 +89,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/organisations/new") view=CreateOrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/organisations/:code") view=OrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/providers/:code") view=ProviderPage ssr=SsrMode::Async/>
+                <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/revoke") view=RevokePage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/disable") view=DisablePage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/enable") view=EnablePage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/disable") view=DisableOwnPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/disable/confirm") view=ConfirmDisableOwnPage ssr=SsrMode::Async/>
+                <Route path=path!("/account-disabled") view=AccountDisabledPage ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -4,6 +4,7 @@ use std::future::Future;
 
 use crate::actor::Actor;
 use crate::assignment::{AssignmentId, AssignmentStatus, AssignmentView};
+use crate::audit::{AuditAction, NewAudit};
 use crate::clock::{Clock, SecretToken, TokenHash, TokenSource};
 use crate::email::EmailAddress;
 use crate::password::{NewPassword, Password};
@@ -60,32 +61,47 @@ pub async fn sign_in<S: Storage, H: PasswordHasher>(
     previous: Option<&TokenHash>,
     email: &EmailAddress,
     password: &Password,
+    origin: Option<&str>,
 ) -> Result<SignedIn, SignInError> {
     let creds = env.store.credentials(email).await?;
     let hash = creds.as_ref().and_then(|c| c.password_hash.as_ref());
     let matches = env.hasher.verify(hash, password).await;
     let creds = match creds {
         Some(c) if matches && c.status == AccountStatus::Active => c,
-        _ => return Err(SignInError::NotRecognised),
+        other => {
+            let mut failed =
+                NewAudit::anonymous(AuditAction::SignInFailed, env.clock.now(), origin);
+            if let Some(c) = other {
+                failed = failed.target(c.user);
+            }
+            env.store.record_audit(&failed).await?;
+            return Err(SignInError::NotRecognised);
+        }
     };
     let all = env.store.assignments_of(creds.user).await?;
     let active = active_assignments(&all);
     let landing = Landing::for_active_count(active.len());
     let acting = match active.as_slice() {
-        [only] => Some(only.id),
+        [only] => Some(*only),
         _ => None,
     };
     let token = SecretToken::generate(env.tokens);
+    let now = env.clock.now();
     let new = NewSession {
         id_hash: token.hash(),
         user: creds.user,
-        assignment: acting,
-        now: env.clock.now(),
+        assignment: acting.map(|a| a.id),
+        now,
     };
+    let mut audit = NewAudit::by_user(creds.user, AuditAction::SignIn, now, origin);
+    if let Some(a) = acting {
+        audit.acting_as = Some(format!("{} at {}", a.role_name, a.organisation.code));
+        audit = audit.at_organisation(a.organisation.id);
+    }
     // A new id at sign-in, whatever cookie came with the request (no fixation).
     match previous {
-        Some(old) => env.store.rotate_session(old, &new).await?,
-        None => env.store.create_session(&new).await?,
+        Some(old) => env.store.rotate_session(old, &new, &audit).await?,
+        None => env.store.create_session(&new, &audit).await?,
     }
     Ok(SignedIn { token, landing })
 }
@@ -176,22 +192,41 @@ pub async fn select_account<S: Storage, H: PasswordHasher>(
     env: &Env<'_, S, H>,
     ctx: &RequestContext,
     chosen: AssignmentId,
+    origin: Option<&str>,
 ) -> Result<SecretToken, SelectError> {
     let all = env.store.assignments_of(ctx.user.id).await?;
-    if !active_assignments(&all).iter().any(|a| a.id == chosen) {
+    let Some(to) = active_assignments(&all)
+        .into_iter()
+        .find(|a| a.id == chosen)
+    else {
         return Err(SelectError::NotFound);
-    }
+    };
     let token = SecretToken::generate(env.tokens);
+    let now = env.clock.now();
     let new = NewSession {
         id_hash: token.hash(),
         user: ctx.user.id,
         assignment: Some(chosen),
-        now: env.clock.now(),
+        now,
     };
-    env.store.rotate_session(&ctx.session, &new).await?;
+    let mut audit = NewAudit::by_user(ctx.user.id, AuditAction::RoleSwitch, now, origin)
+        .at_organisation(to.organisation.id);
+    audit.acting_as = Some(format!("{} at {}", to.role_name, to.organisation.code));
+    env.store.rotate_session(&ctx.session, &new, &audit).await?;
     Ok(token)
 }
 
-pub async fn sign_out<S: Storage>(store: &S, ctx: &RequestContext) -> Result<(), StoreError> {
-    store.delete_session(&ctx.session).await
+pub async fn sign_out<S: Storage>(
+    store: &S,
+    clock: &dyn Clock,
+    ctx: &RequestContext,
+    origin: Option<&str>,
+) -> Result<(), StoreError> {
+    let audit = match &ctx.actor {
+        Some(actor) => {
+            NewAudit::by(actor, AuditAction::SignOut, clock.now(), origin).target(ctx.user.id)
+        }
+        None => NewAudit::by_user(ctx.user.id, AuditAction::SignOut, clock.now(), origin),
+    };
+    store.end_session(&ctx.session, &audit).await
 }

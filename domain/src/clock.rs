@@ -27,9 +27,63 @@ impl Timestamp {
         format!("{day:02} {} {year}", MONTHS[(month - 1) as usize])
     }
 
+    /// The UTC date and time, ISO 8601: `2026-11-23T14:05:09Z`.
+    pub fn iso_utc(self) -> String {
+        let days = self.0.div_euclid(86_400);
+        let secs = self.0.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+
+    /// Midnight UTC at the start of a `YYYY-MM-DD` date; `None` unless it is a real date.
+    pub fn from_iso_date(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        if !(1..=12).contains(&m) || d < 1 {
+            return None;
+        }
+        let days = days_from_civil(y, m, d);
+        // Reject 31 April and the like: the day must survive the round trip.
+        (civil_from_days(days) == (y, m, d)).then_some(Timestamp(days * 86_400))
+    }
+
     pub fn plus_seconds(self, s: i64) -> Self {
         Timestamp(self.0.saturating_add(s))
     }
+}
+
+/// Howard Hinnant's civil_from_days: (year, month, day) of a day count since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// Its inverse, days_from_civil.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 pub trait Clock: Send + Sync {
@@ -118,6 +172,28 @@ mod date_tests {
             Timestamp(1_795_392_000 + 86_399).date_label(),
             "23 Nov 2026"
         );
+    }
+
+    #[test]
+    fn iso_dates_round_trip_and_impossible_ones_are_refused() {
+        let t = Timestamp::from_iso_date("2026-11-23").expect("a real date");
+        assert_eq!(t, Timestamp(1_795_392_000));
+        assert_eq!(t.plus_seconds(3_723).iso_utc(), "2026-11-23T01:02:03Z");
+        assert_eq!(
+            Timestamp::from_iso_date("2000-02-29").map(|t| t.date_label()),
+            Some("29 Feb 2000".into())
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+            "26-11-23",
+            "2026/11/23",
+            "",
+        ] {
+            assert_eq!(Timestamp::from_iso_date(bad), None, "{bad}");
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod actor;
 pub mod assignment;
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod email;
@@ -24,6 +25,7 @@ pub mod session;
 pub mod signup;
 pub mod storage;
 pub mod user;
+pub mod users;
 
 pub use actor::{Actor, Denied};
 pub use assignment::{AssignmentId, AssignmentStatus};

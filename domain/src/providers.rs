@@ -95,12 +95,23 @@ pub async fn set_level<S: Storage>(
     actor: &Actor,
     code: &str,
     multi_level: bool,
+    audit: crate::audit::NewAudit,
 ) -> Result<(), ProviderError> {
     let p = view(store, actor, code).await?;
     if !p.may_set_level {
         return Err(ProviderError::NotFound);
     }
     Ok(store
-        .set_multi_level_approval(p.organisation.id, multi_level)
+        .set_multi_level_approval(
+            p.organisation.id,
+            multi_level,
+            &audit
+                .at_organisation(p.organisation.id)
+                .reason(if multi_level {
+                    "Multi-level approval"
+                } else {
+                    "Single-level approval"
+                }),
+        )
         .await?)
 }

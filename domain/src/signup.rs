@@ -3,6 +3,7 @@
 
 use crate::actor::{Actor, Denied};
 use crate::assignment::{AssignmentId, AssignmentStatus};
+use crate::audit::{AuditAction, NewAudit};
 use crate::auth::{HashError, PasswordHasher};
 use crate::clock::{Clock, SecretToken, TokenSource};
 use crate::email::EmailAddress;
@@ -249,9 +250,19 @@ pub async fn decide<S: Storage>(
     actor: &Actor,
     id: AssignmentId,
     decision: Decision,
+    origin: Option<&str>,
 ) -> Result<(), SignupError> {
     let row = registration_for(ctx, actor, id).await?;
     let now = ctx.clock.now();
+    let audit = match &decision {
+        Decision::Approve => NewAudit::by(actor, AuditAction::RegistrationApproved, now, origin),
+        Decision::Reject(reason) => {
+            NewAudit::by(actor, AuditAction::RegistrationRejected, now, origin)
+                .reason(reason.as_str())
+        }
+    }
+    .target(row.user)
+    .at_organisation(row.organisation.id);
     let (outcome, email) = match decision {
         Decision::Approve => {
             let token = SecretToken::generate(ctx.tokens);
@@ -275,6 +286,7 @@ pub async fn decide<S: Storage>(
         at: now,
         outcome,
         email,
+        audit,
     };
     match ctx.store.decide_registration(&verdict).await? {
         DecideOutcome::Decided => Ok(()),
@@ -328,9 +340,22 @@ pub async fn delete<S: Storage>(
     ctx: &Ctx<'_, S>,
     actor: &Actor,
     id: AssignmentId,
+    origin: Option<&str>,
 ) -> Result<(), SignupError> {
-    registration_for(ctx, actor, id).await?;
-    if ctx.store.delete_registration(id).await? {
+    let row = registration_for(ctx, actor, id).await?;
+    // The pending user may go with the registration, so the event names them in words.
+    let audit = NewAudit::by(
+        actor,
+        AuditAction::RegistrationDeleted,
+        ctx.clock.now(),
+        origin,
+    )
+    .at_organisation(row.organisation.id)
+    .reason(format!(
+        "{} {} <{}> as {}",
+        row.first_name, row.last_name, row.email, row.role_name
+    ));
+    if ctx.store.delete_registration(id, &audit).await? {
         Ok(())
     } else {
         Err(SignupError::NotFound)
@@ -355,20 +380,22 @@ pub async fn activate<S: Storage, H: PasswordHasher>(
     hasher: &H,
     presented: &str,
     password: &NewPassword,
+    origin: Option<&str>,
 ) -> Result<UserId, SignupError> {
     let token = SecretToken::from_presented(presented).ok_or(SignupError::LinkNotValid)?;
     // Check before the expensive hash, and again atomically when using it.
-    match ctx
+    let user = match ctx
         .store
         .activation_token(&token.hash(), ctx.clock.now())
         .await?
     {
-        TokenState::Valid { .. } => {}
+        TokenState::Valid { user } => user,
         _ => return Err(SignupError::LinkNotValid),
-    }
+    };
     let hash = hasher.hash(password).await?;
+    let audit = NewAudit::by_user(user, AuditAction::AccountActivated, ctx.clock.now(), origin);
     ctx.store
-        .activate(&token.hash(), &hash, ctx.clock.now())
+        .activate(&token.hash(), &hash, ctx.clock.now(), &audit)
         .await?
         .ok_or(SignupError::LinkNotValid)
 }

@@ -6,6 +6,7 @@ use std::future::Future;
 use crate::actor::OrgRef;
 use crate::assignment::AssignmentStatus;
 use crate::assignment::{AssignmentId, AssignmentView, NewAssignment};
+use crate::audit::{AuditEvent, AuditQuery, NewAudit};
 use crate::clock::{Timestamp, TokenHash};
 use crate::email::EmailAddress;
 use crate::notification::Notification;
@@ -66,6 +67,7 @@ pub trait Directory: Send + Sync {
         &self,
         id: OrgId,
         on: bool,
+        audit: &NewAudit,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Adds or updates organisations by code, parents first, in one transaction: names, types,
     /// dates and parents change (a move carries the subtree's paths with it); nothing is ever
@@ -125,7 +127,12 @@ pub struct ActingAs {
 }
 
 pub trait Sessions: Send + Sync {
-    fn create_session(&self, s: &NewSession) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Starts a session and records the sign-in, in one transaction.
+    fn create_session(
+        &self,
+        s: &NewSession,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn session_context(
         &self,
         id: &TokenHash,
@@ -141,8 +148,16 @@ pub trait Sessions: Send + Sync {
         &self,
         old: &TokenHash,
         new: &NewSession,
+        audit: &NewAudit,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Removes an ended (expired) session; nothing to audit.
     fn delete_session(&self, id: &TokenHash) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Signing out: removes the session and records it, in one transaction.
+    fn end_session(
+        &self,
+        id: &TokenHash,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// Someone holding an active assignment, as reviewer routing needs them.
@@ -260,6 +275,7 @@ pub struct Verdict {
     pub at: Timestamp,
     pub outcome: VerdictOutcome,
     pub email: NewEmail,
+    pub audit: NewAudit,
 }
 
 #[derive(Debug, Clone)]
@@ -342,6 +358,7 @@ pub trait Registrations: Send + Sync {
     fn delete_registration(
         &self,
         id: AssignmentId,
+        audit: &NewAudit,
     ) -> impl Future<Output = StoreResult<bool>> + Send;
     fn activation_token(
         &self,
@@ -355,6 +372,7 @@ pub trait Registrations: Send + Sync {
         token: &TokenHash,
         password: &PasswordHash,
         now: Timestamp,
+        audit: &NewAudit,
     ) -> impl Future<Output = StoreResult<Option<UserId>>> + Send;
 }
 
@@ -404,9 +422,46 @@ pub trait Outbox: Send + Sync {
     fn outbox(&self, limit: i64) -> impl Future<Output = StoreResult<Vec<OutboxEmail>>> + Send;
 }
 
+/// The Users section and the audit trail.
+pub trait Users: Send + Sync {
+    /// One page of users matching the query, and the total. Every search path is an index range.
+    fn search_users(
+        &self,
+        q: &crate::users::UserQuery,
+    ) -> impl Future<Output = StoreResult<(Vec<crate::users::UserRow>, i64)>> + Send;
+    /// Revokes the user's active assignments at organisations under `under` that lie in `scope`,
+    /// with the audit event, in one transaction; how many ended.
+    fn revoke_assignments(
+        &self,
+        user: UserId,
+        under: &OrgPath,
+        scope: &Scope,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<usize>> + Send;
+    /// Disables (ending every session of the user) or re-enables an account, with the audit
+    /// event, in one transaction. False when it already was so. Re-enabling an account that never
+    /// set a password makes it pending again.
+    fn set_disabled(
+        &self,
+        user: UserId,
+        disabled: bool,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Appends an event that goes with no other change (a failed sign-in).
+    fn record_audit(&self, e: &NewAudit) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Events newest first, one page, and the total.
+    fn audit_events(
+        &self,
+        q: &AuditQuery,
+    ) -> impl Future<Output = StoreResult<(Vec<AuditEvent>, i64)>> + Send;
+}
+
 /// Everything the service needs from storage.
 pub trait Storage:
-    Directory + Accounts + Sessions + Registrations + Notifications + Outbox
+    Directory + Accounts + Sessions + Registrations + Notifications + Outbox + Users
 {
 }
-impl<T: Directory + Accounts + Sessions + Registrations + Notifications + Outbox> Storage for T {}
+impl<T: Directory + Accounts + Sessions + Registrations + Notifications + Outbox + Users> Storage
+    for T
+{
+}

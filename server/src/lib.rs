@@ -81,6 +81,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         move || provide_context(state.clone())
     };
     Router::new()
+        .route(
+            "/audit.csv",
+            axum::routing::get(app::api::audit::csv_download).with_state(state.clone()),
+        )
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -118,9 +122,13 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
+    // The client's address is recorded with audit events.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
 }
 
 async fn shutdown() {

@@ -2,7 +2,7 @@
 //! per-concept query files, which implement the domain's traits for `Backend<Db>`.
 
 macro_rules! backend {
-    ($module:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal) => {
+    ($module:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal, $prefix_by_like:literal) => {
         mod $module {
             use std::collections::HashMap;
 
@@ -10,6 +10,7 @@ macro_rules! backend {
             use domain::assignment::{
                 AssignmentId, AssignmentStatus, AssignmentView, NewAssignment,
             };
+            use domain::audit::{AuditAction, AuditEvent, AuditQuery, NewAudit};
             use domain::clock::{Timestamp, TokenHash};
             use domain::notification::Notification;
             use domain::org::{
@@ -28,7 +29,9 @@ macro_rules! backend {
             use sqlx::Row;
 
             use crate::error::{corrupt, map};
-            use crate::filter::{bind_args, contains_pattern, scope_condition, Arg, Args};
+            use crate::filter::{
+                bind_args, contains_pattern, prefix_condition, scope_condition, Arg, Args,
+            };
 
             type Db = $db;
             type DbRow = <Db as sqlx::Database>::Row;
@@ -47,6 +50,9 @@ macro_rules! backend {
                     $begin_write
                 };
             }
+            // How a "starts with" search reaches its index: PostgreSQL's text_pattern_ops indexes
+            // serve LIKE 'abc%'; SQLite's expression indexes serve a range.
+            const PREFIX_BY_LIKE: bool = $prefix_by_like;
             macro_rules! row_lock {
                 () => {
                     $row_lock
@@ -59,15 +65,17 @@ macro_rules! backend {
             include!("queries/registrations.rs");
             include!("queries/notifications.rs");
             include!("queries/outbox.rs");
+            include!("queries/users.rs");
         }
     };
 }
 
-backend!(sqlite, sqlx::Sqlite, "", "BEGIN IMMEDIATE", "");
+backend!(sqlite, sqlx::Sqlite, "", "BEGIN IMMEDIATE", "", false);
 backend!(
     postgres,
     sqlx::Postgres,
     " FOR UPDATE SKIP LOCKED",
     "BEGIN",
-    " FOR UPDATE"
+    " FOR UPDATE",
+    true
 );

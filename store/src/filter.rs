@@ -7,6 +7,7 @@ use domain::Scope;
 pub(crate) enum Arg {
     Text(String),
     Int(i64),
+    MaybeInt(Option<i64>),
 }
 
 /// The values of a dynamic query, numbered as they are pushed.
@@ -59,6 +60,29 @@ pub(crate) fn contains_pattern(text: &str) -> String {
     out
 }
 
+/// The condition that `expr` (already lower-cased in SQL) starts with `text`: a LIKE with a
+/// trailing wildcard where the index is a pattern index (PostgreSQL), a range otherwise (SQLite,
+/// whose `lower()` folds ASCII only, so the text is folded the same way).
+pub(crate) fn prefix_condition(expr: &str, text: &str, by_like: bool, args: &mut Args) -> String {
+    if by_like {
+        let mut pattern = String::new();
+        for c in text.to_lowercase().chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        format!("{expr} LIKE {} ESCAPE '\\'", args.push(Arg::Text(pattern)))
+    } else {
+        let low = text.to_ascii_lowercase();
+        let high = format!("{low}\u{10FFFF}");
+        let a = args.push(Arg::Text(low));
+        let b = args.push(Arg::Text(high));
+        format!("({expr} >= {a} AND {expr} < {b})")
+    }
+}
+
 /// Binds every value of `Args` to a query, in order.
 macro_rules! bind_args {
     ($query:expr, $args:expr) => {{
@@ -67,6 +91,7 @@ macro_rules! bind_args {
             q = match a {
                 crate::filter::Arg::Text(t) => q.bind(t.clone()),
                 crate::filter::Arg::Int(n) => q.bind(*n),
+                crate::filter::Arg::MaybeInt(n) => q.bind(*n),
             };
         }
         q

@@ -40,6 +40,22 @@ impl Store {
         }
     }
 
+    /// Runs one fixed SQL statement (a `'static` string, so nothing a user typed): for tests that
+    /// prove what the database itself refuses, such as changing an audit event.
+    pub async fn execute_static(&self, sql: &'static str) -> Result<u64, StoreError> {
+        let done = match self {
+            Store::Sqlite(b) => sqlx::query(sql)
+                .execute(&b.pool)
+                .await
+                .map(|r| r.rows_affected()),
+            Store::Postgres(b) => sqlx::query(sql)
+                .execute(&b.pool)
+                .await
+                .map(|r| r.rows_affected()),
+        };
+        done.map_err(error::map)
+    }
+
     pub async fn close(&self) {
         match self {
             Store::Sqlite(b) => b.pool.close().await,
@@ -65,6 +81,7 @@ macro_rules! dispatch {
 }
 
 use domain::assignment::{AssignmentId, AssignmentView, NewAssignment};
+use domain::audit::{AuditEvent, AuditQuery, NewAudit};
 use domain::clock::{Timestamp, TokenHash};
 use domain::org::{NewOrganisation, OrgId, Organisation};
 use domain::role::Catalogue;
@@ -80,7 +97,7 @@ dispatch!(domain::storage::Directory {
     fn insert_organisations(&self, orgs: &[NewOrganisation]) -> usize;
     fn count_organisations(&self) -> i64;
     fn organisations_in(&self, scope: &domain::Scope, kind: Option<domain::OrgKind>, search: &str, offset: i64, limit: i64) -> (Vec<(Organisation, String)>, i64);
-    fn set_multi_level_approval(&self, id: OrgId, on: bool) -> ();
+    fn set_multi_level_approval(&self, id: OrgId, on: bool, audit: &NewAudit) -> ();
     fn import_organisations(&self, orgs: &[NewOrganisation], dry_run: bool, progress: &(dyn Fn(usize) + Send + Sync)) -> domain::ods::ImportSummary;
     fn find_organisations(&self, text: &str, limit: i64) -> Vec<Organisation>;
     fn platform_root(&self) -> Organisation;
@@ -96,11 +113,12 @@ dispatch!(domain::storage::Accounts {
 });
 
 dispatch!(domain::storage::Sessions {
-    fn create_session(&self, s: &NewSession) -> ();
+    fn create_session(&self, s: &NewSession, audit: &NewAudit) -> ();
     fn session_context(&self, id: &TokenHash) -> Option<SessionContext>;
     fn touch_session(&self, id: &TokenHash, now: Timestamp) -> ();
-    fn rotate_session(&self, old: &TokenHash, new: &NewSession) -> ();
+    fn rotate_session(&self, old: &TokenHash, new: &NewSession, audit: &NewAudit) -> ();
     fn delete_session(&self, id: &TokenHash) -> ();
+    fn end_session(&self, id: &TokenHash, audit: &NewAudit) -> ();
 });
 
 use domain::notification::Notification;
@@ -118,9 +136,9 @@ dispatch!(domain::storage::Registrations {
     fn registration(&self, id: AssignmentId) -> Option<RegistrationRow>;
     fn decide_registration(&self, v: &Verdict) -> DecideOutcome;
     fn replace_activation(&self, user: UserId, token: &TokenHash, at: Timestamp, expires_at: Timestamp, email: &NewEmail) -> ();
-    fn delete_registration(&self, id: AssignmentId) -> bool;
+    fn delete_registration(&self, id: AssignmentId, audit: &NewAudit) -> bool;
     fn activation_token(&self, token: &TokenHash, now: Timestamp) -> TokenState;
-    fn activate(&self, token: &TokenHash, password: &PasswordHash, now: Timestamp) -> Option<UserId>;
+    fn activate(&self, token: &TokenHash, password: &PasswordHash, now: Timestamp, audit: &NewAudit) -> Option<UserId>;
 });
 
 dispatch!(domain::storage::Notifications {
@@ -137,4 +155,12 @@ dispatch!(domain::storage::Outbox {
     fn mark_failed(&self, id: i64, now: Timestamp, error: &str) -> ();
     fn enqueue_emails(&self, emails: &[NewEmail], at: Timestamp) -> ();
     fn outbox(&self, limit: i64) -> Vec<OutboxEmail>;
+});
+
+dispatch!(domain::storage::Users {
+    fn search_users(&self, q: &domain::users::UserQuery) -> (Vec<domain::users::UserRow>, i64);
+    fn revoke_assignments(&self, user: UserId, under: &OrgPath, scope: &domain::Scope, audit: &NewAudit) -> usize;
+    fn set_disabled(&self, user: UserId, disabled: bool, audit: &NewAudit) -> bool;
+    fn record_audit(&self, e: &NewAudit) -> ();
+    fn audit_events(&self, q: &AuditQuery) -> (Vec<AuditEvent>, i64);
 });

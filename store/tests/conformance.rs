@@ -3,6 +3,7 @@
 mod harness;
 
 use domain::assignment::{AssignmentStatus, NewAssignment};
+use domain::audit::{AuditAction, NewAudit};
 use domain::clock::{SecretToken, Timestamp, TokenSource};
 use domain::org::{NewOrganisation, OrgKind};
 use domain::role::{Capability, Reach};
@@ -259,18 +260,25 @@ async fn an_unknown_payment_type_refuses_the_whole_assignment(s: &Store) {
     assert!(s.assignments_of(u).await.expect("views").is_empty());
 }
 
+fn event(action: AuditAction) -> NewAudit {
+    NewAudit::anonymous(action, Timestamp(1), Some("127.0.0.1"))
+}
+
 async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
     small_tree(s).await;
     let u = user(s, "jane@nhs.net").await;
     let active = assign(s, u, "A81001", 6, AssignmentStatus::Active).await;
     let revoked = assign(s, u, "A81002", 6, AssignmentStatus::Revoked).await;
     let t1 = SecretToken::generate(&Fixed(1));
-    s.create_session(&NewSession {
-        id_hash: t1.hash(),
-        user: u,
-        assignment: Some(active),
-        now: Timestamp(100),
-    })
+    s.create_session(
+        &NewSession {
+            id_hash: t1.hash(),
+            user: u,
+            assignment: Some(active),
+            now: Timestamp(100),
+        },
+        &event(AuditAction::SignIn),
+    )
     .await
     .expect("create");
     let ctx = s
@@ -285,12 +293,15 @@ async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
     assert_eq!(ctx.session.created_at, Timestamp(100));
 
     let t2 = SecretToken::generate(&Fixed(2));
-    s.create_session(&NewSession {
-        id_hash: t2.hash(),
-        user: u,
-        assignment: Some(revoked),
-        now: Timestamp(100),
-    })
+    s.create_session(
+        &NewSession {
+            id_hash: t2.hash(),
+            user: u,
+            assignment: Some(revoked),
+            now: Timestamp(100),
+        },
+        &event(AuditAction::SignIn),
+    )
     .await
     .expect("create");
     let ctx = s
@@ -308,12 +319,15 @@ async fn rotating_a_session_ends_the_old_id(s: &Store) {
     let u = user(s, "jane@nhs.net").await;
     let old = SecretToken::generate(&Fixed(1));
     let new = SecretToken::generate(&Fixed(2));
-    s.create_session(&NewSession {
-        id_hash: old.hash(),
-        user: u,
-        assignment: None,
-        now: Timestamp(1),
-    })
+    s.create_session(
+        &NewSession {
+            id_hash: old.hash(),
+            user: u,
+            assignment: None,
+            now: Timestamp(1),
+        },
+        &event(AuditAction::SignIn),
+    )
     .await
     .expect("c");
     s.rotate_session(
@@ -324,6 +338,7 @@ async fn rotating_a_session_ends_the_old_id(s: &Store) {
             assignment: None,
             now: Timestamp(5),
         },
+        &event(AuditAction::RoleSwitch),
     )
     .await
     .expect("rotate");

@@ -4,6 +4,7 @@
 mod harness;
 
 use domain::assignment::AssignmentStatus;
+use domain::audit::{AuditAction, NewAudit};
 use domain::clock::{Timestamp, TokenHash};
 use domain::org::{NewOrganisation, OrgKind};
 use domain::outbox::NewEmail;
@@ -322,7 +323,17 @@ fn approve(id: AssignmentId, by: UserId, token: &str) -> Verdict {
             subject: "approved".into(),
             body: "link".into(),
         },
+        audit: NewAudit::anonymous(AuditAction::RegistrationApproved, Timestamp(100), None)
+            .target(by),
     }
+}
+
+fn deleted() -> NewAudit {
+    NewAudit::anonymous(AuditAction::RegistrationDeleted, Timestamp(100), None)
+}
+
+fn activated() -> NewAudit {
+    NewAudit::anonymous(AuditAction::AccountActivated, Timestamp(100), None)
 }
 
 fn reject(id: AssignmentId, by: UserId) -> Verdict {
@@ -338,6 +349,8 @@ fn reject(id: AssignmentId, by: UserId) -> Verdict {
             subject: "rejected".into(),
             body: "reason".into(),
         },
+        audit: NewAudit::anonymous(AuditAction::RegistrationRejected, Timestamp(100), None)
+            .target(by),
     }
 }
 
@@ -444,7 +457,8 @@ async fn an_activation_link_works_once_and_not_after_it_expires(s: &Store) {
         s.activate(
             &token,
             &PasswordHash::from_phc("$late".into()),
-            Timestamp(1000)
+            Timestamp(1000),
+            &activated()
         )
         .await
         .expect("a"),
@@ -454,9 +468,10 @@ async fn an_activation_link_works_once_and_not_after_it_expires(s: &Store) {
     // Two racing uses: one sets the password.
     let h1 = PasswordHash::from_phc("$first".into());
     let h2 = PasswordHash::from_phc("$second".into());
+    let event = activated();
     let (r1, r2) = tokio::join!(
-        s.activate(&token, &h1, Timestamp(500)),
-        s.activate(&token, &h2, Timestamp(500))
+        s.activate(&token, &h1, Timestamp(500), &event),
+        s.activate(&token, &h2, Timestamp(500), &event)
     );
     let used: Vec<_> = [r1.expect("1"), r2.expect("2")]
         .into_iter()
@@ -484,7 +499,7 @@ async fn an_activation_link_works_once_and_not_after_it_expires(s: &Store) {
             .1,
         0
     );
-    assert!(!s.delete_registration(id).await.expect("delete"));
+    assert!(!s.delete_registration(id, &deleted()).await.expect("delete"));
 }
 
 async fn resending_replaces_the_link(s: &Store) {
@@ -575,7 +590,10 @@ async fn a_rejected_person_may_register_again_and_a_deleted_one_leaves_no_trace(
     );
 
     // Deleting the second keeps the user (the rejected request is still theirs); a fresh one goes.
-    assert!(s.delete_registration(second).await.expect("delete"));
+    assert!(s
+        .delete_registration(second, &deleted())
+        .await
+        .expect("delete"));
     assert!(s.registration(second).await.expect("q").is_none());
     assert!(s
         .credentials(&email("jo@example.nhs.uk"))
@@ -592,7 +610,10 @@ async fn a_rejected_person_may_register_again_and_a_deleted_one_leaves_no_trace(
         ))
         .await
         .expect("register");
-    assert!(s.delete_registration(lone).await.expect("delete"));
+    assert!(s
+        .delete_registration(lone, &deleted())
+        .await
+        .expect("delete"));
     assert!(s
         .credentials(&email("lone@example.nhs.uk"))
         .await
@@ -604,7 +625,10 @@ async fn a_rejected_person_may_register_again_and_a_deleted_one_leaves_no_trace(
         .expect("notes")
         .iter()
         .all(|n| n.regarding != Some(lone)));
-    assert!(!s.delete_registration(lone).await.expect("again"));
+    assert!(!s
+        .delete_registration(lone, &deleted())
+        .await
+        .expect("again"));
 }
 
 async fn reviewers_are_found_among_holders_above(s: &Store) {
@@ -700,6 +724,7 @@ async fn activating_ends_what_a_resend_could_do(s: &Store) {
         &TokenHash::from_stored("c".repeat(64)),
         &PasswordHash::from_phc("$set".into()),
         Timestamp(300),
+        &activated(),
     )
     .await
     .expect("activate")
@@ -764,7 +789,10 @@ async fn deleting_an_approved_registration_kills_its_link(s: &Store) {
     s.decide_registration(&approve(second, ann, &"e".repeat(64)))
         .await
         .expect("approve");
-    assert!(s.delete_registration(second).await.expect("delete"));
+    assert!(s
+        .delete_registration(second, &deleted())
+        .await
+        .expect("delete"));
     assert!(s
         .credentials(&email("jo@example.nhs.uk"))
         .await
@@ -776,9 +804,14 @@ async fn deleting_an_approved_registration_kills_its_link(s: &Store) {
         TokenState::Unknown
     );
     assert_eq!(
-        s.activate(&token, &PasswordHash::from_phc("$x".into()), Timestamp(30))
-            .await
-            .expect("a"),
+        s.activate(
+            &token,
+            &PasswordHash::from_phc("$x".into()),
+            Timestamp(30),
+            &activated()
+        )
+        .await
+        .expect("a"),
         None
     );
 }

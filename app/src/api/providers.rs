@@ -100,7 +100,13 @@ pub async fn set_approval_level(code: String, multi_level: Option<String>) -> Re
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    domain::providers::set_level(&st.store, &actor, &code, multi_level.is_some())
+    let audit = domain::audit::NewAudit::by(
+        &actor,
+        domain::audit::AuditAction::ApprovalLevelChanged,
+        st.clock.now(),
+        crate::ssr::request::client_address().as_deref(),
+    );
+    domain::providers::set_level(&st.store, &actor, &code, multi_level.is_some(), audit)
         .await
         .map_err(provider_error)?;
     leptos_axum::redirect(&format!(

@@ -421,9 +421,15 @@ pub async fn decide_registration(
         Decision::Reject(_) => "rejected",
     };
     let st = state()?;
-    domain::signup::decide(&st.signup(), &actor, domain::AssignmentId(id), decision)
-        .await
-        .map_err(signup_error)?;
+    domain::signup::decide(
+        &st.signup(),
+        &actor,
+        domain::AssignmentId(id),
+        decision,
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    .map_err(signup_error)?;
     leptos_axum::redirect(&format!("/pending-actions?done={outcome}"));
     Ok(())
 }
@@ -447,9 +453,14 @@ pub async fn delete_registration(id: i64) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    domain::signup::delete(&st.signup(), &actor, domain::AssignmentId(id))
-        .await
-        .map_err(signup_error)?;
+    domain::signup::delete(
+        &st.signup(),
+        &actor,
+        domain::AssignmentId(id),
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    .map_err(signup_error)?;
     leptos_axum::redirect("/pending-actions?done=deleted");
     Ok(())
 }
@@ -505,9 +516,15 @@ pub async fn activate(
         return Err(invalid(problems, Vec::new()));
     };
     let st = state()?;
-    domain::signup::activate(&st.signup(), &st.hasher, &token, &new_password)
-        .await
-        .map_err(signup_error)?;
+    domain::signup::activate(
+        &st.signup(),
+        &st.hasher,
+        &token,
+        &new_password,
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    .map_err(signup_error)?;
     leptos_axum::redirect("/sign-in?activated=1");
     Ok(())
 }

@@ -106,7 +106,16 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     };
     let st = state()?;
     let previous = current().map(|c| c.session.clone());
-    match domain::auth::sign_in(&st.env(), previous.as_ref(), &email, &password).await {
+    let origin = crate::ssr::request::client_address();
+    match domain::auth::sign_in(
+        &st.env(),
+        previous.as_ref(),
+        &email,
+        &password,
+        origin.as_deref(),
+    )
+    .await
+    {
         Ok(signed_in) => {
             set_session_cookie(&signed_in.token, st.secure_cookies);
             leptos_axum::redirect(signed_in.landing.path());
@@ -128,7 +137,8 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::{clear_session_cookie, current, request::internal, request::state};
     let st = state()?;
     if let Some(ctx) = current() {
-        domain::auth::sign_out(&st.store, &ctx)
+        let origin = crate::ssr::request::client_address();
+        domain::auth::sign_out(&st.store, st.clock.as_ref(), &ctx, origin.as_deref())
             .await
             .map_err(|e| internal(&e))?;
     }
@@ -167,7 +177,10 @@ pub async fn select_account(assignment: String) -> Result<(), AppError> {
         });
     };
     let st = state()?;
-    match domain::auth::select_account(&st.env(), &ctx, domain::AssignmentId(id)).await {
+    let origin = crate::ssr::request::client_address();
+    match domain::auth::select_account(&st.env(), &ctx, domain::AssignmentId(id), origin.as_deref())
+        .await
+    {
         Ok(token) => {
             set_session_cookie(&token, st.secure_cookies);
             leptos_axum::redirect("/");

@@ -38,6 +38,18 @@ pub const TILES: &[Tile] = &[
         needs: &[Capability::ManageUsers, Capability::GrantApproverRoles],
     },
     Tile {
+        title: "Users",
+        href: "/users",
+        description: "Find the people of your area, see their roles, revoke, disable or enable.",
+        needs: &[Capability::ManageUsers],
+    },
+    Tile {
+        title: "Audit",
+        href: "/audit",
+        description: "Every change to accounts and access in your area, and who made it.",
+        needs: &[Capability::ManageUsers],
+    },
+    Tile {
         title: "Notifications",
         href: "/notifications",
         description: "Messages for you, such as new registrations to review.",

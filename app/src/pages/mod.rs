@@ -1,4 +1,6 @@
 pub mod activate;
+pub mod audit;
+pub mod disable_own;
 pub mod home;
 pub mod my_account;
 pub mod my_profile;
@@ -11,3 +13,4 @@ pub mod register;
 pub mod roles;
 pub mod select_account;
 pub mod sign_in;
+pub mod users;

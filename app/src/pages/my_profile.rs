@@ -15,12 +15,20 @@ pub fn MyProfilePage() -> impl IntoView {
                 .filter(|t| t.needs.is_empty() && t.href != "/my-profile")
                 .filter(|t| !no_role || t.href == "/my-account")
                 .filter(|t| t.href != "/notifications")
-                .chain([Tile {
-                    title: "Notification Settings",
-                    href: "/my-profile/notification-settings",
-                    description: "Choose whether notifications are also sent to you by email.",
-                    needs: &[],
-                }])
+                .chain([
+                    Tile {
+                        title: "Notification Settings",
+                        href: "/my-profile/notification-settings",
+                        description: "Choose whether notifications are also sent to you by email.",
+                        needs: &[],
+                    },
+                    Tile {
+                        title: "Disable Account",
+                        href: "/my-profile/disable",
+                        description: "Stop using Gatehouse: you will no longer be able to sign in.",
+                        needs: &[],
+                    },
+                ])
                 .collect();
             view! {
                 <Page title="My Profile - Gatehouse" viewer=Some(v.clone())>

@@ -45,6 +45,15 @@ pub fn not_found() -> AppError {
     AppError::NotFound
 }
 
+/// The client's address, as audit events record it ("from where", SPEC §4 flow 13).
+pub fn client_address() -> Option<String> {
+    use_context::<axum::http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+    })
+}
+
 pub fn state() -> Result<super::AppState, AppError> {
     use_context::<super::AppState>().ok_or(AppError::Internal)
 }

@@ -38,6 +38,14 @@ impl AppState {
         }
     }
 
+    pub fn users(&self) -> domain::users::Ctx<'_, Store> {
+        domain::users::Ctx {
+            store: &self.store,
+            catalogue: &self.catalogue,
+            clock: self.clock.as_ref(),
+        }
+    }
+
     pub fn env(&self) -> Env<'_, Store, Argon2Hasher> {
         Env {
             store: &self.store,

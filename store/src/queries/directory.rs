@@ -376,16 +376,19 @@ impl domain::storage::Directory for crate::Backend<Db> {
         Ok((out, total))
     }
 
-    async fn set_multi_level_approval(&self, id: OrgId, on: bool) -> StoreResult<()> {
+    async fn set_multi_level_approval(&self, id: OrgId, on: bool, audit: &NewAudit) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
         let done = sqlx::query("UPDATE organisations SET multi_level_approval = $1 WHERE id = $2 AND kind = 'provider'")
             .bind(on)
             .bind(id.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(map)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Missing("provider".into()));
         }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
         Ok(())
     }
 

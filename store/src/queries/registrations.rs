@@ -323,6 +323,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
             .await
             .map_err(map)?;
         queue_emails_in(&mut tx, std::slice::from_ref(&v.email), v.at).await?;
+        insert_audit(&mut *tx, &v.audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(DecideOutcome::Decided)
     }
@@ -370,7 +371,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn delete_registration(&self, id: AssignmentId) -> StoreResult<bool> {
+    async fn delete_registration(&self, id: AssignmentId, audit: &NewAudit) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
         // Locked, so a decision racing the deletion either comes first or finds nothing.
         let row = sqlx::query(concat!(
@@ -415,6 +416,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
                 sqlx::query(sql).bind(user).execute(&mut *tx).await.map_err(map)?;
             }
         }
+        insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(true)
     }
@@ -442,7 +444,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn activate(&self, token: &TokenHash, password: &PasswordHash, now: Timestamp) -> StoreResult<Option<UserId>> {
+    async fn activate(&self, token: &TokenHash, password: &PasswordHash, now: Timestamp, audit: &NewAudit) -> StoreResult<Option<UserId>> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         let row = sqlx::query(
             "UPDATE user_tokens SET used_at = $1 \
@@ -471,6 +473,10 @@ impl domain::storage::Registrations for crate::Backend<Db> {
             tx.rollback().await.map_err(map)?;
             return Ok(None);
         }
+        let mut audit = audit.clone();
+        audit.actor = Some(UserId(user));
+        audit.target_user = Some(UserId(user));
+        insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(Some(UserId(user)))
     }

@@ -11,8 +11,11 @@ fn insert_session(s: &NewSession) -> sqlx::query::Query<'_, Db, <Db as sqlx::Dat
 }
 
 impl domain::storage::Sessions for crate::Backend<Db> {
-    async fn create_session(&self, s: &NewSession) -> StoreResult<()> {
-        insert_session(s).execute(&self.pool).await.map_err(map)?;
+    async fn create_session(&self, s: &NewSession, audit: &NewAudit) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        insert_session(s).execute(&mut *tx).await.map_err(map)?;
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
         Ok(())
     }
 
@@ -63,7 +66,7 @@ impl domain::storage::Sessions for crate::Backend<Db> {
         Ok(())
     }
 
-    async fn rotate_session(&self, old: &TokenHash, new: &NewSession) -> StoreResult<()> {
+    async fn rotate_session(&self, old: &TokenHash, new: &NewSession, audit: &NewAudit) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(old.as_str())
@@ -71,6 +74,19 @@ impl domain::storage::Sessions for crate::Backend<Db> {
             .await
             .map_err(map)?;
         insert_session(new).execute(&mut *tx).await.map_err(map)?;
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
+    async fn end_session(&self, id: &TokenHash, audit: &NewAudit) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(())
     }

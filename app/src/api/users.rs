@@ -1,0 +1,260 @@
+//! Users (seed 003 §2, §4–§6): search, view, revoke, disable, enable; and disabling your own
+//! account (seed 004 §11). Every function authorises on the server through the actor's scope.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::{Field, Problem};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserListRow {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub disabled: bool,
+    /// The registration or request to review, when there is one the viewer may decide.
+    pub review: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserListing {
+    pub rows: Vec<UserListRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserAssignmentView {
+    pub org_name: String,
+    pub org_code: String,
+    pub role_name: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDetailView {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub status: String,
+    pub disabled: bool,
+    pub assignments: Vec<UserAssignmentView>,
+    pub may_disable: bool,
+    pub may_enable: bool,
+    /// Active roles held outside the viewer's scope: why disabling is refused.
+    pub active_outside: usize,
+    /// (ODS code, name) of each organisation where the viewer may revoke.
+    pub revocable_at: Vec<(String, String)>,
+}
+
+#[cfg(feature = "ssr")]
+fn users_error(e: domain::users::UsersError) -> AppError {
+    use axum::http::StatusCode;
+    use domain::users::UsersError as E;
+    let problem = match e {
+        E::NotFound => return crate::ssr::request::not_found(),
+        E::Store(e) => return crate::ssr::request::internal(&e),
+        E::OutsideScope => Problem::RolesOutsideScope(Field::Confirm),
+        E::NothingToRevoke => Problem::NothingToRevoke(Field::Organisation),
+        E::AlreadyDisabled => Problem::AlreadyDisabled(Field::Confirm),
+        E::NotDisabled => Problem::NotDisabled(Field::Confirm),
+    };
+    crate::ssr::request::set_status(StatusCode::CONFLICT);
+    AppError::invalid(vec![problem], vec![])
+}
+
+#[cfg(feature = "ssr")]
+fn user_id(raw: &str) -> Result<domain::UserId, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .map(domain::UserId)
+        .map_err(|_| crate::ssr::request::not_found())
+}
+
+#[server(endpoint = "list_users")]
+pub async fn list_users(
+    q: String,
+    sort: String,
+    dir: String,
+    page: i64,
+    size: i64,
+) -> Result<UserListing, AppError> {
+    use crate::ssr::{request::state, require_actor};
+    use domain::users::{UserSort, PAGE_SIZES};
+    let (_, actor) = require_actor()?;
+    let st = state()?;
+    let sort = UserSort::parse(&sort).unwrap_or(UserSort::LastName);
+    let size = if PAGE_SIZES.contains(&size) {
+        size
+    } else {
+        PAGE_SIZES[0]
+    };
+    let page = page.clamp(1, 1_000_000);
+    let (rows, total) =
+        domain::users::search(&st.users(), &actor, &q, sort, dir == "desc", page, size)
+            .await
+            .map_err(users_error)?;
+    Ok(UserListing {
+        rows: rows
+            .into_iter()
+            .map(|r| UserListRow {
+                id: r.id.0,
+                first_name: r.first_name,
+                last_name: r.last_name,
+                email: r.email,
+                disabled: r.status == domain::AccountStatus::Disabled,
+                review: r.pending_review.map(|a| a.0),
+            })
+            .collect(),
+        total,
+        page,
+        pages: ((total + size - 1) / size).max(1),
+        size,
+    })
+}
+
+#[server(endpoint = "get_user")]
+pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
+    use crate::ssr::{request::state, require_actor};
+    let (_, actor) = require_actor()?;
+    let st = state()?;
+    let d = domain::users::view(&st.users(), &actor, domain::UserId(id))
+        .await
+        .map_err(users_error)?;
+    Ok(UserDetailView {
+        id: d.user.id.0,
+        first_name: d.user.first_name.clone(),
+        last_name: d.user.last_name.clone(),
+        email: d.user.email.to_string(),
+        status: match d.user.status {
+            domain::AccountStatus::Active => "Active",
+            domain::AccountStatus::Pending => "Not yet activated",
+            domain::AccountStatus::Disabled => "Disabled",
+        }
+        .to_owned(),
+        disabled: d.user.status == domain::AccountStatus::Disabled,
+        assignments: d
+            .assignments
+            .iter()
+            .map(|a| UserAssignmentView {
+                org_name: a.organisation.name.clone(),
+                org_code: a.organisation.code.clone(),
+                role_name: a.role_name.clone(),
+                status: a.status.label().to_owned(),
+            })
+            .collect(),
+        may_disable: d.may_disable(),
+        may_enable: d.may_enable(),
+        active_outside: d.active_outside,
+        revocable_at: d
+            .revocable_at
+            .iter()
+            .map(|o| (o.code.clone(), o.name.clone()))
+            .collect(),
+    })
+}
+
+/// Revoke → Confirm: every active role of the user at the organisation and below it.
+#[server(endpoint = "revoke_access")]
+pub async fn revoke_access(user: String, organisation: String) -> Result<(), AppError> {
+    use crate::ssr::{request::client_address, request::state, require_actor};
+    let (_, actor) = require_actor()?;
+    let id = user_id(&user)?;
+    let st = state()?;
+    domain::users::revoke(
+        &st.users(),
+        &actor,
+        id,
+        &organisation,
+        client_address().as_deref(),
+    )
+    .await
+    .map_err(users_error)?;
+    leptos_axum::redirect(&format!("/users/{}?done=revoked", id.0));
+    Ok(())
+}
+
+/// Disable Account → reason → Confirm.
+#[server(endpoint = "disable_account")]
+pub async fn disable_account(
+    user: String,
+    disable_reason: Option<String>,
+    other_reason: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{request::client_address, request::set_status, request::state, require_actor};
+    use domain::users::{DisableReason, DisableReasonError};
+    let (_, actor) = require_actor()?;
+    let id = user_id(&user)?;
+    let choice = disable_reason.unwrap_or_default();
+    let reason = match DisableReason::parse(&choice, &other_reason) {
+        Ok(r) => r,
+        Err(e) => {
+            set_status(axum::http::StatusCode::BAD_REQUEST);
+            let problem = match e {
+                DisableReasonError::NoChoice => Problem::DisableReasonMissing(Field::DisableReason),
+                DisableReasonError::OtherEmpty => Problem::OtherReasonEmpty(Field::OtherReason),
+                DisableReasonError::OtherTooLong => Problem::ReasonTooLong(Field::OtherReason),
+            };
+            return Err(AppError::invalid(
+                vec![problem],
+                vec![
+                    (Field::DisableReason, choice.chars().take(20).collect()),
+                    (
+                        Field::OtherReason,
+                        other_reason.chars().take(1000).collect(),
+                    ),
+                ],
+            ));
+        }
+    };
+    let st = state()?;
+    domain::users::disable(
+        &st.users(),
+        &actor,
+        id,
+        &reason,
+        client_address().as_deref(),
+    )
+    .await
+    .map_err(users_error)?;
+    leptos_axum::redirect(&format!("/users/{}?done=disabled", id.0));
+    Ok(())
+}
+
+/// Enable Account → Confirm.
+#[server(endpoint = "enable_account")]
+pub async fn enable_account(user: String) -> Result<(), AppError> {
+    use crate::ssr::{request::client_address, request::state, require_actor};
+    let (_, actor) = require_actor()?;
+    let id = user_id(&user)?;
+    let st = state()?;
+    domain::users::enable(&st.users(), &actor, id, client_address().as_deref())
+        .await
+        .map_err(users_error)?;
+    leptos_axum::redirect(&format!("/users/{}?done=enabled", id.0));
+    Ok(())
+}
+
+/// My Profile → Disable Account → Confirm Disable (seed 004 §11). Any signed-in user, with or
+/// without a role; every session of theirs ends, this one included.
+#[server(endpoint = "disable_own_account")]
+pub async fn disable_own_account() -> Result<(), AppError> {
+    use crate::ssr::{
+        clear_session_cookie, request::client_address, request::internal, request::state,
+        require_user,
+    };
+    let ctx = require_user()?;
+    let st = state()?;
+    domain::users::disable_own(&st.users(), &ctx.user, client_address().as_deref())
+        .await
+        .map_err(|e| internal(&e))?;
+    clear_session_cookie(st.secure_cookies);
+    leptos_axum::redirect("/account-disabled");
+    Ok(())
+}

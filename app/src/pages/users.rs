@@ -1,0 +1,465 @@
+//! Users (seed 003 §2, §4–§6): search (as you type with JavaScript, a bookmarkable GET form
+//! without), View → Revoke (red), Disable Account, Enable Account, each with Confirm.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::users::{
+    get_user, list_users, DisableAccount, EnableAccount, RevokeAccess, UserDetailView, UserListRow,
+};
+use crate::components::form::{problem_for, Choice, ErrorSummary, Radios, TextArea};
+use crate::components::guard::SignedIn;
+use crate::components::layout::Page;
+use crate::components::list::{Paging, SuccessNotice};
+use crate::error::{AppError, Field};
+use crate::url::enc;
+
+const SORTABLE: [(&str, &str); 3] = [
+    ("first", "First Name"),
+    ("last", "Last Name"),
+    ("email", "Email"),
+];
+
+fn users_href(q: &str, size: i64, sort: &str, dir: &str, page: i64) -> String {
+    format!(
+        "/users?q={}&size={size}&sort={}&dir={}&page={page}",
+        enc(q),
+        enc(sort),
+        enc(dir)
+    )
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let sort = move || query.read().get("sort").unwrap_or_else(|| "last".into());
+    let dir = move || query.read().get("dir").unwrap_or_else(|| "asc".into());
+    let size = move || {
+        query
+            .read()
+            .get("size")
+            .and_then(|s| s.parse::<i64>().ok())
+            .filter(|s| domain::users::PAGE_SIZES.contains(s))
+            .unwrap_or(10)
+    };
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1)
+    };
+    let list = Resource::new(
+        move || (q(), sort(), dir(), page(), size()),
+        |(q, s, d, p, n)| list_users(q, s, d, p, n),
+    );
+    // With JavaScript the table follows the search box as you type; the URL stays bookmarkable.
+    let navigate = use_navigate();
+    let follow = move |text: String, n: i64| {
+        navigate(
+            &users_href(&text, n, &untrack(sort), &untrack(dir), 1),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let follow_size = follow.clone();
+    view! {
+        <SignedIn needs_role=true render=move |v| {
+            let follow = follow.clone();
+            let follow_size = follow_size.clone();
+            let initial = untrack(q);
+            let current_size = untrack(size);
+            view! {
+                <Page title="Users - Gatehouse" viewer=Some(v)>
+                    <h1 class="nhsuk-heading-l">"Users"</h1>
+                    <form method="get" action="/users" role="search" class="gh-user-search">
+                        <input type="hidden" name="sort" value=untrack(sort)/>
+                        <input type="hidden" name="dir" value=untrack(dir)/>
+                        <div class="nhsuk-form-group">
+                            <label class="nhsuk-label" for="size">"Results per page"</label>
+                            <select class="nhsuk-select" id="size" name="size"
+                                on:change=move |ev| follow_size(untrack(q), event_target_value(&ev).parse().unwrap_or(10))>
+                                {domain::users::PAGE_SIZES.iter().map(|n| view! {
+                                    <option value=n.to_string() selected=*n == current_size>{n.to_string()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="nhsuk-form-group">
+                            <label class="nhsuk-label" for="q">"Search Firstname, Lastname, Email, ODS Code or Organisation"</label>
+                            <input class="nhsuk-input nhsuk-u-width-two-thirds" id="q" name="q" type="search"
+                                autocomplete="off" value=initial
+                                on:input=move |ev| follow(event_target_value(&ev), untrack(size))/>
+                        </div>
+                        <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Search"</button>
+                    </form>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let (text, s, d) = (q(), sort(), dir());
+                            match list.await {
+                                Ok(l) if l.rows.is_empty() => view! {
+                                    <p class="nhsuk-body" role="status">"No users match."</p>
+                                }.into_any(),
+                                Ok(l) => {
+                                    let n = l.size;
+                                    view! {
+                                        <table class="nhsuk-table-responsive">
+                                            <caption class="nhsuk-table__caption" role="status">{format!("{} users", l.total)}</caption>
+                                            <thead class="nhsuk-table__head">
+                                                <tr>
+                                                    {SORTABLE.iter().map(|(key, label)| {
+                                                        let active = s == *key;
+                                                        let next_dir = if active && d == "asc" { "desc" } else { "asc" };
+                                                        let aria = active.then(|| if d == "asc" { "ascending" } else { "descending" });
+                                                        view! {
+                                                            <th scope="col" class="nhsuk-table__header" aria-sort=aria>
+                                                                <a href=users_href(&text, n, key, next_dir, 1)>
+                                                                    {*label}
+                                                                    <span class="nhsuk-u-visually-hidden">{format!(", sort {}", if next_dir == "asc" { "ascending" } else { "descending" })}</span>
+                                                                </a>
+                                                            </th>
+                                                        }
+                                                    }).collect_view()}
+                                                    <th scope="col" class="nhsuk-table__header">"Pending Role Review"</th>
+                                                    <th scope="col" class="nhsuk-table__header">"Action"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody class="nhsuk-table__body">
+                                                {l.rows.into_iter().map(|r| view! { <UserRowView r=r/> }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                        <Paging label="Pages of users" summary=format!("Page {} of {}", l.page, l.pages)
+                                            previous=(l.page > 1).then(|| users_href(&text, n, &s, &d, l.page - 1))
+                                            next=(l.page < l.pages).then(|| users_href(&text, n, &s, &d, l.page + 1))/>
+                                    }.into_any()
+                                }
+                                Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </Page>
+            }
+        }/>
+    }
+}
+
+#[component]
+fn UserRowView(r: UserListRow) -> impl IntoView {
+    let cell = |heading: &'static str, value: String| {
+        view! {
+            <td class="nhsuk-table__cell">
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">{heading}" "</span>
+                {value}
+            </td>
+        }
+    };
+    let who = format!(" {} {}", r.first_name, r.last_name);
+    let email = if r.disabled {
+        format!("{} (disabled)", r.email)
+    } else {
+        r.email.clone()
+    };
+    view! {
+        <tr class="nhsuk-table__row">
+            {cell("First Name", r.first_name.clone())}
+            {cell("Last Name", r.last_name.clone())}
+            {cell("Email", email)}
+            {cell("Pending Role Review", if r.review.is_some() { "Yes".into() } else { "No".into() })}
+            <td class="nhsuk-table__cell">
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
+                {match r.review {
+                    Some(a) => view! {
+                        <a href=format!("/pending-actions/{a}")>"Review"<span class="nhsuk-u-visually-hidden">{who.clone()}</span></a>
+                    }.into_any(),
+                    None => view! {
+                        <a href=format!("/users/{}", r.id)>"View"<span class="nhsuk-u-visually-hidden">{who.clone()}</span></a>
+                    }.into_any(),
+                }}
+            </td>
+        </tr>
+    }
+}
+
+fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
+
+fn done_message(done: &str) -> Option<&'static str> {
+    match done {
+        "revoked" => Some("Access has been revoked. The user can still sign in and request access elsewhere from My Profile."),
+        "disabled" => Some("The account has been disabled. The user has been signed out everywhere."),
+        "enabled" => Some("The account has been enabled. The user can sign in again."),
+        _ => None,
+    }
+}
+
+#[component]
+fn UserNotFound(e: AppError) -> impl IntoView {
+    match e {
+        AppError::NotFound => view! {
+            <h1 class="nhsuk-heading-l">"Page not found"</h1>
+            <p class="nhsuk-body">"This user does not exist, or they have no role in your area."</p>
+            <p class="nhsuk-body"><a href="/users">"Back to Users"</a></p>
+        }
+        .into_any(),
+        other => view! { <ErrorSummary error=Some(other)/> }.into_any(),
+    }
+}
+
+#[component]
+fn UserSummary(d: UserDetailView) -> impl IntoView {
+    let row = |key: &'static str, value: String| {
+        view! {
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">{key}</dt>
+                <dd class="nhsuk-summary-list__value">{value}</dd>
+            </div>
+        }
+    };
+    view! {
+        <dl class="nhsuk-summary-list">
+            {row("First name", d.first_name)}
+            {row("Last name", d.last_name)}
+            {row("Email", d.email)}
+            {row("Account", d.status)}
+        </dl>
+    }
+}
+
+/// View user: details, their roles in the viewer's area, and the buttons of seed 003.
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let id = id_param();
+    let query = use_query_map();
+    let done = move || query.read().get("done").unwrap_or_default();
+    let detail = Resource::new(id, get_user);
+    view! {
+        <SignedIn needs_role=true render=move |v| view! {
+            <Page title="User - Gatehouse" viewer=Some(v)>
+                {move || done_message(&done()).map(|m| view! { <SuccessNotice message=m/> })}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match detail.await {
+                            Ok(d) => {
+                                let id = d.id;
+                                let heading = format!("{} {}", d.first_name, d.last_name);
+                                let assignments = d.assignments.clone();
+                                let (may_disable, may_enable, revocable) = (d.may_disable, d.may_enable, !d.revocable_at.is_empty());
+                                let outside = d.active_outside;
+                                view! {
+                                    <h1 class="nhsuk-heading-l">{heading}</h1>
+                                    <UserSummary d=d/>
+                                    <h2 class="nhsuk-heading-m">"Roles in your area"</h2>
+                                    <table class="nhsuk-table-responsive">
+                                        <caption class="nhsuk-u-visually-hidden">"Roles in your area"</caption>
+                                        <thead class="nhsuk-table__head">
+                                            <tr>
+                                                <th scope="col" class="nhsuk-table__header">"Organisation"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Role"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Status"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="nhsuk-table__body">
+                                            {assignments.into_iter().map(|a| view! {
+                                                <tr class="nhsuk-table__row">
+                                                    <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Organisation "</span>{format!("{} ({})", a.org_name, a.org_code)}</td>
+                                                    <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Role "</span>{a.role_name}</td>
+                                                    <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Status "</span>{a.status}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                    {(outside > 0).then(|| view! {
+                                        <div class="nhsuk-inset-text">
+                                            <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                                            <p>{format!("This user also holds {outside} active role(s) outside your area, so only Revoke is available to you.")}</p>
+                                        </div>
+                                    })}
+                                    <div class="gh-button-row">
+                                        {revocable.then(|| view! {
+                                            <a class="nhsuk-button nhsuk-button--warning" href=format!("/users/{id}/revoke")>"Revoke"</a>
+                                        })}
+                                        {may_disable.then(|| view! {
+                                            <a class="nhsuk-button nhsuk-button--secondary" href=format!("/users/{id}/disable")>"Disable Account"</a>
+                                        })}
+                                        {may_enable.then(|| view! {
+                                            <a class="nhsuk-button" href=format!("/users/{id}/enable")>"Enable Account"</a>
+                                        })}
+                                    </div>
+                                    <p class="nhsuk-body"><a href="/users">"Back to Users"</a></p>
+                                }.into_any()
+                            }
+                            Err(e) => view! { <UserNotFound e=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </Page>
+        }/>
+    }
+}
+
+/// Revoke → (organisation) → Confirm.
+#[component]
+pub fn RevokePage() -> impl IntoView {
+    let id = id_param();
+    let action = ServerAction::<RevokeAccess>::new();
+    let detail = Resource::new(id, get_user);
+    view! {
+        <SignedIn needs_role=true render=move |v| view! {
+            <Page title=move || if action.value().get().is_some_and(|r| r.is_err()) { "Error: Revoke - Gatehouse" } else { "Revoke - Gatehouse" } viewer=Some(v)>
+                {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match detail.await {
+                            Ok(d) if d.revocable_at.is_empty() => view! {
+                                <h1 class="nhsuk-heading-l">{format!("{} {} has no active role in your area", d.first_name, d.last_name)}</h1>
+                                <p class="nhsuk-body"><a href=format!("/users/{}", d.id)>"Back to the user"</a></p>
+                            }.into_any(),
+                            Ok(d) => {
+                                let id = d.id;
+                                let heading = format!("Revoke the access of {} {}?", d.first_name, d.last_name);
+                                let choices: Vec<Choice> = d.revocable_at.iter().map(|(code, name)| Choice {
+                                    value: code.clone(),
+                                    label: format!("{name} ({code})"),
+                                    hint: None,
+                                }).collect();
+                                let first = d.revocable_at.first().map(|(c, _)| c.clone()).unwrap_or_default();
+                                view! {
+                                    <h1 class="nhsuk-heading-l">{heading}</h1>
+                                    <p class="nhsuk-body">"Every active role the user holds at the organisation you choose, and at the organisations below it, ends now. They can still sign in and ask for access elsewhere from My Profile."</p>
+                                    {move || {
+                                        let error = action.value().get().and_then(|r| r.err());
+                                        let (choices, first) = (choices.clone(), first.clone());
+                                        view! {
+                                            <ActionForm action=action attr:novalidate="novalidate">
+                                                <input type="hidden" name="user" value=id.to_string()/>
+                                                <Radios field=Field::Organisation legend="Revoke access at"
+                                                    choices=choices.clone() selected=first.clone()
+                                                    problem=problem_for(&error, Field::Organisation)/>
+                                                <button class="nhsuk-button nhsuk-button--warning" id="confirm" type="submit">"Confirm"</button>
+                                            </ActionForm>
+                                        }
+                                    }}
+                                    <p class="nhsuk-body"><a href=format!("/users/{id}")>"Cancel"</a></p>
+                                }.into_any()
+                            }
+                            Err(e) => view! { <UserNotFound e=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </Page>
+        }/>
+    }
+}
+
+/// Disable Account → reason (a list, or Other with up to 250 characters) → Confirm.
+#[component]
+pub fn DisablePage() -> impl IntoView {
+    let id = id_param();
+    let action = ServerAction::<DisableAccount>::new();
+    let detail = Resource::new(id, get_user);
+    view! {
+        <SignedIn needs_role=true render=move |v| view! {
+            <Page title=move || if action.value().get().is_some_and(|r| r.is_err()) { "Error: Disable Account - Gatehouse" } else { "Disable Account - Gatehouse" } viewer=Some(v)>
+                {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match detail.await {
+                            Ok(d) if d.active_outside > 0 => view! {
+                                <h1 class="nhsuk-heading-l">"You cannot disable this account"</h1>
+                                <p class="nhsuk-body">{format!("{} {} holds roles at organisations outside yours. Only an administrator of all of them, or the Service Desk, can disable the account.", d.first_name, d.last_name)}</p>
+                                <p class="nhsuk-body">"You can revoke their access at your organisation instead."</p>
+                                <a class="nhsuk-button nhsuk-button--warning" href=format!("/users/{}/revoke", d.id)>"Revoke"</a>
+                                <p class="nhsuk-body"><a href=format!("/users/{}", d.id)>"Back to the user"</a></p>
+                            }.into_any(),
+                            Ok(d) if d.disabled => view! {
+                                <h1 class="nhsuk-heading-l">"This account is already disabled"</h1>
+                                <p class="nhsuk-body"><a href=format!("/users/{}", d.id)>"Back to the user"</a></p>
+                            }.into_any(),
+                            Ok(d) => {
+                                let id = d.id;
+                                let heading = format!("Disable the account of {} {}?", d.first_name, d.last_name);
+                                let mut choices: Vec<Choice> = domain::users::DISABLE_REASONS.iter().map(|(k, l)| Choice {
+                                    value: (*k).to_owned(),
+                                    label: (*l).to_owned(),
+                                    hint: None,
+                                }).collect();
+                                choices.push(Choice { value: "other".into(), label: "Other".into(), hint: Some("Give the reason below".into()) });
+                                view! {
+                                    <h1 class="nhsuk-heading-l">{heading}</h1>
+                                    <p class="nhsuk-body">"They will not be able to sign in for any organisation, and are signed out now. Their data is kept. An administrator can enable the account again."</p>
+                                    {move || {
+                                        let error = action.value().get().and_then(|r| r.err());
+                                        let choices = choices.clone();
+                                        view! {
+                                            <ActionForm action=action attr:novalidate="novalidate">
+                                                <input type="hidden" name="user" value=id.to_string()/>
+                                                <Radios field=Field::DisableReason legend="Why are you disabling the account?"
+                                                    choices=choices.clone()
+                                                    selected=error.as_ref().and_then(|e| e.echo(Field::DisableReason)).unwrap_or_default()
+                                                    problem=problem_for(&error, Field::DisableReason)/>
+                                                <TextArea field=Field::OtherReason label="If Other, the reason"
+                                                    hint="Up to 250 characters. Give as much detail as you can."
+                                                    value=error.as_ref().and_then(|e| e.echo(Field::OtherReason)).unwrap_or_default()
+                                                    problem=problem_for(&error, Field::OtherReason)/>
+                                                <button class="nhsuk-button nhsuk-button--warning" id="confirm" type="submit">"Confirm"</button>
+                                            </ActionForm>
+                                        }
+                                    }}
+                                    <p class="nhsuk-body"><a href=format!("/users/{id}")>"Cancel"</a></p>
+                                }.into_any()
+                            }
+                            Err(e) => view! { <UserNotFound e=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </Page>
+        }/>
+    }
+}
+
+/// Enable Account → Confirm.
+#[component]
+pub fn EnablePage() -> impl IntoView {
+    let id = id_param();
+    let action = ServerAction::<EnableAccount>::new();
+    let detail = Resource::new(id, get_user);
+    view! {
+        <SignedIn needs_role=true render=move |v| view! {
+            <Page title="Enable Account - Gatehouse" viewer=Some(v)>
+                {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match detail.await {
+                            Ok(d) => {
+                                let id = d.id;
+                                let heading = format!("Enable the account of {} {}?", d.first_name, d.last_name);
+                                view! {
+                                    <h1 class="nhsuk-heading-l">{heading}</h1>
+                                    <p class="nhsuk-body">"They will be able to sign in again with the roles they held."</p>
+                                    <ActionForm action=action>
+                                        <input type="hidden" name="user" value=id.to_string()/>
+                                        <button class="nhsuk-button" id="confirm" type="submit">"Confirm"</button>
+                                    </ActionForm>
+                                    <p class="nhsuk-body"><a href=format!("/users/{id}")>"Cancel"</a></p>
+                                }.into_any()
+                            }
+                            Err(e) => view! { <UserNotFound e=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </Page>
+        }/>
+    }
+}

@@ -1,0 +1,184 @@
+import { expect, test, type Browser, type TestInfo } from '@playwright/test';
+import { demo, expectAccessible, jsOn, path, ready, signIn } from './support';
+
+// Each project changes its own demo users, so parallel runs never race on one account.
+const pick = (info: TestInfo, choices: Record<string, string>) => choices[info.project.name] ?? choices.desktop;
+
+/** Signs `local` in, in a browser context of its own (another person on another machine). */
+async function otherPerson(browser: Browser, info: TestInfo, local: string) {
+  const context = await browser.newContext({ javaScriptEnabled: jsOn(info) });
+  const page = await context.newPage();
+  await signIn(page, info, local);
+  return { context, page };
+}
+
+async function search(page: import('@playwright/test').Page, info: TestInfo, text: string) {
+  const box = page.getByLabel('Search Firstname, Lastname, Email, ODS Code or Organisation');
+  await box.fill(text);
+  if (!jsOn(info)) {
+    await page.getByRole('button', { name: 'Search' }).click();
+  }
+  // With JavaScript the table follows the box as you type; either way the URL is bookmarkable.
+  await expect(page).toHaveURL((u) => u.pathname === '/users' && u.searchParams.get('q') === text);
+  await ready(page, info);
+}
+
+test('an administrator finds a user by each of the five fields and views them', async ({ page }, info) => {
+  await signIn(page, info, 'account.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/users');
+  await ready(page, info);
+  await expectAccessible(page);
+  for (const text of ['Priya', 'provider', 'provider.user@', 'A81001', 'The Densham']) {
+    await search(page, info, text);
+    await expect(page.getByRole('row').filter({ hasText: demo('provider.user') })).toHaveCount(1);
+  }
+  await search(page, info, 'nobody-by-this-name');
+  await expect(page.getByText('No users match.')).toBeVisible();
+  await search(page, info, 'Priya');
+  await page.getByRole('row').filter({ hasText: demo('provider.user') }).getByRole('link', { name: /View/ }).click();
+  await expect(page).toHaveURL((u) => /^\/users\/\d+$/.test(u.pathname));
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: 'Priya Provider' })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'The Densham Surgery (A81001)' })).toContainText('Provider User');
+  await expect(page.getByRole('link', { name: 'Revoke' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Disable Account' })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('revoke takes the role away on the user’s next request, mid-session', async ({ page, browser }, info) => {
+  const target = pick(info, { desktop: 'achievement.entry', mobile: 'service.management', 'no-js': 'declaration.management' });
+  const them = await otherPerson(browser, info, target);
+  await expect(them.page).toHaveURL((u) => u.pathname === '/');
+
+  await signIn(page, info, 'account.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await page.goto(`/users?q=${encodeURIComponent(demo(target))}`);
+  await ready(page, info);
+  await page.getByRole('row').filter({ hasText: demo(target) }).getByRole('link', { name: /View/ }).click();
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Revoke' }).click();
+  await expect(page).toHaveURL((u) => u.pathname.endsWith('/revoke'));
+  await ready(page, info);
+  await expectAccessible(page);
+  await expect(page.getByLabel('The Densham Surgery (A81001)')).toBeChecked();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText('Access has been revoked.')).toBeVisible();
+  await ready(page, info);
+  await expect(page.getByRole('row').filter({ hasText: 'A81001' })).toContainText('Revoked');
+  await expectAccessible(page);
+
+  // Their very next request finds no role: only My Profile is left to them.
+  await them.page.goto('/');
+  await expect(them.page).toHaveURL((u) => u.pathname === '/my-profile');
+  await expect(them.page.getByText('You do not have a role at any organisation at the moment.')).toBeVisible();
+  await them.context.close();
+});
+
+test('disable needs a reason of at most 250 characters; enable gives access back', async ({ page, browser }, info) => {
+  const target = pick(info, { desktop: 'finance.view', mobile: 'commissioning.management', 'no-js': 'approval.management' });
+  await signIn(page, info, 'account.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await page.goto(`/users?q=${encodeURIComponent(demo(target))}`);
+  await ready(page, info);
+  await page.getByRole('row').filter({ hasText: demo(target) }).getByRole('link', { name: /View/ }).click();
+  await ready(page, info);
+  const userPage = path(page);
+  await page.getByRole('link', { name: 'Disable Account' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === `${userPage}/disable`);
+  await ready(page, info);
+  await expectAccessible(page);
+
+  await page.getByLabel('Other').check();
+  await page.getByLabel('If Other, the reason').fill('x'.repeat(251));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('alert')).toContainText('Reason must be 250 characters or fewer');
+  await ready(page, info);
+  await expect(page.locator('#other_reason-error')).toContainText('Reason must be 250 characters or fewer');
+  await expectAccessible(page);
+
+  await page.getByLabel('Other').check();
+  await page.getByLabel('If Other, the reason').fill('y'.repeat(250));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText('The account has been disabled.')).toBeVisible();
+  await ready(page, info);
+  await expect(page.getByRole('main').getByText('Disabled', { exact: true })).toBeVisible();
+
+  const refused = await browser.newContext({ javaScriptEnabled: jsOn(info) });
+  const tryPage = await refused.newPage();
+  await signIn(tryPage, info, target);
+  await expect(tryPage.getByRole('alert')).toContainText('Email address or password not recognised');
+
+  await page.getByRole('link', { name: 'Enable Account' }).click();
+  await ready(page, info);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText('The account has been enabled.')).toBeVisible();
+
+  await signIn(tryPage, info, target);
+  await expect(tryPage).toHaveURL((u) => u.pathname === '/');
+  await refused.close();
+});
+
+test('a user disables their own account from My Profile', async ({ page }, info) => {
+  const me = pick(info, { desktop: 'finance.management', mobile: 'supervisor', 'no-js': 'finance' });
+  await signIn(page, info, me);
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await page.goto('/my-profile');
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Disable Account' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/my-profile/disable');
+  await ready(page, info);
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Disable Account' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/my-profile/disable/confirm');
+  await ready(page, info);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Confirm Disable' }).click();
+  await expect(page.getByRole('heading', { name: 'You do not have permission to view this page' })).toBeVisible();
+  await ready(page, info);
+  await expectAccessible(page);
+  await page.goto('/');
+  await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
+  await signIn(page, info, me);
+  await expect(page.getByRole('alert')).toContainText('Email address or password not recognised');
+});
+
+test('a practice’s user administrator sees only the people of their practice', async ({ page }, info) => {
+  await signIn(page, info, 'user.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await page.goto('/users?q=Alex');
+  await ready(page, info);
+  await expect(page.getByText('No users match.')).toBeVisible();
+  await page.goto('/users/1');
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Revoke' })).toHaveCount(0);
+  await expectAccessible(page);
+});
+
+test('the audit trail shows the area’s events and downloads as CSV', async ({ page }, info) => {
+  await signIn(page, info, 'account.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Audit', exact: true }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/audit');
+  await ready(page, info);
+  await page.getByLabel('Action').selectOption({ label: 'Signed in' });
+  await page.getByLabel("User's email address (or its start)").fill('account.admin@');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL((u) => u.searchParams.get('action') === 'sign_in');
+  await ready(page, info);
+  await expect(page.getByRole('row').filter({ hasText: 'Signed in' }).first()).toContainText(demo('account.admin'));
+  await expectAccessible(page);
+  const href = await page.getByRole('link', { name: 'Download these events as CSV' }).getAttribute('href');
+  expect(href).toContain('action=sign_in');
+  const csv = await page.request.get(href ?? '');
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  const lines = (await csv.text()).trim().split('\n');
+  expect(lines[0]).toBe('When (UTC),Actor,Acting as,Action,Target user,Organisation code,Organisation,Reason,From');
+  expect(lines.length).toBeGreaterThan(1);
+  expect(lines[1]).toContain('Signed in');
+});

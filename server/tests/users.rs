@@ -1,0 +1,437 @@
+//! The Users section, account lifecycle and audit trail over HTTP against the real app (SQLite,
+//! demo data): search, revoke mid-session, disable with a reason, self-disable, re-enable, and an
+//! administrator of another ICB who can see none of it.
+
+mod support;
+
+use support::{demo_email, location, location_path, Js, TestApp};
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    let pool = sqlx::SqlitePool::connect(&app.database_url)
+        .await
+        .expect("db");
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&pool)
+        .await
+        .expect("row");
+    pool.close().await;
+    n
+}
+
+async fn user_id(app: &TestApp, local: &str) -> i64 {
+    scalar(
+        app,
+        &format!("SELECT id FROM users WHERE email = '{}'", demo_email(local)),
+    )
+    .await
+}
+
+/// The table of results only: the page also carries the viewer's own details for hydration.
+fn table(html: &str) -> String {
+    match (html.find("<tbody"), html.find("</tbody>")) {
+        (Some(a), Some(b)) => html[a..b].to_owned(),
+        _ => String::new(),
+    }
+}
+
+async fn events(app: &TestApp, action: &str) -> i64 {
+    scalar(
+        app,
+        &format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"),
+    )
+    .await
+}
+
+/// A second ICB with one practice, its own account administrator and one provider user.
+async fn other_icb(app: &TestApp) {
+    app.sql("INSERT INTO organisations (id, code, name, kind, type_label, parent_id, path, start_date) VALUES (900001, 'QOP', 'NHS Greater Manchester ICB', 'commissioning', 'ICB', 1, '/1/900001/', '2022-07-01')").await;
+    app.sql("INSERT INTO organisations (id, code, name, kind, type_label, parent_id, path, start_date) VALUES (900002, 'P84001', 'Castleton Health Centre', 'provider', 'GP Practice', 900001, '/1/900001/900002/', '2022-07-01')").await;
+    for (id, local, role, org) in [
+        (900011, "qop.admin", 2, 900001),
+        (900012, "qop.user", 6, 900002),
+    ] {
+        app.sql(&format!(
+            "INSERT INTO users (id, email, first_name, last_name, status, password_hash, created_at) \
+             SELECT {id}, '{}', 'Quinn', 'Other', 'active', password_hash, 0 FROM users WHERE email = '{}'",
+            demo_email(local),
+            demo_email("account.admin")
+        ))
+        .await;
+        app.sql(&format!(
+            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at) VALUES ({id}, {org}, {role}, 'active', 0)"
+        ))
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_finds_users_by_each_of_the_five_fields() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("account.admin").await;
+    // Jo Twopractices (practice.manager): Provider User at A81001 and A81002 (demo data).
+    let page = |q: &'static str| {
+        let b = &b;
+        async move {
+            let html = b
+                .get(&format!("/users?q={q}"))
+                .await
+                .text()
+                .await
+                .expect("page");
+            table(&html)
+        }
+    };
+    let first = page("jo").await;
+    assert!(first.contains(&demo_email("practice.manager")), "{first}");
+    let last = page("PROVIDER").await;
+    assert!(!last.contains(&demo_email("practice.manager")), "{last}");
+    assert!(last.contains(&demo_email("provider.user")), "{last}");
+    let email = page("practice.ma").await;
+    assert!(email.contains(&demo_email("practice.manager")), "{email}");
+    let code = page("a81002").await;
+    assert!(code.contains(&demo_email("practice.manager")), "{code}");
+    assert!(!code.contains(&demo_email("account.admin")), "{code}");
+    let org = page("the%20densham").await;
+    assert!(org.contains(&demo_email("provider.user")), "{org}");
+    // Page size and sorting are part of the URL.
+    let sized = b
+        .get("/users?q=&size=25&sort=email&dir=desc")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(sized.contains("aria-sort=\"descending\""), "{sized}");
+    assert!(sized.contains("<option value=\"25\" selected"), "{sized}");
+}
+
+#[tokio::test]
+async fn revoke_takes_effect_on_the_users_next_request_even_mid_session() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let user = app.browser();
+    user.sign_in("provider.user").await;
+    assert!(user.viewer().await["acting"].is_object());
+    let id = user_id(&app, "provider.user").await;
+
+    let res = admin
+        .post(
+            "revoke_access",
+            &[("user", &id.to_string()), ("organisation", "A81001")],
+            Js::Off,
+            &format!("/users/{id}/revoke"),
+        )
+        .await;
+    assert_eq!(location(&res), format!("/users/{id}?done=revoked"));
+    // Still signed in, with no role: My Profile is what is left.
+    let v = user.viewer().await;
+    assert!(v["acting"].is_null(), "{v}");
+    assert_eq!(v["landing"], "MyProfile");
+    assert_eq!(events(&app, "access_revoked").await, 1);
+    // Revoking again finds nothing to revoke: a message at the field, no second event.
+    let again = admin
+        .post(
+            "revoke_access",
+            &[("user", &id.to_string()), ("organisation", "A81001")],
+            Js::On,
+            &format!("/users/{id}/revoke"),
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    assert!(again.text().await.expect("b").contains("NothingToRevoke"));
+    assert_eq!(events(&app, "access_revoked").await, 1);
+}
+
+#[tokio::test]
+async fn disable_needs_a_reason_of_at_most_250_characters_and_ends_every_session() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let user = app.browser();
+    user.sign_in("commissioner.tier1").await;
+    let id = user_id(&app, "commissioner.tier1").await;
+    let form = |reason: &'static str, other: String| {
+        vec![
+            ("user".to_owned(), id.to_string()),
+            ("disable_reason".to_owned(), reason.to_owned()),
+            ("other_reason".to_owned(), other),
+        ]
+    };
+    let post = |f: Vec<(String, String)>| {
+        let admin = &admin;
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            admin
+                .post(
+                    "disable_account",
+                    &pairs,
+                    Js::On,
+                    &format!("/users/{id}/disable"),
+                )
+                .await
+        }
+    };
+    let none = post(form("", String::new())).await;
+    assert_eq!(none.status(), 400);
+    assert!(none
+        .text()
+        .await
+        .expect("b")
+        .contains("DisableReasonMissing"));
+    let empty = post(form("other", "   ".into())).await;
+    assert!(empty.text().await.expect("b").contains("OtherReasonEmpty"));
+    let long = post(form("other", "x".repeat(251))).await;
+    assert_eq!(long.status(), 400);
+    assert!(long.text().await.expect("b").contains("ReasonTooLong"));
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM users WHERE id = {id} AND status = 'active'")
+        )
+        .await,
+        1,
+        "nothing changed"
+    );
+    assert_eq!(events(&app, "account_disabled").await, 0);
+
+    let ok = post(form("other", "y".repeat(250))).await;
+    assert_eq!(ok.status(), 200, "{:?}", ok.text().await);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM sessions WHERE user_id = {id}")
+        )
+        .await,
+        0,
+        "every session ended"
+    );
+    assert_eq!(
+        user.post("viewer", &[], Js::On, "/")
+            .await
+            .text()
+            .await
+            .expect("b"),
+        "null"
+    );
+    let back = app.browser().sign_in("commissioner.tier1").await;
+    assert_eq!(back.status(), 302);
+    assert_eq!(location_path(&back), "/sign-in");
+    assert_eq!(
+        scalar(&app, &format!("SELECT COUNT(*) FROM audit_events WHERE action = 'account_disabled' AND target_user_id = {id} AND length(reason) = 250")).await,
+        1
+    );
+
+    // Enable Account: they can sign in again.
+    let res = admin
+        .post(
+            "enable_account",
+            &[("user", &id.to_string())],
+            Js::Off,
+            &format!("/users/{id}/enable"),
+        )
+        .await;
+    assert_eq!(location(&res), format!("/users/{id}?done=enabled"));
+    let again = app.browser().sign_in("commissioner.tier1").await;
+    assert_eq!(location(&again), "/");
+}
+
+#[tokio::test]
+async fn a_user_disables_their_own_account_and_is_signed_out() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("provider.user").await;
+    let tile = b.get("/my-profile").await.text().await.expect("page");
+    assert!(tile.contains("/my-profile/disable"), "{tile}");
+    let res = b
+        .post(
+            "disable_own_account",
+            &[],
+            Js::Off,
+            "/my-profile/disable/confirm",
+        )
+        .await;
+    assert_eq!(location(&res), "/account-disabled");
+    assert_eq!(
+        b.post("viewer", &[], Js::On, "/")
+            .await
+            .text()
+            .await
+            .expect("b"),
+        "null"
+    );
+    let page = b.get("/account-disabled").await.text().await.expect("page");
+    assert!(page.contains("You do not have permission to view this page"));
+    let again = app.browser().sign_in("provider.user").await;
+    assert_eq!(location_path(&again), "/sign-in");
+    assert_eq!(events(&app, "account_disabled").await, 1);
+}
+
+#[tokio::test]
+async fn disabling_someone_with_roles_elsewhere_is_refused_and_revoke_offered() {
+    let app = TestApp::start().await;
+    other_icb(&app).await;
+    // practice.manager also becomes Provider User at the other ICB's practice.
+    let id = user_id(&app, "practice.manager").await;
+    app.sql(&format!("INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at) VALUES ({id}, 900002, 6, 'active', 0)")).await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let page = admin
+        .get(&format!("/users/{id}/disable"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("You cannot disable this account"), "{page}");
+    assert!(page.contains(&format!("/users/{id}/revoke")));
+    let res = admin
+        .post(
+            "disable_account",
+            &[
+                ("user", &id.to_string()),
+                ("disable_reason", "left"),
+                ("other_reason", ""),
+            ],
+            Js::On,
+            &format!("/users/{id}/disable"),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.expect("b").contains("RolesOutsideScope"));
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM users WHERE id = {id} AND status = 'active'")
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_administrator_of_another_icb_cannot_see_view_revoke_or_disable() {
+    let app = TestApp::start().await;
+    other_icb(&app).await;
+    let b = app.browser();
+    let res = b.sign_in("qop.admin").await;
+    assert_eq!(location(&res), "/");
+    let target = user_id(&app, "provider.user").await;
+    let list = table(&b.get("/users?q=").await.text().await.expect("list"));
+    assert!(list.contains(&demo_email("qop.user")), "{list}");
+    assert!(!list.contains(&demo_email("provider.user")), "{list}");
+    let search = b.get("/users?q=A81001").await.text().await.expect("s");
+    assert!(search.contains("No users match"), "{search}");
+    let view = b
+        .post("get_user", &[("id", &target.to_string())], Js::On, "/users")
+        .await;
+    assert_eq!(view.status(), 404);
+    for (endpoint, form) in [
+        (
+            "revoke_access",
+            vec![
+                ("user", target.to_string()),
+                ("organisation", "A81001".to_owned()),
+            ],
+        ),
+        (
+            "disable_account",
+            vec![
+                ("user", target.to_string()),
+                ("disable_reason", "left".to_owned()),
+                ("other_reason", String::new()),
+            ],
+        ),
+        ("enable_account", vec![("user", target.to_string())]),
+    ] {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = b.post(endpoint, &pairs, Js::On, "/users").await;
+        assert_eq!(res.status(), 404, "{endpoint}");
+    }
+    assert_eq!(
+        scalar(&app, &format!("SELECT COUNT(*) FROM role_assignments WHERE user_id = {target} AND status = 'active'")).await,
+        1
+    );
+    // A user without manage_users gets nothing either.
+    let plain = app.browser();
+    plain.sign_in("provider.user").await;
+    let res = plain
+        .post(
+            "list_users",
+            &[
+                ("q", ""),
+                ("sort", "last"),
+                ("dir", "asc"),
+                ("page", "1"),
+                ("size", "10"),
+            ],
+            Js::On,
+            "/users",
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn the_audit_page_and_its_csv_show_the_events_of_the_area() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    // A failed sign-in, a sign-in and a revoke.
+    let failed = b
+        .post(
+            "sign_in",
+            &[
+                ("email", &demo_email("provider.user")),
+                ("password", "Wrong-Password-1!"),
+            ],
+            Js::Off,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(location_path(&failed), "/sign-in");
+    b.sign_in("account.admin").await;
+    let id = user_id(&app, "provider.user").await;
+    b.post(
+        "revoke_access",
+        &[("user", &id.to_string()), ("organisation", "A81001")],
+        Js::Off,
+        &format!("/users/{id}/revoke"),
+    )
+    .await;
+    assert_eq!(events(&app, "sign_in_failed").await, 1);
+    assert!(events(&app, "sign_in").await >= 1);
+    let page = b
+        .get("/audit?action=access_revoked")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Access revoked") && page.contains(&demo_email("provider.user")),
+        "{page}"
+    );
+    assert!(
+        page.contains("127.0.0.1"),
+        "the client's address is recorded: {page}"
+    );
+    let csv = b.get("/audit.csv?action=access_revoked").await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .expect("ct")
+        .starts_with("text/csv"));
+    let body = csv.text().await.expect("csv");
+    let mut lines = body.lines();
+    assert!(lines
+        .next()
+        .expect("header")
+        .starts_with("When (UTC),Actor,Acting as,Action"));
+    let row = lines.next().expect("row");
+    assert!(
+        row.contains("Access revoked") && row.contains("A81001"),
+        "{row}"
+    );
+    assert_eq!(lines.next(), None);
+    // Signed out, or without the capability: not found.
+    assert_eq!(app.browser().get("/audit.csv").await.status(), 404);
+}

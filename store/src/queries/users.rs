@@ -1,0 +1,270 @@
+// The Users section and the audit trail. Included once per backend by `backends.rs`, with `Db` set.
+
+/// Appends one audit event inside the caller's transaction.
+async fn insert_audit<'e, E>(ex: E, e: &NewAudit) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor_user_id, acting_as, action, target_user_id, organisation_id, reason, origin) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(e.at.0)
+    .bind(e.actor.map(|u| u.0))
+    .bind(e.acting_as.clone())
+    .bind(e.action.key())
+    .bind(e.target_user.map(|u| u.0))
+    .bind(e.organisation.map(|o| o.0))
+    .bind(e.reason.clone())
+    .bind(e.origin.clone())
+    .execute(ex)
+    .await
+    .map_err(map)?;
+    Ok(())
+}
+
+fn user_sort_column(s: domain::users::UserSort) -> &'static str {
+    match s {
+        domain::users::UserSort::FirstName => "lower(u.first_name)",
+        domain::users::UserSort::LastName => "lower(u.last_name)",
+        domain::users::UserSort::Email => "u.email",
+    }
+}
+
+/// The FROM and WHERE of a users search, and (first, since placeholders are numbered in the order
+/// they appear) the pending-review column. Each search path is its own indexed lookup, united.
+fn user_search_sql(q: &domain::users::UserQuery, args: &mut Args) -> (String, String) {
+    let arms: Vec<String> = q
+        .review
+        .iter()
+        .filter(|arm| !arm.roles.is_empty())
+        .map(|arm| {
+            let scope = scope_condition(&arm.scope, args);
+            let roles: Vec<String> = arm.roles.iter().map(|r| args.push(Arg::Int(r.0))).collect();
+            format!("({scope} AND p.role_id IN ({}))", roles.join(", "))
+        })
+        .collect();
+    let arms = if arms.is_empty() { "1 = 0".to_owned() } else { arms.join(" OR ") };
+    let pending = format!(
+        "(SELECT MIN(p.id) FROM role_assignments p JOIN organisations o ON o.id = p.organisation_id \
+          WHERE p.user_id = u.id AND p.status = 'pending' AND ({arms})) AS pending_review"
+    );
+    let text = q.text.trim();
+    let hits = if text.is_empty() {
+        String::new()
+    } else {
+        let first = prefix_condition("lower(first_name)", text, PREFIX_BY_LIKE, args);
+        let last = prefix_condition("lower(last_name)", text, PREFIX_BY_LIKE, args);
+        let email = prefix_condition("email", text, PREFIX_BY_LIKE, args);
+        let code = args.push(Arg::Text(text.to_uppercase()));
+        let org_name = prefix_condition("lower(o.name)", text, PREFIX_BY_LIKE, args);
+        format!(
+            "u.id IN (SELECT id FROM users WHERE {first} \
+              UNION SELECT id FROM users WHERE {last} \
+              UNION SELECT id FROM users WHERE {email} \
+              UNION SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE o.code = {code} \
+              UNION SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE {org_name}) AND "
+        )
+    };
+    let scope = scope_condition(&q.scope, args);
+    let filter = format!(
+        "FROM users u WHERE {hits}EXISTS (SELECT 1 FROM role_assignments a JOIN organisations o ON o.id = a.organisation_id \
+          WHERE a.user_id = u.id AND {scope})"
+    );
+    (pending, filter)
+}
+
+fn audit_event_row(r: &DbRow) -> StoreResult<AuditEvent> {
+    let action: String = r.try_get("action").map_err(map)?;
+    Ok(AuditEvent {
+        id: r.try_get("id").map_err(map)?,
+        at: Timestamp(r.try_get("at").map_err(map)?),
+        actor_email: r.try_get("actor_email").map_err(map)?,
+        acting_as: r.try_get("acting_as").map_err(map)?,
+        action: AuditAction::parse(&action).ok_or_else(|| corrupt("action"))?,
+        target_email: r.try_get("target_email").map_err(map)?,
+        organisation_code: r.try_get("org_code").map_err(map)?,
+        organisation_name: r.try_get("org_name").map_err(map)?,
+        reason: r.try_get("reason").map_err(map)?,
+        origin: r.try_get("origin").map_err(map)?,
+    })
+}
+
+impl domain::storage::Users for crate::Backend<Db> {
+    #[tracing::instrument(skip_all)]
+    async fn search_users(
+        &self,
+        q: &domain::users::UserQuery,
+    ) -> StoreResult<(Vec<domain::users::UserRow>, i64)> {
+        let mut args = Args::default();
+        let (pending, filter) = user_search_sql(q, &mut args);
+        let limit = args.push(Arg::Int(q.limit));
+        let offset = args.push(Arg::Int(q.offset));
+        let dir = if q.descending { "DESC" } else { "ASC" };
+        let sql = format!(
+            "SELECT u.id, u.first_name, u.last_name, u.email, u.status, {pending} {filter} \
+             ORDER BY {} {dir}, u.id {dir} LIMIT {limit} OFFSET {offset}",
+            user_sort_column(q.sort)
+        );
+        let rows = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let status: String = r.try_get("status").map_err(map)?;
+                Ok(domain::users::UserRow {
+                    id: UserId(r.try_get("id").map_err(map)?),
+                    first_name: r.try_get("first_name").map_err(map)?,
+                    last_name: r.try_get("last_name").map_err(map)?,
+                    email: r.try_get("email").map_err(map)?,
+                    status: AccountStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
+                    pending_review: r
+                        .try_get::<Option<i64>, _>("pending_review")
+                        .map_err(map)?
+                        .map(AssignmentId),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        // The count needs neither the pending column nor paging.
+        let mut count_args = Args::default();
+        let no_review = domain::users::UserQuery { review: Vec::new(), ..q.clone() };
+        let (_, filter) = user_search_sql(&no_review, &mut count_args);
+        let sql = format!("SELECT COUNT(*) AS n {filter}");
+        let total: i64 = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), count_args)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)?
+            .try_get("n")
+            .map_err(map)?;
+        Ok((rows, total))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn revoke_assignments(
+        &self,
+        user: UserId,
+        under: &OrgPath,
+        scope: &domain::Scope,
+        audit: &NewAudit,
+    ) -> StoreResult<usize> {
+        let mut args = Args::default();
+        let at = args.push(Arg::Int(audit.at.0));
+        let by = args.push(Arg::MaybeInt(audit.actor.map(|u| u.0)));
+        let who = args.push(Arg::Int(user.0));
+        let under = args.push(Arg::Text(format!("{}%", under.as_str())));
+        let scope = scope_condition(scope, &mut args);
+        let sql = format!(
+            "UPDATE role_assignments SET status = 'revoked', decided_at = {at}, decided_by = {by} \
+             WHERE user_id = {who} AND status = 'active' AND organisation_id IN \
+               (SELECT o.id FROM organisations o WHERE o.path LIKE {under} AND {scope})"
+        );
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let done = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        let n = done.rows_affected() as usize;
+        if n == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(0);
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(n)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_disabled(&self, user: UserId, disabled: bool, audit: &NewAudit) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let done = if disabled {
+            sqlx::query("UPDATE users SET status = 'disabled' WHERE id = $1 AND status <> 'disabled'")
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?
+        } else {
+            sqlx::query(
+                "UPDATE users SET status = CASE WHEN password_hash IS NULL THEN 'pending' ELSE 'active' END \
+                 WHERE id = $1 AND status = 'disabled'",
+            )
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?
+        };
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(false);
+        }
+        if disabled {
+            // Every session of the account ends at once (SPEC §6).
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(true)
+    }
+
+    async fn record_audit(&self, e: &NewAudit) -> StoreResult<()> {
+        insert_audit(&self.pool, e).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn audit_events(&self, q: &AuditQuery) -> StoreResult<(Vec<AuditEvent>, i64)> {
+        let mut args = Args::default();
+        let scope = scope_condition(&q.scope, &mut args);
+        let mut conds = vec![if q.include_unplaced {
+            format!("({scope} OR e.organisation_id IS NULL)")
+        } else {
+            scope
+        }];
+        if let Some(user) = q.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            let actor = prefix_condition("au.email", user, PREFIX_BY_LIKE, &mut args);
+            let target = prefix_condition("tu.email", user, PREFIX_BY_LIKE, &mut args);
+            conds.push(format!("({actor} OR {target})"));
+        }
+        if let Some(action) = q.action {
+            conds.push(format!("e.action = {}", args.push(Arg::Text(action.key().to_owned()))));
+        }
+        if let Some(from) = q.from {
+            conds.push(format!("e.at >= {}", args.push(Arg::Int(from.0))));
+        }
+        if let Some(until) = q.until {
+            conds.push(format!("e.at < {}", args.push(Arg::Int(until.0))));
+        }
+        let filter = format!(
+            "FROM audit_events e \
+             LEFT JOIN organisations o ON o.id = e.organisation_id \
+             LEFT JOIN users au ON au.id = e.actor_user_id \
+             LEFT JOIN users tu ON tu.id = e.target_user_id \
+             WHERE {}",
+            conds.join(" AND ")
+        );
+        let count_sql = format!("SELECT COUNT(*) AS n {filter}");
+        let total: i64 = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args.clone())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)?
+            .try_get("n")
+            .map_err(map)?;
+        let limit = args.push(Arg::Int(q.limit));
+        let offset = args.push(Arg::Int(q.offset));
+        let sql = format!(
+            "SELECT e.id, e.at, au.email AS actor_email, e.acting_as, e.action, tu.email AS target_email, \
+                    o.code AS org_code, o.name AS org_name, e.reason, e.origin \
+             {filter} ORDER BY e.at DESC, e.id DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let rows = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        let events = rows.iter().map(audit_event_row).collect::<StoreResult<Vec<_>>>()?;
+        Ok((events, total))
+    }
+}

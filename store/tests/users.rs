@@ -1,0 +1,420 @@
+//! Conformance of the Users section and the audit trail: search by each field within scope,
+//! revoke, disable (ending sessions), enable, and an append-only, scoped, filterable audit trail.
+
+mod harness;
+
+use domain::assignment::{AssignmentStatus, NewAssignment};
+use domain::audit::{AuditAction, AuditQuery, NewAudit};
+use domain::clock::{SecretToken, Timestamp, TokenSource};
+use domain::org::{NewOrganisation, OrgKind};
+use domain::role::Reach;
+use domain::session::NewSession;
+use domain::storage::{Accounts, Directory, ReviewArm, Sessions, Users};
+use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::users::{UserQuery, UserSort};
+use domain::{EmailAddress, OdsCode, PersonName, RoleId, Scope};
+use store::Store;
+
+struct Fixed(u8);
+impl TokenSource for Fixed {
+    fn random_bytes(&self) -> [u8; 32] {
+        [self.0; 32]
+    }
+}
+
+fn org(code: &str, name: &str, kind: OrgKind, parent: &str) -> NewOrganisation {
+    NewOrganisation {
+        code: OdsCode::parse(code).expect("code"),
+        name: name.into(),
+        kind,
+        type_label: "Test".into(),
+        parent_code: Some(OdsCode::parse(parent).expect("code")),
+        start_date: "2020-04-01".into(),
+        end_date: None,
+        contract_type: None,
+    }
+}
+
+/// Two ICBs; QHM has a sub-ICB location with two practices, QOP one practice.
+async fn tree(s: &Store) {
+    let orgs = [
+        org("QHM", "North East ICB", OrgKind::Commissioning, "GATEHOUSE"),
+        org("16C", "Tees Valley", OrgKind::Commissioning, "QHM"),
+        org("A81001", "Castle Practice", OrgKind::Provider, "16C"),
+        org("A81002", "Harbour Surgery", OrgKind::Provider, "16C"),
+        org(
+            "QOP",
+            "Greater Manchester ICB",
+            OrgKind::Commissioning,
+            "GATEHOUSE",
+        ),
+        org(
+            "P84001",
+            "Castleton Health Centre",
+            OrgKind::Provider,
+            "QOP",
+        ),
+    ];
+    s.insert_organisations(&orgs).await.expect("tree");
+}
+
+async fn person(s: &Store, email: &str, first: &str, last: &str) -> UserId {
+    s.insert_user(&NewUser {
+        email: EmailAddress::parse(email).expect("email"),
+        first_name: PersonName::parse(first).expect("name"),
+        last_name: PersonName::parse(last).expect("name"),
+        status: AccountStatus::Active,
+        password_hash: Some(PasswordHash::from_phc("$argon2id$fake".into())),
+        created_at: Timestamp(1),
+    })
+    .await
+    .expect("user")
+}
+
+async fn assign(
+    s: &Store,
+    u: UserId,
+    code: &str,
+    role: i64,
+    status: AssignmentStatus,
+) -> domain::AssignmentId {
+    let o = s
+        .organisation_by_code(&OdsCode::parse(code).expect("code"))
+        .await
+        .expect("q")
+        .expect("org");
+    s.insert_assignment(&NewAssignment {
+        user: u,
+        organisation: o.id,
+        role: RoleId(role),
+        status,
+        payment_types: vec![],
+        created_at: Timestamp(1),
+    })
+    .await
+    .expect("assignment")
+}
+
+async fn subtree(s: &Store, code: &str) -> (Scope, domain::OrgPath) {
+    let o = s
+        .organisation_by_code(&OdsCode::parse(code).expect("code"))
+        .await
+        .expect("q")
+        .expect("org");
+    (
+        domain::scope::compute(o.id, &o.path, Reach::Subtree, &[]),
+        o.path,
+    )
+}
+
+fn query(scope: Scope, text: &str) -> UserQuery {
+    UserQuery {
+        scope,
+        review: vec![],
+        text: text.into(),
+        sort: UserSort::LastName,
+        descending: false,
+        offset: 0,
+        limit: 50,
+    }
+}
+
+async fn emails(s: &Store, q: &UserQuery) -> Vec<String> {
+    let (rows, total) = s.search_users(q).await.expect("search");
+    assert_eq!(total as usize, rows.len(), "one page holds them all here");
+    rows.into_iter().map(|r| r.email).collect()
+}
+
+/// The people of the fixtures: Ann and Bob in QHM's area, Cat in QOP's, Dan in both.
+async fn people(s: &Store) -> [UserId; 4] {
+    tree(s).await;
+    let ann = person(s, "ann.archer@example.nhs.uk", "Ann", "Archer").await;
+    let bob = person(s, "bob.baker@example.nhs.uk", "Bob", "Baker").await;
+    let cat = person(s, "cat.cooper@example.nhs.uk", "Cat", "Cooper").await;
+    let dan = person(s, "dan.dyer@example.nhs.uk", "Dan", "Dyer").await;
+    assign(s, ann, "A81001", 6, AssignmentStatus::Active).await;
+    assign(s, bob, "A81002", 6, AssignmentStatus::Pending).await;
+    assign(s, cat, "P84001", 6, AssignmentStatus::Active).await;
+    assign(s, dan, "A81001", 6, AssignmentStatus::Active).await;
+    assign(s, dan, "P84001", 6, AssignmentStatus::Active).await;
+    [ann, bob, cat, dan]
+}
+
+async fn search_finds_users_in_scope_by_each_of_the_five_fields(s: &Store) {
+    people(s).await;
+    let (qhm, _) = subtree(s, "QHM").await;
+    // First name, last name and email: by their start, in any case.
+    assert_eq!(
+        emails(s, &query(qhm.clone(), "ANN")).await,
+        ["ann.archer@example.nhs.uk"]
+    );
+    assert_eq!(
+        emails(s, &query(qhm.clone(), "bak")).await,
+        ["bob.baker@example.nhs.uk"]
+    );
+    assert_eq!(
+        emails(s, &query(qhm.clone(), "dan.d")).await,
+        ["dan.dyer@example.nhs.uk"]
+    );
+    // ODS code: exactly, in any case.
+    assert_eq!(
+        emails(s, &query(qhm.clone(), "a81002")).await,
+        ["bob.baker@example.nhs.uk"]
+    );
+    // Organisation name: by its start.
+    assert_eq!(
+        emails(s, &query(qhm.clone(), "castle p")).await,
+        ["ann.archer@example.nhs.uk", "dan.dyer@example.nhs.uk"]
+    );
+    // Cat is outside QHM's area whatever is typed; Dan is inside through one of his roles.
+    assert!(emails(s, &query(qhm.clone(), "cat")).await.is_empty());
+    assert!(emails(s, &query(qhm.clone(), "P84001"))
+        .await
+        .contains(&"dan.dyer@example.nhs.uk".to_owned()));
+    assert_eq!(emails(s, &query(qhm.clone(), "")).await.len(), 3);
+    // LIKE's wildcards are taken literally.
+    assert!(emails(s, &query(qhm, "%")).await.is_empty());
+    let (qop, _) = subtree(s, "QOP").await;
+    assert_eq!(
+        emails(s, &query(qop, "")).await,
+        ["cat.cooper@example.nhs.uk", "dan.dyer@example.nhs.uk"]
+    );
+}
+
+async fn search_sorts_pages_and_flags_pending_reviews(s: &Store) {
+    let [_, bob, ..] = people(s).await;
+    let (qhm, _) = subtree(s, "QHM").await;
+    let mut q = query(qhm.clone(), "");
+    q.sort = UserSort::FirstName;
+    q.descending = true;
+    q.limit = 2;
+    let (rows, total) = s.search_users(&q).await.expect("search");
+    assert_eq!(total, 3);
+    let firsts: Vec<_> = rows.iter().map(|r| r.first_name.as_str()).collect();
+    assert_eq!(firsts, ["Dan", "Bob"]);
+    q.offset = 2;
+    let (rows, _) = s.search_users(&q).await.expect("page 2");
+    assert_eq!(rows[0].first_name, "Ann");
+    // Only a reviewer whose arm covers the pending role sees it as pending review.
+    let mut q = query(qhm.clone(), "bob");
+    assert_eq!(
+        s.search_users(&q).await.expect("s").0[0].pending_review,
+        None
+    );
+    q.review = vec![ReviewArm {
+        scope: qhm,
+        roles: vec![RoleId(6)],
+    }];
+    let row = &s.search_users(&q).await.expect("s").0[0];
+    assert_eq!(row.id, bob);
+    assert!(row.pending_review.is_some());
+}
+
+fn event(action: AuditAction, at: i64) -> NewAudit {
+    NewAudit {
+        at: Timestamp(at),
+        actor: None,
+        acting_as: Some("User Administrator at QHM".into()),
+        action,
+        target_user: None,
+        organisation: None,
+        reason: None,
+        origin: Some("192.0.2.1".into()),
+    }
+}
+
+async fn audit_query(s: &Store, code: &str) -> AuditQuery {
+    let (scope, _) = subtree(s, code).await;
+    AuditQuery {
+        scope,
+        include_unplaced: false,
+        user: None,
+        action: None,
+        from: None,
+        until: None,
+        offset: 0,
+        limit: 100,
+    }
+}
+
+async fn revoke_ends_active_roles_under_the_organisation_within_scope_only(s: &Store) {
+    let [ann, _, _, dan] = people(s).await;
+    let (qhm, _) = subtree(s, "QHM").await;
+    let (_, practice) = subtree(s, "A81001").await;
+    let (_, icb) = subtree(s, "QHM").await;
+    let a81001 = s
+        .organisation_by_code(&OdsCode::parse("A81001").expect("c"))
+        .await
+        .expect("q")
+        .expect("o")
+        .id;
+    let audit = NewAudit {
+        target_user: Some(dan),
+        organisation: Some(a81001),
+        ..event(AuditAction::AccessRevoked, 50)
+    };
+    // Dan's role at P84001 lies under QOP, outside QHM's scope: it survives.
+    assert_eq!(
+        s.revoke_assignments(dan, &icb, &qhm, &audit)
+            .await
+            .expect("revoke"),
+        1
+    );
+    let statuses: Vec<_> = s
+        .assignments_of(dan)
+        .await
+        .expect("a")
+        .into_iter()
+        .map(|a| (a.organisation.code, a.status))
+        .collect();
+    assert!(statuses.contains(&("A81001".into(), AssignmentStatus::Revoked)));
+    assert!(statuses.contains(&("P84001".into(), AssignmentStatus::Active)));
+    // Nothing left to revoke: nothing changes, no event.
+    assert_eq!(
+        s.revoke_assignments(dan, &practice, &qhm, &audit)
+            .await
+            .expect("again"),
+        0
+    );
+    let (events, total) = s
+        .audit_events(&audit_query(s, "QHM").await)
+        .await
+        .expect("events");
+    assert_eq!(total, 1);
+    assert_eq!(events[0].action, AuditAction::AccessRevoked);
+    assert_eq!(
+        events[0].target_email.as_deref(),
+        Some("dan.dyer@example.nhs.uk")
+    );
+    assert_eq!(events[0].organisation_code.as_deref(), Some("A81001"));
+    assert_eq!(events[0].origin.as_deref(), Some("192.0.2.1"));
+    // Ann is untouched.
+    assert_eq!(
+        s.assignments_of(ann).await.expect("a")[0].status,
+        AssignmentStatus::Active
+    );
+}
+
+async fn disabling_ends_every_session_and_enabling_restores_the_account(s: &Store) {
+    let [ann, ..] = people(s).await;
+    for n in 1..=2 {
+        s.create_session(
+            &NewSession {
+                id_hash: SecretToken::generate(&Fixed(n)).hash(),
+                user: ann,
+                assignment: None,
+                now: Timestamp(10),
+            },
+            &event(AuditAction::SignIn, 10),
+        )
+        .await
+        .expect("session");
+    }
+    let disable = NewAudit {
+        target_user: Some(ann),
+        reason: Some("Left the organisation".into()),
+        ..event(AuditAction::AccountDisabled, 20)
+    };
+    assert!(s.set_disabled(ann, true, &disable).await.expect("disable"));
+    assert!(!s.set_disabled(ann, true, &disable).await.expect("twice"));
+    for n in 1..=2 {
+        let id = SecretToken::generate(&Fixed(n)).hash();
+        assert!(s.session_context(&id).await.expect("q").is_none());
+    }
+    assert_eq!(
+        s.user(ann).await.expect("q").expect("kept").status,
+        AccountStatus::Disabled
+    );
+    let enable = NewAudit {
+        target_user: Some(ann),
+        ..event(AuditAction::AccountEnabled, 30)
+    };
+    assert!(s.set_disabled(ann, false, &enable).await.expect("enable"));
+    assert_eq!(
+        s.user(ann).await.expect("q").expect("kept").status,
+        AccountStatus::Active
+    );
+    let mut q = audit_query(s, "QHM").await;
+    q.include_unplaced = true;
+    q.user = Some("ann.".into());
+    q.action = Some(AuditAction::AccountDisabled);
+    let (events, _) = s.audit_events(&q).await.expect("events");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].reason.as_deref(), Some("Left the organisation"));
+}
+
+async fn the_audit_trail_is_append_only_scoped_and_filtered_by_date(s: &Store) {
+    tree(s).await;
+    let qhm = s
+        .organisation_by_code(&OdsCode::parse("A81001").expect("c"))
+        .await
+        .expect("q")
+        .expect("o")
+        .id;
+    let qop = s
+        .organisation_by_code(&OdsCode::parse("P84001").expect("c"))
+        .await
+        .expect("q")
+        .expect("o")
+        .id;
+    for (at, org) in [
+        (100, Some(qhm)),
+        (200, Some(qop)),
+        (300, None),
+        (400, Some(qhm)),
+    ] {
+        s.record_audit(&NewAudit {
+            organisation: org,
+            ..event(AuditAction::SignInFailed, at)
+        })
+        .await
+        .expect("record");
+    }
+    let q = audit_query(s, "QHM").await;
+    let (events, total) = s.audit_events(&q).await.expect("events");
+    assert_eq!(total, 2, "only QHM's events");
+    assert_eq!(events[0].at, Timestamp(400), "newest first");
+    let (_, desk_total) = s
+        .audit_events(&AuditQuery {
+            include_unplaced: true,
+            ..audit_query(s, "GATEHOUSE").await
+        })
+        .await
+        .expect("desk");
+    assert_eq!(desk_total, 4, "the platform sees everything, placed or not");
+    let (events, _) = s
+        .audit_events(&AuditQuery {
+            from: Some(Timestamp(150)),
+            until: Some(Timestamp(400)),
+            include_unplaced: true,
+            ..audit_query(s, "GATEHOUSE").await
+        })
+        .await
+        .expect("dated");
+    let ats: Vec<_> = events.iter().map(|e| e.at.0).collect();
+    assert_eq!(ats, [300, 200]);
+    // Append-only: the database itself refuses changes.
+    assert!(s
+        .execute_static("UPDATE audit_events SET reason = 'nothing happened'")
+        .await
+        .is_err());
+    assert!(s.execute_static("DELETE FROM audit_events").await.is_err());
+    assert_eq!(
+        s.audit_events(&AuditQuery {
+            include_unplaced: true,
+            ..audit_query(s, "GATEHOUSE").await
+        })
+        .await
+        .expect("still there")
+        .1,
+        4
+    );
+}
+
+conformance!(
+    search_finds_users_in_scope_by_each_of_the_five_fields,
+    search_sorts_pages_and_flags_pending_reviews,
+    revoke_ends_active_roles_under_the_organisation_within_scope_only,
+    disabling_ends_every_session_and_enabling_restores_the_account,
+    the_audit_trail_is_append_only_scoped_and_filtered_by_date,
+);
