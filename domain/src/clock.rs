@@ -11,19 +11,10 @@ pub struct Timestamp(pub i64);
 impl Timestamp {
     /// The UTC date as the seeds print it: `02 Aug 2023`.
     pub fn date_label(self) -> String {
-        // Howard Hinnant's civil_from_days.
-        let z = self.0.div_euclid(86_400) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
         const MONTHS: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
+        let (year, month, day) = civil_from_days(self.0.div_euclid(86_400));
         format!("{day:02} {} {year}", MONTHS[(month - 1) as usize])
     }
 

@@ -46,3 +46,27 @@ pub fn SuccessNotice(#[prop(into)] message: String) -> impl IntoView {
         </div>
     }
 }
+
+/// The `page` query parameter as a number (1 when absent or unreadable).
+pub fn page_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1)
+    }
+}
+
+/// The `:id` path parameter as a number (0, which nothing has, when unreadable).
+pub fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}

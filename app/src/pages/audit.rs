@@ -16,13 +16,7 @@ pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &'static str| move || query.read().get(k).unwrap_or_default();
     let (user, action, from, to) = (get("user"), get("action"), get("from"), get("to"));
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-    };
+    let page = crate::components::list::page_param();
     let list = Resource::new(
         move || (user(), action(), from(), to(), page()),
         |(u, a, f, t, p)| list_audit(u, a, f, t, p),

@@ -18,13 +18,7 @@ use crate::url::enc;
 pub fn OrganisationsPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-    };
+    let page = crate::components::list::page_param();
     let list = Resource::new(
         move || (search(), page()),
         |(q, p)| list_organisations(q, p),

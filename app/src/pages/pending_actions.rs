@@ -2,7 +2,7 @@
 //! Approve / Reject → Confirm; Resend Registration Email; Delete Registration.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::registration::{
     pending_actions, registration_detail, DecideRegistration, DeleteRegistration, PendingRow,
@@ -11,7 +11,7 @@ use crate::api::registration::{
 use crate::components::form::{problem_for, Choice, ErrorSummary, Radios, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{Paging, SuccessNotice};
+use crate::components::list::{id_param, Paging, SuccessNotice};
 use crate::error::{AppError, Field};
 
 const COLUMNS: [(&str, &str); 8] = [
@@ -40,13 +40,7 @@ pub fn PendingActionsPage() -> impl IntoView {
     let query = use_query_map();
     let sort = move || query.read().get("sort").unwrap_or_else(|| "created".into());
     let dir = move || query.read().get("dir").unwrap_or_else(|| "desc".into());
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-    };
+    let page = crate::components::list::page_param();
     let done = move || query.read().get("done").unwrap_or_default();
     let list = Resource::new(
         move || (sort(), dir(), page()),
@@ -142,17 +136,6 @@ fn PendingRowView(r: PendingRow) -> impl IntoView {
                 </ul>
             </td>
         </tr>
-    }
-}
-
-fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(0)
     }
 }
 

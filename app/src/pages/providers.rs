@@ -24,13 +24,7 @@ fn level(multi: bool) -> &'static str {
 pub fn ProvidersPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-    };
+    let page = crate::components::list::page_param();
     let list = Resource::new(move || (search(), page()), |(q, p)| list_providers(q, p));
     view! {
         <SignedIn needs_role=true render=move |v| view! {

@@ -2,7 +2,7 @@
 //! without), View → Revoke (red), Disable Account, Enable Account, each with Confirm.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::users::{
@@ -11,7 +11,7 @@ use crate::api::users::{
 use crate::components::form::{problem_for, Choice, ErrorSummary, Radios, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{Paging, SuccessNotice};
+use crate::components::list::{id_param, Paging, SuccessNotice};
 use crate::error::{AppError, Field};
 use crate::url::enc;
 
@@ -44,13 +44,7 @@ pub fn UsersPage() -> impl IntoView {
             .filter(|s| domain::users::PAGE_SIZES.contains(s))
             .unwrap_or(10)
     };
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-    };
+    let page = crate::components::list::page_param();
     let list = Resource::new(
         move || (q(), sort(), dir(), page(), size()),
         |(q, s, d, p, n)| list_users(q, s, d, p, n),
@@ -181,17 +175,6 @@ fn UserRowView(r: UserListRow) -> impl IntoView {
                 }}
             </td>
         </tr>
-    }
-}
-
-fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(0)
     }
 }
 
