@@ -140,6 +140,9 @@ pub enum Problem {
     NothingToRevoke(Field),
     AlreadyDisabled(Field),
     NotDisabled(Field),
+    InviteeDisabled(Field),
+    InviteOrganisationNotFound(Field),
+    AlreadyInvited(Field),
 }
 
 impl Problem {
@@ -186,7 +189,10 @@ impl Problem {
             | Problem::RolesOutsideScope(f)
             | Problem::NothingToRevoke(f)
             | Problem::AlreadyDisabled(f)
-            | Problem::NotDisabled(f) => f,
+            | Problem::NotDisabled(f)
+            | Problem::InviteeDisabled(f)
+            | Problem::InviteOrganisationNotFound(f)
+            | Problem::AlreadyInvited(f) => f,
         }
     }
 
@@ -246,6 +252,15 @@ impl Problem {
             Problem::NothingToRevoke(_) => "Select an organisation where the user has an active role",
             Problem::AlreadyDisabled(_) => "This account is already disabled",
             Problem::NotDisabled(_) => "This account is not disabled",
+            Problem::InviteeDisabled(_) => {
+                "This account is disabled. Enable it from Users before inviting them"
+            }
+            Problem::InviteOrganisationNotFound(_) => {
+                "No open organisation in your area has that ODS code or name. Check the code, or type the start of the name"
+            }
+            Problem::AlreadyInvited(_) => {
+                "This person already holds this role at this organisation, or has been invited to it"
+            }
         }
     }
 

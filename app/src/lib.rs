@@ -22,6 +22,10 @@ use pages::{
     audit::AuditPage,
     disable_own::{AccountDisabledPage, ConfirmDisableOwnPage, DisableOwnPage},
     home::HomePage,
+    invite::{
+        AcceptInvitationPage, ChangeInvitationPage, InviteDetailsPage, InviteEmailPage,
+        InviteOrganisationPage, InvitePreviewPage, InviteRolePage,
+    },
     my_account::MyAccountPage,
     my_profile::MyProfilePage,
     notifications::{NotificationSettingsPage, NotificationsPage},
@@ -90,6 +94,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/organisations/:code") view=OrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/providers/:code") view=ProviderPage ssr=SsrMode::Async/>
                 <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/invite") view=InviteEmailPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/invite/details") view=InviteDetailsPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/invite/organisation") view=InviteOrganisationPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/invite/role") view=InviteRolePage ssr=SsrMode::Async/>
+                <Route path=path!("/users/invite/preview") view=InvitePreviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/invite") view=AcceptInvitationPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/invitations/:invitation") view=ChangeInvitationPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/revoke") view=RevokePage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/disable") view=DisablePage ssr=SsrMode::Async/>

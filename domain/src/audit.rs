@@ -24,10 +24,14 @@ pub enum AuditAction {
     AccountDisabled,
     AccountEnabled,
     ApprovalLevelChanged,
+    InvitationSent,
+    InvitationResent,
+    InvitationWithdrawn,
+    InvitationAccepted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -40,6 +44,10 @@ impl AuditAction {
         AuditAction::AccountDisabled,
         AuditAction::AccountEnabled,
         AuditAction::ApprovalLevelChanged,
+        AuditAction::InvitationSent,
+        AuditAction::InvitationResent,
+        AuditAction::InvitationWithdrawn,
+        AuditAction::InvitationAccepted,
     ];
 
     /// The stored (and URL) form.
@@ -57,6 +65,10 @@ impl AuditAction {
             AuditAction::AccountDisabled => "account_disabled",
             AuditAction::AccountEnabled => "account_enabled",
             AuditAction::ApprovalLevelChanged => "approval_level_changed",
+            AuditAction::InvitationSent => "invitation_sent",
+            AuditAction::InvitationResent => "invitation_resent",
+            AuditAction::InvitationWithdrawn => "invitation_withdrawn",
+            AuditAction::InvitationAccepted => "invitation_accepted",
         }
     }
 
@@ -74,6 +86,10 @@ impl AuditAction {
             AuditAction::AccountDisabled => "Account disabled",
             AuditAction::AccountEnabled => "Account enabled",
             AuditAction::ApprovalLevelChanged => "Approval level changed",
+            AuditAction::InvitationSent => "Invitation sent",
+            AuditAction::InvitationResent => "Invitation resent",
+            AuditAction::InvitationWithdrawn => "Invitation withdrawn",
+            AuditAction::InvitationAccepted => "Invitation accepted",
         }
     }
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod email;
+pub mod invitations;
 pub mod notification;
 pub mod ods;
 pub mod ods_code;

@@ -66,6 +66,7 @@ macro_rules! backend {
             include!("queries/notifications.rs");
             include!("queries/outbox.rs");
             include!("queries/users.rs");
+            include!("queries/invitations.rs");
         }
     };
 }

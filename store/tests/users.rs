@@ -9,7 +9,7 @@ use domain::clock::{SecretToken, Timestamp, TokenSource};
 use domain::org::{NewOrganisation, OrgKind};
 use domain::role::Reach;
 use domain::session::NewSession;
-use domain::storage::{Accounts, Directory, ReviewArm, Sessions, Users};
+use domain::storage::{Accounts, Directory, Invitations, Outbox, ReviewArm, Sessions, Users};
 use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::users::{UserQuery, UserSort};
 use domain::{EmailAddress, OdsCode, PersonName, RoleId, Scope};
@@ -411,7 +411,232 @@ async fn the_audit_trail_is_append_only_scoped_and_filtered_by_date(s: &Store) {
     );
 }
 
+fn invitation(
+    email: &str,
+    existing: Option<UserId>,
+    org: domain::OrgId,
+    by: UserId,
+    token: &str,
+) -> domain::storage::NewInvitation {
+    domain::storage::NewInvitation {
+        email: EmailAddress::parse(email).expect("email"),
+        first_name: "Nia".into(),
+        last_name: "New".into(),
+        existing,
+        organisation: org,
+        role: RoleId(6),
+        invited_by: by,
+        token: domain::clock::TokenHash::from_stored(token.into()),
+        at: Timestamp(100),
+        expires_at: Timestamp(1000),
+        email_out: domain::outbox::NewEmail {
+            to: EmailAddress::parse(email).expect("email"),
+            subject: "invited".into(),
+            body: "link".into(),
+        },
+        audit: event(AuditAction::InvitationSent, 100),
+    }
+}
+
+async fn an_invitation_is_accepted_once_and_makes_a_new_person_active(s: &Store) {
+    let [ann, ..] = people(s).await;
+    let practice = s
+        .organisation_by_code(&OdsCode::parse("A81002").expect("c"))
+        .await
+        .expect("q")
+        .expect("o")
+        .id;
+    s.create_invitation(&invitation(
+        "nia@example.nhs.uk",
+        None,
+        practice,
+        ann,
+        &"a".repeat(64),
+    ))
+    .await
+    .expect("invite");
+    let token = domain::clock::TokenHash::from_stored("a".repeat(64));
+    let state = s
+        .invitation_by_token(&token, Timestamp(200))
+        .await
+        .expect("q")
+        .expect("found");
+    assert!(state.valid && !state.has_password);
+    assert_eq!(state.organisation.code, "A81002");
+    // Nobody can sign in as them yet.
+    let nia = state.user;
+    assert_eq!(
+        s.user(nia).await.expect("q").expect("u").status,
+        AccountStatus::Pending
+    );
+    // Expired: refused.
+    assert!(
+        !s.invitation_by_token(&token, Timestamp(1000))
+            .await
+            .expect("q")
+            .expect("found")
+            .valid
+    );
+    let hash = PasswordHash::from_phc("$argon2id$nia".into());
+    let accept = event(AuditAction::InvitationAccepted, 300);
+    let (a, b) = tokio::join!(
+        s.accept_invitation(
+            &token,
+            Timestamp(300),
+            Some((&hash, "Nia", "Newton")),
+            &accept
+        ),
+        s.accept_invitation(
+            &token,
+            Timestamp(300),
+            Some((&hash, "Nia", "Newton")),
+            &accept
+        )
+    );
+    let winners: Vec<_> = [a.expect("a"), b.expect("b")]
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(winners, [nia], "exactly one use wins");
+    let u = s.user(nia).await.expect("q").expect("u");
+    assert_eq!(
+        (u.status, u.last_name.as_str()),
+        (AccountStatus::Active, "Newton")
+    );
+    assert_eq!(
+        s.assignments_of(nia).await.expect("a")[0].status,
+        AssignmentStatus::Active
+    );
+    assert!(
+        !s.invitation_by_token(&token, Timestamp(300))
+            .await
+            .expect("q")
+            .expect("found")
+            .valid
+    );
+    assert_eq!(s.outbox(10).await.expect("outbox").len(), 1);
+}
+
+async fn an_invitation_can_be_replaced_or_withdrawn_and_never_doubles_a_role(s: &Store) {
+    let [ann, bob, ..] = people(s).await;
+    let a81001 = s
+        .organisation_by_code(&OdsCode::parse("A81001").expect("c"))
+        .await
+        .expect("q")
+        .expect("o")
+        .id;
+    // Ann already holds Provider User at A81001.
+    let twice = s
+        .create_invitation(&invitation(
+            "ann.archer@example.nhs.uk",
+            Some(ann),
+            a81001,
+            bob,
+            &"b".repeat(64),
+        ))
+        .await;
+    assert!(
+        matches!(twice, Err(domain::storage::StoreError::Conflict(_))),
+        "{twice:?}"
+    );
+    let id = s
+        .create_invitation(&invitation(
+            "bob.baker@example.nhs.uk",
+            Some(bob),
+            a81001,
+            ann,
+            &"c".repeat(64),
+        ))
+        .await
+        .expect("invite bob");
+    let old = domain::clock::TokenHash::from_stored("c".repeat(64));
+    let new = domain::clock::TokenHash::from_stored("d".repeat(64));
+    let email = domain::outbox::NewEmail {
+        to: EmailAddress::parse("bob.baker@example.nhs.uk").expect("e"),
+        subject: "again".into(),
+        body: "new link".into(),
+    };
+    assert!(s
+        .replace_invitation(
+            id,
+            &new,
+            Timestamp(2000),
+            &email,
+            &event(AuditAction::InvitationResent, 150)
+        )
+        .await
+        .expect("resend"));
+    assert!(s
+        .invitation_by_token(&old, Timestamp(200))
+        .await
+        .expect("q")
+        .is_none());
+    assert!(
+        s.invitation_by_token(&new, Timestamp(1500))
+            .await
+            .expect("q")
+            .expect("new")
+            .valid
+    );
+    assert_eq!(s.pending_invitations(bob).await.expect("p").len(), 1);
+    assert!(s
+        .withdraw_invitation(id, &event(AuditAction::InvitationWithdrawn, 160))
+        .await
+        .expect("withdraw"));
+    assert!(!s
+        .withdraw_invitation(id, &event(AuditAction::InvitationWithdrawn, 170))
+        .await
+        .expect("again"));
+    assert!(
+        !s.invitation_by_token(&new, Timestamp(200))
+            .await
+            .expect("q")
+            .expect("row")
+            .valid
+    );
+    assert!(s
+        .accept_invitation(
+            &new,
+            Timestamp(200),
+            None,
+            &event(AuditAction::InvitationAccepted, 200)
+        )
+        .await
+        .expect("accept")
+        .is_none());
+    assert!(s.pending_invitations(bob).await.expect("p").is_empty());
+    let statuses: Vec<_> = s
+        .assignments_of(bob)
+        .await
+        .expect("a")
+        .into_iter()
+        .map(|a| (a.organisation.code, a.status))
+        .collect();
+    assert!(
+        statuses.contains(&("A81001".into(), AssignmentStatus::Withdrawn)),
+        "{statuses:?}"
+    );
+    let (events, _) = s
+        .audit_events(&AuditQuery {
+            include_unplaced: true,
+            ..audit_query(s, "GATEHOUSE").await
+        })
+        .await
+        .expect("events");
+    let actions: Vec<_> = events.iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        [
+            AuditAction::InvitationWithdrawn,
+            AuditAction::InvitationResent,
+            AuditAction::InvitationSent
+        ]
+    );
+}
+
 conformance!(
+    an_invitation_is_accepted_once_and_makes_a_new_person_active,
+    an_invitation_can_be_replaced_or_withdrawn_and_never_doubles_a_role,
     search_finds_users_in_scope_by_each_of_the_five_fields,
     search_sorts_pages_and_flags_pending_reviews,
     revoke_ends_active_roles_under_the_organisation_within_scope_only,

@@ -44,6 +44,12 @@ pub const TILES: &[Tile] = &[
         needs: &[Capability::ManageUsers],
     },
     Tile {
+        title: "Invite",
+        href: "/users/invite",
+        description: "Invite someone to an approver role at an organisation in your area.",
+        needs: &[Capability::GrantApproverRoles],
+    },
+    Tile {
         title: "Audit",
         href: "/audit",
         description: "Every change to accounts and access in your area, and who made it.",

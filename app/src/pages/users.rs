@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use crate::api::invitations::user_invitations;
 use crate::api::users::{
     get_user, list_users, DisableAccount, EnableAccount, RevokeAccess, UserDetailView, UserListRow,
 };
@@ -45,6 +46,7 @@ pub fn UsersPage() -> impl IntoView {
             .unwrap_or(10)
     };
     let page = crate::components::list::page_param();
+    let done = move || query.read().get("done").unwrap_or_default();
     let list = Resource::new(
         move || (q(), sort(), dir(), page(), size()),
         |(q, s, d, p, n)| list_users(q, s, d, p, n),
@@ -70,7 +72,9 @@ pub fn UsersPage() -> impl IntoView {
             let current_size = untrack(size);
             view! {
                 <Page title="Users - Gatehouse" viewer=Some(v)>
+                    {move || (done() == "invited").then(|| view! { <SuccessNotice message="Invite successfully sent."/> })}
                     <h1 class="nhsuk-heading-l">"Users"</h1>
+                    <a class="nhsuk-button" href="/users/invite">"Invite"</a>
                     <form method="get" action="/users" role="search" class="gh-user-search">
                         <input type="hidden" name="sort" value=untrack(sort)/>
                         <input type="hidden" name="dir" value=untrack(dir)/>
@@ -183,6 +187,8 @@ fn done_message(done: &str) -> Option<&'static str> {
         "revoked" => Some("Access has been revoked. The user can still sign in and request access elsewhere from My Profile."),
         "disabled" => Some("The account has been disabled. The user has been signed out everywhere."),
         "enabled" => Some("The account has been enabled. The user can sign in again."),
+        "invite-resent" => Some("The invitation has been sent again with a new link. The old link no longer works."),
+        "invite-withdrawn" => Some("The invitation has been withdrawn. Its link no longer works."),
         _ => None,
     }
 }
@@ -227,6 +233,7 @@ pub fn UserPage() -> impl IntoView {
     let query = use_query_map();
     let done = move || query.read().get("done").unwrap_or_default();
     let detail = Resource::new(id, get_user);
+    let invitations = Resource::new(id, user_invitations);
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title="User - Gatehouse" viewer=Some(v)>
@@ -269,6 +276,24 @@ pub fn UserPage() -> impl IntoView {
                                             <p>{format!("This user also holds {outside} active role(s) outside your area, so only Revoke is available to you.")}</p>
                                         </div>
                                     })}
+                                    <Suspense fallback=|| ()>
+                                        {move || Suspend::new(async move {
+                                            let list = invitations.await.unwrap_or_default();
+                                            (!list.is_empty()).then(|| view! {
+                                                <h2 class="nhsuk-heading-m">"Invitations waiting for an answer"</h2>
+                                                <ul class="nhsuk-list">
+                                                    {list.into_iter().map(|i| view! {
+                                                        <li>
+                                                            {format!("{} at {}, sent {}, link valid until {}. ", i.role_name, i.organisation, i.sent, i.expires)}
+                                                            <a href=format!("/users/{id}/invitations/{}?change=resend", i.id)>"Resend"<span class="nhsuk-u-visually-hidden">{format!(" the invitation to {}", i.organisation)}</span></a>
+                                                            " | "
+                                                            <a href=format!("/users/{id}/invitations/{}?change=withdraw", i.id)>"Withdraw"<span class="nhsuk-u-visually-hidden">{format!(" the invitation to {}", i.organisation)}</span></a>
+                                                        </li>
+                                                    }).collect_view()}
+                                                </ul>
+                                            })
+                                        })}
+                                    </Suspense>
                                     <div class="gh-button-row">
                                         {revocable.then(|| view! {
                                             <a class="nhsuk-button nhsuk-button--warning" href=format!("/users/{id}/revoke")>"Revoke"</a>

@@ -47,7 +47,7 @@ fn user_search_sql(q: &domain::users::UserQuery, args: &mut Args) -> (String, St
     let arms = if arms.is_empty() { "1 = 0".to_owned() } else { arms.join(" OR ") };
     let pending = format!(
         "(SELECT MIN(p.id) FROM role_assignments p JOIN organisations o ON o.id = p.organisation_id \
-          WHERE p.user_id = u.id AND p.status = 'pending' AND ({arms})) AS pending_review"
+          WHERE p.user_id = u.id AND p.status = 'pending' AND p.origin <> 'invitation' AND ({arms})) AS pending_review"
     );
     let text = q.text.trim();
     let hits = if text.is_empty() {

@@ -1,0 +1,501 @@
+//! Invitations over HTTP against the real app (SQLite, demo data): every step of the flow as a
+//! plain form, the link for a new person and for an existing user, resend, withdraw, and the
+//! rules on scope and approver-tier roles.
+
+mod support;
+
+use support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    let pool = sqlx::SqlitePool::connect(&app.database_url)
+        .await
+        .expect("db");
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&pool)
+        .await
+        .expect("row");
+    pool.close().await;
+    n
+}
+
+/// The newest link sent to `to`, from the outbox.
+async fn link_to(app: &TestApp, to: &str) -> String {
+    let pool = sqlx::SqlitePool::connect(&app.database_url)
+        .await
+        .expect("db");
+    let body: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT body FROM outbox WHERE recipient = '{to}' ORDER BY id DESC LIMIT 1"
+    )))
+    .fetch_one(&pool)
+    .await
+    .expect("an email");
+    pool.close().await;
+    let start = body.find("token=").expect("a link") + "token=".len();
+    body[start..]
+        .split_whitespace()
+        .next()
+        .expect("token")
+        .to_owned()
+}
+
+fn q(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Walks Invite → email → names → organisation → role → preview → Send as a no-JS browser.
+async fn invite(
+    b: &support::Browser,
+    email: &str,
+    names: (&str, &str),
+    org: &str,
+    role: &str,
+) -> reqwest::Response {
+    let res = b
+        .post(
+            "invite_email",
+            &[("email", email)],
+            Js::Off,
+            "/users/invite",
+        )
+        .await;
+    let details = location(&res);
+    assert!(details.starts_with("/users/invite/details?"), "{details}");
+    let res = b
+        .post(
+            "invite_names",
+            &[
+                ("email", email),
+                ("first_name", names.0),
+                ("last_name", names.1),
+            ],
+            Js::Off,
+            &details,
+        )
+        .await;
+    let organisation = location(&res);
+    assert!(
+        organisation.starts_with("/users/invite/organisation?"),
+        "{organisation}"
+    );
+    let (first, last) = if organisation.contains(&format!("first={}", q(names.0))) {
+        (names.0.to_owned(), names.1.to_owned())
+    } else {
+        // An existing user keeps their own names: read them from the URL.
+        let url = reqwest::Url::parse(&format!("http://x{organisation}")).expect("url");
+        let get = |k: &str| {
+            url.query_pairs()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        (get("first"), get("last"))
+    };
+    let res = b
+        .post(
+            "invite_organisation",
+            &[
+                ("email", email),
+                ("first", &first),
+                ("last", &last),
+                ("organisation", org),
+            ],
+            Js::Off,
+            &organisation,
+        )
+        .await;
+    let role_step = location(&res);
+    assert!(role_step.starts_with("/users/invite/role?"), "{role_step}");
+    let res = b
+        .post(
+            "invite_role",
+            &[
+                ("email", email),
+                ("first", &first),
+                ("last", &last),
+                ("org", org),
+                ("role", role),
+            ],
+            Js::Off,
+            &role_step,
+        )
+        .await;
+    let preview = location(&res);
+    assert!(preview.starts_with("/users/invite/preview?"), "{preview}");
+    let page = b.get(&preview).await.text().await.expect("preview");
+    assert!(page.contains("Gatehouse: you have been invited"), "{page}");
+    b.post(
+        "send_invite",
+        &[
+            ("email", email),
+            ("first", &first),
+            ("last", &last),
+            ("org", org),
+            ("role", role),
+        ],
+        Js::Off,
+        &preview,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_new_person_is_invited_accepts_and_signs_in() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let email = "nia.new@example.nhs.uk";
+    let sent = invite(&admin, email, ("Nia", "New"), "A81002", "6").await;
+    assert_eq!(location(&sent), "/users?done=invited");
+    let landed = admin
+        .get("/users?done=invited")
+        .await
+        .text()
+        .await
+        .expect("users");
+    assert!(landed.contains("Invite successfully sent"), "{landed}");
+    // Listed at once, as an invited person of the area.
+    let listed = admin.get("/users?q=nia").await.text().await.expect("users");
+    assert!(listed.contains(email), "{listed}");
+
+    let token = link_to(&app, email).await;
+    let person = app.browser();
+    let page = person
+        .get(&format!("/invite?token={token}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Set up your account") && page.contains("Provider User"),
+        "{page}"
+    );
+    // Nobody can sign in as them before they accept.
+    let early = app
+        .browser()
+        .post(
+            "sign_in",
+            &[("email", email), ("password", PASSWORD)],
+            Js::Off,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(location_path(&early), "/sign-in");
+
+    let weak = person
+        .post(
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("first_name", "Nia"),
+                ("last_name", "Newton"),
+                ("password", "password"),
+                ("confirm_password", "password"),
+            ],
+            Js::On,
+            "/invite",
+        )
+        .await;
+    assert_eq!(weak.status(), 400);
+    assert!(weak.text().await.expect("b").contains("PasswordRule"));
+    let ok = person
+        .post(
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("first_name", "Nia"),
+                ("last_name", "Newton"),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+            Js::Off,
+            "/invite",
+        )
+        .await;
+    assert_eq!(location(&ok), "/sign-in?activated=1");
+    let again = person
+        .post(
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("first_name", "Nia"),
+                ("last_name", "Newton"),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+            Js::On,
+            "/invite",
+        )
+        .await;
+    assert_eq!(again.status(), 400, "the link works once");
+    let signed = app
+        .browser()
+        .post(
+            "sign_in",
+            &[("email", email), ("password", PASSWORD)],
+            Js::Off,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(location(&signed), "/");
+    assert_eq!(
+        scalar(&app, &format!("SELECT COUNT(*) FROM users WHERE email = '{email}' AND status = 'active' AND last_name = 'Newton'")).await,
+        1
+    );
+    for action in ["invitation_sent", "invitation_accepted"] {
+        assert_eq!(
+            scalar(
+                &app,
+                &format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'")
+            )
+            .await,
+            1,
+            "{action}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_existing_user_signs_in_through_the_link_and_gains_the_role() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let email = demo_email("provider.user");
+    let sent = invite(&admin, &email, ("ignored", "ignored"), "A81002", "6").await;
+    assert_eq!(location(&sent), "/users?done=invited");
+    // Names stayed theirs.
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM users WHERE email = '{email}' AND first_name = 'Priya'")
+        )
+        .await,
+        1
+    );
+    let token = link_to(&app, &email).await;
+    let person = app.browser();
+    let page = person
+        .get(&format!("/invite?token={token}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Sign in to accept your invitation"), "{page}");
+    let wrong = person
+        .post(
+            "accept_invitation_signed",
+            &[("token", &token), ("password", "Wrong-Password-1!")],
+            Js::On,
+            "/invite",
+        )
+        .await;
+    assert_eq!(wrong.status(), 400);
+    assert!(wrong.text().await.expect("b").contains("NotRecognised"));
+    let ok = person
+        .post(
+            "accept_invitation_signed",
+            &[("token", &token), ("password", PASSWORD)],
+            Js::Off,
+            "/invite",
+        )
+        .await;
+    // Two roles now: they choose which to act as.
+    assert_eq!(location(&ok), "/select-account");
+    let accounts = person
+        .post("selectable_accounts", &[], Js::On, "/select-account")
+        .await
+        .text()
+        .await
+        .expect("b");
+    assert!(
+        accounts.contains("A81002") && accounts.contains("A81001"),
+        "{accounts}"
+    );
+}
+
+#[tokio::test]
+async fn resend_replaces_the_link_and_withdraw_ends_it() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let email = "ola.other@example.nhs.uk";
+    invite(&admin, email, ("Ola", "Other"), "A81001", "6").await;
+    let first = link_to(&app, email).await;
+    let user = scalar(
+        &app,
+        &format!("SELECT id FROM users WHERE email = '{email}'"),
+    )
+    .await;
+    let list = admin
+        .post(
+            "user_invitations",
+            &[("user", &user.to_string())],
+            Js::On,
+            "/users",
+        )
+        .await
+        .text()
+        .await
+        .expect("b");
+    let id: i64 = list
+        .split("\"id\":")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .and_then(|s| s.parse().ok())
+        .expect("an invitation id");
+    let res = admin
+        .post(
+            "change_invitation",
+            &[
+                ("user", &user.to_string()),
+                ("invitation", &id.to_string()),
+                ("change", "resend"),
+            ],
+            Js::Off,
+            "/users",
+        )
+        .await;
+    assert_eq!(location(&res), format!("/users/{user}?done=invite-resent"));
+    let second = link_to(&app, email).await;
+    assert_ne!(first, second);
+    let old = app
+        .browser()
+        .get(&format!("/invite?token={first}"))
+        .await
+        .text()
+        .await
+        .expect("old");
+    assert!(old.contains("This link is no longer valid"), "{old}");
+    let res = admin
+        .post(
+            "change_invitation",
+            &[
+                ("user", &user.to_string()),
+                ("invitation", &id.to_string()),
+                ("change", "withdraw"),
+            ],
+            Js::Off,
+            "/users",
+        )
+        .await;
+    assert_eq!(
+        location(&res),
+        format!("/users/{user}?done=invite-withdrawn")
+    );
+    let gone = app
+        .browser()
+        .get(&format!("/invite?token={second}"))
+        .await
+        .text()
+        .await
+        .expect("new");
+    assert!(gone.contains("This link is no longer valid"), "{gone}");
+}
+
+#[tokio::test]
+async fn invitations_stay_inside_scope_and_approver_roles_need_the_approver() {
+    let app = TestApp::start().await;
+    // A practice's User Administrator cannot invite to another practice.
+    let ua = app.browser();
+    ua.sign_in("user.admin").await;
+    let res = ua
+        .post(
+            "invite_organisation",
+            &[
+                ("email", "x@example.nhs.uk"),
+                ("first", "X"),
+                ("last", "Y"),
+                ("organisation", "A81002"),
+            ],
+            Js::On,
+            "/users/invite/organisation",
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res
+        .text()
+        .await
+        .expect("b")
+        .contains("InviteOrganisationNotFound"));
+    let sneaky = ua
+        .post(
+            "send_invite",
+            &[
+                ("email", "x@example.nhs.uk"),
+                ("first", "X"),
+                ("last", "Y"),
+                ("org", "A81002"),
+                ("role", "6"),
+            ],
+            Js::On,
+            "/users/invite/preview",
+        )
+        .await;
+    assert_eq!(sneaky.status(), 400);
+    // An account administrator may not invite to an approver-tier role (Provider Approver, 7)...
+    let caa = app.browser();
+    caa.sign_in("account.admin").await;
+    let res = caa
+        .post(
+            "send_invite",
+            &[
+                ("email", "x@example.nhs.uk"),
+                ("first", "X"),
+                ("last", "Y"),
+                ("org", "A81001"),
+                ("role", "7"),
+            ],
+            Js::On,
+            "/users/invite/preview",
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.expect("b").contains("RoleNotOffered"));
+    // ...the Commissioning Approver may, and only to those.
+    let approver = app.browser();
+    approver.sign_in("approver.tier2").await;
+    let res = approver
+        .post(
+            "invite_roles",
+            &[("org", "A81001")],
+            Js::On,
+            "/users/invite/role",
+        )
+        .await
+        .text()
+        .await
+        .expect("roles");
+    assert!(
+        res.contains("Provider Approver") && !res.contains("Provider User"),
+        "{res}"
+    );
+    let sent = invite(
+        &approver,
+        "pam.approver@example.nhs.uk",
+        ("Pam", "Approver"),
+        "A81001",
+        "7",
+    )
+    .await;
+    assert_eq!(location(&sent), "/users/invite?sent=1");
+    // Someone with neither capability cannot start at all.
+    let plain = app.browser();
+    plain.sign_in("provider.user").await;
+    let res = plain
+        .post(
+            "invite_email",
+            &[("email", "x@example.nhs.uk")],
+            Js::On,
+            "/users/invite",
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM users WHERE email = 'x@example.nhs.uk'"
+        )
+        .await,
+        0,
+        "nothing half-done"
+    );
+}
