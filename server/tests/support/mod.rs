@@ -12,6 +12,17 @@ use server::{build_state, leptos_options, router, Config};
 
 pub const PASSWORD: &str = server::demo::DEMO_PASSWORD;
 
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("server runtime")
+    })
+}
+
 pub fn demo_email(local: &str) -> String {
     format!("{local}@{}", server::demo::DEMO_DOMAIN)
 }
@@ -36,15 +47,20 @@ impl TestApp {
             sessions: Default::default(),
             site_root: "target/site".into(),
         };
-        let state = build_state(&config).await.expect("state");
-        let listener = tokio::net::TcpListener::bind(config.bind)
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let app = router(state, leptos_options(&config));
-        tokio::spawn(async move {
+        // Every app of a test binary is served from one process-wide runtime, as the product
+        // serves from one: with one runtime per test, a page render now and then stayed pending
+        // once other tests' runtimes had shut down (Leptos keeps process-wide state).
+        let (started, addr) = tokio::sync::oneshot::channel();
+        server_runtime().spawn(async move {
+            let state = build_state(&config).await.expect("state");
+            let listener = tokio::net::TcpListener::bind(config.bind)
+                .await
+                .expect("bind");
+            let _ = started.send(listener.local_addr().expect("addr"));
+            let app = router(state, leptos_options(&config));
             let _ = server::serve(listener, app).await;
         });
+        let addr = addr.await.expect("the server started");
         Self {
             base: format!("http://{addr}"),
             database_url,
