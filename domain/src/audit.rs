@@ -16,6 +16,7 @@ pub enum AuditAction {
     SignInFailed,
     SignOut,
     RoleSwitch,
+    RegistrationSubmitted,
     RegistrationApproved,
     RegistrationRejected,
     RegistrationDeleted,
@@ -28,14 +29,18 @@ pub enum AuditAction {
     InvitationResent,
     InvitationWithdrawn,
     InvitationAccepted,
+    OrganisationCreated,
+    OrganisationUpdated,
+    OrganisationsImported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
         AuditAction::RoleSwitch,
+        AuditAction::RegistrationSubmitted,
         AuditAction::RegistrationApproved,
         AuditAction::RegistrationRejected,
         AuditAction::RegistrationDeleted,
@@ -48,6 +53,9 @@ impl AuditAction {
         AuditAction::InvitationResent,
         AuditAction::InvitationWithdrawn,
         AuditAction::InvitationAccepted,
+        AuditAction::OrganisationCreated,
+        AuditAction::OrganisationUpdated,
+        AuditAction::OrganisationsImported,
     ];
 
     /// The stored (and URL) form.
@@ -57,6 +65,7 @@ impl AuditAction {
             AuditAction::SignInFailed => "sign_in_failed",
             AuditAction::SignOut => "sign_out",
             AuditAction::RoleSwitch => "role_switch",
+            AuditAction::RegistrationSubmitted => "registration_submitted",
             AuditAction::RegistrationApproved => "registration_approved",
             AuditAction::RegistrationRejected => "registration_rejected",
             AuditAction::RegistrationDeleted => "registration_deleted",
@@ -69,6 +78,9 @@ impl AuditAction {
             AuditAction::InvitationResent => "invitation_resent",
             AuditAction::InvitationWithdrawn => "invitation_withdrawn",
             AuditAction::InvitationAccepted => "invitation_accepted",
+            AuditAction::OrganisationCreated => "organisation_created",
+            AuditAction::OrganisationUpdated => "organisation_updated",
+            AuditAction::OrganisationsImported => "organisations_imported",
         }
     }
 
@@ -78,6 +90,7 @@ impl AuditAction {
             AuditAction::SignInFailed => "Sign-in failed",
             AuditAction::SignOut => "Signed out",
             AuditAction::RoleSwitch => "Switched role",
+            AuditAction::RegistrationSubmitted => "Registration submitted",
             AuditAction::RegistrationApproved => "Registration approved",
             AuditAction::RegistrationRejected => "Registration rejected",
             AuditAction::RegistrationDeleted => "Registration deleted",
@@ -90,6 +103,9 @@ impl AuditAction {
             AuditAction::InvitationResent => "Invitation resent",
             AuditAction::InvitationWithdrawn => "Invitation withdrawn",
             AuditAction::InvitationAccepted => "Invitation accepted",
+            AuditAction::OrganisationCreated => "Organisation created",
+            AuditAction::OrganisationUpdated => "Organisation updated",
+            AuditAction::OrganisationsImported => "Organisations imported (ODS)",
         }
     }
 

@@ -2,6 +2,7 @@
 //! "can create and update organisations for descendant organisations").
 
 use crate::actor::Actor;
+use crate::audit::NewAudit;
 use crate::ods::{parse_date, ImportSummary};
 use crate::ods_code::OdsCode;
 use crate::org::{ContractType, NewOrganisation, OrgKind, Organisation};
@@ -112,6 +113,7 @@ pub async fn create<S: Storage>(
     code: OdsCode,
     kind: OrgKind,
     form: &OrgForm,
+    audit: NewAudit,
 ) -> Result<(), OrgAdminError> {
     let parent = parent_in_scope(store, actor, &form.parent).await?;
     if !parent.kind.may_parent(kind) || kind == OrgKind::Platform {
@@ -130,7 +132,15 @@ pub async fn create<S: Storage>(
         end_date: form.end_date.clone(),
         contract_type: form.contract_type,
     };
-    match store.insert_organisations(std::slice::from_ref(&org)).await {
+    // Placed at the parent: the new organisation has no id until it is written.
+    let audit =
+        audit
+            .at_organisation(parent.id)
+            .reason(format!("{} {}", org.code.as_str(), org.name));
+    match store
+        .insert_organisations(std::slice::from_ref(&org), Some(&audit))
+        .await
+    {
         Ok(_) => Ok(()),
         Err(StoreError::Conflict(_)) => Err(OrgAdminError::CodeTaken),
         Err(e) => Err(e.into()),
@@ -145,6 +155,7 @@ pub async fn update<S: Storage>(
     actor: &Actor,
     code: &str,
     form: &OrgForm,
+    audit: NewAudit,
 ) -> Result<(), OrgAdminError> {
     let current = get(store, actor, code).await?;
     // The actor's own organisation is not theirs to move or rename: only descendants.
@@ -163,7 +174,17 @@ pub async fn update<S: Storage>(
         contract_type: current.contract_type,
     };
     let summary = store
-        .import_organisations(std::slice::from_ref(&org), false, &|_| {})
+        .import_organisations(
+            std::slice::from_ref(&org),
+            false,
+            &|_| {},
+            Some(&audit.at_organisation(current.id).reason(format!(
+                "{} {} under {}",
+                org.code.as_str(),
+                org.name,
+                form.parent.as_str()
+            ))),
+        )
         .await?;
     refused(&summary)
 }

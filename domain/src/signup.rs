@@ -140,6 +140,7 @@ pub struct RegistrationForm {
 pub async fn register<S: Storage>(
     ctx: &Ctx<'_, S>,
     form: &RegistrationForm,
+    origin: Option<&str>,
 ) -> Result<AssignmentId, SignupError> {
     let org = registrable_organisation(ctx.store, &form.organisation).await?;
     let role = check_role(ctx.catalogue, form.role, &org).map_err(SignupError::Role)?;
@@ -172,7 +173,11 @@ pub async fn register<S: Storage>(
         }
     }
     let who = format!("{} {}", form.first_name.as_str(), form.last_name.as_str());
+    let now = ctx.clock.now();
     let registration = NewRegistration {
+        audit: NewAudit::anonymous(AuditAction::RegistrationSubmitted, now, origin)
+            .at_organisation(org.id)
+            .reason(role.name.clone()),
         email: form.email.clone(),
         first_name: form.first_name.clone(),
         last_name: form.last_name.clone(),

@@ -45,11 +45,12 @@ pub trait Directory: Send + Sync {
         &self,
         code: &OdsCode,
     ) -> impl Future<Output = StoreResult<Option<Organisation>>> + Send;
-    /// Adds organisations in one transaction. Each parent must exist already or come earlier in
-    /// the slice; a missing parent refuses the whole batch.
+    /// Adds organisations in one transaction, with the audit event if one is given. Each parent
+    /// must exist already or come earlier in the slice; a missing parent refuses the whole batch.
     fn insert_organisations(
         &self,
         orgs: &[NewOrganisation],
+        audit: Option<&NewAudit>,
     ) -> impl Future<Output = StoreResult<usize>> + Send;
     fn count_organisations(&self) -> impl Future<Output = StoreResult<i64>> + Send;
     /// Organisations in `scope` (of `kind`, or every kind) whose code is `search` or whose name
@@ -72,12 +73,15 @@ pub trait Directory: Send + Sync {
     /// Adds or updates organisations by code, parents first, in one transaction: names, types,
     /// dates and parents change (a move carries the subtree's paths with it); nothing is ever
     /// deleted. A missing parent code means the platform root. With `dry_run` nothing is kept.
-    /// `progress` is told how many rows are done, now and then.
+    /// `progress` is told how many rows are done, now and then. The audit event, if given, is
+    /// written in the same transaction when anything changed (its reason, when empty, becomes the
+    /// summary).
     fn import_organisations(
         &self,
         orgs: &[NewOrganisation],
         dry_run: bool,
         progress: &(dyn Fn(usize) + Send + Sync),
+        audit: Option<&NewAudit>,
     ) -> impl Future<Output = StoreResult<crate::ods::ImportSummary>> + Send;
     /// Open provider and commissioning organisations whose code is `text` or whose name contains
     /// it (case-insensitive), code matches first, then by name: the registration lookup.
@@ -185,6 +189,8 @@ pub struct NewRegistration {
     pub notice: String,
     /// Emails to reviewers who allow them.
     pub emails: Vec<NewEmail>,
+    /// The submission's audit event; storage fills in the person once it has written them.
+    pub audit: NewAudit,
 }
 
 /// One registration as Pending Actions and the review page show it.

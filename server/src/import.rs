@@ -60,6 +60,19 @@ pub async fn import(
     dry_run: bool,
     progress: &(dyn Fn(usize, usize) + Send + Sync),
 ) -> Result<Report, StoreError> {
+    import_audited(store, extracts, only_icb, dry_run, progress, None).await
+}
+
+/// The same, recording an audit event when anything changed (the operator's command does; the
+/// demo's seeding of an empty database does not).
+pub async fn import_audited(
+    store: &Store,
+    extracts: &Extracts,
+    only_icb: Option<&str>,
+    dry_run: bool,
+    progress: &(dyn Fn(usize, usize) + Send + Sync),
+    audit: Option<&domain::audit::NewAudit>,
+) -> Result<Report, StoreError> {
     let started = Instant::now();
     let parsed = domain::ods::tree(
         only_icb,
@@ -69,9 +82,12 @@ pub async fn import(
     );
     let total = parsed.organisations.len();
     let summary = store
-        .import_organisations(&parsed.organisations, dry_run, &|done| {
-            progress(done, total)
-        })
+        .import_organisations(
+            &parsed.organisations,
+            dry_run,
+            &|done| progress(done, total),
+            audit,
+        )
         .await?;
     Ok(Report {
         summary,
@@ -125,7 +141,25 @@ pub async fn command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> 
             bar.set_position(done as u64);
         }
     };
-    let report = import(&store, &extracts, only_icb.as_deref(), dry_run, &progress).await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let mut audit = domain::audit::NewAudit::anonymous(
+        domain::audit::AuditAction::OrganisationsImported,
+        domain::Timestamp(now),
+        None,
+    );
+    audit.acting_as = Some("Operator: gatehouse import-ods".into());
+    let report = import_audited(
+        &store,
+        &extracts,
+        only_icb.as_deref(),
+        dry_run,
+        &progress,
+        Some(&audit),
+    )
+    .await?;
     bar.finish_and_clear();
     print!("{}", report.describe(dry_run));
     store.close().await;

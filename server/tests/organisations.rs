@@ -183,6 +183,25 @@ async fn an_organisation_administrator_creates_searches_moves_and_closes() {
         .await
         .expect("page");
     assert!(page.contains("2025-03-31"));
+
+    // Creations and updates are on the audit trail.
+    let pool = sqlx::SqlitePool::connect(&app.database_url)
+        .await
+        .expect("db");
+    let counts: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT action, COUNT(*) FROM audit_events WHERE action LIKE 'organisation_%' GROUP BY action ORDER BY action",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("events");
+    pool.close().await;
+    assert!(
+        counts
+            .iter()
+            .any(|(a, n)| a == "organisation_created" && *n >= 2)
+            && counts.iter().any(|(a, _)| a == "organisation_updated"),
+        "{counts:?}"
+    );
 }
 
 #[tokio::test]

@@ -106,6 +106,8 @@ async fn register_approve_activate_and_sign_in() {
     // Service Desk is not (it reviews administrators' registrations).
     assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM users WHERE email = '{email}' AND status = 'pending' AND password_hash IS NULL")).await, 1);
     let id = assignment_of(&app, email).await;
+    // The submission is on the audit trail, as the person and at the practice.
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM audit_events e JOIN users u ON u.id = e.target_user_id JOIN organisations o ON o.id = e.organisation_id WHERE e.action = 'registration_submitted' AND u.email = '{email}' AND o.code = 'A81001'")).await, 1);
     let notified: Vec<String> = rows(&app, &format!(
         "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.assignment_id = {id} ORDER BY u.email"
     )).await.iter().map(|r| r.get("email")).collect();

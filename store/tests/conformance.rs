@@ -41,7 +41,10 @@ async fn small_tree(s: &Store) {
         org("A81001", OrgKind::Provider, Some("16C")),
         org("A81002", OrgKind::Provider, Some("16C")),
     ];
-    assert_eq!(s.insert_organisations(&orgs).await.expect("insert"), 5);
+    assert_eq!(
+        s.insert_organisations(&orgs, None).await.expect("insert"),
+        5
+    );
 }
 
 async fn user(s: &Store, email: &str) -> UserId {
@@ -156,7 +159,7 @@ async fn a_batch_with_an_unknown_parent_changes_nothing(s: &Store) {
         org("A81009", OrgKind::Provider, Some("NOPE1")),
     ];
     assert!(matches!(
-        s.insert_organisations(&orgs).await,
+        s.insert_organisations(&orgs, None).await,
         Err(StoreError::Missing(_))
     ));
     assert_eq!(s.count_organisations().await.expect("count"), 1);
@@ -165,14 +168,14 @@ async fn a_batch_with_an_unknown_parent_changes_nothing(s: &Store) {
 async fn a_provider_cannot_parent_another_organisation(s: &Store) {
     small_tree(s).await;
     let orgs = [org("A81003", OrgKind::Provider, Some("A81001"))];
-    assert!(s.insert_organisations(&orgs).await.is_err());
+    assert!(s.insert_organisations(&orgs, None).await.is_err());
 }
 
 async fn organisation_codes_and_user_emails_are_unique(s: &Store) {
     small_tree(s).await;
     let again = [org("a81001", OrgKind::Provider, Some("16C"))];
     assert!(matches!(
-        s.insert_organisations(&again).await,
+        s.insert_organisations(&again, None).await,
         Err(StoreError::Conflict(_))
     ));
     user(s, "jane@nhs.net").await;

@@ -47,7 +47,7 @@ async fn path_of(s: &Store, code: &str) -> String {
 
 async fn importing_twice_changes_nothing_the_second_time(s: &Store) {
     let first = s
-        .import_organisations(&tree(), false, &quiet)
+        .import_organisations(&tree(), false, &quiet, None)
         .await
         .expect("import");
     assert_eq!(
@@ -61,7 +61,7 @@ async fn importing_twice_changes_nothing_the_second_time(s: &Store) {
     let root = s.platform_root().await.expect("root");
     assert!(path_of(s, "A81001").await.starts_with(root.path.as_str()));
     let again = s
-        .import_organisations(&tree(), false, &quiet)
+        .import_organisations(&tree(), false, &quiet, None)
         .await
         .expect("again");
     assert_eq!(
@@ -75,7 +75,7 @@ async fn importing_twice_changes_nothing_the_second_time(s: &Store) {
 }
 
 async fn renames_closures_and_moves_are_applied_and_nothing_is_deleted(s: &Store) {
-    s.import_organisations(&tree(), false, &quiet)
+    s.import_organisations(&tree(), false, &quiet, None)
         .await
         .expect("import");
     let tees_path = path_of(s, "16C").await;
@@ -87,7 +87,7 @@ async fn renames_closures_and_moves_are_applied_and_nothing_is_deleted(s: &Store
     edited.remove(3 + 0); // Durham is absent from this extract...
     edited.insert(2, org("00K", "Durham", OrgKind::Commissioning, Some("QHM"))); // ...but comes first.
     let summary = s
-        .import_organisations(&edited, false, &quiet)
+        .import_organisations(&edited, false, &quiet, None)
         .await
         .expect("import");
     assert_eq!(summary.updated, 1, "{summary:?}");
@@ -117,7 +117,7 @@ async fn renames_closures_and_moves_are_applied_and_nothing_is_deleted(s: &Store
     // An extract without some organisations deletes none of them.
     let partial = vec![org("Y63", "Region", OrgKind::Commissioning, None)];
     let summary = s
-        .import_organisations(&partial, false, &quiet)
+        .import_organisations(&partial, false, &quiet, None)
         .await
         .expect("import");
     assert_eq!(summary.unchanged, 1);
@@ -126,7 +126,7 @@ async fn renames_closures_and_moves_are_applied_and_nothing_is_deleted(s: &Store
 
 async fn a_dry_run_reports_and_keeps_nothing(s: &Store) {
     let summary = s
-        .import_organisations(&tree(), true, &quiet)
+        .import_organisations(&tree(), true, &quiet, None)
         .await
         .expect("dry run");
     assert_eq!(summary.added, 6);
@@ -134,7 +134,7 @@ async fn a_dry_run_reports_and_keeps_nothing(s: &Store) {
 }
 
 async fn bad_parents_and_cycles_are_refused_and_the_rest_imported(s: &Store) {
-    s.import_organisations(&tree(), false, &quiet)
+    s.import_organisations(&tree(), false, &quiet, None)
         .await
         .expect("import");
     let mut bad = tree();
@@ -149,7 +149,7 @@ async fn bad_parents_and_cycles_are_refused_and_the_rest_imported(s: &Store) {
     bad[1].parent_code = Some(OdsCode::parse("16C").expect("c"));
     bad.push(org("A81005", "Fine", OrgKind::Provider, Some("16C")));
     let summary = s
-        .import_organisations(&bad, false, &quiet)
+        .import_organisations(&bad, false, &quiet, None)
         .await
         .expect("import");
     assert_eq!(summary.refused.len(), 3, "{summary:?}");
@@ -165,7 +165,55 @@ async fn bad_parents_and_cycles_are_refused_and_the_rest_imported(s: &Store) {
     );
 }
 
+async fn an_import_that_changes_something_is_audited_once(s: &Store) {
+    use domain::audit::{AuditAction, AuditQuery, NewAudit};
+    use domain::storage::Users;
+    let audit = NewAudit::anonymous(
+        AuditAction::OrganisationsImported,
+        domain::Timestamp(5),
+        None,
+    );
+    let events = || async {
+        let root = s.platform_root().await.expect("root");
+        s.audit_events(&AuditQuery {
+            scope: domain::scope::compute(root.id, &root.path, domain::Reach::Subtree, &[]),
+            include_unplaced: true,
+            user: None,
+            action: Some(AuditAction::OrganisationsImported),
+            from: None,
+            until: None,
+            offset: 0,
+            limit: 10,
+        })
+        .await
+        .expect("events")
+        .0
+    };
+    s.import_organisations(&tree(), true, &quiet, Some(&audit))
+        .await
+        .expect("dry run");
+    assert!(events().await.is_empty(), "a dry run records nothing");
+    s.import_organisations(&tree(), false, &quiet, Some(&audit))
+        .await
+        .expect("import");
+    let once = events().await;
+    assert_eq!(once.len(), 1);
+    assert_eq!(
+        once[0].reason.as_deref(),
+        Some("6 added, 0 updated, 0 closed, 0 moved, 0 unchanged")
+    );
+    s.import_organisations(&tree(), false, &quiet, Some(&audit))
+        .await
+        .expect("again");
+    assert_eq!(
+        events().await.len(),
+        1,
+        "an import that changes nothing records nothing"
+    );
+}
+
 conformance!(
+    an_import_that_changes_something_is_audited_once,
     importing_twice_changes_nothing_the_second_time,
     renames_closures_and_moves_are_applied_and_nothing_is_deleted,
     a_dry_run_reports_and_keeps_nothing,

@@ -59,7 +59,7 @@ async fn tree(s: &Store) {
         ),
         org("A81003", "Closed Surgery", OrgKind::Provider, "16C", true),
     ];
-    s.insert_organisations(&orgs).await.expect("tree");
+    s.insert_organisations(&orgs, None).await.expect("tree");
 }
 
 fn email(s: &str) -> EmailAddress {
@@ -106,6 +106,7 @@ fn registration(
         at: Timestamp(at),
         notify,
         notice: format!("{first} Person has asked to register"),
+        audit: NewAudit::anonymous(AuditAction::RegistrationSubmitted, Timestamp(at), None),
         emails: vec![NewEmail {
             to: email("reviewer@example.nhs.uk"),
             subject: "review".into(),

@@ -55,7 +55,7 @@ async fn tree(s: &Store) {
             "QOP",
         ),
     ];
-    s.insert_organisations(&orgs).await.expect("tree");
+    s.insert_organisations(&orgs, None).await.expect("tree");
 }
 
 async fn person(s: &Store, email: &str, first: &str, last: &str) -> UserId {

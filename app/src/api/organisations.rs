@@ -244,7 +244,13 @@ pub async fn create_organisation(
         return Err(AppError::invalid(problems, echo));
     };
     let st = state()?;
-    domain::organisations::create(&st.store, &actor, code.clone(), kind, &form)
+    let audit = domain::audit::NewAudit::by(
+        &actor,
+        domain::audit::AuditAction::OrganisationCreated,
+        st.clock.now(),
+        crate::ssr::request::client_address().as_deref(),
+    );
+    domain::organisations::create(&st.store, &actor, code.clone(), kind, &form, audit)
         .await
         .map_err(|e| org_error(e, echo))?;
     leptos_axum::redirect(&format!("/organisations/{}?saved=created", code.as_str()));
@@ -286,7 +292,13 @@ pub async fn update_organisation(
         return Err(AppError::invalid(problems, echo));
     };
     let st = state()?;
-    domain::organisations::update(&st.store, &actor, &code, &form)
+    let audit = domain::audit::NewAudit::by(
+        &actor,
+        domain::audit::AuditAction::OrganisationUpdated,
+        st.clock.now(),
+        crate::ssr::request::client_address().as_deref(),
+    );
+    domain::organisations::update(&st.store, &actor, &code, &form, audit)
         .await
         .map_err(|e| org_error(e, echo))?;
     leptos_axum::redirect(&format!(

@@ -215,7 +215,13 @@ pub async fn register(
         first_name: first,
         last_name: last,
     };
-    match domain::signup::register(&st.signup(), &form).await {
+    match domain::signup::register(
+        &st.signup(),
+        &form,
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    {
         Ok(_) => {
             leptos_axum::redirect("/register/done");
             Ok(())

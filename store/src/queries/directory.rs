@@ -98,7 +98,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
     }
 
     #[tracing::instrument(skip_all, fields(count = orgs.len()))]
-    async fn insert_organisations(&self, orgs: &[NewOrganisation]) -> StoreResult<usize> {
+    async fn insert_organisations(&self, orgs: &[NewOrganisation], audit: Option<&NewAudit>) -> StoreResult<usize> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         // Paths of parents met in this batch, so only parents outside it are looked up.
         let mut paths: HashMap<String, (OrgPath, OrgKind)> = HashMap::new();
@@ -156,6 +156,9 @@ impl domain::storage::Directory for crate::Backend<Db> {
                 .map_err(map)?;
             paths.insert(o.code.as_str().to_owned(), (path, o.kind));
         }
+        if let Some(a) = audit {
+            insert_audit(&mut *tx, a).await?;
+        }
         tx.commit().await.map_err(map)?;
         Ok(orgs.len())
     }
@@ -166,6 +169,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
         orgs: &[NewOrganisation],
         dry_run: bool,
         progress: &(dyn Fn(usize) + Send + Sync),
+        audit: Option<&NewAudit>,
     ) -> StoreResult<domain::ods::ImportSummary> {
         struct Known {
             id: i64,
@@ -332,6 +336,17 @@ impl domain::storage::Directory for crate::Backend<Db> {
         if dry_run {
             tx.rollback().await.map_err(map)?;
         } else {
+            let changed = summary.added + summary.updated + summary.closed + summary.moved > 0;
+            if let (Some(a), true) = (audit, changed) {
+                let mut a = a.clone();
+                if a.reason.is_none() {
+                    a.reason = Some(format!(
+                        "{} added, {} updated, {} closed, {} moved, {} unchanged",
+                        summary.added, summary.updated, summary.closed, summary.moved, summary.unchanged
+                    ));
+                }
+                insert_audit(&mut *tx, &a).await?;
+            }
             tx.commit().await.map_err(map)?;
         }
         Ok(summary)

@@ -236,6 +236,10 @@ impl domain::storage::Registrations for crate::Backend<Db> {
             .map_err(map)?;
         }
         queue_emails_in(&mut tx, &reg.emails, reg.at).await?;
+        let mut audit = reg.audit.clone();
+        audit.actor = Some(UserId(user_id));
+        audit.target_user = Some(UserId(user_id));
+        insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(AssignmentId(assignment))
     }
