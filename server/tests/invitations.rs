@@ -6,18 +6,6 @@ mod support;
 
 use support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&app.database_url)
-        .await
-        .expect("db");
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(&pool)
-        .await
-        .expect("row");
-    pool.close().await;
-    n
-}
-
 /// The newest link sent to `to`, from the outbox.
 async fn link_to(app: &TestApp, to: &str) -> String {
     let pool = sqlx::SqlitePool::connect(&app.database_url)
@@ -238,15 +226,14 @@ async fn a_new_person_is_invited_accepts_and_signs_in() {
         .await;
     assert_eq!(location(&signed), "/");
     assert_eq!(
-        scalar(&app, &format!("SELECT COUNT(*) FROM users WHERE email = '{email}' AND status = 'active' AND last_name = 'Newton'")).await,
+        app.scalar(&format!("SELECT COUNT(*) FROM users WHERE email = '{email}' AND status = 'active' AND last_name = 'Newton'")).await,
         1
     );
     for action in ["invitation_sent", "invitation_accepted"] {
         assert_eq!(
-            scalar(
-                &app,
-                &format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'")
-            )
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
+            ))
             .await,
             1,
             "{action}"
@@ -264,10 +251,9 @@ async fn an_existing_user_signs_in_through_the_link_and_gains_the_role() {
     assert_eq!(location(&sent), "/users?done=invited");
     // Names stayed theirs.
     assert_eq!(
-        scalar(
-            &app,
-            &format!("SELECT COUNT(*) FROM users WHERE email = '{email}' AND first_name = 'Priya'")
-        )
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE email = '{email}' AND first_name = 'Priya'"
+        ))
         .await,
         1
     );
@@ -320,11 +306,9 @@ async fn resend_replaces_the_link_and_withdraw_ends_it() {
     let email = "ola.other@example.nhs.uk";
     invite(&admin, email, ("Ola", "Other"), "A81001", "6").await;
     let first = link_to(&app, email).await;
-    let user = scalar(
-        &app,
-        &format!("SELECT id FROM users WHERE email = '{email}'"),
-    )
-    .await;
+    let user = app
+        .scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+        .await;
     let list = admin
         .post(
             "user_invitations",
@@ -490,11 +474,8 @@ async fn invitations_stay_inside_scope_and_approver_roles_need_the_approver() {
         .await;
     assert_eq!(res.status(), 404);
     assert_eq!(
-        scalar(
-            &app,
-            "SELECT COUNT(*) FROM users WHERE email = 'x@example.nhs.uk'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM users WHERE email = 'x@example.nhs.uk'")
+            .await,
         0,
         "nothing half-done"
     );

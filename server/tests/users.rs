@@ -6,23 +6,11 @@ mod support;
 
 use support::{demo_email, location, location_path, Js, TestApp};
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&app.database_url)
-        .await
-        .expect("db");
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(&pool)
-        .await
-        .expect("row");
-    pool.close().await;
-    n
-}
-
 async fn user_id(app: &TestApp, local: &str) -> i64 {
-    scalar(
-        app,
-        &format!("SELECT id FROM users WHERE email = '{}'", demo_email(local)),
-    )
+    app.scalar(&format!(
+        "SELECT id FROM users WHERE email = '{}'",
+        demo_email(local)
+    ))
     .await
 }
 
@@ -35,10 +23,9 @@ fn table(html: &str) -> String {
 }
 
 async fn events(app: &TestApp, action: &str) -> i64 {
-    scalar(
-        app,
-        &format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"),
-    )
+    app.scalar(&format!(
+        "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
+    ))
     .await
 }
 
@@ -186,10 +173,9 @@ async fn disable_needs_a_reason_of_at_most_250_characters_and_ends_every_session
     assert_eq!(long.status(), 400);
     assert!(long.text().await.expect("b").contains("ReasonTooLong"));
     assert_eq!(
-        scalar(
-            &app,
-            &format!("SELECT COUNT(*) FROM users WHERE id = {id} AND status = 'active'")
-        )
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE id = {id} AND status = 'active'"
+        ))
         .await,
         1,
         "nothing changed"
@@ -199,10 +185,9 @@ async fn disable_needs_a_reason_of_at_most_250_characters_and_ends_every_session
     let ok = post(form("other", "y".repeat(250))).await;
     assert_eq!(ok.status(), 200, "{:?}", ok.text().await);
     assert_eq!(
-        scalar(
-            &app,
-            &format!("SELECT COUNT(*) FROM sessions WHERE user_id = {id}")
-        )
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM sessions WHERE user_id = {id}"
+        ))
         .await,
         0,
         "every session ended"
@@ -219,7 +204,7 @@ async fn disable_needs_a_reason_of_at_most_250_characters_and_ends_every_session
     assert_eq!(back.status(), 302);
     assert_eq!(location_path(&back), "/sign-in");
     assert_eq!(
-        scalar(&app, &format!("SELECT COUNT(*) FROM audit_events WHERE action = 'account_disabled' AND target_user_id = {id} AND length(reason) = 250")).await,
+        app.scalar(&format!("SELECT COUNT(*) FROM audit_events WHERE action = 'account_disabled' AND target_user_id = {id} AND length(reason) = 250")).await,
         1
     );
 
@@ -300,10 +285,9 @@ async fn disabling_someone_with_roles_elsewhere_is_refused_and_revoke_offered() 
     assert_eq!(res.status(), 409);
     assert!(res.text().await.expect("b").contains("RolesOutsideScope"));
     assert_eq!(
-        scalar(
-            &app,
-            &format!("SELECT COUNT(*) FROM users WHERE id = {id} AND status = 'active'")
-        )
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE id = {id} AND status = 'active'"
+        ))
         .await,
         1
     );
@@ -349,7 +333,10 @@ async fn an_administrator_of_another_icb_cannot_see_view_revoke_or_disable() {
         assert_eq!(res.status(), 404, "{endpoint}");
     }
     assert_eq!(
-        scalar(&app, &format!("SELECT COUNT(*) FROM role_assignments WHERE user_id = {target} AND status = 'active'")).await,
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM role_assignments WHERE user_id = {target} AND status = 'active'"
+        ))
+        .await,
         1
     );
     // A user without manage_users gets nothing either.

@@ -70,15 +70,7 @@ pub struct InvitationRow {
 }
 
 #[cfg(feature = "ssr")]
-fn invalid(problems: Vec<Problem>, echo: Vec<(Field, String)>) -> AppError {
-    crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
-    AppError::invalid(problems, echo)
-}
-
-#[cfg(feature = "ssr")]
-fn short(s: &str) -> String {
-    s.chars().take(300).collect()
-}
+use crate::ssr::request::{invalid, short};
 
 #[cfg(feature = "ssr")]
 fn invite_error(e: domain::invitations::InviteError, echo: Vec<(Field, String)>) -> AppError {

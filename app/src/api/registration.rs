@@ -37,15 +37,7 @@ fn store_failed(e: &domain::storage::StoreError) -> AppError {
 use crate::ssr::request::not_found;
 
 #[cfg(feature = "ssr")]
-fn invalid(problems: Vec<Problem>, echo: Vec<(Field, String)>) -> AppError {
-    crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
-    AppError::invalid(problems, echo)
-}
-
-#[cfg(feature = "ssr")]
-fn short(s: &str) -> String {
-    s.chars().take(300).collect()
-}
+use crate::ssr::request::{invalid, short};
 
 /// Organisations matching what was typed (suggestions as you type, and the no-JS results page).
 /// Open to everyone: the tree of NHS organisations is public data.

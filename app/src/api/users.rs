@@ -187,7 +187,7 @@ pub async fn disable_account(
     disable_reason: Option<String>,
     other_reason: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{request::client_address, request::set_status, request::state, require_actor};
+    use crate::ssr::{request::client_address, request::invalid, request::state, require_actor};
     use domain::users::{DisableReason, DisableReasonError};
     let (_, actor) = require_actor()?;
     let id = user_id(&user)?;
@@ -195,13 +195,12 @@ pub async fn disable_account(
     let reason = match DisableReason::parse(&choice, &other_reason) {
         Ok(r) => r,
         Err(e) => {
-            set_status(axum::http::StatusCode::BAD_REQUEST);
             let problem = match e {
                 DisableReasonError::NoChoice => Problem::DisableReasonMissing(Field::DisableReason),
                 DisableReasonError::OtherEmpty => Problem::OtherReasonEmpty(Field::OtherReason),
                 DisableReasonError::OtherTooLong => Problem::ReasonTooLong(Field::OtherReason),
             };
-            return Err(AppError::invalid(
+            return Err(invalid(
                 vec![problem],
                 vec![
                     (Field::DisableReason, choice.chars().take(20).collect()),

@@ -45,6 +45,20 @@ pub fn not_found() -> AppError {
     AppError::NotFound
 }
 
+/// A form with these problems, answered 400 (a plain form post keeps its redirect).
+pub fn invalid(
+    problems: Vec<crate::error::Problem>,
+    echo: Vec<(crate::error::Field, String)>,
+) -> AppError {
+    set_status(axum::http::StatusCode::BAD_REQUEST);
+    AppError::invalid(problems, echo)
+}
+
+/// What a form echoes back of a field: at most 300 characters.
+pub fn short(s: &str) -> String {
+    s.chars().take(300).collect()
+}
+
 /// The client's address, as audit events record it ("from where", SPEC §4 flow 13).
 pub fn client_address() -> Option<String> {
     use_context::<axum::http::request::Parts>().and_then(|p| {

@@ -95,6 +95,19 @@ impl TestApp {
         res.text().await.expect("body")
     }
 
+    /// The one number a query answers (a count, an id).
+    pub async fn scalar(&self, query: &str) -> i64 {
+        let pool = sqlx::SqlitePool::connect(&self.database_url)
+            .await
+            .expect("db");
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(query.to_owned()))
+            .fetch_one(&pool)
+            .await
+            .expect("row");
+        pool.close().await;
+        n
+    }
+
     pub async fn sql(&self, statement: &str) {
         let pool = sqlx::SqlitePool::connect(&self.database_url)
             .await
