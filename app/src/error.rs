@@ -63,6 +63,10 @@ pub enum Field {
     DisableReason,
     OtherReason,
     Confirm,
+    IcbList,
+    Eccg,
+    Epraccur,
+    OnlyIcb,
 }
 
 impl Field {
@@ -90,6 +94,10 @@ impl Field {
             Field::DisableReason => "disable_reason",
             Field::OtherReason => "other_reason",
             Field::Confirm => "confirm",
+            Field::IcbList => "icb_list",
+            Field::Eccg => "eccg",
+            Field::Epraccur => "epraccur",
+            Field::OnlyIcb => "only_icb",
         }
     }
 }
@@ -143,6 +151,11 @@ pub enum Problem {
     InviteeDisabled(Field),
     InviteOrganisationNotFound(Field),
     AlreadyInvited(Field),
+    FileMissing(Field),
+    FileEmpty(Field),
+    FileNotText(Field),
+    UploadTooLarge(Field),
+    ImportBusy(Field),
 }
 
 impl Problem {
@@ -192,7 +205,12 @@ impl Problem {
             | Problem::NotDisabled(f)
             | Problem::InviteeDisabled(f)
             | Problem::InviteOrganisationNotFound(f)
-            | Problem::AlreadyInvited(f) => f,
+            | Problem::AlreadyInvited(f)
+            | Problem::FileMissing(f)
+            | Problem::FileEmpty(f)
+            | Problem::FileNotText(f)
+            | Problem::UploadTooLarge(f)
+            | Problem::ImportBusy(f) => f,
         }
     }
 
@@ -260,6 +278,15 @@ impl Problem {
             }
             Problem::AlreadyInvited(_) => {
                 "This person already holds this role at this organisation, or has been invited to it"
+            }
+            Problem::FileMissing(Field::IcbList) => "Select the ICB list (icb.csv)",
+            Problem::FileMissing(Field::Eccg) => "Select the commissioner extract (eccg.csv)",
+            Problem::FileMissing(_) => "Select the GP practice extract (epraccur.csv)",
+            Problem::FileEmpty(_) => "The selected file is empty",
+            Problem::FileNotText(_) => "The selected file must be a CSV file, as downloaded from ODS",
+            Problem::UploadTooLarge(_) => "The three files must be 32 MB or smaller altogether",
+            Problem::ImportBusy(_) => {
+                "Another import is running. Wait for it to finish, then upload again"
             }
         }
     }

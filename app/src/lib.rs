@@ -22,6 +22,7 @@ use pages::{
     audit::AuditPage,
     disable_own::{AccountDisabledPage, ConfirmDisableOwnPage, DisableOwnPage},
     home::HomePage,
+    import_ods::{ImportOdsPage, ImportProgressPage},
     invite::{
         AcceptInvitationPage, ChangeInvitationPage, InviteDetailsPage, InviteEmailPage,
         InviteOrganisationPage, InvitePreviewPage, InviteRolePage,
@@ -91,6 +92,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/providers") view=ProvidersPage ssr=SsrMode::Async/>
                 <Route path=path!("/organisations") view=OrganisationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/organisations/new") view=CreateOrganisationPage ssr=SsrMode::Async/>
+                <Route path=path!("/organisations/import") view=ImportOdsPage ssr=SsrMode::Async/>
+                <Route path=path!("/organisations/import/:job") view=ImportProgressPage ssr=SsrMode::Async/>
                 <Route path=path!("/organisations/:code") view=OrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/providers/:code") view=ProviderPage ssr=SsrMode::Async/>
                 <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>

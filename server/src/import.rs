@@ -74,12 +74,18 @@ pub async fn import_audited(
     audit: Option<&domain::audit::NewAudit>,
 ) -> Result<Report, StoreError> {
     let started = Instant::now();
-    let parsed = domain::ods::tree(
-        only_icb,
-        &extracts.icb_list,
-        &extracts.eccg,
-        &extracts.epraccur,
+    // Parsing the whole country's extract takes a noticeable moment: keep it off the executor.
+    let (icb_list, eccg, epraccur) = (
+        extracts.icb_list.clone(),
+        extracts.eccg.clone(),
+        extracts.epraccur.clone(),
     );
+    let only_icb = only_icb.map(str::to_owned);
+    let parsed = tokio::task::spawn_blocking(move || {
+        domain::ods::tree(only_icb.as_deref(), &icb_list, &eccg, &epraccur)
+    })
+    .await
+    .map_err(|e| StoreError::Backend(Box::new(e)))?;
     let total = parsed.organisations.len();
     let summary = store
         .import_organisations(

@@ -8,6 +8,7 @@ pub mod import;
 pub mod mailer;
 pub mod middleware;
 pub mod telemetry;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -62,6 +63,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         secure_cookies: config.public_url.starts_with("https://"),
         public_origin: config.public_origin(),
         public_url: config.public_url.clone(),
+        imports: Arc::default(),
     })
 }
 
@@ -84,6 +86,14 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route(
             "/audit.csv",
             axum::routing::get(app::api::audit::csv_download).with_state(state.clone()),
+        )
+        .route(
+            app::api::imports::UPLOAD_PATH,
+            axum::routing::post(upload::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    app::api::imports::UPLOAD_LIMIT_BYTES,
+                ))
+                .with_state(state.clone()),
         )
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();

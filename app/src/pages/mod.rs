@@ -2,6 +2,7 @@ pub mod activate;
 pub mod audit;
 pub mod disable_own;
 pub mod home;
+pub mod import_ods;
 pub mod invite;
 pub mod my_account;
 pub mod my_profile;

@@ -2,6 +2,7 @@
 //! and the request's session. Compiled with the `ssr` feature only.
 
 pub mod hasher;
+pub mod imports;
 pub mod request;
 pub mod state;
 

@@ -25,6 +25,8 @@ pub struct AppState {
     pub public_origin: String,
     /// The base URL of links in emails, without a trailing slash.
     pub public_url: String,
+    /// ODS imports started from the upload page, and their progress.
+    pub imports: Arc<super::imports::ImportJobs>,
 }
 
 impl AppState {
