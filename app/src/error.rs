@@ -156,6 +156,13 @@ pub enum Problem {
     FileNotText(Field),
     UploadTooLarge(Field),
     ImportBusy(Field),
+    RequestReasonEmpty(Field),
+    RoleHeld(Field),
+    RoleRequested(Field),
+    RoleConflict(Field),
+    ApprovalConflict(Field),
+    RequestClosed(Field),
+    ChooseOrganisation(Field),
 }
 
 impl Problem {
@@ -210,7 +217,14 @@ impl Problem {
             | Problem::FileEmpty(f)
             | Problem::FileNotText(f)
             | Problem::UploadTooLarge(f)
-            | Problem::ImportBusy(f) => f,
+            | Problem::ImportBusy(f)
+            | Problem::RequestReasonEmpty(f)
+            | Problem::RoleHeld(f)
+            | Problem::RoleRequested(f)
+            | Problem::RoleConflict(f)
+            | Problem::ApprovalConflict(f)
+            | Problem::RequestClosed(f)
+            | Problem::ChooseOrganisation(f) => f,
         }
     }
 
@@ -288,6 +302,21 @@ impl Problem {
             Problem::ImportBusy(_) => {
                 "Another import is running. Wait for it to finish, then upload again"
             }
+            Problem::RequestReasonEmpty(_) => "Enter the reason you need this role",
+            Problem::RoleHeld(_) => "You already have this role at this organisation",
+            Problem::RoleRequested(_) => {
+                "You have already asked for this role at this organisation. Your request is waiting for review"
+            }
+            Problem::RoleConflict(_) => {
+                "Commissioning User (tier 1) and Commissioning Approver (tier 2) cannot be held together at one organisation, and you already hold one of them there"
+            }
+            Problem::ApprovalConflict(_) => {
+                "This user now holds a role at this organisation that cannot be held together with this one (tier 1 and tier 2). Reject the request with a reason instead"
+            }
+            Problem::RequestClosed(_) => {
+                "This request is no longer pending: it has been decided or withdrawn"
+            }
+            Problem::ChooseOrganisation(_) => "Select the organisation you need access to",
         }
     }
 

@@ -37,6 +37,10 @@ use pages::{
     },
     providers::{ProviderPage, ProvidersPage},
     register::{RegisterDetailsPage, RegisterDonePage, RegisterPage},
+    requests::{
+        AvailableRolesPage, RequestAccessPage, RequestCheckPage, RequestRolePage,
+        ReviewRequestPage, WithdrawRequestPage,
+    },
     roles::RolesPage,
     select_account::SelectAccountPage,
     sign_in::SignInPage,
@@ -109,6 +113,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/users/:id/disable") view=DisablePage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/enable") view=EnablePage ssr=SsrMode::Async/>
                 <Route path=path!("/my-profile/disable") view=DisableOwnPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/request-access") view=RequestAccessPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/request-access/role") view=RequestRolePage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/request-access/check") view=RequestCheckPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/roles") view=AvailableRolesPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/roles/:id/withdraw") view=WithdrawRequestPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/requests/:request") view=ReviewRequestPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-profile/disable/confirm") view=ConfirmDisableOwnPage ssr=SsrMode::Async/>
                 <Route path=path!("/account-disabled") view=AccountDisabledPage ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>

@@ -127,6 +127,7 @@ mod tests {
                 description: String::new(),
             }],
             grants,
+            conflicts: Vec::new(),
         }
     }
 

@@ -32,10 +32,14 @@ pub enum AuditAction {
     OrganisationCreated,
     OrganisationUpdated,
     OrganisationsImported,
+    AccessRequested,
+    AccessRequestWithdrawn,
+    AccessRequestApproved,
+    AccessRequestRejected,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -56,6 +60,10 @@ impl AuditAction {
         AuditAction::OrganisationCreated,
         AuditAction::OrganisationUpdated,
         AuditAction::OrganisationsImported,
+        AuditAction::AccessRequested,
+        AuditAction::AccessRequestWithdrawn,
+        AuditAction::AccessRequestApproved,
+        AuditAction::AccessRequestRejected,
     ];
 
     /// The stored (and URL) form.
@@ -81,6 +89,10 @@ impl AuditAction {
             AuditAction::OrganisationCreated => "organisation_created",
             AuditAction::OrganisationUpdated => "organisation_updated",
             AuditAction::OrganisationsImported => "organisations_imported",
+            AuditAction::AccessRequested => "access_requested",
+            AuditAction::AccessRequestWithdrawn => "access_request_withdrawn",
+            AuditAction::AccessRequestApproved => "access_request_approved",
+            AuditAction::AccessRequestRejected => "access_request_rejected",
         }
     }
 
@@ -106,6 +118,10 @@ impl AuditAction {
             AuditAction::OrganisationCreated => "Organisation created",
             AuditAction::OrganisationUpdated => "Organisation updated",
             AuditAction::OrganisationsImported => "Organisations imported (ODS)",
+            AuditAction::AccessRequested => "Access requested",
+            AuditAction::AccessRequestWithdrawn => "Access request withdrawn",
+            AuditAction::AccessRequestApproved => "Access request approved",
+            AuditAction::AccessRequestRejected => "Access request rejected",
         }
     }
 

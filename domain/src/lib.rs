@@ -20,6 +20,7 @@ pub mod password;
 pub mod person_name;
 pub mod providers;
 pub mod registration;
+pub mod requests;
 pub mod role;
 pub mod scope;
 pub mod session;

@@ -12,6 +12,8 @@ pub struct Notification {
     pub body: String,
     /// The registration or request it is about, for a Review link.
     pub regarding: Option<AssignmentId>,
+    /// When it is about an access request: whose (the review lives on that user's page).
+    pub request_of: Option<crate::user::UserId>,
     pub created_at: Timestamp,
     pub read: bool,
 }

@@ -440,6 +440,7 @@ mod tests {
                 })
                 .collect(),
             grants,
+            conflicts: Vec::new(),
         }
     }
 

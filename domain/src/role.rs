@@ -97,9 +97,17 @@ pub struct Role {
     pub payment_restrictable: bool,
     pub holdings: Vec<Holding>,
     pub grants: Vec<Grant>,
+    /// Roles that may not be held together with this one at one organisation (SPEC §2: tier 1
+    /// and tier 2).
+    #[serde(default)]
+    pub conflicts: Vec<RoleId>,
 }
 
 impl Role {
+    pub fn conflicts_with(&self, other: RoleId) -> bool {
+        self.conflicts.contains(&other)
+    }
+
     pub fn may_be_held_at(&self, kind: OrgKind) -> bool {
         self.holdings.iter().any(|h| h.kind == kind)
     }
@@ -165,6 +173,7 @@ mod tests {
                 reach: Reach::Subtree,
                 only_at: Some(OrgKind::Commissioning),
             }],
+            conflicts: Vec::new(),
         }
     }
 

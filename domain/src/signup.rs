@@ -14,7 +14,7 @@ use crate::person_name::PersonName;
 use crate::registration::{
     check_role, emails, may_review, review_arms, Decision, RoleRefused, ACTIVATION_TTL_SECONDS,
 };
-use crate::role::{Capability, Catalogue, RoleId};
+use crate::role::{Capability, Catalogue, Role, RoleId};
 use crate::storage::{
     DecideOutcome, NewRegistration, RegistrationQuery, RegistrationRow, RegistrationSort, Storage,
     StoreError, TokenState, Verdict, VerdictOutcome,
@@ -134,24 +134,20 @@ pub struct RegistrationForm {
     pub last_name: PersonName,
 }
 
-/// Registers: the pending account and request, an in-app notification for every reviewer and an
-/// email for those who allow them, in one transaction (seed 004 §5).
-#[tracing::instrument(skip_all)]
-pub async fn register<S: Storage>(
-    ctx: &Ctx<'_, S>,
-    form: &RegistrationForm,
-    origin: Option<&str>,
-) -> Result<AssignmentId, SignupError> {
-    let org = registrable_organisation(ctx.store, &form.organisation).await?;
-    let role = check_role(ctx.catalogue, form.role, &org).map_err(SignupError::Role)?;
-    // A taken address is refused by storage, in the same transaction that would write it.
-    // The Service Desk reviews administrators' registrations and is told of those only; the
-    // administrators of the area are told of the rest.
+/// Who reviews a request for `role` at `org` (a registration or an access request): in-app, and
+/// by email those who allow it. The Service Desk reviews administrators' roles and is told of
+/// those only; the administrators of the area are told of the rest.
+pub async fn reviewers<S: Storage>(
+    store: &S,
+    catalogue: &Catalogue,
+    org: &Organisation,
+    role: &Role,
+) -> Result<(Vec<UserId>, Vec<EmailAddress>), StoreError> {
     let for_desk = crate::registration::reviewed_by_service_desk(role);
     let mut notify: Vec<UserId> = Vec::new();
     let mut mail_to: Vec<EmailAddress> = Vec::new();
-    for h in ctx.store.holders_above(&org.path).await? {
-        let Some(held) = ctx.catalogue.role(h.role) else {
+    for h in store.holders_above(&org.path).await? {
+        let Some(held) = catalogue.role(h.role) else {
             continue;
         };
         let actor = Actor::new(
@@ -172,6 +168,21 @@ pub async fn register<S: Storage>(
             mail_to.push(h.email.clone());
         }
     }
+    Ok((notify, mail_to))
+}
+
+/// Registers: the pending account and request, an in-app notification for every reviewer and an
+/// email for those who allow them, in one transaction (seed 004 §5).
+#[tracing::instrument(skip_all)]
+pub async fn register<S: Storage>(
+    ctx: &Ctx<'_, S>,
+    form: &RegistrationForm,
+    origin: Option<&str>,
+) -> Result<AssignmentId, SignupError> {
+    let org = registrable_organisation(ctx.store, &form.organisation).await?;
+    let role = check_role(ctx.catalogue, form.role, &org).map_err(SignupError::Role)?;
+    // A taken address is refused by storage, in the same transaction that would write it.
+    let (notify, mail_to) = reviewers(ctx.store, ctx.catalogue, &org, role).await?;
     let who = format!("{} {}", form.first_name.as_str(), form.last_name.as_str());
     let now = ctx.clock.now();
     let registration = NewRegistration {

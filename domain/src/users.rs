@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, OrgRef};
-use crate::assignment::{AssignmentStatus, AssignmentView};
+use crate::assignment::{AssignmentId, AssignmentStatus, AssignmentView};
 use crate::audit::{AuditAction, NewAudit};
 use crate::clock::Clock;
 use crate::registration::review_arms;
@@ -64,8 +64,10 @@ pub struct UserRow {
     pub last_name: String,
     pub email: String,
     pub status: AccountStatus,
-    /// The oldest pending assignment the viewer may review, if any.
+    /// The oldest pending registration the viewer may review, if any.
     pub pending_review: Option<crate::AssignmentId>,
+    /// The oldest pending access request the viewer may review, if any.
+    pub pending_request: Option<crate::AssignmentId>,
 }
 
 /// Why an account is disabled (seed 003 §6: "Select a reason … There is an 'Other' option").
@@ -193,6 +195,9 @@ pub struct UserDetail {
     /// Where the administrator may revoke: organisations of the user's active assignments in
     /// scope, the administrator's own first when it covers any of them.
     pub revocable_at: Vec<OrgRef>,
+    /// The user's pending access requests, and those the administrator may decide.
+    pub requests: Vec<AssignmentId>,
+    pub reviewable: Vec<AssignmentId>,
 }
 
 impl UserDetail {
@@ -214,7 +219,30 @@ pub async fn view<S: Storage>(
 ) -> Result<UserDetail, UsersError> {
     let scope = manage_scope(actor)?;
     let user = ctx.store.user(id).await?.ok_or(UsersError::NotFound)?;
-    let all = ctx.store.assignments_of(id).await?;
+    let own = ctx.store.own_assignments(id).await?;
+    // Pending access requests, and those of them this administrator decides (seed 004 §9:
+    // "the organisation that has a status of Pending Access Request").
+    let requests: Vec<AssignmentId> = own
+        .iter()
+        .filter(|o| o.requested && o.view.status == AssignmentStatus::Pending)
+        .map(|o| o.view.id)
+        .collect();
+    let reviewable: Vec<AssignmentId> = own
+        .iter()
+        .filter(|o| requests.contains(&o.view.id))
+        .filter(|o| {
+            ctx.catalogue.role(o.view.role).is_some_and(|r| {
+                crate::registration::may_review(
+                    actor,
+                    r,
+                    o.view.organisation.id,
+                    &o.view.organisation.path,
+                )
+            })
+        })
+        .map(|o| o.view.id)
+        .collect();
+    let all: Vec<AssignmentView> = own.into_iter().map(|o| o.view).collect();
     let (inside, outside): (Vec<_>, Vec<_>) = all
         .into_iter()
         .partition(|a| scope.contains(a.organisation.id, &a.organisation.path));
@@ -247,6 +275,8 @@ pub async fn view<S: Storage>(
     Ok(UserDetail {
         user,
         assignments: inside,
+        requests,
+        reviewable,
         active_outside,
         revocable_at,
     })

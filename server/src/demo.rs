@@ -157,6 +157,26 @@ pub const DEMO_USERS: &[DemoUser] = &[
             ("Provider User", "A81002", Active),
         ],
     ),
+    // Seed 004 §9: locums at The Densham Surgery who ask for access at other practices (one
+    // per browser-test project, so parallel runs never share a request).
+    (
+        "locum.one",
+        "Lee",
+        "Locum",
+        &[("Provider User", "A81001", Active)],
+    ),
+    (
+        "locum.two",
+        "Lou",
+        "Locum",
+        &[("Provider User", "A81001", Active)],
+    ),
+    (
+        "locum.three",
+        "Lyn",
+        "Locum",
+        &[("Provider User", "A81001", Active)],
+    ),
     // Seed 004 §13: revoked, so only My Profile is reachable.
     (
         "revoked",

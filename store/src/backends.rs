@@ -67,6 +67,7 @@ macro_rules! backend {
             include!("queries/outbox.rs");
             include!("queries/users.rs");
             include!("queries/invitations.rs");
+            include!("queries/requests.rs");
         }
     };
 }

@@ -173,3 +173,11 @@ dispatch!(domain::storage::Invitations {
     fn replace_invitation(&self, id: i64, token: &TokenHash, expires_at: Timestamp, email: &NewEmail, audit: &NewAudit) -> bool;
     fn withdraw_invitation(&self, id: i64, audit: &NewAudit) -> bool;
 });
+
+dispatch!(domain::storage::Requests {
+    fn create_request(&self, r: &domain::storage::NewRequest) -> AssignmentId;
+    fn own_assignments(&self, user: UserId) -> Vec<domain::storage::OwnAssignment>;
+    fn access_request(&self, id: AssignmentId) -> Option<domain::storage::RequestRow>;
+    fn withdraw_request(&self, id: AssignmentId, user: UserId, at: Timestamp, audit: &NewAudit) -> bool;
+    fn decide_request(&self, v: &domain::storage::RequestVerdict) -> domain::storage::RequestOutcome;
+});

@@ -9,5 +9,6 @@ pub mod notifications;
 pub mod organisations;
 pub mod providers;
 pub mod registration;
+pub mod requests;
 pub mod session;
 pub mod users;

@@ -37,7 +37,10 @@ pub async fn notifications() -> Result<Vec<NotificationView>, AppError> {
         .map(|n| NotificationView {
             body: n.body,
             created: n.created_at.date_label(),
-            review: n.regarding.map(|a| format!("/pending-actions/{}", a.0)),
+            review: n.regarding.map(|a| match n.request_of {
+                Some(user) => format!("/users/{}/requests/{}", user.0, a.0),
+                None => format!("/pending-actions/{}", a.0),
+            }),
             new: !n.read,
         })
         .collect())

@@ -15,8 +15,9 @@ pub struct UserListRow {
     pub last_name: String,
     pub email: String,
     pub disabled: bool,
-    /// The registration or request to review, when there is one the viewer may decide.
-    pub review: Option<i64>,
+    /// Where to review the registration (Pending Actions) or access request (the user's page)
+    /// the viewer may decide, if there is one.
+    pub review: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +35,8 @@ pub struct UserAssignmentView {
     pub org_code: String,
     pub role_name: String,
     pub status: String,
+    /// An access request the viewer may decide: its review page.
+    pub review: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,7 +112,11 @@ pub async fn list_users(
                 last_name: r.last_name,
                 email: r.email,
                 disabled: r.status == domain::AccountStatus::Disabled,
-                review: r.pending_review.map(|a| a.0),
+                review: match (r.pending_review, r.pending_request) {
+                    (Some(a), _) => Some(format!("/pending-actions/{}", a.0)),
+                    (None, Some(a)) => Some(format!("/users/{}/requests/{}", r.id.0, a.0)),
+                    (None, None) => None,
+                },
             })
             .collect(),
         total,
@@ -146,7 +153,15 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
                 org_name: a.organisation.name.clone(),
                 org_code: a.organisation.code.clone(),
                 role_name: a.role_name.clone(),
-                status: a.status.label().to_owned(),
+                status: if d.requests.contains(&a.id) {
+                    "Pending Access Request".to_owned()
+                } else {
+                    a.status.label().to_owned()
+                },
+                review: d
+                    .reviewable
+                    .contains(&a.id)
+                    .then(|| format!("/users/{}/requests/{}", d.user.id.0, a.id.0)),
             })
             .collect(),
         may_disable: d.may_disable(),

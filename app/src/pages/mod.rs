@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod pending_actions;
 pub mod providers;
 pub mod register;
+pub mod requests;
 pub mod roles;
 pub mod select_account;
 pub mod sign_in;

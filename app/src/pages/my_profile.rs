@@ -17,6 +17,18 @@ pub fn MyProfilePage() -> impl IntoView {
                 .filter(|t| t.href != "/notifications")
                 .chain([
                     Tile {
+                        title: "Available Roles",
+                        href: "/my-profile/roles",
+                        description: "Every role you have or have asked for, and its status. Withdraw a pending request.",
+                        needs: &[],
+                    },
+                    Tile {
+                        title: "Request Access",
+                        href: "/my-profile/request-access",
+                        description: "Ask for a role at another organisation, such as a second practice.",
+                        needs: &[],
+                    },
+                    Tile {
                         title: "Notification Settings",
                         href: "/my-profile/notification-settings",
                         description: "Choose whether notifications are also sent to you by email.",

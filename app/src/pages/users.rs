@@ -169,9 +169,9 @@ fn UserRowView(r: UserListRow) -> impl IntoView {
             {cell("Pending Role Review", if r.review.is_some() { "Yes".into() } else { "No".into() })}
             <td class="nhsuk-table__cell">
                 <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
-                {match r.review {
-                    Some(a) => view! {
-                        <a href=format!("/pending-actions/{a}")>"Review"<span class="nhsuk-u-visually-hidden">{who.clone()}</span></a>
+                {match r.review.clone() {
+                    Some(href) => view! {
+                        <a href=href>"Review"<span class="nhsuk-u-visually-hidden">{who.clone()}</span></a>
                     }.into_any(),
                     None => view! {
                         <a href=format!("/users/{}", r.id)>"View"<span class="nhsuk-u-visually-hidden">{who.clone()}</span></a>
@@ -189,6 +189,8 @@ fn done_message(done: &str) -> Option<&'static str> {
         "enabled" => Some("The account has been enabled. The user can sign in again."),
         "invite-resent" => Some("The invitation has been sent again with a new link. The old link no longer works."),
         "invite-withdrawn" => Some("The invitation has been withdrawn. Its link no longer works."),
+        "request-approved" => Some("The request has been approved. The user has been told, and can switch to the new role."),
+        "request-rejected" => Some("The request has been rejected. The user has been told the reason."),
         _ => None,
     }
 }
@@ -258,16 +260,24 @@ pub fn UserPage() -> impl IntoView {
                                                 <th scope="col" class="nhsuk-table__header">"Organisation"</th>
                                                 <th scope="col" class="nhsuk-table__header">"Role"</th>
                                                 <th scope="col" class="nhsuk-table__header">"Status"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Action"</th>
                                             </tr>
                                         </thead>
                                         <tbody class="nhsuk-table__body">
-                                            {assignments.into_iter().map(|a| view! {
+                                            {assignments.into_iter().map(|a| {
+                                                let hidden = format!(" the request for {} at {}", a.role_name, a.org_name);
+                                                view! {
                                                 <tr class="nhsuk-table__row">
                                                     <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Organisation "</span>{format!("{} ({})", a.org_name, a.org_code)}</td>
                                                     <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Role "</span>{a.role_name}</td>
                                                     <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Status "</span>{a.status}</td>
+                                                    <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
+                                                        {a.review.map(|href| view! {
+                                                            <a href=href>"View"<span class="nhsuk-u-visually-hidden">{hidden}</span></a>
+                                                        })}
+                                                    </td>
                                                 </tr>
-                                            }).collect_view()}
+                                            }}).collect_view()}
                                         </tbody>
                                     </table>
                                     {(outside > 0).then(|| view! {

@@ -54,6 +54,10 @@ impl domain::storage::Directory for crate::Backend<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(map)?;
+        let conflicts = sqlx::query("SELECT role_id, other_role_id FROM role_conflicts ORDER BY role_id, other_role_id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
         let mut out = Vec::with_capacity(roles.len());
         for r in &roles {
             let id: i64 = r.try_get("id").map_err(map)?;
@@ -64,7 +68,11 @@ impl domain::storage::Directory for crate::Backend<Db> {
                 payment_restrictable: r.try_get("payment_restrictable").map_err(map)?,
                 holdings: Vec::new(),
                 grants: Vec::new(),
+                conflicts: Vec::new(),
             };
+            for c in conflicts.iter().filter(|c| c.try_get::<i64, _>("role_id").ok() == Some(id)) {
+                role.conflicts.push(RoleId(c.try_get("other_role_id").map_err(map)?));
+            }
             for h in holdings.iter().filter(|h| h.try_get::<i64, _>("role_id").ok() == Some(id)) {
                 role.holdings.push(Holding {
                     kind: kind_of(&h.try_get::<String, _>("org_kind").map_err(map)?)?,

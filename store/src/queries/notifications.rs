@@ -3,8 +3,10 @@
 impl domain::storage::Notifications for crate::Backend<Db> {
     async fn notifications(&self, user: UserId, limit: i64) -> StoreResult<Vec<Notification>> {
         let rows = sqlx::query(
-            "SELECT id, body, assignment_id, created_at, read_at FROM notifications \
-             WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+            "SELECT n.id, n.body, n.assignment_id, n.created_at, n.read_at, \
+                    CASE WHEN a.origin = 'request' THEN a.user_id END AS request_of \
+             FROM notifications n LEFT JOIN role_assignments a ON a.id = n.assignment_id \
+             WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT $2",
         )
         .bind(user.0)
         .bind(limit)
@@ -17,6 +19,7 @@ impl domain::storage::Notifications for crate::Backend<Db> {
                     id: r.try_get("id").map_err(map)?,
                     body: r.try_get("body").map_err(map)?,
                     regarding: r.try_get::<Option<i64>, _>("assignment_id").map_err(map)?.map(AssignmentId),
+                    request_of: r.try_get::<Option<i64>, _>("request_of").map_err(map)?.map(UserId),
                     created_at: Timestamp(r.try_get("created_at").map_err(map)?),
                     read: r.try_get::<Option<i64>, _>("read_at").map_err(map)?.is_some(),
                 })

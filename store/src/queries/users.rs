@@ -45,9 +45,12 @@ fn user_search_sql(q: &domain::users::UserQuery, args: &mut Args) -> (String, St
         })
         .collect();
     let arms = if arms.is_empty() { "1 = 0".to_owned() } else { arms.join(" OR ") };
+    // Registrations are reviewed in Pending Actions, access requests on the user's page.
     let pending = format!(
         "(SELECT MIN(p.id) FROM role_assignments p JOIN organisations o ON o.id = p.organisation_id \
-          WHERE p.user_id = u.id AND p.status = 'pending' AND p.origin <> 'invitation' AND ({arms})) AS pending_review"
+          WHERE p.user_id = u.id AND p.status = 'pending' AND p.origin NOT IN ('invitation', 'request') AND ({arms})) AS pending_review, \
+         (SELECT MIN(p.id) FROM role_assignments p JOIN organisations o ON o.id = p.organisation_id \
+          WHERE p.user_id = u.id AND p.status = 'pending' AND p.origin = 'request' AND ({arms})) AS pending_request"
     );
     let text = q.text.trim();
     let hits = if text.is_empty() {
@@ -122,6 +125,10 @@ impl domain::storage::Users for crate::Backend<Db> {
                     status: AccountStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
                     pending_review: r
                         .try_get::<Option<i64>, _>("pending_review")
+                        .map_err(map)?
+                        .map(AssignmentId),
+                    pending_request: r
+                        .try_get::<Option<i64>, _>("pending_request")
                         .map_err(map)?
                         .map(AssignmentId),
                 })
