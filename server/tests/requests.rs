@@ -30,7 +30,7 @@ async fn ask(b: &Browser, org: &str, role: &str, reason: &str) -> reqwest::Respo
     let res = b
         .post(
             "request_organisation",
-            &[("query", org), ("org", org)],
+            &[("query", org), ("organisation", org)],
             Js::Off,
             "/my-profile/request-access",
         )
@@ -78,14 +78,9 @@ async fn a_request_is_approved_on_the_users_page_and_the_role_is_selectable_at_o
         .await
         .expect("json");
     assert_eq!(found[0]["code"], "A81009", "{found}");
-    // Nothing chosen: the problem is at the field.
+    // Nothing chosen (an unticked radio group sends nothing): the problem is at the field.
     let res = requester
-        .post(
-            "request_organisation",
-            &[("query", "A81009"), ("org", "")],
-            Js::On,
-            "/",
-        )
+        .post("request_organisation", &[("query", "A81009")], Js::On, "/")
         .await;
     assert!(problems(res).await.contains("ChooseOrganisation"));
     // Step 2: a reason is needed.
@@ -197,7 +192,7 @@ async fn a_request_is_approved_on_the_users_page_and_the_role_is_selectable_at_o
     let res = admin
         .post(
             "decide_request",
-            &[("id", &id.to_string()), ("decision", ""), ("reason", "")],
+            &[("id", &id.to_string()), ("reason", "")],
             Js::On,
             &review,
         )

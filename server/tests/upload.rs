@@ -78,7 +78,7 @@ fn edited_practices() -> String {
 #[tokio::test]
 async fn the_service_desk_uploads_extracts_and_reads_the_summary() {
     let app = TestApp::start().await;
-    let desk = app.browser();
+    let desk = app.browser_without_keep_alive();
     desk.sign_in("service.desk").await;
     let page = desk.get("/organisations/import").await;
     assert_eq!(page.status(), 200);
@@ -186,7 +186,7 @@ async fn the_service_desk_uploads_extracts_and_reads_the_summary() {
 #[tokio::test]
 async fn a_bad_upload_is_sent_back_with_a_problem_at_each_field() {
     let app = TestApp::start().await;
-    let desk = app.browser();
+    let desk = app.browser_without_keep_alive();
     desk.sign_in("service.desk").await;
     let before = app.scalar("SELECT COUNT(*) FROM audit_events").await;
 
@@ -236,7 +236,7 @@ async fn a_bad_upload_is_sent_back_with_a_problem_at_each_field() {
 #[tokio::test]
 async fn only_the_service_desk_may_upload_or_watch_an_import() {
     let app = TestApp::start().await;
-    let desk = app.browser();
+    let desk = app.browser_without_keep_alive();
     desk.sign_in("service.desk").await;
     let res = upload(
         &desk,
@@ -255,7 +255,7 @@ async fn only_the_service_desk_may_upload_or_watch_an_import() {
         "the demo came from these files: {done}"
     );
 
-    let admin = app.browser();
+    let admin = app.browser_without_keep_alive();
     admin.sign_in("account.admin").await;
     let res = upload(
         &admin,
@@ -286,7 +286,7 @@ async fn only_the_service_desk_may_upload_or_watch_an_import() {
         "no upload form for an administrator"
     );
 
-    let stranger = app.browser();
+    let stranger = app.browser_without_keep_alive();
     let res = upload(
         &stranger,
         &[("epraccur", Some("epraccur.csv"), PRACTICES.as_bytes())],

@@ -118,18 +118,23 @@ pub async fn request_organisations(query: String) -> Result<Vec<RequestOrg>, App
 
 /// Step 1 → Next: the organisation chosen → the role step.
 #[server(endpoint = "request_organisation")]
-pub async fn request_organisation(query: String, org: String) -> Result<(), AppError> {
+pub async fn request_organisation(
+    query: String,
+    organisation: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr::{request::invalid, request::short, request::state, require_user};
     require_user()?;
     let st = state()?;
     let echo = vec![(Field::Organisation, short(&query))];
-    if org.trim().is_empty() {
+    // A radio group left unchosen sends nothing at all.
+    let organisation = organisation.unwrap_or_default();
+    if organisation.trim().is_empty() {
         return Err(invalid(
             vec![Problem::ChooseOrganisation(Field::Organisation)],
             echo,
         ));
     }
-    let o = domain::requests::organisation(&st.store, &org)
+    let o = domain::requests::organisation(&st.store, &organisation)
         .await
         .map_err(|e| fail(e, echo))?;
     leptos_axum::redirect(&request_url("role", o.code.as_str(), None, ""));
@@ -204,10 +209,15 @@ async fn checked<'c>(
 
 /// Step 2 → Next: role and reason checked → the check-your-answers step.
 #[server(endpoint = "request_role")]
-pub async fn request_role(org: String, role: String, reason: String) -> Result<(), AppError> {
+pub async fn request_role(
+    org: String,
+    role: Option<String>,
+    reason: String,
+) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
+    let role = role.unwrap_or_default();
     let c = checked(&st, &ctx.user, &org, &role, &reason).await?;
     leptos_axum::redirect(&request_url(
         "check",
@@ -334,11 +344,16 @@ pub async fn get_request(id: i64) -> Result<RequestReview, AppError> {
 
 /// Approve, or Reject with a reason → Confirm.
 #[server(endpoint = "decide_request")]
-pub async fn decide_request(id: i64, decision: String, reason: String) -> Result<(), AppError> {
+pub async fn decide_request(
+    id: i64,
+    decision: Option<String>,
+    reason: String,
+) -> Result<(), AppError> {
     use crate::ssr::require_actor;
     use crate::ssr::{request::client_address, request::invalid, request::short, request::state};
     let (_, actor) = require_actor()?;
     let st = state()?;
+    let decision = decision.unwrap_or_default();
     let echo = vec![
         (Field::Decision, short(&decision)),
         (Field::Reason, short(&reason)),

@@ -80,6 +80,22 @@ impl TestApp {
         }
     }
 
+    /// A browser that opens a new connection for every request. The server may close a
+    /// connection whose request body it refused to read (an upload it will not accept); a
+    /// browser retries on another, reqwest's pool would hand the dead one to the next request.
+    pub fn browser_without_keep_alive(&self) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: self.base.clone(),
+        }
+    }
+
     /// What `/api/viewer` answers to a request carrying this session id and nothing else.
     pub async fn viewer_with_cookie(&self, session: &str) -> String {
         let res = self
