@@ -28,7 +28,7 @@ use pages::{
         InviteOrganisationPage, InvitePreviewPage, InviteRolePage,
     },
     my_account::MyAccountPage,
-    my_profile::MyProfilePage,
+    my_profile::{MyProfilePage, UserDetailsPage},
     notifications::{NotificationSettingsPage, NotificationsPage},
     organisations::{CreateOrganisationPage, OrganisationPage, OrganisationsPage},
     outbox::OutboxPage,
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/select-account") view=SelectAccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-account") view=MyAccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-profile") view=MyProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/details") view=UserDetailsPage ssr=SsrMode::Async/>
                 <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async/>
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/register/details") view=RegisterDetailsPage ssr=SsrMode::Async/>

@@ -76,6 +76,18 @@ test('a locum asks for access, is approved, rejected with a reason and withdraws
   const p = mine(info);
   await signIn(page, info, p.me);
   await expect(page).toHaveURL((u) => u.pathname === '/');
+  // My Profile's tiles, in the job aid's order; User Details shows who is signed in.
+  await page.goto('/my-profile');
+  await ready(page, info);
+  const tiles = page.locator('.nhsuk-card__heading');
+  for (const t of ['User Details', 'Available Roles', 'Request Access', 'Notification Settings', 'Disable Account']) {
+    await expect(tiles.filter({ hasText: t })).toHaveCount(1);
+  }
+  await page.getByRole('link', { name: 'User Details' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/my-profile/details');
+  await ready(page, info);
+  await expect(page.getByText(`${p.me}@demo.gatehouse.example`)).toBeVisible();
+  await expectAccessible(page);
   await ask(page, info, p.approve, 'Provider User', 'I cover this practice on Tuesdays', true);
   await expect(row(page, p.approve)).toContainText('Pending');
   await expect(row(page, p.approve).getByRole('link', { name: /Withdraw/ })).toBeVisible();

@@ -209,3 +209,18 @@ pub fn problems_for(error: &Option<AppError>, field: Field) -> Vec<Problem> {
         })
         .unwrap_or_default()
 }
+
+/// A page title that starts "Error: " while the form on it has problems (NHS.UK pattern).
+pub fn form_title(action_failed: bool, page: &str) -> String {
+    if action_failed {
+        format!("Error: {page} - Gatehouse")
+    } else {
+        format!("{page} - Gatehouse")
+    }
+}
+
+/// An answer from an earlier step, carried by a form.
+#[component]
+pub fn Hidden(name: &'static str, value: String) -> impl IntoView {
+    view! { <input type="hidden" name=name value=value/> }
+}

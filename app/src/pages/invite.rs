@@ -9,7 +9,9 @@ use crate::api::invitations::{
     AcceptInvitation, AcceptInvitationSigned, ChangeInvitation, InviteEmail, InviteNames,
     InviteOrganisation, InviteRole, LinkOffer, SendInvite,
 };
-use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, Radios};
+use crate::components::form::{
+    form_title, problem_for, Choice, ErrorSummary, Hidden, InputField, Radios,
+};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::SuccessNotice;
@@ -40,19 +42,6 @@ fn answers() -> impl Fn() -> Answers + Copy + Send + Sync + 'static {
     }
 }
 
-fn title(action_failed: bool, page: &str) -> String {
-    if action_failed {
-        format!("Error: {page} - Gatehouse")
-    } else {
-        format!("{page} - Gatehouse")
-    }
-}
-
-#[component]
-fn Hidden(name: &'static str, value: String) -> impl IntoView {
-    view! { <input type="hidden" name=name value=value/> }
-}
-
 #[component]
 fn InviteNotFound(e: AppError) -> impl IntoView {
     match e {
@@ -74,7 +63,7 @@ pub fn InviteEmailPage() -> impl IntoView {
     let sent = move || query.read().get("sent").is_some();
     view! {
         <SignedIn needs_role=true render=move |v| view! {
-            <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user") viewer=Some(v)>
+            <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user") viewer=Some(v)>
                 {move || {
                     let error = action.value().get().and_then(|r| r.err());
                     view! {
@@ -104,7 +93,7 @@ pub fn InviteDetailsPage() -> impl IntoView {
     let who = Resource::new(move || a().email, invitee);
     view! {
         <SignedIn needs_role=true render=move |v| view! {
-            <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: name") viewer=Some(v)>
+            <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: name") viewer=Some(v)>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match who.await {
@@ -166,7 +155,7 @@ pub fn InviteOrganisationPage() -> impl IntoView {
     let matches = Resource::new(q, invite_organisations);
     view! {
         <SignedIn needs_role=true render=move |v| view! {
-            <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: organisation") viewer=Some(v)>
+            <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: organisation") viewer=Some(v)>
                 {move || {
                     let error = action.value().get().and_then(|r| r.err());
                     let x = a();
@@ -214,7 +203,7 @@ pub fn InviteRolePage() -> impl IntoView {
     let roles = Resource::new(move || a().org, invite_roles);
     view! {
         <SignedIn needs_role=true render=move |v| view! {
-            <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: role") viewer=Some(v)>
+            <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: role") viewer=Some(v)>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match roles.await {
@@ -266,7 +255,7 @@ pub fn InvitePreviewPage() -> impl IntoView {
     );
     view! {
         <SignedIn needs_role=true render=move |v| view! {
-            <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: check the email") viewer=Some(v)>
+            <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: check the email") viewer=Some(v)>
                 {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

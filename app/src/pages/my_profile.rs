@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::api::session::Viewer;
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::tiles::{Tile, TileGrid, TILES};
@@ -16,6 +17,12 @@ pub fn MyProfilePage() -> impl IntoView {
                 .filter(|t| !no_role || t.href == "/my-account")
                 .filter(|t| t.href != "/notifications")
                 .chain([
+                    Tile {
+                        title: "User Details",
+                        href: "/my-profile/details",
+                        description: "Your name and email address, which is your user name.",
+                        needs: &[],
+                    },
                     Tile {
                         title: "Available Roles",
                         href: "/my-profile/roles",
@@ -52,23 +59,43 @@ pub fn MyProfilePage() -> impl IntoView {
                         </div>
                     })}
                     <h2 class="nhsuk-heading-m">"User Details"</h2>
-                    <dl class="nhsuk-summary-list">
-                        <div class="nhsuk-summary-list__row">
-                            <dt class="nhsuk-summary-list__key">"First name"</dt>
-                            <dd class="nhsuk-summary-list__value">{v.first_name.clone()}</dd>
-                        </div>
-                        <div class="nhsuk-summary-list__row">
-                            <dt class="nhsuk-summary-list__key">"Last name"</dt>
-                            <dd class="nhsuk-summary-list__value">{v.last_name.clone()}</dd>
-                        </div>
-                        <div class="nhsuk-summary-list__row">
-                            <dt class="nhsuk-summary-list__key">"Email address (your user name)"</dt>
-                            <dd class="nhsuk-summary-list__value">{v.email.clone()}</dd>
-                        </div>
-                    </dl>
+                    <UserDetailsList v=v.clone()/>
                     <TileGrid tiles=tiles/>
                 </Page>
             }
+        }/>
+    }
+}
+
+/// The signed-in user's own details (seed 004 §6: My Profile → User Details).
+#[component]
+fn UserDetailsList(v: Viewer) -> impl IntoView {
+    let rows = [
+        ("First name", v.first_name),
+        ("Last name", v.last_name),
+        ("Email address (your user name)", v.email),
+    ];
+    view! {
+        <dl class="nhsuk-summary-list">
+            {rows.into_iter().map(|(k, val)| view! {
+                <div class="nhsuk-summary-list__row">
+                    <dt class="nhsuk-summary-list__key">{k}</dt>
+                    <dd class="nhsuk-summary-list__value">{val}</dd>
+                </div>
+            }).collect_view()}
+        </dl>
+    }
+}
+
+#[component]
+pub fn UserDetailsPage() -> impl IntoView {
+    view! {
+        <SignedIn render=|v| view! {
+            <Page title="User Details - Gatehouse" viewer=Some(v.clone())>
+                <h1 class="nhsuk-heading-l">"User Details"</h1>
+                <UserDetailsList v=v/>
+                <p class="nhsuk-body"><a href="/my-profile">"Back to My Profile"</a></p>
+            </Page>
         }/>
     }
 }

@@ -10,24 +10,13 @@ use crate::api::requests::{
     get_request, my_roles, request_organisations, request_roles, request_summary, request_url,
     DecideRequest, RequestOrganisation, RequestRole, SendRequest, WithdrawRequest,
 };
-use crate::components::form::{problem_for, Choice, ErrorSummary, Radios, TextArea};
+use crate::components::form::{
+    form_title, problem_for, Choice, ErrorSummary, Hidden, Radios, TextArea,
+};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::SuccessNotice;
 use crate::error::{AppError, Field};
-
-fn title(error: bool, page: &str) -> String {
-    if error {
-        format!("Error: {page} - Gatehouse")
-    } else {
-        format!("{page} - Gatehouse")
-    }
-}
-
-#[component]
-fn Hidden(name: &'static str, value: String) -> impl IntoView {
-    view! { <input type="hidden" name=name value=value/> }
-}
 
 #[component]
 fn Gone(e: AppError) -> impl IntoView {
@@ -65,7 +54,7 @@ pub fn RequestAccessPage() -> impl IntoView {
         <SignedIn render=move |v| {
             let follow = follow.clone();
             view! {
-                <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Request access") viewer=Some(v)>
+                <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Request access") viewer=Some(v)>
                     {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                     <h1 class="nhsuk-heading-l">"Request access to an organisation"</h1>
                     <form method="get" action="/my-profile/request-access" role="search">
@@ -141,7 +130,7 @@ pub fn RequestRolePage() -> impl IntoView {
     let action = ServerAction::<RequestRole>::new();
     view! {
         <SignedIn render=move |v| view! {
-            <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Request access: role") viewer=Some(v)>
+            <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Request access: role") viewer=Some(v)>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match roles.await {
@@ -192,7 +181,7 @@ pub fn RequestCheckPage() -> impl IntoView {
     let action = ServerAction::<SendRequest>::new();
     view! {
         <SignedIn render=move |v| view! {
-            <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Request access: check your answers") viewer=Some(v)>
+            <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Request access: check your answers") viewer=Some(v)>
                 {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -321,7 +310,7 @@ pub fn WithdrawRequestPage() -> impl IntoView {
     let action = ServerAction::<WithdrawRequest>::new();
     view! {
         <SignedIn render=move |v| view! {
-            <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Withdraw your request") viewer=Some(v)>
+            <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Withdraw your request") viewer=Some(v)>
                 {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -367,7 +356,7 @@ pub fn ReviewRequestPage() -> impl IntoView {
     let action = ServerAction::<DecideRequest>::new();
     view! {
         <SignedIn needs_role=true render=move |v| view! {
-            <Page title=move || title(action.value().get().is_some_and(|r| r.is_err()), "Review access request") viewer=Some(v)>
+            <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Review access request") viewer=Some(v)>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match request.await {
