@@ -163,6 +163,7 @@ pub enum Problem {
     ApprovalConflict(Field),
     RequestClosed(Field),
     ChooseOrganisation(Field),
+    InviteSelf(Field),
 }
 
 impl Problem {
@@ -224,7 +225,8 @@ impl Problem {
             | Problem::RoleConflict(f)
             | Problem::ApprovalConflict(f)
             | Problem::RequestClosed(f)
-            | Problem::ChooseOrganisation(f) => f,
+            | Problem::ChooseOrganisation(f)
+            | Problem::InviteSelf(f) => f,
         }
     }
 
@@ -317,6 +319,9 @@ impl Problem {
                 "This request is no longer pending: it has been decided or withdrawn"
             }
             Problem::ChooseOrganisation(_) => "Select the organisation you need access to",
+            Problem::InviteSelf(_) => {
+                "You cannot invite yourself. Ask for the role from My Profile, Request Access, and another administrator will decide"
+            }
         }
     }
 

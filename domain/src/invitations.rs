@@ -29,6 +29,9 @@ pub enum InviteError {
     NotFound,
     #[error("This account is disabled. Enable it before inviting them")]
     AccountDisabled,
+    /// Nobody grants themselves a role: they ask for it (Request Access) and another decides.
+    #[error("You cannot invite yourself")]
+    OwnAccount,
     #[error("No organisation you administer matches")]
     OrganisationNotFound,
     #[error("Select one of the roles offered")]
@@ -78,6 +81,9 @@ pub async fn invitee<S: Storage>(
         .is_some_and(|u| u.status == AccountStatus::Disabled)
     {
         return Err(InviteError::AccountDisabled);
+    }
+    if existing.as_ref().is_some_and(|u| u.id == actor.user) {
+        return Err(InviteError::OwnAccount);
     }
     Ok(Invitee {
         email: email.clone(),

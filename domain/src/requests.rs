@@ -166,7 +166,7 @@ pub async fn send<S: Storage>(
     origin: Option<&str>,
 ) -> Result<AssignmentId, RequestError> {
     let (org, role) = (&checked.organisation, checked.role);
-    let (notify, mail_to) = reviewers(ctx.store, ctx.catalogue, org, role).await?;
+    let (notify, mail_to) = reviewers(ctx.store, ctx.catalogue, org, role, Some(user.id)).await?;
     let who = format!("{} {}", user.first_name, user.last_name);
     let now = ctx.clock.now();
     let request = NewRequest {
@@ -238,7 +238,8 @@ pub async fn withdraw<S: Storage>(
     }
 }
 
-/// One access request, if the actor may review it (the registration rules); otherwise "not found".
+/// One access request, if the actor may review it (the registration rules, and never their own);
+/// otherwise "not found".
 pub async fn for_review<S: Storage>(
     ctx: &Ctx<'_, S>,
     actor: &Actor,
@@ -250,7 +251,9 @@ pub async fn for_review<S: Storage>(
         .await?
         .ok_or(RequestError::NotFound)?;
     let role = ctx.catalogue.role(row.role).ok_or(RequestError::NotFound)?;
-    if may_review(actor, role, row.organisation.id, &row.organisation.path) {
+    if row.user != actor.user
+        && may_review(actor, role, row.organisation.id, &row.organisation.path)
+    {
         Ok(row)
     } else {
         Err(RequestError::NotFound)

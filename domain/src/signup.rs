@@ -136,12 +136,14 @@ pub struct RegistrationForm {
 
 /// Who reviews a request for `role` at `org` (a registration or an access request): in-app, and
 /// by email those who allow it. The Service Desk reviews administrators' roles and is told of
-/// those only; the administrators of the area are told of the rest.
+/// those only; the administrators of the area are told of the rest. `asker`, when they hold a
+/// role already, is never their own reviewer.
 pub async fn reviewers<S: Storage>(
     store: &S,
     catalogue: &Catalogue,
     org: &Organisation,
     role: &Role,
+    asker: Option<UserId>,
 ) -> Result<(Vec<UserId>, Vec<EmailAddress>), StoreError> {
     let for_desk = crate::registration::reviewed_by_service_desk(role);
     let mut notify: Vec<UserId> = Vec::new();
@@ -158,6 +160,7 @@ pub async fn reviewers<S: Storage>(
             Vec::new(),
         );
         if notify.contains(&h.user)
+            || Some(h.user) == asker
             || actor.has(Capability::ServiceDesk) != for_desk
             || !may_review(&actor, role, org.id, &org.path)
         {
@@ -182,7 +185,7 @@ pub async fn register<S: Storage>(
     let org = registrable_organisation(ctx.store, &form.organisation).await?;
     let role = check_role(ctx.catalogue, form.role, &org).map_err(SignupError::Role)?;
     // A taken address is refused by storage, in the same transaction that would write it.
-    let (notify, mail_to) = reviewers(ctx.store, ctx.catalogue, &org, role).await?;
+    let (notify, mail_to) = reviewers(ctx.store, ctx.catalogue, &org, role, None).await?;
     let who = format!("{} {}", form.first_name.as_str(), form.last_name.as_str());
     let now = ctx.clock.now();
     let registration = NewRegistration {

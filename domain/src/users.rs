@@ -229,7 +229,7 @@ pub async fn view<S: Storage>(
         .collect();
     let reviewable: Vec<AssignmentId> = own
         .iter()
-        .filter(|o| requests.contains(&o.view.id))
+        .filter(|o| requests.contains(&o.view.id) && id != actor.user)
         .filter(|o| {
             ctx.catalogue.role(o.view.role).is_some_and(|r| {
                 crate::registration::may_review(

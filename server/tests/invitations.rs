@@ -461,6 +461,42 @@ async fn invitations_stay_inside_scope_and_approver_roles_need_the_approver() {
     )
     .await;
     assert_eq!(location(&sent), "/users/invite?sent=1");
+    // Nobody invites themselves, at the first step or straight at Send: they ask for the role
+    // (Request Access) and someone else decides.
+    let own = support::demo_email("account.admin");
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let first = admin
+        .post(
+            "invite_email",
+            &[("email", own.as_str())],
+            Js::On,
+            "/users/invite",
+        )
+        .await;
+    let send = admin
+        .post(
+            "send_invite",
+            &[
+                ("email", own.as_str()),
+                ("first", "Alex"),
+                ("last", "Admin"),
+                ("org", "A81001"),
+                ("role", "6"),
+            ],
+            Js::On,
+            "/users/invite/preview",
+        )
+        .await;
+    for res in [first, send] {
+        assert_eq!(res.status(), 400);
+        assert!(res.text().await.expect("body").contains("InviteSelf"));
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM invitations").await,
+        1,
+        "only Pam's"
+    );
     // Someone with neither capability cannot start at all.
     let plain = app.browser();
     plain.sign_in("provider.user").await;

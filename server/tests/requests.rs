@@ -462,6 +462,48 @@ async fn tier_1_and_tier_2_cannot_be_requested_together_and_strangers_see_nothin
         1
     );
 
+    // An administrator asking for another role in their own area is not their own reviewer:
+    // not told, and not let in.
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let alex = user_id(&app, "account.admin").await;
+    let notes_before = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = {alex}"
+        ))
+        .await;
+    ask(&admin, "A81009", PROVIDER_USER, "To see what practices see").await;
+    let own = latest_request(&app, alex).await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = {alex}"
+        ))
+        .await,
+        notes_before
+    );
+    let own_id = own.to_string();
+    for (endpoint, form) in [
+        ("get_request", vec![("id", own_id.as_str())]),
+        (
+            "decide_request",
+            vec![
+                ("id", own_id.as_str()),
+                ("decision", "approve"),
+                ("reason", ""),
+            ],
+        ),
+    ] {
+        let res = admin.post(endpoint, &form, Js::On, "/").await;
+        assert_eq!(res.status(), 404, "{endpoint} on one's own request");
+    }
+    // The other administrators of the area still are.
+    let other_admin = app.browser();
+    other_admin.sign_in("advanced.admin").await;
+    let res = other_admin
+        .post("get_request", &[("id", &own.to_string())], Js::On, "/")
+        .await;
+    assert_eq!(res.status(), 200);
+
     // A revoked user (no active role) can still ask, from My Profile.
     let revoked = app.browser();
     revoked.sign_in("revoked").await;

@@ -80,6 +80,7 @@ fn invite_error(e: domain::invitations::InviteError, echo: Vec<(Field, String)>)
         E::Store(e) => return crate::ssr::request::internal(&e),
         E::Hash(e) => return crate::ssr::request::internal(&e),
         E::AccountDisabled => Problem::InviteeDisabled(Field::Email),
+        E::OwnAccount => Problem::InviteSelf(Field::Email),
         E::OrganisationNotFound => Problem::InviteOrganisationNotFound(Field::Organisation),
         E::RoleNotOffered => Problem::RoleNotOffered(Field::Role),
         E::AlreadyHolds => Problem::AlreadyInvited(Field::Role),

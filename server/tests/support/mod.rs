@@ -70,6 +70,8 @@ impl TestApp {
     /// A browser: keeps cookies, does not follow redirects (tests look at them).
     pub fn browser(&self) -> Browser {
         let client = Client::builder()
+            // A page that never answers fails the test with its URL instead of hanging the run.
+            .timeout(std::time::Duration::from_secs(30))
             .cookie_store(true)
             .redirect(redirect::Policy::none())
             .build()
@@ -85,6 +87,8 @@ impl TestApp {
     /// browser retries on another, reqwest's pool would hand the dead one to the next request.
     pub fn browser_without_keep_alive(&self) -> Browser {
         let client = Client::builder()
+            // A page that never answers fails the test with its URL instead of hanging the run.
+            .timeout(std::time::Duration::from_secs(30))
             .cookie_store(true)
             .redirect(redirect::Policy::none())
             .pool_max_idle_per_host(0)
