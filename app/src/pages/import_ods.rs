@@ -1,8 +1,6 @@
 //! Import ODS extracts (Service Desk): upload the ICB list, `eccg.csv` and `epraccur.csv`, then
 //! watch the import's progress and read its summary. The same importer as `gatehouse import-ods`.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -110,13 +108,16 @@ pub fn ImportProgressPage() -> impl IntoView {
     let tick = RwSignal::new(0u32);
     let status = Resource::new(move || (job(), tick.get()), |(j, _)| import_status(j));
     // With JavaScript the page asks again every half second until the import has finished;
-    // without, the "Check progress" link does the same.
+    // without, the "Check progress" link does the same. Only in the browser: a workspace build
+    // (tests) unifies the `ssr` and `hydrate` features, and a browser timer on the server ends
+    // the response mid-stream.
+    #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
         if let Some(Ok(s)) = status.get() {
             if !s.finished {
                 set_timeout(
                     move || tick.update(|t| *t = t.wrapping_add(1)),
-                    Duration::from_millis(500),
+                    std::time::Duration::from_millis(500),
                 );
             }
         }
