@@ -58,7 +58,7 @@ pub fn MyProfilePage() -> impl IntoView {
                             <p>"You do not have a role at any organisation at the moment."</p>
                         </div>
                     })}
-                    <h2 class="nhsuk-heading-m">"User Details"</h2>
+                    <h2 class="nhsuk-heading-m">"Your details"</h2>
                     <UserDetailsList v=v.clone()/>
                     <TileGrid tiles=tiles/>
                 </Page>
