@@ -224,3 +224,23 @@ pub fn form_title(action_failed: bool, page: &str) -> String {
 pub fn Hidden(name: &'static str, value: String) -> impl IntoView {
     view! { <input type="hidden" name=name value=value/> }
 }
+
+/// What a page shows when its object cannot be had: "Page not found" with what that means here
+/// and the way back, or the error summary for anything else.
+#[component]
+pub fn PageError(
+    e: AppError,
+    why: &'static str,
+    back: &'static str,
+    back_label: &'static str,
+) -> impl IntoView {
+    match e {
+        AppError::NotFound => view! {
+            <h1 class="nhsuk-heading-l">"Page not found"</h1>
+            <p class="nhsuk-body">{why}</p>
+            <p class="nhsuk-body"><a href=back>{back_label}</a></p>
+        }
+        .into_any(),
+        other => view! { <ErrorSummary error=Some(other)/> }.into_any(),
+    }
+}

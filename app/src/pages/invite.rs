@@ -10,7 +10,7 @@ use crate::api::invitations::{
     InviteOrganisation, InviteRole, LinkOffer, SendInvite,
 };
 use crate::components::form::{
-    form_title, problem_for, Choice, ErrorSummary, Hidden, InputField, Radios,
+    form_title, problem_for, Choice, ErrorSummary, Hidden, InputField, PageError, Radios,
 };
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
@@ -44,15 +44,7 @@ fn answers() -> impl Fn() -> Answers + Copy + Send + Sync + 'static {
 
 #[component]
 fn InviteNotFound(e: AppError) -> impl IntoView {
-    match e {
-        AppError::NotFound => view! {
-            <h1 class="nhsuk-heading-l">"Page not found"</h1>
-            <p class="nhsuk-body">"Start again from Users."</p>
-            <p class="nhsuk-body"><a href="/users">"Back to Users"</a></p>
-        }
-        .into_any(),
-        other => view! { <ErrorSummary error=Some(other)/> }.into_any(),
-    }
+    view! { <PageError e=e why="Start again from Users." back="/users" back_label="Back to Users"/> }
 }
 
 /// Step 1: the email address.

@@ -8,7 +8,7 @@ use crate::api::registration::{
     pending_actions, registration_detail, DecideRegistration, DeleteRegistration, PendingRow,
     RegistrationView, ResendRegistration,
 };
-use crate::components::form::{problem_for, Choice, ErrorSummary, Radios, TextArea};
+use crate::components::form::{problem_for, Choice, ErrorSummary, PageError, Radios, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::{id_param, Paging, SuccessNotice};
@@ -195,15 +195,7 @@ pub fn ReviewRegistrationPage() -> impl IntoView {
 
 #[component]
 fn NotYours(e: AppError) -> impl IntoView {
-    match e {
-        AppError::NotFound => view! {
-            <h1 class="nhsuk-heading-l">"Page not found"</h1>
-            <p class="nhsuk-body">"This registration does not exist, or it is not one you review."</p>
-            <p class="nhsuk-body"><a href="/pending-actions">"Back to Pending Actions"</a></p>
-        }
-        .into_any(),
-        other => view! { <ErrorSummary error=Some(other)/> }.into_any(),
-    }
+    view! { <PageError e=e why="This registration does not exist, or it is not one you review." back="/pending-actions" back_label="Back to Pending Actions"/> }
 }
 
 #[component]

@@ -11,7 +11,7 @@ use crate::api::requests::{
     DecideRequest, RequestOrganisation, RequestRole, SendRequest, WithdrawRequest,
 };
 use crate::components::form::{
-    form_title, problem_for, Choice, ErrorSummary, Hidden, Radios, TextArea,
+    form_title, problem_for, Choice, ErrorSummary, Hidden, PageError, Radios, TextArea,
 };
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
@@ -20,15 +20,7 @@ use crate::error::{AppError, Field};
 
 #[component]
 fn Gone(e: AppError) -> impl IntoView {
-    match e {
-        AppError::NotFound => view! {
-            <h1 class="nhsuk-heading-l">"Page not found"</h1>
-            <p class="nhsuk-body">"This organisation or request does not exist, or is not yours to see."</p>
-            <p class="nhsuk-body"><a href="/my-profile">"Back to My Profile"</a></p>
-        }
-        .into_any(),
-        other => view! { <ErrorSummary error=Some(other)/> }.into_any(),
-    }
+    view! { <PageError e=e why="This organisation or request does not exist, or is not yours to see." back="/my-profile" back_label="Back to My Profile"/> }
 }
 
 /// Step 1: find the organisation by its exact name or ODS code, then choose it.

@@ -9,7 +9,7 @@ use crate::api::invitations::user_invitations;
 use crate::api::users::{
     get_user, list_users, DisableAccount, EnableAccount, RevokeAccess, UserDetailView, UserListRow,
 };
-use crate::components::form::{problem_for, Choice, ErrorSummary, Radios, TextArea};
+use crate::components::form::{problem_for, Choice, ErrorSummary, PageError, Radios, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::{id_param, Paging, SuccessNotice};
@@ -197,15 +197,7 @@ fn done_message(done: &str) -> Option<&'static str> {
 
 #[component]
 fn UserNotFound(e: AppError) -> impl IntoView {
-    match e {
-        AppError::NotFound => view! {
-            <h1 class="nhsuk-heading-l">"Page not found"</h1>
-            <p class="nhsuk-body">"This user does not exist, or they have no role in your area."</p>
-            <p class="nhsuk-body"><a href="/users">"Back to Users"</a></p>
-        }
-        .into_any(),
-        other => view! { <ErrorSummary error=Some(other)/> }.into_any(),
-    }
+    view! { <PageError e=e why="This user does not exist, or they have no role in your area." back="/users" back_label="Back to Users"/> }
 }
 
 #[component]
