@@ -36,10 +36,15 @@ pub enum AuditAction {
     AccessRequestWithdrawn,
     AccessRequestApproved,
     AccessRequestRejected,
+    AccountLocked,
+    AccountUnlocked,
+    PasswordResetRequested,
+    PasswordReset,
+    PasswordChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -64,6 +69,11 @@ impl AuditAction {
         AuditAction::AccessRequestWithdrawn,
         AuditAction::AccessRequestApproved,
         AuditAction::AccessRequestRejected,
+        AuditAction::AccountLocked,
+        AuditAction::AccountUnlocked,
+        AuditAction::PasswordResetRequested,
+        AuditAction::PasswordReset,
+        AuditAction::PasswordChanged,
     ];
 
     /// The stored (and URL) form.
@@ -93,6 +103,11 @@ impl AuditAction {
             AuditAction::AccessRequestWithdrawn => "access_request_withdrawn",
             AuditAction::AccessRequestApproved => "access_request_approved",
             AuditAction::AccessRequestRejected => "access_request_rejected",
+            AuditAction::AccountLocked => "account_locked",
+            AuditAction::AccountUnlocked => "account_unlocked",
+            AuditAction::PasswordResetRequested => "password_reset_requested",
+            AuditAction::PasswordReset => "password_reset",
+            AuditAction::PasswordChanged => "password_changed",
         }
     }
 
@@ -122,6 +137,11 @@ impl AuditAction {
             AuditAction::AccessRequestWithdrawn => "Access request withdrawn",
             AuditAction::AccessRequestApproved => "Access request approved",
             AuditAction::AccessRequestRejected => "Access request rejected",
+            AuditAction::AccountLocked => "Account locked (failed sign-ins)",
+            AuditAction::AccountUnlocked => "Account unlocked",
+            AuditAction::PasswordResetRequested => "Password reset requested",
+            AuditAction::PasswordReset => "Password reset",
+            AuditAction::PasswordChanged => "Password changed",
         }
     }
 

@@ -38,6 +38,8 @@ pub struct Env<'a, S, H> {
     pub clock: &'a dyn Clock,
     pub tokens: &'a dyn TokenSource,
     pub sessions: SessionPolicy,
+    /// Consecutive failed sign-ins that lock an account (SPEC §6).
+    pub lock_after: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,21 +65,44 @@ pub async fn sign_in<S: Storage, H: PasswordHasher>(
     password: &Password,
     origin: Option<&str>,
 ) -> Result<SignedIn, SignInError> {
-    let creds = env.store.credentials(email).await?;
-    let hash = creds.as_ref().and_then(|c| c.password_hash.as_ref());
+    let found = env.store.credentials(email).await?;
+    let target = found.as_ref().map(|c| c.user);
+    let creds = found.filter(|c| c.status == AccountStatus::Active);
+    // The attempt counts before its password is checked, so parallel guesses cannot pass the
+    // limit. A locked account (no attempt reserved) is checked against the dummy hash: it takes
+    // as long and answers the same as a wrong password.
+    let reserved = match &creds {
+        Some(c) => env.store.reserve_sign_in(c.user, env.lock_after).await?,
+        None => None,
+    };
+    let hash = creds
+        .as_ref()
+        .filter(|_| reserved.is_some())
+        .and_then(|c| c.password_hash.as_ref());
     let matches = env.hasher.verify(hash, password).await;
     let creds = match creds {
-        Some(c) if matches && c.status == AccountStatus::Active => c,
+        Some(c) if matches => c,
         other => {
-            let mut failed =
-                NewAudit::anonymous(AuditAction::SignInFailed, env.clock.now(), origin);
-            if let Some(c) = other {
-                failed = failed.target(c.user);
+            let now = env.clock.now();
+            let mut failed = NewAudit::anonymous(AuditAction::SignInFailed, now, origin);
+            if let Some(user) = target {
+                failed = failed.target(user);
             }
             env.store.record_audit(&failed).await?;
+            if let (Some(c), Some(n)) = (other, reserved) {
+                if n >= env.lock_after {
+                    let audit = NewAudit::anonymous(AuditAction::AccountLocked, now, origin)
+                        .target(c.user)
+                        .reason(format!("{n} failed sign-ins in a row"));
+                    env.store
+                        .lock_account(c.user, &audit, &crate::security::emails::locked(email))
+                        .await?;
+                }
+            }
             return Err(SignInError::NotRecognised);
         }
     };
+    env.store.clear_failed_sign_ins(creds.user).await?;
     let all = env.store.assignments_of(creds.user).await?;
     let active = active_assignments(&all);
     let landing = Landing::for_active_count(active.len());

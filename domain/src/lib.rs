@@ -23,6 +23,7 @@ pub mod registration;
 pub mod requests;
 pub mod role;
 pub mod scope;
+pub mod security;
 pub mod session;
 pub mod signup;
 pub mod storage;

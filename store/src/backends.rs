@@ -20,7 +20,7 @@ macro_rules! backend {
             use domain::role::{Capability, Catalogue, Grant, Holding, Reach, Role, RoleId};
             use domain::session::{NewSession, SessionRecord};
             use domain::storage::{
-                ActingAs, DecideOutcome, Holder, NewRegistration, RegistrationQuery,
+                ActingAs, DecideOutcome, Holder, LockedAccount, NewRegistration, RegistrationQuery,
                 RegistrationRow, RegistrationSort, SessionContext, StoreError, StoreResult,
                 TokenState, Verdict, VerdictOutcome,
             };
@@ -68,6 +68,7 @@ macro_rules! backend {
             include!("queries/users.rs");
             include!("queries/invitations.rs");
             include!("queries/requests.rs");
+            include!("queries/security.rs");
         }
     };
 }
