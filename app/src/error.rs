@@ -23,6 +23,9 @@ pub enum AppError {
     /// The request itself was malformed (missing or unreadable fields).
     #[error("The form could not be read. Check your answers and try again.")]
     BadRequest,
+    /// Too many attempts from one address in a short time (sign-in, registration, passwords).
+    #[error("Too many attempts. Wait a minute, then try again.")]
+    RateLimited,
 }
 
 impl FromServerFnError for AppError {
@@ -67,6 +70,7 @@ pub enum Field {
     Eccg,
     Epraccur,
     OnlyIcb,
+    CurrentPassword,
 }
 
 impl Field {
@@ -98,6 +102,7 @@ impl Field {
             Field::Eccg => "eccg",
             Field::Epraccur => "epraccur",
             Field::OnlyIcb => "only_icb",
+            Field::CurrentPassword => "current_password",
         }
     }
 }
@@ -164,6 +169,7 @@ pub enum Problem {
     RequestClosed(Field),
     ChooseOrganisation(Field),
     InviteSelf(Field),
+    CurrentPasswordWrong(Field),
 }
 
 impl Problem {
@@ -226,7 +232,8 @@ impl Problem {
             | Problem::ApprovalConflict(f)
             | Problem::RequestClosed(f)
             | Problem::ChooseOrganisation(f)
-            | Problem::InviteSelf(f) => f,
+            | Problem::InviteSelf(f)
+            | Problem::CurrentPasswordWrong(f) => f,
         }
     }
 
@@ -322,6 +329,7 @@ impl Problem {
             Problem::InviteSelf(_) => {
                 "You cannot invite yourself. Ask for the role from My Profile, Request Access, and another administrator will decide"
             }
+            Problem::CurrentPasswordWrong(_) => "Your current password is not right",
         }
     }
 

@@ -42,12 +42,40 @@ use pages::{
         ReviewRequestPage, WithdrawRequestPage,
     },
     roles::RolesPage,
+    security::{
+        ChangePasswordPage, ForgottenPasswordPage, ForgottenPasswordSentPage,
+        ForgottenUserNamePage, LockedAccountsPage, ResetPasswordPage,
+    },
     select_account::SelectAccountPage,
     sign_in::SignInPage,
     users::{DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
 };
 
+/// The policy of every page (SPEC §6, issue 8): scripts only from this site or inline with this
+/// response's nonce, WebAssembly allowed to compile, no plugins, no framing, forms posting only
+/// here.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The policy of every other response (server functions, files, refusals): nothing runs.
+pub const NO_SCRIPT_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&page_policy(&nonce)) {
+            res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -123,6 +151,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/my-profile/disable/confirm") view=ConfirmDisableOwnPage ssr=SsrMode::Async/>
                 <Route path=path!("/account-disabled") view=AccountDisabledPage ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgotten-password") view=ForgottenPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgotten-password/sent") view=ForgottenPasswordSentPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgotten-user-name") view=ForgottenUserNamePage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/details/change-password") view=ChangePasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/locked-accounts") view=LockedAccountsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -16,6 +16,11 @@ pub struct Config {
     pub public_url: String,
     pub demo: bool,
     pub sessions: SessionPolicy,
+    /// Consecutive failed sign-ins that lock an account (SPEC §6).
+    pub lock_after: i64,
+    /// Requests per minute and client address to sign-in, registration, forgotten password and
+    /// change password (a burst of the same size is allowed).
+    pub rate_limit_per_minute: u32,
     /// Where cargo-leptos put the compiled site (pkg/, vendor/, assets/).
     pub site_root: String,
 }
@@ -78,6 +83,15 @@ impl Config {
                 idle_seconds: number("GATEHOUSE_SESSION_IDLE_MINUTES", 30)? * 60,
                 absolute_seconds: number("GATEHOUSE_SESSION_ABSOLUTE_HOURS", 12)? * 3600,
             },
+            lock_after: number(
+                "GATEHOUSE_LOCK_AFTER_FAILURES",
+                domain::security::DEFAULT_LOCK_AFTER,
+            )?,
+            rate_limit_per_minute: u32::try_from(number("GATEHOUSE_RATE_LIMIT_PER_MINUTE", 60)?)
+                .map_err(|_| ConfigError::Invalid {
+                    name: "GATEHOUSE_RATE_LIMIT_PER_MINUTE",
+                    reason: "too large".into(),
+                })?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
     }

@@ -177,6 +177,26 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "Locum",
         &[("Provider User", "A81001", Active)],
     ),
+    // Seed 004 §6-8, §14: practice staff who forget, change and lock their passwords (one per
+    // browser-test project, so a lock-out in one run never stops another).
+    (
+        "staff.one",
+        "Sam",
+        "Staff",
+        &[("Provider User", "A81022", Active)],
+    ),
+    (
+        "staff.two",
+        "Sol",
+        "Staff",
+        &[("Provider User", "A81022", Active)],
+    ),
+    (
+        "staff.three",
+        "Sky",
+        "Staff",
+        &[("Provider User", "A81022", Active)],
+    ),
     // Seed 004 §13: revoked, so only My Profile is reachable.
     (
         "revoked",

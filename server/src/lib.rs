@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod import;
+pub mod limits;
 pub mod mailer;
 pub mod middleware;
 pub mod telemetry;
@@ -60,6 +61,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         clock,
         tokens: Arc::new(OsTokens),
         sessions: config.sessions,
+        lock_after: config.lock_after,
+        rate_limit_per_minute: config.rate_limit_per_minute,
         secure_cookies: config.public_url.starts_with("https://"),
         public_origin: config.public_origin(),
         public_url: config.public_url.clone(),
@@ -82,6 +85,9 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         let state = state.clone();
         move || provide_context(state.clone())
     };
+    let limits = limits::RateLimits::per_minute(state.rate_limit_per_minute);
+    limits.tidy_every_minute();
+    let secure = state.secure_cookies;
     Router::new()
         .route(
             "/audit.csv",
@@ -106,6 +112,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             state.clone(),
             middleware::resolve_session,
         ))
+        .layer(axum::middleware::from_fn_with_state(limits, limits::limit))
         .layer(axum::middleware::from_fn_with_state(
             state,
             middleware::check_origin,
@@ -113,6 +120,9 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn(
             middleware::bad_input_is_not_a_server_error,
         ))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            middleware::security_headers(secure, req, next)
+        }))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -10,5 +10,6 @@ pub mod organisations;
 pub mod providers;
 pub mod registration;
 pub mod requests;
+pub mod security;
 pub mod session;
 pub mod users;

@@ -26,6 +26,10 @@ pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
             "#maincontent".into(),
             "The form could not be read. Check your answers and try again.",
         )],
+        AppError::RateLimited => vec![(
+            "#maincontent".into(),
+            "Too many attempts from your network. Wait a minute, then try again.",
+        )],
     };
     Some(view! {
         <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" tabindex="-1">
@@ -242,5 +246,36 @@ pub fn PageError(
         }
         .into_any(),
         other => view! { <ErrorSummary error=Some(other)/> }.into_any(),
+    }
+}
+
+/// A new password under the policy's rules (SPEC §6), each unmet rule named at the field, and its
+/// confirmation: shared by activation, password reset and Change Password.
+#[component]
+pub fn NewPasswordFields(error: Option<AppError>) -> impl IntoView {
+    let password_problems = problems_for(&error, Field::Password);
+    let has_error = !password_problems.is_empty();
+    view! {
+        <p class="nhsuk-body" id="password-rules-intro">"Your new password must have:"</p>
+        <ul class="nhsuk-list nhsuk-list--bullet" aria-labelledby="password-rules-intro">
+            {domain::PasswordRule::ALL.iter().map(|r| view! { <li>{r.describe()}</li> }).collect_view()}
+        </ul>
+        <div class=if has_error { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+            <label class="nhsuk-label" for="password">"New password"</label>
+            {has_error.then(|| view! {
+                <div id="password-error">
+                    {password_problems.iter().map(|p| view! {
+                        <span class="nhsuk-error-message">
+                            <span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}
+                        </span>
+                    }).collect_view()}
+                </div>
+            })}
+            <input class=if has_error { "nhsuk-input nhsuk-input--error" } else { "nhsuk-input" }
+                id="password" name="password" type="password" autocomplete="new-password"
+                aria-describedby=has_error.then_some("password-error")/>
+        </div>
+        <InputField field=Field::ConfirmPassword label="Confirm new password" input_type="password"
+            autocomplete="new-password" problem=problem_for(&error, Field::ConfirmPassword)/>
     }
 }

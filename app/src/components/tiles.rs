@@ -68,6 +68,12 @@ pub const TILES: &[Tile] = &[
         needs: &[Capability::ServiceDesk],
     },
     Tile {
+        title: "Locked accounts",
+        href: "/locked-accounts",
+        description: "Accounts locked after too many failed sign-ins: unlock them.",
+        needs: &[Capability::ServiceDesk],
+    },
+    Tile {
         title: "Import ODS extracts",
         href: "/organisations/import",
         description: "Load the latest organisations from the NHS Organisation Data Service.",

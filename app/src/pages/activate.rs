@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::registration::{activation_link, Activate, LinkView, RenewActivation};
-use crate::components::form::{problem_for, problems_for, ErrorSummary, InputField};
+use crate::components::form::{ErrorSummary, NewPasswordFields};
 use crate::components::layout::Page;
-use crate::error::{AppError, Field};
+use crate::error::AppError;
 
 #[component]
 pub fn ActivatePage() -> impl IntoView {
@@ -68,34 +68,12 @@ fn SetPassword(token: String, action: ServerAction<Activate>) -> impl IntoView {
         {move || {
             let error: Option<AppError> = action.value().get().and_then(|r| r.err());
             let token = token.clone();
-            let password_problems = problems_for(&error, Field::Password);
-            let has_error = !password_problems.is_empty();
             view! {
                 <ErrorSummary error=error.clone()/>
                 <h1 class="nhsuk-heading-l">"Set your password"</h1>
-                <p class="nhsuk-body" id="password-rules-intro">"Your password must have:"</p>
-                <ul class="nhsuk-list nhsuk-list--bullet" aria-labelledby="password-rules-intro">
-                    {domain::PasswordRule::ALL.iter().map(|r| view! { <li>{r.describe()}</li> }).collect_view()}
-                </ul>
                 <ActionForm action=action attr:novalidate="novalidate">
                     <input type="hidden" name="token" value=token/>
-                    <div class=if has_error { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
-                        <label class="nhsuk-label" for="password">"New password"</label>
-                        {(has_error).then(|| view! {
-                            <div id="password-error">
-                                {password_problems.iter().map(|p| view! {
-                                    <span class="nhsuk-error-message">
-                                        <span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}
-                                    </span>
-                                }).collect_view()}
-                            </div>
-                        })}
-                        <input class=if has_error { "nhsuk-input nhsuk-input--error" } else { "nhsuk-input" }
-                            id="password" name="password" type="password" autocomplete="new-password"
-                            aria-describedby=has_error.then_some("password-error")/>
-                    </div>
-                    <InputField field=Field::ConfirmPassword label="Confirm new password" input_type="password"
-                        autocomplete="new-password" problem=problem_for(&error, Field::ConfirmPassword)/>
+                    <NewPasswordFields error=error/>
                     <button class="nhsuk-button" type="submit">"Set password"</button>
                 </ActionForm>
             }

@@ -14,6 +14,7 @@ pub mod providers;
 pub mod register;
 pub mod requests;
 pub mod roles;
+pub mod security;
 pub mod select_account;
 pub mod sign_in;
 pub mod users;

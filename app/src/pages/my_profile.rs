@@ -89,11 +89,17 @@ fn UserDetailsList(v: Viewer) -> impl IntoView {
 
 #[component]
 pub fn UserDetailsPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let changed = move || query.read().get("password-changed").is_some();
     view! {
-        <SignedIn render=|v| view! {
+        <SignedIn render=move |v| view! {
             <Page title="User Details - Gatehouse" viewer=Some(v.clone())>
+                {changed().then(|| view! {
+                    <crate::components::list::SuccessNotice message="Your password has been changed. Your other sessions have been signed out."/>
+                })}
                 <h1 class="nhsuk-heading-l">"User Details"</h1>
                 <UserDetailsList v=v/>
+                <a class="nhsuk-button nhsuk-button--secondary" href="/my-profile/details/change-password">"Change Password"</a>
                 <p class="nhsuk-body"><a href="/my-profile">"Back to My Profile"</a></p>
             </Page>
         }/>

@@ -12,6 +12,7 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let activated = move || query.read().get("activated").is_some();
+    let reset = move || query.read().get("reset").is_some();
     view! {
         <Page title=move || {
             let failed = action.value().get().is_some_and(|r| r.is_err());
@@ -27,6 +28,9 @@ pub fn SignInPage() -> impl IntoView {
                             {activated().then(|| view! {
                                 <SuccessNotice message="Your password has been set. Sign in with your email address and new password."/>
                             })}
+                            {reset().then(|| view! {
+                                <SuccessNotice message="Your password has been changed. Sign in with your email address and new password."/>
+                            })}
                             <h1 class="nhsuk-heading-l">"Sign in"</h1>
                             <p class="nhsuk-body">"Your user name is your email address."</p>
                             <ActionForm action=action attr:novalidate="novalidate">
@@ -37,6 +41,10 @@ pub fn SignInPage() -> impl IntoView {
                                     autocomplete="current-password" problem=problem_for(&error, Field::Password)/>
                                 <button class="nhsuk-button" type="submit">"Sign in"</button>
                             </ActionForm>
+                            <ul class="nhsuk-list">
+                                <li><a href="/forgotten-password">"Forgotten your password?"</a></li>
+                                <li><a href="/forgotten-user-name">"Forgotten your user name?"</a></li>
+                            </ul>
                             <h2 class="nhsuk-heading-m">"New to Gatehouse?"</h2>
                             <p class="nhsuk-body">"Register for an account. Your account administrator reviews your request."</p>
                             <a class="nhsuk-button nhsuk-button--secondary" href="/register">"Register"</a>

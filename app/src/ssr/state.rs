@@ -19,6 +19,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub tokens: Arc<dyn TokenSource>,
     pub sessions: SessionPolicy,
+    /// Consecutive failed sign-ins that lock an account.
+    pub lock_after: i64,
+    /// Requests a minute per client address to the endpoints that guess or send (server::limits).
+    pub rate_limit_per_minute: u32,
     /// Set when the public base URL is https: the session cookie is then `Secure`.
     pub secure_cookies: bool,
     /// The origin (`scheme://host[:port]`) state-changing requests must come from.
@@ -55,6 +59,7 @@ impl AppState {
             clock: self.clock.as_ref(),
             tokens: self.tokens.as_ref(),
             sessions: self.sessions,
+            lock_after: self.lock_after,
         }
     }
 }

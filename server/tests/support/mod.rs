@@ -34,19 +34,27 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts with the configuration changed first (a low rate limit, say).
+    pub async fn start_with(change: impl FnOnce(&mut Config)) -> Self {
         let db = std::env::temp_dir().join(format!(
             "gatehouse_http_{:016x}.db",
             rand::thread_rng().gen::<u64>()
         ));
         let database_url = format!("sqlite://{}", db.display());
-        let config = Config {
+        let mut config = Config {
             database_url: database_url.clone(),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: "http://127.0.0.1".into(),
             demo: true,
             sessions: Default::default(),
+            lock_after: domain::security::DEFAULT_LOCK_AFTER,
+            rate_limit_per_minute: 60,
             site_root: "target/site".into(),
         };
+        change(&mut config);
         // Every app of a test binary is served from one process-wide runtime, as the product
         // serves from one: with one runtime per test, a page render now and then stayed pending
         // once other tests' runtimes had shut down (Leptos keeps process-wide state).
@@ -126,6 +134,19 @@ impl TestApp {
             .expect("row");
         pool.close().await;
         n
+    }
+
+    /// The first column of every row a query answers, as text.
+    pub async fn texts(&self, query: &str) -> Vec<String> {
+        let pool = sqlx::SqlitePool::connect(&self.database_url)
+            .await
+            .expect("db");
+        let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(query.to_owned()))
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
+        pool.close().await;
+        rows
     }
 
     pub async fn sql(&self, statement: &str) {

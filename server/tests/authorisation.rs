@@ -1,0 +1,547 @@
+//! The authorisation matrix (issue 8; SPEC §6 "authorisation on the server for every server
+//! function"): every server function, for the signed-out visitor and for every demo user acting
+//! as their role, against the objects of a practice (Hillside, A81022) that some of them
+//! administer and others do not.
+//!
+//! The table below is the specification. It must name every server function the app registers:
+//! a new one without a row fails `the_table_covers_every_server_function`.
+//!
+//! Every denial must look like "not found" (404 and the `NotFound` error), never a 403 that
+//! confirms the object exists. The calls that would change something carry valid arguments, so a
+//! missing check would show as a change; the database is compared before and after.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use server::demo::DEMO_USERS;
+use support::{demo_email, Browser, Js, TestApp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone, signed in or not (sign-in, registration, links from emails).
+    Public,
+    /// Any signed-in user, with or without an acting role (My Profile and its pages).
+    User,
+    /// An acting role holding one of these capabilities.
+    Any(&'static [&'static str]),
+}
+
+/// Whether the arguments name an object at Hillside (A81022): in scope for a role above it, out
+/// of scope for a role at another practice; or an object only its owner may touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    None,
+    Hillside,
+    /// Owned by `locum.one`: everyone else gets "not found".
+    LocumsOwn,
+}
+
+struct Row {
+    endpoint: &'static str,
+    access: Access,
+    target: Target,
+    /// Calling it as an allowed user would change something (checked only for denials).
+    changes: bool,
+    args: &'static [(&'static str, &'static str)],
+}
+
+const fn row(
+    endpoint: &'static str,
+    access: Access,
+    target: Target,
+    changes: bool,
+    args: &'static [(&'static str, &'static str)],
+) -> Row {
+    Row {
+        endpoint,
+        access,
+        target,
+        changes,
+        args,
+    }
+}
+
+const USERS: Access = Access::Any(&["manage_users"]);
+const REVIEW: Access = Access::Any(&["manage_users", "grant_approver_roles"]);
+const INVITE: Access = Access::Any(&["grant_approver_roles"]);
+const DESK: Access = Access::Any(&["service_desk"]);
+const ORGS: Access = Access::Any(&["manage_organisations"]);
+const PROVIDERS: Access = Access::Any(&["set_approval_level", "manage_users"]);
+const APPROVAL: Access = Access::Any(&["set_approval_level"]);
+
+use Access::{Public, User};
+use Target::{Hillside, LocumsOwn, None as NoTarget};
+
+const INVITEE: &[(&str, &str)] = &[
+    ("email", "new.approver@example.nhs.uk"),
+    ("first", "Nia"),
+    ("last", "New"),
+    ("org", "A81022"),
+    ("role", "{approver_role}"),
+];
+
+#[rustfmt::skip]
+const TABLE: &[Row] = &[
+    // Signing in and out, and what every page's header needs.
+    row("viewer", Public, NoTarget, false, &[]),
+    row("sign_in", Public, NoTarget, true, &[("email", "nobody@example.nhs.uk"), ("password", "Wrong-Passw0rd!")]),
+    row("sign_out", Public, NoTarget, true, &[]),
+    row("selectable_accounts", User, NoTarget, false, &[]),
+    row("select_account", User, NoTarget, true, &[("assignment", "{locum_assignment}")]),
+    row("my_account", User, NoTarget, false, &[]),
+    // Registration and activation: before anyone signs in.
+    row("find_organisations", Public, NoTarget, false, &[("query", "A81022")]),
+    row("register_start", Public, NoTarget, false, &[("email", "someone@example.nhs.uk"), ("organisation", "A81022")]),
+    row("registration_options", Public, NoTarget, false, &[("org", "A81022")]),
+    row("register", Public, NoTarget, true, &[("email", "bad"), ("org", "A81022")]),
+    row("activation_link", Public, NoTarget, false, &[("token", "nonsense")]),
+    row("activate", Public, NoTarget, true, &[("token", "nonsense"), ("password", "Passw0rd-Long!"), ("confirm_password", "Passw0rd-Long!")]),
+    row("renew_activation", Public, NoTarget, true, &[("token", "nonsense")]),
+    row("invitation_link", Public, NoTarget, false, &[("token", "nonsense")]),
+    row("accept_invitation", Public, NoTarget, true, &[("token", "nonsense"), ("first_name", "A"), ("last_name", "B"), ("password", "Passw0rd-Long!"), ("confirm_password", "Passw0rd-Long!")]),
+    row("accept_invitation_signed", Public, NoTarget, true, &[("token", "nonsense"), ("password", "Passw0rd-Long!")]),
+    row("forgotten_password", Public, NoTarget, true, &[("email", "nobody@example.nhs.uk")]),
+    row("reset_link", Public, NoTarget, false, &[("token", "nonsense")]),
+    row("reset_password", Public, NoTarget, true, &[("token", "nonsense"), ("password", "Passw0rd-Long!"), ("confirm_password", "Passw0rd-Long!")]),
+    // My Profile.
+    row("notifications", User, NoTarget, false, &[]),
+    row("home_counts", User, NoTarget, false, &[]),
+    row("notification_settings", User, NoTarget, false, &[]),
+    row("save_notification_settings", User, NoTarget, true, &[("send", "on")]),
+    row("change_password", User, NoTarget, true, &[("current_password", "Wrong-Passw0rd!"), ("password", "Passw0rd-Long!"), ("confirm_password", "Passw0rd-Long!")]),
+    row("disable_own_account", User, NoTarget, true, &[]),
+    row("request_organisations", User, NoTarget, false, &[("query", "A81022")]),
+    row("request_organisation", User, NoTarget, false, &[("query", "A81022"), ("organisation", "A81022")]),
+    row("request_roles", User, NoTarget, false, &[("org", "A81022")]),
+    row("request_role", User, NoTarget, false, &[("org", "A81022"), ("role", "{provider_user_role}"), ("reason", "Cover")]),
+    row("request_summary", User, NoTarget, false, &[("org", "A81022"), ("role", "{provider_user_role}"), ("reason", "Cover")]),
+    row("send_request", User, NoTarget, true, &[("org", "A81022"), ("role", "{provider_user_role}"), ("reason", "Cover")]),
+    row("my_roles", User, NoTarget, false, &[]),
+    row("withdraw_request", User, LocumsOwn, true, &[("id", "{request}")]),
+    // Users, registrations and requests of an area.
+    row("list_users", USERS, NoTarget, false, &[("q", ""), ("sort", "name"), ("dir", "asc"), ("page", "1"), ("size", "25")]),
+    row("get_user", USERS, Hillside, false, &[("id", "{staff}")]),
+    row("user_invitations", USERS, Hillside, false, &[("user", "{staff}")]),
+    row("change_invitation", USERS, Hillside, true, &[("user", "{staff}"), ("invitation", "{invitation}"), ("change", "withdraw")]),
+    row("revoke_access", USERS, Hillside, true, &[("user", "{staff}"), ("organisation", "A81022")]),
+    row("disable_account", USERS, Hillside, true, &[("user", "{staff}"), ("disable_reason", "other"), ("other_reason", "Left the practice")]),
+    row("enable_account", USERS, Hillside, true, &[("user", "{disabled}")]),
+    row("list_audit", USERS, NoTarget, false, &[("user", ""), ("action", ""), ("from", ""), ("to", ""), ("page", "1")]),
+    row("role_catalogue", USERS, NoTarget, false, &[]),
+    row("pending_actions", REVIEW, NoTarget, false, &[("sort", "date"), ("dir", "desc"), ("page", "1")]),
+    row("registration_detail", REVIEW, Hillside, false, &[("id", "{registration}")]),
+    row("decide_registration", REVIEW, Hillside, true, &[("id", "{registration}"), ("decision", "approve"), ("reason", "")]),
+    row("resend_registration", REVIEW, Hillside, true, &[("id", "{registration}")]),
+    row("delete_registration", REVIEW, Hillside, true, &[("id", "{registration}")]),
+    row("get_request", USERS, Hillside, false, &[("id", "{request}")]),
+    row("decide_request", USERS, Hillside, true, &[("id", "{request}"), ("decision", "approve"), ("reason", "")]),
+    // Invitations to approver roles.
+    row("invite_email", INVITE, NoTarget, false, &[("email", "new.approver@example.nhs.uk")]),
+    row("invitee", INVITE, NoTarget, false, &[("email", "new.approver@example.nhs.uk")]),
+    row("invite_names", INVITE, NoTarget, false, &[("email", "new.approver@example.nhs.uk"), ("first_name", "Nia"), ("last_name", "New")]),
+    row("invite_organisations", INVITE, NoTarget, false, &[("query", "A81022")]),
+    row("invite_organisation", INVITE, Hillside, false, &[("email", "new.approver@example.nhs.uk"), ("first", "Nia"), ("last", "New"), ("organisation", "A81022")]),
+    row("invite_roles", INVITE, Hillside, false, &[("org", "A81022")]),
+    row("invite_role", INVITE, Hillside, false, INVITEE),
+    row("invite_preview", INVITE, Hillside, false, INVITEE),
+    row("send_invite", INVITE, Hillside, true, INVITEE),
+    // Organisations and providers.
+    row("list_organisations", ORGS, NoTarget, false, &[("search", ""), ("page", "1")]),
+    row("get_organisation", ORGS, Hillside, false, &[("code", "A81022")]),
+    row("create_organisation", ORGS, Hillside, true, &[("code", "Z99999"), ("name", "New Practice"), ("kind", "provider"), ("type_label", "GP Practice"), ("parent", "16C"), ("start_date", "2024-04-01"), ("contract_type", "GMS")]),
+    row("update_organisation", ORGS, Hillside, true, &[("code", "A81022"), ("name", "Renamed Practice"), ("type_label", "GP Practice"), ("parent", "16C"), ("start_date", "1974-04-01"), ("end_date", "")]),
+    row("list_providers", PROVIDERS, NoTarget, false, &[("search", ""), ("page", "1")]),
+    row("get_provider", PROVIDERS, Hillside, false, &[("code", "A81022")]),
+    row("set_approval_level", APPROVAL, Hillside, true, &[("code", "A81022"), ("multi_level", "on")]),
+    // The Service Desk's own tools.
+    row("outbox", DESK, NoTarget, false, &[]),
+    row("import_allowed", DESK, NoTarget, false, &[]),
+    row("import_status", DESK, Hillside, false, &[("job", "0123456789abcdef")]),
+    row("locked_accounts", DESK, NoTarget, false, &[]),
+    row("unlock_account", DESK, Hillside, true, &[("user", "{staff}")]),
+];
+
+/// The objects the table's arguments name, made at Hillside (A81022) before the matrix runs.
+struct Objects(Vec<(&'static str, String)>);
+
+impl Objects {
+    async fn make(app: &TestApp) -> Self {
+        let id = |q: String| async move { app.scalar(&q).await.to_string() };
+        let user =
+            |local: &str| format!("SELECT id FROM users WHERE email = '{}'", demo_email(local));
+        let hillside = id("SELECT id FROM organisations WHERE code = 'A81022'".into()).await;
+        let provider_user = id("SELECT id FROM roles WHERE name = 'Provider User'".into()).await;
+        let locum = id(user("locum.one")).await;
+        let staff = id(user("staff.one")).await;
+        let disabled = id(user("staff.two")).await;
+        app.sql(&format!(
+            "UPDATE users SET status = 'disabled' WHERE id = {disabled}"
+        ))
+        .await;
+        // A registration waiting for review at Hillside, and a locum's access request there.
+        app.sql("INSERT INTO users (email, first_name, last_name, status, created_at) VALUES ('pending.person@example.nhs.uk', 'Penny', 'Pending', 'pending', 1)").await;
+        let pending =
+            id("SELECT id FROM users WHERE email = 'pending.person@example.nhs.uk'".into()).await;
+        app.sql(&format!("INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin, role_reason) VALUES ({pending}, {hillside}, {provider_user}, 'pending', 1, 'registration', NULL)")).await;
+        let registration = id(format!(
+            "SELECT id FROM role_assignments WHERE user_id = {pending}"
+        ))
+        .await;
+        app.sql(&format!("INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin, role_reason) VALUES ({locum}, {hillside}, {provider_user}, 'pending', 1, 'request', 'Cover')")).await;
+        let request = id(format!(
+            "SELECT id FROM role_assignments WHERE user_id = {locum} AND origin = 'request'"
+        ))
+        .await;
+        let locum_assignment = id(format!(
+            "SELECT id FROM role_assignments WHERE user_id = {locum} AND status = 'active'"
+        ))
+        .await;
+        let approver_role = id("SELECT r.id FROM roles r JOIN role_holdings h ON h.role_id = r.id WHERE r.approver_tier AND h.org_kind = 'provider' ORDER BY r.id LIMIT 1".into()).await;
+        Objects(vec![
+            ("{staff}", staff),
+            ("{disabled}", disabled),
+            ("{registration}", registration),
+            ("{request}", request),
+            ("{invitation}", "1".into()),
+            ("{locum_assignment}", locum_assignment),
+            ("{provider_user_role}", provider_user),
+            ("{approver_role}", approver_role),
+        ])
+    }
+
+    fn fill(&self, args: &[(&str, &str)]) -> Vec<(String, String)> {
+        args.iter()
+            .map(|(k, v)| {
+                let v = self
+                    .0
+                    .iter()
+                    .find(|(p, _)| p == v)
+                    .map(|(_, real)| real.clone())
+                    .unwrap_or_else(|| (*v).to_owned());
+                ((*k).to_owned(), v)
+            })
+            .collect()
+    }
+}
+
+async fn call(b: &Browser, objects: &Objects, r: &Row) -> (u16, String) {
+    let filled = objects.fill(r.args);
+    let form: Vec<(&str, &str)> = filled
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = b.post(r.endpoint, &form, Js::On, "/").await;
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap_or_default())
+}
+
+/// Everything in the database that a request could change, as text, table by table.
+async fn snapshot(app: &TestApp) -> String {
+    let tables = app
+        .texts("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_sqlx_migrations', 'sessions', 'audit_events') ORDER BY name")
+        .await;
+    let mut out = String::new();
+    for t in tables {
+        let columns = app
+            .texts(&format!(
+                "SELECT name FROM pragma_table_info('{t}') ORDER BY cid"
+            ))
+            .await;
+        let expr = columns
+            .iter()
+            .map(|c| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        for line in app
+            .texts(&format!("SELECT {expr} FROM \"{t}\" ORDER BY rowid"))
+            .await
+        {
+            out.push_str(&t);
+            out.push(':');
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_table_covers_every_server_function() {
+    // Starting the app registers the server functions of the whole app.
+    let _app = TestApp::start().await;
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.to_owned())
+        .collect();
+    let tabled: BTreeSet<String> = TABLE
+        .iter()
+        .map(|r| format!("/api/{}", r.endpoint))
+        .collect();
+    let missing: Vec<_> = registered.difference(&tabled).collect();
+    let stale: Vec<_> = tabled.difference(&registered).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions with no row in the matrix: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "rows for server functions that do not exist: {stale:?}"
+    );
+    assert_eq!(TABLE.len(), registered.len());
+}
+
+#[tokio::test]
+async fn every_server_function_refuses_whom_the_table_says_as_not_found() {
+    let app = TestApp::start().await;
+    let objects = Objects::make(&app).await;
+    let before = snapshot(&app).await;
+    let mut cells = 0;
+    let mut denials = 0;
+    let mut failures = Vec::new();
+
+    // Signed out: everything but the public functions asks to sign in.
+    let anonymous = app.browser();
+    for r in TABLE.iter().filter(|r| r.access != Public) {
+        cells += 1;
+        let (status, body) = call(&anonymous, &objects, r).await;
+        if status != 401 || body != "\"SignedOut\"" {
+            failures.push(format!("signed out → {}: {status} {body}", r.endpoint));
+        }
+        denials += 1;
+    }
+
+    for (local, _, _, _) in DEMO_USERS {
+        let b = app.browser();
+        b.sign_in(local).await;
+        let viewer = b.viewer().await;
+        let caps: Vec<String> = viewer["acting"]["capabilities"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.as_str().map(|s| snake(s)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for r in TABLE.iter() {
+            let may = match r.access {
+                Public | User => true,
+                Access::Any(needs) => needs.iter().any(|n| caps.iter().any(|c| c == n)),
+            };
+            let denied_by_owner = r.target == LocumsOwn && *local != "locum.one";
+            if may && !denied_by_owner {
+                continue; // Allowed cells are walked by the flow tests; here only refusals.
+            }
+            cells += 1;
+            denials += 1;
+            let (status, body) = call(&b, &objects, r).await;
+            if status != 404 || body != "\"NotFound\"" {
+                failures.push(format!("{local} → {}: {status} {body}", r.endpoint));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells answered wrongly:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "a refused call changed the database"
+    );
+    eprintln!("authorisation matrix: {cells} cells, {denials} refusals checked");
+}
+
+/// Scope: the same functions, for an administrator above Hillside (allowed) and one at another
+/// practice (out of scope: not found).
+#[tokio::test]
+async fn objects_outside_the_acting_roles_scope_are_not_found() {
+    let app = TestApp::start().await;
+    let objects = Objects::make(&app).await;
+    let before = snapshot(&app).await;
+    let outside = app.browser();
+    outside.sign_in("user.admin").await; // User Administrator at A81001
+    let above = app.browser();
+    above.sign_in("account.admin").await; // Commissioning Account Administrator at QHM
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for r in TABLE
+        .iter()
+        .filter(|r| r.target == Hillside && r.access == USERS)
+    {
+        cells += 1;
+        let (status, body) = call(&outside, &objects, r).await;
+        if status != 404 || body != "\"NotFound\"" {
+            failures.push(format!("user.admin → {}: {status} {body}", r.endpoint));
+        }
+    }
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "an out-of-scope call changed the database"
+    );
+    for r in TABLE
+        .iter()
+        .filter(|r| r.target == Hillside && r.access == USERS && !r.changes)
+    {
+        cells += 1;
+        let (status, body) = call(&above, &objects, r).await;
+        if status != 200 {
+            failures.push(format!("account.admin → {}: {status} {body}", r.endpoint));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(cells >= 8);
+}
+
+/// `ManageUsers` → `manage_users`: the viewer reports capabilities by their Rust names.
+fn snake(s: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if ch.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Hostile values: empty, blank, over-long, SQL and HTML metacharacters, control characters,
+/// numbers out of range, a path, a template. Sent percent-encoded, plus raw invalid UTF-8.
+const HOSTILE: &[&str] = &[
+    "",
+    "   ",
+    "'; DROP TABLE users; --",
+    "\" OR 1=1 --",
+    "<script>alert(1)</script>",
+    "</title><img src=x onerror=alert(1)>",
+    "\u{0}\u{7}\u{1b}[31m",
+    "-1",
+    "9223372036854775808",
+    "1e309",
+    "../../etc/passwd",
+    "{{7*7}}${7*7}",
+    "\u{202e}gpj.exe",
+];
+
+fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// One hostile body for a function's fields: each field missing, hostile, over-long, invalid
+/// UTF-8 or repeated, and now and then a field of its own.
+fn hostile_body(rng: &mut impl rand::Rng, fields: &[&str]) -> String {
+    let mut parts = Vec::new();
+    for f in fields {
+        match rng.gen_range(0..6) {
+            0 => {} // missing
+            1 => parts.push(format!("{f}={}", "A".repeat(rng.gen_range(300..20_000)))),
+            2 => parts.push(format!("{f}=%FF%FE%80")),
+            3 => {
+                let v = encode(HOSTILE[rng.gen_range(0..HOSTILE.len())]);
+                parts.push(format!("{f}={v}&{f}={v}"));
+            }
+            _ => parts.push(format!(
+                "{f}={}",
+                encode(HOSTILE[rng.gen_range(0..HOSTILE.len())])
+            )),
+        }
+    }
+    if rng.gen_bool(0.3) {
+        parts.push(format!(
+            "unexpected={}",
+            encode(HOSTILE[rng.gen_range(0..HOSTILE.len())])
+        ));
+    }
+    parts.join("&")
+}
+
+/// Functions whose every input is acceptable, so any body is a valid request: signing out,
+/// disabling one's own account, and the notification tick box (any value means ticked).
+const ANY_BODY_IS_VALID: &[&str] = &[
+    "sign_out",
+    "disable_own_account",
+    "save_notification_settings",
+];
+
+#[tokio::test]
+async fn hostile_bodies_never_get_a_server_error_or_change_anything() {
+    use rand::SeedableRng;
+    let app = TestApp::start_with(|c| c.rate_limit_per_minute = 1_000_000).await;
+    let _objects = Objects::make(&app).await;
+    let mut people = vec![app.browser()];
+    for local in ["service.desk", "account.admin", "locum.one", "org.admin"] {
+        let b = app.browser();
+        b.sign_in(local).await;
+        people.push(b);
+    }
+    let before = snapshot_with_audit(&app).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(8);
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for r in TABLE
+        .iter()
+        .filter(|r| !ANY_BODY_IS_VALID.contains(&r.endpoint))
+    {
+        let fields: Vec<&str> = r.args.iter().map(|(k, _)| *k).collect();
+        for b in &people {
+            for _ in 0..6 {
+                let body = hostile_body(&mut rng, &fields);
+                cases += 1;
+                for accept in ["application/json", "text/html"] {
+                    let res = b
+                        .client
+                        .post(format!("{}/api/{}", app.base, r.endpoint))
+                        .header("origin", &app.base)
+                        .header("accept", accept)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .expect("post");
+                    if res.status().is_server_error() {
+                        failures.push(format!(
+                            "{} {accept} {}: {}",
+                            r.endpoint,
+                            res.status(),
+                            &body[..body.len().min(200)]
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} server errors:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(
+        snapshot_with_audit(&app).await,
+        before,
+        "a hostile body changed the database"
+    );
+    // Every person is still signed in as before, and the service still answers.
+    for b in &people[1..] {
+        assert!(b.viewer().await.is_object());
+    }
+    eprintln!(
+        "fuzz: {cases} hostile bodies, each as JSON and as a plain form, {} requests",
+        cases * 2
+    );
+}
+
+async fn snapshot_with_audit(app: &TestApp) -> String {
+    let mut s = snapshot(app).await;
+    s.push_str(&format!(
+        "audit events: {}\n",
+        app.scalar("SELECT COUNT(*) FROM audit_events").await
+    ));
+    s
+}

@@ -1,0 +1,569 @@
+//! Account security over HTTP against the real app (SQLite, demo data): lock-out and the Service
+//! Desk's unlock, forgotten password and its link, Change Password, security headers and rate
+//! limits (issue 8; SPEC §6).
+
+mod support;
+
+use support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
+
+const NEW_PASSWORD: &str = "Brand-New-Passw0rd!";
+
+async fn wrong_sign_in(b: &support::Browser, email: &str) -> reqwest::Response {
+    b.post(
+        "sign_in",
+        &[("email", email), ("password", "Wrong-Passw0rd!")],
+        Js::On,
+        "/sign-in",
+    )
+    .await
+}
+
+async fn sign_in_with(b: &support::Browser, email: &str, password: &str) -> reqwest::Response {
+    b.post(
+        "sign_in",
+        &[("email", email), ("password", password)],
+        Js::Off,
+        "/sign-in",
+    )
+    .await
+}
+
+async fn user_id(app: &TestApp, local: &str) -> i64 {
+    app.scalar(&format!(
+        "SELECT id FROM users WHERE email = '{}'",
+        demo_email(local)
+    ))
+    .await
+}
+
+async fn count_events(app: &TestApp, action: &str) -> i64 {
+    app.scalar(&format!(
+        "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
+    ))
+    .await
+}
+
+/// The newest link of a kind sent to `to`.
+async fn newest_link(app: &TestApp, to: &str, path: &str) -> String {
+    let bodies = app
+        .texts(&format!(
+            "SELECT body FROM outbox WHERE recipient = '{to}' ORDER BY id DESC"
+        ))
+        .await;
+    let body = bodies
+        .iter()
+        .find(|b| b.contains(path))
+        .expect("an email with the link");
+    let start = body.find("token=").expect("a token") + "token=".len();
+    body[start..]
+        .split_whitespace()
+        .next()
+        .expect("token")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account_until_the_service_desk_unlocks_it() {
+    let app = TestApp::start().await;
+    let email = demo_email("provider.user");
+    let b = app.browser();
+    let first = wrong_sign_in(&b, &email).await;
+    assert_eq!(first.status(), 401);
+    let first_body = first.text().await.expect("body");
+    for _ in 0..4 {
+        wrong_sign_in(&b, &email).await;
+    }
+    let id = user_id(&app, "provider.user").await;
+    assert!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE id = {id} AND locked_at IS NOT NULL"
+        ))
+        .await
+            == 1,
+        "locked after the fifth"
+    );
+    // The right password is now refused with the very same answer as a wrong one.
+    let right = b
+        .post(
+            "sign_in",
+            &[("email", &email), ("password", PASSWORD)],
+            Js::On,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(right.status(), 401);
+    assert_eq!(right.text().await.expect("body"), first_body);
+    // The owner is told by email, once.
+    let mails = app
+        .texts(&format!(
+            "SELECT subject FROM outbox WHERE recipient = '{email}'"
+        ))
+        .await;
+    assert_eq!(mails, vec!["Gatehouse: your account is locked".to_owned()]);
+    assert_eq!(count_events(&app, "account_locked").await, 1);
+
+    // Only the Service Desk sees the list and unlocks.
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let refused = admin
+        .post("unlock_account", &[("user", &id.to_string())], Js::On, "/")
+        .await;
+    assert_eq!(refused.status(), 404);
+    let res = admin.post("locked_accounts", &[], Js::On, "/").await;
+    assert_eq!(res.status(), 404);
+
+    let desk = app.browser();
+    desk.sign_in("service.desk").await;
+    let page = desk
+        .get("/locked-accounts")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains(&email), "{page}");
+    let res = desk
+        .post(
+            "unlock_account",
+            &[("user", &id.to_string())],
+            Js::Off,
+            "/locked-accounts",
+        )
+        .await;
+    assert_eq!(location_path(&res), "/locked-accounts");
+    assert_eq!(count_events(&app, "account_unlocked").await, 1);
+    let again = desk
+        .post("unlock_account", &[("user", &id.to_string())], Js::On, "/")
+        .await;
+    assert_eq!(again.status(), 404, "nothing left to unlock");
+
+    let res = b.sign_in("provider.user").await;
+    assert_eq!(location(&res), "/", "signs in once unlocked");
+}
+
+#[tokio::test]
+async fn a_success_starts_the_count_again() {
+    let app = TestApp::start().await;
+    let email = demo_email("provider.user");
+    let b = app.browser();
+    for _ in 0..4 {
+        wrong_sign_in(&b, &email).await;
+    }
+    assert_eq!(location(&b.sign_in("provider.user").await), "/");
+    for _ in 0..4 {
+        wrong_sign_in(&b, &email).await;
+    }
+    assert_eq!(
+        location(&b.sign_in("provider.user").await),
+        "/",
+        "eight failures, but never five in a row"
+    );
+}
+
+#[tokio::test]
+async fn twenty_parallel_guesses_never_get_more_than_five_tries() {
+    let app = TestApp::start().await;
+    let email = demo_email("provider.user");
+    let guesses = (0..20).map(|_| {
+        let b = app.browser();
+        let email = email.clone();
+        tokio::spawn(async move { wrong_sign_in(&b, &email).await.status().as_u16() })
+    });
+    for g in guesses {
+        assert_eq!(g.await.expect("join"), 401);
+    }
+    let id = user_id(&app, "provider.user").await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT failed_sign_ins FROM users WHERE id = {id}"
+        ))
+        .await,
+        5,
+        "attempts are reserved before the password is checked"
+    );
+    assert_eq!(count_events(&app, "account_locked").await, 1);
+    assert_eq!(count_events(&app, "sign_in_failed").await, 20);
+}
+
+#[tokio::test]
+async fn a_forgotten_password_link_sets_a_new_password_and_ends_every_session() {
+    let app = TestApp::start().await;
+    let email = demo_email("provider.user");
+    // Signed in elsewhere beforehand.
+    let elsewhere = app.browser();
+    elsewhere.sign_in("provider.user").await;
+    assert_eq!(elsewhere.get("/").await.status(), 200);
+
+    let b = app.browser();
+    let known = b
+        .post(
+            "forgotten_password",
+            &[("email", &email)],
+            Js::Off,
+            "/forgotten-password",
+        )
+        .await;
+    let unknown = b
+        .post(
+            "forgotten_password",
+            &[("email", "nobody@example.nhs.uk")],
+            Js::Off,
+            "/forgotten-password",
+        )
+        .await;
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(location(&known), "/forgotten-password/sent");
+    assert_eq!(location(&unknown), "/forgotten-password/sent");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE recipient = 'nobody@example.nhs.uk'")
+            .await,
+        0
+    );
+    let token = newest_link(&app, &email, "/reset-password?token=").await;
+
+    // Bad input at its field, nothing changed.
+    let weak = b
+        .post(
+            "reset_password",
+            &[
+                ("token", &token),
+                ("password", "short"),
+                ("confirm_password", "short"),
+            ],
+            Js::On,
+            "/reset-password",
+        )
+        .await;
+    assert_eq!(weak.status(), 400);
+    assert!(weak.text().await.expect("body").contains("PasswordRule"));
+
+    let res = b
+        .post(
+            "reset_password",
+            &[
+                ("token", &token),
+                ("password", NEW_PASSWORD),
+                ("confirm_password", NEW_PASSWORD),
+            ],
+            Js::Off,
+            "/reset-password",
+        )
+        .await;
+    assert_eq!(location(&res), "/sign-in?reset=1");
+    assert_eq!(
+        location(&elsewhere.get("/").await),
+        "/sign-in",
+        "the other session ended"
+    );
+    // Single use.
+    let twice = b
+        .post(
+            "reset_password",
+            &[
+                ("token", &token),
+                ("password", "Another-Passw0rd!"),
+                ("confirm_password", "Another-Passw0rd!"),
+            ],
+            Js::On,
+            "/reset-password",
+        )
+        .await;
+    assert_eq!(twice.status(), 400);
+    assert!(twice.text().await.expect("body").contains("LinkNotValid"));
+    let page = b
+        .get(&format!("/reset-password?token={token}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("This link is no longer valid"), "{page}");
+
+    assert_eq!(
+        sign_in_with(&b, &email, PASSWORD).await.status(),
+        302,
+        "a plain form answers with a redirect back"
+    );
+    assert_eq!(location(&sign_in_with(&b, &email, NEW_PASSWORD).await), "/");
+    let subjects = app
+        .texts(&format!(
+            "SELECT subject FROM outbox WHERE recipient = '{email}' ORDER BY id"
+        ))
+        .await;
+    assert_eq!(
+        subjects,
+        vec![
+            "Gatehouse: reset your password".to_owned(),
+            "Gatehouse: your password has been changed".to_owned()
+        ]
+    );
+    assert_eq!(count_events(&app, "password_reset").await, 1);
+}
+
+#[tokio::test]
+async fn a_new_reset_link_replaces_the_old_and_a_locked_account_gets_no_link() {
+    let app = TestApp::start().await;
+    let email = demo_email("provider.user");
+    let b = app.browser();
+    for _ in 0..2 {
+        b.post(
+            "forgotten_password",
+            &[("email", &email)],
+            Js::On,
+            "/forgotten-password",
+        )
+        .await;
+    }
+    let links = app
+        .scalar("SELECT COUNT(*) FROM password_resets WHERE used_at IS NULL")
+        .await;
+    assert_eq!(links, 1, "the second request replaced the first link");
+
+    for _ in 0..5 {
+        wrong_sign_in(&b, &email).await;
+    }
+    b.post(
+        "forgotten_password",
+        &[("email", &email)],
+        Js::On,
+        "/forgotten-password",
+    )
+    .await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM password_resets WHERE used_at IS NULL")
+            .await,
+        1,
+        "no new link for a locked account"
+    );
+    let newest = app
+        .texts(&format!(
+            "SELECT subject FROM outbox WHERE recipient = '{email}' ORDER BY id DESC LIMIT 1"
+        ))
+        .await;
+    assert_eq!(newest, vec!["Gatehouse: your account is locked".to_owned()]);
+    // The link sent before the lock does not reopen the account either.
+    let token = newest_link(&app, &email, "/reset-password?token=").await;
+    let res = b
+        .post(
+            "reset_password",
+            &[
+                ("token", &token),
+                ("password", NEW_PASSWORD),
+                ("confirm_password", NEW_PASSWORD),
+            ],
+            Js::On,
+            "/reset-password",
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn change_password_needs_the_current_one_and_ends_the_other_sessions() {
+    let app = TestApp::start().await;
+    let email = demo_email("practice.manager");
+    let other = app.browser();
+    other.sign_in("practice.manager").await;
+    let b = app.browser();
+    b.sign_in("practice.manager").await;
+
+    let wrong = b
+        .post(
+            "change_password",
+            &[
+                ("current_password", "Not-The-Passw0rd!"),
+                ("password", NEW_PASSWORD),
+                ("confirm_password", NEW_PASSWORD),
+            ],
+            Js::On,
+            "/my-profile/details/change-password",
+        )
+        .await;
+    assert_eq!(wrong.status(), 400);
+    assert!(wrong
+        .text()
+        .await
+        .expect("body")
+        .contains("CurrentPasswordWrong"));
+    let mismatch = b
+        .post(
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", NEW_PASSWORD),
+                ("confirm_password", "Something-Else-1!"),
+            ],
+            Js::On,
+            "/my-profile/details/change-password",
+        )
+        .await;
+    assert_eq!(mismatch.status(), 400);
+    assert!(mismatch
+        .text()
+        .await
+        .expect("body")
+        .contains("ConfirmMismatch"));
+    assert_eq!(count_events(&app, "password_changed").await, 0);
+
+    let res = b
+        .post(
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", NEW_PASSWORD),
+                ("confirm_password", NEW_PASSWORD),
+            ],
+            Js::Off,
+            "/my-profile/details/change-password",
+        )
+        .await;
+    assert_eq!(location(&res), "/my-profile/details?password-changed=1");
+    assert_eq!(
+        b.get("/my-profile/details").await.status(),
+        200,
+        "this session goes on"
+    );
+    assert_eq!(
+        location(&other.get("/").await),
+        "/sign-in",
+        "the other session ended"
+    );
+    assert_eq!(count_events(&app, "password_changed").await, 1);
+    let fresh = app.browser();
+    assert_eq!(
+        location(&sign_in_with(&fresh, &email, NEW_PASSWORD).await),
+        "/select-account",
+        "the new password works (two roles: choose one)"
+    );
+
+    // Signed out, there is nothing to change.
+    let anonymous = app.browser();
+    let res = anonymous
+        .post(
+            "change_password",
+            &[
+                ("current_password", NEW_PASSWORD),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+            Js::On,
+            "/",
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_with_their_scripts_nonce() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let res = b.get("/sign-in").await;
+    let policy = res
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        res.headers()
+            .get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    assert!(
+        res.headers().get("strict-transport-security").is_none(),
+        "plain http"
+    );
+    let html = res.text().await.expect("page");
+    let start = policy.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
+    let nonce = &policy[start..start + policy[start..].find('\'').expect("end")];
+    assert!(nonce.len() >= 16);
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every script of the page carries the nonce: {html}"
+    );
+    // Another response, another nonce.
+    let again = b.get("/sign-in").await;
+    let other = again
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(!other.contains(nonce));
+
+    let api = b.post("viewer", &[], Js::On, "/").await;
+    let policy = api
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(policy.starts_with("default-src 'none'"), "{policy}");
+}
+
+#[tokio::test]
+async fn https_deployments_send_hsts() {
+    let app = TestApp::start_with(|c| c.public_url = "https://gatehouse.example".into()).await;
+    let res = app.browser().get("/sign-in").await;
+    assert!(res
+        .headers()
+        .get("strict-transport-security")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("max-age=")));
+}
+
+#[tokio::test]
+async fn too_many_attempts_from_one_address_get_a_readable_429() {
+    let app = TestApp::start_with(|c| c.rate_limit_per_minute = 3).await;
+    let b = app.browser();
+    let email = demo_email("nobody");
+    for _ in 0..3 {
+        assert_eq!(wrong_sign_in(&b, &email).await.status(), 401);
+    }
+    let hydrated = wrong_sign_in(&b, &email).await;
+    assert_eq!(hydrated.status(), 429);
+    assert_eq!(
+        hydrated
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("60")
+    );
+    assert_eq!(hydrated.text().await.expect("body"), "\"RateLimited\"");
+    let plain = sign_in_with(&b, &email, "Wrong-Passw0rd!").await;
+    assert_eq!(plain.status(), 429);
+    assert!(plain
+        .text()
+        .await
+        .expect("page")
+        .contains("Too many attempts"));
+    // The refused attempts never reached the account or the audit.
+    assert_eq!(count_events(&app, "sign_in_failed").await, 3);
+    // Other endpoints keep their own budget.
+    let res = b
+        .post(
+            "forgotten_password",
+            &[("email", &email)],
+            Js::Off,
+            "/forgotten-password",
+        )
+        .await;
+    assert_eq!(location(&res), "/forgotten-password/sent");
+}
+
+#[tokio::test]
+async fn the_forgotten_user_name_and_password_pages_are_linked_from_sign_in() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let page = b.get("/sign-in").await.text().await.expect("page");
+    assert!(page.contains("href=\"/forgotten-password\""));
+    assert!(page.contains("href=\"/forgotten-user-name\""));
+    let page = b
+        .get("/forgotten-user-name")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Your user name is always your email address"));
+}
