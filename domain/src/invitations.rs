@@ -352,13 +352,25 @@ pub async fn pending_of<S: Storage>(
     let scope = actor
         .scope_for(Capability::ManageUsers)
         .map_err(|_| InviteError::NotFound)?;
-    Ok(ctx
+    let pending: Vec<PendingInvitation> = ctx
         .store
         .pending_invitations(user)
         .await?
         .into_iter()
         .filter(|i| scope.contains(i.organisation.id, &i.organisation.path))
-        .collect())
+        .collect();
+    // A user with nothing in the actor's scope does not exist for the actor (SPEC §6).
+    if pending.is_empty()
+        && !ctx
+            .store
+            .assignments_of(user)
+            .await?
+            .iter()
+            .any(|a| scope.contains(a.organisation.id, &a.organisation.path))
+    {
+        return Err(InviteError::NotFound);
+    }
+    Ok(pending)
 }
 
 async fn pending_one<S: Storage>(
