@@ -28,7 +28,7 @@ use pages::{
         InviteOrganisationPage, InvitePreviewPage, InviteRolePage,
     },
     my_account::MyAccountPage,
-    my_profile::{MyProfilePage, UserDetailsPage},
+    my_profile::{MyProfilePage, SessionsPage, UserDetailsPage},
     notifications::{NotificationSettingsPage, NotificationsPage},
     organisations::{CreateOrganisationPage, OrganisationPage, OrganisationsPage},
     outbox::OutboxPage,
@@ -155,6 +155,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgotten-password/sent") view=ForgottenPasswordSentPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgotten-user-name") view=ForgottenUserNamePage ssr=SsrMode::Async/>
                 <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/sessions") view=SessionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-profile/details/change-password") view=ChangePasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/locked-accounts") view=LockedAccountsPage ssr=SsrMode::Async/>
             </Routes>

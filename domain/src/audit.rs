@@ -41,10 +41,11 @@ pub enum AuditAction {
     PasswordResetRequested,
     PasswordReset,
     PasswordChanged,
+    OtherSessionsEnded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -74,6 +75,7 @@ impl AuditAction {
         AuditAction::PasswordResetRequested,
         AuditAction::PasswordReset,
         AuditAction::PasswordChanged,
+        AuditAction::OtherSessionsEnded,
     ];
 
     /// The stored (and URL) form.
@@ -108,6 +110,7 @@ impl AuditAction {
             AuditAction::PasswordResetRequested => "password_reset_requested",
             AuditAction::PasswordReset => "password_reset",
             AuditAction::PasswordChanged => "password_changed",
+            AuditAction::OtherSessionsEnded => "other_sessions_ended",
         }
     }
 
@@ -142,6 +145,7 @@ impl AuditAction {
             AuditAction::PasswordResetRequested => "Password reset requested",
             AuditAction::PasswordReset => "Password reset",
             AuditAction::PasswordChanged => "Password changed",
+            AuditAction::OtherSessionsEnded => "Other sessions signed out",
         }
     }
 

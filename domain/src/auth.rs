@@ -9,7 +9,7 @@ use crate::clock::{Clock, SecretToken, TokenHash, TokenSource};
 use crate::email::EmailAddress;
 use crate::password::{NewPassword, Password};
 use crate::role::Catalogue;
-use crate::session::{Landing, NewSession, SessionPolicy};
+use crate::session::{Landing, NewSession, SessionPolicy, SessionSummary, AGENT_MAX};
 use crate::storage::{Storage, StoreError};
 use crate::user::{AccountStatus, PasswordHash, User};
 
@@ -42,6 +42,25 @@ pub struct Env<'a, S, H> {
     pub lock_after: i64,
 }
 
+/// Who is asking, as far as the request tells: the client's address and its User-Agent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Client<'a> {
+    pub address: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+impl Client<'_> {
+    /// The User-Agent as a session keeps it: at most [`AGENT_MAX`] characters, no controls.
+    fn agent(&self) -> Option<String> {
+        self.user_agent.map(|a| {
+            a.chars()
+                .filter(|c| !c.is_control())
+                .take(AGENT_MAX)
+                .collect()
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
     /// The same answer for an unknown email, a wrong password, a disabled or a pending account.
@@ -63,8 +82,9 @@ pub async fn sign_in<S: Storage, H: PasswordHasher>(
     previous: Option<&TokenHash>,
     email: &EmailAddress,
     password: &Password,
-    origin: Option<&str>,
+    client: Client<'_>,
 ) -> Result<SignedIn, SignInError> {
+    let origin = client.address;
     let found = env.store.credentials(email).await?;
     let target = found.as_ref().map(|c| c.user);
     let creds = found.filter(|c| c.status == AccountStatus::Active);
@@ -117,6 +137,8 @@ pub async fn sign_in<S: Storage, H: PasswordHasher>(
         user: creds.user,
         assignment: acting.map(|a| a.id),
         now,
+        client: client.address.map(str::to_owned),
+        agent: client.agent(),
     };
     let mut audit = NewAudit::by_user(creds.user, AuditAction::SignIn, now, origin);
     if let Some(a) = acting {
@@ -217,8 +239,9 @@ pub async fn select_account<S: Storage, H: PasswordHasher>(
     env: &Env<'_, S, H>,
     ctx: &RequestContext,
     chosen: AssignmentId,
-    origin: Option<&str>,
+    client: Client<'_>,
 ) -> Result<SecretToken, SelectError> {
+    let origin = client.address;
     let all = env.store.assignments_of(ctx.user.id).await?;
     let Some(to) = active_assignments(&all)
         .into_iter()
@@ -233,6 +256,8 @@ pub async fn select_account<S: Storage, H: PasswordHasher>(
         user: ctx.user.id,
         assignment: Some(chosen),
         now,
+        client: client.address.map(str::to_owned),
+        agent: client.agent(),
     };
     let mut audit = NewAudit::by_user(ctx.user.id, AuditAction::RoleSwitch, now, origin)
         .at_organisation(to.organisation.id);
@@ -254,4 +279,42 @@ pub async fn sign_out<S: Storage>(
         None => NewAudit::by_user(ctx.user.id, AuditAction::SignOut, clock.now(), origin),
     };
     store.end_session(&ctx.session, &audit).await
+}
+
+/// My Profile → Sessions: the user's live sessions, newest first, and which one is this.
+pub async fn my_sessions<S: Storage>(
+    store: &S,
+    clock: &dyn Clock,
+    policy: SessionPolicy,
+    ctx: &RequestContext,
+) -> Result<Vec<(SessionSummary, bool)>, StoreError> {
+    let now = clock.now();
+    Ok(store
+        .sessions_of(ctx.user.id)
+        .await?
+        .into_iter()
+        .filter(|s| s.is_live(now, policy))
+        .map(|s| {
+            let current = s.id_hash == ctx.session;
+            (s, current)
+        })
+        .collect())
+}
+
+/// Signs out every other session of the user (SPEC §6: the user can end them): how many ended.
+pub async fn end_other_sessions<S: Storage>(
+    store: &S,
+    clock: &dyn Clock,
+    ctx: &RequestContext,
+    origin: Option<&str>,
+) -> Result<u64, StoreError> {
+    let audit = NewAudit::by_user(
+        ctx.user.id,
+        AuditAction::OtherSessionsEnded,
+        clock.now(),
+        origin,
+    );
+    store
+        .end_other_sessions(ctx.user.id, &ctx.session, &audit)
+        .await
 }

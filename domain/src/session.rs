@@ -32,10 +32,14 @@ pub struct SessionRecord {
     pub last_seen_at: Timestamp,
 }
 
+/// Neither idle too long nor started too long ago.
+fn live(created_at: Timestamp, last_seen_at: Timestamp, now: Timestamp, p: SessionPolicy) -> bool {
+    now.0 - last_seen_at.0 < p.idle_seconds && now.0 - created_at.0 < p.absolute_seconds
+}
+
 impl SessionRecord {
     pub fn is_live(&self, now: Timestamp, policy: SessionPolicy) -> bool {
-        now.0 - self.last_seen_at.0 < policy.idle_seconds
-            && now.0 - self.created_at.0 < policy.absolute_seconds
+        live(self.created_at, self.last_seen_at, now, policy)
     }
 
     pub fn needs_touch(&self, now: Timestamp) -> bool {
@@ -49,6 +53,29 @@ pub struct NewSession {
     pub user: UserId,
     pub assignment: Option<AssignmentId>,
     pub now: Timestamp,
+    /// The client's address and browser (User-Agent, at most [`AGENT_MAX`] characters), shown to
+    /// the owner on My Profile → Sessions.
+    pub client: Option<String>,
+    pub agent: Option<String>,
+}
+
+/// How much of a User-Agent header is kept.
+pub const AGENT_MAX: usize = 200;
+
+/// One of a user's sessions as My Profile → Sessions lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub id_hash: TokenHash,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub client: Option<String>,
+    pub agent: Option<String>,
+}
+
+impl SessionSummary {
+    pub fn is_live(&self, now: Timestamp, policy: SessionPolicy) -> bool {
+        live(self.created_at, self.last_seen_at, now, policy)
+    }
 }
 
 /// Where a user goes after sign-in or when their acting role is gone (SPEC §3).

@@ -17,7 +17,7 @@ use crate::outbox::{NewEmail, OutboxEmail};
 use crate::person_name::PersonName;
 use crate::role::{Catalogue, RoleId};
 use crate::scope::Scope;
-use crate::session::{NewSession, SessionRecord};
+use crate::session::{NewSession, SessionRecord, SessionSummary};
 use crate::user::{AccountStatus, Credentials, NewUser, PasswordHash, User, UserId};
 
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +156,18 @@ pub trait Sessions: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Removes an ended (expired) session; nothing to audit.
     fn delete_session(&self, id: &TokenHash) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Every session of the user, newest first (expired ones included: the caller filters).
+    fn sessions_of(
+        &self,
+        user: UserId,
+    ) -> impl Future<Output = StoreResult<Vec<SessionSummary>>> + Send;
+    /// Ends every session of the user but `keep`, with its event, in one transaction: how many.
+    fn end_other_sessions(
+        &self,
+        user: UserId,
+        keep: &TokenHash,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
     /// Signing out: removes the session and records it, in one transaction.
     fn end_session(
         &self,

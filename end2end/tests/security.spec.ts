@@ -28,7 +28,7 @@ async function resetLink(page: Page, info: TestInfo, to: string) {
   return new URL(href).pathname + new URL(href).search;
 }
 
-test('forgotten password → the emailed link → a new password → Change Password → lock-out → the Service Desk unlocks', async ({ page }, info) => {
+test('forgotten password → the emailed link → a new password → Change Password → Sessions → lock-out → the Service Desk unlocks', async ({ page, browser }, info) => {
   test.setTimeout(120_000);
   const email = demo(me(info));
 
@@ -106,6 +106,30 @@ test('forgotten password → the emailed link → a new password → Change Pass
   await ready(page, info);
   await expect(page.getByText('Your password has been changed')).toBeVisible();
   await expectAccessible(page);
+
+  // Signed in on a second device too; My Profile → Sessions lists both and signs the other out.
+  const phone = await browser.newContext({ javaScriptEnabled: jsOn(info), userAgent: 'Gatehouse test phone' });
+  const other = await phone.newPage();
+  await signIn(other, info, me(info), CHANGED_PASSWORD);
+  await expect(other).toHaveURL((u) => u.pathname === '/');
+  await page.goto('/my-profile');
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Sessions' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/my-profile/sessions');
+  await ready(page, info);
+  const rows = page.locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'This session' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'Gatehouse test phone' })).toHaveCount(1);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Sign out of all other sessions' }).click();
+  await expect(page.getByText('Your other sessions have been signed out')).toBeVisible();
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByText('You are not signed in anywhere else')).toBeVisible();
+  await expectAccessible(page);
+  await other.goto('/my-profile');
+  await expect(other).toHaveURL((u) => u.pathname === '/sign-in');
+  await phone.close();
   await signOut(page, info);
 
   // Seed 004 §14: five wrong passwords lock the account; the message never says so.

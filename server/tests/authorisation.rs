@@ -91,6 +91,8 @@ const TABLE: &[Row] = &[
     row("selectable_accounts", User, NoTarget, false, &[]),
     row("select_account", User, NoTarget, true, &[("assignment", "{locum_assignment}")]),
     row("my_account", User, NoTarget, false, &[]),
+    row("my_sessions", User, NoTarget, false, &[]),
+    row("end_other_sessions", User, NoTarget, true, &[]),
     // Registration and activation: before anyone signs in.
     row("find_organisations", Public, NoTarget, false, &[("query", "A81022")]),
     row("register_start", Public, NoTarget, false, &[("email", "someone@example.nhs.uk"), ("organisation", "A81022")]),
@@ -464,7 +466,8 @@ fn hostile_body(rng: &mut impl rand::Rng, fields: &[&str]) -> String {
 }
 
 /// Functions whose every input is acceptable, so any body is a valid request: signing out,
-/// disabling one's own account, and the notification tick box (any value means ticked).
+/// disabling one's own account, ending one's other sessions, and the notification tick box (any
+/// value means ticked).
 const ANY_BODY_IS_VALID: &[&str] = &[
     "sign_out",
     "disable_own_account",

@@ -567,3 +567,110 @@ async fn the_forgotten_user_name_and_password_pages_are_linked_from_sign_in() {
         .expect("page");
     assert!(page.contains("Your user name is always your email address"));
 }
+
+#[tokio::test]
+async fn a_user_lists_their_sessions_and_signs_the_others_out() {
+    let app = TestApp::start().await;
+    let laptop = app.browser();
+    laptop.sign_in("provider.user").await;
+    let phone = app.browser();
+    let res = phone
+        .client
+        .post(format!("{}/api/sign_in", app.base))
+        .header("origin", &app.base)
+        .header("accept", "text/html")
+        .header("user-agent", "Mozilla/5.0 (Linux; Android 14; Pixel 7)")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "email={}&password={}",
+            demo_email("provider.user"),
+            support::PASSWORD
+        ))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(location(&res), "/");
+    let res = laptop
+        .post("my_sessions", &[], Js::On, "/my-profile/sessions")
+        .await;
+    let list: serde_json::Value = res.json().await.expect("json");
+    let list = list.as_array().expect("a list");
+    assert_eq!(list.len(), 2);
+    assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(list.iter().any(
+        |s| s["browser"] == "Mozilla/5.0 (Linux; Android 14; Pixel 7)" && s["from"] == "127.0.0.1"
+    ));
+    let page = laptop
+        .get("/my-profile/sessions")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("This session") && page.contains("Pixel 7"),
+        "{page}"
+    );
+
+    let res = laptop
+        .post("end_other_sessions", &[], Js::Off, "/my-profile/sessions")
+        .await;
+    assert_eq!(location(&res), "/my-profile/sessions?ended=1");
+    assert_eq!(
+        location(&phone.get("/").await),
+        "/sign-in",
+        "the phone is signed out"
+    );
+    assert_eq!(laptop.get("/").await.status(), 200, "the laptop goes on");
+    assert_eq!(count_events(&app, "other_sessions_ended").await, 1);
+}
+
+#[tokio::test]
+async fn a_session_id_planted_before_sign_in_is_never_honoured_after() {
+    let app = TestApp::start().await;
+    // The attacker's own, real session id, planted in the victim's browser.
+    let attacker = app.browser();
+    let res = attacker.sign_in("provider.user").await;
+    let planted = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .expect("a session cookie");
+    let victim = app.browser();
+    let res = victim
+        .client
+        .post(format!("{}/api/sign_in", app.base))
+        .header("origin", &app.base)
+        .header("accept", "text/html")
+        .header("cookie", format!("gatehouse_session={planted}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "email={}&password={}",
+            demo_email("practice.manager"),
+            support::PASSWORD
+        ))
+        .send()
+        .await
+        .expect("post");
+    let issued = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(issued.starts_with("gatehouse_session="), "{issued}");
+    assert!(!issued.contains(&planted), "a new id at sign-in");
+    assert_eq!(
+        app.viewer_with_cookie(&planted).await,
+        "null",
+        "the planted id is dead, so it cannot ride on the victim's sign-in"
+    );
+    // A made-up id is no session at all.
+    assert_eq!(
+        app.viewer_with_cookie("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+            .await,
+        "null"
+    );
+}

@@ -18,7 +18,7 @@ macro_rules! backend {
             };
             use domain::outbox::{NewEmail, OutboxEmail};
             use domain::role::{Capability, Catalogue, Grant, Holding, Reach, Role, RoleId};
-            use domain::session::{NewSession, SessionRecord};
+            use domain::session::{NewSession, SessionRecord, SessionSummary};
             use domain::storage::{
                 ActingAs, DecideOutcome, Holder, LockedAccount, NewRegistration, RegistrationQuery,
                 RegistrationRow, RegistrationSort, SessionContext, StoreError, StoreResult,

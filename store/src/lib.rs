@@ -119,6 +119,8 @@ dispatch!(domain::storage::Sessions {
     fn rotate_session(&self, old: &TokenHash, new: &NewSession, audit: &NewAudit) -> ();
     fn delete_session(&self, id: &TokenHash) -> ();
     fn end_session(&self, id: &TokenHash, audit: &NewAudit) -> ();
+    fn sessions_of(&self, user: UserId) -> Vec<domain::session::SessionSummary>;
+    fn end_other_sessions(&self, user: UserId, keep: &TokenHash, audit: &NewAudit) -> u64;
 });
 
 use domain::notification::Notification;

@@ -279,6 +279,8 @@ async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
             user: u,
             assignment: Some(active),
             now: Timestamp(100),
+            client: None,
+            agent: None,
         },
         &event(AuditAction::SignIn),
     )
@@ -302,6 +304,8 @@ async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
             user: u,
             assignment: Some(revoked),
             now: Timestamp(100),
+            client: None,
+            agent: None,
         },
         &event(AuditAction::SignIn),
     )
@@ -328,6 +332,8 @@ async fn rotating_a_session_ends_the_old_id(s: &Store) {
             user: u,
             assignment: None,
             now: Timestamp(1),
+            client: None,
+            agent: None,
         },
         &event(AuditAction::SignIn),
     )
@@ -340,6 +346,8 @@ async fn rotating_a_session_ends_the_old_id(s: &Store) {
             user: u,
             assignment: None,
             now: Timestamp(5),
+            client: None,
+            agent: None,
         },
         &event(AuditAction::RoleSwitch),
     )

@@ -51,6 +51,8 @@ async fn session(s: &Store, id: &str, user: UserId) {
             user,
             assignment: None,
             now: NOW,
+            client: None,
+            agent: None,
         },
         &event(AuditAction::SignIn, user),
     )
@@ -255,7 +257,61 @@ async fn changing_the_password_keeps_only_the_current_session(s: &Store) {
     assert_eq!(events(s, AuditAction::PasswordChanged).await, 1);
 }
 
+async fn a_user_sees_their_sessions_and_ends_the_others(s: &Store) {
+    let u = user(s, "sam@example.nhs.uk").await;
+    let other = user(s, "other@example.nhs.uk").await;
+    s.create_session(
+        &NewSession {
+            id_hash: hash("laptop"),
+            user: u,
+            assignment: None,
+            now: NOW,
+            client: Some("192.0.2.7".into()),
+            agent: Some("Firefox".into()),
+        },
+        &event(AuditAction::SignIn, u),
+    )
+    .await
+    .expect("session");
+    session(s, "phone", u).await;
+    session(s, "theirs", other).await;
+    let mine = s.sessions_of(u).await.expect("list");
+    assert_eq!(mine.len(), 2);
+    let laptop = mine
+        .iter()
+        .find(|m| m.id_hash == hash("laptop"))
+        .expect("laptop");
+    assert_eq!(laptop.client.as_deref(), Some("192.0.2.7"));
+    assert_eq!(laptop.agent.as_deref(), Some("Firefox"));
+    let ended = s
+        .end_other_sessions(
+            u,
+            &hash("phone"),
+            &event(AuditAction::OtherSessionsEnded, u),
+        )
+        .await
+        .expect("end");
+    assert_eq!(ended, 1);
+    assert!(live(s, "phone").await && !live(s, "laptop").await && live(s, "theirs").await);
+    assert_eq!(events(s, AuditAction::OtherSessionsEnded).await, 1);
+    let again = s
+        .end_other_sessions(
+            u,
+            &hash("phone"),
+            &event(AuditAction::OtherSessionsEnded, u),
+        )
+        .await
+        .expect("end");
+    assert_eq!(again, 0);
+    assert_eq!(
+        events(s, AuditAction::OtherSessionsEnded).await,
+        1,
+        "nothing ended, nothing recorded"
+    );
+}
+
 conformance!(
+    a_user_sees_their_sessions_and_ends_the_others,
     attempts_are_counted_up_to_the_limit_and_a_success_clears_them,
     racing_attempts_never_pass_the_limit,
     an_account_locks_once_and_the_desk_unlocks_it,

@@ -304,6 +304,8 @@ async fn disabling_ends_every_session_and_enabling_restores_the_account(s: &Stor
                 user: ann,
                 assignment: None,
                 now: Timestamp(10),
+                client: None,
+                agent: None,
             },
             &event(AuditAction::SignIn, 10),
         )

@@ -542,15 +542,19 @@ pub async fn accept_invitation_signed(token: String, password: String) -> Result
     .await
     .map_err(|e| invite_error(e, vec![]))?;
     let previous = current().map(|c| c.session.clone());
-    let signed_in =
-        domain::auth::sign_in(&st.env(), previous.as_ref(), &email, &pw, origin.as_deref())
-            .await
-            .map_err(|e| match e {
-                domain::auth::SignInError::Store(e) => internal(&e),
-                domain::auth::SignInError::NotRecognised => {
-                    invalid(vec![Problem::NotRecognised(Field::Password)], vec![])
-                }
-            })?;
+    let agent = crate::ssr::request::user_agent();
+    let client = domain::auth::Client {
+        address: origin.as_deref(),
+        user_agent: agent.as_deref(),
+    };
+    let signed_in = domain::auth::sign_in(&st.env(), previous.as_ref(), &email, &pw, client)
+        .await
+        .map_err(|e| match e {
+            domain::auth::SignInError::Store(e) => internal(&e),
+            domain::auth::SignInError::NotRecognised => {
+                invalid(vec![Problem::NotRecognised(Field::Password)], vec![])
+            }
+        })?;
     set_session_cookie(&signed_in.token, st.secure_cookies);
     leptos_axum::redirect(signed_in.landing.path());
     Ok(())

@@ -106,16 +106,15 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     };
     let st = state()?;
     let previous = current().map(|c| c.session.clone());
-    let origin = crate::ssr::request::client_address();
-    match domain::auth::sign_in(
-        &st.env(),
-        previous.as_ref(),
-        &email,
-        &password,
-        origin.as_deref(),
-    )
-    .await
-    {
+    let (address, agent) = (
+        crate::ssr::request::client_address(),
+        crate::ssr::request::user_agent(),
+    );
+    let client = domain::auth::Client {
+        address: address.as_deref(),
+        user_agent: agent.as_deref(),
+    };
+    match domain::auth::sign_in(&st.env(), previous.as_ref(), &email, &password, client).await {
         Ok(signed_in) => {
             set_session_cookie(&signed_in.token, st.secure_cookies);
             leptos_axum::redirect(signed_in.landing.path());
@@ -177,10 +176,15 @@ pub async fn select_account(assignment: String) -> Result<(), AppError> {
         });
     };
     let st = state()?;
-    let origin = crate::ssr::request::client_address();
-    match domain::auth::select_account(&st.env(), &ctx, domain::AssignmentId(id), origin.as_deref())
-        .await
-    {
+    let (address, agent) = (
+        crate::ssr::request::client_address(),
+        crate::ssr::request::user_agent(),
+    );
+    let client = domain::auth::Client {
+        address: address.as_deref(),
+        user_agent: agent.as_deref(),
+    };
+    match domain::auth::select_account(&st.env(), &ctx, domain::AssignmentId(id), client).await {
         Ok(token) => {
             set_session_cookie(&token, st.secure_cookies);
             leptos_axum::redirect("/");
@@ -231,4 +235,54 @@ fn account_view(
         payment_types: a.payment_types.clone(),
         current: Some(a.id) == acting,
     }
+}
+
+/// One of the user's sessions on My Profile → Sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub started: String,
+    pub last_active: String,
+    pub from: String,
+    pub browser: String,
+    pub current: bool,
+}
+
+/// The signed-in user's live sessions, this one marked.
+#[server(endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    let ctx = require_user()?;
+    let st = state()?;
+    let list = domain::auth::my_sessions(&st.store, st.clock.as_ref(), st.sessions, &ctx)
+        .await
+        .map_err(|e| internal(&e))?;
+    let when = |t: domain::Timestamp| t.iso_utc().replace('T', " ").replace('Z', " UTC");
+    Ok(list
+        .into_iter()
+        .map(|(s, current)| SessionView {
+            started: when(s.created_at),
+            last_active: when(s.last_seen_at),
+            from: s.client.unwrap_or_else(|| "Not known".into()),
+            browser: s.agent.unwrap_or_else(|| "Not known".into()),
+            current,
+        })
+        .collect())
+}
+
+/// Signs out every other session of the user; this one goes on.
+#[server(endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<(), AppError> {
+    use crate::ssr::{request::client_address, request::internal, request::state, require_user};
+    let ctx = require_user()?;
+    let st = state()?;
+    let ended = domain::auth::end_other_sessions(
+        &st.store,
+        st.clock.as_ref(),
+        &ctx,
+        client_address().as_deref(),
+    )
+    .await
+    .map_err(|e| internal(&e))?;
+    leptos_axum::redirect(&format!("/my-profile/sessions?ended={ended}"));
+    Ok(())
 }

@@ -36,6 +36,12 @@ pub fn MyProfilePage() -> impl IntoView {
                         needs: &[],
                     },
                     Tile {
+                        title: "Sessions",
+                        href: "/my-profile/sessions",
+                        description: "Where you are signed in. Sign out everywhere else.",
+                        needs: &[],
+                    },
+                    Tile {
                         title: "Notification Settings",
                         href: "/my-profile/notification-settings",
                         description: "Choose whether notifications are also sent to you by email.",
@@ -102,6 +108,78 @@ pub fn UserDetailsPage() -> impl IntoView {
                 <a class="nhsuk-button nhsuk-button--secondary" href="/my-profile/details/change-password">"Change Password"</a>
                 <p class="nhsuk-body"><a href="/my-profile">"Back to My Profile"</a></p>
             </Page>
+        }/>
+    }
+}
+
+/// My Profile → Sessions: where the account is signed in, and a way to sign the others out
+/// (SPEC §6).
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let end = ServerAction::<crate::api::session::EndOtherSessions>::new();
+    view! {
+        <SignedIn render=move |v| {
+            let sessions = Resource::new(move || end.version().get(), |_| crate::api::session::my_sessions());
+            let ended = move || {
+                let from_query = query.read().get("ended");
+                from_query.or_else(|| end.value().get().and_then(|r| r.ok()).map(|_| String::new()))
+            };
+            view! {
+                <Page title="Sessions - Gatehouse" viewer=Some(v)>
+                    {move || ended().map(|_| view! {
+                        <crate::components::list::SuccessNotice message="Your other sessions have been signed out."/>
+                    })}
+                    <h1 class="nhsuk-heading-l">"Sessions"</h1>
+                    <p class="nhsuk-body">"Where your account is signed in now. If you do not recognise one, sign out of the others and change your password."</p>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match sessions.await {
+                                Ok(list) => {
+                                    let others = list.iter().filter(|s| !s.current).count();
+                                    view! {
+                                        <table class="nhsuk-table">
+                                            <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"Your sessions"</caption>
+                                            <thead class="nhsuk-table__head">
+                                                <tr class="nhsuk-table__row">
+                                                    <th class="nhsuk-table__header" scope="col">"Signed in"</th>
+                                                    <th class="nhsuk-table__header" scope="col">"Last active"</th>
+                                                    <th class="nhsuk-table__header" scope="col">"From"</th>
+                                                    <th class="nhsuk-table__header" scope="col">"Browser"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody class="nhsuk-table__body">
+                                                {list.into_iter().map(|s| view! {
+                                                    <tr class="nhsuk-table__row">
+                                                        <td class="nhsuk-table__cell">
+                                                            {s.started}
+                                                            {s.current.then(|| view! { " " <strong class="nhsuk-tag nhsuk-tag--green">"This session"</strong> })}
+                                                        </td>
+                                                        <td class="nhsuk-table__cell">{s.last_active}</td>
+                                                        <td class="nhsuk-table__cell">{s.from}</td>
+                                                        <td class="nhsuk-table__cell">{s.browser}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                        {if others > 0 {
+                                            view! {
+                                                <ActionForm action=end>
+                                                    <button class="nhsuk-button nhsuk-button--warning" type="submit">"Sign out of all other sessions"</button>
+                                                </ActionForm>
+                                            }.into_any()
+                                        } else {
+                                            view! { <p class="nhsuk-body">"You are not signed in anywhere else."</p> }.into_any()
+                                        }}
+                                    }.into_any()
+                                }
+                                Err(e) => view! { <crate::components::form::ErrorSummary error=Some(e)/> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                    <p class="nhsuk-body"><a href="/my-profile">"Back to My Profile"</a></p>
+                </Page>
+            }
         }/>
     }
 }

@@ -68,6 +68,16 @@ pub fn client_address() -> Option<String> {
     })
 }
 
+/// The request's User-Agent header, as text.
+pub fn user_agent() -> Option<String> {
+    use_context::<axum::http::request::Parts>().and_then(|p| {
+        p.headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    })
+}
+
 pub fn state() -> Result<super::AppState, AppError> {
     use_context::<super::AppState>().ok_or(AppError::Internal)
 }

@@ -2,12 +2,15 @@
 
 fn insert_session(s: &NewSession) -> sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+        "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at, client_address, user_agent) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6)",
     )
     .bind(s.id_hash.as_str())
     .bind(s.user.0)
     .bind(s.assignment.map(|a| a.0))
     .bind(s.now.0)
+    .bind(s.client.as_deref())
+    .bind(s.agent.as_deref())
 }
 
 impl domain::storage::Sessions for crate::Backend<Db> {
@@ -77,6 +80,45 @@ impl domain::storage::Sessions for crate::Backend<Db> {
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(())
+    }
+
+    async fn sessions_of(&self, user: UserId) -> StoreResult<Vec<SessionSummary>> {
+        let rows = sqlx::query(
+            "SELECT id_hash, created_at, last_seen_at, client_address, user_agent FROM sessions \
+             WHERE user_id = $1 ORDER BY created_at DESC, id_hash",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                Ok(SessionSummary {
+                    id_hash: TokenHash::from_stored(r.try_get("id_hash").map_err(map)?),
+                    created_at: Timestamp(r.try_get("created_at").map_err(map)?),
+                    last_seen_at: Timestamp(r.try_get("last_seen_at").map_err(map)?),
+                    client: r.try_get("client_address").map_err(map)?,
+                    agent: r.try_get("user_agent").map_err(map)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn end_other_sessions(&self, user: UserId, keep: &TokenHash, audit: &NewAudit) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user.0)
+            .bind(keep.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(0);
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(done.rows_affected())
     }
 
     async fn end_session(&self, id: &TokenHash, audit: &NewAudit) -> StoreResult<()> {
