@@ -130,7 +130,8 @@ impl NewPassword {
     }
 }
 
-/// The shipped list of common passwords, compared case-insensitively.
+/// The shipped list of common passwords, compared case-insensitively, whole and without the
+/// digits and symbols at its ends.
 fn is_common(raw: &str) -> bool {
     static LIST: OnceLock<HashSet<String>> = OnceLock::new();
     let list = LIST.get_or_init(|| {
@@ -141,7 +142,10 @@ fn is_common(raw: &str) -> bool {
             .map(str::to_lowercase)
             .collect()
     });
-    list.contains(&raw.to_lowercase())
+    let lower = raw.to_lowercase();
+    // "Summer2024!" is "summer" with a year and a symbol: the usual way round the rules.
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    list.contains(&lower) || (core.chars().count() >= 4 && list.contains(core))
 }
 
 #[cfg(test)]
@@ -182,6 +186,28 @@ mod tests {
             Some(vec![PasswordRule::AtMost128])
         );
         assert_eq!(Password::parse(&long).err(), Some(PasswordError::TooLong));
+    }
+
+    #[test]
+    fn a_common_word_dressed_up_with_digits_and_symbols_is_still_common() {
+        for p in ["Dragon2024!", "Sunshine#1", "2024!Football", "Qwerty123!"] {
+            assert_eq!(
+                NewPassword::parse(p).err(),
+                Some(vec![PasswordRule::NotCommon]),
+                "{p}"
+            );
+        }
+        assert!(NewPassword::parse("Kettle-Harbour-7").is_ok());
+    }
+
+    #[test]
+    fn the_shipped_list_has_at_least_ten_thousand_passwords() {
+        let n = include_str!("common_passwords.txt")
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .count();
+        assert!(n >= 10_000, "{n}");
+        assert!(is_common("iloveyou") && is_common("TRUSTNO1"));
     }
 
     #[test]
