@@ -28,6 +28,48 @@ async fn sign_in_with(b: &support::Browser, email: &str, password: &str) -> reqw
     .await
 }
 
+/// Posts the "Set a new password" form of a reset link.
+async fn reset(
+    b: &support::Browser,
+    token: &str,
+    password: &str,
+    confirm: &str,
+    js: Js,
+) -> reqwest::Response {
+    b.post(
+        "reset_password",
+        &[
+            ("token", token),
+            ("password", password),
+            ("confirm_password", confirm),
+        ],
+        js,
+        "/reset-password",
+    )
+    .await
+}
+
+/// Posts the Change Password form.
+async fn change(
+    b: &support::Browser,
+    current: &str,
+    new: &str,
+    confirm: &str,
+    js: Js,
+) -> reqwest::Response {
+    b.post(
+        "change_password",
+        &[
+            ("current_password", current),
+            ("password", new),
+            ("confirm_password", confirm),
+        ],
+        js,
+        "/my-profile/details/change-password",
+    )
+    .await
+}
+
 async fn user_id(app: &TestApp, local: &str) -> i64 {
     app.scalar(&format!(
         "SELECT id FROM users WHERE email = '{}'",
@@ -221,33 +263,11 @@ async fn a_forgotten_password_link_sets_a_new_password_and_ends_every_session() 
     let token = newest_link(&app, &email, "/reset-password?token=").await;
 
     // Bad input at its field, nothing changed.
-    let weak = b
-        .post(
-            "reset_password",
-            &[
-                ("token", &token),
-                ("password", "short"),
-                ("confirm_password", "short"),
-            ],
-            Js::On,
-            "/reset-password",
-        )
-        .await;
+    let weak = reset(&b, &token, "short", "short", Js::On).await;
     assert_eq!(weak.status(), 400);
     assert!(weak.text().await.expect("body").contains("PasswordRule"));
 
-    let res = b
-        .post(
-            "reset_password",
-            &[
-                ("token", &token),
-                ("password", NEW_PASSWORD),
-                ("confirm_password", NEW_PASSWORD),
-            ],
-            Js::Off,
-            "/reset-password",
-        )
-        .await;
+    let res = reset(&b, &token, NEW_PASSWORD, NEW_PASSWORD, Js::Off).await;
     assert_eq!(location(&res), "/sign-in?reset=1");
     assert_eq!(
         location(&elsewhere.get("/").await),
@@ -255,18 +275,7 @@ async fn a_forgotten_password_link_sets_a_new_password_and_ends_every_session() 
         "the other session ended"
     );
     // Single use.
-    let twice = b
-        .post(
-            "reset_password",
-            &[
-                ("token", &token),
-                ("password", "Another-Passw0rd!"),
-                ("confirm_password", "Another-Passw0rd!"),
-            ],
-            Js::On,
-            "/reset-password",
-        )
-        .await;
+    let twice = reset(&b, &token, "Another-Passw0rd!", "Another-Passw0rd!", Js::On).await;
     assert_eq!(twice.status(), 400);
     assert!(twice.text().await.expect("body").contains("LinkNotValid"));
     let page = b
@@ -341,18 +350,7 @@ async fn a_new_reset_link_replaces_the_old_and_a_locked_account_gets_no_link() {
     assert_eq!(newest, vec!["Gatehouse: your account is locked".to_owned()]);
     // The link sent before the lock does not reopen the account either.
     let token = newest_link(&app, &email, "/reset-password?token=").await;
-    let res = b
-        .post(
-            "reset_password",
-            &[
-                ("token", &token),
-                ("password", NEW_PASSWORD),
-                ("confirm_password", NEW_PASSWORD),
-            ],
-            Js::On,
-            "/reset-password",
-        )
-        .await;
+    let res = reset(&b, &token, NEW_PASSWORD, NEW_PASSWORD, Js::On).await;
     assert_eq!(res.status(), 400);
 }
 
@@ -365,36 +363,14 @@ async fn change_password_needs_the_current_one_and_ends_the_other_sessions() {
     let b = app.browser();
     b.sign_in("practice.manager").await;
 
-    let wrong = b
-        .post(
-            "change_password",
-            &[
-                ("current_password", "Not-The-Passw0rd!"),
-                ("password", NEW_PASSWORD),
-                ("confirm_password", NEW_PASSWORD),
-            ],
-            Js::On,
-            "/my-profile/details/change-password",
-        )
-        .await;
+    let wrong = change(&b, "Not-The-Passw0rd!", NEW_PASSWORD, NEW_PASSWORD, Js::On).await;
     assert_eq!(wrong.status(), 400);
     assert!(wrong
         .text()
         .await
         .expect("body")
         .contains("CurrentPasswordWrong"));
-    let mismatch = b
-        .post(
-            "change_password",
-            &[
-                ("current_password", PASSWORD),
-                ("password", NEW_PASSWORD),
-                ("confirm_password", "Something-Else-1!"),
-            ],
-            Js::On,
-            "/my-profile/details/change-password",
-        )
-        .await;
+    let mismatch = change(&b, PASSWORD, NEW_PASSWORD, "Something-Else-1!", Js::On).await;
     assert_eq!(mismatch.status(), 400);
     assert!(mismatch
         .text()
@@ -403,18 +379,7 @@ async fn change_password_needs_the_current_one_and_ends_the_other_sessions() {
         .contains("ConfirmMismatch"));
     assert_eq!(count_events(&app, "password_changed").await, 0);
 
-    let res = b
-        .post(
-            "change_password",
-            &[
-                ("current_password", PASSWORD),
-                ("password", NEW_PASSWORD),
-                ("confirm_password", NEW_PASSWORD),
-            ],
-            Js::Off,
-            "/my-profile/details/change-password",
-        )
-        .await;
+    let res = change(&b, PASSWORD, NEW_PASSWORD, NEW_PASSWORD, Js::Off).await;
     assert_eq!(location(&res), "/my-profile/details?password-changed=1");
     assert_eq!(
         b.get("/my-profile/details").await.status(),
@@ -436,18 +401,7 @@ async fn change_password_needs_the_current_one_and_ends_the_other_sessions() {
 
     // Signed out, there is nothing to change.
     let anonymous = app.browser();
-    let res = anonymous
-        .post(
-            "change_password",
-            &[
-                ("current_password", NEW_PASSWORD),
-                ("password", PASSWORD),
-                ("confirm_password", PASSWORD),
-            ],
-            Js::On,
-            "/",
-        )
-        .await;
+    let res = change(&anonymous, NEW_PASSWORD, PASSWORD, PASSWORD, Js::On).await;
     assert_eq!(res.status(), 401);
 }
 

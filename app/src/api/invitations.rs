@@ -542,12 +542,8 @@ pub async fn accept_invitation_signed(token: String, password: String) -> Result
     .await
     .map_err(|e| invite_error(e, vec![]))?;
     let previous = current().map(|c| c.session.clone());
-    let agent = crate::ssr::request::user_agent();
-    let client = domain::auth::Client {
-        address: origin.as_deref(),
-        user_agent: agent.as_deref(),
-    };
-    let signed_in = domain::auth::sign_in(&st.env(), previous.as_ref(), &email, &pw, client)
+    let who = crate::ssr::request::ClientInfo::of_request();
+    let signed_in = domain::auth::sign_in(&st.env(), previous.as_ref(), &email, &pw, who.client())
         .await
         .map_err(|e| match e {
             domain::auth::SignInError::Store(e) => internal(&e),

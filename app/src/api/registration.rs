@@ -472,20 +472,27 @@ pub enum LinkView {
     Unknown,
 }
 
+impl LinkView {
+    #[cfg(feature = "ssr")]
+    pub fn of(state: domain::storage::TokenState) -> Self {
+        use domain::storage::TokenState;
+        match state {
+            TokenState::Valid { .. } => LinkView::Valid,
+            TokenState::Used => LinkView::Used,
+            TokenState::Expired { .. } => LinkView::Expired,
+            TokenState::Unknown => LinkView::Unknown,
+        }
+    }
+}
+
 #[server(endpoint = "activation_link")]
 pub async fn activation_link(token: String) -> Result<LinkView, AppError> {
     use crate::ssr::request::state;
-    use domain::storage::TokenState;
     let st = state()?;
     let state = domain::signup::link_state(&st.signup(), &token)
         .await
         .map_err(|e| store_failed(&e))?;
-    Ok(match state {
-        TokenState::Valid { .. } => LinkView::Valid,
-        TokenState::Used => LinkView::Used,
-        TokenState::Expired { .. } => LinkView::Expired,
-        TokenState::Unknown => LinkView::Unknown,
-    })
+    Ok(LinkView::of(state))
 }
 
 /// Set your password through the activation link.

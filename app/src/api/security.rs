@@ -77,17 +77,11 @@ pub async fn forgotten_password(email: String) -> Result<(), AppError> {
 #[server(endpoint = "reset_link")]
 pub async fn reset_link(token: String) -> Result<LinkView, AppError> {
     use crate::ssr::request::{internal, state};
-    use domain::storage::TokenState;
     let st = state()?;
     let link = domain::security::reset_link(&st.signup(), &token)
         .await
         .map_err(|e| internal(&e))?;
-    Ok(match link {
-        TokenState::Valid { .. } => LinkView::Valid,
-        TokenState::Used => LinkView::Used,
-        TokenState::Expired { .. } => LinkView::Expired,
-        TokenState::Unknown => LinkView::Unknown,
-    })
+    Ok(LinkView::of(link))
 }
 
 /// Sets a new password through the emailed link; every session of the account ends.

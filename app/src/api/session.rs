@@ -106,15 +106,16 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     };
     let st = state()?;
     let previous = current().map(|c| c.session.clone());
-    let (address, agent) = (
-        crate::ssr::request::client_address(),
-        crate::ssr::request::user_agent(),
-    );
-    let client = domain::auth::Client {
-        address: address.as_deref(),
-        user_agent: agent.as_deref(),
-    };
-    match domain::auth::sign_in(&st.env(), previous.as_ref(), &email, &password, client).await {
+    let who = crate::ssr::request::ClientInfo::of_request();
+    match domain::auth::sign_in(
+        &st.env(),
+        previous.as_ref(),
+        &email,
+        &password,
+        who.client(),
+    )
+    .await
+    {
         Ok(signed_in) => {
             set_session_cookie(&signed_in.token, st.secure_cookies);
             leptos_axum::redirect(signed_in.landing.path());
@@ -176,15 +177,10 @@ pub async fn select_account(assignment: String) -> Result<(), AppError> {
         });
     };
     let st = state()?;
-    let (address, agent) = (
-        crate::ssr::request::client_address(),
-        crate::ssr::request::user_agent(),
-    );
-    let client = domain::auth::Client {
-        address: address.as_deref(),
-        user_agent: agent.as_deref(),
-    };
-    match domain::auth::select_account(&st.env(), &ctx, domain::AssignmentId(id), client).await {
+    let who = crate::ssr::request::ClientInfo::of_request();
+    match domain::auth::select_account(&st.env(), &ctx, domain::AssignmentId(id), who.client())
+        .await
+    {
         Ok(token) => {
             set_session_cookie(&token, st.secure_cookies);
             leptos_axum::redirect("/");

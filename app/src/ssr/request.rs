@@ -68,6 +68,28 @@ pub fn client_address() -> Option<String> {
     })
 }
 
+/// The client's address and User-Agent, kept for the session a sign-in or role switch starts.
+pub struct ClientInfo {
+    address: Option<String>,
+    agent: Option<String>,
+}
+
+impl ClientInfo {
+    pub fn of_request() -> Self {
+        Self {
+            address: client_address(),
+            agent: user_agent(),
+        }
+    }
+
+    pub fn client(&self) -> domain::auth::Client<'_> {
+        domain::auth::Client {
+            address: self.address.as_deref(),
+            user_agent: self.agent.as_deref(),
+        }
+    }
+}
+
 /// The request's User-Agent header, as text.
 pub fn user_agent() -> Option<String> {
     use_context::<axum::http::request::Parts>().and_then(|p| {

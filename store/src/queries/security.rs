@@ -132,18 +132,7 @@ impl domain::storage::Security for crate::Backend<Db> {
             .fetch_optional(&self.pool)
             .await
             .map_err(map)?;
-        let Some(r) = row else {
-            return Ok(TokenState::Unknown);
-        };
-        let user = UserId(r.try_get("user_id").map_err(map)?);
-        let expires_at: i64 = r.try_get("expires_at").map_err(map)?;
-        Ok(if r.try_get::<Option<i64>, _>("used_at").map_err(map)?.is_some() {
-            TokenState::Used
-        } else if expires_at <= now.0 {
-            TokenState::Expired { user }
-        } else {
-            TokenState::Valid { user }
-        })
+        row.map_or(Ok(TokenState::Unknown), |r| token_state(&r, now))
     }
 
     #[tracing::instrument(skip_all)]
