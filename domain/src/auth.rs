@@ -109,15 +109,17 @@ pub async fn sign_in<S: Storage, H: PasswordHasher>(
                 failed = failed.target(user);
             }
             env.store.record_audit(&failed).await?;
-            if let (Some(c), Some(n)) = (other, reserved) {
-                if n >= env.lock_after {
-                    let audit = NewAudit::anonymous(AuditAction::AccountLocked, now, origin)
-                        .target(c.user)
-                        .reason(format!("{n} failed sign-ins in a row"));
-                    env.store
-                        .lock_account(c.user, &audit, &crate::security::emails::locked(email))
-                        .await?;
-                }
+            if let Some(c) = other {
+                crate::security::after_wrong_password(
+                    env.store,
+                    c.user,
+                    email,
+                    reserved,
+                    env.lock_after,
+                    now,
+                    origin,
+                )
+                .await?;
             }
             return Err(SignInError::NotRecognised);
         }

@@ -36,8 +36,7 @@ pub enum SecurityError {
 }
 
 /// Forgotten password (seed 004 §7). Whether or not the address belongs to an account, the caller
-/// answers with the same page; only an active account gets an email. A locked account gets an
-/// email that says so instead of a link: a new password would not let it sign in.
+/// answers with the same page; only an active, unlocked account gets an email with a link.
 #[tracing::instrument(skip_all)]
 pub async fn forgotten_password<S: Storage>(
     ctx: &Ctx<'_, S>,
@@ -51,11 +50,10 @@ pub async fn forgotten_password<S: Storage>(
         return Ok(());
     }
     let now = ctx.clock.now();
+    // A locked account was emailed when it locked; a new password would not open it, and an
+    // email on every request would let anyone fill its owner's inbox.
     if ctx.store.locked_at(creds.user).await?.is_some() {
-        return ctx
-            .store
-            .enqueue_emails(&[emails::locked(email)], now)
-            .await;
+        return Ok(());
     }
     let token = SecretToken::generate(ctx.tokens);
     let audit = NewAudit::by_user(creds.user, AuditAction::PasswordResetRequested, now, origin);
@@ -121,12 +119,40 @@ pub async fn reset_password<S: Storage, H: PasswordHasher>(
         .ok_or(SecurityError::LinkNotValid)
 }
 
-/// Change Password (seed 004 §6): the current password, then the new one. The user's other
-/// sessions end; this one goes on.
+/// After a wrong password, at sign-in or at Change Password: the account locks when this attempt
+/// was the last one allowed, or when no attempt could be counted although the account is not yet
+/// locked (a request that ended between counting and locking must not leave it refusing every
+/// password, unlocked and off the Service Desk's list). Locking an account that is locked
+/// already writes nothing.
+pub(crate) async fn after_wrong_password<S: Storage>(
+    store: &S,
+    user: UserId,
+    email: &EmailAddress,
+    reserved: Option<i64>,
+    limit: i64,
+    now: crate::clock::Timestamp,
+    origin: Option<&str>,
+) -> Result<(), StoreError> {
+    if reserved.is_some_and(|n| n < limit) {
+        return Ok(());
+    }
+    let audit = NewAudit::anonymous(AuditAction::AccountLocked, now, origin)
+        .target(user)
+        .reason(format!("{limit} failed password attempts in a row"));
+    store
+        .lock_account(user, &audit, &emails::locked(email))
+        .await?;
+    Ok(())
+}
+
+/// Change Password (seed 004 §6): the current password, then the new one. A wrong current
+/// password counts towards the lock-out like a failed sign-in, so a stolen session cannot guess
+/// it without limit. The user's other sessions end; this one goes on.
 #[tracing::instrument(skip_all)]
 pub async fn change_password<S: Storage, H: PasswordHasher>(
     ctx: &Ctx<'_, S>,
     hasher: &H,
+    lock_after: i64,
     session: &RequestContext,
     current: &Password,
     new: &NewPassword,
@@ -134,10 +160,25 @@ pub async fn change_password<S: Storage, H: PasswordHasher>(
 ) -> Result<(), SecurityError> {
     let user = &session.user;
     let creds = ctx.store.credentials(&user.email).await?;
-    let hash = creds.as_ref().and_then(|c| c.password_hash.as_ref());
+    let reserved = ctx.store.reserve_sign_in(user.id, lock_after).await?;
+    let hash = creds
+        .as_ref()
+        .filter(|_| reserved.is_some())
+        .and_then(|c| c.password_hash.as_ref());
     if !hasher.verify(hash, current).await {
+        after_wrong_password(
+            ctx.store,
+            user.id,
+            &user.email,
+            reserved,
+            lock_after,
+            ctx.clock.now(),
+            origin,
+        )
+        .await?;
         return Err(SecurityError::CurrentPasswordWrong);
     }
+    ctx.store.clear_failed_sign_ins(user.id).await?;
     let new_hash = hasher.hash(new).await?;
     let audit = NewAudit::by_user(
         user.id,

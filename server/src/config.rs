@@ -21,6 +21,8 @@ pub struct Config {
     /// Requests per minute and client address to sign-in, registration, forgotten password and
     /// change password (a burst of the same size is allowed).
     pub rate_limit_per_minute: u32,
+    /// Proxies (load balancers) whose `X-Forwarded-For` header names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where cargo-leptos put the compiled site (pkg/, vendor/, assets/).
     pub site_root: String,
 }
@@ -48,6 +50,22 @@ fn number(name: &'static str, default: i64) -> Result<i64, ConfigError> {
                 reason: format!("{v:?} is not a positive whole number"),
             }),
     }
+}
+
+/// A comma-separated list of IP addresses; empty when unset.
+fn addresses(name: &'static str) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    var(name)
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.parse().map_err(|_| ConfigError::Invalid {
+                name,
+                reason: format!("{a:?} is not an IP address"),
+            })
+        })
+        .collect()
 }
 
 fn load_file() {
@@ -92,6 +110,7 @@ impl Config {
                     name: "GATEHOUSE_RATE_LIMIT_PER_MINUTE",
                     reason: "too large".into(),
                 })?,
+            trusted_proxies: addresses("GATEHOUSE_TRUSTED_PROXIES")?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
     }

@@ -63,6 +63,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         sessions: config.sessions,
         lock_after: config.lock_after,
         rate_limit_per_minute: config.rate_limit_per_minute,
+        trusted_proxies: config.trusted_proxies.clone().into(),
         secure_cookies: config.public_url.starts_with("https://"),
         public_origin: config.public_origin(),
         public_url: config.public_url.clone(),
@@ -113,6 +114,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             middleware::resolve_session,
         ))
         .layer(axum::middleware::from_fn_with_state(limits, limits::limit))
+        // Outside the limits, so they count by the address it finds.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::find_client_address,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state,
             middleware::check_origin,

@@ -6,11 +6,12 @@
 //! with a burst of 60 leaves room for a busy surgery, and the account lock-out, not this, is what
 //! stops a guesser aimed at one account.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use app::error::AppError;
+use app::ssr::request::ClientAddress;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -42,7 +43,7 @@ impl RateLimits {
 
     /// True if this request may go on; a request that may not is not counted.
     fn allow(&self, address: IpAddr, path: &'static str) -> bool {
-        self.limiter.check_key(&(address, path)).is_ok()
+        self.limiter.check_key(&(budget_of(address), path)).is_ok()
     }
 
     /// Every minute, forgets the addresses whose budget is full again, so the table does not
@@ -62,6 +63,18 @@ impl RateLimits {
     }
 }
 
+/// Whose budget an address spends: its own for IPv4; for IPv6 its /64 network, since one
+/// client usually holds a whole /64 and could otherwise take a new address for every request.
+fn budget_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+    }
+}
+
 pub async fn limit(State(limits): State<RateLimits>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;
@@ -69,10 +82,16 @@ pub async fn limit(State(limits): State<RateLimits>, req: Request, next: Next) -
     let Some(path) = LIMITED.iter().copied().find(|p| *p == req.uri().path()) else {
         return next.run(req).await;
     };
+    // Set by `find_client_address`; the peer itself if that did not run.
     let address = req
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+        .get::<ClientAddress>()
+        .map(|c| c.0)
+        .or_else(|| {
+            req.extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        });
     match address {
         Some(a) if !limits.allow(a, path) => {
             tracing::warn!(path, address = %a, "rate limit reached");

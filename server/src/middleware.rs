@@ -1,13 +1,14 @@
 //! Request middleware: the Origin check on state-changing requests, the session resolved once per
 //! request, and the mapping of unreadable server-function input to 400 rather than 500.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use app::error::AppError;
-use app::ssr::request::CurrentSession;
+use app::ssr::request::{address_of, ClientAddress, CurrentSession};
 use app::ssr::{AppState, SESSION_COOKIE};
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -100,6 +101,34 @@ pub async fn resolve_session(
         }
     };
     req.extensions_mut().insert(CurrentSession(ctx));
+    next.run(req).await
+}
+
+/// Finds the client's address once (`app::ssr::request::address_of`) for the rate limits, the
+/// audit and the sessions.
+pub async fn find_client_address(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(peer) = peer {
+        // Every X-Forwarded-For line, in order: a proxy may add its own line rather than extend
+        // the client's, and the client's forged line must not be read as the nearest hop.
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        let forwarded = (!forwarded.is_empty()).then_some(forwarded.as_str());
+        let address = address_of(peer, forwarded, &state.trusted_proxies);
+        req.extensions_mut().insert(ClientAddress(address));
+    }
     next.run(req).await
 }
 

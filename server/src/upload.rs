@@ -2,13 +2,11 @@
 //! multipart form (so it works without JavaScript). The import then runs in the background, the
 //! same importer as `gatehouse import-ods`, and the browser is sent to its progress page.
 
-use std::net::SocketAddr;
-
 use app::api::imports::ImportResult;
 use app::error::{AppError, Field, Problem};
-use app::ssr::request::CurrentSession;
+use app::ssr::request::{ClientAddress, CurrentSession};
 use app::ssr::AppState;
-use axum::extract::{ConnectInfo, Multipart, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -22,7 +20,7 @@ const FILES: [Field; 3] = [Field::IcbList, Field::Eccg, Field::Epraccur];
 pub async fn upload(
     State(st): State<AppState>,
     Extension(session): Extension<CurrentSession>,
-    client: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: Option<Extension<ClientAddress>>,
     multipart: Multipart,
 ) -> Response {
     let Some(actor) = session
@@ -43,7 +41,7 @@ pub async fn upload(
     let Ok(job) = st.imports.start(id.clone(), actor.user, form.dry_run) else {
         return back_to_form(vec![Problem::ImportBusy(Field::Epraccur)], Vec::new());
     };
-    let origin = client.map(|c| c.0 .0.ip().to_string());
+    let origin = client.map(|c| c.0 .0.to_string());
     let mut audit = NewAudit::by(
         &actor,
         AuditAction::OrganisationsImported,

@@ -144,9 +144,20 @@ async fn five_wrong_passwords_lock_the_account_until_the_service_desk_unlocks_it
     assert_eq!(mails, vec!["Gatehouse: your account is locked".to_owned()]);
     assert_eq!(count_events(&app, "account_locked").await, 1);
 
-    // Only the Service Desk sees the list and unlocks.
+    // The administrator sees the lock on the user's page, but only the Service Desk sees the
+    // list and unlocks.
     let admin = app.browser();
     admin.sign_in("account.admin").await;
+    let page = admin
+        .get(&format!("/users/{id}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Locked after too many failed sign-ins"),
+        "{page}"
+    );
     let refused = admin
         .post("unlock_account", &[("user", &id.to_string())], Js::On, "/")
         .await;
@@ -342,12 +353,17 @@ async fn a_new_reset_link_replaces_the_old_and_a_locked_account_gets_no_link() {
         1,
         "no new link for a locked account"
     );
-    let newest = app
+    let subjects = app
         .texts(&format!(
-            "SELECT subject FROM outbox WHERE recipient = '{email}' ORDER BY id DESC LIMIT 1"
+            "SELECT subject FROM outbox WHERE recipient = '{email}' ORDER BY id"
         ))
         .await;
-    assert_eq!(newest, vec!["Gatehouse: your account is locked".to_owned()]);
+    assert_eq!(
+        subjects.last().map(String::as_str),
+        Some("Gatehouse: your account is locked"),
+        "the lock's own email is the last: asking again sends nothing more"
+    );
+    assert_eq!(subjects.len(), 3, "two reset links, then the lock");
     // The link sent before the lock does not reopen the account either.
     let token = newest_link(&app, &email, "/reset-password?token=").await;
     let res = reset(&b, &token, NEW_PASSWORD, NEW_PASSWORD, Js::On).await;
@@ -627,4 +643,123 @@ async fn a_session_id_planted_before_sign_in_is_never_honoured_after() {
             .await,
         "null"
     );
+}
+
+/// Behind a trusted load balancer the forwarded address is the client (audit, rate limits);
+/// from anyone else the header is ignored, so nobody picks their own address.
+#[tokio::test]
+async fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
+    let forwarded_sign_in = |app: &TestApp, from: &'static str| {
+        let b = app.browser();
+        let base = app.base.clone();
+        async move {
+            b.client
+                .post(format!("{base}/api/sign_in"))
+                .header("origin", &base)
+                .header("accept", "application/json")
+                .header("x-forwarded-for", from)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("email=nobody%40example.nhs.uk&password=Wrong-Passw0rd%21")
+                .send()
+                .await
+                .expect("post")
+                .status()
+                .as_u16()
+        }
+    };
+    let direct = TestApp::start_with(|c| c.rate_limit_per_minute = 2).await;
+    assert_eq!(forwarded_sign_in(&direct, "203.0.113.1").await, 401);
+    assert_eq!(forwarded_sign_in(&direct, "203.0.113.2").await, 401);
+    assert_eq!(
+        forwarded_sign_in(&direct, "203.0.113.3").await,
+        429,
+        "an untrusted peer's header is ignored: one address, one budget"
+    );
+    assert_eq!(
+        direct
+            .texts("SELECT DISTINCT origin FROM audit_events WHERE action = 'sign_in_failed'")
+            .await,
+        vec!["127.0.0.1".to_owned()]
+    );
+
+    let proxied = TestApp::start_with(|c| {
+        c.rate_limit_per_minute = 2;
+        c.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(forwarded_sign_in(&proxied, "203.0.113.1").await, 401);
+    }
+    assert_eq!(forwarded_sign_in(&proxied, "203.0.113.1").await, 429);
+    assert_eq!(
+        forwarded_sign_in(&proxied, "203.0.113.2").await,
+        401,
+        "another client behind the same proxy has its own budget"
+    );
+    let origins = proxied
+        .texts("SELECT DISTINCT origin FROM audit_events WHERE action = 'sign_in_failed' ORDER BY origin")
+        .await;
+    assert_eq!(
+        origins,
+        vec!["203.0.113.1".to_owned(), "203.0.113.2".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_count_towards_the_lock_out() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("provider.user").await;
+    for _ in 0..5 {
+        let res = change(&b, "Not-The-Passw0rd!", NEW_PASSWORD, NEW_PASSWORD, Js::On).await;
+        assert_eq!(res.status(), 400);
+    }
+    assert_eq!(count_events(&app, "account_locked").await, 1);
+    // Now even the right one is refused, here and at sign-in.
+    let res = change(&b, PASSWORD, NEW_PASSWORD, NEW_PASSWORD, Js::On).await;
+    assert!(res
+        .text()
+        .await
+        .expect("body")
+        .contains("CurrentPasswordWrong"));
+    let fresh = app.browser();
+    assert_eq!(
+        wrong_sign_in(&fresh, &demo_email("provider.user"))
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(fresh.sign_in("provider.user").await.status(), 302);
+    assert_ne!(location(&fresh.sign_in("provider.user").await), "/");
+}
+
+#[tokio::test]
+async fn an_account_stuck_at_the_limit_but_not_locked_locks_at_the_next_attempt() {
+    let app = TestApp::start().await;
+    let id = user_id(&app, "provider.user").await;
+    // As if a request had counted the fifth failure and ended before it could lock.
+    app.sql(&format!(
+        "UPDATE users SET failed_sign_ins = 5 WHERE id = {id}"
+    ))
+    .await;
+    let b = app.browser();
+    assert_ne!(location(&b.sign_in("provider.user").await), "/");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE id = {id} AND locked_at IS NOT NULL"
+        ))
+        .await,
+        1,
+        "locked, so it is on the Service Desk's list and the owner is told"
+    );
+    assert_eq!(count_events(&app, "account_locked").await, 1);
+    let desk = app.browser();
+    desk.sign_in("service.desk").await;
+    let page = desk
+        .get("/locked-accounts")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains(&demo_email("provider.user")));
 }

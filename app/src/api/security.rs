@@ -133,6 +133,7 @@ pub async fn change_password(
     domain::security::change_password(
         &st.signup(),
         &st.hasher,
+        st.lock_after,
         &ctx,
         &current,
         &new,

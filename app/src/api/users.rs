@@ -134,15 +134,23 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
     let d = domain::users::view(&st.users(), &actor, domain::UserId(id))
         .await
         .map_err(users_error)?;
+    // Only for someone the viewer may see: a lock-out is the Service Desk's to undo (seed 004 §14).
+    let locked = domain::storage::Security::locked_at(&st.store, d.user.id)
+        .await
+        .map_err(|e| crate::ssr::request::internal(&e))?
+        .is_some();
     Ok(UserDetailView {
         id: d.user.id.0,
         first_name: d.user.first_name.clone(),
         last_name: d.user.last_name.clone(),
         email: d.user.email.to_string(),
-        status: match d.user.status {
-            domain::AccountStatus::Active => "Active",
-            domain::AccountStatus::Pending => "Not yet activated",
-            domain::AccountStatus::Disabled => "Disabled",
+        status: match (d.user.status, locked) {
+            (domain::AccountStatus::Active, true) => {
+                "Locked after too many failed sign-ins: the Service Desk unlocks it"
+            }
+            (domain::AccountStatus::Active, false) => "Active",
+            (domain::AccountStatus::Pending, _) => "Not yet activated",
+            (domain::AccountStatus::Disabled, _) => "Disabled",
         }
         .to_owned(),
         disabled: d.user.status == domain::AccountStatus::Disabled,

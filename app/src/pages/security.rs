@@ -55,7 +55,7 @@ pub fn ForgottenPasswordSentPage() -> impl IntoView {
         <Page title="Check your email - Gatehouse" viewer=None>
             <h1 class="nhsuk-heading-l">"Check your email"</h1>
             <p class="nhsuk-body">"If an account is registered with that email address, we have sent it a link to set a new password. The link works once, for 1 hour."</p>
-            <p class="nhsuk-body">"If no email arrives within a few minutes, check your junk folder, or ask for a new link. If your account is locked, the email says so: contact the Service Desk."</p>
+            <p class="nhsuk-body">"If no email arrives within a few minutes, check your junk folder, or ask for a new link. If your account has been locked after too many failed sign-ins, no link is sent: contact the Service Desk to unlock it."</p>
             <p class="nhsuk-body"><a href="/forgotten-password">"Ask for a new link"</a></p>
             <p class="nhsuk-body"><a href="/sign-in">"Back to Sign in"</a></p>
         </Page>

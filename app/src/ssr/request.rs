@@ -59,12 +59,42 @@ pub fn short(s: &str) -> String {
     s.chars().take(300).collect()
 }
 
+/// The client's address as the server's middleware found it: the peer, or behind a trusted
+/// proxy the address that proxy says it forwarded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+/// The address a request came from. `X-Forwarded-For` counts only when the peer is one of the
+/// configured proxies; then its entries are read from the right (the nearest hop), skipping the
+/// trusted proxies, and the first other address is the client. Anyone else's header is ignored,
+/// so a client cannot choose its own address (rate limits, audit).
+pub fn address_of(
+    peer: std::net::IpAddr,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    forwarded_for
+        .into_iter()
+        .flat_map(|h| h.rsplit(','))
+        .map_while(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
+}
+
 /// The client's address, as audit events record it ("from where", SPEC §4 flow 13).
 pub fn client_address() -> Option<String> {
     use_context::<axum::http::request::Parts>().and_then(|p| {
         p.extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+            .get::<ClientAddress>()
+            .map(|c| c.0.to_string())
+            .or_else(|| {
+                p.extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+            })
     })
 }
 
@@ -159,4 +189,38 @@ pub fn internal(e: &(dyn std::error::Error + 'static)) -> AppError {
     tracing::error!(error = %chain, "request failed");
     set_status(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
     AppError::Internal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address_of;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("address")
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        let proxy = ip("10.0.0.5");
+        let client = ip("203.0.113.9");
+        assert_eq!(
+            address_of(client, Some("198.51.100.1"), &[proxy]),
+            client,
+            "a client cannot choose its address"
+        );
+        assert_eq!(address_of(proxy, Some("203.0.113.9"), &[proxy]), client);
+        assert_eq!(address_of(proxy, None, &[proxy]), proxy);
+        assert_eq!(address_of(proxy, Some("nonsense"), &[proxy]), proxy);
+    }
+
+    #[test]
+    fn the_nearest_untrusted_hop_is_the_client_not_what_the_client_wrote() {
+        let (lb, inner) = (ip("10.0.0.5"), ip("10.0.0.6"));
+        // The client wrote "1.2.3.4" itself; the load balancer appended the real address.
+        assert_eq!(
+            address_of(inner, Some("1.2.3.4, 203.0.113.9, 10.0.0.5"), &[lb, inner]),
+            ip("203.0.113.9")
+        );
+    }
 }

@@ -23,6 +23,8 @@ pub struct AppState {
     pub lock_after: i64,
     /// Requests a minute per client address to the endpoints that guess or send (server::limits).
     pub rate_limit_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` names the client (load balancers in front of instances).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Set when the public base URL is https: the session cookie is then `Secure`.
     pub secure_cookies: bool,
     /// The origin (`scheme://host[:port]`) state-changing requests must come from.

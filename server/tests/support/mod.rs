@@ -52,6 +52,7 @@ impl TestApp {
             sessions: Default::default(),
             lock_after: domain::security::DEFAULT_LOCK_AFTER,
             rate_limit_per_minute: 60,
+            trusted_proxies: Vec::new(),
             site_root: "target/site".into(),
         };
         change(&mut config);
