@@ -483,20 +483,10 @@ pub async fn accept_invitation(
     let last = domain::PersonName::parse(&last_name)
         .map_err(|e| problems.push(Problem::from_name(Field::LastName, e)))
         .ok();
-    let parsed = domain::NewPassword::parse(&password);
-    if password.is_empty() {
-        problems.push(Problem::PasswordEmpty(Field::Password));
-    } else if let Err(rules) = &parsed {
-        problems.extend(
-            rules
-                .iter()
-                .map(|r| Problem::PasswordRule(Field::Password, *r)),
-        );
-    }
-    if password != confirm_password {
-        problems.push(Problem::ConfirmMismatch(Field::ConfirmPassword));
-    }
-    let (Some(first), Some(last), Ok(new_password), true) =
+    let parsed = crate::ssr::request::new_password(&password, &confirm_password)
+        .map_err(|p| problems.extend(p))
+        .ok();
+    let (Some(first), Some(last), Some(new_password), true) =
         (first, last, parsed, problems.is_empty())
     else {
         return Err(invalid(problems, echo));

@@ -503,23 +503,8 @@ pub async fn activate(
     confirm_password: String,
 ) -> Result<(), AppError> {
     use crate::ssr::request::state;
-    let parsed = domain::NewPassword::parse(&password);
-    let mut problems: Vec<Problem> = match &parsed {
-        Ok(_) => Vec::new(),
-        Err(rules) => rules
-            .iter()
-            .map(|r| Problem::PasswordRule(Field::Password, *r))
-            .collect(),
-    };
-    if password.is_empty() {
-        problems = vec![Problem::PasswordEmpty(Field::Password)];
-    }
-    if password != confirm_password {
-        problems.push(Problem::ConfirmMismatch(Field::ConfirmPassword));
-    }
-    let (Ok(new_password), true) = (parsed, problems.is_empty()) else {
-        return Err(invalid(problems, Vec::new()));
-    };
+    let new_password = crate::ssr::request::new_password(&password, &confirm_password)
+        .map_err(|p| invalid(p, Vec::new()))?;
     let st = state()?;
     domain::signup::activate(
         &st.signup(),

@@ -29,29 +29,6 @@ fn security_error(e: domain::security::SecurityError) -> AppError {
     }
 }
 
-/// A new password and its confirmation, checked against the policy (SPEC §6).
-#[cfg(feature = "ssr")]
-fn new_password(password: &str, confirm: &str) -> Result<domain::NewPassword, Vec<Problem>> {
-    let parsed = domain::NewPassword::parse(password);
-    let mut problems: Vec<Problem> = match &parsed {
-        Ok(_) => Vec::new(),
-        Err(rules) => rules
-            .iter()
-            .map(|r| Problem::PasswordRule(Field::Password, *r))
-            .collect(),
-    };
-    if password.is_empty() {
-        problems = vec![Problem::PasswordEmpty(Field::Password)];
-    }
-    if password != confirm {
-        problems.push(Problem::ConfirmMismatch(Field::ConfirmPassword));
-    }
-    match parsed {
-        Ok(p) if problems.is_empty() => Ok(p),
-        _ => Err(problems),
-    }
-}
-
 /// Forgotten password (seed 004 §7): the same answer, in the same time, whether or not the
 /// address belongs to an account.
 #[server(endpoint = "forgotten_password")]
@@ -91,7 +68,7 @@ pub async fn reset_password(
     password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::request::{client_address, invalid, state};
+    use crate::ssr::request::{client_address, invalid, new_password, state};
     let new = new_password(&password, &confirm_password).map_err(|p| invalid(p, vec![]))?;
     let st = state()?;
     domain::security::reset_password(
@@ -116,7 +93,7 @@ pub async fn change_password(
     password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::request::{client_address, invalid, require_user, state};
+    use crate::ssr::request::{client_address, invalid, new_password, require_user, state};
     let ctx = require_user()?;
     let current = domain::Password::parse(&current_password)
         .map_err(|e| Problem::from_password(Field::CurrentPassword, e));

@@ -54,6 +54,33 @@ pub fn invalid(
     AppError::invalid(problems, echo)
 }
 
+/// A new password and its confirmation, checked against the policy (SPEC §6).
+/// Shared by activation, invitation acceptance, password reset and Change Password.
+pub fn new_password(
+    password: &str,
+    confirm: &str,
+) -> Result<domain::NewPassword, Vec<crate::error::Problem>> {
+    use crate::error::{Field, Problem};
+    let parsed = domain::NewPassword::parse(password);
+    let mut problems: Vec<Problem> = match &parsed {
+        Ok(_) => Vec::new(),
+        Err(rules) => rules
+            .iter()
+            .map(|r| Problem::PasswordRule(Field::Password, *r))
+            .collect(),
+    };
+    if password.is_empty() {
+        problems = vec![Problem::PasswordEmpty(Field::Password)];
+    }
+    if password != confirm {
+        problems.push(Problem::ConfirmMismatch(Field::ConfirmPassword));
+    }
+    match parsed {
+        Ok(p) if problems.is_empty() => Ok(p),
+        _ => Err(problems),
+    }
+}
+
 /// What a form echoes back of a field: at most 300 characters.
 pub fn short(s: &str) -> String {
     s.chars().take(300).collect()
