@@ -7,11 +7,11 @@ use crate::components::tiles::{tiles_for, Counts, TileGrid};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let counts = Resource::new(|| (), |_| home_counts());
     view! {
-        <SignedIn needs_role=true render=|v| {
+        <SignedIn needs_role=true render=move |v| {
             let acting = v.acting.clone();
             let tiles = tiles_for(acting.as_ref().map(|a| a.capabilities.as_slice()).unwrap_or_default());
-            let counts = Resource::new(|| (), |_| home_counts());
             view! {
                 <Page title="Home - Gatehouse" viewer=Some(v.clone())>
                     <h1 class="nhsuk-heading-l">"Home"</h1>

@@ -9,9 +9,9 @@ use crate::components::layout::Page;
 
 #[component]
 pub fn MyAccountPage() -> impl IntoView {
+    let orgs = Resource::new(|| (), |_| my_account());
     view! {
-        <SignedIn render=|v| {
-            let orgs = Resource::new(|| (), |_| my_account());
+        <SignedIn render=move |v| {
             view! {
                 <Page title="My Account - Gatehouse" viewer=Some(v)>
                     <h1 class="nhsuk-heading-l">"My Account"</h1>

@@ -118,9 +118,12 @@ pub fn UserDetailsPage() -> impl IntoView {
 pub fn SessionsPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let end = ServerAction::<crate::api::session::EndOtherSessions>::new();
+    let sessions = Resource::new(
+        move || end.version().get(),
+        |_| crate::api::session::my_sessions(),
+    );
     view! {
         <SignedIn render=move |v| {
-            let sessions = Resource::new(move || end.version().get(), |_| crate::api::session::my_sessions());
             let ended = move || {
                 let from_query = query.read().get("ended");
                 from_query.or_else(|| end.value().get().and_then(|r| r.ok()).map(|_| String::new()))

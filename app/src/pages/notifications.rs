@@ -11,9 +11,9 @@ use crate::components::list::SuccessNotice;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| notifications());
     view! {
-        <SignedIn render=|v| {
-            let list = Resource::new(|| (), |_| notifications());
+        <SignedIn render=move |v| {
             view! {
                 <Page title="Notifications - Gatehouse" viewer=Some(v)>
                     <h1 class="nhsuk-heading-l">"Notifications"</h1>
@@ -51,10 +51,10 @@ pub fn NotificationsPage() -> impl IntoView {
 pub fn NotificationSettingsPage() -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
+    let action = ServerAction::<SaveNotificationSettings>::new();
+    let current = Resource::new(move || action.version().get(), |_| notification_settings());
     view! {
         <SignedIn render=move |v| {
-            let action = ServerAction::<SaveNotificationSettings>::new();
-            let current = Resource::new(move || action.version().get(), |_| notification_settings());
             view! {
                 <Page title="Notification Settings - Gatehouse" viewer=Some(v)>
                     {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}

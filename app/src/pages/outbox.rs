@@ -10,9 +10,9 @@ use crate::components::layout::Page;
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| outbox());
     view! {
-        <SignedIn needs_role=true render=|v| {
-            let rows = Resource::new(|| (), |_| outbox());
+        <SignedIn needs_role=true render=move |v| {
             view! {
                 <Page title="Outbox - Gatehouse" viewer=Some(v)>
                     <h1 class="nhsuk-heading-l">"Outbox"</h1>

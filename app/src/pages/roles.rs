@@ -9,9 +9,9 @@ use crate::components::layout::Page;
 
 #[component]
 pub fn RolesPage() -> impl IntoView {
+    let roles = Resource::new(|| (), |_| role_catalogue());
     view! {
-        <SignedIn needs_role=true render=|v| {
-            let roles = Resource::new(|| (), |_| role_catalogue());
+        <SignedIn needs_role=true render=move |v| {
             view! {
                 <Page title="Roles - Gatehouse" viewer=Some(v)>
                     <h1 class="nhsuk-heading-l">"Roles"</h1>

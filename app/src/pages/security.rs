@@ -163,9 +163,9 @@ pub fn ChangePasswordPage() -> impl IntoView {
 pub fn LockedAccountsPage() -> impl IntoView {
     let unlock = ServerAction::<UnlockAccount>::new();
     let query = use_query_map();
+    let rows = Resource::new(move || unlock.version().get(), |_| locked_accounts());
     view! {
         <SignedIn needs_role=true render=move |v| {
-            let rows = Resource::new(move || unlock.version().get(), |_| locked_accounts());
             let unlocked = move || query.read().get("unlocked").is_some() || unlock.value().get().is_some_and(|r| r.is_ok());
             view! {
                 <Page title="Locked accounts - Gatehouse" viewer=Some(v)>

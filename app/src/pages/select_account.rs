@@ -9,10 +9,10 @@ use crate::components::layout::Page;
 
 #[component]
 pub fn SelectAccountPage() -> impl IntoView {
+    let action = ServerAction::<SelectAccount>::new();
+    let accounts = Resource::new(|| (), |_| selectable_accounts());
     view! {
-        <SignedIn render=|v| {
-            let action = ServerAction::<SelectAccount>::new();
-            let accounts = Resource::new(|| (), |_| selectable_accounts());
+        <SignedIn render=move |v| {
             view! {
                 <Page title="Select your account - Gatehouse" viewer=Some(v)>
                     {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
