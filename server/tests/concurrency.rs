@@ -6,7 +6,8 @@
 //!   render, and the first copy's result never arrived, so the page never finished.
 //!
 //! So this renders every kind of page many times at once and asserts that every answer is a
-//! whole page. It measures nothing: the benchmarks time pages (`scripts/bench.sh`).
+//! whole page. It measures no time (machines are noisy); it counts broken answers, which must be
+//! none.
 
 mod support;
 
