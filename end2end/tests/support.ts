@@ -10,7 +10,29 @@ export const jsOn = (info: TestInfo) => info.project.name !== 'no-js';
 export async function ready(page: Page, info: TestInfo) {
   await page.waitForLoadState('load');
   if (jsOn(info)) {
-    await page.locator('body[data-hydrated="true"]').waitFor();
+    try {
+      await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 30_000 });
+    } catch (e) {
+      // A page that never hydrates has failed; say what the browser saw, so the cause is in the
+      // report rather than a bare time-out: its errors, and whether the WASM ever arrived.
+      const seen = await page
+        .evaluate(() => ({
+          readyState: document.readyState,
+          pkg: performance
+            .getEntriesByType('resource')
+            .filter((r) => r.name.includes('/pkg/'))
+            .map((r) => {
+              const t = r as PerformanceResourceTiming;
+              return `${t.name} ${Math.round(t.duration)} ms, ${t.transferSize} bytes, status ${t.responseStatus}`;
+            }),
+        }))
+        .catch((err) => String(err));
+      const errors = (await page.pageErrors()).map(String);
+      const console = (await page.consoleMessages()).map((m) => `${m.type()}: ${m.text()}`);
+      throw new Error(
+        `${page.url()} never hydrated: ${JSON.stringify({ seen, errors, console }, null, 2)}\n${e}`,
+      );
+    }
   }
 }
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmark (issue 9): the signed-in Home, Users and Pending Actions pages at 64 concurrent
+# clients on loopback, measured with wrk (Debian's package), on SQLite and, when
+# GATEHOUSE_BENCH_POSTGRES_URL names an empty database, on PostgreSQL too. Each page is run
+# BENCH_RUNS times (default 3) for BENCH_SECONDS (default 10); the median of the runs' p50 and p99
+# is printed beside the budget (p99 < 10 ms, no errors). Not part of the test run: machines are
+# noisy, so this prints figures and never fails a build.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+
+if ! command -v wrk >/dev/null; then
+  printf '\n== installing wrk (Debian package)\n'
+  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi
+fi
+
+printf '\n== building the release server\n'
+cargo leptos build --release 2>&1 | tail -1
+
+port=${BENCH_PORT:-3399}
+runs=${BENCH_RUNS:-3}
+seconds=${BENCH_SECONDS:-10}
+base="http://127.0.0.1:$port"
+dir=$(mktemp -d)
+server=
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# wrk prints "99%  1.23ms" (us, ms or s): in milliseconds.
+to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f\n", v }'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+bench_backend() {
+  local label=$1 url=$2
+  DATABASE_URL="$url" GATEHOUSE_DEMO=1 GATEHOUSE_BIND="127.0.0.1:$port" \
+    GATEHOUSE_RATE_LIMIT_PER_MINUTE=1000000 LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+    target/server-release/gatehouse >"$dir/server-$label.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 120); do
+    curl -fs "$base/sign-in" >/dev/null && break
+    sleep 0.5
+  done
+  # Signed in as the demo Commissioning Account Administrator, who has every one of these pages.
+  curl -fs -o /dev/null -c "$dir/jar" -H "Origin: $base" -H 'Accept: application/json' \
+    --data-urlencode 'email=account.admin@demo.gatehouse.example' \
+    --data-urlencode "password=$(grep -m1 'DEMO_PASSWORD: &str' server/src/demo.rs | cut -d'"' -f2)" \
+    "$base/api/sign_in"
+  local cookie
+  cookie=$(awk '$6 == "gatehouse_session" { print $6 "=" $7 }' "$dir/jar")
+  [ -n "$cookie" ] || { echo "could not sign in to the $label server"; exit 1; }
+  for page in / /users /pending-actions; do
+    # A warm-up, so the first run does not pay for cold caches.
+    wrk -t2 -c64 -d2s -H "Cookie: $cookie" "$base$page" >/dev/null
+    : >"$dir/p50"; : >"$dir/p99"; local errors=0 rps=""
+    for _ in $(seq 1 "$runs"); do
+      wrk -t2 -c64 -d"${seconds}s" --latency -H "Cookie: $cookie" -H 'Accept: text/html' "$base$page" >"$dir/wrk"
+      awk '$1 == "50%" { print $2 }' "$dir/wrk" | to_ms >>"$dir/p50"
+      awk '$1 == "99%" { print $2 }' "$dir/wrk" | to_ms >>"$dir/p99"
+      # Answers other than 2xx/3xx, and connections that failed or timed out.
+      errors=$((errors + $(awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 } END { print e + 0 }' "$dir/wrk")))
+      rps="$rps $(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$dir/wrk")"
+    done
+    local p50 p99 verdict
+    p50=$(grep . "$dir/p50" | median)
+    p99=$(grep . "$dir/p99" | median)
+    verdict=$(awk -v p="$p99" -v e="$errors" 'BEGIN { print (p < 10 && e == 0) ? "MEETS" : "MISSES" }')
+    printf '%-10s %-17s p50 %8s ms  p99 %8s ms  (budget p99 < 10 ms)  errors %s  req/s%s  %s\n' \
+      "$label" "$page" "$p50" "$p99" "$errors" "$rps" "$verdict"
+  done
+  kill "$server"
+  wait "$server" 2>/dev/null || true
+  server=
+}
+
+echo
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), wrk -t2 -c64, ${runs} runs of ${seconds} s, medians"
+bench_backend sqlite "sqlite://$dir/bench.db"
+if [ -n "${GATEHOUSE_BENCH_POSTGRES_URL:-}" ]; then
+  bench_backend postgres "$GATEHOUSE_BENCH_POSTGRES_URL"
+fi
