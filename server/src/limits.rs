@@ -6,13 +6,13 @@
 //! with a burst of 60 leaves room for a busy surgery, and the account lock-out, not this, is what
 //! stops a guesser aimed at one account.
 
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use app::error::AppError;
 use app::ssr::request::ClientAddress;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -82,16 +82,8 @@ pub async fn limit(State(limits): State<RateLimits>, req: Request, next: Next) -
     let Some(path) = LIMITED.iter().copied().find(|p| *p == req.uri().path()) else {
         return next.run(req).await;
     };
-    // Set by `find_client_address`; the peer itself if that did not run.
-    let address = req
-        .extensions()
-        .get::<ClientAddress>()
-        .map(|c| c.0)
-        .or_else(|| {
-            req.extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
-        });
+    // Set by `find_client_address`, which the router mounts outside this layer.
+    let address = req.extensions().get::<ClientAddress>().map(|c| c.0);
     match address {
         Some(a) if !limits.allow(a, path) => {
             tracing::warn!(path, address = %a, "rate limit reached");

@@ -113,16 +113,8 @@ pub fn address_of(
 
 /// The client's address, as audit events record it ("from where", SPEC §4 flow 13).
 pub fn client_address() -> Option<String> {
-    use_context::<axum::http::request::Parts>().and_then(|p| {
-        p.extensions
-            .get::<ClientAddress>()
-            .map(|c| c.0.to_string())
-            .or_else(|| {
-                p.extensions
-                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                    .map(|c| c.0.ip().to_string())
-            })
-    })
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientAddress>().map(|c| c.0.to_string()))
 }
 
 /// The client's address and User-Agent, kept for the session a sign-in or role switch starts.
