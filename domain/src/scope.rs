@@ -35,6 +35,13 @@ impl Scope {
         }
     }
 
+    /// True when the scope is the whole tree: a subtree rooted at the platform root, the one
+    /// organisation without a parent (a national role, the Service Desk). Storage then needs no
+    /// per-row test at all.
+    pub fn is_everything(&self) -> bool {
+        self.subtree_roots().iter().any(|r| r.depth() == 1)
+    }
+
     pub fn single(&self) -> Option<OrgId> {
         match &self.0 {
             Inner::Single(id) => Some(*id),
@@ -73,6 +80,17 @@ mod tests {
         let sub = icb.child(OrgId(3));
         let practice = sub.child(OrgId(4));
         (root, icb, sub, practice)
+    }
+
+    #[test]
+    fn only_a_subtree_at_the_platform_root_is_everything() {
+        let (root, icb, _, _) = tree();
+        assert!(compute(OrgId(1), &root, Reach::Subtree, &[]).is_everything());
+        assert!(!compute(OrgId(1), &root, Reach::Organisation, &[]).is_everything());
+        assert!(!compute(OrgId(2), &icb, Reach::Subtree, &[]).is_everything());
+        // Clusters at the root restrict it to their members.
+        let member = icb.child(OrgId(9));
+        assert!(!compute(OrgId(1), &root, Reach::Subtree, &[member]).is_everything());
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub(crate) fn scope_condition(scope: &Scope, args: &mut Args) -> String {
     if let Some(id) = scope.single() {
         return format!("o.id = {}", args.push(Arg::Int(id.0)));
     }
+    if scope.is_everything() {
+        return "1 = 1".to_owned();
+    }
     let parts: Vec<String> = scope
         .subtree_roots()
         .iter()

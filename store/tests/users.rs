@@ -193,8 +193,19 @@ async fn search_sorts_pages_and_flags_pending_reviews(s: &Store) {
     let firsts: Vec<_> = rows.iter().map(|r| r.first_name.as_str()).collect();
     assert_eq!(firsts, ["Dan", "Bob"]);
     q.offset = 2;
-    let (rows, _) = s.search_users(&q).await.expect("page 2");
+    let (rows, total) = s.search_users(&q).await.expect("page 2");
     assert_eq!(rows[0].first_name, "Ann");
+    assert_eq!(total, 3, "the last page counts them all too");
+    // A page past the end has no rows, and still knows how many there are.
+    q.offset = 4;
+    let (rows, total) = s.search_users(&q).await.expect("past the end");
+    assert!(rows.is_empty());
+    assert_eq!(total, 3);
+    let (rows, total) = s
+        .search_users(&query(subtree(s, "QHM").await.0, "nobody-matches-this"))
+        .await
+        .expect("no match");
+    assert_eq!((rows.len(), total), (0, 0));
     // Only a reviewer whose arm covers the pending role sees it as pending review.
     let mut q = query(qhm.clone(), "bob");
     assert_eq!(
