@@ -27,6 +27,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     if args.first().map(String::as_str) == Some("import-ods") {
         return server::import::command(&args[1..]).await;
     }
+    match args.first().map(String::as_str) {
+        Some("bench-data") => return server::benchdata::data_command(&args[1..]).await,
+        Some("bench-search") => return server::benchdata::search_command(&args[1..]).await,
+        Some("bench-hash") => return server::benchdata::hash_command().await,
+        _ => {}
+    }
     let config = Config::from_env()?;
     let mail = MailConfig::from_env()?;
     let state = build_state(&config).await?;
