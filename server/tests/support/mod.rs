@@ -268,3 +268,30 @@ fn enc(s: &str) -> String {
         })
         .collect()
 }
+
+/// A fresh PostgreSQL schema on `GATEHOUSE_TEST_POSTGRES_URL` (the README's test command starts
+/// one and sets it), as a database URL. Without it the test fails loudly, unless the developer
+/// opted out with `GATEHOUSE_SKIP_POSTGRES=1`; then `None`, and the caller says so.
+pub async fn fresh_postgres() -> Option<String> {
+    let Ok(url) = std::env::var("GATEHOUSE_TEST_POSTGRES_URL") else {
+        if std::env::var("GATEHOUSE_SKIP_POSTGRES").as_deref() == Ok("1") {
+            eprintln!("PostgreSQL test skipped by GATEHOUSE_SKIP_POSTGRES=1");
+            return None;
+        }
+        panic!(
+            "set GATEHOUSE_TEST_POSTGRES_URL (scripts/test.sh does) or GATEHOUSE_SKIP_POSTGRES=1"
+        );
+    };
+    let schema = format!("http_{:016x}", rand::thread_rng().gen::<u64>());
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("connect to test PostgreSQL");
+    // The name is ours (hex digits), never user input.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .expect("create schema");
+    admin.close().await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+}
