@@ -6,8 +6,26 @@ export const demo = (local: string) => `${local}@demo.gatehouse.example`;
 
 export const jsOn = (info: TestInfo) => info.project.name !== 'no-js';
 
+/**
+ * The documents a page has loaded, with the header that decides whether their scripts may run:
+ * when a page never hydrates, the report says what the server sent.
+ */
+const documents = new WeakMap<Page, string[]>();
+export function watch(page: Page) {
+  if (documents.has(page)) return;
+  const seen: string[] = [];
+  documents.set(page, seen);
+  page.on('response', (r) => {
+    if (!r.request().isNavigationRequest()) return;
+    const policy = r.headers()['content-security-policy'] ?? 'none';
+    seen.push(`${r.status()} ${r.url()} CSP: ${policy.slice(0, 90)}`);
+    if (seen.length > 10) seen.shift();
+  });
+}
+
 /** Waits until the page is usable the way this project's user would use it. */
 export async function ready(page: Page, info: TestInfo) {
+  watch(page);
   await page.waitForLoadState('load');
   if (jsOn(info)) {
     try {
@@ -29,8 +47,9 @@ export async function ready(page: Page, info: TestInfo) {
         .catch((err) => String(err));
       const errors = (await page.pageErrors()).map(String);
       const console = (await page.consoleMessages()).map((m) => `${m.type()}: ${m.text()}`);
+      const responses = documents.get(page);
       throw new Error(
-        `${page.url()} never hydrated: ${JSON.stringify({ seen, errors, console }, null, 2)}\n${e}`,
+        `${page.url()} never hydrated: ${JSON.stringify({ responses, seen, errors, console }, null, 2)}\n${e}`,
       );
     }
   }
@@ -70,6 +89,7 @@ export async function expectAccessible(page: Page) {
 }
 
 export async function signIn(page: Page, info: TestInfo, local: string, password = PASSWORD) {
+  watch(page);
   await page.goto('/sign-in');
   await ready(page, info);
   await page.getByLabel('Email address').fill(demo(local));

@@ -136,9 +136,22 @@ pub async fn find_client_address(
 /// inline scripts (`app::csp`); anything else gets one that allows nothing to run or frame it.
 /// Behind HTTPS, browsers are told to stay on it (HSTS).
 pub async fn security_headers(secure: bool, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
+    let ok = res.status() == StatusCode::OK;
     let headers = res.headers_mut();
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let page = ok
+            && headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| t.starts_with("text/html"));
+        // Every rendered page sets its own policy (the refusals made here have no scripts);
+        // a page without it could not run its scripts and would never hydrate. Say so, so the
+        // cause is in the log, not just a dead page.
+        if page && !path.starts_with("/api/") {
+            tracing::error!(path, "an HTML answer came without its page policy");
+        }
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(app::NO_SCRIPT_POLICY),

@@ -3,7 +3,9 @@
 //! - a page title read after the page's reactive values were disposed panicked, and the browser
 //!   got a closed connection (about 2 in 100 requests of a form page at 20 at once);
 //! - a resource created inside the signed-in guard's render was created again on the real
-//!   render, and the first copy's result never arrived, so the page never finished.
+//!   render, and the first copy's result never arrived, so the page never finished;
+//! - (seen once in CI) a page answered with the policy meant for responses that run nothing, so
+//!   its own scripts were blocked and it never hydrated.
 //!
 //! So this renders every kind of page many times at once and asserts that every answer is a
 //! whole page. It measures no time (machines are noisy); it counts broken answers, which must be
@@ -13,7 +15,7 @@ mod support;
 
 use std::time::Duration;
 
-use reqwest::header::ACCEPT;
+use reqwest::header::{ACCEPT, CONTENT_SECURITY_POLICY};
 use support::*;
 use tokio::task::JoinSet;
 
@@ -40,12 +42,28 @@ async fn hammer(browser: &Browser, paths: &[&str]) -> Vec<String> {
                 let answer = tokio::time::timeout(Duration::from_secs(20), async {
                     let res = client.get(&url).header(ACCEPT, "text/html").send().await?;
                     let status = res.status();
-                    Ok::<_, reqwest::Error>((status, res.text().await?))
+                    let policy = res
+                        .headers()
+                        .get(CONTENT_SECURITY_POLICY)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string();
+                    Ok::<_, reqwest::Error>((status, policy, res.text().await?))
                 })
                 .await;
                 match answer {
-                    Ok(Ok((status, body))) if status == 200 && body.contains("</html>") => None,
-                    Ok(Ok((status, body))) => Some(format!(
+                    Ok(Ok((status, policy, body))) if status == 200 && body.contains("</html>") => {
+                        // A page whose policy does not allow its own scripts never hydrates.
+                        let nonce = body
+                            .split("<script nonce=\"")
+                            .nth(1)
+                            .and_then(|rest| rest.split('"').next())
+                            .unwrap_or("no inline script");
+                        (!policy.contains(&format!("'nonce-{nonce}'"))).then(|| {
+                            format!("{path}: policy {policy:?} does not allow nonce {nonce:?}")
+                        })
+                    }
+                    Ok(Ok((status, _, body))) => Some(format!(
                         "{path}: {status}, {} bytes, ends {:?}",
                         body.len(),
                         &body[body.len().saturating_sub(120)..]
