@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -c "$1"; else sudo -u postgres sh -c "$1"; fi; }
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
@@ -19,18 +18,8 @@ fi
 
 source scripts/setup.sh
 
-printf '\n== starting PostgreSQL\n'
-pg_version=$(ls /etc/postgresql | sort -n | tail -n 1)
-as_root pg_ctlcluster "$pg_version" main start 2>/dev/null || true
-for _ in $(seq 1 30); do
-  as_postgres "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && break
-  sleep 1
-done
-as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'gatehouse'\"" | grep -q 1 \
-  || as_postgres "psql -qc \"CREATE ROLE gatehouse LOGIN PASSWORD 'gatehouse'\""
-as_postgres "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'gatehouse_test'\"" | grep -q 1 \
-  || as_postgres "psql -qc 'CREATE DATABASE gatehouse_test OWNER gatehouse'"
-export GATEHOUSE_TEST_POSTGRES_URL="postgres://gatehouse:gatehouse@localhost/gatehouse_test"
+source scripts/postgres.sh gatehouse_test
+export GATEHOUSE_TEST_POSTGRES_URL="$POSTGRES_URL"
 
 # The outbox worker's tests send through a real SMTP server on loopback (Python's aiosmtpd).
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
