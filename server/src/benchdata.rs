@@ -18,7 +18,7 @@ use domain::role::Catalogue;
 use domain::storage::{Accounts, Directory, NewRegistration, NewRequest, Registrations, Requests};
 use domain::user::{AccountStatus, NewUser, PasswordHash};
 use domain::users::UserSort;
-use domain::{EmailAddress, PersonName, Timestamp, UserId};
+use domain::{Clock, EmailAddress, PersonName, UserId};
 use store::Store;
 use tokio::task::JoinSet;
 
@@ -259,15 +259,6 @@ async fn all_of(
     }
 }
 
-fn now() -> Timestamp {
-    Timestamp(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default(),
-    )
-}
-
 async fn write_person(
     store: &Store,
     catalogue: &Catalogue,
@@ -276,7 +267,7 @@ async fn write_person(
     n: usize,
     p: Plan,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let at = now();
+    let at = app::ssr::state::SystemClock.now();
     let email = EmailAddress::parse(&format!(
         "{}.{}.{n}@{BENCH_DOMAIN}",
         p.first.to_lowercase(),
@@ -452,6 +443,9 @@ pub async fn data_command(args: &[String]) -> Result<(), Box<dyn std::error::Err
     Ok(())
 }
 
+/// Makes one search text from the generator's random stream.
+type QueryMaker = Box<dyn Fn(&mut Rng) -> String>;
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[i].as_secs_f64() * 1000.0
@@ -504,7 +498,7 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
         ),
     ];
     let mut rng = Rng(0x5EA2_C400_0000_2026);
-    let fields: [(&str, Box<dyn Fn(&mut Rng) -> String>); 5] = [
+    let fields: [(&str, QueryMaker); 5] = [
         (
             "first name",
             Box::new(|r: &mut Rng| r.pick(FIRST)[..3].to_string()),
