@@ -11,6 +11,7 @@ pub mod mailer;
 pub mod middleware;
 pub mod telemetry;
 pub mod upload;
+pub mod watchdog;
 
 use std::sync::Arc;
 
@@ -110,6 +111,9 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))
+        .layer(watchdog::RenderWatchdogLayer {
+            first_try: watchdog::FIRST_TRY,
+        })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_session,
