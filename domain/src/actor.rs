@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::assignment::AssignmentId;
 use crate::org::{OrgId, OrgKind, OrgPath};
 use crate::role::{Capability, Reach, Role, RoleId};
-use crate::scope::{self, Scope};
+use crate::scope::{self, Restriction, Scope};
 use crate::user::UserId;
 
 /// The organisation an assignment is held at, as far as authorisation needs it.
@@ -27,7 +27,8 @@ pub struct Actor {
     pub role: RoleId,
     pub role_name: String,
     grants: Vec<(Capability, Reach)>,
-    cluster_members: Vec<OrgPath>,
+    /// The live clusters the assignment is restricted to; none means the whole organisation.
+    clusters: Option<Restriction>,
 }
 
 /// Refused: the active role does not hold the capability. Callers answer "not found" or
@@ -42,7 +43,7 @@ impl Actor {
         assignment: AssignmentId,
         organisation: OrgRef,
         role: &Role,
-        cluster_members: Vec<OrgPath>,
+        clusters: Option<Restriction>,
     ) -> Self {
         let grants = role
             .grants_at(organisation.kind)
@@ -55,7 +56,7 @@ impl Actor {
             role: role.id,
             role_name: role.name.clone(),
             grants,
-            cluster_members,
+            clusters,
         }
     }
 
@@ -89,7 +90,7 @@ impl Actor {
             self.organisation.id,
             &self.organisation.path,
             reach,
-            &self.cluster_members,
+            self.clusters.as_ref(),
         ))
     }
 
@@ -99,8 +100,13 @@ impl Actor {
             self.organisation.id,
             &self.organisation.path,
             Reach::Subtree,
-            &self.cluster_members,
+            self.clusters.as_ref(),
         )
+    }
+
+    /// The clusters this assignment is restricted to, if any.
+    pub fn clusters(&self) -> Option<&Restriction> {
+        self.clusters.as_ref()
     }
 
     pub fn capabilities(&self) -> Vec<Capability> {
@@ -149,7 +155,7 @@ mod tests {
             AssignmentId(1),
             org(OrgKind::Commissioning),
             &role(vec![]),
-            vec![],
+            None,
         );
         assert_eq!(a.scope_for(Capability::ManageUsers), Err(Denied));
         assert!(a.capabilities().is_empty());
@@ -167,7 +173,7 @@ mod tests {
             AssignmentId(1),
             org(OrgKind::Commissioning),
             &role(vec![g]),
-            vec![],
+            None,
         );
         let s = a.scope_for(Capability::ManageUsers).expect("granted");
         let child = a.organisation.path.child(OrgId(3));
@@ -189,7 +195,7 @@ mod tests {
             AssignmentId(1),
             org(OrgKind::Platform),
             &role(vec![g]),
-            vec![],
+            None,
         );
         assert_eq!(a.capabilities(), Capability::ALL.to_vec());
     }
@@ -206,7 +212,7 @@ mod tests {
             AssignmentId(1),
             org(OrgKind::Provider),
             &role(vec![g]),
-            vec![],
+            None,
         );
         assert!(!a.has(Capability::SetApprovalLevel));
     }

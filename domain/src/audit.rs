@@ -42,10 +42,14 @@ pub enum AuditAction {
     PasswordReset,
     PasswordChanged,
     OtherSessionsEnded,
+    ClusterCreated,
+    ClusterUpdated,
+    ClusterRetired,
+    AssignmentClustersChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -76,6 +80,10 @@ impl AuditAction {
         AuditAction::PasswordReset,
         AuditAction::PasswordChanged,
         AuditAction::OtherSessionsEnded,
+        AuditAction::ClusterCreated,
+        AuditAction::ClusterUpdated,
+        AuditAction::ClusterRetired,
+        AuditAction::AssignmentClustersChanged,
     ];
 
     /// The stored (and URL) form.
@@ -111,6 +119,10 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::OtherSessionsEnded => "other_sessions_ended",
+            AuditAction::ClusterCreated => "cluster_created",
+            AuditAction::ClusterUpdated => "cluster_updated",
+            AuditAction::ClusterRetired => "cluster_retired",
+            AuditAction::AssignmentClustersChanged => "assignment_clusters_changed",
         }
     }
 
@@ -146,6 +158,10 @@ impl AuditAction {
             AuditAction::PasswordReset => "Password reset",
             AuditAction::PasswordChanged => "Password changed",
             AuditAction::OtherSessionsEnded => "Other sessions signed out",
+            AuditAction::ClusterCreated => "Service Provider Cluster created",
+            AuditAction::ClusterUpdated => "Service Provider Cluster changed",
+            AuditAction::ClusterRetired => "Service Provider Cluster retired",
+            AuditAction::AssignmentClustersChanged => "Clusters of a role changed",
         }
     }
 

@@ -9,6 +9,7 @@ use crate::clock::{Clock, SecretToken, TokenHash, TokenSource};
 use crate::email::EmailAddress;
 use crate::password::{NewPassword, Password};
 use crate::role::Catalogue;
+use crate::scope::Restriction;
 use crate::session::{Landing, NewSession, SessionPolicy, SessionSummary, AGENT_MAX};
 use crate::storage::{Storage, StoreError};
 use crate::user::{AccountStatus, PasswordHash, User};
@@ -193,12 +194,16 @@ pub async fn resolve<S: Storage>(
     }
     let actor = ctx.acting.and_then(|a| {
         let role = catalogue.role(a.role)?;
+        // Read on every request: a cluster's change reaches its users on their next request.
+        let clusters = a
+            .clusters
+            .map(|members| Restriction::new(&a.organisation.path, members));
         Some(Actor::new(
             ctx.user.id,
             a.assignment,
             a.organisation,
             role,
-            Vec::new(),
+            clusters,
         ))
     });
     Ok(Some(RequestContext {

@@ -8,6 +8,7 @@ pub mod assignment;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod clusters;
 pub mod email;
 pub mod invitations;
 pub mod notification;

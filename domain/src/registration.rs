@@ -496,7 +496,7 @@ mod tests {
             kind: at.kind,
             path: at.path.clone(),
         };
-        Actor::new(UserId(1), AssignmentId(1), org, r, vec![])
+        Actor::new(UserId(1), AssignmentId(1), org, r, None)
     }
 
     #[test]

@@ -152,13 +152,12 @@ pub async fn reviewers<S: Storage>(
         let Some(held) = catalogue.role(h.role) else {
             continue;
         };
-        let actor = Actor::new(
-            h.user,
-            h.assignment,
-            h.organisation.clone(),
-            held,
-            Vec::new(),
-        );
+        // A holder restricted to clusters hears only of the organisations they reach.
+        let clusters = h
+            .clusters
+            .clone()
+            .map(|m| crate::scope::Restriction::new(&h.organisation.path, m));
+        let actor = Actor::new(h.user, h.assignment, h.organisation.clone(), held, clusters);
         if notify.contains(&h.user)
             || Some(h.user) == asker
             || actor.has(Capability::ServiceDesk) != for_desk

@@ -8,6 +8,7 @@ use crate::assignment::AssignmentStatus;
 use crate::assignment::{AssignmentId, AssignmentView, NewAssignment};
 use crate::audit::{AuditEvent, AuditQuery, NewAudit};
 use crate::clock::{Timestamp, TokenHash};
+use crate::clusters::{Cluster, ClusterChange, ClusterId};
 use crate::email::EmailAddress;
 use crate::notification::Notification;
 use crate::ods_code::OdsCode;
@@ -128,6 +129,8 @@ pub struct ActingAs {
     pub assignment: AssignmentId,
     pub role: RoleId,
     pub organisation: OrgRef,
+    /// The members of the live clusters the assignment is restricted to; `None` when it has none.
+    pub clusters: Option<Vec<OrgPath>>,
 }
 
 pub trait Sessions: Send + Sync {
@@ -185,6 +188,8 @@ pub struct Holder {
     pub assignment: AssignmentId,
     pub role: RoleId,
     pub organisation: OrgRef,
+    /// The members of the live clusters the assignment is restricted to, if any.
+    pub clusters: Option<Vec<OrgPath>>,
 }
 
 /// A self-registration, with what it causes, written in one transaction.
@@ -740,6 +745,59 @@ pub trait Security: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+/// Service Provider Clusters (seeds 000, 001).
+pub trait Clusters: Send + Sync {
+    /// The organisations with these codes (those that exist), each with its parent's name.
+    fn organisations_by_codes(
+        &self,
+        codes: &[OdsCode],
+    ) -> impl Future<Output = StoreResult<Vec<(Organisation, String)>>> + Send;
+    /// The live cluster of `owner` whose name folds to `name_key`.
+    fn cluster_named(
+        &self,
+        owner: OrgId,
+        name_key: &str,
+    ) -> impl Future<Output = StoreResult<Option<ClusterId>>> + Send;
+    fn cluster_by_short_name(
+        &self,
+        short_name: &str,
+    ) -> impl Future<Output = StoreResult<Option<Cluster>>> + Send;
+    /// Newest first; `search` matches the short name or part of the name, without case.
+    fn clusters_of(
+        &self,
+        owner: OrgId,
+        search: &str,
+    ) -> impl Future<Output = StoreResult<Vec<Cluster>>> + Send;
+    /// Each member with its parent's name, by code.
+    fn cluster_members(
+        &self,
+        id: ClusterId,
+    ) -> impl Future<Output = StoreResult<Vec<(Organisation, String)>>> + Send;
+    /// Cluster, members and audit event in one transaction; a live name clash is `Conflict`.
+    fn create_cluster(
+        &self,
+        c: &ClusterChange,
+    ) -> impl Future<Output = StoreResult<ClusterId>> + Send;
+    fn update_cluster(
+        &self,
+        id: ClusterId,
+        c: &ClusterChange,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn retire_cluster(
+        &self,
+        id: ClusterId,
+        at: Timestamp,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Replaces the clusters an assignment is restricted to (none: the whole organisation).
+    fn set_assignment_clusters(
+        &self,
+        assignment: AssignmentId,
+        clusters: &[ClusterId],
+        audit: Option<&NewAudit>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
 /// Everything the service needs from storage.
 pub trait Storage:
     Directory
@@ -752,6 +810,7 @@ pub trait Storage:
     + Invitations
     + Requests
     + Security
+    + Clusters
 {
 }
 impl<
@@ -764,7 +823,8 @@ impl<
             + Users
             + Invitations
             + Requests
-            + Security,
+            + Security
+            + Clusters,
     > Storage for T
 {
 }

@@ -245,7 +245,8 @@ async fn all_of(
     kind: OrgKind,
 ) -> Result<Vec<Organisation>, Box<dyn std::error::Error>> {
     let root = store.platform_root().await?;
-    let everything = domain::scope::compute(root.id, &root.path, domain::role::Reach::Subtree, &[]);
+    let everything =
+        domain::scope::compute(root.id, &root.path, domain::role::Reach::Subtree, None);
     let mut out = Vec::new();
     loop {
         let (page, total) = store
@@ -487,7 +488,7 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
                 path: org.path.clone(),
             },
             role,
-            vec![],
+            None,
         ))
     };
     let viewers = [

@@ -69,6 +69,7 @@ macro_rules! backend {
             include!("queries/invitations.rs");
             include!("queries/requests.rs");
             include!("queries/security.rs");
+            include!("queries/clusters.rs");
         }
     };
 }

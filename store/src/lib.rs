@@ -167,6 +167,17 @@ dispatch!(domain::storage::Users {
     fn audit_events(&self, q: &AuditQuery) -> (Vec<AuditEvent>, i64);
 });
 
+dispatch!(domain::storage::Clusters {
+    fn organisations_by_codes(&self, codes: &[OdsCode]) -> Vec<(Organisation, String)>;
+    fn cluster_named(&self, owner: OrgId, name_key: &str) -> Option<domain::clusters::ClusterId>;
+    fn cluster_by_short_name(&self, short_name: &str) -> Option<domain::clusters::Cluster>;
+    fn clusters_of(&self, owner: OrgId, search: &str) -> Vec<domain::clusters::Cluster>;
+    fn cluster_members(&self, id: domain::clusters::ClusterId) -> Vec<(Organisation, String)>;
+    fn create_cluster(&self, c: &domain::clusters::ClusterChange) -> domain::clusters::ClusterId;
+    fn update_cluster(&self, id: domain::clusters::ClusterId, c: &domain::clusters::ClusterChange) -> ();
+    fn retire_cluster(&self, id: domain::clusters::ClusterId, at: Timestamp, audit: &NewAudit) -> ();
+    fn set_assignment_clusters(&self, assignment: AssignmentId, clusters: &[domain::clusters::ClusterId], audit: Option<&NewAudit>) -> ();
+});
 dispatch!(domain::storage::Invitations {
     fn create_invitation(&self, i: &domain::storage::NewInvitation) -> i64;
     fn invitation_by_token(&self, token: &TokenHash, now: Timestamp) -> Option<domain::storage::InvitationState>;

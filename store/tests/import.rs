@@ -176,7 +176,7 @@ async fn an_import_that_changes_something_is_audited_once(s: &Store) {
     let events = || async {
         let root = s.platform_root().await.expect("root");
         s.audit_events(&AuditQuery {
-            scope: domain::scope::compute(root.id, &root.path, domain::Reach::Subtree, &[]),
+            scope: domain::scope::compute(root.id, &root.path, domain::Reach::Subtree, None),
             include_unplaced: true,
             user: None,
             action: Some(AuditAction::OrganisationsImported),

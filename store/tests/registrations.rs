@@ -130,7 +130,7 @@ fn query(scope: domain::Scope, sort: RegistrationSort, descending: bool) -> Regi
 }
 
 fn subtree(o: &domain::org::Organisation) -> domain::Scope {
-    domain::scope::compute(o.id, &o.path, Reach::Subtree, &[])
+    domain::scope::compute(o.id, &o.path, Reach::Subtree, None)
 }
 
 async fn a_registration_writes_user_request_notifications_and_email_at_once(s: &Store) {
@@ -264,7 +264,7 @@ async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
     // Arms are alternatives: one practice's Provider Users, or CAA anywhere under QHM.
     q.arms = vec![
         ReviewArm {
-            scope: domain::scope::compute(a2.id, &a2.path, Reach::Organisation, &[]),
+            scope: domain::scope::compute(a2.id, &a2.path, Reach::Organisation, None),
             roles: vec![PROVIDER_USER],
         },
         ReviewArm {
@@ -281,7 +281,7 @@ async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
     assert_eq!(s.registrations(&q).await.expect("list").1, 0);
 
     // One practice only (a practice's User Administrator).
-    let single = domain::scope::compute(a1.id, &a1.path, Reach::Organisation, &[]);
+    let single = domain::scope::compute(a1.id, &a1.path, Reach::Organisation, None);
     let (rows, total) = s
         .registrations(&query(single, RegistrationSort::Email, false))
         .await

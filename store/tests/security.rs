@@ -68,7 +68,7 @@ async fn events(s: &Store, action: AuditAction) -> i64 {
     let root = s.platform_root().await.expect("root");
     let (_, total) = s
         .audit_events(&AuditQuery {
-            scope: domain::scope::compute(root.id, &root.path, domain::Reach::Subtree, &[]),
+            scope: domain::scope::compute(root.id, &root.path, domain::Reach::Subtree, None),
             include_unplaced: true,
             user: None,
             action: Some(action),

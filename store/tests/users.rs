@@ -102,7 +102,7 @@ async fn subtree(s: &Store, code: &str) -> (Scope, domain::OrgPath) {
         .expect("q")
         .expect("org");
     (
-        domain::scope::compute(o.id, &o.path, Reach::Subtree, &[]),
+        domain::scope::compute(o.id, &o.path, Reach::Subtree, None),
         o.path,
     )
 }

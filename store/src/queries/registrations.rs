@@ -129,7 +129,8 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         }
         let mut query = sqlx::query(
             "SELECT u.id AS user_id, u.email, u.notify_by_email, a.id AS assignment_id, a.role_id, \
-                    o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path \
+                    o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, \
+                    EXISTS (SELECT 1 FROM assignment_clusters ac WHERE ac.assignment_id = a.id) AS clustered \
              FROM role_assignments a \
              JOIN users u ON u.id = a.user_id \
              JOIN organisations o ON o.id = a.organisation_id \
@@ -141,19 +142,26 @@ impl domain::storage::Registrations for crate::Backend<Db> {
             query = query.bind(ids.get(i).copied().unwrap_or(last));
         }
         let rows = query.fetch_all(&self.pool).await.map_err(map)?;
-        rows.iter()
-            .map(|r| {
-                let email: String = r.try_get("email").map_err(map)?;
-                Ok(Holder {
-                    user: UserId(r.try_get("user_id").map_err(map)?),
-                    email: EmailAddress::parse(&email).map_err(|_| corrupt("email"))?,
-                    notify_by_email: r.try_get("notify_by_email").map_err(map)?,
-                    assignment: AssignmentId(r.try_get("assignment_id").map_err(map)?),
-                    role: RoleId(r.try_get("role_id").map_err(map)?),
-                    organisation: org_ref_row(r)?,
-                })
-            })
-            .collect()
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let email: String = r.try_get("email").map_err(map)?;
+            let assignment: i64 = r.try_get("assignment_id").map_err(map)?;
+            out.push(Holder {
+                user: UserId(r.try_get("user_id").map_err(map)?),
+                email: EmailAddress::parse(&email).map_err(|_| corrupt("email"))?,
+                notify_by_email: r.try_get("notify_by_email").map_err(map)?,
+                assignment: AssignmentId(assignment),
+                role: RoleId(r.try_get("role_id").map_err(map)?),
+                organisation: org_ref_row(r)?,
+                // Read only for the few holders restricted to clusters.
+                clusters: if r.try_get::<bool, _>("clustered").map_err(map)? {
+                    restriction_of(&self.pool, assignment).await?
+                } else {
+                    None
+                },
+            });
+        }
+        Ok(out)
     }
 
     #[tracing::instrument(skip_all)]

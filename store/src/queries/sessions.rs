@@ -28,7 +28,8 @@ impl domain::storage::Sessions for crate::Backend<Db> {
             "SELECT s.id_hash, s.assignment_id, s.created_at, s.last_seen_at, \
                     u.id AS user_id, u.email, u.first_name, u.last_name, u.status, \
                     a.id AS acting_id, a.role_id, \
-                    o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path \
+                    o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, \
+                    EXISTS (SELECT 1 FROM assignment_clusters ac WHERE ac.assignment_id = a.id) AS clustered \
              FROM sessions s \
              JOIN users u ON u.id = s.user_id \
              LEFT JOIN role_assignments a ON a.id = s.assignment_id AND a.status = 'active' \
@@ -53,6 +54,12 @@ impl domain::storage::Sessions for crate::Backend<Db> {
                 assignment: AssignmentId(a),
                 role: RoleId(r.try_get("role_id").map_err(map)?),
                 organisation: org_ref_row(&r)?,
+                // A second query only for the few assignments restricted to clusters.
+                clusters: if r.try_get::<bool, _>("clustered").map_err(map)? {
+                    restriction_of(&self.pool, a).await?
+                } else {
+                    None
+                },
             }),
             None => None,
         };

@@ -1,0 +1,264 @@
+// Service Provider Clusters. Included once per backend by `backends.rs`, with `Db` set.
+
+const ORG_COLUMNS: &str = "o.id, o.code, o.name, o.kind, o.type_label, o.parent_id, o.path, \
+     o.start_date, o.end_date, o.contract_type, o.multi_level_approval";
+
+fn cluster_row(r: &DbRow) -> StoreResult<domain::clusters::Cluster> {
+    Ok(domain::clusters::Cluster {
+        id: domain::clusters::ClusterId(r.try_get("id").map_err(map)?),
+        owner: OrgId(r.try_get("organisation_id").map_err(map)?),
+        short_name: r.try_get("short_name").map_err(map)?,
+        name: r.try_get("name").map_err(map)?,
+        description: r.try_get("description").map_err(map)?,
+        members: r.try_get("members").map_err(map)?,
+        created_at: Timestamp(r.try_get("created_at").map_err(map)?),
+        retired_at: r.try_get::<Option<i64>, _>("retired_at").map_err(map)?.map(Timestamp),
+    })
+}
+
+const CLUSTER_SELECT: &str = "SELECT c.id, c.organisation_id, c.short_name, c.name, c.description, \
+        c.created_at, c.retired_at, \
+        (SELECT COUNT(*) FROM cluster_members m WHERE m.cluster_id = c.id) AS members \
+     FROM clusters c";
+
+async fn insert_members(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    id: i64,
+    members: &[OrgId],
+) -> StoreResult<()> {
+    // One statement per 500 members: no query per row, and well inside every placeholder limit.
+    for chunk in members.chunks(500) {
+        let mut args = Args::default();
+        let cluster = args.push(Arg::Int(id));
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|m| format!("({cluster}, {})", args.push(Arg::Int(m.0))))
+            .collect();
+        let sql = format!(
+            "INSERT INTO cluster_members (cluster_id, organisation_id) VALUES {}",
+            values.join(", ")
+        );
+        bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .execute(&mut *conn)
+            .await
+            .map_err(map)?;
+    }
+    Ok(())
+}
+
+impl domain::storage::Clusters for crate::Backend<Db> {
+    async fn organisations_by_codes(&self, codes: &[OdsCode]) -> StoreResult<Vec<(Organisation, String)>> {
+        let mut out = Vec::with_capacity(codes.len());
+        for chunk in codes.chunks(500) {
+            let mut args = Args::default();
+            let list: Vec<String> = chunk
+                .iter()
+                .map(|c| args.push(Arg::Text(c.as_str().to_owned())))
+                .collect();
+            let sql = format!(
+                "SELECT {ORG_COLUMNS}, COALESCE(p.name, '') AS parent_name FROM organisations o \
+                 LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.code IN ({})",
+                list.join(", ")
+            );
+            let rows = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map)?;
+            for r in &rows {
+                out.push((organisation_row(r)?, r.try_get::<String, _>("parent_name").map_err(map)?));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn cluster_named(&self, owner: OrgId, name_key: &str) -> StoreResult<Option<domain::clusters::ClusterId>> {
+        let row = sqlx::query(
+            "SELECT id FROM clusters WHERE organisation_id = $1 AND name_key = $2 AND retired_at IS NULL",
+        )
+        .bind(owner.0)
+        .bind(name_key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map)?;
+        row.map(|r| Ok(domain::clusters::ClusterId(r.try_get("id").map_err(map)?)))
+            .transpose()
+    }
+
+    async fn cluster_by_short_name(&self, short_name: &str) -> StoreResult<Option<domain::clusters::Cluster>> {
+        let sql = format!("{CLUSTER_SELECT} WHERE c.short_name = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(short_name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)?;
+        row.as_ref().map(cluster_row).transpose()
+    }
+
+    async fn clusters_of(&self, owner: OrgId, search: &str) -> StoreResult<Vec<domain::clusters::Cluster>> {
+        let sql = format!(
+            "{CLUSTER_SELECT} WHERE c.organisation_id = $1 \
+               AND ($2 = '' OR c.short_name = $3 OR c.name_key LIKE $4 ESCAPE '\\') \
+             ORDER BY c.created_at DESC, c.id DESC"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(owner.0)
+            .bind(search)
+            .bind(search.to_uppercase())
+            .bind(contains_pattern(search))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        rows.iter().map(cluster_row).collect()
+    }
+
+    async fn cluster_members(&self, id: domain::clusters::ClusterId) -> StoreResult<Vec<(Organisation, String)>> {
+        let sql = format!(
+            "SELECT {ORG_COLUMNS}, COALESCE(p.name, '') AS parent_name \
+             FROM cluster_members m JOIN organisations o ON o.id = m.organisation_id \
+             LEFT JOIN organisations p ON p.id = o.parent_id \
+             WHERE m.cluster_id = $1 ORDER BY o.code"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        rows.iter()
+            .map(|r| Ok((organisation_row(r)?, r.try_get::<String, _>("parent_name").map_err(map)?)))
+            .collect()
+    }
+
+    async fn create_cluster(&self, c: &domain::clusters::ClusterChange) -> StoreResult<domain::clusters::ClusterId> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let row = sqlx::query(
+            "INSERT INTO clusters (organisation_id, short_name, name, name_key, description, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(c.owner.0)
+        .bind(&c.short_name)
+        .bind(&c.name)
+        .bind(domain::clusters::name_key(&c.name))
+        .bind(&c.description)
+        .bind(c.at.0)
+        .bind(c.by.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map)?;
+        let id: i64 = row.try_get("id").map_err(map)?;
+        insert_members(&mut tx, id, &c.members).await?;
+        insert_audit(&mut *tx, &c.audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(domain::clusters::ClusterId(id))
+    }
+
+    async fn update_cluster(&self, id: domain::clusters::ClusterId, c: &domain::clusters::ClusterChange) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let done = sqlx::query(
+            "UPDATE clusters SET name = $1, name_key = $2, description = $3 \
+             WHERE id = $4 AND organisation_id = $5 AND retired_at IS NULL",
+        )
+        .bind(&c.name)
+        .bind(domain::clusters::name_key(&c.name))
+        .bind(&c.description)
+        .bind(id.0)
+        .bind(c.owner.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Missing("cluster".into()));
+        }
+        sqlx::query("DELETE FROM cluster_members WHERE cluster_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        insert_members(&mut tx, id.0, &c.members).await?;
+        insert_audit(&mut *tx, &c.audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
+    async fn retire_cluster(&self, id: domain::clusters::ClusterId, at: Timestamp, audit: &NewAudit) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let done = sqlx::query("UPDATE clusters SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL")
+            .bind(at.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Missing("cluster".into()));
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
+    async fn set_assignment_clusters(
+        &self,
+        assignment: AssignmentId,
+        clusters: &[domain::clusters::ClusterId],
+        audit: Option<&NewAudit>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        sqlx::query("DELETE FROM assignment_clusters WHERE assignment_id = $1")
+            .bind(assignment.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        for chunk in clusters.chunks(500) {
+            let mut args = Args::default();
+            let a = args.push(Arg::Int(assignment.0));
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|c| format!("({a}, {})", args.push(Arg::Int(c.0))))
+                .collect();
+            // Only live clusters of the organisation the assignment is held at can be assigned.
+            let sql = format!(
+                "INSERT INTO assignment_clusters (assignment_id, cluster_id) \
+                 SELECT v.column1, v.column2 FROM (VALUES {}) AS v \
+                 JOIN clusters k ON k.id = v.column2 AND k.retired_at IS NULL \
+                 JOIN role_assignments r ON r.id = v.column1 AND r.organisation_id = k.organisation_id",
+                values.join(", ")
+            );
+            let done = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+            if done.rows_affected() != chunk.len() as u64 {
+                return Err(StoreError::Missing("cluster".into()));
+            }
+        }
+        if let Some(audit) = audit {
+            insert_audit(&mut *tx, audit).await?;
+        }
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+}
+
+/// The members of the live clusters an assignment is restricted to, or `None` when it has none.
+async fn restriction_of(pool: &sqlx::Pool<Db>, assignment: i64) -> StoreResult<Option<Vec<OrgPath>>> {
+    let rows = sqlx::query(
+        "SELECT o.path FROM assignment_clusters ac \
+         JOIN clusters c ON c.id = ac.cluster_id AND c.retired_at IS NULL \
+         LEFT JOIN cluster_members m ON m.cluster_id = c.id \
+         LEFT JOIN organisations o ON o.id = m.organisation_id \
+         WHERE ac.assignment_id = $1",
+    )
+    .bind(assignment)
+    .fetch_all(pool)
+    .await
+    .map_err(map)?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut paths = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let Some(p) = r.try_get::<Option<String>, _>("path").map_err(map)? {
+            paths.push(OrgPath::from_stored(p));
+        }
+    }
+    Ok(Some(paths))
+}

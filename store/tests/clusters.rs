@@ -1,0 +1,460 @@
+//! Conformance of Service Provider Clusters (seeds 000, 001) on both backends: create with members
+//! and audit in one step, the list newest first with counts and search, one live name per
+//! organisation without case, change, retire, and the restriction every request reads.
+
+mod harness;
+
+use domain::assignment::{AssignmentStatus, NewAssignment};
+use domain::audit::{AuditAction, NewAudit};
+use domain::clock::{SecretToken, Timestamp, TokenSource};
+use domain::clusters::{ClusterChange, ClusterId};
+use domain::org::{NewOrganisation, OrgKind};
+use domain::role::Reach;
+use domain::scope::Restriction;
+use domain::session::NewSession;
+use domain::storage::{Accounts, Clusters, Directory, Registrations, Sessions, StoreError, Users};
+use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::{EmailAddress, OdsCode, OrgId, PersonName, RoleId};
+use store::Store;
+
+struct Fixed(u8);
+impl TokenSource for Fixed {
+    fn random_bytes(&self) -> [u8; 32] {
+        [self.0; 32]
+    }
+}
+
+fn org(code: &str, name: &str, kind: OrgKind, parent: &str) -> NewOrganisation {
+    NewOrganisation {
+        code: OdsCode::parse(code).expect("code"),
+        name: name.into(),
+        kind,
+        type_label: "GP Practice".into(),
+        parent_code: Some(OdsCode::parse(parent).expect("code")),
+        start_date: "2020-04-01".into(),
+        end_date: None,
+        contract_type: None,
+    }
+}
+
+/// QHM with a sub-ICB location and three practices; QOP with one.
+async fn tree(s: &Store) {
+    let orgs = [
+        org("QHM", "North East ICB", OrgKind::Commissioning, "GATEHOUSE"),
+        org("16C", "Tees Valley", OrgKind::Commissioning, "QHM"),
+        org("A81001", "Castle Practice", OrgKind::Provider, "16C"),
+        org("A81002", "Harbour Surgery", OrgKind::Provider, "16C"),
+        org("A81003", "Quay Medical", OrgKind::Provider, "QHM"),
+        org(
+            "QOP",
+            "Greater Manchester ICB",
+            OrgKind::Commissioning,
+            "GATEHOUSE",
+        ),
+        org(
+            "P84001",
+            "Castleton Health Centre",
+            OrgKind::Provider,
+            "QOP",
+        ),
+    ];
+    s.insert_organisations(&orgs, None).await.expect("tree");
+}
+
+async fn id_of(s: &Store, code: &str) -> domain::org::Organisation {
+    s.organisation_by_code(&OdsCode::parse(code).expect("code"))
+        .await
+        .expect("q")
+        .expect("org")
+}
+
+async fn person(s: &Store, email: &str) -> UserId {
+    s.insert_user(&NewUser {
+        email: EmailAddress::parse(email).expect("email"),
+        first_name: PersonName::parse("Olu").expect("name"),
+        last_name: PersonName::parse("Admin").expect("name"),
+        status: AccountStatus::Active,
+        password_hash: Some(PasswordHash::from_phc("$argon2id$fake".into())),
+        created_at: Timestamp(1),
+    })
+    .await
+    .expect("user")
+}
+
+fn audit(action: AuditAction, at: i64, by: UserId, owner: OrgId) -> NewAudit {
+    NewAudit {
+        at: Timestamp(at),
+        actor: Some(by),
+        acting_as: Some("Organisation Administrator at QHM".into()),
+        action,
+        target_user: None,
+        organisation: Some(owner),
+        reason: None,
+        origin: None,
+    }
+}
+
+async fn change(
+    s: &Store,
+    short: &str,
+    name: &str,
+    members: &[&str],
+    at: i64,
+    by: UserId,
+) -> ClusterChange {
+    let owner = id_of(s, "QHM").await.id;
+    let mut ids = Vec::new();
+    for m in members {
+        ids.push(id_of(s, m).await.id);
+    }
+    ClusterChange {
+        owner,
+        short_name: short.into(),
+        name: name.into(),
+        description: format!("{name}, described"),
+        members: ids,
+        at: Timestamp(at),
+        by,
+        audit: audit(AuditAction::ClusterCreated, at, by, owner),
+    }
+}
+
+async fn count_events(s: &Store, action: AuditAction) -> usize {
+    let root = s.platform_root().await.expect("root");
+    let (events, _) = s
+        .audit_events(&domain::audit::AuditQuery {
+            scope: domain::scope::compute(root.id, &root.path, Reach::Subtree, None),
+            include_unplaced: true,
+            user: None,
+            action: Some(action),
+            from: None,
+            until: None,
+            offset: 0,
+            limit: 100,
+        })
+        .await
+        .expect("events");
+    events.len()
+}
+
+async fn clusters_are_created_listed_searched_changed_and_retired(s: &Store) {
+    tree(s).await;
+    let admin = person(s, "olu.admin@example.nhs.uk").await;
+    let qhm = id_of(s, "QHM").await.id;
+    let first = s
+        .create_cluster(
+            &change(
+                s,
+                "C61A6DB801",
+                "Eastern City Practices",
+                &["A81001", "A81002"],
+                100,
+                admin,
+            )
+            .await,
+        )
+        .await
+        .expect("create");
+    let second = s
+        .create_cluster(&change(s, "873CF39E1C", "Northern Region", &["A81003"], 200, admin).await)
+        .await
+        .expect("create");
+    // Newest first, each with its number of organisations.
+    let list = s.clusters_of(qhm, "").await.expect("list");
+    let rows: Vec<_> = list
+        .iter()
+        .map(|c| (c.short_name.as_str(), c.members))
+        .collect();
+    assert_eq!(rows, [("873CF39E1C", 1), ("C61A6DB801", 2)]);
+    assert_eq!(list[1].created_at, Timestamp(100));
+    // Search by part of the name (any case) or by short name.
+    let by_name = s.clusters_of(qhm, "eastern").await.expect("search");
+    assert_eq!(by_name.len(), 1);
+    assert_eq!(by_name[0].id, first);
+    assert_eq!(s.clusters_of(qhm, "873CF39E1C").await.expect("s").len(), 1);
+    assert!(
+        s.clusters_of(qhm, "50%").await.expect("s").is_empty(),
+        "LIKE wildcards are literal"
+    );
+    // Another organisation sees none of them.
+    assert!(s
+        .clusters_of(id_of(s, "QOP").await.id, "")
+        .await
+        .expect("q")
+        .is_empty());
+    // One live name per organisation, whatever its case.
+    let clash = s
+        .create_cluster(
+            &change(
+                s,
+                "ABCDEF0001",
+                "EASTERN CITY PRACTICES",
+                &["A81003"],
+                300,
+                admin,
+            )
+            .await,
+        )
+        .await;
+    assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
+    assert_eq!(
+        s.cluster_named(qhm, "eastern city practices")
+            .await
+            .expect("n"),
+        Some(first)
+    );
+    // A clash leaves nothing behind: no cluster, no members, no audit event.
+    assert_eq!(s.clusters_of(qhm, "").await.expect("list").len(), 2);
+    assert_eq!(count_events(s, AuditAction::ClusterCreated).await, 2);
+    // Members come back with their parents' names, by code.
+    let members = s.cluster_members(first).await.expect("members");
+    let codes: Vec<_> = members
+        .iter()
+        .map(|(o, p)| (o.code.as_str().to_owned(), p.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("A81001".to_owned(), "Tees Valley"),
+            ("A81002".to_owned(), "Tees Valley")
+        ]
+    );
+    // A change replaces name, description and members together.
+    let mut changed = change(
+        s,
+        "C61A6DB801",
+        "Eastern City",
+        &["A81002", "A81003"],
+        400,
+        admin,
+    )
+    .await;
+    changed.audit.action = AuditAction::ClusterUpdated;
+    s.update_cluster(first, &changed).await.expect("update");
+    let now = s
+        .cluster_by_short_name("C61A6DB801")
+        .await
+        .expect("q")
+        .expect("c");
+    assert_eq!((now.name.as_str(), now.members), ("Eastern City", 2));
+    let codes: Vec<_> = s
+        .cluster_members(first)
+        .await
+        .expect("m")
+        .into_iter()
+        .map(|(o, _)| o.code.as_str().to_owned())
+        .collect();
+    assert_eq!(codes, ["A81002", "A81003"]);
+    // Retired: kept and marked; its name is free again; it cannot be changed or retired twice.
+    s.retire_cluster(
+        second,
+        Timestamp(500),
+        &audit(AuditAction::ClusterRetired, 500, admin, qhm),
+    )
+    .await
+    .expect("retire");
+    let retired = s
+        .cluster_by_short_name("873CF39E1C")
+        .await
+        .expect("q")
+        .expect("c");
+    assert_eq!(retired.retired_at, Some(Timestamp(500)));
+    assert!(matches!(
+        s.retire_cluster(
+            second,
+            Timestamp(600),
+            &audit(AuditAction::ClusterRetired, 600, admin, qhm)
+        )
+        .await,
+        Err(StoreError::Missing(_))
+    ));
+    assert!(matches!(
+        s.update_cluster(
+            second,
+            &change(s, "873CF39E1C", "Back", &["A81003"], 700, admin).await
+        )
+        .await,
+        Err(StoreError::Missing(_))
+    ));
+    s.create_cluster(&change(s, "ABCDEF0002", "Northern Region", &["A81003"], 800, admin).await)
+        .await
+        .expect("a retired cluster's name can be used again");
+    assert_eq!(count_events(s, AuditAction::ClusterRetired).await, 1);
+    assert_eq!(count_events(s, AuditAction::ClusterUpdated).await, 1);
+    // Looking up codes in one step: those that exist, with their parents' names.
+    let found = s
+        .organisations_by_codes(&[
+            OdsCode::parse("A81001").expect("c"),
+            OdsCode::parse("Z99999").expect("c"),
+        ])
+        .await
+        .expect("codes");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, "Tees Valley");
+}
+
+async fn sign_in(
+    s: &Store,
+    user: UserId,
+    assignment: domain::AssignmentId,
+    n: u8,
+) -> domain::clock::TokenHash {
+    let id = SecretToken::generate(&Fixed(n)).hash();
+    s.create_session(
+        &NewSession {
+            id_hash: id.clone(),
+            user,
+            assignment: Some(assignment),
+            now: Timestamp(10),
+            client: None,
+            agent: None,
+        },
+        &NewAudit::by_user(user, AuditAction::SignIn, Timestamp(10), None),
+    )
+    .await
+    .expect("session");
+    id
+}
+
+async fn paths(s: &Store, id: &domain::clock::TokenHash) -> Option<Vec<String>> {
+    let ctx = s.session_context(id).await.expect("ctx").expect("session");
+    ctx.acting.expect("acting").clusters.map(|m| {
+        let mut v: Vec<String> = m.iter().map(|p| p.as_str().to_owned()).collect();
+        v.sort();
+        v
+    })
+}
+
+async fn every_request_reads_the_live_clusters_of_the_acting_assignment(s: &Store) {
+    tree(s).await;
+    let admin = person(s, "olu.admin@example.nhs.uk").await;
+    let cleo = person(s, "cleo.cluster@example.nhs.uk").await;
+    let qhm = id_of(s, "QHM").await;
+    let a81001 = id_of(s, "A81001").await;
+    let a81003 = id_of(s, "A81003").await;
+    let assignment = s
+        .insert_assignment(&NewAssignment {
+            user: cleo,
+            organisation: qhm.id,
+            role: RoleId(2),
+            status: AssignmentStatus::Active,
+            payment_types: vec![],
+            created_at: Timestamp(1),
+        })
+        .await
+        .expect("assignment");
+    let session = sign_in(s, cleo, assignment, 1).await;
+    assert_eq!(
+        paths(s, &session).await,
+        None,
+        "no clusters: the whole organisation"
+    );
+    let east = s
+        .create_cluster(&change(s, "C61A6DB801", "East", &["A81001"], 100, admin).await)
+        .await
+        .expect("create");
+    let north = s
+        .create_cluster(&change(s, "873CF39E1C", "North", &["A81003"], 100, admin).await)
+        .await
+        .expect("create");
+    s.set_assignment_clusters(
+        assignment,
+        &[east, north],
+        Some(&audit(
+            AuditAction::AssignmentClustersChanged,
+            150,
+            admin,
+            qhm.id,
+        )),
+    )
+    .await
+    .expect("assign");
+    assert_eq!(
+        paths(s, &session).await,
+        Some(vec![
+            a81001.path.as_str().to_owned(),
+            a81003.path.as_str().to_owned()
+        ])
+    );
+    // A change of members reaches the session on its next request.
+    s.update_cluster(
+        east,
+        &change(s, "C61A6DB801", "East", &["A81002"], 200, admin).await,
+    )
+    .await
+    .expect("update");
+    let a81002 = id_of(s, "A81002").await;
+    assert_eq!(
+        paths(s, &session).await,
+        Some(vec![
+            a81002.path.as_str().to_owned(),
+            a81003.path.as_str().to_owned()
+        ])
+    );
+    // The restriction, as the domain builds it, reaches the members and nothing else.
+    let ctx = s.session_context(&session).await.expect("c").expect("s");
+    let r = Restriction::new(&qhm.path, ctx.acting.expect("a").clusters.expect("c"));
+    let scope = domain::scope::compute(qhm.id, &qhm.path, Reach::Subtree, Some(&r));
+    let (orgs, total) = s
+        .organisations_in(&scope, None, "", 0, 50)
+        .await
+        .expect("orgs");
+    let codes: Vec<_> = orgs.iter().map(|(o, _)| o.code.as_str()).collect();
+    assert_eq!((codes, total), (vec!["A81002", "A81003"], 2));
+    // A retired cluster restricts nobody; when none is left the assignment reaches everything.
+    s.retire_cluster(
+        north,
+        Timestamp(300),
+        &audit(AuditAction::ClusterRetired, 300, admin, qhm.id),
+    )
+    .await
+    .expect("retire");
+    assert_eq!(
+        paths(s, &session).await,
+        Some(vec![a81002.path.as_str().to_owned()])
+    );
+    s.retire_cluster(
+        east,
+        Timestamp(301),
+        &audit(AuditAction::ClusterRetired, 301, admin, qhm.id),
+    )
+    .await
+    .expect("retire");
+    assert_eq!(paths(s, &session).await, None);
+    // Holders notified of a registration carry their restriction too.
+    let live = s
+        .create_cluster(&change(s, "ABCDEF0003", "Live", &["A81003"], 400, admin).await)
+        .await
+        .expect("create");
+    s.set_assignment_clusters(assignment, &[live], None)
+        .await
+        .expect("assign");
+    let holders = s.holders_above(&a81001.path).await.expect("holders");
+    let cleo_holds = holders.iter().find(|h| h.user == cleo).expect("cleo");
+    assert_eq!(
+        cleo_holds.clusters.as_deref().map(|m| m.len()),
+        Some(1),
+        "{:?}",
+        cleo_holds.clusters
+    );
+    // Only live clusters of the organisation the assignment is held at can be assigned: a
+    // retired one, or one of another organisation, leaves the clusters as they were.
+    let qop = s
+        .create_cluster(&ClusterChange {
+            owner: id_of(s, "QOP").await.id,
+            ..change(s, "ABCDEF0004", "Elsewhere", &["P84001"], 500, admin).await
+        })
+        .await
+        .expect("create");
+    for bad in [east, qop, ClusterId(999_999)] {
+        let r = s.set_assignment_clusters(assignment, &[bad], None).await;
+        assert!(matches!(r, Err(StoreError::Missing(_))), "{bad:?}: {r:?}");
+    }
+    let still = paths(s, &session).await;
+    assert_eq!(still, Some(vec![a81003.path.as_str().to_owned()]));
+}
+
+conformance!(
+    clusters_are_created_listed_searched_changed_and_retired,
+    every_request_reads_the_live_clusters_of_the_acting_assignment,
+);
