@@ -71,6 +71,8 @@ pub enum Field {
     Epraccur,
     OnlyIcb,
     CurrentPassword,
+    Description,
+    Providers,
 }
 
 impl Field {
@@ -103,6 +105,8 @@ impl Field {
             Field::Epraccur => "epraccur",
             Field::OnlyIcb => "only_icb",
             Field::CurrentPassword => "current_password",
+            Field::Description => "description",
+            Field::Providers => "providers",
         }
     }
 }
@@ -170,6 +174,14 @@ pub enum Problem {
     ChooseOrganisation(Field),
     InviteSelf(Field),
     CurrentPasswordWrong(Field),
+    ClusterNameEmpty(Field),
+    ClusterNameTooLong(Field),
+    ClusterNameTaken(Field),
+    DescriptionEmpty(Field),
+    DescriptionTooLong(Field),
+    NoProvidersSelected(Field),
+    ProviderNotOffered(Field),
+    ClusterRetired(Field),
 }
 
 impl Problem {
@@ -233,7 +245,15 @@ impl Problem {
             | Problem::RequestClosed(f)
             | Problem::ChooseOrganisation(f)
             | Problem::InviteSelf(f)
-            | Problem::CurrentPasswordWrong(f) => f,
+            | Problem::CurrentPasswordWrong(f)
+            | Problem::ClusterNameEmpty(f)
+            | Problem::ClusterNameTooLong(f)
+            | Problem::ClusterNameTaken(f)
+            | Problem::DescriptionEmpty(f)
+            | Problem::DescriptionTooLong(f)
+            | Problem::NoProvidersSelected(f)
+            | Problem::ProviderNotOffered(f)
+            | Problem::ClusterRetired(f) => f,
         }
     }
 
@@ -330,6 +350,16 @@ impl Problem {
                 "You cannot invite yourself. Ask for the role from My Profile, Request Access, and another administrator will decide"
             }
             Problem::CurrentPasswordWrong(_) => "Your current password is not right",
+            Problem::ClusterNameEmpty(_) => "Enter a name for the cluster",
+            Problem::ClusterNameTooLong(_) => "Name must be 100 characters or fewer",
+            Problem::ClusterNameTaken(_) => {
+                "Your organisation already has a cluster with this name: choose another name"
+            }
+            Problem::DescriptionEmpty(_) => "Enter a description",
+            Problem::DescriptionTooLong(_) => "Description must be 500 characters or fewer",
+            Problem::NoProvidersSelected(_) => "Select at least one service provider",
+            Problem::ProviderNotOffered(_) => "Select service providers from the list",
+            Problem::ClusterRetired(_) => "This cluster has been retired and cannot be changed",
         }
     }
 

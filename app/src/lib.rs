@@ -20,6 +20,7 @@ use components::layout::NotFound;
 use pages::{
     activate::{ActivatePage, ActivationRenewedPage},
     audit::AuditPage,
+    clusters::{ClusterCreatedPage, ClusterFormPage, ClusterPage, ClustersPage},
     disable_own::{AccountDisabledPage, ConfirmDisableOwnPage, DisableOwnPage},
     home::HomePage,
     import_ods::{ImportOdsPage, ImportProgressPage},
@@ -123,6 +124,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/my-profile/notification-settings") view=NotificationSettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/providers") view=ProvidersPage ssr=SsrMode::Async/>
+                <Route path=path!("/clusters") view=ClustersPage ssr=SsrMode::Async/>
+                <Route path=path!("/clusters/new") view=ClusterFormPage ssr=SsrMode::Async/>
+                <Route path=path!("/clusters/created") view=ClusterCreatedPage ssr=SsrMode::Async/>
+                <Route path=path!("/clusters/:short") view=ClusterPage ssr=SsrMode::Async/>
+                <Route path=path!("/clusters/:short/edit") view=ClusterFormPage ssr=SsrMode::Async/>
                 <Route path=path!("/organisations") view=OrganisationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/organisations/new") view=CreateOrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/organisations/import") view=ImportOdsPage ssr=SsrMode::Async/>

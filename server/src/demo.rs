@@ -4,7 +4,7 @@
 use domain::assignment::{AssignmentStatus, NewAssignment};
 use domain::auth::PasswordHasher;
 use domain::password::NewPassword;
-use domain::storage::{Accounts, Directory, StoreError};
+use domain::storage::{Accounts, Clusters, Directory, StoreError};
 use domain::user::{AccountStatus, NewUser, PasswordHash};
 use domain::{EmailAddress, OdsCode, PersonName};
 use store::Store;
@@ -197,6 +197,19 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "Staff",
         &[("Provider User", "A81022", Active)],
     ),
+    // Seeds 000, 001: restricted to the demo cluster below, so they reach only its practices.
+    (
+        "cluster.admin",
+        "Cleo",
+        "Cluster",
+        &[("Commissioning Account Administrator", "QHM", Active)],
+    ),
+    (
+        "cluster.user",
+        "Cody",
+        "Cluster",
+        &[("Commissioning User (tier 1)", "QHM", Active)],
+    ),
     // Seed 004 §13: revoked, so only My Profile is reachable.
     (
         "revoked",
@@ -205,6 +218,16 @@ pub const DEMO_USERS: &[DemoUser] = &[
         &[("Provider User", "A81004", Revoked)],
     ),
 ];
+
+/// The demo Service Provider Cluster (seed 001's list), made by the Organisation Administrator at
+/// QHM: (short name, name, description, members, users restricted to it).
+pub const DEMO_CLUSTER: (&str, &str, &str, &[&str], &[&str]) = (
+    "C61A6DB801",
+    "Tees Valley North Practices",
+    "GPs in the north of Tees Valley",
+    &["A81001", "A81002", "A81005"],
+    &["cluster.admin", "cluster.user"],
+);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -247,6 +270,7 @@ pub async fn seed(
         .map_err(|_| DemoError::Missing("a valid demo password".into()))?;
     // One hash for every demo user: they share the documented demo password anyway.
     let hash: PasswordHash = hasher.hash(&password).await?;
+    let mut held: Vec<(&str, domain::AssignmentId, domain::UserId)> = Vec::new();
     for (local, first, last, roles) in DEMO_USERS {
         let email = EmailAddress::parse(&format!("{local}@{DEMO_DOMAIN}"))
             .map_err(|_| DemoError::Missing((*local).into()))?;
@@ -271,7 +295,7 @@ pub async fn seed(
                 .organisation_by_code(&code)
                 .await?
                 .ok_or_else(|| DemoError::Missing(code.to_string()))?;
-            store
+            let assignment = store
                 .insert_assignment(&NewAssignment {
                     user,
                     organisation: org.id,
@@ -281,8 +305,56 @@ pub async fn seed(
                     created_at: now,
                 })
                 .await?;
+            held.push((local, assignment, user));
         }
     }
     tracing::info!(users = DEMO_USERS.len(), "demo data: users created");
+    seed_cluster(store, &held, now).await?;
     Ok(true)
+}
+
+async fn seed_cluster(
+    store: &Store,
+    held: &[(&str, domain::AssignmentId, domain::UserId)],
+    now: domain::Timestamp,
+) -> Result<(), DemoError> {
+    let (short_name, name, description, members, restricted) = DEMO_CLUSTER;
+    let of = |local: &str| {
+        held.iter()
+            .find(|(l, _, _)| *l == local)
+            .ok_or_else(|| DemoError::Missing(local.into()))
+    };
+    let owner = store
+        .organisation_by_code(&OdsCode::parse("QHM").map_err(|_| DemoError::Missing("QHM".into()))?)
+        .await?
+        .ok_or_else(|| DemoError::Missing("QHM".into()))?;
+    let codes: Vec<OdsCode> = members
+        .iter()
+        .filter_map(|c| OdsCode::parse(c).ok())
+        .collect();
+    let orgs = store.organisations_by_codes(&codes).await?;
+    let by = of("org.admin")?.2;
+    let mut audit =
+        domain::audit::NewAudit::by_user(by, domain::audit::AuditAction::ClusterCreated, now, None);
+    audit.target_user = None;
+    audit.organisation = Some(owner.id);
+    audit.reason = Some(format!("{short_name} {name} (demo data)"));
+    let id = store
+        .create_cluster(&domain::clusters::ClusterChange {
+            owner: owner.id,
+            short_name: short_name.into(),
+            name: name.into(),
+            description: description.into(),
+            members: orgs.iter().map(|(o, _)| o.id).collect(),
+            at: now,
+            by,
+            audit,
+        })
+        .await?;
+    for local in restricted {
+        store
+            .set_assignment_clusters(of(local)?.1, &[id], None)
+            .await?;
+    }
+    Ok(())
 }

@@ -72,6 +72,7 @@ const DESK: Access = Access::Any(&["service_desk"]);
 const ORGS: Access = Access::Any(&["manage_organisations"]);
 const PROVIDERS: Access = Access::Any(&["set_approval_level", "manage_users"]);
 const APPROVAL: Access = Access::Any(&["set_approval_level"]);
+const CLUSTERS: Access = Access::Any(&["manage_clusters"]);
 
 use Access::{Public, Role, User};
 use Target::{Hillside, LocumsOwn, None as NoTarget};
@@ -159,6 +160,12 @@ const TABLE: &[Row] = &[
     row("list_providers", PROVIDERS, NoTarget, false, &[("search", ""), ("page", "1")]),
     row("get_provider", PROVIDERS, Hillside, false, &[("code", "A81022")]),
     row("set_approval_level", APPROVAL, Hillside, true, &[("code", "A81022"), ("multi_level", "on")]),
+    // Service Provider Clusters of the acting role's organisation (the demo cluster is QHM's).
+    row("list_clusters", CLUSTERS, NoTarget, false, &[("search", "")]),
+    row("cluster_form", CLUSTERS, NoTarget, false, &[("q", "A81022"), ("page", "1")]),
+    row("get_cluster", CLUSTERS, NoTarget, false, &[("short_name", "C61A6DB801")]),
+    row("save_cluster", CLUSTERS, Hillside, true, &[("short_name", "ABCDEF0123"), ("name", "Hillside only"), ("description", "One practice"), ("members", "A81022")]),
+    row("retire_cluster", CLUSTERS, NoTarget, true, &[("short_name", "C61A6DB801"), ("confirm", "yes")]),
     // The Service Desk's own tools.
     row("outbox", DESK, NoTarget, false, &[]),
     row("import_allowed", DESK, NoTarget, false, &[]),

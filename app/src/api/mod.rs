@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod clusters;
 pub mod imports;
 pub mod invitations;
 pub mod notifications;

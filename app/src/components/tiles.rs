@@ -93,6 +93,12 @@ pub const TILES: &[Tile] = &[
         needs: &[Capability::ManageOrganisations],
     },
     Tile {
+        title: "Service Provider Clusters",
+        href: "/clusters",
+        description: "Groups of your organisation's practices that restrict which practices a user may reach.",
+        needs: &[Capability::ManageClusters],
+    },
+    Tile {
         title: "Roles",
         href: "/roles",
         description: "What each role may do, and where it can be held.",

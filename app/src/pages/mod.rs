@@ -1,5 +1,6 @@
 pub mod activate;
 pub mod audit;
+pub mod clusters;
 pub mod disable_own;
 pub mod home;
 pub mod import_ods;
