@@ -29,6 +29,8 @@ pub struct Actor {
     grants: Vec<(Capability, Reach)>,
     /// The live clusters the assignment is restricted to; none means the whole organisation.
     clusters: Option<Restriction>,
+    /// The payment types a starred role is restricted to; none means all of them (seed 002).
+    payment_types: Vec<String>,
 }
 
 /// Refused: the active role does not hold the capability. Callers answer "not found" or
@@ -57,7 +59,28 @@ impl Actor {
             role_name: role.name.clone(),
             grants,
             clusters,
+            payment_types: Vec::new(),
         }
+    }
+
+    /// The assignment's payment types (empty: all of them).
+    pub fn with_payment_types(mut self, payment_types: Vec<String>) -> Self {
+        self.payment_types = payment_types;
+        self
+    }
+
+    pub fn payment_types(&self) -> &[String] {
+        &self.payment_types
+    }
+
+    /// Whether this session may act on `payment_type` for the organisation at `path`: the
+    /// organisation is within the assignment's reach (clusters included), and the assignment is
+    /// not restricted to other payment types ("none ticked = all payment types", seed 002). The
+    /// question a downstream reporting system asks before showing or accepting a claim.
+    pub fn may_act_on_payment_type(&self, id: OrgId, path: &OrgPath, payment_type: &str) -> bool {
+        self.scope().contains(id, path)
+            && (self.payment_types.is_empty()
+                || self.payment_types.iter().any(|p| p == payment_type))
     }
 
     /// The reach of a capability for this actor. The Service Desk holds every capability
@@ -198,6 +221,41 @@ mod tests {
             None,
         );
         assert_eq!(a.capabilities(), Capability::ALL.to_vec());
+    }
+
+    #[test]
+    fn payment_types_travel_with_the_assignment_and_none_means_all() {
+        let a = Actor::new(
+            UserId(1),
+            AssignmentId(1),
+            org(OrgKind::Commissioning),
+            &role(vec![]),
+            None,
+        );
+        let practice = a.organisation.path.child(OrgId(7));
+        let elsewhere = OrgPath::root(OrgId(1)).child(OrgId(99)).child(OrgId(8));
+        assert!(a.may_act_on_payment_type(OrgId(7), &practice, "QOF"));
+        assert!(a.may_act_on_payment_type(OrgId(7), &practice, "DES"));
+        assert!(
+            !a.may_act_on_payment_type(OrgId(8), &elsewhere, "QOF"),
+            "outside the organisation"
+        );
+        let qof_only = a.with_payment_types(vec!["QOF".into()]);
+        assert!(qof_only.may_act_on_payment_type(OrgId(7), &practice, "QOF"));
+        assert!(!qof_only.may_act_on_payment_type(OrgId(7), &practice, "DES"));
+    }
+
+    #[test]
+    fn payment_types_and_clusters_restrict_together() {
+        let held = org(OrgKind::Commissioning);
+        let inside = held.path.child(OrgId(7));
+        let outside_cluster = held.path.child(OrgId(8));
+        let r = Restriction::new(&held.path, [inside.clone()]);
+        let a = Actor::new(UserId(1), AssignmentId(1), held, &role(vec![]), Some(r))
+            .with_payment_types(vec!["LES".into()]);
+        assert!(a.may_act_on_payment_type(OrgId(7), &inside, "LES"));
+        assert!(!a.may_act_on_payment_type(OrgId(8), &outside_cluster, "LES"));
+        assert!(!a.may_act_on_payment_type(OrgId(7), &inside, "QOF"));
     }
 
     #[test]

@@ -198,13 +198,10 @@ pub async fn resolve<S: Storage>(
         let clusters = a
             .clusters
             .map(|members| Restriction::new(&a.organisation.path, members));
-        Some(Actor::new(
-            ctx.user.id,
-            a.assignment,
-            a.organisation,
-            role,
-            clusters,
-        ))
+        Some(
+            Actor::new(ctx.user.id, a.assignment, a.organisation, role, clusters)
+                .with_payment_types(a.payment_types),
+        )
     });
     Ok(Some(RequestContext {
         session: id,

@@ -483,6 +483,7 @@ mod tests {
                     vec![grant(Capability::ManageUsers, Reach::Organisation)],
                 ),
             ],
+            payment_types: Vec::new(),
         }
     }
 

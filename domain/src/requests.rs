@@ -424,6 +424,7 @@ mod tests {
     fn catalogue() -> Catalogue {
         Catalogue {
             roles: vec![role(3, &[4]), role(4, &[3]), role(5, &[])],
+            payment_types: Vec::new(),
         }
     }
 

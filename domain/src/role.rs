@@ -131,6 +131,16 @@ impl Role {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalogue {
     pub roles: Vec<Role>,
+    /// The payment types a starred role can be restricted to (QOF, DES, ...), in their order.
+    #[serde(default)]
+    pub payment_types: Vec<PaymentType>,
+}
+
+/// One payment type (SPEC §2: data, not code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentType {
+    pub code: String,
+    pub name: String,
 }
 
 impl Catalogue {
@@ -140,6 +150,10 @@ impl Catalogue {
 
     pub fn by_name(&self, name: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.name == name)
+    }
+
+    pub fn payment_type(&self, code: &str) -> Option<&PaymentType> {
+        self.payment_types.iter().find(|p| p.code == code)
     }
 
     /// Roles that may be held at an organisation of this kind, in catalogue order.

@@ -131,6 +131,8 @@ pub struct ActingAs {
     pub organisation: OrgRef,
     /// The members of the live clusters the assignment is restricted to; `None` when it has none.
     pub clusters: Option<Vec<OrgPath>>,
+    /// The payment types the assignment is restricted to (empty: all).
+    pub payment_types: Vec<String>,
 }
 
 pub trait Sessions: Send + Sync {

@@ -454,7 +454,55 @@ async fn every_request_reads_the_live_clusters_of_the_acting_assignment(s: &Stor
     assert_eq!(still, Some(vec![a81003.path.as_str().to_owned()]));
 }
 
+/// Payment types travel with the assignment into every request, in the catalogue's order; none
+/// means all of them.
+async fn every_request_reads_the_payment_types_of_the_acting_assignment(s: &Store) {
+    tree(s).await;
+    let finn = person(s, "finn.view@example.nhs.uk").await;
+    let qhm = id_of(s, "QHM").await;
+    let catalogue = s.catalogue().await.expect("catalogue");
+    let codes: Vec<_> = catalogue
+        .payment_types
+        .iter()
+        .map(|p| p.code.as_str())
+        .collect();
+    assert_eq!(codes, ["QOF", "DES", "LES", "LIS", "NES"]);
+    let finance_view = catalogue.by_name("Finance View").expect("role").id;
+    let mut sessions = Vec::new();
+    for (n, types) in [
+        (3u8, vec![]),
+        (4u8, vec!["DES".to_owned(), "QOF".to_owned()]),
+    ] {
+        let a = s
+            .insert_assignment(&NewAssignment {
+                user: finn,
+                organisation: qhm.id,
+                role: finance_view,
+                status: AssignmentStatus::Active,
+                payment_types: types,
+                created_at: Timestamp(1),
+            })
+            .await
+            .expect("assignment");
+        sessions.push(sign_in(s, finn, a, n).await);
+    }
+    let types = |ctx: domain::storage::SessionContext| ctx.acting.expect("acting").payment_types;
+    let all = s
+        .session_context(&sessions[0])
+        .await
+        .expect("c")
+        .expect("s");
+    assert!(types(all).is_empty());
+    let some = s
+        .session_context(&sessions[1])
+        .await
+        .expect("c")
+        .expect("s");
+    assert_eq!(types(some), ["QOF", "DES"]);
+}
+
 conformance!(
     clusters_are_created_listed_searched_changed_and_retired,
     every_request_reads_the_live_clusters_of_the_acting_assignment,
+    every_request_reads_the_payment_types_of_the_acting_assignment,
 );

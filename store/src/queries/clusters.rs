@@ -262,3 +262,19 @@ async fn restriction_of(pool: &sqlx::Pool<Db>, assignment: i64) -> StoreResult<O
     }
     Ok(Some(paths))
 }
+
+/// The payment types an assignment is restricted to, in the catalogue's order.
+async fn payment_types_of(pool: &sqlx::Pool<Db>, assignment: i64) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT ap.payment_type FROM assignment_payment_types ap \
+         JOIN payment_types t ON t.code = ap.payment_type \
+         WHERE ap.assignment_id = $1 ORDER BY t.sort_order",
+    )
+    .bind(assignment)
+    .fetch_all(pool)
+    .await
+    .map_err(map)?;
+    rows.iter()
+        .map(|r| r.try_get::<String, _>("payment_type").map_err(map))
+        .collect()
+}

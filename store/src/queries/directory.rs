@@ -90,7 +90,19 @@ impl domain::storage::Directory for crate::Backend<Db> {
             }
             out.push(role);
         }
-        Ok(Catalogue { roles: out })
+        let payment_types = sqlx::query("SELECT code, name FROM payment_types ORDER BY sort_order")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?
+            .iter()
+            .map(|r| {
+                Ok(domain::role::PaymentType {
+                    code: r.try_get("code").map_err(map)?,
+                    name: r.try_get("name").map_err(map)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Catalogue { roles: out, payment_types })
     }
 
     async fn organisation(&self, id: OrgId) -> StoreResult<Option<Organisation>> {

@@ -29,7 +29,8 @@ impl domain::storage::Sessions for crate::Backend<Db> {
                     u.id AS user_id, u.email, u.first_name, u.last_name, u.status, \
                     a.id AS acting_id, a.role_id, \
                     o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, \
-                    EXISTS (SELECT 1 FROM assignment_clusters ac WHERE ac.assignment_id = a.id) AS clustered \
+                    EXISTS (SELECT 1 FROM assignment_clusters ac WHERE ac.assignment_id = a.id) AS clustered, \
+                    EXISTS (SELECT 1 FROM assignment_payment_types ap WHERE ap.assignment_id = a.id) AS paid \
              FROM sessions s \
              JOIN users u ON u.id = s.user_id \
              LEFT JOIN role_assignments a ON a.id = s.assignment_id AND a.status = 'active' \
@@ -59,6 +60,11 @@ impl domain::storage::Sessions for crate::Backend<Db> {
                     restriction_of(&self.pool, a).await?
                 } else {
                     None
+                },
+                payment_types: if r.try_get::<bool, _>("paid").map_err(map)? {
+                    payment_types_of(&self.pool, a).await?
+                } else {
+                    Vec::new()
                 },
             }),
             None => None,
