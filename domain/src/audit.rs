@@ -46,10 +46,11 @@ pub enum AuditAction {
     ClusterUpdated,
     ClusterRetired,
     AssignmentClustersChanged,
+    UserAdded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 35] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -84,6 +85,7 @@ impl AuditAction {
         AuditAction::ClusterUpdated,
         AuditAction::ClusterRetired,
         AuditAction::AssignmentClustersChanged,
+        AuditAction::UserAdded,
     ];
 
     /// The stored (and URL) form.
@@ -123,6 +125,7 @@ impl AuditAction {
             AuditAction::ClusterUpdated => "cluster_updated",
             AuditAction::ClusterRetired => "cluster_retired",
             AuditAction::AssignmentClustersChanged => "assignment_clusters_changed",
+            AuditAction::UserAdded => "user_added",
         }
     }
 
@@ -162,6 +165,7 @@ impl AuditAction {
             AuditAction::ClusterUpdated => "Service Provider Cluster changed",
             AuditAction::ClusterRetired => "Service Provider Cluster retired",
             AuditAction::AssignmentClustersChanged => "Clusters of a role changed",
+            AuditAction::UserAdded => "User added",
         }
     }
 

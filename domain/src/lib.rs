@@ -27,6 +27,7 @@ pub mod scope;
 pub mod security;
 pub mod session;
 pub mod signup;
+pub mod staff;
 pub mod storage;
 pub mod user;
 pub mod users;

@@ -747,6 +747,29 @@ pub trait Security: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+/// A role given by Add New User (seed 002), with its payment types and clusters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedGrant {
+    pub organisation: OrgId,
+    pub role: RoleId,
+    pub payment_types: Vec<String>,
+    pub clusters: Vec<ClusterId>,
+}
+
+/// Everything Add New User writes, in one transaction: the account (waiting for its password),
+/// active roles, the set-password link, its email and the audit event.
+#[derive(Debug, Clone)]
+pub struct AddedUser {
+    pub user: NewUser,
+    pub phone: String,
+    pub mobile: Option<String>,
+    pub grants: Vec<AddedGrant>,
+    pub token: TokenHash,
+    pub expires_at: Timestamp,
+    pub email: NewEmail,
+    pub audit: NewAudit,
+}
+
 /// Service Provider Clusters (seeds 000, 001).
 pub trait Clusters: Send + Sync {
     /// The organisations with these codes (those that exist), each with its parent's name.
@@ -791,6 +814,9 @@ pub trait Clusters: Send + Sync {
         at: Timestamp,
         audit: &NewAudit,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Add New User: an existing address is `Conflict`; a cluster that is not live at the grant's
+    /// organisation is `Missing`; either way nothing is written.
+    fn add_user(&self, u: &AddedUser) -> impl Future<Output = StoreResult<UserId>> + Send;
     /// Replaces the clusters an assignment is restricted to (none: the whole organisation).
     fn set_assignment_clusters(
         &self,

@@ -177,6 +177,7 @@ dispatch!(domain::storage::Clusters {
     fn update_cluster(&self, id: domain::clusters::ClusterId, c: &domain::clusters::ClusterChange) -> ();
     fn retire_cluster(&self, id: domain::clusters::ClusterId, at: Timestamp, audit: &NewAudit) -> ();
     fn set_assignment_clusters(&self, assignment: AssignmentId, clusters: &[domain::clusters::ClusterId], audit: Option<&NewAudit>) -> ();
+    fn add_user(&self, u: &domain::storage::AddedUser) -> UserId;
 });
 dispatch!(domain::storage::Invitations {
     fn create_invitation(&self, i: &domain::storage::NewInvitation) -> i64;

@@ -501,7 +501,104 @@ async fn every_request_reads_the_payment_types_of_the_acting_assignment(s: &Stor
     assert_eq!(types(some), ["QOF", "DES"]);
 }
 
+/// Add New User (seed 002): the account waiting for its password, its roles with payment types
+/// and clusters, the link, the email and the audit event, all or nothing.
+async fn add_new_user_writes_everything_or_nothing(s: &Store) {
+    use domain::storage::{AddedGrant, AddedUser, Outbox, TokenState};
+    tree(s).await;
+    let admin = person(s, "olu.admin@example.nhs.uk").await;
+    let qhm = id_of(s, "QHM").await;
+    let a81001 = id_of(s, "A81001").await;
+    let east = s
+        .create_cluster(&change(s, "C61A6DB801", "East", &["A81001"], 100, admin).await)
+        .await
+        .expect("create");
+    let token = SecretToken::generate(&Fixed(7));
+    let added = |email: &str, clusters: Vec<ClusterId>| AddedUser {
+        user: NewUser {
+            email: EmailAddress::parse(email).expect("email"),
+            first_name: PersonName::parse("Nia").expect("n"),
+            last_name: PersonName::parse("New").expect("n"),
+            status: AccountStatus::Pending,
+            password_hash: None,
+            created_at: Timestamp(1_000),
+        },
+        phone: "0191 123 4567".into(),
+        mobile: None,
+        grants: vec![
+            AddedGrant {
+                organisation: qhm.id,
+                role: RoleId(9),
+                payment_types: vec!["QOF".into()],
+                clusters,
+            },
+            AddedGrant {
+                organisation: a81001.id,
+                role: RoleId(6),
+                payment_types: vec![],
+                clusters: vec![],
+            },
+        ],
+        token: token.hash(),
+        expires_at: Timestamp(2_000),
+        email: domain::outbox::NewEmail {
+            to: EmailAddress::parse(email).expect("email"),
+            subject: "Gatehouse: an account has been made for you".into(),
+            body: "link".into(),
+        },
+        audit: audit(AuditAction::UserAdded, 1_000, admin, qhm.id),
+    };
+    let nia = s
+        .add_user(&added("nia.new@example.nhs.uk", vec![east]))
+        .await
+        .expect("added");
+    let user = s.user(nia).await.expect("q").expect("user");
+    assert_eq!(user.status, AccountStatus::Pending);
+    let roles = s.assignments_of(nia).await.expect("roles");
+    assert_eq!(roles.len(), 2);
+    let at_qhm = roles
+        .iter()
+        .find(|a| a.organisation.code == "QHM")
+        .expect("QHM");
+    assert_eq!(at_qhm.status, AssignmentStatus::Active);
+    assert_eq!(at_qhm.payment_types, ["QOF"]);
+    assert!(matches!(
+        s.activation_token(&token.hash(), Timestamp(1_500)).await.expect("t"),
+        TokenState::Valid { user, .. } if user == nia
+    ));
+    assert_eq!(s.outbox(10).await.expect("o").len(), 1);
+    assert_eq!(count_events(s, AuditAction::UserAdded).await, 1);
+    // Signed in as the QHM role, the session carries its payment types and cluster.
+    let session = sign_in(s, nia, at_qhm.id, 9).await;
+    assert_eq!(
+        paths(s, &session).await,
+        Some(vec![a81001.path.as_str().to_owned()])
+    );
+    // The same address again, or a retired cluster: nothing at all is written.
+    let users_before = s.count_users().await.expect("n");
+    let again = s.add_user(&added("nia.new@example.nhs.uk", vec![])).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    s.retire_cluster(
+        east,
+        Timestamp(1_100),
+        &audit(AuditAction::ClusterRetired, 1_100, admin, qhm.id),
+    )
+    .await
+    .expect("retire");
+    let retired = s
+        .add_user(&added("other.new@example.nhs.uk", vec![east]))
+        .await;
+    assert!(
+        matches!(retired, Err(StoreError::Missing(_))),
+        "{retired:?}"
+    );
+    assert_eq!(s.count_users().await.expect("n"), users_before);
+    assert_eq!(s.outbox(10).await.expect("o").len(), 1);
+    assert_eq!(count_events(s, AuditAction::UserAdded).await, 1);
+}
+
 conformance!(
+    add_new_user_writes_everything_or_nothing,
     clusters_are_created_listed_searched_changed_and_retired,
     every_request_reads_the_live_clusters_of_the_acting_assignment,
     every_request_reads_the_payment_types_of_the_acting_assignment,

@@ -195,6 +195,79 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         Ok(())
     }
 
+    async fn add_user(&self, u: &domain::storage::AddedUser) -> StoreResult<UserId> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let row = sqlx::query(
+            "INSERT INTO users (email, first_name, last_name, status, password_hash, created_at, phone, mobile) \
+             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7) RETURNING id",
+        )
+        .bind(u.user.email.as_str())
+        .bind(u.user.first_name.as_str())
+        .bind(u.user.last_name.as_str())
+        .bind(u.user.status.as_str())
+        .bind(u.user.created_at.0)
+        .bind(&u.phone)
+        .bind(u.mobile.as_deref())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map)?;
+        let user: i64 = row.try_get("id").map_err(map)?;
+        for g in &u.grants {
+            let row = sqlx::query(
+                "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) \
+                 VALUES ($1, $2, $3, 'active', $4, 'admin') RETURNING id",
+            )
+            .bind(user)
+            .bind(g.organisation.0)
+            .bind(g.role.0)
+            .bind(u.user.created_at.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map)?;
+            let assignment: i64 = row.try_get("id").map_err(map)?;
+            for p in &g.payment_types {
+                sqlx::query("INSERT INTO assignment_payment_types (assignment_id, payment_type) VALUES ($1, $2)")
+                    .bind(assignment)
+                    .bind(p)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map)?;
+            }
+            for c in &g.clusters {
+                // Only a live cluster of the organisation the role is held at.
+                let done = sqlx::query(
+                    "INSERT INTO assignment_clusters (assignment_id, cluster_id) \
+                     SELECT $1, k.id FROM clusters k WHERE k.id = $2 AND k.organisation_id = $3 AND k.retired_at IS NULL",
+                )
+                .bind(assignment)
+                .bind(c.0)
+                .bind(g.organisation.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::Missing("cluster".into()));
+                }
+            }
+        }
+        sqlx::query(
+            "INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, 'activation', $3, $4)",
+        )
+        .bind(u.token.as_str())
+        .bind(user)
+        .bind(u.user.created_at.0)
+        .bind(u.expires_at.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        queue_emails_in(&mut tx, std::slice::from_ref(&u.email), u.user.created_at).await?;
+        let mut audit = u.audit.clone();
+        audit.target_user = Some(UserId(user));
+        insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(UserId(user))
+    }
+
     async fn set_assignment_clusters(
         &self,
         assignment: AssignmentId,
