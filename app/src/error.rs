@@ -73,6 +73,9 @@ pub enum Field {
     CurrentPassword,
     Description,
     Providers,
+    ConfirmEmail,
+    Phone,
+    Mobile,
 }
 
 impl Field {
@@ -107,6 +110,9 @@ impl Field {
             Field::CurrentPassword => "current_password",
             Field::Description => "description",
             Field::Providers => "providers",
+            Field::ConfirmEmail => "confirm_email",
+            Field::Phone => "phone",
+            Field::Mobile => "mobile",
         }
     }
 }
@@ -182,6 +188,18 @@ pub enum Problem {
     NoProvidersSelected(Field),
     ProviderNotOffered(Field),
     ClusterRetired(Field),
+    NewUserEmailTaken(Field),
+    EmailsDiffer(Field),
+    UserFirstNameEmpty(Field),
+    UserLastNameEmpty(Field),
+    PhoneEmpty(Field),
+    PhoneInvalid(Field),
+    AddOrganisation(Field),
+    OrganisationNotOffered(Field),
+    NoRoleTicked(Field),
+    PaymentTypeNotAllowed(Field),
+    ClusterNotOffered(Field),
+    RolesConflict(Field),
 }
 
 impl Problem {
@@ -253,7 +271,19 @@ impl Problem {
             | Problem::DescriptionTooLong(f)
             | Problem::NoProvidersSelected(f)
             | Problem::ProviderNotOffered(f)
-            | Problem::ClusterRetired(f) => f,
+            | Problem::ClusterRetired(f)
+            | Problem::NewUserEmailTaken(f)
+            | Problem::EmailsDiffer(f)
+            | Problem::UserFirstNameEmpty(f)
+            | Problem::UserLastNameEmpty(f)
+            | Problem::PhoneEmpty(f)
+            | Problem::PhoneInvalid(f)
+            | Problem::AddOrganisation(f)
+            | Problem::OrganisationNotOffered(f)
+            | Problem::NoRoleTicked(f)
+            | Problem::PaymentTypeNotAllowed(f)
+            | Problem::ClusterNotOffered(f)
+            | Problem::RolesConflict(f) => f,
         }
     }
 
@@ -360,6 +390,18 @@ impl Problem {
             Problem::NoProvidersSelected(_) => "Select at least one service provider",
             Problem::ProviderNotOffered(_) => "Select service providers from the list",
             Problem::ClusterRetired(_) => "This cluster has been retired and cannot be changed",
+            Problem::NewUserEmailTaken(_) => "An account already uses this email address: find the person in Users, or invite them to the role",
+            Problem::EmailsDiffer(_) => "The email addresses do not match",
+            Problem::UserFirstNameEmpty(_) => "Enter the user's first name",
+            Problem::UserLastNameEmpty(_) => "Enter the user's last name",
+            Problem::PhoneEmpty(_) => "Enter a telephone number",
+            Problem::PhoneInvalid(_) => "Enter a telephone number of 10 to 15 digits, like 0191 123 4567",
+            Problem::AddOrganisation(_) => "Add at least one organisation",
+            Problem::OrganisationNotOffered(_) => "Add organisations from the search results",
+            Problem::NoRoleTicked(_) => "Select at least one role",
+            Problem::PaymentTypeNotAllowed(_) => "Payment types restrict only the roles marked *",
+            Problem::ClusterNotOffered(_) => "Select clusters of the organisation from the list",
+            Problem::RolesConflict(_) => "Commissioning User (tier 1) and Commissioning Approver (tier 2) cannot be held together at one organisation",
         }
     }
 

@@ -49,6 +49,7 @@ use pages::{
     },
     select_account::SelectAccountPage,
     sign_in::SignInPage,
+    staff::NewUserPage,
     users::{DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
 };
 
@@ -137,6 +138,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/providers/:code") view=ProviderPage ssr=SsrMode::Async/>
                 <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite") view=InviteEmailPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/new") view=NewUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/details") view=InviteDetailsPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/organisation") view=InviteOrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/role") view=InviteRolePage ssr=SsrMode::Async/>

@@ -61,6 +61,8 @@ pub struct AssignmentView {
     pub role_name: String,
     pub status: AssignmentStatus,
     pub payment_types: Vec<String>,
+    /// The names of the live clusters the assignment is restricted to.
+    pub clusters: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +107,7 @@ mod tests {
             role_name: role.into(),
             status: AssignmentStatus::Active,
             payment_types: vec![],
+            clusters: vec![],
         }
     }
 

@@ -418,6 +418,7 @@ mod tests {
             role_name: format!("role {role}"),
             status,
             payment_types: vec![],
+            clusters: vec![],
         }
     }
 

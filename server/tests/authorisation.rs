@@ -135,6 +135,8 @@ const TABLE: &[Row] = &[
     row("enable_account", USERS, Hillside, true, &[("user", "{disabled}")]),
     row("list_audit", USERS, NoTarget, false, &[("user", ""), ("action", ""), ("from", ""), ("to", ""), ("page", "1")]),
     row("role_catalogue", USERS, NoTarget, false, &[]),
+    row("new_user_form", USERS, NoTarget, false, &[("step", "")]),
+    row("add_new_user", USERS, Hillside, true, &[("email", "nia.new@example.nhs.uk"), ("confirm_email", "nia.new@example.nhs.uk"), ("first_name", "Nia"), ("last_name", "New"), ("phone", "0191 123 4567"), ("organisations", "A81022"), ("grants[0]", "{provider_user_at_hillside}")]),
     row("pending_actions", REVIEW, NoTarget, false, &[("sort", "date"), ("dir", "desc"), ("page", "1")]),
     row("registration_detail", REVIEW, Hillside, false, &[("id", "{registration}")]),
     row("decide_registration", REVIEW, Hillside, true, &[("id", "{registration}"), ("decision", "approve"), ("reason", "")]),
@@ -238,6 +240,7 @@ impl Objects {
             ("{invitation}", invitation),
             ("{invitee}", invitee),
             ("{locum_assignment}", locum_assignment),
+            ("{provider_user_at_hillside}", format!("A81022:{provider_user}")),
             ("{provider_user_role}", provider_user),
         ])
     }
@@ -423,9 +426,11 @@ async fn objects_outside_the_acting_roles_scope_are_not_found() {
     {
         cells += 1;
         let (status, body) = call(&outside, &objects, r).await;
-        // The invitation steps name the organisation in a form field: out of scope, it is
-        // "not found" at that field, as an organisation that does not exist would be.
-        let at_the_field = status == 400 && body.contains("InviteOrganisationNotFound");
+        // The invitation steps and Add New User name the organisation in a form field: out of
+        // scope, it is "not found" at that field, as an organisation that does not exist would be.
+        let at_the_field = status == 400
+            && (body.contains("InviteOrganisationNotFound")
+                || body.contains("OrganisationNotOffered"));
         if !(status == 404 && body == "\"NotFound\"" || at_the_field) {
             failures.push(format!("user.admin → {}: {status} {body}", r.endpoint));
         }

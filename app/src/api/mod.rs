@@ -13,4 +13,5 @@ pub mod registration;
 pub mod requests;
 pub mod security;
 pub mod session;
+pub mod staff;
 pub mod users;

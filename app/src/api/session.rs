@@ -26,6 +26,12 @@ pub struct Acting {
     pub org_name: String,
     pub org_code: String,
     pub capabilities: Vec<Capability>,
+    /// The payment types the role is limited to (empty: all).
+    #[serde(default)]
+    pub payment_types: Vec<String>,
+    /// Whether the role is limited to Service Provider Clusters.
+    #[serde(default)]
+    pub clustered: bool,
 }
 
 /// One role assignment as the user sees it.
@@ -37,6 +43,9 @@ pub struct AccountView {
     pub org_code: String,
     pub status: String,
     pub payment_types: Vec<String>,
+    /// The names of the live clusters the role is limited to (empty: the whole organisation).
+    #[serde(default)]
+    pub clusters: Vec<String>,
     pub current: bool,
 }
 
@@ -59,6 +68,8 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         org_name: a.organisation.name.clone(),
         org_code: a.organisation.code.clone(),
         capabilities: a.capabilities(),
+        payment_types: a.payment_types().to_vec(),
+        clustered: a.clusters().is_some(),
     });
     // Only a session without an acting role needs to know where to send its user.
     let landing = match acting {
@@ -229,6 +240,7 @@ fn account_view(
         org_code: a.organisation.code.clone(),
         status: a.status.label().to_owned(),
         payment_types: a.payment_types.clone(),
+        clusters: a.clusters.clone(),
         current: Some(a.id) == acting,
     }
 }

@@ -30,7 +30,10 @@ pub fn Page(
             <div class="gh-acting">
                 <div class="nhsuk-width-container">
                     <p class="nhsuk-body-s gh-acting__text">
-                        "Acting as " <strong>{a.role_name}</strong> " at " {a.org_name} " (" {a.org_code} ")"
+                        "Acting as " <strong>{a.role_name}</strong>
+                        {(!a.payment_types.is_empty()).then(|| format!(" ({})", a.payment_types.join(", ")))}
+                        " at " {a.org_name} " (" {a.org_code} ")"
+                        {a.clustered.then_some(", limited to its Service Provider Clusters")}
                     </p>
                 </div>
             </div>

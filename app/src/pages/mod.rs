@@ -18,4 +18,5 @@ pub mod roles;
 pub mod security;
 pub mod select_account;
 pub mod sign_in;
+pub mod staff;
 pub mod users;

@@ -38,6 +38,7 @@ pub fn MyAccountPage() -> impl IntoView {
                                                     <tr class="nhsuk-table__row">
                                                         <th scope="col" class="nhsuk-table__header">"Role"</th>
                                                         <th scope="col" class="nhsuk-table__header">"Payment types"</th>
+                                                        <th scope="col" class="nhsuk-table__header">"Service Provider Clusters"</th>
                                                         <th scope="col" class="nhsuk-table__header">"Status"</th>
                                                     </tr>
                                                 </thead>
@@ -47,6 +48,9 @@ pub fn MyAccountPage() -> impl IntoView {
                                                             <td class="nhsuk-table__cell">{r.role_name}</td>
                                                             <td class="nhsuk-table__cell">{
                                                                 if r.payment_types.is_empty() { "All".to_owned() } else { r.payment_types.join(", ") }
+                                                            }</td>
+                                                            <td class="nhsuk-table__cell">{
+                                                                if r.clusters.is_empty() { "None: the whole organisation".to_owned() } else { r.clusters.join(", ") }
                                                             }</td>
                                                             <td class="nhsuk-table__cell">{r.status}</td>
                                                         </tr>

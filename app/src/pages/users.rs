@@ -74,7 +74,10 @@ pub fn UsersPage() -> impl IntoView {
                 <Page title="Users - Gatehouse" viewer=Some(v)>
                     {move || (done() == "invited").then(|| view! { <SuccessNotice message="Invite successfully sent."/> })}
                     <h1 class="nhsuk-heading-l">"Users"</h1>
-                    <a class="nhsuk-button" href="/users/invite">"Invite"</a>
+                    <div class="nhsuk-button-group">
+                        <a class="nhsuk-button" href="/users/invite">"Invite"</a>
+                        <a class="nhsuk-button nhsuk-button--secondary" href="/users/new">"Add New User"</a>
+                    </div>
                     <form method="get" action="/users" role="search" class="gh-user-search">
                         <input type="hidden" name="sort" value=untrack(sort)/>
                         <input type="hidden" name="dir" value=untrack(dir)/>
@@ -184,6 +187,7 @@ fn UserRowView(r: UserListRow) -> impl IntoView {
 
 fn done_message(done: &str) -> Option<&'static str> {
     match done {
+        "added" => Some("You have successfully added the new user. They have been sent an email with a link to set their password."),
         "revoked" => Some("Access has been revoked. The user can still sign in and request access elsewhere from My Profile."),
         "disabled" => Some("The account has been disabled. The user has been signed out everywhere."),
         "enabled" => Some("The account has been enabled. The user can sign in again."),

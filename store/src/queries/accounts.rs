@@ -119,6 +119,23 @@ impl domain::storage::Accounts for crate::Backend<Db> {
                 .or_default()
                 .push(r.try_get("payment_type").map_err(map)?);
         }
+        let clustered = sqlx::query(
+            "SELECT ac.assignment_id, c.name FROM assignment_clusters ac \
+             JOIN clusters c ON c.id = ac.cluster_id AND c.retired_at IS NULL \
+             JOIN role_assignments a ON a.id = ac.assignment_id \
+             WHERE a.user_id = $1 ORDER BY c.name",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?;
+        let mut clusters: HashMap<i64, Vec<String>> = HashMap::new();
+        for r in &clustered {
+            clusters
+                .entry(r.try_get("assignment_id").map_err(map)?)
+                .or_default()
+                .push(r.try_get("name").map_err(map)?);
+        }
         rows.iter()
             .map(|r| {
                 let id: i64 = r.try_get("id").map_err(map)?;
@@ -131,6 +148,7 @@ impl domain::storage::Accounts for crate::Backend<Db> {
                     role_name: r.try_get("role_name").map_err(map)?,
                     status: AssignmentStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
                     payment_types: by_assignment.remove(&id).unwrap_or_default(),
+                    clusters: clusters.remove(&id).unwrap_or_default(),
                 })
             })
             .collect()

@@ -1,0 +1,358 @@
+//! Add New User (seed 002): the email typed twice → the user information and Add Organisation
+//! (Search By, tick, Submit) → each organisation's roles, with payment types for starred roles
+//! and the organisation's clusters → Submit. The steps are one GET form to itself, so every
+//! answer travels in the URL with or without JavaScript; the last step posts.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::{Field, Problem};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgChoice {
+    pub code: String,
+    pub name: String,
+    pub parent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleOffer {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub starred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgOffer {
+    pub code: String,
+    pub name: String,
+    pub roles: Vec<RoleOffer>,
+    /// (short name, name)
+    pub clusters: Vec<(String, String)>,
+}
+
+/// The page as the URL describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewUserView {
+    /// "email", "details" or "roles".
+    pub step: String,
+    pub email: String,
+    pub confirm_email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub mobile: String,
+    pub q: String,
+    pub results: Vec<OrgChoice>,
+    pub chosen: Vec<OrgChoice>,
+    pub offers: Vec<OrgOffer>,
+    /// (code, name)
+    pub payment_types: Vec<(String, String)>,
+    pub error: Option<AppError>,
+}
+
+#[cfg(feature = "ssr")]
+fn problem(p: &domain::staff::StaffProblem) -> Option<Problem> {
+    use domain::email::EmailError as E;
+    use domain::person_name::PersonNameError as N;
+    use domain::staff::StaffProblem as S;
+    Some(match p {
+        S::Email(E::Empty) => Problem::EmailEmpty(Field::Email),
+        S::Email(E::TooLong) => Problem::EmailTooLong(Field::Email),
+        S::Email(_) => Problem::EmailMalformed(Field::Email),
+        S::ConfirmMismatch => Problem::EmailsDiffer(Field::ConfirmEmail),
+        S::EmailRegistered => Problem::NewUserEmailTaken(Field::Email),
+        S::FirstName(N::Empty) => Problem::UserFirstNameEmpty(Field::FirstName),
+        S::FirstName(N::TooLong) => Problem::NameTooLong(Field::FirstName),
+        S::FirstName(N::ControlCharacters) => Problem::NameControl(Field::FirstName),
+        S::LastName(N::Empty) => Problem::UserLastNameEmpty(Field::LastName),
+        S::LastName(N::TooLong) => Problem::NameTooLong(Field::LastName),
+        S::LastName(N::ControlCharacters) => Problem::NameControl(Field::LastName),
+        S::PhoneEmpty => Problem::PhoneEmpty(Field::Phone),
+        S::PhoneInvalid => Problem::PhoneInvalid(Field::Phone),
+        S::MobileInvalid => Problem::PhoneInvalid(Field::Mobile),
+        S::NoOrganisation => Problem::AddOrganisation(Field::Organisation),
+        S::OrganisationNotOffered => Problem::OrganisationNotOffered(Field::Organisation),
+        S::NoRole => Problem::NoRoleTicked(Field::Role),
+        S::RoleNotOffered => Problem::RoleNotOffered(Field::Role),
+        S::PaymentTypeNotAllowed => Problem::PaymentTypeNotAllowed(Field::Role),
+        S::ClusterNotOffered => Problem::ClusterNotOffered(Field::Role),
+        S::RoleConflict => Problem::RolesConflict(Field::Role),
+        S::NotFound | S::Store(_) => return None,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn staff_error(problems: Vec<domain::staff::StaffProblem>, echo: Vec<(Field, String)>) -> AppError {
+    use domain::staff::StaffProblem as S;
+    if problems.iter().any(|p| matches!(p, S::NotFound)) {
+        return crate::ssr::request::not_found();
+    }
+    if let Some(S::Store(cause)) = problems.iter().find(|p| matches!(p, S::Store(_))) {
+        tracing::error!(cause, "add new user: storage failed");
+        return AppError::Internal;
+    }
+    let mut list: Vec<Problem> = problems.iter().filter_map(problem).collect();
+    list.dedup();
+    AppError::invalid(list, echo)
+}
+
+#[cfg(feature = "ssr")]
+fn administrator() -> Result<domain::Actor, AppError> {
+    let (_, actor) = crate::ssr::require_actor()?;
+    if !domain::staff::may_add(&actor) {
+        return Err(crate::ssr::request::not_found());
+    }
+    Ok(actor)
+}
+
+#[cfg(feature = "ssr")]
+fn codes(list: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in list {
+        let c = c.trim().to_uppercase();
+        if !c.is_empty() && c.len() <= 12 && !out.contains(&c) && out.len() < 50 {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The page's state. `step` is where the form was sent to: "details" checks the email, "roles"
+/// checks the user information and the organisations; a problem keeps the earlier step.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "new_user_form")]
+pub async fn new_user_form(
+    #[server(default)] email: String,
+    #[server(default)] confirm_email: String,
+    #[server(default)] first_name: String,
+    #[server(default)] last_name: String,
+    #[server(default)] phone: String,
+    #[server(default)] mobile: String,
+    #[server(default)] organisations: Vec<String>,
+    #[server(default)] q: String,
+    #[server(default)] step: String,
+) -> Result<NewUserView, AppError> {
+    use domain::staff;
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let ctx = st.signup();
+    let cut = |s: String, n: usize| s.chars().take(n).collect::<String>();
+    let (email, confirm_email) = (cut(email, 300), cut(confirm_email, 300));
+    let (first_name, last_name) = (cut(first_name, 200), cut(last_name, 200));
+    let (phone, mobile, q) = (cut(phone, 40), cut(mobile, 40), cut(q, 100));
+    let organisations = codes(organisations);
+    let mut view = NewUserView {
+        step: "email".into(),
+        email,
+        confirm_email,
+        first_name,
+        last_name,
+        phone,
+        mobile,
+        q,
+        results: Vec::new(),
+        chosen: Vec::new(),
+        offers: Vec::new(),
+        payment_types: st
+            .catalogue
+            .payment_types
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .collect(),
+        error: None,
+    };
+    let echo = |v: &NewUserView| {
+        vec![
+            (Field::Email, v.email.clone()),
+            (Field::ConfirmEmail, v.confirm_email.clone()),
+            (Field::FirstName, v.first_name.clone()),
+            (Field::LastName, v.last_name.clone()),
+            (Field::Phone, v.phone.clone()),
+            (Field::Mobile, v.mobile.clone()),
+        ]
+    };
+    if step.is_empty() {
+        return Ok(view);
+    }
+    if let Err(p) = staff::check_email(&st.store, &actor, &view.email, &view.confirm_email).await {
+        view.error = Some(staff_error(p, echo(&view)));
+        return Ok(view);
+    }
+    view.step = "details".into();
+    let chosen = staff::offers(&ctx, &actor, &organisations)
+        .await
+        .map_err(|p| staff_error(vec![p], Vec::new()))?;
+    view.chosen = chosen
+        .iter()
+        .map(|o| OrgChoice {
+            code: o.organisation.code.as_str().to_owned(),
+            name: o.organisation.name.clone(),
+            parent: String::new(),
+        })
+        .collect();
+    view.results = staff::organisations(&st.store, &actor, &view.q)
+        .await
+        .map_err(|p| staff_error(vec![p], Vec::new()))?
+        .into_iter()
+        .filter(|(o, _)| !organisations.contains(&o.code.as_str().to_owned()))
+        .map(|(o, parent)| OrgChoice {
+            code: o.code.as_str().to_owned(),
+            name: o.name,
+            parent,
+        })
+        .collect();
+    if step != "roles" {
+        return Ok(view);
+    }
+    let mut problems = Vec::new();
+    if let Err(p) =
+        staff::check_details(&view.first_name, &view.last_name, &view.phone, &view.mobile)
+    {
+        problems.extend(p);
+    }
+    if chosen.is_empty() {
+        problems.push(staff::StaffProblem::NoOrganisation);
+    }
+    if !problems.is_empty() {
+        view.error = Some(staff_error(problems, echo(&view)));
+        return Ok(view);
+    }
+    view.step = "roles".into();
+    view.offers = chosen
+        .into_iter()
+        .map(|o| OrgOffer {
+            code: o.organisation.code.as_str().to_owned(),
+            roles: o
+                .roles
+                .iter()
+                .map(|r| RoleOffer {
+                    id: r.id.0,
+                    name: if r.payment_restrictable {
+                        format!("{}*", r.name)
+                    } else {
+                        r.name.clone()
+                    },
+                    description: r
+                        .description_at(o.organisation.kind)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    starred: r.payment_restrictable,
+                })
+                .collect(),
+            clusters: o
+                .clusters
+                .into_iter()
+                .map(|c| (c.short_name, c.name))
+                .collect(),
+            name: o.organisation.name,
+        })
+        .collect();
+    Ok(view)
+}
+
+/// "ORG:ROLE" → the parts, or `None` for anything else.
+#[cfg(feature = "ssr")]
+fn split2(s: &str) -> Option<(String, String)> {
+    let (a, b) = s.split_once(':')?;
+    Some((a.trim().to_uppercase(), b.trim().to_owned()))
+}
+
+/// Submit (seed 002 step 13). Ticks arrive as `grants[i]=ORG:ROLE`, `payments[i]=ORG:ROLE:TYPE`
+/// and `clusters[i]=ORG:SHORT`, each box with a name of its own.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "add_new_user")]
+pub async fn add_new_user(
+    email: String,
+    confirm_email: String,
+    first_name: String,
+    last_name: String,
+    phone: String,
+    #[server(default)] mobile: String,
+    organisations: String,
+    #[server(default)] grants: Vec<String>,
+    #[server(default)] payments: Vec<String>,
+    #[server(default)] clusters: Vec<String>,
+) -> Result<(), AppError> {
+    use domain::staff::{self, Choice, StaffForm};
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let ctx = st.signup();
+    let echo = vec![
+        (Field::Email, email.chars().take(300).collect()),
+        (Field::FirstName, first_name.chars().take(200).collect()),
+        (Field::LastName, last_name.chars().take(200).collect()),
+    ];
+    let mut choices: Vec<Choice> = Vec::new();
+    let mut bad = false;
+    for g in grants.iter().take(200) {
+        match split2(g).and_then(|(org, role)| Some((org, role.parse::<i64>().ok()?))) {
+            Some((organisation, role)) => choices.push(Choice {
+                organisation,
+                role: domain::RoleId(role),
+                payment_types: Vec::new(),
+                clusters: Vec::new(),
+            }),
+            None => bad = true,
+        }
+    }
+    for p in payments.iter().take(1000) {
+        let parts: Vec<&str> = p.split(':').collect();
+        let [org, role, code] = parts[..] else {
+            bad = true;
+            continue;
+        };
+        let role = role.parse::<i64>().ok();
+        match choices
+            .iter_mut()
+            .find(|c| c.organisation == org.to_uppercase() && Some(c.role.0) == role)
+        {
+            Some(c) => c.payment_types.push(code.to_owned()),
+            // A payment type of an unticked role restricts nothing: it is dropped.
+            None => {}
+        }
+    }
+    for k in clusters.iter().take(1000) {
+        match split2(k) {
+            Some((org, short)) => {
+                for c in choices.iter_mut().filter(|c| c.organisation == org) {
+                    c.clusters.push(short.clone());
+                }
+            }
+            None => bad = true,
+        }
+    }
+    if bad {
+        crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
+        return Err(AppError::BadRequest);
+    }
+    let form = StaffForm {
+        email,
+        confirm_email,
+        first_name,
+        last_name,
+        phone,
+        mobile,
+        organisations: codes(organisations.split(',').map(str::to_owned)),
+        choices,
+    };
+    let id = staff::add(
+        &ctx,
+        &actor,
+        &form,
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    .map_err(|p| {
+        let e = staff_error(p, echo);
+        if matches!(e, AppError::Invalid { .. }) {
+            crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
+        }
+        e
+    })?;
+    leptos_axum::redirect(&format!("/users/{}?done=added", id.0));
+    Ok(())
+}

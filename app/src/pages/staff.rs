@@ -1,0 +1,273 @@
+//! Add New User (seed 002): Email Address and Confirm Email Address → Continue → user
+//! information → Add Organisation (Search By, tick, Submit) → roles, payment types and clusters
+//! per organisation → Submit → "You have successfully added the new user".
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::staff::{new_user_form, AddNewUser, NewUserView};
+use crate::components::form::{problem_for, ErrorSummary, InputField, PageError};
+use crate::components::guard::SignedIn;
+use crate::components::layout::Page;
+use crate::error::Field;
+use crate::url::enc;
+
+#[component]
+pub fn NewUserPage() -> impl IntoView {
+    let query = use_query_map();
+    let args = move || {
+        let q = query.read();
+        let text = |k: &str| q.get(k).unwrap_or_default();
+        (
+            text("email"),
+            text("confirm_email"),
+            text("first_name"),
+            text("last_name"),
+            text("phone"),
+            text("mobile"),
+            q.get_all("organisations").unwrap_or_default(),
+            text("q"),
+            text("step"),
+        )
+    };
+    let view_of = Resource::new(args, |(e, c, f, l, p, m, o, q, s)| {
+        new_user_form(e, c, f, l, p, m, o, q, s)
+    });
+    let add = ServerAction::<AddNewUser>::new();
+    view! {
+        <SignedIn needs_role=true render=move |v| view! {
+            <Suspense fallback=|| ()>
+                {move || {
+                    let v = v.clone();
+                    Suspend::new(async move {
+                        match view_of.await {
+                            Ok(f) => {
+                                let failed = f.error.is_some();
+                                let title = if failed { "Error: Add New User - Gatehouse" } else { "Add New User - Gatehouse" };
+                                let body = match f.step.as_str() {
+                                    "roles" => view! { <RolesStep f=f add=add/> }.into_any(),
+                                    "details" => view! { <DetailsStep f=f/> }.into_any(),
+                                    _ => view! { <EmailStep f=f/> }.into_any(),
+                                };
+                                view! { <Page title=title viewer=Some(v)>{body}</Page> }.into_any()
+                            }
+                            Err(e) => view! {
+                                <Page title="Page not found - Gatehouse" viewer=Some(v)>
+                                    <PageError e=e why="Your role cannot add users." back="/" back_label="Back to Home"/>
+                                </Page>
+                            }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        }/>
+    }
+}
+
+#[component]
+fn EmailStep(f: NewUserView) -> impl IntoView {
+    let error = f.error.clone();
+    view! {
+        <ErrorSummary error=error.clone()/>
+        <h1 class="nhsuk-heading-l">"Add New User"</h1>
+        <form method="get" action="/users/new" novalidate="novalidate">
+            <InputField field=Field::Email label="Email Address" autocomplete="off" value=f.email.clone() problem=problem_for(&error, Field::Email)/>
+            <InputField field=Field::ConfirmEmail label="Confirm Email Address" autocomplete="off" value=f.confirm_email.clone() problem=problem_for(&error, Field::ConfirmEmail)/>
+            <button class="nhsuk-button" type="submit" name="step" value="details">"Continue"</button>
+        </form>
+        <p class="nhsuk-body"><a href="/users">"Back to Users"</a></p>
+    }
+}
+
+#[component]
+fn DetailsStep(f: NewUserView) -> impl IntoView {
+    let error = f.error.clone();
+    let org_problem = problem_for(&error, Field::Organisation);
+    view! {
+        <ErrorSummary error=error.clone()/>
+        <h1 class="nhsuk-heading-l">"Add New User"</h1>
+        <h2 class="nhsuk-heading-m">"User Information"</h2>
+        <p class="nhsuk-body">"All fields are mandatory except Mobile Phone."</p>
+        <form method="get" action="/users/new" novalidate="novalidate">
+            <input type="hidden" name="email" value=f.email.clone()/>
+            <input type="hidden" name="confirm_email" value=f.confirm_email.clone()/>
+            <dl class="nhsuk-summary-list">
+                <div class="nhsuk-summary-list__row">
+                    <dt class="nhsuk-summary-list__key">"Email Address"</dt>
+                    <dd class="nhsuk-summary-list__value">{f.email.clone()}</dd>
+                </div>
+            </dl>
+            <InputField field=Field::FirstName label="First Name" autocomplete="off" value=f.first_name.clone() problem=problem_for(&error, Field::FirstName)/>
+            <InputField field=Field::LastName label="Last Name" autocomplete="off" value=f.last_name.clone() problem=problem_for(&error, Field::LastName)/>
+            <InputField field=Field::Phone label="Telephone Number" autocomplete="off" value=f.phone.clone() problem=problem_for(&error, Field::Phone)/>
+            <InputField field=Field::Mobile label="Mobile Phone (optional)" autocomplete="off" value=f.mobile.clone() problem=problem_for(&error, Field::Mobile)/>
+            {f.chosen.iter().map(|o| view! { <input type="hidden" name="organisations" value=o.code.clone()/> }).collect_view()}
+            <fieldset class=if org_problem.is_some() { "nhsuk-fieldset nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-fieldset nhsuk-form-group" } id="organisation">
+                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Add Organisation"</legend>
+                {org_problem.map(|p| view! {
+                    <span class="nhsuk-error-message" id="organisation-error"><span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}</span>
+                })}
+                {(!f.chosen.is_empty()).then(|| view! {
+                    <p class="nhsuk-body">"Organisations added:"</p>
+                    <ul class="nhsuk-list nhsuk-list--bullet gh-chosen">
+                        {f.chosen.iter().map(|o| view! { <li>{format!("{} ({})", o.name, o.code)}</li> }).collect_view()}
+                    </ul>
+                })}
+                <div class="nhsuk-form-group">
+                    <label class="nhsuk-label" for="q">"Search By Organisation ID or name"</label>
+                    <input class="nhsuk-input nhsuk-u-width-two-thirds" id="q" name="q" type="search" autocomplete="off" value=f.q.clone()/>
+                </div>
+                <button class="nhsuk-button nhsuk-button--secondary" type="submit" name="step" value="details">"Search"</button>
+                {(!f.results.is_empty()).then(|| view! {
+                    <div class="nhsuk-checkboxes">
+                        {f.results.iter().map(|o| {
+                            let id = format!("add-{}", o.code);
+                            view! {
+                                <div class="nhsuk-checkboxes__item">
+                                    <input class="nhsuk-checkboxes__input" id=id.clone() name="organisations" type="checkbox" value=o.code.clone()/>
+                                    <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{format!("{} ({}), {}", o.name, o.code, o.parent)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                })}
+                {(f.results.is_empty() && !f.q.is_empty()).then(|| view! { <p class="nhsuk-body">"No open organisation you administer matches."</p> })}
+            </fieldset>
+            <button class="nhsuk-button" type="submit" name="step" value="roles">"Submit"</button>
+        </form>
+    }
+}
+
+#[component]
+fn RolesStep(f: NewUserView, add: ServerAction<AddNewUser>) -> impl IntoView {
+    let organisations = f
+        .offers
+        .iter()
+        .map(|o| o.code.clone())
+        .collect::<Vec<_>>()
+        .join(",");
+    let back = {
+        let mut href = format!(
+            "/users/new?step=details&email={}&confirm_email={}&first_name={}&last_name={}&phone={}&mobile={}",
+            enc(&f.email), enc(&f.confirm_email), enc(&f.first_name), enc(&f.last_name), enc(&f.phone), enc(&f.mobile)
+        );
+        for o in &f.offers {
+            href.push_str("&organisations=");
+            href.push_str(&enc(&o.code));
+        }
+        href
+    };
+    // Every box has a name of its own (grants[0], grants[1], ...): forms send repeated names,
+    // which the server functions' encoding refuses.
+    let mut n = 0usize;
+    let mut next = move || {
+        n += 1;
+        n
+    };
+    let payment_types = f.payment_types.clone();
+    let offers = f
+        .offers
+        .iter()
+        .map(|o| {
+            let roles = o
+                .roles
+                .iter()
+                .map(|r| {
+                    let i = next();
+                    let id = format!("grant-{i}");
+                    let types = r.starred.then(|| {
+                        payment_types
+                            .iter()
+                            .map(|(code, name)| {
+                                let j = next();
+                                let pid = format!("payment-{j}");
+                                view! {
+                                    <div class="nhsuk-checkboxes__item">
+                                        <input class="nhsuk-checkboxes__input" id=pid.clone() name=format!("payments[{j}]") type="checkbox" value=format!("{}:{}:{}", o.code, r.id, code)/>
+                                        <label class="nhsuk-label nhsuk-checkboxes__label" for=pid>{format!("{code}: {name}")}</label>
+                                    </div>
+                                }
+                            })
+                            .collect_view()
+                    });
+                    view! {
+                        <div class="nhsuk-checkboxes__item">
+                            <input class="nhsuk-checkboxes__input" id=id.clone() name=format!("grants[{i}]") type="checkbox" value=format!("{}:{}", o.code, r.id)
+                                aria-describedby=format!("{id}-hint")/>
+                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id.clone()>{r.name.clone()}</label>
+                            <div class="nhsuk-hint nhsuk-checkboxes__hint" id=format!("{id}-hint")>{r.description.clone()}</div>
+                        </div>
+                        {types.map(|t| view! {
+                            <div class="nhsuk-checkboxes__conditional gh-payment-types">
+                                <p class="nhsuk-body-s">{format!("Payment types for {} (none ticked = all payment types)", r.name)}</p>
+                                <div class="nhsuk-checkboxes nhsuk-checkboxes--small">{t}</div>
+                            </div>
+                        })}
+                    }
+                })
+                .collect_view();
+            let clusters = (!o.clusters.is_empty()).then(|| {
+                let boxes = o
+                    .clusters
+                    .iter()
+                    .map(|(short, name)| {
+                        let k = next();
+                        let cid = format!("cluster-{k}");
+                        view! {
+                            <div class="nhsuk-checkboxes__item">
+                                <input class="nhsuk-checkboxes__input" id=cid.clone() name=format!("clusters[{k}]") type="checkbox" value=format!("{}:{}", o.code, short)/>
+                                <label class="nhsuk-label nhsuk-checkboxes__label" for=cid>{format!("{name} ({short})")}</label>
+                            </div>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <h3 class="nhsuk-heading-s">"Service Provider Clusters"</h3>
+                    <p class="nhsuk-hint">"Tick a cluster to limit the user's access within this organisation to its practices."</p>
+                    <div class="nhsuk-checkboxes">{boxes}</div>
+                }
+            });
+            view! {
+                <fieldset class="nhsuk-fieldset nhsuk-form-group gh-org-roles">
+                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">{format!("{} ({})", o.name, o.code)}</legend>
+                    <div class="nhsuk-checkboxes">{roles}</div>
+                    {clusters}
+                </fieldset>
+            }
+        })
+        .collect_view();
+    let server_error = move || add.value().get().and_then(|r| r.err());
+    let page_error = f.error.clone();
+    view! {
+        {move || {
+            let e = server_error().or_else(|| page_error.clone());
+            view! { <ErrorSummary error=e/> }
+        }}
+        <h1 class="nhsuk-heading-l">"Add New User"</h1>
+        <dl class="nhsuk-summary-list">
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"Email Address"</dt>
+                <dd class="nhsuk-summary-list__value">{f.email.clone()}</dd>
+            </div>
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"Name"</dt>
+                <dd class="nhsuk-summary-list__value">{format!("{} {}", f.first_name, f.last_name)}</dd>
+            </div>
+        </dl>
+        <p class="nhsuk-body"><a href=back>"Add Organisation"</a></p>
+        <ActionForm action=add>
+            <input type="hidden" name="email" value=f.email.clone()/>
+            <input type="hidden" name="confirm_email" value=f.confirm_email.clone()/>
+            <input type="hidden" name="first_name" value=f.first_name.clone()/>
+            <input type="hidden" name="last_name" value=f.last_name.clone()/>
+            <input type="hidden" name="phone" value=f.phone.clone()/>
+            <input type="hidden" name="mobile" value=f.mobile.clone()/>
+            <input type="hidden" name="organisations" value=organisations/>
+            <div id="role">
+                <p class="nhsuk-body">"Select the roles to give at each organisation. Roles marked * can be limited to some payment types; leave them all unticked for all payment types."</p>
+                {offers}
+            </div>
+            <button class="nhsuk-button" type="submit">"Submit"</button>
+        </ActionForm>
+    }
+}

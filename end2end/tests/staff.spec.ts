@@ -1,0 +1,96 @@
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expectAccessible, ready, signIn } from './support';
+
+async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
+}
+
+/** The Service Desk reads the outbox (no SMTP in the test run): the set-password link sent to `to`. */
+async function accountLink(page: Page, info: TestInfo, to: string) {
+  await signIn(page, info, 'service.desk');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await page.goto('/outbox');
+  await ready(page, info);
+  const mail = page.locator('.gh-outbox__item').filter({ hasText: to }).filter({ hasText: 'an account has been made for you' });
+  await expect(mail).toHaveCount(1);
+  const href = await mail.getByRole('link').first().getAttribute('href');
+  await signOut(page);
+  expect(href).toContain('/activate?token=');
+  return href!;
+}
+
+test('an administrator adds a new user with roles, payment types and a cluster (seed 002)', async ({ page }, info) => {
+  const email = `nia.${info.project.name}.${Date.now()}@example.nhs.uk`;
+  await signIn(page, info, 'account.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await ready(page, info);
+  // Steps 2-5: Add New User, the email twice, Continue.
+  await page.getByRole('link', { name: 'Add New User' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/users/new');
+  await ready(page, info);
+  await expectAccessible(page);
+  await page.getByLabel('Email Address', { exact: true }).fill(email);
+  await page.getByLabel('Confirm Email Address').fill(email.replace('nia.', 'nya.'));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await ready(page, info);
+  await expect(page.locator('.nhsuk-error-summary')).toContainText('The email addresses do not match');
+  await expectAccessible(page);
+  await page.getByLabel('Confirm Email Address').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await ready(page, info);
+  // Step 6: the user information (everything but the mobile).
+  await expect(page.getByRole('heading', { name: 'User Information' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('First Name').fill('Nia');
+  await page.getByLabel('Last Name').fill('New');
+  await page.getByLabel('Telephone Number').fill('0191 123 4567');
+  // Steps 7-10: Add Organisation: Search By, tick, Submit.
+  await page.getByLabel('Search By Organisation ID or name').fill('QHM');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await ready(page, info);
+  await page.getByLabel(/\(QHM\)/).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await ready(page, info);
+  await expect(page.getByRole('group', { name: /\(QHM\)/ })).toBeVisible();
+  await expectAccessible(page);
+  // Steps 11-12: a starred role with one payment type, and the organisation's cluster.
+  const qhm = page.getByRole('group', { name: /\(QHM\)/ });
+  await qhm.getByLabel('Finance View*', { exact: true }).check();
+  await qhm.locator('.gh-payment-types').first().getByLabel(/^QOF/).check();
+  await qhm.getByLabel('Tees Valley North Practices (C61A6DB801)').check();
+  // Step 13: Submit.
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByText('You have successfully added the new user.')).toBeVisible();
+  await ready(page, info);
+  await expectAccessible(page);
+  await signOut(page);
+  // The new user sets a password from the email and signs in, limited as they were set up.
+  const href = await accountLink(page, info, email);
+  await page.goto(href);
+  await ready(page, info);
+  const strong = 'Added-Person-2026!';
+  await page.getByLabel('New password', { exact: true }).fill(strong);
+  await page.getByLabel('Confirm new password').fill(strong);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
+  await ready(page, info);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(strong);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await ready(page, info);
+  await expect(page.getByText('Acting as')).toContainText('Finance View (QOF)');
+  await expect(page.getByText('Acting as')).toContainText('limited to its Service Provider Clusters');
+  // My Account (seed 002 "Checking User Roles"): the organisation's roles, payment types, clusters.
+  await page.goto('/my-account');
+  await ready(page, info);
+  await page.locator('summary').filter({ hasText: 'QHM' }).click();
+  const roles = page.getByRole('table');
+  await expect(roles).toContainText('Finance View');
+  await expect(roles).toContainText('QOF');
+  await expect(roles).toContainText('Tees Valley North Practices');
+  await expectAccessible(page);
+});
