@@ -49,7 +49,7 @@ use pages::{
     },
     select_account::SelectAccountPage,
     sign_in::SignInPage,
-    staff::NewUserPage,
+    staff::{NewUserPage, RestrictionsPage},
     users::{DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
 };
 
@@ -139,6 +139,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite") view=InviteEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/new") view=NewUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/roles/:assignment") view=RestrictionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/details") view=InviteDetailsPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/organisation") view=InviteOrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/role") view=InviteRolePage ssr=SsrMode::Async/>

@@ -61,8 +61,8 @@ pub struct AssignmentView {
     pub role_name: String,
     pub status: AssignmentStatus,
     pub payment_types: Vec<String>,
-    /// The names of the live clusters the assignment is restricted to.
-    pub clusters: Vec<String>,
+    /// The live clusters the assignment is restricted to: (short name, name).
+    pub clusters: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

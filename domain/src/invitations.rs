@@ -269,11 +269,10 @@ pub async fn link<S: Storage>(
     presented: &str,
 ) -> Result<InvitationState, InviteError> {
     let token = SecretToken::from_presented(presented).ok_or(InviteError::LinkNotValid)?;
-    Ok(ctx
-        .store
+    ctx.store
         .invitation_by_token(&token.hash(), ctx.clock.now())
         .await?
-        .ok_or(InviteError::LinkNotValid)?)
+        .ok_or(InviteError::LinkNotValid)
 }
 
 /// A new person accepts: their names and first password; the account and the role are active at

@@ -5,6 +5,7 @@
 //! clusters; the new user gets an email with a link to set their password.
 
 use crate::actor::Actor;
+use crate::assignment::{AssignmentId, AssignmentStatus, AssignmentView};
 use crate::audit::{AuditAction, NewAudit};
 use crate::clock::SecretToken;
 use crate::clusters::{Cluster, ClusterId};
@@ -416,6 +417,122 @@ pub async fn add<S: Storage>(
         audit,
     };
     ctx.store.add_user(&added).await.map_err(|e| vec![e.into()])
+}
+
+/// An active role of a user, as an administrator may restrict it (the user's page, seed 002):
+/// the role, and the live clusters of its organisation.
+#[derive(Debug, Clone)]
+pub struct Restrictable {
+    pub assignment: AssignmentView,
+    pub role: Role,
+    pub clusters: Vec<Cluster>,
+}
+
+/// The active role `assignment` of `user`, if it lies in the administrator's `manage_users`
+/// scope; anything else is "not found".
+pub async fn restrictable<S: Storage>(
+    ctx: &Ctx<'_, S>,
+    actor: &Actor,
+    user: UserId,
+    assignment: AssignmentId,
+) -> Result<Restrictable, StaffProblem> {
+    let scope = actor
+        .scope_for(Capability::ManageUsers)
+        .map_err(|_| StaffProblem::NotFound)?;
+    let held = ctx
+        .store
+        .assignments_of(user)
+        .await?
+        .into_iter()
+        .find(|a| a.id == assignment && a.status == AssignmentStatus::Active)
+        .filter(|a| scope.contains(a.organisation.id, &a.organisation.path))
+        .ok_or(StaffProblem::NotFound)?;
+    let role = ctx
+        .catalogue
+        .role(held.role)
+        .cloned()
+        .ok_or(StaffProblem::NotFound)?;
+    let clusters = ctx
+        .store
+        .clusters_of(held.organisation.id, "")
+        .await?
+        .into_iter()
+        .filter(|c| c.retired_at.is_none())
+        .collect();
+    Ok(Restrictable {
+        assignment: held,
+        role,
+        clusters,
+    })
+}
+
+/// Changes the payment types and clusters of an active role; both take effect on the user's
+/// next request.
+pub async fn restrict<S: Storage>(
+    ctx: &Ctx<'_, S>,
+    actor: &Actor,
+    user: UserId,
+    assignment: AssignmentId,
+    payment_types: &[String],
+    clusters: &[String],
+    origin: Option<&str>,
+) -> Result<(), Vec<StaffProblem>> {
+    let r = restrictable(ctx, actor, user, assignment)
+        .await
+        .map_err(|p| vec![p])?;
+    let offer = Offer {
+        organisation: Organisation {
+            id: r.assignment.organisation.id,
+            code: OdsCode::parse(&r.assignment.organisation.code)
+                .map_err(|_| vec![StaffProblem::NotFound])?,
+            name: r.assignment.organisation.name.clone(),
+            kind: r.assignment.organisation.kind,
+            type_label: String::new(),
+            parent: None,
+            path: r.assignment.organisation.path.clone(),
+            start_date: String::new(),
+            end_date: None,
+            contract_type: None,
+            multi_level_approval: false,
+        },
+        roles: vec![r.role.clone()],
+        clusters: r.clusters.clone(),
+    };
+    let choice = Choice {
+        organisation: offer.organisation.code.as_str().to_owned(),
+        role: r.role.id,
+        payment_types: payment_types.to_vec(),
+        clusters: clusters.to_vec(),
+    };
+    let grant = check_choices(ctx.catalogue, std::slice::from_ref(&offer), &[choice])?
+        .pop()
+        .ok_or_else(|| vec![StaffProblem::NotFound])?;
+    let mut audit = NewAudit::by(
+        actor,
+        AuditAction::AssignmentClustersChanged,
+        ctx.clock.now(),
+        origin,
+    )
+    .target(user)
+    .at_organisation(r.assignment.organisation.id);
+    audit.reason = Some(format!(
+        "{}: payment types {}; clusters {}",
+        r.role.name,
+        if grant.payment_types.is_empty() {
+            "all".to_owned()
+        } else {
+            grant.payment_types.join(", ")
+        },
+        if clusters.is_empty() {
+            "none".to_owned()
+        } else {
+            clusters.join(", ")
+        },
+    ));
+    ctx.store
+        .restrict_assignment(assignment, &grant.payment_types, &grant.clusters, &audit)
+        .await
+        .map_err(|e| vec![e.into()])
 }
 
 #[cfg(test)]

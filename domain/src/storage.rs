@@ -817,6 +817,16 @@ pub trait Clusters: Send + Sync {
     /// Add New User: an existing address is `Conflict`; a cluster that is not live at the grant's
     /// organisation is `Missing`; either way nothing is written.
     fn add_user(&self, u: &AddedUser) -> impl Future<Output = StoreResult<UserId>> + Send;
+    /// Replaces the payment types and clusters of an active assignment, with its audit event;
+    /// a cluster that is not live at the assignment's organisation is `Missing`, and nothing
+    /// changes.
+    fn restrict_assignment(
+        &self,
+        assignment: AssignmentId,
+        payment_types: &[String],
+        clusters: &[ClusterId],
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Replaces the clusters an assignment is restricted to (none: the whole organisation).
     fn set_assignment_clusters(
         &self,

@@ -136,6 +136,8 @@ const TABLE: &[Row] = &[
     row("list_audit", USERS, NoTarget, false, &[("user", ""), ("action", ""), ("from", ""), ("to", ""), ("page", "1")]),
     row("role_catalogue", USERS, NoTarget, false, &[]),
     row("new_user_form", USERS, NoTarget, false, &[("step", "")]),
+    row("assignment_restrictions", USERS, Hillside, false, &[("user", "{staff}"), ("assignment", "{staff_assignment}")]),
+    row("restrict_assignment", USERS, Hillside, true, &[("user", "{staff}"), ("assignment", "{staff_assignment}"), ("clusters[0]", "C61A6DB801")]),
     row("add_new_user", USERS, Hillside, true, &[("email", "nia.new@example.nhs.uk"), ("confirm_email", "nia.new@example.nhs.uk"), ("first_name", "Nia"), ("last_name", "New"), ("phone", "0191 123 4567"), ("organisations", "A81022"), ("grants[0]", "{provider_user_at_hillside}")]),
     row("pending_actions", REVIEW, NoTarget, false, &[("sort", "date"), ("dir", "desc"), ("page", "1")]),
     row("registration_detail", REVIEW, Hillside, false, &[("id", "{registration}")]),
@@ -207,6 +209,10 @@ impl Objects {
             "SELECT id FROM role_assignments WHERE user_id = {locum} AND origin = 'request'"
         ))
         .await;
+        let staff_assignment = id(format!(
+            "SELECT id FROM role_assignments WHERE user_id = {staff} AND status = 'active'"
+        ))
+        .await;
         let locum_assignment = id(format!(
             "SELECT id FROM role_assignments WHERE user_id = {locum} AND status = 'active'"
         ))
@@ -234,13 +240,17 @@ impl Objects {
         .await;
         Objects(vec![
             ("{staff}", staff),
+            ("{staff_assignment}", staff_assignment),
             ("{disabled}", disabled),
             ("{registration}", registration),
             ("{request}", request),
             ("{invitation}", invitation),
             ("{invitee}", invitee),
             ("{locum_assignment}", locum_assignment),
-            ("{provider_user_at_hillside}", format!("A81022:{provider_user}")),
+            (
+                "{provider_user_at_hillside}",
+                format!("A81022:{provider_user}"),
+            ),
             ("{provider_user_role}", provider_user),
         ])
     }

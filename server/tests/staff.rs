@@ -297,3 +297,115 @@ async fn what_an_administrator_may_not_give_is_refused_and_nothing_is_written() 
     assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, users_before);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox").await, 0);
 }
+
+#[tokio::test]
+async fn an_administrator_limits_a_role_to_payment_types_and_a_cluster_from_the_users_page() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let tier1 = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{}'",
+            demo_email("commissioner.tier1")
+        ))
+        .await;
+    let assignment = app
+        .scalar(&format!(
+            "SELECT id FROM role_assignments WHERE user_id = {tier1} AND status = 'active'"
+        ))
+        .await;
+    let user_page = page(&admin, &format!("/users/{tier1}")).await;
+    let change = format!("/users/{tier1}/roles/{assignment}");
+    assert!(
+        user_page.contains(&format!("href=\"{change}\"")),
+        "a Change link"
+    );
+    let form = page(&admin, &change).await;
+    assert!(form.contains("This role is not limited by payment type."));
+    assert!(form.contains("Tees Valley North Practices (C61A6DB801)"));
+    // The commissioner sees every practice of the ICB until the cluster is ticked.
+    let user = app.browser();
+    user.sign_in("commissioner.tier1").await;
+    assert_eq!(user.get("/providers/A81022").await.status(), 200);
+    let ids = [
+        ("user", tier1.to_string()),
+        ("assignment", assignment.to_string()),
+    ];
+    let mut body: Vec<(&str, &str)> = ids.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    body.push(("clusters[2]", "C61A6DB801"));
+    let res = admin
+        .post("restrict_assignment", &body, Js::Off, &change)
+        .await;
+    assert_eq!(location(&res), format!("/users/{tier1}?done=restricted"));
+    assert_eq!(
+        user.get("/providers/A81022").await.status(),
+        404,
+        "next request: limited"
+    );
+    assert!(page(&admin, &format!("/users/{tier1}"))
+        .await
+        .contains("Clusters: Tees Valley North Practices"));
+    // A payment type on a role without a star is refused, and changes nothing.
+    let mut bad = body.clone();
+    bad.push(("payments[1]", "QOF"));
+    let res = admin
+        .post("restrict_assignment", &bad, Js::On, &change)
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res
+        .text()
+        .await
+        .expect("b")
+        .contains("PaymentTypeNotAllowed"));
+    assert_eq!(user.get("/providers/A81022").await.status(), 404);
+    // Nothing ticked: the whole organisation again.
+    let plain: Vec<(&str, &str)> = ids.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    admin
+        .post("restrict_assignment", &plain, Js::Off, &change)
+        .await;
+    assert_eq!(user.get("/providers/A81022").await.status(), 200);
+    // A starred role takes payment types; the next request carries them.
+    let fv = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{}'",
+            demo_email("finance.view")
+        ))
+        .await;
+    let fv_assignment = app
+        .scalar(&format!(
+            "SELECT id FROM role_assignments WHERE user_id = {fv} AND status = 'active'"
+        ))
+        .await;
+    let viewer = app.browser();
+    viewer.sign_in("finance.view").await;
+    let (fv_s, fva_s) = (fv.to_string(), fv_assignment.to_string());
+    let res = admin
+        .post(
+            "restrict_assignment",
+            &[
+                ("user", fv_s.as_str()),
+                ("assignment", fva_s.as_str()),
+                ("payments[0]", "QOF"),
+                ("payments[1]", "DES"),
+            ],
+            Js::On,
+            "/users",
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        viewer.viewer().await["acting"]["payment_types"],
+        serde_json::json!(["QOF", "DES"])
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'assignment_clusters_changed'"
+        )
+        .await,
+        3
+    );
+    // An administrator of another practice: not found.
+    let other = app.browser();
+    other.sign_in("user.admin").await;
+    assert_eq!(other.get(&change).await.status(), 404);
+}

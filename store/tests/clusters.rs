@@ -597,7 +597,77 @@ async fn add_new_user_writes_everything_or_nothing(s: &Store) {
     assert_eq!(count_events(s, AuditAction::UserAdded).await, 1);
 }
 
+/// Changing an active role's payment types and clusters replaces both at once, or nothing.
+async fn an_active_roles_payment_types_and_clusters_are_replaced_together(s: &Store) {
+    tree(s).await;
+    let admin = person(s, "olu.admin@example.nhs.uk").await;
+    let finn = person(s, "finn.view@example.nhs.uk").await;
+    let qhm = id_of(s, "QHM").await;
+    let a81001 = id_of(s, "A81001").await;
+    let assignment = s
+        .insert_assignment(&NewAssignment {
+            user: finn,
+            organisation: qhm.id,
+            role: RoleId(9),
+            status: AssignmentStatus::Active,
+            payment_types: vec!["LES".into()],
+            created_at: Timestamp(1),
+        })
+        .await
+        .expect("assignment");
+    let east = s
+        .create_cluster(&change(s, "C61A6DB801", "East", &["A81001"], 100, admin).await)
+        .await
+        .expect("create");
+    let event = audit(AuditAction::AssignmentClustersChanged, 200, admin, qhm.id);
+    s.restrict_assignment(assignment, &["DES".into(), "QOF".into()], &[east], &event)
+        .await
+        .expect("restrict");
+    let session = sign_in(s, finn, assignment, 5).await;
+    let ctx = s.session_context(&session).await.expect("c").expect("s");
+    let acting = ctx.acting.expect("acting");
+    assert_eq!(acting.payment_types, ["QOF", "DES"]);
+    assert_eq!(
+        acting
+            .clusters
+            .map(|m| m.iter().map(|p| p.as_str().to_owned()).collect::<Vec<_>>()),
+        Some(vec![a81001.path.as_str().to_owned()])
+    );
+    let view = s.assignments_of(finn).await.expect("a");
+    assert_eq!(
+        view[0].clusters,
+        [("C61A6DB801".to_owned(), "East".to_owned())]
+    );
+    // Another organisation's cluster: refused, and the role keeps what it had.
+    let qop = s
+        .create_cluster(&ClusterChange {
+            owner: id_of(s, "QOP").await.id,
+            ..change(s, "ABCDEF0005", "West", &["P84001"], 300, admin).await
+        })
+        .await
+        .expect("create");
+    let refused = s.restrict_assignment(assignment, &[], &[qop], &event).await;
+    assert!(
+        matches!(refused, Err(StoreError::Missing(_))),
+        "{refused:?}"
+    );
+    let ctx = s.session_context(&session).await.expect("c").expect("s");
+    assert_eq!(ctx.acting.expect("acting").payment_types, ["QOF", "DES"]);
+    assert_eq!(
+        count_events(s, AuditAction::AssignmentClustersChanged).await,
+        1
+    );
+    // Nothing ticked: all payment types, the whole organisation.
+    s.restrict_assignment(assignment, &[], &[], &event)
+        .await
+        .expect("clear");
+    let ctx = s.session_context(&session).await.expect("c").expect("s");
+    let acting = ctx.acting.expect("acting");
+    assert!(acting.payment_types.is_empty() && acting.clusters.is_none());
+}
+
 conformance!(
+    an_active_roles_payment_types_and_clusters_are_replaced_together,
     add_new_user_writes_everything_or_nothing,
     clusters_are_created_listed_searched_changed_and_retired,
     every_request_reads_the_live_clusters_of_the_acting_assignment,

@@ -240,7 +240,7 @@ fn account_view(
         org_code: a.organisation.code.clone(),
         status: a.status.label().to_owned(),
         payment_types: a.payment_types.clone(),
-        clusters: a.clusters.clone(),
+        clusters: a.clusters.iter().map(|(_, name)| name.clone()).collect(),
         current: Some(a.id) == acting,
     }
 }

@@ -306,13 +306,12 @@ pub async fn add_new_user(
             continue;
         };
         let role = role.parse::<i64>().ok();
-        match choices
+        // A payment type of an unticked role restricts nothing: it is dropped.
+        if let Some(c) = choices
             .iter_mut()
             .find(|c| c.organisation == org.to_uppercase() && Some(c.role.0) == role)
         {
-            Some(c) => c.payment_types.push(code.to_owned()),
-            // A payment type of an unticked role restricts nothing: it is dropped.
-            None => {}
+            c.payment_types.push(code.to_owned());
         }
     }
     for k in clusters.iter().take(1000) {
@@ -354,5 +353,109 @@ pub async fn add_new_user(
         e
     })?;
     leptos_axum::redirect(&format!("/users/{}?done=added", id.0));
+    Ok(())
+}
+
+/// One active role of a user as its change page shows it: each payment type and cluster with
+/// whether it is ticked now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestrictionsView {
+    pub user: i64,
+    pub assignment: i64,
+    pub role_name: String,
+    pub org_name: String,
+    pub org_code: String,
+    pub starred: bool,
+    /// (code, name, ticked)
+    pub payment_types: Vec<(String, String, bool)>,
+    /// (short name, name, ticked)
+    pub clusters: Vec<(String, String, bool)>,
+}
+
+#[server(endpoint = "assignment_restrictions")]
+pub async fn assignment_restrictions(
+    user: i64,
+    assignment: i64,
+) -> Result<RestrictionsView, AppError> {
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let r = domain::staff::restrictable(
+        &st.signup(),
+        &actor,
+        domain::UserId(user),
+        domain::AssignmentId(assignment),
+    )
+    .await
+    .map_err(|p| staff_error(vec![p], Vec::new()))?;
+    let a = &r.assignment;
+    Ok(RestrictionsView {
+        user,
+        assignment,
+        role_name: r.role.name.clone(),
+        org_name: a.organisation.name.clone(),
+        org_code: a.organisation.code.clone(),
+        starred: r.role.payment_restrictable,
+        payment_types: st
+            .catalogue
+            .payment_types
+            .iter()
+            .map(|p| {
+                (
+                    p.code.clone(),
+                    p.name.clone(),
+                    a.payment_types.contains(&p.code),
+                )
+            })
+            .collect(),
+        clusters: r
+            .clusters
+            .iter()
+            .map(|c| {
+                let ticked = a.clusters.iter().any(|(short, _)| *short == c.short_name);
+                (c.short_name.clone(), c.name.clone(), ticked)
+            })
+            .collect(),
+    })
+}
+
+/// Save on the change page: the ticked payment types (`payments[i]=CODE`) and clusters
+/// (`clusters[i]=SHORT`); none ticked means all payment types and the whole organisation.
+#[server(endpoint = "restrict_assignment")]
+pub async fn restrict_assignment(
+    user: i64,
+    assignment: i64,
+    #[server(default)] payments: Vec<String>,
+    #[server(default)] clusters: Vec<String>,
+) -> Result<(), AppError> {
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let tidy = |v: Vec<String>| -> Vec<String> {
+        let mut out: Vec<String> = v
+            .into_iter()
+            .take(50)
+            .map(|s| s.trim().to_owned())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    domain::staff::restrict(
+        &st.signup(),
+        &actor,
+        domain::UserId(user),
+        domain::AssignmentId(assignment),
+        &tidy(payments),
+        &tidy(clusters),
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    .map_err(|p| {
+        let e = staff_error(p, Vec::new());
+        if matches!(e, AppError::Invalid { .. }) {
+            crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
+        }
+        e
+    })?;
+    leptos_axum::redirect(&format!("/users/{user}?done=restricted"));
     Ok(())
 }

@@ -37,6 +37,14 @@ pub struct UserAssignmentView {
     pub status: String,
     /// An access request the viewer may decide: its review page.
     pub review: Option<String>,
+    /// Payment types the role is limited to (empty: all) and the names of its clusters.
+    #[serde(default)]
+    pub payment_types: Vec<String>,
+    #[serde(default)]
+    pub clusters: Vec<String>,
+    /// An active role the viewer may restrict: its change page.
+    #[serde(default)]
+    pub change: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,6 +178,13 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
                     .reviewable
                     .contains(&a.id)
                     .then(|| format!("/users/{}/requests/{}", d.user.id.0, a.id.0)),
+                payment_types: a.payment_types.clone(),
+                clusters: a.clusters.iter().map(|(_, name)| name.clone()).collect(),
+                change: (a.status == domain::AssignmentStatus::Active
+                    && actor
+                        .scope_for(domain::Capability::ManageUsers)
+                        .is_ok_and(|s| s.contains(a.organisation.id, &a.organisation.path)))
+                .then(|| format!("/users/{}/roles/{}", d.user.id.0, a.id.0)),
             })
             .collect(),
         may_disable: d.may_disable(),

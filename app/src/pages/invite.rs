@@ -242,7 +242,7 @@ pub fn InvitePreviewPage() -> impl IntoView {
     let a = answers();
     let action = ServerAction::<SendInvite>::new();
     let preview = Resource::new(
-        move || a(),
+        a,
         |x| invite_preview(x.email, x.first, x.last, x.org, x.role),
     );
     view! {

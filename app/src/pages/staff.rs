@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::staff::{new_user_form, AddNewUser, NewUserView};
+use crate::api::staff::{
+    assignment_restrictions, new_user_form, AddNewUser, NewUserView, RestrictAssignment,
+};
 use crate::components::form::{problem_for, ErrorSummary, InputField, PageError};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
@@ -269,5 +271,89 @@ fn RolesStep(f: NewUserView, add: ServerAction<AddNewUser>) -> impl IntoView {
             </div>
             <button class="nhsuk-button" type="submit">"Submit"</button>
         </ActionForm>
+    }
+}
+
+/// A user's active role: its payment types and clusters, changed by an administrator (seed 002).
+#[component]
+pub fn RestrictionsPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let ids = move || {
+        let p = params.read();
+        let n = |k: &str| p.get(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        (n("id"), n("assignment"))
+    };
+    let current = Resource::new(ids, |(u, a)| assignment_restrictions(u, a));
+    let save = ServerAction::<RestrictAssignment>::new();
+    view! {
+        <SignedIn needs_role=true render=move |v| view! {
+            <Page title="Payment types and clusters - Gatehouse" viewer=Some(v)>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match current.await {
+                            Ok(r) => {
+                                let back = format!("/users/{}", r.user);
+                                let mut n = 0usize;
+                                let mut next = move || { n += 1; n };
+                                let types = r.starred.then(|| r.payment_types.iter().map(|(code, name, ticked)| {
+                                    let i = next();
+                                    let id = format!("payment-{i}");
+                                    view! {
+                                        <div class="nhsuk-checkboxes__item">
+                                            <input class="nhsuk-checkboxes__input" id=id.clone() name=format!("payments[{i}]") type="checkbox" value=code.clone() checked=*ticked/>
+                                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{format!("{code}: {name}")}</label>
+                                        </div>
+                                    }
+                                }).collect_view());
+                                let clusters = r.clusters.iter().map(|(short, name, ticked)| {
+                                    let i = next();
+                                    let id = format!("cluster-{i}");
+                                    view! {
+                                        <div class="nhsuk-checkboxes__item">
+                                            <input class="nhsuk-checkboxes__input" id=id.clone() name=format!("clusters[{i}]") type="checkbox" value=short.clone() checked=*ticked/>
+                                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{format!("{name} ({short})")}</label>
+                                        </div>
+                                    }
+                                }).collect_view();
+                                view! {
+                                    {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary error=Some(e)/> })}
+                                    <h1 class="nhsuk-heading-l">{format!("{} at {} ({})", r.role_name, r.org_name, r.org_code)}</h1>
+                                    <ActionForm action=save>
+                                        <input type="hidden" name="user" value=r.user.to_string()/>
+                                        <input type="hidden" name="assignment" value=r.assignment.to_string()/>
+                                        <div id="role">
+                                            {match types {
+                                                Some(t) => view! {
+                                                    <fieldset class="nhsuk-fieldset nhsuk-form-group">
+                                                        <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Payment types"</legend>
+                                                        <div class="nhsuk-hint">"None ticked = all payment types."</div>
+                                                        <div class="nhsuk-checkboxes">{t}</div>
+                                                    </fieldset>
+                                                }.into_any(),
+                                                None => view! { <p class="nhsuk-body">"This role is not limited by payment type."</p> }.into_any(),
+                                            }}
+                                            <fieldset class="nhsuk-fieldset nhsuk-form-group">
+                                                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Service Provider Clusters"</legend>
+                                                <div class="nhsuk-hint">"None ticked = every organisation the role reaches."</div>
+                                                {if r.clusters.is_empty() {
+                                                    view! { <p class="nhsuk-body">"This organisation has no clusters."</p> }.into_any()
+                                                } else {
+                                                    view! { <div class="nhsuk-checkboxes">{clusters}</div> }.into_any()
+                                                }}
+                                            </fieldset>
+                                        </div>
+                                        <button class="nhsuk-button" type="submit">"Save"</button>
+                                    </ActionForm>
+                                    <p class="nhsuk-body"><a href=back>"Back to the user"</a></p>
+                                }.into_any()
+                            }
+                            Err(e) => view! {
+                                <PageError e=e why="This role does not exist, is not active, or is outside your area." back="/users" back_label="Back to Users"/>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </Page>
+        }/>
     }
 }

@@ -187,6 +187,7 @@ fn UserRowView(r: UserListRow) -> impl IntoView {
 
 fn done_message(done: &str) -> Option<&'static str> {
     match done {
+        "restricted" => Some("The role's payment types and clusters have been saved. They apply from the user's next page."),
         "added" => Some("You have successfully added the new user. They have been sent an email with a link to set their password."),
         "revoked" => Some("Access has been revoked. The user can still sign in and request access elsewhere from My Profile."),
         "disabled" => Some("The account has been disabled. The user has been signed out everywhere."),
@@ -265,11 +266,17 @@ pub fn UserPage() -> impl IntoView {
                                                 view! {
                                                 <tr class="nhsuk-table__row">
                                                     <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Organisation "</span>{format!("{} ({})", a.org_name, a.org_code)}</td>
-                                                    <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Role "</span>{a.role_name}</td>
+                                                    <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Role "</span>{a.role_name.clone()}
+                                                        {(!a.payment_types.is_empty()).then(|| format!(" ({})", a.payment_types.join(", ")))}
+                                                        {(!a.clusters.is_empty()).then(|| view! { <br/><span class="nhsuk-body-s">{format!("Clusters: {}", a.clusters.join(", "))}</span> })}
+                                                    </td>
                                                     <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Status "</span>{a.status}</td>
                                                     <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
                                                         {a.review.map(|href| view! {
                                                             <a href=href>"View"<span class="nhsuk-u-visually-hidden">{hidden}</span></a>
+                                                        })}
+                                                        {a.change.map(|href| view! {
+                                                            <a href=href>"Change"<span class="nhsuk-u-visually-hidden">{format!(" payment types and clusters of {} at {}", a.role_name, a.org_name)}</span></a>
                                                         })}
                                                     </td>
                                                 </tr>

@@ -120,7 +120,7 @@ impl domain::storage::Accounts for crate::Backend<Db> {
                 .push(r.try_get("payment_type").map_err(map)?);
         }
         let clustered = sqlx::query(
-            "SELECT ac.assignment_id, c.name FROM assignment_clusters ac \
+            "SELECT ac.assignment_id, c.short_name, c.name FROM assignment_clusters ac \
              JOIN clusters c ON c.id = ac.cluster_id AND c.retired_at IS NULL \
              JOIN role_assignments a ON a.id = ac.assignment_id \
              WHERE a.user_id = $1 ORDER BY c.name",
@@ -129,12 +129,12 @@ impl domain::storage::Accounts for crate::Backend<Db> {
         .fetch_all(&self.pool)
         .await
         .map_err(map)?;
-        let mut clusters: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut clusters: HashMap<i64, Vec<(String, String)>> = HashMap::new();
         for r in &clustered {
             clusters
                 .entry(r.try_get("assignment_id").map_err(map)?)
                 .or_default()
-                .push(r.try_get("name").map_err(map)?);
+                .push((r.try_get("short_name").map_err(map)?, r.try_get("name").map_err(map)?));
         }
         rows.iter()
             .map(|r| {

@@ -268,6 +268,59 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         Ok(UserId(user))
     }
 
+    async fn restrict_assignment(
+        &self,
+        assignment: AssignmentId,
+        payment_types: &[String],
+        clusters: &[domain::clusters::ClusterId],
+        audit: &NewAudit,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let active = sqlx::query("SELECT organisation_id FROM role_assignments WHERE id = $1 AND status = 'active'")
+            .bind(assignment.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map)?;
+        let Some(active) = active else {
+            return Err(StoreError::Missing("active assignment".into()));
+        };
+        let org: i64 = active.try_get("organisation_id").map_err(map)?;
+        for table in ["assignment_payment_types", "assignment_clusters"] {
+            // The table's name is one of the two above, never input.
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE assignment_id = $1")))
+                .bind(assignment.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+        }
+        for p in payment_types {
+            sqlx::query("INSERT INTO assignment_payment_types (assignment_id, payment_type) VALUES ($1, $2)")
+                .bind(assignment.0)
+                .bind(p)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+        }
+        for c in clusters {
+            let done = sqlx::query(
+                "INSERT INTO assignment_clusters (assignment_id, cluster_id) \
+                 SELECT $1, k.id FROM clusters k WHERE k.id = $2 AND k.organisation_id = $3 AND k.retired_at IS NULL",
+            )
+            .bind(assignment.0)
+            .bind(c.0)
+            .bind(org)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Missing("cluster".into()));
+            }
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
     async fn set_assignment_clusters(
         &self,
         assignment: AssignmentId,
