@@ -66,6 +66,19 @@ test('an administrator adds a new user with roles, payment types and a cluster (
   await expect(page.getByText('You have successfully added the new user.')).toBeVisible();
   await ready(page, info);
   await expectAccessible(page);
+  // The user's page shows the role with its payment type and cluster; Change adds DES.
+  const row = page.getByRole('row').filter({ hasText: 'Finance View' });
+  await expect(row).toContainText('(QOF)');
+  await expect(row).toContainText('Clusters: Tees Valley North Practices');
+  await row.getByRole('link', { name: /Change/ }).click();
+  await ready(page, info);
+  await expectAccessible(page);
+  await expect(page.getByLabel(/^QOF/)).toBeChecked();
+  await page.getByLabel(/^DES/).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText("The role's payment types and clusters have been saved.")).toBeVisible();
+  await ready(page, info);
+  await expect(page.getByRole('row').filter({ hasText: 'Finance View' })).toContainText('(QOF, DES)');
   await signOut(page);
   // The new user sets a password from the email and signs in, limited as they were set up.
   const href = await accountLink(page, info, email);
@@ -82,7 +95,7 @@ test('an administrator adds a new user with roles, payment types and a cluster (
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await ready(page, info);
-  await expect(page.getByText('Acting as')).toContainText('Finance View (QOF)');
+  await expect(page.getByText('Acting as')).toContainText('Finance View (QOF, DES)');
   await expect(page.getByText('Acting as')).toContainText('limited to its Service Provider Clusters');
   // My Account (seed 002 "Checking User Roles"): the organisation's roles, payment types, clusters.
   await page.goto('/my-account');

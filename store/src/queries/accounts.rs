@@ -106,7 +106,8 @@ impl domain::storage::Accounts for crate::Backend<Db> {
         let restrictions = sqlx::query(
             "SELECT p.assignment_id, p.payment_type FROM assignment_payment_types p \
              JOIN role_assignments a ON a.id = p.assignment_id \
-             WHERE a.user_id = $1 ORDER BY p.payment_type",
+             JOIN payment_types t ON t.code = p.payment_type \
+             WHERE a.user_id = $1 ORDER BY t.sort_order",
         )
         .bind(user.0)
         .fetch_all(&self.pool)
