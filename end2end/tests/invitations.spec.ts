@@ -1,24 +1,9 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { demo, expectAccessible, ready, signIn } from './support';
+import { demo, expectAccessible, linkInOutbox, ready, signIn, signOut } from './support';
 
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
-}
-
-/** The Service Desk reads the outbox (no SMTP in the test run): the newest invitation link to `to`. */
-async function invitationLink(page: Page, info: TestInfo, to: string) {
-  await signIn(page, info, 'service.desk');
-  await expect(page).toHaveURL((u) => u.pathname === '/');
-  await page.goto('/outbox');
-  await ready(page, info);
-  const mail = page.locator('.gh-outbox__item').filter({ hasText: to }).filter({ hasText: 'you have been invited' });
-  await expect(mail).toHaveCount(1);
-  const href = await mail.getByRole('link').first().getAttribute('href');
-  await signOut(page);
-  expect(href).toContain('/invite?token=');
-  return href!;
-}
+/** The newest invitation link to `to`. */
+const invitationLink = (page: Page, info: TestInfo, to: string) =>
+  linkInOutbox(page, info, to, 'you have been invited', '/invite?token=');
 
 /** Users → Invite → email → names → organisation → role → preview → Send, as an administrator. */
 async function invite(page: Page, info: TestInfo, email: string, names: [string, string] | null) {

@@ -1,24 +1,5 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { expectAccessible, ready, signIn } from './support';
-
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
-}
-
-/** The Service Desk reads the outbox (no SMTP in the test run): the set-password link sent to `to`. */
-async function accountLink(page: Page, info: TestInfo, to: string) {
-  await signIn(page, info, 'service.desk');
-  await expect(page).toHaveURL((u) => u.pathname === '/');
-  await page.goto('/outbox');
-  await ready(page, info);
-  const mail = page.locator('.gh-outbox__item').filter({ hasText: to }).filter({ hasText: 'an account has been made for you' });
-  await expect(mail).toHaveCount(1);
-  const href = await mail.getByRole('link').first().getAttribute('href');
-  await signOut(page);
-  expect(href).toContain('/activate?token=');
-  return href!;
-}
+import { expect, test } from '@playwright/test';
+import { expectAccessible, linkInOutbox, ready, signIn, signOut } from './support';
 
 test('an administrator adds a new user with roles, payment types and a cluster (seed 002)', async ({ page }, info) => {
   const email = `nia.${info.project.name}.${Date.now()}@example.nhs.uk`;
@@ -81,7 +62,7 @@ test('an administrator adds a new user with roles, payment types and a cluster (
   await expect(page.getByRole('row').filter({ hasText: 'Finance View' })).toContainText('(QOF, DES)');
   await signOut(page);
   // The new user sets a password from the email and signs in, limited as they were set up.
-  const href = await accountLink(page, info, email);
+  const href = await linkInOutbox(page, info, email, 'an account has been made for you', '/activate?token=');
   await page.goto(href);
   await ready(page, info);
   const strong = 'Added-Person-2026!';

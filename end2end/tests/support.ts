@@ -101,3 +101,25 @@ export async function signIn(page: Page, info: TestInfo, local: string, password
 export function path(page: Page) {
   return new URL(page.url()).pathname;
 }
+
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
+}
+
+/**
+ * The Service Desk reads the outbox (no SMTP in the test run): the first link of the one email
+ * to `to` whose text has `subject`, which must lead to `path`.
+ */
+export async function linkInOutbox(page: Page, info: TestInfo, to: string, subject: string, path: string) {
+  await signIn(page, info, 'service.desk');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await page.goto('/outbox');
+  await ready(page, info);
+  const mail = page.locator('.gh-outbox__item').filter({ hasText: to }).filter({ hasText: subject });
+  await expect(mail).toHaveCount(1);
+  const href = await mail.getByRole('link').first().getAttribute('href');
+  await signOut(page);
+  expect(href).toContain(path);
+  return href!;
+}
