@@ -241,10 +241,9 @@ pub fn InviteRolePage() -> impl IntoView {
 pub fn InvitePreviewPage() -> impl IntoView {
     let a = answers();
     let action = ServerAction::<SendInvite>::new();
-    let preview = Resource::new(
-        a,
-        |x| invite_preview(x.email, x.first, x.last, x.org, x.role),
-    );
+    let preview = Resource::new(a, |x| {
+        invite_preview(x.email, x.first, x.last, x.org, x.role)
+    });
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: check the email") viewer=Some(v)>
