@@ -256,7 +256,7 @@ pub struct Choice {
 /// Checks every choice against the offers: roles offered there, payment types only on starred
 /// roles and known, clusters of that organisation and live, no conflicting pair.
 pub fn check_choices(
-    ctx_catalogue: &crate::role::Catalogue,
+    catalogue: &crate::role::Catalogue,
     offers: &[Offer],
     choices: &[Choice],
 ) -> Result<Vec<AddedGrant>, Vec<StaffProblem>> {
@@ -283,7 +283,7 @@ pub fn check_choices(
         let known = c
             .payment_types
             .iter()
-            .all(|p| ctx_catalogue.payment_type(p).is_some());
+            .all(|p| catalogue.payment_type(p).is_some());
         if !known || (!c.payment_types.is_empty() && !role.payment_restrictable) {
             problems.push(StaffProblem::PaymentTypeNotAllowed);
             continue;
@@ -424,8 +424,8 @@ pub async fn add<S: Storage>(
 #[derive(Debug, Clone)]
 pub struct Restrictable {
     pub assignment: AssignmentView,
-    pub role: Role,
-    pub clusters: Vec<Cluster>,
+    /// What the assignment's organisation offers this role: the role itself and its clusters.
+    pub offer: Offer,
 }
 
 /// The active role `assignment` of `user`, if it lies in the administrator's `manage_users`
@@ -452,17 +452,25 @@ pub async fn restrictable<S: Storage>(
         .role(held.role)
         .cloned()
         .ok_or(StaffProblem::NotFound)?;
+    let organisation = ctx
+        .store
+        .organisation(held.organisation.id)
+        .await?
+        .ok_or(StaffProblem::NotFound)?;
     let clusters = ctx
         .store
-        .clusters_of(held.organisation.id, "")
+        .clusters_of(organisation.id, "")
         .await?
         .into_iter()
         .filter(|c| c.retired_at.is_none())
         .collect();
     Ok(Restrictable {
         assignment: held,
-        role,
-        clusters,
+        offer: Offer {
+            organisation,
+            roles: vec![role],
+            clusters,
+        },
     })
 }
 
@@ -480,31 +488,14 @@ pub async fn restrict<S: Storage>(
     let r = restrictable(ctx, actor, user, assignment)
         .await
         .map_err(|p| vec![p])?;
-    let offer = Offer {
-        organisation: Organisation {
-            id: r.assignment.organisation.id,
-            code: OdsCode::parse(&r.assignment.organisation.code)
-                .map_err(|_| vec![StaffProblem::NotFound])?,
-            name: r.assignment.organisation.name.clone(),
-            kind: r.assignment.organisation.kind,
-            type_label: String::new(),
-            parent: None,
-            path: r.assignment.organisation.path.clone(),
-            start_date: String::new(),
-            end_date: None,
-            contract_type: None,
-            multi_level_approval: false,
-        },
-        roles: vec![r.role.clone()],
-        clusters: r.clusters.clone(),
-    };
+    let role = r.assignment.role;
     let choice = Choice {
-        organisation: offer.organisation.code.as_str().to_owned(),
-        role: r.role.id,
+        organisation: r.offer.organisation.code.as_str().to_owned(),
+        role,
         payment_types: payment_types.to_vec(),
         clusters: clusters.to_vec(),
     };
-    let grant = check_choices(ctx.catalogue, std::slice::from_ref(&offer), &[choice])?
+    let grant = check_choices(ctx.catalogue, std::slice::from_ref(&r.offer), &[choice])?
         .pop()
         .ok_or_else(|| vec![StaffProblem::NotFound])?;
     let mut audit = NewAudit::by(
@@ -517,7 +508,7 @@ pub async fn restrict<S: Storage>(
     .at_organisation(r.assignment.organisation.id);
     audit.reason = Some(format!(
         "{}: payment types {}; clusters {}",
-        r.role.name,
+        r.assignment.role_name,
         if grant.payment_types.is_empty() {
             "all".to_owned()
         } else {

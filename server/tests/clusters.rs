@@ -15,6 +15,30 @@ fn short_name_on(page: &str) -> String {
     page[at..at + 10].to_owned()
 }
 
+/// The providers the form would send: hidden `members` fields and ticked `members` boxes.
+fn chosen_in_form(html: &str) -> Vec<String> {
+    let mut out: Vec<String> = html
+        .split("<input")
+        .skip(1)
+        .filter_map(|rest| rest.split('>').next())
+        .filter(|tag| tag.contains("name=\"members\""))
+        .filter(|tag| {
+            tag.contains("type=\"hidden\"")
+                || (tag.contains("type=\"checkbox\"") && tag.contains(" checked"))
+        })
+        .filter_map(|tag| {
+            tag.split("value=\"")
+                .nth(1)?
+                .split('"')
+                .next()
+                .map(str::to_owned)
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The rows of the page's first table body.
 fn table(html: &str) -> String {
     match (html.find("<tbody"), html.find("</tbody>")) {
@@ -109,12 +133,13 @@ async fn an_organisation_administrator_walks_seed_001_without_javascript() {
         "{}",
         &chosen[..2000.min(chosen.len())]
     );
-    let hidden = chosen.matches("type=\"hidden\" name=\"members\"").count()
-        + chosen.matches("name=\"members\" value=").count();
-    assert!(
-        hidden >= total + 1,
-        "every choice travels in the form: {hidden}"
+    let sent = chosen_in_form(&chosen);
+    assert_eq!(
+        sent.len(),
+        total + 1,
+        "every choice travels in the form: {sent:?}"
     );
+    assert!(sent.contains(&"A81022".to_owned()), "{sent:?}");
     // Step 5: Continue → the summary, "Are you sure…?", the selected providers.
     let members = "members=A81022&members=A81001";
     let summary = page(&b, &format!("/clusters/new?started=1&short_name={short}&name=Southern+Regions+GP+Practices&description=My+new+cluster&{members}&step=summary")).await;

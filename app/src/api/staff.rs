@@ -388,13 +388,16 @@ pub async fn assignment_restrictions(
     .await
     .map_err(|p| staff_error(vec![p], Vec::new()))?;
     let a = &r.assignment;
+    let Some(role) = r.offer.roles.first() else {
+        return Err(crate::ssr::request::not_found());
+    };
     Ok(RestrictionsView {
         user,
         assignment,
-        role_name: r.role.name.clone(),
+        role_name: role.name.clone(),
         org_name: a.organisation.name.clone(),
         org_code: a.organisation.code.clone(),
-        starred: r.role.payment_restrictable,
+        starred: role.payment_restrictable,
         payment_types: st
             .catalogue
             .payment_types
@@ -408,6 +411,7 @@ pub async fn assignment_restrictions(
             })
             .collect(),
         clusters: r
+            .offer
             .clusters
             .iter()
             .map(|c| {

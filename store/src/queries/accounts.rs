@@ -76,14 +76,7 @@ impl domain::storage::Accounts for crate::Backend<Db> {
         .await
         .map_err(map)?;
         let id: i64 = row.try_get("id").map_err(map)?;
-        for p in &a.payment_types {
-            sqlx::query("INSERT INTO assignment_payment_types (assignment_id, payment_type) VALUES ($1, $2)")
-                .bind(id)
-                .bind(p)
-                .execute(&mut *tx)
-                .await
-                .map_err(map)?;
-        }
+        insert_payment_types(&mut tx, id, &a.payment_types).await?;
         tx.commit().await.map_err(map)?;
         Ok(AssignmentId(id))
     }

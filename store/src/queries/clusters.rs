@@ -46,6 +46,55 @@ async fn insert_members(
     Ok(())
 }
 
+/// The payment types a new or changed assignment is restricted to.
+async fn insert_payment_types(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    assignment: i64,
+    payment_types: &[String],
+) -> StoreResult<()> {
+    for p in payment_types {
+        sqlx::query("INSERT INTO assignment_payment_types (assignment_id, payment_type) VALUES ($1, $2)")
+            .bind(assignment)
+            .bind(p)
+            .execute(&mut *conn)
+            .await
+            .map_err(map)?;
+    }
+    Ok(())
+}
+
+/// Restricts an assignment to these clusters, in one statement per 500. Only live clusters of the
+/// organisation the assignment is held at can be assigned: any other is `Missing`.
+async fn insert_assignment_clusters(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    assignment: i64,
+    clusters: &[domain::clusters::ClusterId],
+) -> StoreResult<()> {
+    for chunk in clusters.chunks(500) {
+        let mut args = Args::default();
+        let a = args.push(Arg::Int(assignment));
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|c| format!("({a}, {})", args.push(Arg::Int(c.0))))
+            .collect();
+        let sql = format!(
+            "INSERT INTO assignment_clusters (assignment_id, cluster_id) \
+             SELECT v.column1, v.column2 FROM (VALUES {}) AS v \
+             JOIN clusters k ON k.id = v.column2 AND k.retired_at IS NULL \
+             JOIN role_assignments r ON r.id = v.column1 AND r.organisation_id = k.organisation_id",
+            values.join(", ")
+        );
+        let done = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .execute(&mut *conn)
+            .await
+            .map_err(map)?;
+        if done.rows_affected() != chunk.len() as u64 {
+            return Err(StoreError::Missing("cluster".into()));
+        }
+    }
+    Ok(())
+}
+
 impl domain::storage::Clusters for crate::Backend<Db> {
     async fn organisations_by_codes(&self, codes: &[OdsCode]) -> StoreResult<Vec<(Organisation, String)>> {
         let mut out = Vec::with_capacity(codes.len());
@@ -225,30 +274,8 @@ impl domain::storage::Clusters for crate::Backend<Db> {
             .await
             .map_err(map)?;
             let assignment: i64 = row.try_get("id").map_err(map)?;
-            for p in &g.payment_types {
-                sqlx::query("INSERT INTO assignment_payment_types (assignment_id, payment_type) VALUES ($1, $2)")
-                    .bind(assignment)
-                    .bind(p)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map)?;
-            }
-            for c in &g.clusters {
-                // Only a live cluster of the organisation the role is held at.
-                let done = sqlx::query(
-                    "INSERT INTO assignment_clusters (assignment_id, cluster_id) \
-                     SELECT $1, k.id FROM clusters k WHERE k.id = $2 AND k.organisation_id = $3 AND k.retired_at IS NULL",
-                )
-                .bind(assignment)
-                .bind(c.0)
-                .bind(g.organisation.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(map)?;
-                if done.rows_affected() != 1 {
-                    return Err(StoreError::Missing("cluster".into()));
-                }
-            }
+            insert_payment_types(&mut tx, assignment, &g.payment_types).await?;
+            insert_assignment_clusters(&mut tx, assignment, &g.clusters).await?;
         }
         sqlx::query(
             "INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, 'activation', $3, $4)",
@@ -276,15 +303,14 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         audit: &NewAudit,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map)?;
-        let active = sqlx::query("SELECT organisation_id FROM role_assignments WHERE id = $1 AND status = 'active'")
+        let active = sqlx::query("SELECT id FROM role_assignments WHERE id = $1 AND status = 'active'")
             .bind(assignment.0)
             .fetch_optional(&mut *tx)
             .await
             .map_err(map)?;
-        let Some(active) = active else {
+        if active.is_none() {
             return Err(StoreError::Missing("active assignment".into()));
-        };
-        let org: i64 = active.try_get("organisation_id").map_err(map)?;
+        }
         for table in ["assignment_payment_types", "assignment_clusters"] {
             // The table's name is one of the two above, never input.
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE assignment_id = $1")))
@@ -293,29 +319,8 @@ impl domain::storage::Clusters for crate::Backend<Db> {
                 .await
                 .map_err(map)?;
         }
-        for p in payment_types {
-            sqlx::query("INSERT INTO assignment_payment_types (assignment_id, payment_type) VALUES ($1, $2)")
-                .bind(assignment.0)
-                .bind(p)
-                .execute(&mut *tx)
-                .await
-                .map_err(map)?;
-        }
-        for c in clusters {
-            let done = sqlx::query(
-                "INSERT INTO assignment_clusters (assignment_id, cluster_id) \
-                 SELECT $1, k.id FROM clusters k WHERE k.id = $2 AND k.organisation_id = $3 AND k.retired_at IS NULL",
-            )
-            .bind(assignment.0)
-            .bind(c.0)
-            .bind(org)
-            .execute(&mut *tx)
-            .await
-            .map_err(map)?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::Missing("cluster".into()));
-            }
-        }
+        insert_payment_types(&mut tx, assignment.0, payment_types).await?;
+        insert_assignment_clusters(&mut tx, assignment.0, clusters).await?;
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(())
@@ -333,29 +338,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
             .execute(&mut *tx)
             .await
             .map_err(map)?;
-        for chunk in clusters.chunks(500) {
-            let mut args = Args::default();
-            let a = args.push(Arg::Int(assignment.0));
-            let values: Vec<String> = chunk
-                .iter()
-                .map(|c| format!("({a}, {})", args.push(Arg::Int(c.0))))
-                .collect();
-            // Only live clusters of the organisation the assignment is held at can be assigned.
-            let sql = format!(
-                "INSERT INTO assignment_clusters (assignment_id, cluster_id) \
-                 SELECT v.column1, v.column2 FROM (VALUES {}) AS v \
-                 JOIN clusters k ON k.id = v.column2 AND k.retired_at IS NULL \
-                 JOIN role_assignments r ON r.id = v.column1 AND r.organisation_id = k.organisation_id",
-                values.join(", ")
-            );
-            let done = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
-                .execute(&mut *tx)
-                .await
-                .map_err(map)?;
-            if done.rows_affected() != chunk.len() as u64 {
-                return Err(StoreError::Missing("cluster".into()));
-            }
-        }
+        insert_assignment_clusters(&mut tx, assignment.0, clusters).await?;
         if let Some(audit) = audit {
             insert_audit(&mut *tx, audit).await?;
         }
