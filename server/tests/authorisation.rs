@@ -417,32 +417,42 @@ async fn every_server_function_refuses_whom_the_table_says_as_not_found() {
     eprintln!("authorisation matrix: {cells} cells: {denials} refusals, {allowed} allowed reads");
 }
 
-/// Scope: the same functions, for an administrator above Hillside (allowed) and one at another
-/// practice (out of scope: not found).
+/// Scope: the same functions, for an administrator above Hillside (allowed), one at another
+/// practice and one whose cluster leaves Hillside out (out of scope: not found).
 #[tokio::test]
 async fn objects_outside_the_acting_roles_scope_are_not_found() {
     let app = TestApp::start().await;
     let objects = Objects::make(&app).await;
     let before = snapshot(&app).await;
-    let outside = app.browser();
-    outside.sign_in("user.admin").await; // User Administrator at A81001
+    // Outside: a User Administrator at another practice (A81001), and a Commissioning Account
+    // Administrator at QHM, above Hillside, whose role a Service Provider Cluster limits to
+    // A81001, A81002 and A81005 (issue 6: "outside a cluster").
+    let mut outsiders = Vec::new();
+    for local in ["user.admin", "cluster.admin"] {
+        let b = app.browser();
+        b.sign_in(local).await;
+        outsiders.push((local, b));
+    }
     let above = app.browser();
     above.sign_in("account.admin").await; // Commissioning Account Administrator at QHM
     let mut failures = Vec::new();
     let mut cells = 0;
-    for r in TABLE
-        .iter()
-        .filter(|r| r.target == Hillside && needs(r, "manage_users"))
-    {
-        cells += 1;
-        let (status, body) = call(&outside, &objects, r).await;
-        // The invitation steps and Add New User name the organisation in a form field: out of
-        // scope, it is "not found" at that field, as an organisation that does not exist would be.
-        let at_the_field = status == 400
-            && (body.contains("InviteOrganisationNotFound")
-                || body.contains("OrganisationNotOffered"));
-        if !(status == 404 && body == "\"NotFound\"" || at_the_field) {
-            failures.push(format!("user.admin → {}: {status} {body}", r.endpoint));
+    for (local, outside) in &outsiders {
+        for r in TABLE
+            .iter()
+            .filter(|r| r.target == Hillside && needs(r, "manage_users"))
+        {
+            cells += 1;
+            let (status, body) = call(outside, &objects, r).await;
+            // The invitation steps and Add New User name the organisation in a form field: out
+            // of scope, it is "not found" at that field, as an organisation that does not exist
+            // would be.
+            let at_the_field = status == 400
+                && (body.contains("InviteOrganisationNotFound")
+                    || body.contains("OrganisationNotOffered"));
+            if !(status == 404 && body == "\"NotFound\"" || at_the_field) {
+                failures.push(format!("{local} → {}: {status} {body}", r.endpoint));
+            }
         }
     }
     assert_eq!(
@@ -462,7 +472,10 @@ async fn objects_outside_the_acting_roles_scope_are_not_found() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(cells >= 20, "{cells}");
-    eprintln!("scope: {cells} cells (an administrator of another practice, and one above)");
+    eprintln!(
+        "scope: {cells} cells (an administrator of another practice, one limited to a cluster \
+         without Hillside, and one above)"
+    );
 }
 
 fn needs(r: &Row, capability: &str) -> bool {
