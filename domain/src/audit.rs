@@ -47,10 +47,11 @@ pub enum AuditAction {
     ClusterRetired,
     AssignmentClustersChanged,
     UserAdded,
+    RolesAdded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -86,6 +87,7 @@ impl AuditAction {
         AuditAction::ClusterRetired,
         AuditAction::AssignmentClustersChanged,
         AuditAction::UserAdded,
+        AuditAction::RolesAdded,
     ];
 
     /// The stored (and URL) form.
@@ -126,6 +128,7 @@ impl AuditAction {
             AuditAction::ClusterRetired => "cluster_retired",
             AuditAction::AssignmentClustersChanged => "assignment_clusters_changed",
             AuditAction::UserAdded => "user_added",
+            AuditAction::RolesAdded => "roles_added",
         }
     }
 
@@ -166,6 +169,7 @@ impl AuditAction {
             AuditAction::ClusterRetired => "Service Provider Cluster retired",
             AuditAction::AssignmentClustersChanged => "Clusters of a role changed",
             AuditAction::UserAdded => "User added",
+            AuditAction::RolesAdded => "Organisation and roles added",
         }
     }
 

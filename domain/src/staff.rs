@@ -18,7 +18,7 @@ use crate::person_name::{PersonName, PersonNameError};
 use crate::registration::ACTIVATION_TTL_SECONDS;
 use crate::role::{Capability, Role, RoleId};
 use crate::signup::Ctx;
-use crate::storage::{AddedGrant, AddedUser, Storage, StoreError};
+use crate::storage::{AddedGrant, AddedUser, GrantedRoles, Storage, StoreError};
 use crate::user::{AccountStatus, NewUser, UserId};
 
 /// Every problem one form can have, each shown at its own field.
@@ -57,6 +57,9 @@ pub enum StaffProblem {
     ClusterNotOffered,
     #[error("two roles that one person may not hold at one organisation")]
     RoleConflict,
+    /// Add Organisation: the user already holds or waits for this role there.
+    #[error("the user already holds this role at that organisation")]
+    RoleHeld,
     #[error("storage failed")]
     Store(String),
 }
@@ -419,6 +422,162 @@ pub async fn add<S: Storage>(
     ctx.store.add_user(&added).await.map_err(|e| vec![e.into()])
 }
 
+/// Add Organisation for an existing user (seed 002, on the user's page): the user as the
+/// administrator sees them (anyone else is "not found"), and the roles they hold or wait for.
+pub async fn grantee<S: Storage>(
+    ctx: &Ctx<'_, S>,
+    actor: &Actor,
+    user: UserId,
+) -> Result<crate::users::UserDetail, StaffProblem> {
+    if !may_add(actor) {
+        return Err(StaffProblem::NotFound);
+    }
+    let users = crate::users::Ctx {
+        store: ctx.store,
+        catalogue: ctx.catalogue,
+        clock: ctx.clock,
+    };
+    crate::users::view(&users, actor, user)
+        .await
+        .map_err(|e| match e {
+            crate::users::UsersError::Store(e) => StaffProblem::Store(e.to_string()),
+            _ => StaffProblem::NotFound,
+        })
+}
+
+/// The offers for an existing user: each organisation's roles less those the user already holds
+/// or waits for there.
+pub fn unheld(offers: Vec<Offer>, held: &[AssignmentView]) -> Vec<Offer> {
+    offers
+        .into_iter()
+        .map(|mut o| {
+            o.roles.retain(|r| {
+                !held.iter().any(|a| {
+                    a.organisation.id == o.organisation.id
+                        && a.role == r.id
+                        && matches!(
+                            a.status,
+                            AssignmentStatus::Active | AssignmentStatus::Pending
+                        )
+                })
+            });
+            o
+        })
+        .collect()
+}
+
+/// The ticked roles checked against what the user holds: a role held or waited for there is
+/// `RoleHeld`, one that may not be held beside an active role there is `RoleConflict`.
+pub fn check_held(
+    catalogue: &crate::role::Catalogue,
+    held: &[AssignmentView],
+    grants: &[AddedGrant],
+) -> Result<(), Vec<StaffProblem>> {
+    let mut problems = Vec::new();
+    for g in grants {
+        for a in held.iter().filter(|a| a.organisation.id == g.organisation) {
+            let live = matches!(
+                a.status,
+                AssignmentStatus::Active | AssignmentStatus::Pending
+            );
+            if live && a.role == g.role {
+                problems.push(StaffProblem::RoleHeld);
+            } else if a.status == AssignmentStatus::Active
+                && catalogue
+                    .role(g.role)
+                    .is_some_and(|r| r.conflicts_with(a.role))
+            {
+                problems.push(StaffProblem::RoleConflict);
+            }
+        }
+    }
+    problems.dedup();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// The email an existing user receives when roles are added to their account.
+pub fn granted_email(
+    to: &EmailAddress,
+    base: &str,
+    first_name: &str,
+    by: &str,
+    what: &[String],
+) -> NewEmail {
+    NewEmail {
+        to: to.clone(),
+        subject: "Gatehouse: you have been given new access".into(),
+        body: format!(
+            "Dear {first_name},\n\n{by} has given you access in Gatehouse:\n{}\n\nSign in at {base}/sign-in \
+             and choose the role from Switch Role or when you next sign in.\n",
+            what.iter().map(|w| format!("- {w}")).collect::<Vec<_>>().join("\n")
+        ),
+    }
+}
+
+/// Submit on Add Organisation: active roles at the organisations chosen, with their payment
+/// types and clusters; the user is emailed; all in one transaction. Returns how many roles.
+pub async fn grant<S: Storage>(
+    ctx: &Ctx<'_, S>,
+    actor: &Actor,
+    user: UserId,
+    organisations: &[String],
+    choices: &[Choice],
+    origin: Option<&str>,
+) -> Result<usize, Vec<StaffProblem>> {
+    let detail = grantee(ctx, actor, user).await.map_err(|p| vec![p])?;
+    let offered = offers(ctx, actor, organisations)
+        .await
+        .map_err(|p| vec![p])?;
+    let grants = check_choices(ctx.catalogue, &offered, choices)?;
+    check_held(ctx.catalogue, &detail.assignments, &grants)?;
+    let now = ctx.clock.now();
+    let what: Vec<String> = grants
+        .iter()
+        .filter_map(|g| {
+            let o = offered
+                .iter()
+                .find(|o| o.organisation.id == g.organisation)?;
+            let r = o.roles.iter().find(|r| r.id == g.role)?;
+            Some(format!(
+                "{} at {} ({})",
+                r.name,
+                o.organisation.name,
+                o.organisation.code.as_str()
+            ))
+        })
+        .collect();
+    let mut audit = NewAudit::by(actor, AuditAction::RolesAdded, now, origin).target(user);
+    if let [only] = offered.as_slice() {
+        audit = audit.at_organisation(only.organisation.id);
+    }
+    audit.reason = Some(what.join("; "));
+    let email = granted_email(
+        &detail.user.email,
+        ctx.base_url,
+        detail.user.first_name.as_str(),
+        &actor.role_name,
+        &what,
+    );
+    ctx.store
+        .grant_roles(&GrantedRoles {
+            user,
+            grants: grants.clone(),
+            at: now,
+            email,
+            audit,
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => vec![StaffProblem::RoleHeld],
+            other => vec![StaffProblem::Store(other.to_string())],
+        })?;
+    Ok(grants.len())
+}
+
 /// An active role of a user, as an administrator may restrict it (the user's page, seed 002):
 /// the role, and the live clusters of its organisation.
 #[derive(Debug, Clone)]
@@ -654,6 +813,80 @@ mod tests {
             [StaffProblem::ClusterNotOffered]
         );
         assert_eq!(refuse(choice(99, &[], &[])), [StaffProblem::RoleNotOffered]);
+    }
+
+    fn held(role: i64, status: AssignmentStatus) -> AssignmentView {
+        let o = offer().organisation;
+        AssignmentView {
+            id: AssignmentId(100 + role),
+            user: UserId(7),
+            organisation: crate::actor::OrgRef {
+                id: o.id,
+                code: o.code.as_str().to_owned(),
+                name: o.name,
+                kind: o.kind,
+                path: o.path,
+            },
+            role: RoleId(role),
+            role_name: format!("Role {role}"),
+            status,
+            payment_types: vec![],
+            clusters: vec![],
+        }
+    }
+
+    fn grant_of(role: i64) -> AddedGrant {
+        AddedGrant {
+            organisation: OrgId(2),
+            role: RoleId(role),
+            payment_types: vec![],
+            clusters: vec![],
+        }
+    }
+
+    #[test]
+    fn add_organisation_offers_only_roles_the_user_does_not_hold_or_wait_for() {
+        let offered = unheld(
+            vec![offer()],
+            &[
+                held(3, AssignmentStatus::Active),
+                held(4, AssignmentStatus::Pending),
+                held(5, AssignmentStatus::Revoked),
+            ],
+        );
+        let ids: Vec<i64> = offered[0].roles.iter().map(|r| r.id.0).collect();
+        assert_eq!(ids, [5], "a revoked role may be given again");
+    }
+
+    #[test]
+    fn add_organisation_refuses_a_held_role_and_one_that_conflicts_with_a_held_role() {
+        let mut cat = catalogue();
+        cat.roles = offer().roles;
+        let active4 = [held(4, AssignmentStatus::Active)];
+        assert_eq!(
+            check_held(&cat, &active4, &[grant_of(4)]),
+            Err(vec![StaffProblem::RoleHeld])
+        );
+        assert_eq!(
+            check_held(&cat, &active4, &[grant_of(5)]),
+            Err(vec![StaffProblem::RoleConflict]),
+            "tier 1 beside tier 2 at one organisation"
+        );
+        assert_eq!(check_held(&cat, &active4, &[grant_of(3)]), Ok(()));
+        assert_eq!(
+            check_held(&cat, &[held(4, AssignmentStatus::Pending)], &[grant_of(4)]),
+            Err(vec![StaffProblem::RoleHeld]),
+            "waiting for it counts"
+        );
+        assert_eq!(
+            check_held(
+                &cat,
+                &[held(4, AssignmentStatus::Revoked)],
+                &[grant_of(4), grant_of(5)]
+            ),
+            Ok(()),
+            "a revoked role neither blocks nor conflicts"
+        );
     }
 
     #[test]

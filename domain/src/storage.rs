@@ -770,6 +770,17 @@ pub struct AddedUser {
     pub audit: NewAudit,
 }
 
+/// Add Organisation on an existing user's page (seed 002): active roles with their payment types
+/// and clusters, the user's email and the audit event, in one transaction.
+#[derive(Debug, Clone)]
+pub struct GrantedRoles {
+    pub user: UserId,
+    pub grants: Vec<AddedGrant>,
+    pub at: Timestamp,
+    pub email: NewEmail,
+    pub audit: NewAudit,
+}
+
 /// Service Provider Clusters (seeds 000, 001).
 pub trait Clusters: Send + Sync {
     /// The organisations with these codes (those that exist), each with its parent's name.
@@ -817,6 +828,11 @@ pub trait Clusters: Send + Sync {
     /// Add New User: an existing address is `Conflict`; a cluster that is not live at the grant's
     /// organisation is `Missing`; either way nothing is written.
     fn add_user(&self, u: &AddedUser) -> impl Future<Output = StoreResult<UserId>> + Send;
+    /// Add Organisation: a role the user already holds or waits for at that organisation, or one
+    /// that conflicts with a role they hold there, is `Conflict` (checked under a lock on the
+    /// user, so racing submissions cannot both pass); a cluster that is not live at the grant's
+    /// organisation is `Missing`; either way nothing is written.
+    fn grant_roles(&self, g: &GrantedRoles) -> impl Future<Output = StoreResult<()>> + Send;
     /// Replaces the payment types and clusters of an active assignment, with its audit event;
     /// a cluster that is not live at the assignment's organisation is `Missing`, and nothing
     /// changes.

@@ -178,6 +178,7 @@ dispatch!(domain::storage::Clusters {
     fn retire_cluster(&self, id: domain::clusters::ClusterId, at: Timestamp, audit: &NewAudit) -> ();
     fn set_assignment_clusters(&self, assignment: AssignmentId, clusters: &[domain::clusters::ClusterId], audit: Option<&NewAudit>) -> ();
     fn add_user(&self, u: &domain::storage::AddedUser) -> UserId;
+    fn grant_roles(&self, g: &domain::storage::GrantedRoles) -> ();
     fn restrict_assignment(&self, assignment: AssignmentId, payment_types: &[String], clusters: &[domain::clusters::ClusterId], audit: &NewAudit) -> ();
 });
 dispatch!(domain::storage::Invitations {

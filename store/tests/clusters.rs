@@ -666,7 +666,103 @@ async fn an_active_roles_payment_types_and_clusters_are_replaced_together(s: &St
     assert!(acting.payment_types.is_empty() && acting.clusters.is_none());
 }
 
+/// Add Organisation on an existing user's page (seed 002): roles with their payment types and
+/// clusters, the email and the audit event together; a role held, waited for or conflicting
+/// with one held there refuses the whole submission; racing twins write one role.
+async fn add_organisation_grants_each_role_once_and_never_beside_a_conflicting_one(s: &Store) {
+    use domain::storage::{AddedGrant, GrantedRoles, Outbox};
+    tree(s).await;
+    let admin = person(s, "olu.admin@example.nhs.uk").await;
+    let finn = person(s, "finn.view@example.nhs.uk").await;
+    let qhm = id_of(s, "QHM").await;
+    let a81001 = id_of(s, "A81001").await;
+    let a81002 = id_of(s, "A81002").await;
+    // Finn is a Commissioning User (tier 1, role 3) at QHM; tier 2 (role 4) conflicts with it.
+    s.insert_assignment(&NewAssignment {
+        user: finn,
+        organisation: qhm.id,
+        role: RoleId(3),
+        status: AssignmentStatus::Active,
+        payment_types: vec![],
+        created_at: Timestamp(1),
+    })
+    .await
+    .expect("assignment");
+    let east = s
+        .create_cluster(&change(s, "C61A6DB801", "East", &["A81001"], 100, admin).await)
+        .await
+        .expect("create");
+    let grant = |org: OrgId, role: i64, payment: &[&str], clusters: Vec<ClusterId>| AddedGrant {
+        organisation: org,
+        role: RoleId(role),
+        payment_types: payment.iter().map(|p| p.to_string()).collect(),
+        clusters,
+    };
+    let granted = |grants: Vec<AddedGrant>| GrantedRoles {
+        user: finn,
+        grants,
+        at: Timestamp(1_000),
+        email: domain::outbox::NewEmail {
+            to: EmailAddress::parse("finn.view@example.nhs.uk").expect("email"),
+            subject: "Gatehouse: you have been given new access".into(),
+            body: "roles".into(),
+        },
+        audit: audit(AuditAction::RolesAdded, 1_000, admin, qhm.id),
+    };
+    s.grant_roles(&granted(vec![
+        grant(qhm.id, 9, &["QOF"], vec![east]),
+        grant(a81001.id, 6, &[], vec![]),
+    ]))
+    .await
+    .expect("granted");
+    let roles = s.assignments_of(finn).await.expect("roles");
+    assert_eq!(roles.len(), 3);
+    let finance = roles
+        .iter()
+        .find(|a| a.role == RoleId(9))
+        .expect("the new role at QHM");
+    assert_eq!(finance.status, AssignmentStatus::Active);
+    assert_eq!(finance.payment_types, ["QOF"]);
+    assert_eq!(
+        finance.clusters,
+        [("C61A6DB801".to_owned(), "East".to_owned())]
+    );
+    assert_eq!(s.outbox(10).await.expect("o").len(), 1);
+    assert_eq!(count_events(s, AuditAction::RolesAdded).await, 1);
+    // Refused whole: a role held (with a new one beside it), and tier 2 beside tier 1.
+    for refused in [
+        vec![
+            grant(a81002.id, 6, &[], vec![]),
+            grant(qhm.id, 9, &[], vec![]),
+        ],
+        vec![grant(qhm.id, 4, &[], vec![])],
+    ] {
+        let r = s.grant_roles(&granted(refused)).await;
+        assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
+    }
+    assert_eq!(s.assignments_of(finn).await.expect("roles").len(), 3);
+    assert_eq!(s.outbox(10).await.expect("o").len(), 1);
+    assert_eq!(count_events(s, AuditAction::RolesAdded).await, 1);
+    // Eight racing twins: exactly one role is written.
+    let mut tries = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (s, g) = (s.clone(), granted(vec![grant(a81002.id, 6, &[], vec![])]));
+        tries.spawn(async move { s.grant_roles(&g).await });
+    }
+    let results: Vec<_> = tries.join_all().await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results
+        .iter()
+        .all(|r| matches!(r, Ok(_) | Err(StoreError::Conflict(_)))));
+    assert_eq!(s.assignments_of(finn).await.expect("roles").len(), 4);
+}
+
 conformance!(
+    add_organisation_grants_each_role_once_and_never_beside_a_conflicting_one,
     an_active_roles_payment_types_and_clusters_are_replaced_together,
     add_new_user_writes_everything_or_nothing,
     clusters_are_created_listed_searched_changed_and_retired,

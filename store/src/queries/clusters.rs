@@ -295,6 +295,54 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         Ok(UserId(user))
     }
 
+    async fn grant_roles(&self, g: &domain::storage::GrantedRoles) -> StoreResult<()> {
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        // Under a lock on the user, so that two racing submissions see each other's roles.
+        let user = sqlx::query(concat!("SELECT id FROM users WHERE id = $1", row_lock!()))
+            .bind(g.user.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map)?;
+        if user.is_none() {
+            return Err(StoreError::Missing("user".into()));
+        }
+        for grant in &g.grants {
+            // Never a role held or waited for there, nor one that may not sit beside an active
+            // role there (SPEC §2).
+            let row = sqlx::query(
+                "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) \
+                 SELECT $1, $2, $3, 'active', $4, 'admin' \
+                 WHERE NOT EXISTS (SELECT 1 FROM role_assignments h \
+                                   WHERE h.user_id = $5 AND h.organisation_id = $6 \
+                                     AND ((h.role_id = $7 AND h.status IN ('active', 'pending')) \
+                                       OR (h.status = 'active' AND EXISTS (SELECT 1 FROM role_conflicts k \
+                                           WHERE k.role_id = $8 AND k.other_role_id = h.role_id)))) \
+                 RETURNING id",
+            )
+            .bind(g.user.0)
+            .bind(grant.organisation.0)
+            .bind(grant.role.0)
+            .bind(g.at.0)
+            .bind(g.user.0)
+            .bind(grant.organisation.0)
+            .bind(grant.role.0)
+            .bind(grant.role.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map)?;
+            let Some(row) = row else {
+                return Err(StoreError::Conflict("role held".into()));
+            };
+            let assignment: i64 = row.try_get("id").map_err(map)?;
+            insert_payment_types(&mut tx, assignment, &grant.payment_types).await?;
+            insert_assignment_clusters(&mut tx, assignment, &grant.clusters).await?;
+        }
+        queue_emails_in(&mut tx, std::slice::from_ref(&g.email), g.at).await?;
+        insert_audit(&mut *tx, &g.audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
     async fn restrict_assignment(
         &self,
         assignment: AssignmentId,
