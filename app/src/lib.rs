@@ -49,8 +49,8 @@ use pages::{
     },
     select_account::SelectAccountPage,
     sign_in::SignInPage,
-    staff::{NewUserPage, RestrictionsPage},
-    users::{DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
+    staff::{AddOrganisationPage, NewUserPage, RestrictionsPage},
+    users::{AccessPage, DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
 };
 
 /// The policy of every page (SPEC §6, issue 8): scripts only from this site or inline with this
@@ -140,6 +140,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/users/invite") view=InviteEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/new") view=NewUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/roles/:assignment") view=RestrictionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/organisations") view=AddOrganisationPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/access") view=AccessPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/details") view=InviteDetailsPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/organisation") view=InviteOrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/role") view=InviteRolePage ssr=SsrMode::Async/>

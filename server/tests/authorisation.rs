@@ -138,6 +138,8 @@ const TABLE: &[Row] = &[
     row("new_user_form", USERS, NoTarget, false, &[("step", "")]),
     row("assignment_restrictions", USERS, Hillside, false, &[("user", "{staff}"), ("assignment", "{staff_assignment}")]),
     row("restrict_assignment", USERS, Hillside, true, &[("user", "{staff}"), ("assignment", "{staff_assignment}"), ("clusters[0]", "C61A6DB801")]),
+    row("user_organisations_form", USERS, Hillside, false, &[("user", "{staff}"), ("organisations[0]", "A81022"), ("step", "roles")]),
+    row("add_user_roles", USERS, Hillside, true, &[("user", "{staff}"), ("organisations", "A81022"), ("grants[0]", "{approver_at_hillside}")]),
     row("add_new_user", USERS, Hillside, true, &[("email", "nia.new@example.nhs.uk"), ("confirm_email", "nia.new@example.nhs.uk"), ("first_name", "Nia"), ("last_name", "New"), ("phone", "0191 123 4567"), ("organisations", "A81022"), ("grants[0]", "{provider_user_at_hillside}")]),
     row("pending_actions", REVIEW, NoTarget, false, &[("sort", "date"), ("dir", "desc"), ("page", "1")]),
     row("registration_detail", REVIEW, Hillside, false, &[("id", "{registration}")]),
@@ -252,6 +254,7 @@ impl Objects {
                 format!("A81022:{provider_user}"),
             ),
             ("{provider_user_role}", provider_user),
+            ("{approver_at_hillside}", format!("A81022:{approver_role}")),
         ])
     }
 

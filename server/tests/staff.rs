@@ -409,3 +409,202 @@ async fn an_administrator_limits_a_role_to_payment_types_and_a_cluster_from_the_
     other.sign_in("user.admin").await;
     assert_eq!(other.get(&change).await.status(), 404);
 }
+
+/// On a user's page (seed 002): Add Organisation (Search By, tick, Submit, roles, Submit), Remove
+/// Organisation (Submit), and the Enabled/Disabled radio, each for someone in the administrator's
+/// area only.
+#[tokio::test]
+async fn on_a_users_page_an_administrator_adds_and_removes_organisations_and_sets_access() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let chris = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{}'",
+            demo_email("commissioner.tier1")
+        ))
+        .await;
+    let role = |name: &'static str| {
+        let app = &app;
+        async move {
+            app.scalar(&format!("SELECT id FROM roles WHERE name = '{name}'"))
+                .await
+        }
+    };
+    let (tier1, tier2) = (
+        role("Commissioning User (tier 1)").await,
+        role("Commissioning Approver (tier 2)").await,
+    );
+    let (finance_view, provider_user) = (role("Finance View").await, role("Provider User").await);
+    let user_page = page(&admin, &format!("/users/{chris}")).await;
+    let add = format!("/users/{chris}/organisations");
+    assert!(
+        user_page.contains(&format!("href=\"{add}\"")) && user_page.contains("Add Organisation")
+    );
+    assert!(user_page.contains(&format!("action=\"/users/{chris}/access\"")));
+    assert!(user_page.contains("name=\"access\"") && user_page.contains("value=\"disabled\""));
+    // Search By, tick: Hillside is found; Submit with nothing ticked is a problem at the field.
+    let found = page(&admin, &format!("{add}?q=Hillside&step=organisations")).await;
+    assert!(found.contains("value=\"A81022\"") && found.contains("Chris Tierone"));
+    let nothing = page(&admin, &format!("{add}?step=roles")).await;
+    assert!(nothing.contains("Add at least one organisation"));
+    // Submit: each organisation's roles, less the one Chris holds at QHM.
+    let roles = page(
+        &admin,
+        &format!("{add}?organisations=QHM&organisations=A81022&step=roles"),
+    )
+    .await;
+    assert!(roles.contains(&format!("value=\"QHM:{finance_view}\"")));
+    assert!(roles.contains(&format!("value=\"A81022:{provider_user}\"")));
+    assert!(
+        !roles.contains(&format!("value=\"QHM:{tier1}\"")),
+        "a role held is not offered again"
+    );
+    assert!(roles.contains("Tees Valley North Practices (C61A6DB801)"));
+    // Refused, with nothing written: the role held; an approver-tier role from an administrator
+    // without grant_approver_roles; and tier 2 beside tier 1, from the Service Desk, who may
+    // give it.
+    let desk = app.browser();
+    desk.sign_in("service.desk").await;
+    let before = app.scalar("SELECT COUNT(*) FROM role_assignments").await;
+    let chris_id = chris.to_string();
+    for (who, grant, expected) in [
+        (&admin, format!("QHM:{tier1}"), "AlreadyInvited"),
+        (&admin, format!("QHM:{tier2}"), "RoleNotOffered"),
+        (&desk, format!("QHM:{tier2}"), "RolesConflict"),
+    ] {
+        let res = who
+            .post(
+                "add_user_roles",
+                &[
+                    ("user", chris_id.as_str()),
+                    ("organisations", "QHM"),
+                    ("grants[1]", grant.as_str()),
+                ],
+                Js::On,
+                &add,
+            )
+            .await;
+        let status = res.status().as_u16();
+        let body = res.text().await.expect("body");
+        assert!(
+            status == 400 && body.contains(expected),
+            "{grant}: {status} {body}"
+        );
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM role_assignments").await,
+        before
+    );
+    // Tick Finance View with QOF and the cluster at QHM, and Provider User at Hillside: Submit.
+    let fv = format!("QHM:{finance_view}");
+    let qof = format!("QHM:{finance_view}:QOF");
+    let pu = format!("A81022:{provider_user}");
+    let res = admin
+        .post(
+            "add_user_roles",
+            &[
+                ("user", chris_id.as_str()),
+                ("organisations", "QHM,A81022"),
+                ("grants[2]", fv.as_str()),
+                ("payments[3]", qof.as_str()),
+                ("clusters[7]", "QHM:C61A6DB801"),
+                ("grants[9]", pu.as_str()),
+            ],
+            Js::Off,
+            &add,
+        )
+        .await;
+    let to = location(&res);
+    assert_eq!(to, format!("/users/{chris}?done=roles-added"));
+    let after = page(&admin, &to).await;
+    assert!(after.contains("You have successfully added the organisation and roles."));
+    assert!(after.contains("Hillside Practice (A81022)") && after.contains("Finance View"));
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM role_assignments WHERE user_id = {chris} AND status = 'active' \
+             AND role_id IN ({finance_view}, {provider_user})"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM assignment_payment_types p JOIN role_assignments r ON r.id = p.assignment_id \
+             WHERE r.user_id = {chris} AND r.role_id = {finance_view} AND p.payment_type = 'QOF'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.texts(&format!(
+            "SELECT subject FROM outbox WHERE recipient = '{}'",
+            demo_email("commissioner.tier1")
+        ))
+        .await,
+        ["Gatehouse: you have been given new access"]
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'roles_added'")
+            .await,
+        1
+    );
+    // Chris now chooses between three roles, the new one limited to QOF and the cluster.
+    let chris_browser = app.browser();
+    let signed = chris_browser
+        .post(
+            "sign_in",
+            &[
+                ("email", demo_email("commissioner.tier1").as_str()),
+                ("password", support::PASSWORD),
+            ],
+            Js::Off,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(location_path(&signed), "/select-account");
+    // Remove Organisation: Hillside's row links to the revoke page with it chosen, and Submit.
+    let remove = format!("/users/{chris}/revoke?organisation=A81022");
+    assert!(after.contains(&format!("href=\"{}\"", remove.replace('&', "&amp;"))));
+    let confirm = page(&admin, &remove).await;
+    assert!(confirm.contains(">Submit</button>"));
+    let res = admin
+        .post(
+            "revoke_access",
+            &[("user", chris_id.as_str()), ("organisation", "A81022")],
+            Js::Off,
+            &remove,
+        )
+        .await;
+    assert!(location(&res).ends_with("?done=revoked"));
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM role_assignments r JOIN organisations o ON o.id = r.organisation_id \
+             WHERE r.user_id = {chris} AND o.code = 'A81022' AND r.status = 'revoked'"
+        ))
+        .await,
+        1
+    );
+    // The radio's Submit leads to Disable (with its reason) or says the account is enabled.
+    let disable = page(&admin, &format!("/users/{chris}/access?access=disabled")).await;
+    assert!(disable.contains("Disable the account of Chris Tierone?"));
+    let enabled = page(&admin, &format!("/users/{chris}/access?access=enabled")).await;
+    assert!(enabled.contains("This account is enabled already"));
+    // Outside the area: a practice's User Administrator gets "not found".
+    let outsider = app.browser();
+    outsider.sign_in("user.admin").await;
+    assert_eq!(outsider.get(&add).await.status(), 404);
+    let res = outsider
+        .post(
+            "add_user_roles",
+            &[
+                ("user", chris_id.as_str()),
+                ("organisations", "A81001"),
+                ("grants[1]", &format!("A81001:{provider_user}")),
+            ],
+            Js::On,
+            &add,
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+}

@@ -81,6 +81,7 @@ fn problem(p: &domain::staff::StaffProblem) -> Option<Problem> {
         S::PaymentTypeNotAllowed => Problem::PaymentTypeNotAllowed(Field::Role),
         S::ClusterNotOffered => Problem::ClusterNotOffered(Field::Role),
         S::RoleConflict => Problem::RolesConflict(Field::Role),
+        S::RoleHeld => Problem::AlreadyInvited(Field::Role),
         S::NotFound | S::Store(_) => return None,
     })
 }
@@ -186,25 +187,8 @@ pub async fn new_user_form(
     let chosen = staff::offers(&ctx, &actor, &organisations)
         .await
         .map_err(|p| staff_error(vec![p], Vec::new()))?;
-    view.chosen = chosen
-        .iter()
-        .map(|o| OrgChoice {
-            code: o.organisation.code.as_str().to_owned(),
-            name: o.organisation.name.clone(),
-            parent: String::new(),
-        })
-        .collect();
-    view.results = staff::organisations(&st.store, &actor, &view.q)
-        .await
-        .map_err(|p| staff_error(vec![p], Vec::new()))?
-        .into_iter()
-        .filter(|(o, _)| !organisations.contains(&o.code.as_str().to_owned()))
-        .map(|(o, parent)| OrgChoice {
-            code: o.code.as_str().to_owned(),
-            name: o.name,
-            parent,
-        })
-        .collect();
+    view.chosen = chosen_of(&chosen);
+    view.results = search_results(&st, &actor, &view.q, &organisations).await?;
     if step != "roles" {
         return Ok(view);
     }
@@ -222,7 +206,14 @@ pub async fn new_user_form(
         return Ok(view);
     }
     view.step = "roles".into();
-    view.offers = chosen
+    view.offers = org_offers(chosen);
+    Ok(view)
+}
+
+/// The offers as the roles step shows them: starred names for roles payment types restrict.
+#[cfg(feature = "ssr")]
+fn org_offers(offers: Vec<domain::staff::Offer>) -> Vec<OrgOffer> {
+    offers
         .into_iter()
         .map(|o| OrgOffer {
             code: o.organisation.code.as_str().to_owned(),
@@ -250,8 +241,40 @@ pub async fn new_user_form(
                 .collect(),
             name: o.organisation.name,
         })
-        .collect();
-    Ok(view)
+        .collect()
+}
+
+/// Search By: open organisations in the administrator's scope, less those already chosen.
+#[cfg(feature = "ssr")]
+async fn search_results(
+    st: &crate::ssr::AppState,
+    actor: &domain::Actor,
+    q: &str,
+    chosen: &[String],
+) -> Result<Vec<OrgChoice>, AppError> {
+    Ok(domain::staff::organisations(&st.store, actor, q)
+        .await
+        .map_err(|p| staff_error(vec![p], Vec::new()))?
+        .into_iter()
+        .filter(|(o, _)| !chosen.contains(&o.code.as_str().to_owned()))
+        .map(|(o, parent)| OrgChoice {
+            code: o.code.as_str().to_owned(),
+            name: o.name,
+            parent,
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn chosen_of(offers: &[domain::staff::Offer]) -> Vec<OrgChoice> {
+    offers
+        .iter()
+        .map(|o| OrgChoice {
+            code: o.organisation.code.as_str().to_owned(),
+            name: o.organisation.name.clone(),
+            parent: String::new(),
+        })
+        .collect()
 }
 
 /// "ORG:ROLE" → the parts, or `None` for anything else.
@@ -277,7 +300,7 @@ pub async fn add_new_user(
     #[server(default)] payments: Vec<String>,
     #[server(default)] clusters: Vec<String>,
 ) -> Result<(), AppError> {
-    use domain::staff::{self, Choice, StaffForm};
+    use domain::staff::{self, StaffForm};
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
     let ctx = st.signup();
@@ -286,6 +309,50 @@ pub async fn add_new_user(
         (Field::FirstName, first_name.chars().take(200).collect()),
         (Field::LastName, last_name.chars().take(200).collect()),
     ];
+    let Some(choices) = parse_choices(&grants, &payments, &clusters) else {
+        crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
+        return Err(AppError::BadRequest);
+    };
+    let form = StaffForm {
+        email,
+        confirm_email,
+        first_name,
+        last_name,
+        phone,
+        mobile,
+        organisations: codes(organisations.split(',').map(str::to_owned)),
+        choices,
+    };
+    let id = staff::add(
+        &ctx,
+        &actor,
+        &form,
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    .map_err(|p| invalid_at_fields(staff_error(p, echo)))?;
+    leptos_axum::redirect(&format!("/users/{}?done=added", id.0));
+    Ok(())
+}
+
+/// A problem at a field is a 400; "not found" and failures keep their own status.
+#[cfg(feature = "ssr")]
+fn invalid_at_fields(e: AppError) -> AppError {
+    if matches!(e, AppError::Invalid { .. }) {
+        crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
+    }
+    e
+}
+
+/// The ticks of a roles step: `grants[i]=ORG:ROLE`, `payments[i]=ORG:ROLE:TYPE` and
+/// `clusters[i]=ORG:SHORT`; `None` when any is not of that shape.
+#[cfg(feature = "ssr")]
+fn parse_choices(
+    grants: &[String],
+    payments: &[String],
+    clusters: &[String],
+) -> Option<Vec<domain::staff::Choice>> {
+    use domain::staff::Choice;
     let mut choices: Vec<Choice> = Vec::new();
     let mut bad = false;
     for g in grants.iter().take(200) {
@@ -324,35 +391,104 @@ pub async fn add_new_user(
             None => bad = true,
         }
     }
-    if bad {
+    (!bad).then_some(choices)
+}
+
+/// Add Organisation on an existing user's page, as the URL describes it: Search By and the
+/// ticked organisations ("organisations"), then each one's roles not yet held ("roles").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddOrganisationView {
+    pub user: i64,
+    pub name: String,
+    pub email: String,
+    /// "organisations" or "roles".
+    pub step: String,
+    pub q: String,
+    pub results: Vec<OrgChoice>,
+    pub chosen: Vec<OrgChoice>,
+    pub offers: Vec<OrgOffer>,
+    /// (code, name)
+    pub payment_types: Vec<(String, String)>,
+    pub error: Option<AppError>,
+}
+
+#[server(endpoint = "user_organisations_form")]
+pub async fn user_organisations_form(
+    user: i64,
+    #[server(default)] organisations: Vec<String>,
+    #[server(default)] q: String,
+    #[server(default)] step: String,
+) -> Result<AddOrganisationView, AppError> {
+    use domain::staff;
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let ctx = st.signup();
+    let detail = staff::grantee(&ctx, &actor, domain::UserId(user))
+        .await
+        .map_err(|p| staff_error(vec![p], Vec::new()))?;
+    let organisations = codes(organisations);
+    let q: String = q.chars().take(100).collect();
+    let chosen = staff::offers(&ctx, &actor, &organisations)
+        .await
+        .map_err(|p| staff_error(vec![p], Vec::new()))?;
+    let mut view = AddOrganisationView {
+        user,
+        name: format!("{} {}", detail.user.first_name, detail.user.last_name),
+        email: detail.user.email.to_string(),
+        step: "organisations".into(),
+        results: search_results(&st, &actor, &q, &organisations).await?,
+        q,
+        chosen: chosen_of(&chosen),
+        offers: Vec::new(),
+        payment_types: st
+            .catalogue
+            .payment_types
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .collect(),
+        error: None,
+    };
+    if step != "roles" {
+        return Ok(view);
+    }
+    if chosen.is_empty() {
+        view.error = Some(staff_error(
+            vec![staff::StaffProblem::NoOrganisation],
+            Vec::new(),
+        ));
+        return Ok(view);
+    }
+    view.step = "roles".into();
+    view.offers = org_offers(staff::unheld(chosen, &detail.assignments));
+    Ok(view)
+}
+
+/// Submit on Add Organisation: the ticks arrive as on Add New User.
+#[server(endpoint = "add_user_roles")]
+pub async fn add_user_roles(
+    user: i64,
+    organisations: String,
+    #[server(default)] grants: Vec<String>,
+    #[server(default)] payments: Vec<String>,
+    #[server(default)] clusters: Vec<String>,
+) -> Result<(), AppError> {
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let Some(choices) = parse_choices(&grants, &payments, &clusters) else {
         crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
         return Err(AppError::BadRequest);
-    }
-    let form = StaffForm {
-        email,
-        confirm_email,
-        first_name,
-        last_name,
-        phone,
-        mobile,
-        organisations: codes(organisations.split(',').map(str::to_owned)),
-        choices,
     };
-    let id = staff::add(
-        &ctx,
+    domain::staff::grant(
+        &st.signup(),
         &actor,
-        &form,
+        domain::UserId(user),
+        &codes(organisations.split(',').map(str::to_owned)),
+        &choices,
         crate::ssr::request::client_address().as_deref(),
     )
     .await
-    .map_err(|p| {
-        let e = staff_error(p, echo);
-        if matches!(e, AppError::Invalid { .. }) {
-            crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
-        }
-        e
-    })?;
-    leptos_axum::redirect(&format!("/users/{}?done=added", id.0));
+    .map_err(|p| invalid_at_fields(staff_error(p, Vec::new())))?;
+    leptos_axum::redirect(&format!("/users/{user}?done=roles-added"));
     Ok(())
 }
 
@@ -453,13 +589,7 @@ pub async fn restrict_assignment(
         crate::ssr::request::client_address().as_deref(),
     )
     .await
-    .map_err(|p| {
-        let e = staff_error(p, Vec::new());
-        if matches!(e, AppError::Invalid { .. }) {
-            crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
-        }
-        e
-    })?;
+    .map_err(|p| invalid_at_fields(staff_error(p, Vec::new())))?;
     leptos_axum::redirect(&format!("/users/{user}?done=restricted"));
     Ok(())
 }

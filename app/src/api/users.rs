@@ -45,6 +45,9 @@ pub struct UserAssignmentView {
     /// An active role the viewer may restrict: its change page.
     #[serde(default)]
     pub change: Option<String>,
+    /// Remove Organisation (seed 002): an organisation where the viewer may revoke this role.
+    #[serde(default)]
+    pub remove: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -185,6 +188,15 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
                         .scope_for(domain::Capability::ManageUsers)
                         .is_ok_and(|s| s.contains(a.organisation.id, &a.organisation.path)))
                 .then(|| format!("/users/{}/roles/{}", d.user.id.0, a.id.0)),
+                remove: (a.status == domain::AssignmentStatus::Active
+                    && d.revocable_at.iter().any(|o| o.id == a.organisation.id))
+                .then(|| {
+                    format!(
+                        "/users/{}/revoke?organisation={}",
+                        d.user.id.0,
+                        crate::url::enc(&a.organisation.code)
+                    )
+                }),
             })
             .collect(),
         may_disable: d.may_disable(),

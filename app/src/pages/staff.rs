@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::staff::{
-    assignment_restrictions, new_user_form, AddNewUser, NewUserView, RestrictAssignment,
+    assignment_restrictions, new_user_form, user_organisations_form, AddNewUser, AddUserRoles,
+    NewUserView, OrgChoice, OrgOffer, RestrictAssignment,
 };
 use crate::components::form::{problem_for, ErrorSummary, InputField, PageError};
 use crate::components::guard::SignedIn;
@@ -103,38 +104,7 @@ fn DetailsStep(f: NewUserView) -> impl IntoView {
             <InputField field=Field::LastName label="Last Name" autocomplete="off" value=f.last_name.clone() problem=problem_for(&error, Field::LastName)/>
             <InputField field=Field::Phone label="Telephone Number" autocomplete="off" value=f.phone.clone() problem=problem_for(&error, Field::Phone)/>
             <InputField field=Field::Mobile label="Mobile Phone (optional)" autocomplete="off" value=f.mobile.clone() problem=problem_for(&error, Field::Mobile)/>
-            {f.chosen.iter().map(|o| view! { <input type="hidden" name="organisations" value=o.code.clone()/> }).collect_view()}
-            <fieldset class=if org_problem.is_some() { "nhsuk-fieldset nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-fieldset nhsuk-form-group" } id="organisation">
-                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Add Organisation"</legend>
-                {org_problem.map(|p| view! {
-                    <span class="nhsuk-error-message" id="organisation-error"><span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}</span>
-                })}
-                {(!f.chosen.is_empty()).then(|| view! {
-                    <p class="nhsuk-body">"Organisations added:"</p>
-                    <ul class="nhsuk-list nhsuk-list--bullet gh-chosen">
-                        {f.chosen.iter().map(|o| view! { <li>{format!("{} ({})", o.name, o.code)}</li> }).collect_view()}
-                    </ul>
-                })}
-                <div class="nhsuk-form-group">
-                    <label class="nhsuk-label" for="q">"Search By Organisation ID or name"</label>
-                    <input class="nhsuk-input nhsuk-u-width-two-thirds" id="q" name="q" type="search" autocomplete="off" value=f.q.clone()/>
-                </div>
-                <button class="nhsuk-button nhsuk-button--secondary" type="submit" name="step" value="details">"Search"</button>
-                {(!f.results.is_empty()).then(|| view! {
-                    <div class="nhsuk-checkboxes">
-                        {f.results.iter().map(|o| {
-                            let id = format!("add-{}", o.code);
-                            view! {
-                                <div class="nhsuk-checkboxes__item">
-                                    <input class="nhsuk-checkboxes__input" id=id.clone() name="organisations" type="checkbox" value=o.code.clone()/>
-                                    <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{format!("{} ({}), {}", o.name, o.code, o.parent)}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </div>
-                })}
-                {(f.results.is_empty() && !f.q.is_empty()).then(|| view! { <p class="nhsuk-body">"No open organisation you administer matches."</p> })}
-            </fieldset>
+            <OrgSearch chosen=f.chosen.clone() results=f.results.clone() q=f.q.clone() problem=org_problem search_step="details"/>
             <button class="nhsuk-button" type="submit" name="step" value="roles">"Submit"</button>
         </form>
     }
@@ -159,16 +129,218 @@ fn RolesStep(f: NewUserView, add: ServerAction<AddNewUser>) -> impl IntoView {
         }
         href
     };
-    // Every box has a name of its own (grants[0], grants[1], ...): forms send repeated names,
-    // which the server functions' encoding refuses.
+    let offers = role_choices(&f.offers, &f.payment_types);
+    let server_error = move || add.value().get().and_then(|r| r.err());
+    let page_error = f.error.clone();
+    view! {
+        {move || {
+            let e = server_error().or_else(|| page_error.clone());
+            view! { <ErrorSummary error=e/> }
+        }}
+        <h1 class="nhsuk-heading-l">"Add New User"</h1>
+        <dl class="nhsuk-summary-list">
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"Email Address"</dt>
+                <dd class="nhsuk-summary-list__value">{f.email.clone()}</dd>
+            </div>
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"Name"</dt>
+                <dd class="nhsuk-summary-list__value">{format!("{} {}", f.first_name, f.last_name)}</dd>
+            </div>
+        </dl>
+        <p class="nhsuk-body"><a href=back>"Add Organisation"</a></p>
+        <ActionForm action=add>
+            <input type="hidden" name="email" value=f.email.clone()/>
+            <input type="hidden" name="confirm_email" value=f.confirm_email.clone()/>
+            <input type="hidden" name="first_name" value=f.first_name.clone()/>
+            <input type="hidden" name="last_name" value=f.last_name.clone()/>
+            <input type="hidden" name="phone" value=f.phone.clone()/>
+            <input type="hidden" name="mobile" value=f.mobile.clone()/>
+            <input type="hidden" name="organisations" value=organisations/>
+            <div id="role">
+                <p class="nhsuk-body">"Select the roles to give at each organisation. Roles marked * can be limited to some payment types; leave them all unticked for all payment types."</p>
+                {offers}
+            </div>
+            <button class="nhsuk-button" type="submit">"Submit"</button>
+        </ActionForm>
+    }
+}
+
+/// Add Organisation on an existing user's page (seed 002): Search By, tick, Submit → the roles
+/// the user does not yet hold at each, with payment types and clusters → Submit.
+#[component]
+pub fn AddOrganisationPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let query = use_query_map();
+    let args = move || {
+        let user = params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0);
+        let q = query.read();
+        (
+            user,
+            q.get_all("organisations").unwrap_or_default(),
+            q.get("q").unwrap_or_default(),
+            q.get("step").unwrap_or_default(),
+        )
+    };
+    let view_of = Resource::new(args, |(u, o, q, s)| user_organisations_form(u, o, q, s));
+    let add = ServerAction::<AddUserRoles>::new();
+    view! {
+        <SignedIn needs_role=true render=move |v| view! {
+            <Suspense fallback=|| ()>
+                {move || {
+                    let v = v.clone();
+                    Suspend::new(async move {
+                        match view_of.await {
+                            Ok(f) => {
+                                let title = if f.error.is_some() { "Error: Add Organisation - Gatehouse" } else { "Add Organisation - Gatehouse" };
+                                view! { <Page title=title viewer=Some(v)><AddOrganisationBody f=f add=add/></Page> }.into_any()
+                            }
+                            Err(e) => view! {
+                                <Page title="Page not found - Gatehouse" viewer=Some(v)>
+                                    <PageError e=e why="This user does not exist, or they have no role in your area." back="/users" back_label="Back to Users"/>
+                                </Page>
+                            }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        }/>
+    }
+}
+
+#[component]
+fn AddOrganisationBody(
+    f: crate::api::staff::AddOrganisationView,
+    add: ServerAction<AddUserRoles>,
+) -> impl IntoView {
+    let user_href = format!("/users/{}", f.user);
+    let action = format!("/users/{}/organisations", f.user);
+    let heading = format!("Add Organisation for {}", f.name);
+    let summary = view! {
+        <h1 class="nhsuk-heading-l">{heading}</h1>
+        <p class="nhsuk-body">{format!("Email: {}", f.email)}</p>
+    };
+    if f.step != "roles" {
+        let error = f.error.clone();
+        return view! {
+            <ErrorSummary error=error.clone()/>
+            {summary}
+            <form method="get" action=action novalidate="novalidate">
+                <OrgSearch chosen=f.chosen.clone() results=f.results.clone() q=f.q.clone()
+                    problem=problem_for(&error, Field::Organisation) search_step="organisations"/>
+                <button class="nhsuk-button" type="submit" name="step" value="roles">"Submit"</button>
+            </form>
+            <p class="nhsuk-body"><a href=user_href>"Back to the user"</a></p>
+        }
+        .into_any();
+    }
+    let organisations = f
+        .offers
+        .iter()
+        .map(|o| o.code.clone())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut back = format!("{action}?step=organisations");
+    for o in &f.offers {
+        back.push_str("&organisations=");
+        back.push_str(&enc(&o.code));
+    }
+    let held_everywhere = f.offers.iter().all(|o| o.roles.is_empty());
+    let offers = role_choices(&f.offers, &f.payment_types);
+    let held: Vec<String> = f
+        .offers
+        .iter()
+        .filter(|o| o.roles.is_empty())
+        .map(|o| format!("{} ({})", o.name, o.code))
+        .collect();
+    view! {
+        {move || view! { <ErrorSummary error=add.value().get().and_then(|r| r.err())/> }}
+        {summary}
+        <p class="nhsuk-body"><a href=back>"Add Organisation"</a></p>
+        {(!held.is_empty()).then(|| view! {
+            <div class="nhsuk-inset-text">
+                <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                <p>{format!("The user already holds, or is waiting for, every role you may give at {}.", held.join(", "))}</p>
+            </div>
+        })}
+        {(!held_everywhere).then(|| view! {
+            <ActionForm action=add>
+                <input type="hidden" name="user" value=f.user.to_string()/>
+                <input type="hidden" name="organisations" value=organisations/>
+                <div id="role">
+                    <p class="nhsuk-body">"Select the roles to give at each organisation. Roles marked * can be limited to some payment types; leave them all unticked for all payment types. The roles are active at once, and the user is emailed."</p>
+                    {offers}
+                </div>
+                <button class="nhsuk-button" type="submit">"Submit"</button>
+            </ActionForm>
+        })}
+        <p class="nhsuk-body"><a href=user_href>"Back to the user"</a></p>
+    }
+    .into_any()
+}
+
+/// Add Organisation (seed 002 steps 7-9): the organisations added so far, Search By, and a tick
+/// box for each open organisation found in the administrator's scope. Lives inside a GET form.
+#[component]
+fn OrgSearch(
+    chosen: Vec<OrgChoice>,
+    results: Vec<OrgChoice>,
+    q: String,
+    problem: Option<crate::error::Problem>,
+    search_step: &'static str,
+) -> impl IntoView {
+    let none_found = results.is_empty() && !q.is_empty();
+    view! {
+        {chosen.iter().map(|o| view! { <input type="hidden" name="organisations" value=o.code.clone()/> }).collect_view()}
+        <fieldset class=if problem.is_some() { "nhsuk-fieldset nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-fieldset nhsuk-form-group" } id="organisation">
+            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Add Organisation"</legend>
+            {problem.map(|p| view! {
+                <span class="nhsuk-error-message" id="organisation-error"><span class="nhsuk-u-visually-hidden">"Error: "</span>{p.message()}</span>
+            })}
+            {(!chosen.is_empty()).then(|| view! {
+                <p class="nhsuk-body">"Organisations added:"</p>
+                <ul class="nhsuk-list nhsuk-list--bullet gh-chosen">
+                    {chosen.iter().map(|o| view! { <li>{format!("{} ({})", o.name, o.code)}</li> }).collect_view()}
+                </ul>
+            })}
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="q">"Search By Organisation ID or name"</label>
+                <input class="nhsuk-input nhsuk-u-width-two-thirds" id="q" name="q" type="search" autocomplete="off" value=q/>
+            </div>
+            <button class="nhsuk-button nhsuk-button--secondary" type="submit" name="step" value=search_step>"Search"</button>
+            {(!results.is_empty()).then(|| view! {
+                <div class="nhsuk-checkboxes">
+                    {results.iter().map(|o| {
+                        let id = format!("add-{}", o.code);
+                        view! {
+                            <div class="nhsuk-checkboxes__item">
+                                <input class="nhsuk-checkboxes__input" id=id.clone() name="organisations" type="checkbox" value=o.code.clone()/>
+                                <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{format!("{} ({}), {}", o.name, o.code, o.parent)}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
+            {none_found.then(|| view! { <p class="nhsuk-body">"No open organisation you administer matches."</p> })}
+        </fieldset>
+    }
+}
+
+/// Each organisation's roles as tick boxes (seed 002 steps 10-12): starred roles expand to their
+/// payment types, and the organisation's clusters follow. Every box has a name of its own
+/// (grants[0], grants[1], ...): forms send repeated names, which the server functions' encoding
+/// refuses.
+fn role_choices(offers: &[OrgOffer], payment_types: &[(String, String)]) -> impl IntoView {
     let mut n = 0usize;
     let mut next = move || {
         n += 1;
         n
     };
-    let payment_types = f.payment_types.clone();
-    let offers = f
-        .offers
+    offers
         .iter()
         .map(|o| {
             let roles = o
@@ -237,41 +409,7 @@ fn RolesStep(f: NewUserView, add: ServerAction<AddNewUser>) -> impl IntoView {
                 </fieldset>
             }
         })
-        .collect_view();
-    let server_error = move || add.value().get().and_then(|r| r.err());
-    let page_error = f.error.clone();
-    view! {
-        {move || {
-            let e = server_error().or_else(|| page_error.clone());
-            view! { <ErrorSummary error=e/> }
-        }}
-        <h1 class="nhsuk-heading-l">"Add New User"</h1>
-        <dl class="nhsuk-summary-list">
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">"Email Address"</dt>
-                <dd class="nhsuk-summary-list__value">{f.email.clone()}</dd>
-            </div>
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">"Name"</dt>
-                <dd class="nhsuk-summary-list__value">{format!("{} {}", f.first_name, f.last_name)}</dd>
-            </div>
-        </dl>
-        <p class="nhsuk-body"><a href=back>"Add Organisation"</a></p>
-        <ActionForm action=add>
-            <input type="hidden" name="email" value=f.email.clone()/>
-            <input type="hidden" name="confirm_email" value=f.confirm_email.clone()/>
-            <input type="hidden" name="first_name" value=f.first_name.clone()/>
-            <input type="hidden" name="last_name" value=f.last_name.clone()/>
-            <input type="hidden" name="phone" value=f.phone.clone()/>
-            <input type="hidden" name="mobile" value=f.mobile.clone()/>
-            <input type="hidden" name="organisations" value=organisations/>
-            <div id="role">
-                <p class="nhsuk-body">"Select the roles to give at each organisation. Roles marked * can be limited to some payment types; leave them all unticked for all payment types."</p>
-                {offers}
-            </div>
-            <button class="nhsuk-button" type="submit">"Submit"</button>
-        </ActionForm>
-    }
+        .collect_view()
 }
 
 /// A user's active role: its payment types and clusters, changed by an administrator (seed 002).

@@ -1,5 +1,6 @@
-//! Users (seed 003 §2, §4–§6): search (as you type with JavaScript, a bookmarkable GET form
-//! without), View → Revoke (red), Disable Account, Enable Account, each with Confirm.
+//! Users (seed 003 §2, §4–§6; seed 002): search (as you type with JavaScript, a bookmarkable GET
+//! form without), View → Add Organisation, Remove Organisation and Revoke (red), and the
+//! Enabled/Disabled radio leading to Disable Account or Enable Account, each confirmed.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -189,6 +190,7 @@ fn done_message(done: &str) -> Option<&'static str> {
     match done {
         "restricted" => Some("The role's payment types and clusters have been saved. They apply from the user's next page."),
         "added" => Some("You have successfully added the new user. They have been sent an email with a link to set their password."),
+        "roles-added" => Some("You have successfully added the organisation and roles. They are active now, and the user has been emailed."),
         "revoked" => Some("Access has been revoked. The user can still sign in and request access elsewhere from My Profile."),
         "disabled" => Some("The account has been disabled. The user has been signed out everywhere."),
         "enabled" => Some("The account has been enabled. The user can sign in again."),
@@ -249,6 +251,7 @@ pub fn UserPage() -> impl IntoView {
                                 view! {
                                     <h1 class="nhsuk-heading-l">{heading}</h1>
                                     <UserSummary d=d/>
+                                    {(may_disable || may_enable).then(|| view! { <AccessForm id=id enabled=may_disable/> })}
                                     <h2 class="nhsuk-heading-m">"Roles in your area"</h2>
                                     <table class="nhsuk-table-responsive">
                                         <caption class="nhsuk-u-visually-hidden">"Roles in your area"</caption>
@@ -277,6 +280,10 @@ pub fn UserPage() -> impl IntoView {
                                                         })}
                                                         {a.change.map(|href| view! {
                                                             <a href=href>"Change"<span class="nhsuk-u-visually-hidden">{format!(" payment types and clusters of {} at {}", a.role_name, a.org_name)}</span></a>
+                                                        })}
+                                                        {a.remove.map(|href| view! {
+                                                            <br/>
+                                                            <a href=href>"Remove Organisation"<span class="nhsuk-u-visually-hidden">{format!(" {} ({})", a.org_name, a.org_code)}</span></a>
                                                         })}
                                                     </td>
                                                 </tr>
@@ -308,14 +315,9 @@ pub fn UserPage() -> impl IntoView {
                                         })}
                                     </Suspense>
                                     <div class="gh-button-row">
+                                        <a class="nhsuk-button nhsuk-button--secondary" href=format!("/users/{id}/organisations")>"Add Organisation"</a>
                                         {revocable.then(|| view! {
                                             <a class="nhsuk-button nhsuk-button--warning" href=format!("/users/{id}/revoke")>"Revoke"</a>
-                                        })}
-                                        {may_disable.then(|| view! {
-                                            <a class="nhsuk-button nhsuk-button--secondary" href=format!("/users/{id}/disable")>"Disable Account"</a>
-                                        })}
-                                        {may_enable.then(|| view! {
-                                            <a class="nhsuk-button" href=format!("/users/{id}/enable")>"Enable Account"</a>
                                         })}
                                     </div>
                                     <p class="nhsuk-body"><a href="/users">"Back to Users"</a></p>
@@ -330,10 +332,58 @@ pub fn UserPage() -> impl IntoView {
     }
 }
 
-/// Revoke → (organisation) → Confirm.
+/// The account's access (seed 002 "Disabling a User Account"): Enabled or Disabled, and Submit,
+/// which leads to the Disable (with its reason) or Enable confirmation. A GET form, so it works
+/// without JavaScript.
+#[component]
+fn AccessForm(id: i64, enabled: bool) -> impl IntoView {
+    view! {
+        <form method="get" action=format!("/users/{id}/access") class="gh-access">
+            <div class="nhsuk-form-group">
+                <fieldset class="nhsuk-fieldset">
+                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Gatehouse access"</legend>
+                    <div class="nhsuk-radios nhsuk-radios--inline">
+                        <div class="nhsuk-radios__item">
+                            <input class="nhsuk-radios__input" id="access-enabled" name="access" type="radio" value="enabled" checked=enabled/>
+                            <label class="nhsuk-label nhsuk-radios__label" for="access-enabled">"Enabled"</label>
+                        </div>
+                        <div class="nhsuk-radios__item">
+                            <input class="nhsuk-radios__input" id="access-disabled" name="access" type="radio" value="disabled" checked=!enabled/>
+                            <label class="nhsuk-label nhsuk-radios__label" for="access-disabled">"Disabled"</label>
+                        </div>
+                    </div>
+                </fieldset>
+            </div>
+            <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Submit"</button>
+        </form>
+    }
+}
+
+/// Where the access radio's Submit leads: Disable Account for "disabled", Enable Account for
+/// "enabled"; each says so when the account is that way already.
+#[component]
+pub fn AccessPage() -> impl IntoView {
+    let query = use_query_map();
+    let disable = query.read_untracked().get("access").as_deref() == Some("disabled");
+    if disable {
+        view! { <DisablePage/> }.into_any()
+    } else {
+        view! { <EnablePage/> }.into_any()
+    }
+}
+
+/// Revoke → (organisation) → Confirm; from a row's Remove Organisation link (seed 002), the
+/// organisation is chosen already and the button is Submit.
 #[component]
 pub fn RevokePage() -> impl IntoView {
     let id = id_param();
+    let query = use_query_map();
+    let preset = StoredValue::new(
+        query
+            .read_untracked()
+            .get("organisation")
+            .unwrap_or_default(),
+    );
     let action = ServerAction::<RevokeAccess>::new();
     let detail = Resource::new(id, get_user);
     view! {
@@ -355,7 +405,10 @@ pub fn RevokePage() -> impl IntoView {
                                     label: format!("{name} ({code})"),
                                     hint: None,
                                 }).collect();
-                                let first = d.revocable_at.first().map(|(c, _)| c.clone()).unwrap_or_default();
+                                let preset = preset.get_value();
+                                let removing = d.revocable_at.iter().find(|(c, _)| c.eq_ignore_ascii_case(&preset)).cloned();
+                                let first = removing.as_ref().or(d.revocable_at.first()).map(|(c, _)| c.clone()).unwrap_or_default();
+                                let button = if removing.is_some() { "Submit" } else { "Confirm" };
                                 view! {
                                     <h1 class="nhsuk-heading-l">{heading}</h1>
                                     <p class="nhsuk-body">"Every active role the user holds at the organisation you choose, and at the organisations below it, ends now. They can still sign in and ask for access elsewhere from My Profile."</p>
@@ -368,7 +421,7 @@ pub fn RevokePage() -> impl IntoView {
                                                 <Radios field=Field::Organisation legend="Revoke access at"
                                                     choices=choices.clone() selected=first.clone()
                                                     problem=problem_for(&error, Field::Organisation)/>
-                                                <button class="nhsuk-button nhsuk-button--warning" id="confirm" type="submit">"Confirm"</button>
+                                                <button class="nhsuk-button nhsuk-button--warning" id="confirm" type="submit">{button}</button>
                                             </ActionForm>
                                         }
                                     }}
@@ -463,6 +516,10 @@ pub fn EnablePage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match detail.await {
+                            Ok(d) if !d.disabled => view! {
+                                <h1 class="nhsuk-heading-l">"This account is enabled already"</h1>
+                                <p class="nhsuk-body"><a href=format!("/users/{}", d.id)>"Back to the user"</a></p>
+                            }.into_any(),
                             Ok(d) => {
                                 let id = d.id;
                                 let heading = format!("Enable the account of {} {}?", d.first_name, d.last_name);
