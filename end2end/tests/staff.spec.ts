@@ -88,3 +88,92 @@ test('an administrator adds a new user with roles, payment types and a cluster (
   await expect(roles).toContainText('Tees Valley North Practices');
   await expectAccessible(page);
 });
+
+test('on a user’s page: Add Organisation, Remove Organisation, and the Enabled/Disabled radio (seed 002)', async ({ page }, info) => {
+  test.slow();
+  const email = `omar.${info.project.name}.${Date.now()}@example.nhs.uk`;
+  await signIn(page, info, 'account.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  // A user of this test's own, at The Densham Surgery (A81001).
+  await page.goto('/users/new');
+  await ready(page, info);
+  await page.getByLabel('Email Address', { exact: true }).fill(email);
+  await page.getByLabel('Confirm Email Address').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await ready(page, info);
+  await page.getByLabel('First Name').fill('Omar');
+  await page.getByLabel('Last Name').fill('Moved');
+  await page.getByLabel('Telephone Number').fill('0191 123 4567');
+  await page.getByLabel('Search By Organisation ID or name').fill('A81001');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await ready(page, info);
+  await page.getByLabel(/\(A81001\)/).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await ready(page, info);
+  await page.getByRole('group', { name: /\(A81001\)/ }).getByLabel('Provider User', { exact: true }).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByText('You have successfully added the new user.')).toBeVisible();
+  await ready(page, info);
+  const userPage = new URL(page.url()).pathname;
+
+  // Add Organisation: Search By, tick, Submit; the roles there; Submit.
+  await page.getByRole('link', { name: 'Add Organisation' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === `${userPage}/organisations`);
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: 'Add Organisation for Omar Moved' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await ready(page, info);
+  await expect(page.locator('.nhsuk-error-summary')).toContainText('Add at least one organisation');
+  await page.getByLabel('Search By Organisation ID or name').fill('Hillside');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await ready(page, info);
+  await page.getByLabel(/\(A81022\)/).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await ready(page, info);
+  const hillside = page.getByRole('group', { name: /\(A81022\)/ });
+  await expect(hillside).toBeVisible();
+  await expectAccessible(page);
+  await hillside.getByLabel('Provider User', { exact: true }).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByText('You have successfully added the organisation and roles.')).toBeVisible();
+  await ready(page, info);
+  const hillsideRow = page.getByRole('row').filter({ hasText: 'Hillside Practice (A81022)' });
+  await expect(hillsideRow).toContainText('Provider User');
+  await expect(hillsideRow).toContainText('Approved');
+  await expectAccessible(page);
+
+  // Remove Organisation on Hillside's row, then Submit.
+  await hillsideRow.getByRole('link', { name: /Remove Organisation/ }).click();
+  await expect(page).toHaveURL((u) => u.pathname === `${userPage}/revoke` && u.searchParams.get('organisation') === 'A81022');
+  await ready(page, info);
+  await expect(page.getByLabel(/\(A81022\)/)).toBeChecked();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByText('Access has been revoked.')).toBeVisible();
+  await ready(page, info);
+  await expect(page.getByRole('row').filter({ hasText: 'Hillside Practice (A81022)' })).toContainText('Revoked');
+  await expect(page.getByRole('row').filter({ hasText: 'The Densham Surgery (A81001)' })).toContainText('Approved');
+
+  // Disabled, Submit: the reason, Confirm; then Enabled, Submit, Confirm.
+  await expect(page.getByLabel('Enabled', { exact: true })).toBeChecked();
+  await page.getByLabel('Disabled', { exact: true }).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === `${userPage}/access`);
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: 'Disable the account of Omar Moved?' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Other', { exact: true }).check();
+  await page.getByLabel('If Other, the reason').fill('Moved to another region');
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText('The account has been disabled.')).toBeVisible();
+  await ready(page, info);
+  await expect(page.getByLabel('Disabled', { exact: true })).toBeChecked();
+  await page.getByLabel('Enabled', { exact: true }).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: 'Enable the account of Omar Moved?' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText('The account has been enabled.')).toBeVisible();
+});

@@ -51,7 +51,8 @@ test('an administrator finds a user by each of the five fields and views them', 
   await expect(page.getByRole('heading', { name: 'Priya Provider' })).toBeVisible();
   await expect(page.getByRole('row').filter({ hasText: 'The Densham Surgery (A81001)' })).toContainText('Provider User');
   await expect(page.getByRole('link', { name: 'Revoke' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Disable Account' })).toBeVisible();
+  await expect(page.getByLabel('Enabled', { exact: true })).toBeChecked();
+  await expect(page.getByRole('link', { name: 'Add Organisation' })).toBeVisible();
   await expectAccessible(page);
 });
 
@@ -93,8 +94,9 @@ test('disable needs a reason of at most 250 characters; enable gives access back
   await page.getByRole('row').filter({ hasText: demo(target) }).getByRole('link', { name: /View/ }).click();
   await ready(page, info);
   const userPage = path(page);
-  await page.getByRole('link', { name: 'Disable Account' }).click();
-  await expect(page).toHaveURL((u) => u.pathname === `${userPage}/disable`);
+  await page.getByLabel('Disabled', { exact: true }).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === `${userPage}/access`);
   await ready(page, info);
   await expectAccessible(page);
 
@@ -111,14 +113,15 @@ test('disable needs a reason of at most 250 characters; enable gives access back
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByText('The account has been disabled.')).toBeVisible();
   await ready(page, info);
-  await expect(page.getByRole('main').getByText('Disabled', { exact: true })).toBeVisible();
+  await expect(page.locator('.nhsuk-summary-list').getByText('Disabled', { exact: true })).toBeVisible();
 
   const refused = await browser.newContext({ javaScriptEnabled: jsOn(info) });
   const tryPage = await refused.newPage();
   await signIn(tryPage, info, target);
   await expect(tryPage.getByRole('alert')).toContainText('Email address or password not recognised');
 
-  await page.getByRole('link', { name: 'Enable Account' }).click();
+  await page.getByLabel('Enabled', { exact: true }).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
   await ready(page, info);
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Confirm' }).click();

@@ -327,6 +327,78 @@ async fn users_restricted_to_a_cluster_reach_only_its_practices_from_their_next_
     );
 }
 
+/// Pending Actions and Audit go through the same scope: an administrator limited to the demo
+/// cluster sees the registration and the events at Densham (A81001), not those at Hillside
+/// (A81022), and Hillside's registration is "not found"; the unrestricted administrator sees both.
+#[tokio::test]
+async fn a_cluster_limits_pending_actions_and_the_audit_trail_too() {
+    let app = TestApp::start().await;
+    let provider_user = app
+        .scalar("SELECT id FROM roles WHERE name = 'Provider User'")
+        .await;
+    let mut registrations = Vec::new();
+    for (code, first, last) in [("A81001", "Dana", "Densham"), ("A81022", "Hal", "Hillside")] {
+        let email = format!(
+            "{}.{}@example.nhs.uk",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
+        app.sql(&format!(
+            "INSERT INTO users (email, first_name, last_name, status, created_at) \
+             VALUES ('{email}', '{first}', '{last}', 'pending', 1)"
+        ))
+        .await;
+        let user = app
+            .scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+            .await;
+        let org = app
+            .scalar(&format!(
+                "SELECT id FROM organisations WHERE code = '{code}'"
+            ))
+            .await;
+        app.sql(&format!(
+            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) \
+             VALUES ({user}, {org}, {provider_user}, 'pending', 1, 'registration')"
+        ))
+        .await;
+        app.sql(&format!(
+            "INSERT INTO audit_events (at, action, target_user_id, organisation_id, reason) \
+             VALUES (2, 'registration_submitted', {user}, {org}, 'Marker {last}')"
+        ))
+        .await;
+        registrations.push(
+            app.scalar(&format!(
+                "SELECT id FROM role_assignments WHERE user_id = {user}"
+            ))
+            .await,
+        );
+    }
+    let limited = app.browser();
+    limited.sign_in("cluster.admin").await;
+    let pending = table(&page(&limited, "/pending-actions").await);
+    assert!(pending.contains("Densham"), "{pending}");
+    assert!(!pending.contains("Hillside"), "{pending}");
+    assert_eq!(
+        limited
+            .get(&format!("/pending-actions/{}", registrations[1]))
+            .await
+            .status(),
+        404
+    );
+    let audit = page(&limited, "/audit?action=registration_submitted").await;
+    assert!(audit.contains("Marker Densham"), "{}", table(&audit));
+    assert!(!audit.contains("Marker Hillside"), "{}", table(&audit));
+    let whole = app.browser();
+    whole.sign_in("account.admin").await;
+    let pending = table(&page(&whole, "/pending-actions").await);
+    assert!(
+        pending.contains("Densham") && pending.contains("Hillside"),
+        "{pending}"
+    );
+    let audit = page(&whole, "/audit?action=registration_submitted").await;
+    assert!(audit.contains("Marker Densham") && audit.contains("Marker Hillside"));
+}
+
 #[tokio::test]
 async fn only_the_owning_organisations_administrator_reaches_its_clusters() {
     let app = TestApp::start().await;
