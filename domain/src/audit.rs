@@ -167,7 +167,7 @@ impl AuditAction {
             AuditAction::ClusterCreated => "Service Provider Cluster created",
             AuditAction::ClusterUpdated => "Service Provider Cluster changed",
             AuditAction::ClusterRetired => "Service Provider Cluster retired",
-            AuditAction::AssignmentClustersChanged => "Clusters of a role changed",
+            AuditAction::AssignmentClustersChanged => "Role, payment types or clusters changed",
             AuditAction::UserAdded => "User added",
             AuditAction::RolesAdded => "Organisation and roles added",
         }

@@ -598,17 +598,11 @@ pub async fn restrictable<S: Storage>(
     let scope = actor
         .scope_for(Capability::ManageUsers)
         .map_err(|_| StaffProblem::NotFound)?;
-    let held = ctx
-        .store
-        .assignments_of(user)
-        .await?
-        .into_iter()
+    let all = ctx.store.assignments_of(user).await?;
+    let held = all
+        .iter()
         .find(|a| a.id == assignment && a.status == AssignmentStatus::Active)
         .filter(|a| scope.contains(a.organisation.id, &a.organisation.path))
-        .ok_or(StaffProblem::NotFound)?;
-    let role = ctx
-        .catalogue
-        .role(held.role)
         .cloned()
         .ok_or(StaffProblem::NotFound)?;
     let organisation = ctx
@@ -616,6 +610,14 @@ pub async fn restrictable<S: Storage>(
         .organisation(held.organisation.id)
         .await?
         .ok_or(StaffProblem::NotFound)?;
+    let offered = roles_for(ctx.catalogue, actor, &organisation)
+        .into_iter()
+        .cloned()
+        .collect();
+    let roles = changeable_to(ctx.catalogue, offered, &all, &held);
+    if roles.is_empty() {
+        return Err(StaffProblem::NotFound);
+    }
     let clusters = ctx
         .store
         .clusters_of(organisation.id, "")
@@ -627,19 +629,50 @@ pub async fn restrictable<S: Storage>(
         assignment: held,
         offer: Offer {
             organisation,
-            roles: vec![role],
+            roles,
             clusters,
         },
     })
 }
 
-/// Changes the payment types and clusters of an active role; both take effect on the user's
-/// next request.
+/// The roles an active assignment may be changed to: its own first, then those offered that the
+/// user neither holds nor waits for there by another assignment, nor that may not sit beside
+/// another active role there.
+pub fn changeable_to(
+    catalogue: &crate::role::Catalogue,
+    offered: Vec<Role>,
+    held: &[AssignmentView],
+    current: &AssignmentView,
+) -> Vec<Role> {
+    let others: Vec<AssignmentView> = held
+        .iter()
+        .filter(|a| a.id != current.id)
+        .cloned()
+        .collect();
+    let mut roles: Vec<Role> = catalogue.role(current.role).cloned().into_iter().collect();
+    for r in offered {
+        let grant = AddedGrant {
+            organisation: current.organisation.id,
+            role: r.id,
+            payment_types: Vec::new(),
+            clusters: Vec::new(),
+        };
+        if r.id != current.role && check_held(catalogue, &others, &[grant]).is_ok() {
+            roles.push(r);
+        }
+    }
+    roles
+}
+
+/// Changes an active role (to another the administrator may give there; `None` keeps it), its
+/// payment types and its clusters; all take effect on the user's next request.
+#[allow(clippy::too_many_arguments)]
 pub async fn restrict<S: Storage>(
     ctx: &Ctx<'_, S>,
     actor: &Actor,
     user: UserId,
     assignment: AssignmentId,
+    role: Option<RoleId>,
     payment_types: &[String],
     clusters: &[String],
     origin: Option<&str>,
@@ -647,7 +680,7 @@ pub async fn restrict<S: Storage>(
     let r = restrictable(ctx, actor, user, assignment)
         .await
         .map_err(|p| vec![p])?;
-    let role = r.assignment.role;
+    let role = role.unwrap_or(r.assignment.role);
     let choice = Choice {
         organisation: r.offer.organisation.code.as_str().to_owned(),
         role,
@@ -665,9 +698,19 @@ pub async fn restrict<S: Storage>(
     )
     .target(user)
     .at_organisation(r.assignment.organisation.id);
+    let name = |id: RoleId| {
+        ctx.catalogue
+            .role(id)
+            .map_or_else(|| id.0.to_string(), |r| r.name.clone())
+    };
+    let role_text = if role == r.assignment.role {
+        r.assignment.role_name.clone()
+    } else {
+        format!("{} changed to {}", r.assignment.role_name, name(role))
+    };
     audit.reason = Some(format!(
         "{}: payment types {}; clusters {}",
-        r.assignment.role_name,
+        role_text,
         if grant.payment_types.is_empty() {
             "all".to_owned()
         } else {
@@ -680,9 +723,18 @@ pub async fn restrict<S: Storage>(
         },
     ));
     ctx.store
-        .restrict_assignment(assignment, &grant.payment_types, &grant.clusters, &audit)
+        .restrict_assignment(
+            assignment,
+            role,
+            &grant.payment_types,
+            &grant.clusters,
+            &audit,
+        )
         .await
-        .map_err(|e| vec![e.into()])
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => vec![StaffProblem::RoleHeld],
+            other => vec![other.into()],
+        })
 }
 
 #[cfg(test)]
@@ -887,6 +939,26 @@ mod tests {
             Ok(()),
             "a revoked role neither blocks nor conflicts"
         );
+    }
+
+    #[test]
+    fn a_role_changes_only_to_one_not_held_there_and_not_in_conflict() {
+        let mut cat = catalogue();
+        cat.roles = offer().roles;
+        // Holding role 3 (being changed) and role 4 actively, role 5 conflicts with role 4.
+        let current = held(3, AssignmentStatus::Active);
+        let mut other = held(4, AssignmentStatus::Active);
+        other.id = AssignmentId(200);
+        let to: Vec<i64> = changeable_to(&cat, offer().roles, &[current.clone(), other], &current)
+            .iter()
+            .map(|r| r.id.0)
+            .collect();
+        assert_eq!(to, [3], "4 is held, 5 conflicts with it");
+        let alone: Vec<i64> = changeable_to(&cat, offer().roles, &[current.clone()], &current)
+            .iter()
+            .map(|r| r.id.0)
+            .collect();
+        assert_eq!(alone, [3, 4, 5], "its own first, then the others offered");
     }
 
     #[test]

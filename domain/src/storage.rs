@@ -833,12 +833,15 @@ pub trait Clusters: Send + Sync {
     /// user, so racing submissions cannot both pass); a cluster that is not live at the grant's
     /// organisation is `Missing`; either way nothing is written.
     fn grant_roles(&self, g: &GrantedRoles) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Replaces the payment types and clusters of an active assignment, with its audit event;
-    /// a cluster that is not live at the assignment's organisation is `Missing`, and nothing
-    /// changes.
+    /// Sets the role of an active assignment and replaces its payment types and clusters, with
+    /// its audit event. An assignment no longer active, or a cluster that is not live at the
+    /// assignment's organisation, is `Missing`; a role the user holds or waits for there by
+    /// another assignment, or one that conflicts with another active role there, is `Conflict`
+    /// (checked under a lock on the user); either way nothing changes.
     fn restrict_assignment(
         &self,
         assignment: AssignmentId,
+        role: RoleId,
         payment_types: &[String],
         clusters: &[ClusterId],
         audit: &NewAudit,

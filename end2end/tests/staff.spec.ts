@@ -57,7 +57,7 @@ test('an administrator adds a new user with roles, payment types and a cluster (
   await expect(page.getByLabel(/^QOF/)).toBeChecked();
   await page.getByLabel(/^DES/).check();
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText("The role's payment types and clusters have been saved.")).toBeVisible();
+  await expect(page.getByText('The role, its payment types and its clusters have been saved.')).toBeVisible();
   await ready(page, info);
   await expect(page.getByRole('row').filter({ hasText: 'Finance View' })).toContainText('(QOF, DES)');
   await signOut(page);
@@ -142,6 +142,18 @@ test('on a user’s page: Add Organisation, Remove Organisation, and the Enabled
   await expect(hillsideRow).toContainText('Provider User');
   await expect(hillsideRow).toContainText('Approved');
   await expectAccessible(page);
+
+  // Change: the role itself, to View* limited to QOF.
+  await hillsideRow.getByRole('link', { name: /Change/ }).click();
+  await ready(page, info);
+  await expect(page.getByLabel('Provider User', { exact: true })).toBeChecked();
+  await expectAccessible(page);
+  await page.getByLabel('View*', { exact: true }).check();
+  await page.getByLabel(/^QOF/).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('The role, its payment types and its clusters have been saved.')).toBeVisible();
+  await ready(page, info);
+  await expect(hillsideRow).toContainText('View (QOF)');
 
   // Remove Organisation on Hillside's row, then Submit.
   await hillsideRow.getByRole('link', { name: /Remove Organisation/ }).click();

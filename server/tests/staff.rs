@@ -321,7 +321,18 @@ async fn an_administrator_limits_a_role_to_payment_types_and_a_cluster_from_the_
         "a Change link"
     );
     let form = page(&admin, &change).await;
-    assert!(form.contains("This role is not limited by payment type."));
+    let role_id = |name: &str| format!("SELECT id FROM roles WHERE name = '{name}'");
+    let tier1_role = app.scalar(&role_id("Commissioning User (tier 1)")).await;
+    let finance_view_role = app.scalar(&role_id("Finance View")).await;
+    // The role itself, its own first and chosen; others the administrator may give there.
+    assert!(
+        form.contains(&format!("value=\"{tier1_role}\" checked")),
+        "current role chosen"
+    );
+    assert!(
+        form.contains("Finance View*") && form.contains(&format!("value=\"{finance_view_role}\""))
+    );
+    assert!(form.contains("Only roles marked * are limited by payment type."));
     assert!(form.contains("Tees Valley North Practices (C61A6DB801)"));
     // The commissioner sees every practice of the ICB until the cluster is ticked.
     let user = app.browser();
@@ -404,6 +415,60 @@ async fn an_administrator_limits_a_role_to_payment_types_and_a_cluster_from_the_
         .await,
         3
     );
+    // The role itself changes: tier 1 becomes Finance View limited to QOF, and the
+    // commissioner's next request acts as it, in the same session.
+    let (tier1_s, assignment_s, fvr_s) = (
+        tier1.to_string(),
+        assignment.to_string(),
+        finance_view_role.to_string(),
+    );
+    let res = admin
+        .post(
+            "restrict_assignment",
+            &[
+                ("user", tier1_s.as_str()),
+                ("assignment", assignment_s.as_str()),
+                ("role", fvr_s.as_str()),
+                ("payments[0]", "QOF"),
+            ],
+            Js::Off,
+            &change,
+        )
+        .await;
+    assert_eq!(location(&res), format!("/users/{tier1}?done=restricted"));
+    let acting = user.viewer().await;
+    assert_eq!(
+        acting["acting"]["payment_types"],
+        serde_json::json!(["QOF"]),
+        "{acting}"
+    );
+    assert!(page(&user, "/")
+        .await
+        .contains("Finance View</strong> (QOF)"));
+    assert!(app
+        .texts("SELECT reason FROM audit_events WHERE action = 'assignment_clusters_changed'")
+        .await
+        .iter()
+        .any(|r| r.starts_with("Commissioning User (tier 1) changed to Finance View")));
+    // A role the administrator may not give there (tier 2 needs grant_approver_roles).
+    let tier2_role = app
+        .scalar(&role_id("Commissioning Approver (tier 2)"))
+        .await
+        .to_string();
+    let res = admin
+        .post(
+            "restrict_assignment",
+            &[
+                ("user", tier1_s.as_str()),
+                ("assignment", assignment_s.as_str()),
+                ("role", tier2_role.as_str()),
+            ],
+            Js::On,
+            &change,
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.expect("b").contains("RoleNotOffered"));
     // An administrator of another practice: not found.
     let other = app.browser();
     other.sign_in("user.admin").await;

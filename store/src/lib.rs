@@ -179,7 +179,7 @@ dispatch!(domain::storage::Clusters {
     fn set_assignment_clusters(&self, assignment: AssignmentId, clusters: &[domain::clusters::ClusterId], audit: Option<&NewAudit>) -> ();
     fn add_user(&self, u: &domain::storage::AddedUser) -> UserId;
     fn grant_roles(&self, g: &domain::storage::GrantedRoles) -> ();
-    fn restrict_assignment(&self, assignment: AssignmentId, payment_types: &[String], clusters: &[domain::clusters::ClusterId], audit: &NewAudit) -> ();
+    fn restrict_assignment(&self, assignment: AssignmentId, role: domain::RoleId, payment_types: &[String], clusters: &[domain::clusters::ClusterId], audit: &NewAudit) -> ();
 });
 dispatch!(domain::storage::Invitations {
     fn create_invitation(&self, i: &domain::storage::NewInvitation) -> i64;

@@ -620,9 +620,15 @@ async fn an_active_roles_payment_types_and_clusters_are_replaced_together(s: &St
         .await
         .expect("create");
     let event = audit(AuditAction::AssignmentClustersChanged, 200, admin, qhm.id);
-    s.restrict_assignment(assignment, &["DES".into(), "QOF".into()], &[east], &event)
-        .await
-        .expect("restrict");
+    s.restrict_assignment(
+        assignment,
+        RoleId(9),
+        &["DES".into(), "QOF".into()],
+        &[east],
+        &event,
+    )
+    .await
+    .expect("restrict");
     let session = sign_in(s, finn, assignment, 5).await;
     let ctx = s.session_context(&session).await.expect("c").expect("s");
     let acting = ctx.acting.expect("acting");
@@ -646,7 +652,9 @@ async fn an_active_roles_payment_types_and_clusters_are_replaced_together(s: &St
         })
         .await
         .expect("create");
-    let refused = s.restrict_assignment(assignment, &[], &[qop], &event).await;
+    let refused = s
+        .restrict_assignment(assignment, RoleId(9), &[], &[qop], &event)
+        .await;
     assert!(
         matches!(refused, Err(StoreError::Missing(_))),
         "{refused:?}"
@@ -658,12 +666,51 @@ async fn an_active_roles_payment_types_and_clusters_are_replaced_together(s: &St
         1
     );
     // Nothing ticked: all payment types, the whole organisation.
-    s.restrict_assignment(assignment, &[], &[], &event)
+    s.restrict_assignment(assignment, RoleId(9), &[], &[], &event)
         .await
         .expect("clear");
     let ctx = s.session_context(&session).await.expect("c").expect("s");
     let acting = ctx.acting.expect("acting");
     assert!(acting.payment_types.is_empty() && acting.clusters.is_none());
+    // The role itself changes too: the same session acts as the new role on its next request.
+    s.restrict_assignment(assignment, RoleId(3), &[], &[], &event)
+        .await
+        .expect("tier 1");
+    let ctx = s.session_context(&session).await.expect("c").expect("s");
+    assert_eq!(ctx.acting.expect("acting").role, RoleId(3));
+    // Not to a role held there by another assignment, nor to tier 2 beside an active tier 1.
+    s.insert_assignment(&NewAssignment {
+        user: finn,
+        organisation: qhm.id,
+        role: RoleId(9),
+        status: AssignmentStatus::Active,
+        payment_types: vec![],
+        created_at: Timestamp(2),
+    })
+    .await
+    .expect("a second role");
+    let other = s
+        .assignments_of(finn)
+        .await
+        .expect("a")
+        .into_iter()
+        .find(|a| a.id != assignment)
+        .expect("the second")
+        .id;
+    for (which, to) in [(assignment, 9), (other, 4)] {
+        let r = s
+            .restrict_assignment(which, RoleId(to), &[], &[], &event)
+            .await;
+        assert!(matches!(r, Err(StoreError::Conflict(_))), "{to}: {r:?}");
+    }
+    let roles: Vec<i64> = s
+        .assignments_of(finn)
+        .await
+        .expect("a")
+        .iter()
+        .map(|a| a.role.0)
+        .collect();
+    assert!(roles.contains(&3) && roles.contains(&9), "{roles:?}");
 }
 
 /// Add Organisation on an existing user's page (seed 002): roles with their payment types and

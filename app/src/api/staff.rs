@@ -502,6 +502,10 @@ pub struct RestrictionsView {
     pub org_name: String,
     pub org_code: String,
     pub starred: bool,
+    /// The roles it may change to, its own first: (id, name with * when payment types restrict
+    /// it, description there).
+    pub roles: Vec<(i64, String, String)>,
+    pub role: i64,
     /// (code, name, ticked)
     pub payment_types: Vec<(String, String, bool)>,
     /// (short name, name, ticked)
@@ -527,13 +531,28 @@ pub async fn assignment_restrictions(
     let Some(role) = r.offer.roles.first() else {
         return Err(crate::ssr::request::not_found());
     };
+    let kind = r.offer.organisation.kind;
     Ok(RestrictionsView {
         user,
         assignment,
         role_name: role.name.clone(),
         org_name: a.organisation.name.clone(),
         org_code: a.organisation.code.clone(),
-        starred: role.payment_restrictable,
+        starred: r.offer.roles.iter().any(|r| r.payment_restrictable),
+        roles: r
+            .offer
+            .roles
+            .iter()
+            .map(|r| {
+                let star = if r.payment_restrictable { "*" } else { "" };
+                (
+                    r.id.0,
+                    format!("{}{star}", r.name),
+                    r.description_at(kind).unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+        role: role.id.0,
         payment_types: st
             .catalogue
             .payment_types
@@ -558,12 +577,14 @@ pub async fn assignment_restrictions(
     })
 }
 
-/// Save on the change page: the ticked payment types (`payments[i]=CODE`) and clusters
-/// (`clusters[i]=SHORT`); none ticked means all payment types and the whole organisation.
+/// Save on the change page: the role chosen (absent: unchanged), the ticked payment types
+/// (`payments[i]=CODE`) and clusters (`clusters[i]=SHORT`); none ticked means all payment types
+/// and the whole organisation.
 #[server(endpoint = "restrict_assignment")]
 pub async fn restrict_assignment(
     user: i64,
     assignment: i64,
+    #[server(default)] role: Option<i64>,
     #[server(default)] payments: Vec<String>,
     #[server(default)] clusters: Vec<String>,
 ) -> Result<(), AppError> {
@@ -584,6 +605,7 @@ pub async fn restrict_assignment(
         &actor,
         domain::UserId(user),
         domain::AssignmentId(assignment),
+        role.map(domain::RoleId),
         &tidy(payments),
         &tidy(clusters),
         crate::ssr::request::client_address().as_deref(),

@@ -9,7 +9,7 @@ use crate::api::staff::{
     assignment_restrictions, new_user_form, user_organisations_form, AddNewUser, AddUserRoles,
     NewUserView, OrgChoice, OrgOffer, RestrictAssignment,
 };
-use crate::components::form::{problem_for, ErrorSummary, InputField, PageError};
+use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, PageError, Radios};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::error::Field;
@@ -412,7 +412,8 @@ fn role_choices(offers: &[OrgOffer], payment_types: &[(String, String)]) -> impl
         .collect_view()
 }
 
-/// A user's active role: its payment types and clusters, changed by an administrator (seed 002).
+/// A user's active role: the role itself, its payment types and clusters, changed by an
+/// administrator (seed 002).
 #[component]
 pub fn RestrictionsPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
@@ -453,33 +454,46 @@ pub fn RestrictionsPage() -> impl IntoView {
                                         </div>
                                     }
                                 }).collect_view();
+                                let role_choices: Vec<Choice> = r.roles.iter().map(|(id, name, description)| Choice {
+                                    value: id.to_string(),
+                                    label: name.clone(),
+                                    hint: (!description.is_empty()).then(|| description.clone()),
+                                }).collect();
+                                let (user, assignment, current) = (r.user, r.assignment, r.role.to_string());
+                                let has_clusters = !r.clusters.is_empty();
                                 view! {
                                     {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary error=Some(e)/> })}
                                     <h1 class="nhsuk-heading-l">{format!("{} at {} ({})", r.role_name, r.org_name, r.org_code)}</h1>
-                                    <ActionForm action=save>
-                                        <input type="hidden" name="user" value=r.user.to_string()/>
-                                        <input type="hidden" name="assignment" value=r.assignment.to_string()/>
-                                        <div id="role">
-                                            {match types {
-                                                Some(t) => view! {
-                                                    <fieldset class="nhsuk-fieldset nhsuk-form-group">
-                                                        <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Payment types"</legend>
-                                                        <div class="nhsuk-hint">"None ticked = all payment types."</div>
-                                                        <div class="nhsuk-checkboxes">{t}</div>
-                                                    </fieldset>
-                                                }.into_any(),
-                                                None => view! { <p class="nhsuk-body">"This role is not limited by payment type."</p> }.into_any(),
+                                    <ActionForm action=save attr:novalidate="novalidate">
+                                        <input type="hidden" name="user" value=user.to_string()/>
+                                        <input type="hidden" name="assignment" value=assignment.to_string()/>
+                                        {move || {
+                                            let error = save.value().get().and_then(|r| r.err());
+                                            let selected = error.as_ref().and_then(|e| e.echo(Field::Role)).unwrap_or_else(|| current.clone());
+                                            view! {
+                                                <Radios field=Field::Role legend="Role" choices=role_choices.clone()
+                                                    selected=selected problem=problem_for(&error, Field::Role)/>
+                                            }
+                                        }}
+                                        {match types {
+                                            Some(t) => view! {
+                                                <fieldset class="nhsuk-fieldset nhsuk-form-group">
+                                                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Payment types"</legend>
+                                                    <div class="nhsuk-hint">"Only roles marked * are limited by payment type. None ticked = all payment types."</div>
+                                                    <div class="nhsuk-checkboxes">{t}</div>
+                                                </fieldset>
+                                            }.into_any(),
+                                            None => view! { <p class="nhsuk-body">"These roles are not limited by payment type."</p> }.into_any(),
+                                        }}
+                                        <fieldset class="nhsuk-fieldset nhsuk-form-group">
+                                            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Service Provider Clusters"</legend>
+                                            <div class="nhsuk-hint">"None ticked = every organisation the role reaches."</div>
+                                            {if has_clusters {
+                                                view! { <div class="nhsuk-checkboxes">{clusters}</div> }.into_any()
+                                            } else {
+                                                view! { <p class="nhsuk-body">"This organisation has no clusters."</p> }.into_any()
                                             }}
-                                            <fieldset class="nhsuk-fieldset nhsuk-form-group">
-                                                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Service Provider Clusters"</legend>
-                                                <div class="nhsuk-hint">"None ticked = every organisation the role reaches."</div>
-                                                {if r.clusters.is_empty() {
-                                                    view! { <p class="nhsuk-body">"This organisation has no clusters."</p> }.into_any()
-                                                } else {
-                                                    view! { <div class="nhsuk-checkboxes">{clusters}</div> }.into_any()
-                                                }}
-                                            </fieldset>
-                                        </div>
+                                        </fieldset>
                                         <button class="nhsuk-button" type="submit">"Save"</button>
                                     </ActionForm>
                                     <p class="nhsuk-body"><a href=back>"Back to the user"</a></p>

@@ -188,7 +188,7 @@ fn UserRowView(r: UserListRow) -> impl IntoView {
 
 fn done_message(done: &str) -> Option<&'static str> {
     match done {
-        "restricted" => Some("The role's payment types and clusters have been saved. They apply from the user's next page."),
+        "restricted" => Some("The role, its payment types and its clusters have been saved. They apply from the user's next page."),
         "added" => Some("You have successfully added the new user. They have been sent an email with a link to set their password."),
         "roles-added" => Some("You have successfully added the organisation and roles. They are active now, and the user has been emailed."),
         "revoked" => Some("Access has been revoked. The user can still sign in and request access elsewhere from My Profile."),
@@ -279,7 +279,7 @@ pub fn UserPage() -> impl IntoView {
                                                             <a href=href>"View"<span class="nhsuk-u-visually-hidden">{hidden}</span></a>
                                                         })}
                                                         {a.change.map(|href| view! {
-                                                            <a href=href>"Change"<span class="nhsuk-u-visually-hidden">{format!(" payment types and clusters of {} at {}", a.role_name, a.org_name)}</span></a>
+                                                            <a href=href>"Change"<span class="nhsuk-u-visually-hidden">{format!(" the role, payment types and clusters of {} at {}", a.role_name, a.org_name)}</span></a>
                                                         })}
                                                         {a.remove.map(|href| view! {
                                                             <br/>

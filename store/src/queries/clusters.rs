@@ -346,18 +346,44 @@ impl domain::storage::Clusters for crate::Backend<Db> {
     async fn restrict_assignment(
         &self,
         assignment: AssignmentId,
+        role: domain::RoleId,
         payment_types: &[String],
         clusters: &[domain::clusters::ClusterId],
         audit: &NewAudit,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(map)?;
-        let active = sqlx::query("SELECT id FROM role_assignments WHERE id = $1 AND status = 'active'")
-            .bind(assignment.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map)?;
-        if active.is_none() {
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        // Under a lock on the user, as Add Organisation takes it, so the two cannot race.
+        let user = sqlx::query(concat!(
+            "SELECT id FROM users WHERE id = (SELECT user_id FROM role_assignments WHERE id = $1 AND status = 'active')",
+            row_lock!()
+        ))
+        .bind(assignment.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map)?;
+        if user.is_none() {
             return Err(StoreError::Missing("active assignment".into()));
+        }
+        // The same role, or one not held, waited for, nor conflicting at that organisation.
+        let changed = sqlx::query(
+            "UPDATE role_assignments SET role_id = $1 WHERE id = $2 AND status = 'active' \
+             AND NOT EXISTS (SELECT 1 FROM role_assignments h \
+                             WHERE h.user_id = role_assignments.user_id \
+                               AND h.organisation_id = role_assignments.organisation_id \
+                               AND h.id <> role_assignments.id \
+                               AND ((h.role_id = $3 AND h.status IN ('active', 'pending')) \
+                                 OR (h.status = 'active' AND EXISTS (SELECT 1 FROM role_conflicts k \
+                                     WHERE k.role_id = $4 AND k.other_role_id = h.role_id))))",
+        )
+        .bind(role.0)
+        .bind(assignment.0)
+        .bind(role.0)
+        .bind(role.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::Conflict("role held".into()));
         }
         for table in ["assignment_payment_types", "assignment_clusters"] {
             // The table's name is one of the two above, never input.
