@@ -954,10 +954,15 @@ mod tests {
             .map(|r| r.id.0)
             .collect();
         assert_eq!(to, [3], "4 is held, 5 conflicts with it");
-        let alone: Vec<i64> = changeable_to(&cat, offer().roles, &[current.clone()], &current)
-            .iter()
-            .map(|r| r.id.0)
-            .collect();
+        let alone: Vec<i64> = changeable_to(
+            &cat,
+            offer().roles,
+            std::slice::from_ref(&current),
+            &current,
+        )
+        .iter()
+        .map(|r| r.id.0)
+        .collect();
         assert_eq!(alone, [3, 4, 5], "its own first, then the others offered");
     }
 
