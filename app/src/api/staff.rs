@@ -158,12 +158,7 @@ pub async fn new_user_form(
         results: Vec::new(),
         chosen: Vec::new(),
         offers: Vec::new(),
-        payment_types: st
-            .catalogue
-            .payment_types
-            .iter()
-            .map(|p| (p.code.clone(), p.name.clone()))
-            .collect(),
+        payment_types: payment_type_names(&st.catalogue),
         error: None,
     };
     let echo = |v: &NewUserView| {
@@ -208,6 +203,16 @@ pub async fn new_user_form(
     view.step = "roles".into();
     view.offers = org_offers(chosen);
     Ok(view)
+}
+
+/// The catalogue's payment types as (code, name), in its order.
+#[cfg(feature = "ssr")]
+fn payment_type_names(catalogue: &domain::role::Catalogue) -> Vec<(String, String)> {
+    catalogue
+        .payment_types
+        .iter()
+        .map(|p| (p.code.clone(), p.name.clone()))
+        .collect()
 }
 
 /// The offers as the roles step shows them: starred names for roles payment types restrict.
@@ -440,12 +445,7 @@ pub async fn user_organisations_form(
         q,
         chosen: chosen_of(&chosen),
         offers: Vec::new(),
-        payment_types: st
-            .catalogue
-            .payment_types
-            .iter()
-            .map(|p| (p.code.clone(), p.name.clone()))
-            .collect(),
+        payment_types: payment_type_names(&st.catalogue),
         error: None,
     };
     if step != "roles" {
