@@ -343,6 +343,9 @@ impl Problem {
             Problem::NothingToRevoke(_) => "Select an organisation where the user has an active role",
             Problem::AlreadyDisabled(_) => "This account is already disabled",
             Problem::NotDisabled(_) => "This account is not disabled",
+            Problem::InviteeDisabled(Field::Organisation) => {
+                "This account is disabled. Enable it before adding organisations"
+            }
             Problem::InviteeDisabled(_) => {
                 "This account is disabled. Enable it from Users before inviting them"
             }

@@ -60,6 +60,9 @@ pub enum StaffProblem {
     /// Add Organisation: the user already holds or waits for this role there.
     #[error("the user already holds this role at that organisation")]
     RoleHeld,
+    /// Add Organisation: the account is disabled; it is enabled first.
+    #[error("the account is disabled")]
+    AccountDisabled,
     #[error("storage failed")]
     Store(String),
 }
@@ -429,7 +432,8 @@ pub async fn grantee<S: Storage>(
     actor: &Actor,
     user: UserId,
 ) -> Result<crate::users::UserDetail, StaffProblem> {
-    if !may_add(actor) {
+    // Nobody gives themselves a role: their own page has no Add Organisation (SPEC §3).
+    if !may_add(actor) || user == actor.user {
         return Err(StaffProblem::NotFound);
     }
     let users = crate::users::Ctx {
@@ -446,20 +450,24 @@ pub async fn grantee<S: Storage>(
 }
 
 /// The offers for an existing user: each organisation's roles less those the user already holds
-/// or waits for there.
-pub fn unheld(offers: Vec<Offer>, held: &[AssignmentView]) -> Vec<Offer> {
+/// or waits for there, and those that may not sit beside a role they hold there.
+pub fn unheld(
+    catalogue: &crate::role::Catalogue,
+    offers: Vec<Offer>,
+    held: &[AssignmentView],
+) -> Vec<Offer> {
     offers
         .into_iter()
         .map(|mut o| {
+            let org = o.organisation.id;
             o.roles.retain(|r| {
-                !held.iter().any(|a| {
-                    a.organisation.id == o.organisation.id
-                        && a.role == r.id
-                        && matches!(
-                            a.status,
-                            AssignmentStatus::Active | AssignmentStatus::Pending
-                        )
-                })
+                let grant = AddedGrant {
+                    organisation: org,
+                    role: r.id,
+                    payment_types: Vec::new(),
+                    clusters: Vec::new(),
+                };
+                check_held(catalogue, held, &[grant]).is_ok()
             });
             o
         })
@@ -499,21 +507,32 @@ pub fn check_held(
     }
 }
 
-/// The email an existing user receives when roles are added to their account.
+/// The email an existing user receives when roles are added to their account. An account still
+/// waiting for its password is pointed at the link it was sent first.
 pub fn granted_email(
     to: &EmailAddress,
     base: &str,
     first_name: &str,
     by: &str,
     what: &[String],
+    waiting_for_password: bool,
 ) -> NewEmail {
+    let then = if waiting_for_password {
+        "Set your password first with the link in the email that made your account; then sign in \
+         with your email address and choose the role."
+            .to_owned()
+    } else {
+        format!(
+            "Sign in at {base}/sign-in and choose the role from Switch Role or when you next sign in."
+        )
+    };
+    let list: Vec<String> = what.iter().map(|w| format!("- {w}")).collect();
     NewEmail {
         to: to.clone(),
         subject: "Gatehouse: you have been given new access".into(),
         body: format!(
-            "Dear {first_name},\n\n{by} has given you access in Gatehouse:\n{}\n\nSign in at {base}/sign-in \
-             and choose the role from Switch Role or when you next sign in.\n",
-            what.iter().map(|w| format!("- {w}")).collect::<Vec<_>>().join("\n")
+            "Dear {first_name},\n\n{by} has given you access in Gatehouse:\n{}\n\n{then}\n",
+            list.join("\n")
         ),
     }
 }
@@ -529,38 +548,49 @@ pub async fn grant<S: Storage>(
     origin: Option<&str>,
 ) -> Result<usize, Vec<StaffProblem>> {
     let detail = grantee(ctx, actor, user).await.map_err(|p| vec![p])?;
+    if detail.user.status == AccountStatus::Disabled {
+        return Err(vec![StaffProblem::AccountDisabled]);
+    }
     let offered = offers(ctx, actor, organisations)
         .await
         .map_err(|p| vec![p])?;
     let grants = check_choices(ctx.catalogue, &offered, choices)?;
     check_held(ctx.catalogue, &detail.assignments, &grants)?;
     let now = ctx.clock.now();
-    let what: Vec<String> = grants
-        .iter()
-        .filter_map(|g| {
-            let o = offered
-                .iter()
-                .find(|o| o.organisation.id == g.organisation)?;
-            let r = o.roles.iter().find(|r| r.id == g.role)?;
-            Some(format!(
-                "{} at {} ({})",
-                r.name,
-                o.organisation.name,
-                o.organisation.code.as_str()
-            ))
-        })
-        .collect();
-    let mut audit = NewAudit::by(actor, AuditAction::RolesAdded, now, origin).target(user);
-    if let [only] = offered.as_slice() {
-        audit = audit.at_organisation(only.organisation.id);
+    let mut what: Vec<String> = Vec::new();
+    // One event per organisation, placed there, so each area's administrators see their own.
+    let mut audits: Vec<NewAudit> = Vec::new();
+    for o in &offered {
+        let here: Vec<String> = grants
+            .iter()
+            .filter(|g| g.organisation == o.organisation.id)
+            .filter_map(|g| o.roles.iter().find(|r| r.id == g.role))
+            .map(|r| {
+                format!(
+                    "{} at {} ({})",
+                    r.name,
+                    o.organisation.name,
+                    o.organisation.code.as_str()
+                )
+            })
+            .collect();
+        if here.is_empty() {
+            continue;
+        }
+        let mut audit = NewAudit::by(actor, AuditAction::RolesAdded, now, origin)
+            .target(user)
+            .at_organisation(o.organisation.id);
+        audit.reason = Some(here.join("; "));
+        audits.push(audit);
+        what.extend(here);
     }
-    audit.reason = Some(what.join("; "));
     let email = granted_email(
         &detail.user.email,
         ctx.base_url,
         detail.user.first_name.as_str(),
         &actor.role_name,
         &what,
+        detail.user.status == AccountStatus::Pending,
     );
     ctx.store
         .grant_roles(&GrantedRoles {
@@ -568,11 +598,12 @@ pub async fn grant<S: Storage>(
             grants: grants.clone(),
             at: now,
             email,
-            audit,
+            audits,
         })
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => vec![StaffProblem::RoleHeld],
+            StoreError::Missing(what) if what == "cluster" => vec![StaffProblem::ClusterNotOffered],
             other => vec![StaffProblem::Store(other.to_string())],
         })?;
     Ok(grants.len())
@@ -598,6 +629,10 @@ pub async fn restrictable<S: Storage>(
     let scope = actor
         .scope_for(Capability::ManageUsers)
         .map_err(|_| StaffProblem::NotFound)?;
+    // Nobody changes their own roles (SPEC §3).
+    if user == actor.user {
+        return Err(StaffProblem::NotFound);
+    }
     let all = ctx.store.assignments_of(user).await?;
     let held = all
         .iter()
@@ -610,14 +645,15 @@ pub async fn restrictable<S: Storage>(
         .organisation(held.organisation.id)
         .await?
         .ok_or(StaffProblem::NotFound)?;
-    let offered = roles_for(ctx.catalogue, actor, &organisation)
+    let offered: Vec<Role> = roles_for(ctx.catalogue, actor, &organisation)
         .into_iter()
         .cloned()
         .collect();
-    let roles = changeable_to(ctx.catalogue, offered, &all, &held);
-    if roles.is_empty() {
+    // A role this administrator could not have given is not theirs to change or widen.
+    if !offered.iter().any(|r| r.id == held.role) {
         return Err(StaffProblem::NotFound);
     }
+    let roles = changeable_to(ctx.catalogue, offered, &all, &held);
     let clusters = ctx
         .store
         .clusters_of(organisation.id, "")
@@ -733,6 +769,8 @@ pub async fn restrict<S: Storage>(
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => vec![StaffProblem::RoleHeld],
+            StoreError::Missing(what) if what == "cluster" => vec![StaffProblem::ClusterNotOffered],
+            StoreError::Missing(_) => vec![StaffProblem::NotFound],
             other => vec![other.into()],
         })
 }
@@ -898,7 +936,10 @@ mod tests {
 
     #[test]
     fn add_organisation_offers_only_roles_the_user_does_not_hold_or_wait_for() {
+        let mut cat = catalogue();
+        cat.roles = offer().roles;
         let offered = unheld(
+            &cat,
             vec![offer()],
             &[
                 held(3, AssignmentStatus::Active),
@@ -908,6 +949,10 @@ mod tests {
         );
         let ids: Vec<i64> = offered[0].roles.iter().map(|r| r.id.0).collect();
         assert_eq!(ids, [5], "a revoked role may be given again");
+        // Role 5 may not sit beside an active role 4: it is not offered then.
+        let offered = unheld(&cat, vec![offer()], &[held(4, AssignmentStatus::Active)]);
+        let ids: Vec<i64> = offered[0].roles.iter().map(|r| r.id.0).collect();
+        assert_eq!(ids, [3]);
     }
 
     #[test]

@@ -778,7 +778,8 @@ pub struct GrantedRoles {
     pub grants: Vec<AddedGrant>,
     pub at: Timestamp,
     pub email: NewEmail,
-    pub audit: NewAudit,
+    /// One event per organisation roles were added at.
+    pub audits: Vec<NewAudit>,
 }
 
 /// Service Provider Clusters (seeds 000, 001).

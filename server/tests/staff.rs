@@ -609,10 +609,14 @@ async fn on_a_users_page_an_administrator_adds_and_removes_organisations_and_set
         .await,
         ["Gatehouse: you have been given new access"]
     );
+    // One event per organisation, placed there, so each area's administrators see their own.
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'roles_added'")
-            .await,
-        1
+        app.texts(
+            "SELECT o.code FROM audit_events e JOIN organisations o ON o.id = e.organisation_id \
+             WHERE e.action = 'roles_added' ORDER BY o.code"
+        )
+        .await,
+        ["A81022", "QHM"]
     );
     // Chris now chooses between three roles, the new one limited to QOF and the cluster.
     let chris_browser = app.browser();
@@ -655,6 +659,70 @@ async fn on_a_users_page_an_administrator_adds_and_removes_organisations_and_set
     assert!(disable.contains("Disable the account of Chris Tierone?"));
     let enabled = page(&admin, &format!("/users/{chris}/access?access=enabled")).await;
     assert!(enabled.contains("This account is enabled already"));
+    // Nobody gives themselves a role or changes their own: no link, and "not found".
+    let me = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{}'",
+            demo_email("account.admin")
+        ))
+        .await;
+    let my_assignment = app
+        .scalar(&format!(
+            "SELECT id FROM role_assignments WHERE user_id = {me} AND status = 'active'"
+        ))
+        .await;
+    let own = page(&admin, &format!("/users/{me}")).await;
+    assert!(
+        !own.contains("/organisations\"") && !own.contains("/roles/"),
+        "no links"
+    );
+    assert_eq!(
+        admin
+            .get(&format!("/users/{me}/organisations"))
+            .await
+            .status(),
+        404
+    );
+    let (me_s, mine_s) = (me.to_string(), my_assignment.to_string());
+    for (endpoint, form) in [
+        (
+            "add_user_roles",
+            vec![
+                ("user", me_s.as_str()),
+                ("organisations", "QHM"),
+                ("grants[1]", fv.as_str()),
+            ],
+        ),
+        (
+            "restrict_assignment",
+            vec![("user", me_s.as_str()), ("assignment", mine_s.as_str())],
+        ),
+    ] {
+        let res = admin.post(endpoint, &form, Js::On, "/users").await;
+        assert_eq!(res.status(), 404, "{endpoint}");
+    }
+    // A disabled account is enabled before organisations are added to it.
+    app.sql(&format!(
+        "UPDATE users SET status = 'disabled' WHERE id = {chris}"
+    ))
+    .await;
+    assert!(page(&admin, &add)
+        .await
+        .contains("This account is disabled. Enable it before adding organisations"));
+    let res = admin
+        .post(
+            "add_user_roles",
+            &[
+                ("user", chris_id.as_str()),
+                ("organisations", "A81022"),
+                ("grants[1]", pu.as_str()),
+            ],
+            Js::On,
+            &add,
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.expect("b").contains("InviteeDisabled"));
     // Outside the area: a practice's User Administrator gets "not found".
     let outsider = app.browser();
     outsider.sign_in("user.admin").await;

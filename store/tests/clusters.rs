@@ -754,7 +754,10 @@ async fn add_organisation_grants_each_role_once_and_never_beside_a_conflicting_o
             subject: "Gatehouse: you have been given new access".into(),
             body: "roles".into(),
         },
-        audit: audit(AuditAction::RolesAdded, 1_000, admin, qhm.id),
+        audits: vec![
+            audit(AuditAction::RolesAdded, 1_000, admin, qhm.id),
+            audit(AuditAction::RolesAdded, 1_000, admin, a81001.id),
+        ],
     };
     s.grant_roles(&granted(vec![
         grant(qhm.id, 9, &["QOF"], vec![east]),
@@ -775,7 +778,7 @@ async fn add_organisation_grants_each_role_once_and_never_beside_a_conflicting_o
         [("C61A6DB801".to_owned(), "East".to_owned())]
     );
     assert_eq!(s.outbox(10).await.expect("o").len(), 1);
-    assert_eq!(count_events(s, AuditAction::RolesAdded).await, 1);
+    assert_eq!(count_events(s, AuditAction::RolesAdded).await, 2);
     // Refused whole: a role held (with a new one beside it), and tier 2 beside tier 1.
     for refused in [
         vec![
@@ -789,7 +792,7 @@ async fn add_organisation_grants_each_role_once_and_never_beside_a_conflicting_o
     }
     assert_eq!(s.assignments_of(finn).await.expect("roles").len(), 3);
     assert_eq!(s.outbox(10).await.expect("o").len(), 1);
-    assert_eq!(count_events(s, AuditAction::RolesAdded).await, 1);
+    assert_eq!(count_events(s, AuditAction::RolesAdded).await, 2);
     // Eight racing twins: exactly one role is written.
     let mut tries = tokio::task::JoinSet::new();
     for _ in 0..8 {

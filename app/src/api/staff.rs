@@ -82,6 +82,7 @@ fn problem(p: &domain::staff::StaffProblem) -> Option<Problem> {
         S::ClusterNotOffered => Problem::ClusterNotOffered(Field::Role),
         S::RoleConflict => Problem::RolesConflict(Field::Role),
         S::RoleHeld => Problem::AlreadyInvited(Field::Role),
+        S::AccountDisabled => Problem::InviteeDisabled(Field::Organisation),
         S::NotFound | S::Store(_) => return None,
     })
 }
@@ -448,6 +449,13 @@ pub async fn user_organisations_form(
         payment_types: payment_type_names(&st.catalogue),
         error: None,
     };
+    if detail.user.status == domain::AccountStatus::Disabled {
+        view.error = Some(staff_error(
+            vec![staff::StaffProblem::AccountDisabled],
+            Vec::new(),
+        ));
+        return Ok(view);
+    }
     if step != "roles" {
         return Ok(view);
     }
@@ -459,7 +467,7 @@ pub async fn user_organisations_form(
         return Ok(view);
     }
     view.step = "roles".into();
-    view.offers = org_offers(staff::unheld(chosen, &detail.assignments));
+    view.offers = org_offers(staff::unheld(&st.catalogue, chosen, &detail.assignments));
     Ok(view)
 }
 
@@ -611,7 +619,13 @@ pub async fn restrict_assignment(
         crate::ssr::request::client_address().as_deref(),
     )
     .await
-    .map_err(|p| invalid_at_fields(staff_error(p, Vec::new())))?;
+    .map_err(|p| {
+        // The role chosen stays chosen on the page that shows the problem.
+        let echo = role
+            .map(|r| vec![(Field::Role, r.to_string())])
+            .unwrap_or_default();
+        invalid_at_fields(staff_error(p, echo))
+    })?;
     leptos_axum::redirect(&format!("/users/{user}?done=restricted"));
     Ok(())
 }

@@ -248,6 +248,7 @@ pub fn UserPage() -> impl IntoView {
                                 let assignments = d.assignments.clone();
                                 let (may_disable, may_enable, revocable) = (d.may_disable, d.may_enable, !d.revocable_at.is_empty());
                                 let outside = d.active_outside;
+                                let may_add = d.may_add_organisation;
                                 view! {
                                     <h1 class="nhsuk-heading-l">{heading}</h1>
                                     <UserSummary d=d/>
@@ -315,7 +316,9 @@ pub fn UserPage() -> impl IntoView {
                                         })}
                                     </Suspense>
                                     <div class="gh-button-row">
-                                        <a class="nhsuk-button nhsuk-button--secondary" href=format!("/users/{id}/organisations")>"Add Organisation"</a>
+                                        {may_add.then(|| view! {
+                                            <a class="nhsuk-button nhsuk-button--secondary" href=format!("/users/{id}/organisations")>"Add Organisation"</a>
+                                        })}
                                         {revocable.then(|| view! {
                                             <a class="nhsuk-button nhsuk-button--warning" href=format!("/users/{id}/revoke")>"Revoke"</a>
                                         })}

@@ -338,7 +338,9 @@ impl domain::storage::Clusters for crate::Backend<Db> {
             insert_assignment_clusters(&mut tx, assignment, &grant.clusters).await?;
         }
         queue_emails_in(&mut tx, std::slice::from_ref(&g.email), g.at).await?;
-        insert_audit(&mut *tx, &g.audit).await?;
+        for audit in &g.audits {
+            insert_audit(&mut *tx, audit).await?;
+        }
         tx.commit().await.map_err(map)?;
         Ok(())
     }
