@@ -205,7 +205,7 @@ async fn an_organisation_administrator_walks_seed_001_without_javascript() {
         1
     );
     // The same name again, in another case, is refused at the field.
-    let clash = page(&b, &format!("/clusters/new?started=1&short_name=ABCDEF0123&name=southern+regions+gp+practices&description=x&members=A81002&step=summary")).await;
+    let clash = page(&b, "/clusters/new?started=1&short_name=ABCDEF0123&name=southern+regions+gp+practices&description=x&members=A81002&step=summary").await;
     assert!(clash.contains("Your organisation already has a cluster with this name"));
     // An organisation outside the administrator's is not offered, and not accepted either.
     let res = b
