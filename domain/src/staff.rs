@@ -80,6 +80,24 @@ pub fn may_add(actor: &Actor) -> bool {
     actor.has(Capability::ManageUsers)
 }
 
+/// Add Organisation: an administrator gives roles to others, never to themselves (SPEC §3).
+pub fn may_grant_to(actor: &Actor, user: UserId) -> bool {
+    may_add(actor) && user != actor.user
+}
+
+/// Change: an active role of someone else, in the administrator's `manage_users` scope, that
+/// they could have given there. Anything else is not theirs to change or widen.
+pub fn may_change(catalogue: &crate::role::Catalogue, actor: &Actor, a: &AssignmentView) -> bool {
+    a.user != actor.user
+        && a.status == AssignmentStatus::Active
+        && actor
+            .scope_for(Capability::ManageUsers)
+            .is_ok_and(|s| s.contains(a.organisation.id, &a.organisation.path))
+        && catalogue.role(a.role).is_some_and(|r| {
+            crate::registration::may_review(actor, r, a.organisation.id, &a.organisation.path)
+        })
+}
+
 /// Step 1 (seed 002 steps 3-5): the address, typed twice, not yet anyone's.
 pub async fn check_email<S: Storage>(
     store: &S,
@@ -432,8 +450,7 @@ pub async fn grantee<S: Storage>(
     actor: &Actor,
     user: UserId,
 ) -> Result<crate::users::UserDetail, StaffProblem> {
-    // Nobody gives themselves a role: their own page has no Add Organisation (SPEC §3).
-    if !may_add(actor) || user == actor.user {
+    if !may_grant_to(actor, user) {
         return Err(StaffProblem::NotFound);
     }
     let users = crate::users::Ctx {
@@ -460,18 +477,26 @@ pub fn unheld(
         .into_iter()
         .map(|mut o| {
             let org = o.organisation.id;
-            o.roles.retain(|r| {
-                let grant = AddedGrant {
-                    organisation: org,
-                    role: r.id,
-                    payment_types: Vec::new(),
-                    clusters: Vec::new(),
-                };
-                check_held(catalogue, held, &[grant]).is_ok()
-            });
+            o.roles.retain(|r| fits(catalogue, held, org, r.id));
             o
         })
         .collect()
+}
+
+/// Whether `role` could be added at `org` beside what the user holds (see `check_held`).
+fn fits(
+    catalogue: &crate::role::Catalogue,
+    held: &[AssignmentView],
+    org: OrgId,
+    role: RoleId,
+) -> bool {
+    let grant = AddedGrant {
+        organisation: org,
+        role,
+        payment_types: Vec::new(),
+        clusters: Vec::new(),
+    };
+    check_held(catalogue, held, &[grant]).is_ok()
 }
 
 /// The ticked roles checked against what the user holds: a role held or waited for there is
@@ -626,18 +651,11 @@ pub async fn restrictable<S: Storage>(
     user: UserId,
     assignment: AssignmentId,
 ) -> Result<Restrictable, StaffProblem> {
-    let scope = actor
-        .scope_for(Capability::ManageUsers)
-        .map_err(|_| StaffProblem::NotFound)?;
-    // Nobody changes their own roles (SPEC §3).
-    if user == actor.user {
-        return Err(StaffProblem::NotFound);
-    }
     let all = ctx.store.assignments_of(user).await?;
     let held = all
         .iter()
-        .find(|a| a.id == assignment && a.status == AssignmentStatus::Active)
-        .filter(|a| scope.contains(a.organisation.id, &a.organisation.path))
+        .find(|a| a.id == assignment)
+        .filter(|a| may_change(ctx.catalogue, actor, a))
         .cloned()
         .ok_or(StaffProblem::NotFound)?;
     let organisation = ctx
@@ -649,10 +667,6 @@ pub async fn restrictable<S: Storage>(
         .into_iter()
         .cloned()
         .collect();
-    // A role this administrator could not have given is not theirs to change or widen.
-    if !offered.iter().any(|r| r.id == held.role) {
-        return Err(StaffProblem::NotFound);
-    }
     let roles = changeable_to(ctx.catalogue, offered, &all, &held);
     let clusters = ctx
         .store
@@ -686,17 +700,9 @@ pub fn changeable_to(
         .cloned()
         .collect();
     let mut roles: Vec<Role> = catalogue.role(current.role).cloned().into_iter().collect();
-    for r in offered {
-        let grant = AddedGrant {
-            organisation: current.organisation.id,
-            role: r.id,
-            payment_types: Vec::new(),
-            clusters: Vec::new(),
-        };
-        if r.id != current.role && check_held(catalogue, &others, &[grant]).is_ok() {
-            roles.push(r);
-        }
-    }
+    roles.extend(offered.into_iter().filter(|r| {
+        r.id != current.role && fits(catalogue, &others, current.organisation.id, r.id)
+    }));
     roles
 }
 

@@ -228,11 +228,7 @@ fn org_offers(offers: Vec<domain::staff::Offer>) -> Vec<OrgOffer> {
                 .iter()
                 .map(|r| RoleOffer {
                     id: r.id.0,
-                    name: if r.payment_restrictable {
-                        format!("{}*", r.name)
-                    } else {
-                        r.name.clone()
-                    },
+                    name: starred_name(r),
                     description: r
                         .description_at(o.organisation.kind)
                         .unwrap_or_default()
@@ -315,10 +311,7 @@ pub async fn add_new_user(
         (Field::FirstName, first_name.chars().take(200).collect()),
         (Field::LastName, last_name.chars().take(200).collect()),
     ];
-    let Some(choices) = parse_choices(&grants, &payments, &clusters) else {
-        crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
-        return Err(AppError::BadRequest);
-    };
+    let choices = parse_choices(&grants, &payments, &clusters)?;
     let form = StaffForm {
         email,
         confirm_email,
@@ -351,13 +344,13 @@ fn invalid_at_fields(e: AppError) -> AppError {
 }
 
 /// The ticks of a roles step: `grants[i]=ORG:ROLE`, `payments[i]=ORG:ROLE:TYPE` and
-/// `clusters[i]=ORG:SHORT`; `None` when any is not of that shape.
+/// `clusters[i]=ORG:SHORT`; any not of that shape makes the request a 400.
 #[cfg(feature = "ssr")]
 fn parse_choices(
     grants: &[String],
     payments: &[String],
     clusters: &[String],
-) -> Option<Vec<domain::staff::Choice>> {
+) -> Result<Vec<domain::staff::Choice>, AppError> {
     use domain::staff::Choice;
     let mut choices: Vec<Choice> = Vec::new();
     let mut bad = false;
@@ -397,7 +390,21 @@ fn parse_choices(
             None => bad = true,
         }
     }
-    (!bad).then_some(choices)
+    if bad {
+        crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
+        return Err(AppError::BadRequest);
+    }
+    Ok(choices)
+}
+
+/// A role's name as the forms show it: starred when payment types can restrict it.
+#[cfg(feature = "ssr")]
+fn starred_name(r: &domain::role::Role) -> String {
+    if r.payment_restrictable {
+        format!("{}*", r.name)
+    } else {
+        r.name.clone()
+    }
 }
 
 /// Add Organisation on an existing user's page, as the URL describes it: Search By and the
@@ -482,10 +489,7 @@ pub async fn add_user_roles(
 ) -> Result<(), AppError> {
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
-    let Some(choices) = parse_choices(&grants, &payments, &clusters) else {
-        crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
-        return Err(AppError::BadRequest);
-    };
+    let choices = parse_choices(&grants, &payments, &clusters)?;
     domain::staff::grant(
         &st.signup(),
         &actor,
@@ -552,10 +556,9 @@ pub async fn assignment_restrictions(
             .roles
             .iter()
             .map(|r| {
-                let star = if r.payment_restrictable { "*" } else { "" };
                 (
                     r.id.0,
-                    format!("{}{star}", r.name),
+                    starred_name(r),
                     r.description_at(kind).unwrap_or_default().to_owned(),
                 )
             })

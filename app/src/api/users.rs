@@ -186,21 +186,8 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
                     .then(|| format!("/users/{}/requests/{}", d.user.id.0, a.id.0)),
                 payment_types: a.payment_types.clone(),
                 clusters: a.clusters.iter().map(|(_, name)| name.clone()).collect(),
-                // An active role of someone else, in scope, that this viewer could have given.
-                change: (a.status == domain::AssignmentStatus::Active
-                    && d.user.id != actor.user
-                    && actor
-                        .scope_for(domain::Capability::ManageUsers)
-                        .is_ok_and(|s| s.contains(a.organisation.id, &a.organisation.path))
-                    && st.catalogue.role(a.role).is_some_and(|r| {
-                        domain::registration::may_review(
-                            &actor,
-                            r,
-                            a.organisation.id,
-                            &a.organisation.path,
-                        )
-                    }))
-                .then(|| format!("/users/{}/roles/{}", d.user.id.0, a.id.0)),
+                change: domain::staff::may_change(&st.catalogue, &actor, a)
+                    .then(|| format!("/users/{}/roles/{}", d.user.id.0, a.id.0)),
                 remove: (a.status == domain::AssignmentStatus::Active
                     && d.revocable_at.iter().any(|o| o.id == a.organisation.id))
                 .then(|| {
@@ -212,7 +199,7 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
                 }),
             })
             .collect(),
-        may_add_organisation: d.user.id != actor.user,
+        may_add_organisation: domain::staff::may_grant_to(&actor, d.user.id),
         may_disable: d.may_disable(),
         may_enable: d.may_enable(),
         active_outside: d.active_outside,
