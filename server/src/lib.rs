@@ -108,9 +108,18 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(
-            context, shell,
-        ))
+        // Files are served here, and only what is not a file goes to Leptos's handler, which renders
+        // "Page not found". That handler serves files too, but copies onto a file's answer the
+        // status of a `ResponseOptions` it can find from another render: a browser test got
+        // /pkg/gatehouse.wasm whole, with a 404, and the page never hydrated.
+        .fallback_service(
+            tower_http::services::ServeDir::new(options.site_root.as_ref()).fallback(
+                axum::handler::Handler::with_state(
+                    leptos_axum::file_and_error_handler_with_context(context, shell),
+                    options.clone(),
+                ),
+            ),
+        )
         .layer(watchdog::RenderWatchdogLayer {
             first_try: watchdog::FIRST_TRY,
         })

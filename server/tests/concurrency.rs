@@ -126,3 +126,53 @@ async fn every_page_comes_back_whole_under_concurrent_load() {
         &failures[..failures.len().min(5)]
     );
 }
+
+/// A file keeps its own status beside pages that answer 404. Leptos's fallback, which served the
+/// files before, copied onto a file the status of another request's render (here a user page that
+/// is not found): a browser test got /pkg/gatehouse.wasm whole, with a 404, and its page never
+/// hydrated. Against that fallback this test gets the file's bytes with a 404 within a second.
+#[tokio::test]
+async fn files_keep_their_status_beside_pages_not_found() {
+    let site = std::env::temp_dir().join(format!("gatehouse_site_{:016x}", rand::random::<u64>()));
+    std::fs::create_dir_all(site.join("pkg")).expect("site root");
+    std::fs::write(site.join("pkg/gatehouse.js"), "// the hydration script\n").expect("file");
+    let root = site.display().to_string();
+    let app = TestApp::start_with(move |c| {
+        c.rate_limit_per_minute = 1_000_000;
+        c.site_root = root;
+    })
+    .await;
+    let visitor = app.browser();
+    assert_eq!(location(&visitor.sign_in("account.admin").await), "/");
+    let mut jobs = JoinSet::new();
+    let mut failures = Vec::new();
+    for i in 0..(ROUNDS * 10) {
+        let (client, base) = (visitor.client.clone(), visitor.base.clone());
+        jobs.spawn(async move {
+            let (path, want) = match i % 4 {
+                0 => ("/no-such-page", 404),
+                2 => ("/users/99999999", 404),
+                _ => ("/pkg/gatehouse.js", 200),
+            };
+            let res = client
+                .get(format!("{base}{path}"))
+                .send()
+                .await
+                .expect("answer");
+            let status = res.status().as_u16();
+            let body = res.text().await.expect("body");
+            let whole = want != 200 || body == "// the hydration script\n";
+            (status != want || !whole).then(|| format!("{path}: {status}, {} bytes", body.len()))
+        });
+        if jobs.len() >= AT_ONCE {
+            failures.extend(
+                jobs.join_next()
+                    .await
+                    .and_then(|done| done.expect("request task")),
+            );
+        }
+    }
+    failures.extend(jobs.join_all().await.into_iter().flatten());
+    let _ = std::fs::remove_dir_all(&site);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
