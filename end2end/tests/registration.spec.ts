@@ -23,11 +23,17 @@ async function register(page: Page, info: TestInfo, email: string, first: string
   await ready(page, info);
   await expectAccessible(page);
   await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('ODS code or organisation name').fill('Densham');
   if (jsOn(info)) {
-    // Suggestions as you type.
-    await page.getByRole('link', { name: 'The Densham Surgery (A81001)' }).click();
+    // Suggestions as you type, in place: the page is not reloaded and the field keeps focus.
+    await page.evaluate(() => document.body.setAttribute('data-before-typing', 'yes'));
+    await page.getByLabel('ODS code or organisation name').pressSequentially('Densham');
+    const suggestion = page.getByRole('link', { name: 'The Densham Surgery (A81001)' });
+    await expect(suggestion).toBeVisible();
+    await expect(page.getByLabel('ODS code or organisation name')).toBeFocused();
+    await expect(page.locator('body')).toHaveAttribute('data-before-typing', 'yes');
+    await suggestion.click();
   } else {
+    await page.getByLabel('ODS code or organisation name').fill('Densham');
     await page.getByRole('button', { name: 'Next' }).click();
   }
   await expect(page).toHaveURL((u) => u.pathname === '/register/details');

@@ -14,13 +14,19 @@ async function otherPerson(browser: Browser, info: TestInfo, local: string) {
 
 async function search(page: import('@playwright/test').Page, info: TestInfo, text: string) {
   const box = page.getByLabel('Search Firstname, Lastname, Email, ODS Code or Organisation');
+  // With JavaScript the table follows the box as you type, in place: this page is not reloaded.
+  if (jsOn(info)) await page.evaluate(() => document.body.setAttribute('data-before-search', 'yes'));
   await box.fill(text);
   if (!jsOn(info)) {
     await page.getByRole('button', { name: 'Search' }).click();
   }
-  // With JavaScript the table follows the box as you type; either way the URL is bookmarkable.
+  // Either way the URL is bookmarkable.
   await expect(page).toHaveURL((u) => u.pathname === '/users' && u.searchParams.get('q') === text);
   await ready(page, info);
+  if (jsOn(info)) {
+    await expect(page.locator('body')).toHaveAttribute('data-before-search', 'yes');
+    await expect(box).toBeFocused();
+  }
 }
 
 test('an administrator finds a user by each of the five fields and views them', async ({ page }, info) => {

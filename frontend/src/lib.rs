@@ -1,12 +1,11 @@
 #![recursion_limit = "256"]
-//! Hydration entry point: the server has rendered every page; this makes it interactive.
+//! Hydration entry point, in islands mode: the server has rendered every page whole; only the
+//! islands (`app::components::live`) are made interactive.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Browser tests wait for this before they use the page as a JavaScript user would.
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
+    // Also links the `app` crate, whose islands Leptos's script finds among this module's exports.
+    app::components::live::mark_hydrated();
 }

@@ -83,7 +83,6 @@ pub fn InputField(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] value: Option<String>,
     #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] on_input: Option<Callback<String>>,
     problem: Option<Problem>,
 ) -> impl IntoView {
     let id = field.id();
@@ -106,12 +105,7 @@ pub fn InputField(
             {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
             <FieldError id=error_id.clone() problem=problem/>
             <input class=input_class id=id name=id type=input_type autocomplete=autocomplete
-                spellcheck="false" value=value aria-describedby=described
-                on:input=move |ev| {
-                    if let Some(cb) = on_input {
-                        cb.run(event_target_value(&ev));
-                    }
-                }/>
+                spellcheck="false" value=value aria-describedby=described/>
         </div>
     }
 }

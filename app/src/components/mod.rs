@@ -2,4 +2,5 @@ pub mod form;
 pub mod guard;
 pub mod layout;
 pub mod list;
+pub mod live;
 pub mod tiles;

@@ -8,6 +8,7 @@ use crate::api::imports::{import_allowed, import_status, ImportProgress, UPLOAD_
 use crate::components::form::{problem_for, ErrorSummary, InputField};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
+use crate::components::live::Follow;
 use crate::error::{AppError, Field, Problem};
 
 /// A problem sent back by the upload in the URL. Only field problems are taken: codes, never text.
@@ -105,26 +106,14 @@ pub fn ImportOdsPage() -> impl IntoView {
 pub fn ImportProgressPage() -> impl IntoView {
     let params = use_params_map();
     let job = move || params.read().get("job").unwrap_or_default();
-    let tick = RwSignal::new(0u32);
-    let status = Resource::new(move || (job(), tick.get()), |(j, _)| import_status(j));
-    // With JavaScript the page asks again every half second until the import has finished;
-    // without, the "Check progress" link does the same. Only in the browser: a workspace build
-    // (tests) unifies the `ssr` and `hydrate` features, and a browser timer on the server ends
-    // the response mid-stream.
-    #[cfg(target_arch = "wasm32")]
-    Effect::new(move |_| {
-        if let Some(Ok(s)) = status.get() {
-            if !s.finished {
-                set_timeout(
-                    move || tick.update(|t| *t = t.wrapping_add(1)),
-                    std::time::Duration::from_millis(500),
-                );
-            }
-        }
-    });
+    let status = Resource::new(job, import_status);
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title="Importing ODS extracts - Gatehouse" viewer=Some(v)>
+                // With JavaScript the page asks again every half second until the import has
+                // finished; without, the "Check progress" link does the same.
+                <Follow region="import-status".to_owned() poll=true/>
+                <div id="import-status">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match status.await {
@@ -133,6 +122,7 @@ pub fn ImportProgressPage() -> impl IntoView {
                         }
                     })}
                 </Transition>
+                </div>
             </Page>
         }/>
     }
@@ -155,7 +145,7 @@ fn Progress(status: ImportProgress, href: String) -> impl IntoView {
         view! {
             <label class="nhsuk-label" for="import-progress">{text}</label>
             <progress id="import-progress" class="gh-progress" max=status.total.max(1) value=status.done></progress>
-            <p class="nhsuk-body"><a href=href>"Check progress"</a></p>
+            <p class="nhsuk-body" data-busy="true"><a href=href>"Check progress"</a></p>
         }
         .into_any()
     } else if let Some(r) = status.result {

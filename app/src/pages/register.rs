@@ -4,11 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::registration::{
-    find_organisations, registration_options, OrgChoice, Register, RegisterStart,
-};
+use crate::api::registration::{find_organisations, registration_options, Register, RegisterStart};
 use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, Radios};
 use crate::components::layout::Page;
+use crate::components::live::Follow;
 use crate::error::Field;
 use crate::url::enc;
 
@@ -30,22 +29,6 @@ pub fn RegisterPage() -> impl IntoView {
             find_organisations(q).await.map(Some)
         }
     });
-    // With JavaScript: suggestions as you type.
-    let email_typed = RwSignal::new(String::new());
-    let suggestions = RwSignal::new(Vec::<OrgChoice>::new());
-    let asked = StoredValue::new(0u64);
-    let on_org_input = Callback::new(move |text: String| {
-        asked.update_value(|n| *n += 1);
-        let mine = asked.get_value();
-        leptos::task::spawn_local(async move {
-            let found = find_organisations(text).await.unwrap_or_default();
-            // A slower answer to an earlier keystroke must not replace a newer one.
-            if asked.get_value() == mine {
-                suggestions.set(found);
-            }
-        });
-    });
-    let on_email_input = Callback::new(move |text: String| email_typed.set(text));
     view! {
         <Page title=move || {
             let failed = action.value().get().is_some_and(|r| r.is_err());
@@ -57,9 +40,6 @@ pub fn RegisterPage() -> impl IntoView {
                         let error = action.value().get().and_then(|r| r.err());
                         let email = error.as_ref().and_then(|e| e.echo(Field::Email)).unwrap_or_else(email_param);
                         let organisation = error.as_ref().and_then(|e| e.echo(Field::Organisation)).unwrap_or_else(q_param);
-                        if email_typed.get_untracked().is_empty() {
-                            email_typed.set(email.clone());
-                        }
                         view! {
                             <ErrorSummary error=error.clone()/>
                             <h1 class="nhsuk-heading-l">"Register"</h1>
@@ -68,30 +48,20 @@ pub fn RegisterPage() -> impl IntoView {
                             </p>
                             <ActionForm action=action attr:novalidate="novalidate">
                                 <InputField field=Field::Email label="Email address" input_type="email"
-                                    autocomplete="email" value=email on_input=on_email_input
+                                    autocomplete="email" value=email
                                     problem=problem_for(&error, Field::Email)/>
                                 <InputField field=Field::Organisation label="ODS code or organisation name"
                                     hint="If you are unsure of your ODS code, type the name of your GP practice."
-                                    autocomplete="off" value=organisation on_input=on_org_input
+                                    autocomplete="off" value=organisation
                                     problem=problem_for(&error, Field::Organisation)/>
                                 <button class="nhsuk-button" type="submit">"Next"</button>
                             </ActionForm>
                         }
                     }}
-                    <div aria-live="polite" class="gh-suggestions">
-                        {move || {
-                            let list = suggestions.get();
-                            (!list.is_empty()).then(|| view! {
-                                <h2 class="nhsuk-heading-s">"Matching organisations"</h2>
-                                <ul class="nhsuk-list gh-suggestions__list">
-                                    {list.into_iter().map(|o| {
-                                        let href = details_href(&email_typed.get(), &o.code);
-                                        view! { <li><a href=href>{format!("{} ({})", o.name, o.code)}</a></li> }
-                                    }).collect_view()}
-                                </ul>
-                            })
-                        }}
-                    </div>
+                    // With JavaScript the matches follow what is typed, with links that carry the email.
+                    <Follow region="organisation-matches".to_owned() path="/register".to_owned()
+                        fields=vec![("email".to_owned(), "email".to_owned()), ("organisation".to_owned(), "q".to_owned())]/>
+                    <div id="organisation-matches" aria-live="polite">
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let email = email_param();
@@ -118,6 +88,7 @@ pub fn RegisterPage() -> impl IntoView {
                             }
                         })}
                     </Suspense>
+                    </div>
                     <p class="nhsuk-body">"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
                 </div>
             </div>

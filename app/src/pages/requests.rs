@@ -3,8 +3,7 @@
 //! request (Users → the user → Pending Access Request → View → Approve or Reject → Confirm).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::requests::{
     get_request, my_roles, request_organisations, request_roles, request_summary, request_url,
@@ -16,6 +15,7 @@ use crate::components::form::{
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::SuccessNotice;
+use crate::components::live::Follow;
 use crate::error::{AppError, Field};
 
 #[component]
@@ -30,21 +30,8 @@ pub fn RequestAccessPage() -> impl IntoView {
     let q = move || query.read().get("q").unwrap_or_default();
     let matches = Resource::new(q, request_organisations);
     let action = ServerAction::<RequestOrganisation>::new();
-    // With JavaScript the matches follow the box as you type; the URL stays the no-JS form's.
-    let navigate = use_navigate();
-    let follow = move |text: String| {
-        navigate(
-            &format!("/my-profile/request-access?q={}", crate::url::enc(&text)),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
     view! {
         <SignedIn render=move |v| {
-            let follow = follow.clone();
             view! {
                 <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Request access") viewer=Some(v)>
                     {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
@@ -54,11 +41,14 @@ pub fn RequestAccessPage() -> impl IntoView {
                             <label class="nhsuk-label" for="q">"Organisation name or ODS code"</label>
                             <div class="nhsuk-hint" id="q-hint">"Type the organisation's exact name, or its ODS code, like A81001."</div>
                             <input class="nhsuk-input nhsuk-u-width-two-thirds" id="q" name="q" type="search"
-                                autocomplete="off" aria-describedby="q-hint" value=untrack(q)
-                                on:input=move |ev| follow(event_target_value(&ev))/>
+                                autocomplete="off" aria-describedby="q-hint" value=untrack(q)/>
                         </div>
                         <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Search"</button>
                     </form>
+                    // With JavaScript the matches follow the box as you type; the URL stays the no-JS form's.
+                    <Follow region="matches".to_owned() path="/my-profile/request-access".to_owned()
+                        fields=vec![("q".to_owned(), "q".to_owned())]/>
+                    <div id="matches">
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let text = q();
@@ -94,6 +84,7 @@ pub fn RequestAccessPage() -> impl IntoView {
                             }.into_any()
                         })}
                     </Transition>
+                    </div>
                     <p class="nhsuk-body"><a href="/my-profile">"Back to My Profile"</a></p>
                 </Page>
             }

@@ -3,8 +3,7 @@
 //! Enabled/Disabled radio leading to Disable Account or Enable Account, each confirmed.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::invitations::user_invitations;
 use crate::api::users::{
@@ -14,6 +13,7 @@ use crate::components::form::{problem_for, Choice, ErrorSummary, PageError, Radi
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::{id_param, Paging, SuccessNotice};
+use crate::components::live::Follow;
 use crate::error::{AppError, Field};
 use crate::url::enc;
 
@@ -52,23 +52,8 @@ pub fn UsersPage() -> impl IntoView {
         move || (q(), sort(), dir(), page(), size()),
         |(q, s, d, p, n)| list_users(q, s, d, p, n),
     );
-    // With JavaScript the table follows the search box as you type; the URL stays bookmarkable.
-    let navigate = use_navigate();
-    let follow = move |text: String, n: i64| {
-        navigate(
-            &users_href(&text, n, &untrack(sort), &untrack(dir), 1),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
-    let follow_size = follow.clone();
     view! {
         <SignedIn needs_role=true render=move |v| {
-            let follow = follow.clone();
-            let follow_size = follow_size.clone();
             let initial = untrack(q);
             let current_size = untrack(size);
             view! {
@@ -80,12 +65,11 @@ pub fn UsersPage() -> impl IntoView {
                         <a class="nhsuk-button nhsuk-button--secondary" href="/users/new">"Add New User"</a>
                     </div>
                     <form method="get" action="/users" role="search" class="gh-user-search">
-                        <input type="hidden" name="sort" value=untrack(sort)/>
-                        <input type="hidden" name="dir" value=untrack(dir)/>
+                        <input type="hidden" id="sort" name="sort" value=untrack(sort)/>
+                        <input type="hidden" id="dir" name="dir" value=untrack(dir)/>
                         <div class="nhsuk-form-group">
                             <label class="nhsuk-label" for="size">"Results per page"</label>
-                            <select class="nhsuk-select" id="size" name="size"
-                                on:change=move |ev| follow_size(untrack(q), event_target_value(&ev).parse().unwrap_or(10))>
+                            <select class="nhsuk-select" id="size" name="size">
                                 {domain::users::PAGE_SIZES.iter().map(|n| view! {
                                     <option value=n.to_string() selected=*n == current_size>{n.to_string()}</option>
                                 }).collect_view()}
@@ -94,11 +78,14 @@ pub fn UsersPage() -> impl IntoView {
                         <div class="nhsuk-form-group">
                             <label class="nhsuk-label" for="q">"Search Firstname, Lastname, Email, ODS Code or Organisation"</label>
                             <input class="nhsuk-input nhsuk-u-width-two-thirds" id="q" name="q" type="search"
-                                autocomplete="off" value=initial
-                                on:input=move |ev| follow(event_target_value(&ev), untrack(size))/>
+                                autocomplete="off" value=initial/>
                         </div>
                         <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Search"</button>
                     </form>
+                    // With JavaScript the results follow the box as you type; the URL stays bookmarkable.
+                    <Follow region="user-results".to_owned() path="/users".to_owned()
+                        fields=["q", "size", "sort", "dir"].map(|f| (f.to_owned(), f.to_owned())).to_vec()/>
+                    <div id="user-results">
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let (text, s, d) = (q(), sort(), dir());
@@ -143,6 +130,7 @@ pub fn UsersPage() -> impl IntoView {
                             }
                         })}
                     </Suspense>
+                    </div>
                 </Page>
             }
         }/>
