@@ -454,7 +454,8 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 /// Times the Users search (`domain::users::search`, the server function's own call) for each of
 /// the five fields it searches, as two administrators: the Service Desk, whose scope is the whole
-/// country, and an Advanced User Administrator of one ICB.
+/// country, and an Advanced User Administrator of one NHS England region (the first organisation
+/// under the platform's root: a region's ICBs, sub-ICB locations and practices).
 pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let mut rounds = 200usize;
     let mut it = args.iter();
@@ -471,10 +472,10 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
     let practices = all_of(&store, OrgKind::Provider).await?;
     let commissioners = all_of(&store, OrgKind::Commissioning).await?;
     let root = store.platform_root().await?;
-    let icb = commissioners
+    let region = commissioners
         .iter()
         .find(|o| o.parent == Some(root.id))
-        .ok_or("no ICB: run bench-data first")?;
+        .ok_or("no region: run bench-data first")?;
     let actor_at = |org: &Organisation, role: &str| -> Result<Actor, String> {
         let role = catalogue.by_name(role).ok_or(format!("no role {role}"))?;
         Ok(Actor::new(
@@ -494,8 +495,8 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
     let viewers = [
         ("Service Desk (national)", actor_at(&root, "Service Desk")?),
         (
-            "Advanced User Administrator (one ICB)",
-            actor_at(icb, "Advanced User Administrator")?,
+            "Advanced User Administrator (one region)",
+            actor_at(region, "Advanced User Administrator")?,
         ),
     ];
     let mut rng = Rng(0x5EA2_C400_0000_2026);
