@@ -84,7 +84,10 @@ bench_backend() {
 
 # The sign-in storm: clients signing in as fast as they can (each one a password hash) while
 # others read Home. Budget: sign-ins a second >= 90 % of cores / one hash's time, and Home's
-# p99 < 50 ms meanwhile.
+# p99 < 50 ms meanwhile. The readers are people using the service during the storm: 8 of them,
+# each asking for a page every 50 ms (160 pages a second). Readers asking as fast as they can
+# would take whatever the hashes leave, so no rate of sign-ins could meet the budget; that load
+# is measured on its own above.
 storm() {
   local label=$1 cookie=$2 password
   password=$(grep -m1 'DEMO_PASSWORD: &str' server/src/demo.rs | cut -d'"' -f2 | sed 's/!/%21/g')
@@ -107,15 +110,16 @@ end
 LUA
   wrk -t1 -c16 -d"${seconds}s" -s "$dir/sign-in.lua" "$base/api/sign_in" >"$dir/storm" &
   local storm_pid=$!
-  wrk -t1 -c8 -d"${seconds}s" --latency -H "Cookie: $cookie" -H 'Accept: text/html' "$base/" >"$dir/storm-home"
+  printf 'function delay() return 50 end\n' >"$dir/reader.lua"
+  wrk -t1 -c8 -d"${seconds}s" --latency -s "$dir/reader.lua" -H "Cookie: $cookie" -H 'Accept: text/html' "$base/" >"$dir/storm-home"
   wait "$storm_pid"
   local rate errors p99 verdict
   rate=$(awk '/Requests\/sec/ { printf "%.1f", $2 }' "$dir/storm")
   errors=$(awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 } END { print e + 0 }' "$dir/storm" "$dir/storm-home")
   p99=$(awk '$1 == "99%" { print $2 }' "$dir/storm-home" | to_ms)
   verdict=$(awk -v r="$rate" -v t="$storm_target" -v p="$p99" -v e="$errors" 'BEGIN { print (r >= t && p < 50 && e == 0) ? "MEETS" : "MISSES" }')
-  printf '%-10s sign-in storm     %s sign-ins/s (budget >= %s: one hash %s ms)  Home p99 %s ms (budget < 50 ms)  errors %s  %s\n' \
-    "$label" "$rate" "$storm_target" "$hash_ms" "$p99" "$errors" "$verdict"
+  printf '%-10s sign-in storm     %s sign-ins/s (budget >= %s: one hash %s ms)  Home p99 %s ms at %s pages/s (budget < 50 ms)  errors %s  %s\n' \
+    "$label" "$rate" "$storm_target" "$hash_ms" "$p99" "$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$dir/storm-home")" "$errors" "$verdict"
 }
 
 if [ -n "${BENCH_STORM:-}" ]; then
