@@ -1,5 +1,6 @@
-//! Gatehouse's web app: pages and components shared by server rendering and hydration, and server
-//! functions that adapt HTTP to the domain.
+//! Gatehouse's web app: pages and components rendered on the server (islands mode: only
+//! `components::live` is hydrated in the browser), and server functions that adapt HTTP to the
+//! domain.
 
 #![recursion_limit = "256"]
 

@@ -38,7 +38,7 @@ async fn signing_in_with_one_role_lands_home_with_a_safe_cookie() {
 }
 
 #[tokio::test]
-async fn the_hydrated_client_gets_the_same_landing_as_a_plain_form() {
+async fn a_scripted_client_gets_the_same_landing_as_a_plain_form() {
     let app = TestApp::start().await;
     let b = app.browser();
     let email = demo_email("admin.commissioner");

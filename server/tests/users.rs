@@ -14,7 +14,7 @@ async fn user_id(app: &TestApp, local: &str) -> i64 {
     .await
 }
 
-/// The table of results only: the page also carries the viewer's own details for hydration.
+/// The table of results only: the page also carries the viewer's own details in its header.
 fn table(html: &str) -> String {
     match (html.find("<tbody"), html.find("</tbody>")) {
         (Some(a), Some(b)) => html[a..b].to_owned(),
