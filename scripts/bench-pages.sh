@@ -85,7 +85,7 @@ bench_backend() {
 # The sign-in storm: clients signing in as fast as they can (each one a password hash) while
 # others read Home. Budget: sign-ins a second >= 90 % of cores / one hash's time, and Home's
 # p99 < 50 ms meanwhile. The readers are people using the service during the storm: 8 of them,
-# each asking for a page every 50 ms (160 pages a second). Readers asking as fast as they can
+# each asking again 50 ms after an answer (about 145 pages a second here). Readers asking as fast as they can
 # would take whatever the hashes leave, so no rate of sign-ins could meet the budget; that load
 # is measured on its own above.
 storm() {

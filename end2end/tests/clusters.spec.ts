@@ -1,5 +1,5 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { expectAccessible, ready, signIn } from './support';
+import { expectAccessible, jsOn, ready, signIn } from './support';
 
 /** Search by, as the form's own Search button sends it (a GET form, with or without JavaScript). */
 async function searchBy(page: Page, info: TestInfo, text: string) {
@@ -56,6 +56,15 @@ test('an organisation administrator creates a Service Provider Cluster as seed 0
   await searchBy(page, info, 'Queens Park');
   await expect(page.getByText('2 selected')).toBeVisible();
   await page.getByLabel(/^Select All/).check();
+  if (jsOn(info)) {
+    // With JavaScript, Select All ticks this page's boxes at once, and unticking it puts them back.
+    const boxes = page.locator('input.gh-member');
+    expect(await boxes.count()).toBeGreaterThan(0);
+    for (const box of await boxes.all()) await expect(box).toBeChecked();
+    await page.getByLabel(/^Select All/).uncheck();
+    for (const box of await boxes.all()) await expect(box).not.toBeChecked();
+    await page.getByLabel(/^Select All/).check();
+  }
   // Step 5: Continue → the summary.
   await page.getByRole('button', { name: 'Continue' }).click();
   await ready(page, info);

@@ -26,6 +26,8 @@ async function search(page: import('@playwright/test').Page, info: TestInfo, tex
   if (jsOn(info)) {
     await expect(page.locator('body')).toHaveAttribute('data-before-search', 'yes');
     await expect(box).toBeFocused();
+    // What was found is said through the one live element that stays on the page.
+    await expect(page.locator('#user-results-announcer')).toHaveText(/^(\d+ users|No users match\.)$/);
   }
 }
 
@@ -49,7 +51,7 @@ test('an administrator finds a user by each of the five fields and views them', 
     await expect(page.getByRole('row').filter({ hasText: demo('provider.user') })).toHaveCount(1);
   }
   await search(page, info, 'nobody-by-this-name');
-  await expect(page.getByText('No users match.')).toBeVisible();
+  await expect(page.locator('#user-results').getByText('No users match.')).toBeVisible();
   await search(page, info, 'Priya');
   await page.getByRole('row').filter({ hasText: demo('provider.user') }).getByRole('link', { name: /View/ }).click();
   await expect(page).toHaveURL((u) => /^\/users\/\d+$/.test(u.pathname));
@@ -167,7 +169,7 @@ test('a practice’s user administrator sees only the people of their practice',
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await page.goto('/users?q=Alex');
   await ready(page, info);
-  await expect(page.getByText('No users match.')).toBeVisible();
+  await expect(page.locator('#user-results').getByText('No users match.')).toBeVisible();
   await page.goto('/users/1');
   await ready(page, info);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();

@@ -93,8 +93,8 @@ pub async fn limit(State(limits): State<RateLimits>, req: Request, next: Next) -
     }
 }
 
-/// A plain form post gets a page; a call from the hydrated page gets the error it can show at
-/// the top of its form.
+/// A plain form post gets a page; a script's call of a server function (JSON) gets the error
+/// it can show at the top of its form.
 fn too_many(req: &Request) -> Response {
     let plain_form_post = req
         .headers()

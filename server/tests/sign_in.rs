@@ -335,6 +335,21 @@ async fn signed_out_visitors_are_sent_to_sign_in() {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("body").contains("Sign in"));
     assert_eq!(b.get("/no-such-page").await.status(), 404);
+    // A form sent to an unknown address gets the same page, not a bare "method not allowed".
+    let posted = b
+        .client
+        .post(format!("{}/no-such-page", b.base))
+        .header(reqwest::header::ORIGIN, &b.base)
+        .form(&[("a", "b")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(posted.status(), 404);
+    assert!(posted
+        .text()
+        .await
+        .expect("body")
+        .contains("Page not found"));
 }
 
 #[tokio::test]

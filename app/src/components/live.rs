@@ -1,11 +1,14 @@
-//! The one interactive island (issue 9: only what needs the browser is sent to it).
+//! The islands: the only parts of Gatehouse hydrated in the browser (issue 9: only what needs
+//! the browser is sent to it).
 //!
 //! Every page is whole without JavaScript: searches are GET forms, results are server-rendered
-//! regions. With JavaScript, [`Follow`] keeps one region of the page up to date without a reload:
-//! as the user types in the named fields (the Users search, Request Access, Register's
-//! organisation), or every half second while the region says it is busy (an ODS import). It asks
-//! the server for the same page the no-JavaScript user would get, and takes that region from it,
-//! so the server stays the only place a page is rendered and authorised.
+//! regions. With JavaScript:
+//! - [`Follow`] keeps one region of the page up to date without a reload: as the user types in
+//!   the named fields (the Users search, Request Access, Register's organisation), or every half
+//!   second while the region says it is busy (an ODS import). It asks the server for the same
+//!   page the no-JavaScript user would get, and takes that region from it, so the server stays
+//!   the only place a page is rendered and authorised.
+//! - [`TickAll`] makes a "Select All" box tick the page's boxes at once.
 
 use leptos::prelude::*;
 
@@ -19,6 +22,11 @@ use leptos::prelude::*;
 ///
 /// When the answer cannot be used (the session ended, the network failed), the browser goes to
 /// the URL itself: the page the no-JavaScript user would get.
+///
+/// A region is replaced only when it has changed. What changed is announced to screen readers
+/// through one live element that stays on the page (elements put into the page afresh are
+/// announced unreliably): the text of the region's `[data-announce]` element, when that text is
+/// new.
 #[island]
 pub fn Follow(
     region: String,
@@ -26,6 +34,7 @@ pub fn Follow(
     #[prop(optional)] fields: Option<Vec<(String, String)>>,
     #[prop(optional)] poll: Option<bool>,
 ) -> impl IntoView {
+    let announcer = client_ids::announcer(&region);
     #[cfg(target_arch = "wasm32")]
     client::start(
         region,
@@ -35,6 +44,25 @@ pub fn Follow(
     );
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (region, path, fields, poll);
+    view! { <div class="nhsuk-u-visually-hidden" id=announcer aria-live="polite"></div> }
+}
+
+/// With JavaScript, ticking the box `control` ticks every box of class `boxes` on the page, and
+/// unticking it puts them back as the server sent them. The server does the real work: the
+/// form sent with `control` ticked chooses every result of the search, on every page of it.
+#[island]
+pub fn TickAll(control: String, boxes: String) -> impl IntoView {
+    #[cfg(target_arch = "wasm32")]
+    client::tick_all(control, boxes);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (control, boxes);
+}
+
+mod client_ids {
+    /// The id of the live element that announces a region's changes.
+    pub fn announcer(region: &str) -> String {
+        format!("{region}-announcer")
+    }
 }
 
 /// Marks the page as hydrated for the browser tests, which wait for it before they act as a
@@ -56,6 +84,7 @@ mod client {
     use leptos::task::spawn_local;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
+    use web_sys::HtmlInputElement;
 
     /// How long typing must pause before the server is asked.
     const SETTLE: Duration = Duration::from_millis(150);
@@ -145,7 +174,7 @@ mod client {
 
     fn value_of(id: &str) -> Option<String> {
         let element = document().get_element_by_id(id)?;
-        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
             return Some(input.value());
         }
         element
@@ -162,7 +191,8 @@ mod client {
         response.text().await.ok()
     }
 
-    /// Puts the answer's `region` in place of this page's; false when either is missing.
+    /// Puts the answer's `region` in place of this page's when it differs; false when either is
+    /// missing.
     fn swap(region: &str, answer: Option<String>) -> bool {
         let Some(html) = answer else {
             return false;
@@ -173,15 +203,74 @@ mod client {
         let Ok(page) = parser.parse_from_string(&html, web_sys::SupportedType::TextHtml) else {
             return false;
         };
-        match (
+        let (Some(new), Some(old)) = (
             page.get_element_by_id(region),
             document().get_element_by_id(region),
-        ) {
-            (Some(new), Some(old)) => {
-                old.set_inner_html(&new.inner_html());
-                true
-            }
-            _ => false,
+        ) else {
+            return false;
+        };
+        // Unchanged: keep the page as it is, focus and all.
+        if new.inner_html() == old.inner_html() {
+            return true;
         }
+        // The parsed nodes themselves move across: their markup is not parsed a second time.
+        old.set_text_content(None);
+        while let Some(node) = new.first_child() {
+            let moved = document()
+                .adopt_node(&node)
+                .and_then(|node| old.append_child(&node));
+            if moved.is_err() {
+                return false;
+            }
+        }
+        announce(region, &old);
+        true
+    }
+
+    /// Says the region's `[data-announce]` text through its live element, when the text is new.
+    fn announce(region: &str, now: &web_sys::Element) {
+        let text = now
+            .query_selector("[data-announce]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        let text = text.trim();
+        let Some(announcer) = document().get_element_by_id(&super::client_ids::announcer(region))
+        else {
+            return;
+        };
+        if !text.is_empty() && announcer.text_content().as_deref() != Some(text) {
+            announcer.set_text_content(Some(text));
+        }
+    }
+
+    pub fn tick_all(control: String, boxes: String) {
+        let Some(control) = document().get_element_by_id(&control) else {
+            return;
+        };
+        let selector = format!("input.{boxes}");
+        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let Some(all) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Ok(list) = document().query_selector_all(&selector) else {
+                return;
+            };
+            for i in 0..list.length() {
+                if let Some(one) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+                {
+                    one.set_checked(all.checked() || one.default_checked());
+                }
+            }
+        });
+        let _ =
+            control.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        on_change.forget();
     }
 }

@@ -14,6 +14,7 @@ use crate::components::form::{problem_for, ErrorSummary, InputField, PageError, 
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::{SearchBox, SuccessNotice};
+use crate::components::live::TickAll;
 use crate::error::Field;
 use crate::url::enc;
 
@@ -228,9 +229,6 @@ fn FormStep(f: ClusterFormView, heading: &'static str) -> impl IntoView {
     let selected = f.selected.clone();
     let providers_problem = problem_for(&error, Field::Providers);
     let count = f.selected.len();
-    // With JavaScript, Select All ticks this page's boxes at once; the server adds the rest of
-    // the search's results when the form is sent with it ticked (without JavaScript, that alone).
-    let all = RwSignal::new(false);
     view! {
         <ErrorSummary error=error.clone()/>
         <h1 class="nhsuk-heading-l">{heading}</h1>
@@ -266,12 +264,15 @@ fn FormStep(f: ClusterFormView, heading: &'static str) -> impl IntoView {
                 } else {
                     view! {
                         <div class="nhsuk-checkboxes__item gh-select-all">
-                            <input class="nhsuk-checkboxes__input" id="select-all" name="all" type="checkbox" value="1"
-                                on:change=move |ev| all.set(event_target_checked(&ev))/>
+                            <input class="nhsuk-checkboxes__input" id="select-all" name="all" type="checkbox" value="1"/>
                             <label class="nhsuk-label nhsuk-checkboxes__label" for="select-all">
                                 {format!("Select All ({} organisations matching this search)", f.total)}
                             </label>
                         </div>
+                        // With JavaScript, Select All ticks this page's boxes at once; the server
+                        // adds the rest of the search's results when the form is sent with it
+                        // ticked (without JavaScript, that alone).
+                        <TickAll control="select-all".to_owned() boxes="gh-member".to_owned()/>
                         <table class="nhsuk-table-responsive">
                             <caption class="nhsuk-table__caption">{format!("{} organisations, page {} of {}", f.total, f.page, f.pages)}</caption>
                             <thead class="nhsuk-table__head">
@@ -290,7 +291,7 @@ fn FormStep(f: ClusterFormView, heading: &'static str) -> impl IntoView {
                                             <td class="nhsuk-table__cell">
                                                 <div class="nhsuk-checkboxes__item">
                                                     <input class="nhsuk-checkboxes__input gh-member" id=id.clone() name="members" type="checkbox" value=p.code.clone()
-                                                        checked=ticked prop:checked=move || ticked || all.get()/>
+                                                        checked=ticked/>
                                                     <label class="nhsuk-label nhsuk-checkboxes__label" for=id>
                                                         <span class="nhsuk-u-visually-hidden">{format!("Select {}", p.name)}</span>
                                                     </label>

@@ -192,10 +192,10 @@ fn Progress(status: ImportProgress, href: String) -> impl IntoView {
         }
         .into_any()
     };
-    // Busy while running: screen readers announce the outcome once, when it is there.
+    // With JavaScript the heading is announced when it changes: "Import finished", say.
     view! {
-        <div aria-live="polite" aria-busy=(!status.finished).to_string()>
-            <h1 class="nhsuk-heading-l">{heading}</h1>
+        <div>
+            <h1 class="nhsuk-heading-l" data-announce="">{heading}</h1>
             {body}
         </div>
     }

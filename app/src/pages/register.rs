@@ -11,6 +11,15 @@ use crate::components::live::Follow;
 use crate::error::Field;
 use crate::url::enc;
 
+/// "1 organisation found." or "N organisations found.": what a search found, said once.
+pub(crate) fn found(n: usize) -> String {
+    if n == 1 {
+        "1 organisation found.".to_owned()
+    } else {
+        format!("{n} organisations found.")
+    }
+}
+
 fn details_href(email: &str, code: &str) -> String {
     format!("/register/details?email={}&org={}", enc(email), enc(code))
 }
@@ -61,7 +70,7 @@ pub fn RegisterPage() -> impl IntoView {
                     // With JavaScript the matches follow what is typed, with links that carry the email.
                     <Follow region="organisation-matches".to_owned() path="/register".to_owned()
                         fields=vec![("email".to_owned(), "email".to_owned()), ("organisation".to_owned(), "q".to_owned())]/>
-                    <div id="organisation-matches" aria-live="polite">
+                    <div id="organisation-matches">
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let email = email_param();
@@ -71,10 +80,10 @@ pub fn RegisterPage() -> impl IntoView {
                                     <section id="matches">
                                         <h2 class="nhsuk-heading-m">{format!("Organisations matching \u{2018}{q}\u{2019}")}</h2>
                                         {if list.is_empty() {
-                                            view! { <p class="nhsuk-body">"No open organisation matches. Check the spelling, or use the ODS code."</p> }.into_any()
+                                            view! { <p class="nhsuk-body" data-announce="">"No open organisation matches. Check the spelling, or use the ODS code."</p> }.into_any()
                                         } else {
                                             view! {
-                                                <p class="nhsuk-body">"Choose your organisation."</p>
+                                                <p class="nhsuk-body" data-announce="">{found(list.len())}" Choose your organisation."</p>
                                                 <ul class="nhsuk-list nhsuk-list--border">
                                                     {list.into_iter().map(|o| view! {
                                                         <li><a href=details_href(&email, &o.code)>{format!("{} ({})", o.name, o.code)}</a></li>

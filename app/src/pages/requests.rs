@@ -58,7 +58,7 @@ pub fn RequestAccessPage() -> impl IntoView {
                             }
                             if list.is_empty() {
                                 return view! {
-                                    <p class="nhsuk-body" role="status">"No open organisation has that name or ODS code. Check it and try again."</p>
+                                    <p class="nhsuk-body" data-announce="">"No open organisation has that name or ODS code. Check it and try again."</p>
                                 }.into_any();
                             }
                             let single = (list.len() == 1).then(|| list[0].code.clone());
@@ -72,6 +72,7 @@ pub fn RequestAccessPage() -> impl IntoView {
                                     let (text, choices, single) = (text.clone(), choices.clone(), single.clone());
                                     let error = action.value().get().and_then(|r| r.err());
                                     view! {
+                                        <p class="nhsuk-body" data-announce="">{crate::pages::register::found(choices.len())}</p>
                                         <ActionForm action=action attr:novalidate="novalidate">
                                             <Hidden name="query" value=text/>
                                             <Radios field=Field::Organisation legend="Matching organisations"

@@ -91,13 +91,13 @@ pub fn UsersPage() -> impl IntoView {
                             let (text, s, d) = (q(), sort(), dir());
                             match list.await {
                                 Ok(l) if l.rows.is_empty() => view! {
-                                    <p class="nhsuk-body" role="status">"No users match."</p>
+                                    <p class="nhsuk-body" data-announce="">"No users match."</p>
                                 }.into_any(),
                                 Ok(l) => {
                                     let n = l.size;
                                     view! {
                                         <table class="nhsuk-table-responsive">
-                                            <caption class="nhsuk-table__caption" role="status">{format!("{} users", l.total)}</caption>
+                                            <caption class="nhsuk-table__caption" data-announce="">{format!("{} users", l.total)}</caption>
                                             <thead class="nhsuk-table__head">
                                                 <tr>
                                                     {SORTABLE.iter().map(|(key, label)| {
