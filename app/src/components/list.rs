@@ -17,6 +17,15 @@ pub fn SearchBox(action: &'static str, value: String) -> impl IntoView {
     }
 }
 
+/// "1 organisation found." or "N organisations found.": what an organisation search found.
+pub fn organisations_found(n: usize) -> String {
+    if n == 1 {
+        "1 organisation found.".to_owned()
+    } else {
+        format!("{n} organisations found.")
+    }
+}
+
 /// "Page x of y" with Previous and Next links where there are such pages.
 #[component]
 pub fn Paging(

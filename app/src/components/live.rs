@@ -34,7 +34,7 @@ pub fn Follow(
     #[prop(optional)] fields: Option<Vec<(String, String)>>,
     #[prop(optional)] poll: Option<bool>,
 ) -> impl IntoView {
-    let announcer = client_ids::announcer(&region);
+    let announcer = announcer_id(&region);
     #[cfg(target_arch = "wasm32")]
     client::start(
         region,
@@ -58,11 +58,9 @@ pub fn TickAll(control: String, boxes: String) -> impl IntoView {
     let _ = (control, boxes);
 }
 
-mod client_ids {
-    /// The id of the live element that announces a region's changes.
-    pub fn announcer(region: &str) -> String {
-        format!("{region}-announcer")
-    }
+/// The id of the live element that announces a region's changes.
+fn announcer_id(region: &str) -> String {
+    format!("{region}-announcer")
 }
 
 /// Marks the page as hydrated for the browser tests, which wait for it before they act as a
@@ -102,7 +100,7 @@ mod client {
             };
             let (region, path, fields, asked) =
                 (region.clone(), path.clone(), fields.clone(), asked.clone());
-            let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            listen(&field, "input", move |_| {
                 let mine = asked.get().wrapping_add(1);
                 asked.set(mine);
                 let (region, url, asked) = (region.clone(), url_of(&path, &fields), asked.clone());
@@ -129,11 +127,14 @@ mod client {
                     SETTLE,
                 );
             });
-            let _ =
-                field.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
-            // The listener lives as long as the page.
-            on_input.forget();
         }
+    }
+
+    /// Calls `f` on each `event` of `element`, for as long as the page lives.
+    fn listen(element: &web_sys::Element, event: &str, f: impl FnMut(web_sys::Event) + 'static) {
+        let f = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+        let _ = element.add_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+        f.forget();
     }
 
     fn follow_while_busy(region: String) {
@@ -236,8 +237,7 @@ mod client {
             .and_then(|e| e.text_content())
             .unwrap_or_default();
         let text = text.trim();
-        let Some(announcer) = document().get_element_by_id(&super::client_ids::announcer(region))
-        else {
+        let Some(announcer) = document().get_element_by_id(&super::announcer_id(region)) else {
             return;
         };
         if !text.is_empty() && announcer.text_content().as_deref() != Some(text) {
@@ -250,7 +250,7 @@ mod client {
             return;
         };
         let selector = format!("input.{boxes}");
-        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        listen(&control, "change", move |ev| {
             let Some(all) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
@@ -269,8 +269,5 @@ mod client {
                 }
             }
         });
-        let _ =
-            control.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
-        on_change.forget();
     }
 }

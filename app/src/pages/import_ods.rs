@@ -194,9 +194,7 @@ fn Progress(status: ImportProgress, href: String) -> impl IntoView {
     };
     // With JavaScript the heading is announced when it changes: "Import finished", say.
     view! {
-        <div>
-            <h1 class="nhsuk-heading-l" data-announce="">{heading}</h1>
-            {body}
-        </div>
+        <h1 class="nhsuk-heading-l" data-announce="">{heading}</h1>
+        {body}
     }
 }

@@ -7,18 +7,10 @@ use leptos_router::hooks::use_query_map;
 use crate::api::registration::{find_organisations, registration_options, Register, RegisterStart};
 use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, Radios};
 use crate::components::layout::Page;
+use crate::components::list::organisations_found;
 use crate::components::live::Follow;
 use crate::error::Field;
 use crate::url::enc;
-
-/// "1 organisation found." or "N organisations found.": what a search found, said once.
-pub(crate) fn found(n: usize) -> String {
-    if n == 1 {
-        "1 organisation found.".to_owned()
-    } else {
-        format!("{n} organisations found.")
-    }
-}
 
 fn details_href(email: &str, code: &str) -> String {
     format!("/register/details?email={}&org={}", enc(email), enc(code))
@@ -83,7 +75,7 @@ pub fn RegisterPage() -> impl IntoView {
                                             view! { <p class="nhsuk-body" data-announce="">"No open organisation matches. Check the spelling, or use the ODS code."</p> }.into_any()
                                         } else {
                                             view! {
-                                                <p class="nhsuk-body" data-announce="">{found(list.len())}" Choose your organisation."</p>
+                                                <p class="nhsuk-body" data-announce="">{organisations_found(list.len())}" Choose your organisation."</p>
                                                 <ul class="nhsuk-list nhsuk-list--border">
                                                     {list.into_iter().map(|o| view! {
                                                         <li><a href=details_href(&email, &o.code)>{format!("{} ({})", o.name, o.code)}</a></li>

@@ -14,7 +14,7 @@ use crate::components::form::{
 };
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::SuccessNotice;
+use crate::components::list::{organisations_found, SuccessNotice};
 use crate::components::live::Follow;
 use crate::error::{AppError, Field};
 
@@ -72,7 +72,7 @@ pub fn RequestAccessPage() -> impl IntoView {
                                     let (text, choices, single) = (text.clone(), choices.clone(), single.clone());
                                     let error = action.value().get().and_then(|r| r.err());
                                     view! {
-                                        <p class="nhsuk-body" data-announce="">{crate::pages::register::found(choices.len())}</p>
+                                        <p class="nhsuk-body" data-announce="">{organisations_found(choices.len())}</p>
                                         <ActionForm action=action attr:novalidate="novalidate">
                                             <Hidden name="query" value=text/>
                                             <Radios field=Field::Organisation legend="Matching organisations"
