@@ -132,6 +132,15 @@ impl Actor {
         self.clusters.as_ref()
     }
 
+    /// True when the assignment is restricted to clusters none of which reaches anything any
+    /// more (all retired): the role then reaches no organisation at all, and its holder is told
+    /// why on Home.
+    pub fn reaches_nothing(&self) -> bool {
+        self.clusters
+            .as_ref()
+            .is_some_and(|r| r.members().is_empty())
+    }
+
     pub fn capabilities(&self) -> Vec<Capability> {
         Capability::ALL
             .into_iter()
@@ -256,6 +265,43 @@ mod tests {
         assert!(a.may_act_on_payment_type(OrgId(7), &inside, "LES"));
         assert!(!a.may_act_on_payment_type(OrgId(8), &outside_cluster, "LES"));
         assert!(!a.may_act_on_payment_type(OrgId(7), &inside, "QOF"));
+    }
+
+    #[test]
+    fn a_role_whose_clusters_are_all_retired_reaches_nothing_for_every_capability() {
+        let held = org(OrgKind::Commissioning);
+        let inside = held.path.child(OrgId(7));
+        let manage = Grant {
+            capability: Capability::ManageUsers,
+            reach: Reach::Subtree,
+            only_at: None,
+        };
+        let own_only = Grant {
+            capability: Capability::ManageClusters,
+            reach: Reach::Organisation,
+            only_at: None,
+        };
+        let none_left = Restriction::new(&held.path, []);
+        let a = Actor::new(
+            UserId(1),
+            AssignmentId(1),
+            held.clone(),
+            &role(vec![manage, own_only]),
+            Some(none_left),
+        );
+        assert!(a.reaches_nothing());
+        for scope in [
+            a.scope(),
+            a.scope_for(Capability::ManageUsers).expect("granted"),
+            a.scope_for(Capability::ManageClusters).expect("granted"),
+        ] {
+            assert!(!scope.contains(OrgId(7), &inside));
+            assert!(!scope.contains(held.id, &held.path));
+            assert!(!scope.is_everything());
+        }
+        assert!(!a.may_act_on_payment_type(OrgId(7), &inside, "QOF"));
+        let unrestricted = Actor::new(UserId(1), AssignmentId(1), held, &role(vec![]), None);
+        assert!(!unrestricted.reaches_nothing());
     }
 
     #[test]

@@ -48,10 +48,12 @@ pub enum AuditAction {
     AssignmentClustersChanged,
     UserAdded,
     RolesAdded,
+    InvitationUndelivered,
+    RegistrationEmailResent,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 38] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -88,6 +90,8 @@ impl AuditAction {
         AuditAction::AssignmentClustersChanged,
         AuditAction::UserAdded,
         AuditAction::RolesAdded,
+        AuditAction::InvitationUndelivered,
+        AuditAction::RegistrationEmailResent,
     ];
 
     /// The stored (and URL) form.
@@ -129,6 +133,8 @@ impl AuditAction {
             AuditAction::AssignmentClustersChanged => "assignment_clusters_changed",
             AuditAction::UserAdded => "user_added",
             AuditAction::RolesAdded => "roles_added",
+            AuditAction::InvitationUndelivered => "invitation_undelivered",
+            AuditAction::RegistrationEmailResent => "registration_email_resent",
         }
     }
 
@@ -170,6 +176,8 @@ impl AuditAction {
             AuditAction::AssignmentClustersChanged => "Role, payment types or clusters changed",
             AuditAction::UserAdded => "User added",
             AuditAction::RolesAdded => "Organisation and roles added",
+            AuditAction::InvitationUndelivered => "Invitation not made (the account is disabled)",
+            AuditAction::RegistrationEmailResent => "Registration email resent",
         }
     }
 

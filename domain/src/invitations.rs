@@ -65,16 +65,25 @@ fn invite_scope(actor: &Actor) -> Result<crate::scope::Scope, InviteError> {
         .map_err(|_| InviteError::NotFound)
 }
 
-/// The first step: is this address someone we know?
+/// The first step: is this address someone the actor may see (a person with a role in their
+/// scope, by the Users rule)? Anyone else, an unknown address or an account the actor cannot
+/// see, disabled or not, gets exactly the answer for a new person: whether an account exists is
+/// settled only at Send, inside its transaction, and the person is told by email.
 pub async fn invitee<S: Storage>(
     ctx: &Ctx<'_, S>,
     actor: &Actor,
     email: &EmailAddress,
 ) -> Result<Invitee, InviteError> {
-    invite_scope(actor)?;
+    let scope = invite_scope(actor)?;
     let existing = match ctx.store.credentials(email).await? {
         Some(c) => ctx.store.user(c.user).await?,
         None => None,
+    };
+    let existing = match existing {
+        // One's own address is known to oneself: say so rather than invite oneself.
+        Some(u) if u.id == actor.user => Some(u),
+        Some(u) if crate::users::visible_in(ctx.store, &scope, &u).await? => Some(u),
+        _ => None,
     };
     if existing
         .as_ref()
@@ -205,10 +214,48 @@ pub fn email(c: &Checked, inviter: &str, link: &str) -> NewEmail {
         to: c.invitee.email.clone(),
         subject: "Gatehouse: you have been invited".into(),
         body: format!(
-            "Dear {},\n\n{inviter} has invited you to Gatehouse as {} at {} ({}).\n\n\
+            "Dear {},\n\n{} has invited you to Gatehouse as {} at {} ({}).\n\n\
              {action}. It works once and expires in 7 days:\n{link}\n\n\
              If you were not expecting this, you can ignore this email.\n",
-            c.first_name,
+            crate::outbox::quoted(&c.first_name),
+            crate::outbox::quoted(inviter),
+            c.role.name,
+            c.organisation.name,
+            c.organisation.code.as_str(),
+        ),
+    }
+}
+
+/// The email for an account that the inviter could not see, found at Send: it greets nobody by
+/// the names the inviter typed, and asks the owner to sign in.
+pub fn email_to_unseen_account(c: &Checked, inviter: &str, link: &str) -> NewEmail {
+    NewEmail {
+        to: c.invitee.email.clone(),
+        subject: "Gatehouse: you have been invited".into(),
+        body: format!(
+            "Hello,\n\n{} has invited you to Gatehouse as {} at {} ({}).\n\n\
+             You already have a Gatehouse account. Open this secure link and sign in to add the \
+             role to your account. It works once and expires in 7 days:\n{link}\n\n\
+             If you were not expecting this, you can ignore this email.\n",
+            crate::outbox::quoted(inviter),
+            c.role.name,
+            c.organisation.name,
+            c.organisation.code.as_str(),
+        ),
+    }
+}
+
+/// The email for a disabled account found at Send: no invitation is made, and its owner is told.
+pub fn email_to_disabled_account(c: &Checked, inviter: &str) -> NewEmail {
+    NewEmail {
+        to: c.invitee.email.clone(),
+        subject: "Gatehouse: an invitation could not be made".into(),
+        body: format!(
+            "Hello,\n\n{} tried to invite you to Gatehouse as {} at {} ({}), but your \
+             account is disabled, so no invitation was made.\n\n\
+             If you need access, contact the Service Desk and ask for your account to be \
+             enabled.\n",
+            crate::outbox::quoted(inviter),
             c.role.name,
             c.organisation.name,
             c.organisation.code.as_str(),
@@ -239,7 +286,19 @@ pub async fn send<S: Storage>(
     if let Some(u) = &c.invitee.existing {
         audit = audit.target(u.id);
     }
+    // Seen only by the Service Desk (placed at no organisation): the inviter's own trail shows
+    // the invitation they sent, whatever became of it.
+    let mut undelivered = NewAudit::by(actor, AuditAction::InvitationUndelivered, now, origin)
+        .reason(format!(
+            "{} at {}: the account is disabled, so no invitation was made; its owner was emailed",
+            c.role.name,
+            c.organisation.code.as_str()
+        ));
+    undelivered.organisation = None;
     let new = NewInvitation {
+        email_if_account: email_to_unseen_account(&c, inviter, &link),
+        email_if_disabled: email_to_disabled_account(&c, inviter),
+        audit_if_disabled: undelivered,
         email: c.invitee.email.clone(),
         first_name: c.first_name.clone(),
         last_name: c.last_name.clone(),
@@ -351,25 +410,20 @@ pub async fn pending_of<S: Storage>(
     let scope = actor
         .scope_for(Capability::ManageUsers)
         .map_err(|_| InviteError::NotFound)?;
-    let pending: Vec<PendingInvitation> = ctx
+    // Only someone the actor may see at all (the Users rule: an invitation never accepted does
+    // not open an existing account to its inviter) has invitations to show; anyone else does
+    // not exist for the actor.
+    let u = ctx.store.user(user).await?.ok_or(InviteError::NotFound)?;
+    if !crate::users::visible_in(ctx.store, &scope, &u).await? {
+        return Err(InviteError::NotFound);
+    }
+    Ok(ctx
         .store
         .pending_invitations(user)
         .await?
         .into_iter()
         .filter(|i| scope.contains(i.organisation.id, &i.organisation.path))
-        .collect();
-    // A user with nothing in the actor's scope does not exist for the actor (SPEC §6).
-    if pending.is_empty()
-        && !ctx
-            .store
-            .assignments_of(user)
-            .await?
-            .iter()
-            .any(|a| scope.contains(a.organisation.id, &a.organisation.path))
-    {
-        return Err(InviteError::NotFound);
-    }
-    Ok(pending)
+        .collect())
 }
 
 async fn pending_one<S: Storage>(

@@ -27,6 +27,37 @@ pub struct OutboxEmail {
     pub last_error: Option<String>,
 }
 
+/// Text that a person typed (a name, a reason), as an email shows it: in quotation marks when it
+/// looks like a link or an address, so that nobody reads it as one the service sent. Mail
+/// clients turn such text into links; the quotes at least set it apart as what someone typed.
+pub fn quoted(text: &str) -> String {
+    if looks_like_link(text) {
+        format!("\u{201c}{text}\u{201d}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Whether text could be taken for a web or email address: a scheme, `www.`, an `@`, or a word
+/// with a dot between letters (`example.com`).
+pub fn looks_like_link(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    if lower.contains("://") || lower.contains("www.") || lower.contains('@') {
+        return true;
+    }
+    lower.split_whitespace().any(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let mut parts = word.split('.');
+        let first = parts.next().unwrap_or("");
+        let rest: Vec<&str> = parts.collect();
+        !first.is_empty()
+            && !rest.is_empty()
+            && rest
+                .iter()
+                .all(|p| p.len() >= 2 && p.chars().any(|c| c.is_alphabetic()))
+    })
+}
+
 /// How long a claimed row stays claimed: long enough for one SMTP conversation, short enough
 /// that a crashed worker's rows are picked up again soon.
 pub const CLAIM_LEASE_SECONDS: i64 = 120;
@@ -41,6 +72,30 @@ pub fn backoff_seconds(attempts: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_that_looks_like_a_link_is_quoted_and_plain_names_are_not() {
+        for link in [
+            "https://evil.example/reset",
+            "www.evil.example",
+            "evil.com",
+            "Click evil.co.uk now",
+            "someone@evil.example",
+        ] {
+            assert!(looks_like_link(link), "{link}");
+            assert_eq!(quoted(link), format!("\u{201c}{link}\u{201d}"));
+        }
+        for name in [
+            "Ann",
+            "O'Brien-Smith",
+            "St. John",
+            "J. R. Hartley",
+            "Reason: left 3.5 weeks ago",
+        ] {
+            assert!(!looks_like_link(name), "{name}");
+            assert_eq!(quoted(name), name);
+        }
+    }
 
     #[test]
     fn back_off_doubles_from_thirty_seconds_and_stops_at_an_hour() {

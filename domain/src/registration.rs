@@ -297,6 +297,7 @@ pub mod emails {
     }
 
     pub fn approved(to: &EmailAddress, base: &str, first_name: &str, token: &str) -> NewEmail {
+        let first_name = crate::outbox::quoted(first_name);
         NewEmail {
             to: to.clone(),
             subject: "Gatehouse: your registration has been approved".into(),
@@ -310,6 +311,10 @@ pub mod emails {
     }
 
     pub fn rejected(to: &EmailAddress, first_name: &str, reason: &str) -> NewEmail {
+        let (first_name, reason) = (
+            crate::outbox::quoted(first_name),
+            crate::outbox::quoted(reason),
+        );
         NewEmail {
             to: to.clone(),
             subject: "Gatehouse: your registration has been rejected".into(),

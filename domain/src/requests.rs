@@ -340,6 +340,7 @@ pub mod emails {
         role: &str,
         org: &str,
     ) -> NewEmail {
+        let who = crate::outbox::quoted(who);
         NewEmail {
             to: to.clone(),
             subject: "Gatehouse: an access request is waiting for your review".into(),
@@ -353,6 +354,7 @@ pub mod emails {
     }
 
     pub fn decided(to: &EmailAddress, first_name: &str, notice: &str) -> NewEmail {
+        let first_name = crate::outbox::quoted(first_name);
         NewEmail {
             to: to.clone(),
             subject: "Gatehouse: your access request has been decided".into(),

@@ -264,6 +264,7 @@ pub mod emails {
     }
 
     pub fn changed(to: &EmailAddress, first_name: &str) -> NewEmail {
+        let first_name = crate::outbox::quoted(first_name);
         NewEmail {
             to: to.clone(),
             subject: "Gatehouse: your password has been changed".into(),

@@ -356,6 +356,7 @@ pub fn added_email(
     by: &str,
     token: &str,
 ) -> NewEmail {
+    let (first_name, by) = (crate::outbox::quoted(first_name), crate::outbox::quoted(by));
     NewEmail {
         to: to.clone(),
         subject: "Gatehouse: an account has been made for you".into(),
@@ -552,6 +553,7 @@ pub fn granted_email(
         )
     };
     let list: Vec<String> = what.iter().map(|w| format!("- {w}")).collect();
+    let (first_name, by) = (crate::outbox::quoted(first_name), crate::outbox::quoted(by));
     NewEmail {
         to: to.clone(),
         subject: "Gatehouse: you have been given new access".into(),

@@ -497,6 +497,14 @@ pub struct NewInvitation {
     pub expires_at: Timestamp,
     pub email_out: NewEmail,
     pub audit: NewAudit,
+    /// When `existing` is `None` but the address has an account after all (one the inviter could
+    /// not see), found inside the transaction: the invitation goes to that account, whose names
+    /// are kept, with this email instead of `email_out`.
+    pub email_if_account: NewEmail,
+    /// When that account is disabled: no invitation is made; this email tells its owner, and
+    /// `audit_if_disabled` is written beside `audit`.
+    pub email_if_disabled: NewEmail,
+    pub audit_if_disabled: NewAudit,
 }
 
 /// An invitation as its link finds it.
@@ -526,10 +534,13 @@ pub struct PendingInvitation {
 }
 
 pub trait Invitations: Send + Sync {
-    /// `Conflict("invitation")` when the user already holds the role there, active or pending;
-    /// `Conflict("account")` when a new person's address was taken meanwhile.
-    fn create_invitation(&self, i: &NewInvitation)
-        -> impl Future<Output = StoreResult<i64>> + Send;
+    /// The invitation's id, or `None` when the address turned out to belong to a disabled
+    /// account (then only its owner is emailed). `Conflict("invitation")` when the user already
+    /// holds the role there, active or pending.
+    fn create_invitation(
+        &self,
+        i: &NewInvitation,
+    ) -> impl Future<Output = StoreResult<Option<i64>>> + Send;
     fn invitation_by_token(
         &self,
         token: &TokenHash,
@@ -588,6 +599,8 @@ pub struct OwnAssignment {
     pub view: AssignmentView,
     /// Asked for by the user (an access request), so they may withdraw it while pending.
     pub requested: bool,
+    /// Made by an invitation (accepted or not).
+    pub invited: bool,
     /// The reviewer's reason, for a rejected one.
     pub decision_reason: Option<String>,
     pub created_at: Timestamp,

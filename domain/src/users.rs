@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::registration::review_arms;
 use crate::role::{Capability, Catalogue};
 use crate::scope::Scope;
-use crate::storage::{Storage, StoreError};
+use crate::storage::{OwnAssignment, Storage, StoreError};
 use crate::user::{AccountStatus, User, UserId};
 
 pub const SEARCH_MAX: usize = 100;
@@ -190,8 +190,10 @@ pub async fn search<S: Storage>(
 pub struct UserDetail {
     pub user: User,
     pub assignments: Vec<AssignmentView>,
-    /// Active assignments held outside the administrator's scope: disabling is then refused.
-    pub active_outside: usize,
+    /// Assignments outside the administrator's scope that are active or waiting for a decision
+    /// (a registration, an access request, another administrator's invitation): disabling or
+    /// enabling is then refused, since it would reach into someone else's area.
+    pub held_outside: usize,
     /// Where the administrator may revoke: organisations of the user's active assignments in
     /// scope, the administrator's own first when it covers any of them.
     pub revocable_at: Vec<OrgRef>,
@@ -202,15 +204,67 @@ pub struct UserDetail {
 
 impl UserDetail {
     pub fn may_disable(&self) -> bool {
-        self.active_outside == 0 && self.user.status != AccountStatus::Disabled
+        self.held_outside == 0 && self.user.status != AccountStatus::Disabled
     }
 
     pub fn may_enable(&self) -> bool {
-        self.active_outside == 0 && self.user.status == AccountStatus::Disabled
+        self.held_outside == 0 && self.user.status == AccountStatus::Disabled
     }
 }
 
-/// The user if they hold any assignment (of any status) in the administrator's scope.
+/// Whether an assignment in an administrator's scope makes its holder visible to them, for every
+/// state the person can be in:
+/// - an active, revoked, rejected or withdrawn role, a pending registration or a pending access
+///   request: yes, it is the person's own history in that area;
+/// - an invitation never accepted (pending, or withdrawn): no. It is what an administrator typed,
+///   not anything the person did, so inviting someone must not open their account to the
+///   inviter. The one exception is an account that exists only because of invitations (no
+///   password yet, nothing but invitations): every detail of it was typed by its inviters, and
+///   they must be able to resend or withdraw what they sent;
+/// - an accepted invitation (active, or revoked since): yes, like any role.
+///
+/// Disabled accounts follow the same rule: the account's status never widens or narrows it.
+pub fn makes_visible(a: &OwnAssignment, only_invited_account: bool) -> bool {
+    !a.invited
+        || matches!(
+            a.view.status,
+            AssignmentStatus::Active | AssignmentStatus::Revoked
+        )
+        || only_invited_account
+}
+
+/// True for an account that invitations alone brought into being: still without a password
+/// (pending) and holding nothing but invitations.
+pub fn only_invited(user: &User, own: &[OwnAssignment]) -> bool {
+    user.status == AccountStatus::Pending && own.iter().all(|o| o.invited)
+}
+
+/// Whether `user` holds, inside `scope`, an assignment that makes them visible there.
+pub async fn visible_in<S: Storage>(
+    store: &S,
+    scope: &Scope,
+    user: &User,
+) -> Result<bool, StoreError> {
+    let own = store.own_assignments(user.id).await?;
+    let only_invited_account = only_invited(user, &own);
+    Ok(own.iter().any(|o| {
+        scope.contains(o.view.organisation.id, &o.view.organisation.path)
+            && makes_visible(o, only_invited_account)
+    }))
+}
+
+/// Whether an assignment outside an administrator's scope stops them disabling or enabling the
+/// account: an active role, or anything still waiting for a decision (a registration, an access
+/// request, another area's invitation). Revoked, rejected and withdrawn ones are history.
+fn blocks_disable(a: &AssignmentView) -> bool {
+    matches!(
+        a.status,
+        AssignmentStatus::Active | AssignmentStatus::Pending
+    )
+}
+
+/// The user if they hold, in the administrator's scope, an assignment that makes them visible
+/// ([`makes_visible`]).
 #[tracing::instrument(skip_all)]
 pub async fn view<S: Storage>(
     ctx: &Ctx<'_, S>,
@@ -242,17 +296,18 @@ pub async fn view<S: Storage>(
         })
         .map(|o| o.view.id)
         .collect();
-    let all: Vec<AssignmentView> = own.into_iter().map(|o| o.view).collect();
-    let (inside, outside): (Vec<_>, Vec<_>) = all
+    let only_invited_account = only_invited(&user, &own);
+    let (inside, outside): (Vec<OwnAssignment>, Vec<OwnAssignment>) = own
         .into_iter()
-        .partition(|a| scope.contains(a.organisation.id, &a.organisation.path));
-    if inside.is_empty() {
+        .partition(|a| scope.contains(a.view.organisation.id, &a.view.organisation.path));
+    if !inside
+        .iter()
+        .any(|a| makes_visible(a, only_invited_account))
+    {
         return Err(UsersError::NotFound);
     }
-    let active_outside = outside
-        .iter()
-        .filter(|a| a.status == AssignmentStatus::Active)
-        .count();
+    let held_outside = outside.iter().filter(|a| blocks_disable(&a.view)).count();
+    let inside: Vec<AssignmentView> = inside.into_iter().map(|o| o.view).collect();
     let mut revocable_at: Vec<OrgRef> = Vec::new();
     let active_inside: Vec<&AssignmentView> = inside
         .iter()
@@ -277,7 +332,7 @@ pub async fn view<S: Storage>(
         assignments: inside,
         requests,
         reviewable,
-        active_outside,
+        held_outside,
         revocable_at,
     })
 }
@@ -324,7 +379,7 @@ pub async fn disable<S: Storage>(
     origin: Option<&str>,
 ) -> Result<(), UsersError> {
     let detail = view(ctx, actor, id).await?;
-    if detail.active_outside > 0 {
+    if detail.held_outside > 0 {
         return Err(UsersError::OutsideScope);
     }
     if detail.user.status == AccountStatus::Disabled {
@@ -348,7 +403,7 @@ pub async fn enable<S: Storage>(
     origin: Option<&str>,
 ) -> Result<(), UsersError> {
     let detail = view(ctx, actor, id).await?;
-    if detail.active_outside > 0 {
+    if detail.held_outside > 0 {
         return Err(UsersError::OutsideScope);
     }
     if detail.user.status != AccountStatus::Disabled {

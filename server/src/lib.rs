@@ -70,6 +70,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         public_origin: config.public_origin(),
         public_url: config.public_url.clone(),
         imports: Arc::default(),
+        demo: config.demo,
     })
 }
 

@@ -636,3 +636,417 @@ async fn snapshot_with_audit(app: &TestApp) -> String {
     ));
     s
 }
+
+/// Retiring a Service Provider Cluster fails closed: a role limited to clusters that are all
+/// retired reaches nothing (issue 20), not the whole organisation it is held at.
+#[tokio::test]
+async fn a_role_whose_clusters_are_all_retired_reaches_nothing() {
+    let app = TestApp::start().await;
+    let objects = Objects::make(&app).await;
+    let densham_user = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{}'",
+            demo_email("provider.user")
+        ))
+        .await
+        .to_string();
+    let admin = app.browser();
+    admin.sign_in("cluster.admin").await;
+    let user = app.browser();
+    user.sign_in("cluster.user").await;
+    // Before: the cluster's practices (A81001 among them) and nothing else.
+    assert!(users_total(&admin).await > 0);
+    let res = admin
+        .post("get_user", &[("id", &densham_user)], Js::On, "/users")
+        .await;
+    assert_eq!(res.status(), 200, "a Densham user is inside the cluster");
+    let providers_before = user
+        .post(
+            "list_providers",
+            &[("search", ""), ("page", "1")],
+            Js::On,
+            "/providers",
+        )
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .expect("json");
+    assert!(providers_before["total"].as_i64().expect("total") >= 3);
+
+    // The Organisation Administrator retires the demo's only cluster.
+    let org_admin = app.browser();
+    org_admin.sign_in("org.admin").await;
+    let res = org_admin
+        .post(
+            "retire_cluster",
+            &[("short_name", "C61A6DB801"), ("confirm", "yes")],
+            Js::On,
+            "/clusters",
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+
+    // After, on their very next request: nothing, for every function that reads scope.
+    assert_eq!(users_total(&admin).await, 0, "no user is reachable");
+    let mut failures = Vec::new();
+    for r in TABLE
+        .iter()
+        .filter(|r| r.target == Hillside && needs(r, "manage_users"))
+    {
+        let (status, body) = call(&admin, &objects, r).await;
+        let at_the_field = status == 400
+            && (body.contains("InviteOrganisationNotFound")
+                || body.contains("OrganisationNotOffered"));
+        if !(status == 404 && body == "\"NotFound\"" || at_the_field) {
+            failures.push(format!("cluster.admin → {}: {status} {body}", r.endpoint));
+        }
+    }
+    for (endpoint, args) in [
+        ("get_user", vec![("id", densham_user.as_str())]),
+        (
+            "revoke_access",
+            vec![("user", densham_user.as_str()), ("organisation", "A81001")],
+        ),
+        (
+            "disable_account",
+            vec![
+                ("user", densham_user.as_str()),
+                ("disable_reason", "left"),
+                ("other_reason", ""),
+            ],
+        ),
+    ] {
+        let res = admin.post(endpoint, &args, Js::On, "/users").await;
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap_or_default();
+        if !(status == 404 && body == "\"NotFound\"") {
+            failures.push(format!(
+                "cluster.admin → {endpoint} (Densham): {status} {body}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let providers_after = user
+        .post(
+            "list_providers",
+            &[("search", ""), ("page", "1")],
+            Js::On,
+            "/providers",
+        )
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .expect("json");
+    assert_eq!(
+        providers_after["total"].as_i64(),
+        Some(0),
+        "{providers_after}"
+    );
+    // Both are told why on Home.
+    for b in [&admin, &user] {
+        assert_eq!(b.viewer().await["acting"]["reaches_nothing"], true);
+        let home = b.get("/").await.text().await.expect("home");
+        assert!(
+            home.contains("Your access is limited to Service Provider Clusters that have been retired; ask your administrator."),
+            "{home}"
+        );
+    }
+    // The unrestricted administrator above is untouched.
+    let above = app.browser();
+    above.sign_in("account.admin").await;
+    assert!(users_total(&above).await > 0);
+    assert_eq!(above.viewer().await["acting"]["reaches_nothing"], false);
+}
+
+/// How many users the Users search finds for this browser's acting role.
+async fn users_total(b: &Browser) -> i64 {
+    let res = b
+        .post(
+            "list_users",
+            &[
+                ("q", ""),
+                ("sort", "last"),
+                ("dir", "asc"),
+                ("page", "1"),
+                ("size", "50"),
+            ],
+            Js::On,
+            "/users",
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let v: serde_json::Value = res.json().await.expect("json");
+    v["total"].as_i64().expect("total")
+}
+
+/// One person in one state, for the subject-state matrix.
+struct Subject {
+    state: &'static str,
+    /// Whether the state lies inside `user.admin`'s scope (The Densham Surgery, A81001).
+    inside: bool,
+    user: String,
+    assignment: String,
+}
+
+/// Makes a person in `state` (a word of the matrix) and returns them. Outside states sit at
+/// Hillside (A81022), inside ones at A81001; `user.admin` administers A81001 only.
+async fn subject(app: &TestApp, n: usize, state: &'static str, inside: bool) -> Subject {
+    let org_code = if inside { "A81001" } else { "A81022" };
+    let org = app
+        .scalar(&format!(
+            "SELECT id FROM organisations WHERE code = '{org_code}'"
+        ))
+        .await;
+    let densham = app
+        .scalar("SELECT id FROM organisations WHERE code = 'A81001'")
+        .await;
+    let role = app
+        .scalar("SELECT id FROM roles WHERE name = 'Provider User'")
+        .await;
+    let inviter_here = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{}'",
+            demo_email("user.admin")
+        ))
+        .await;
+    let inviter_above = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{}'",
+            demo_email("account.admin")
+        ))
+        .await;
+    let email = format!("subject{n}@example.nhs.uk");
+    let account = match state {
+        "pending registration" | "pending invitation from another" | "invited only" => "pending",
+        "disabled" => "disabled",
+        _ => "active",
+    };
+    app.sql(&format!(
+        "INSERT INTO users (email, first_name, last_name, status, created_at) VALUES ('{email}', 'Sam', 'Subject{n}', '{account}', 1)"
+    ))
+    .await;
+    let user = app
+        .scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+        .await;
+    let assign = |org: i64, status: &str, origin: &str| {
+        format!(
+            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) \
+             VALUES ({user}, {org}, {role}, '{status}', 1, '{origin}')"
+        )
+    };
+    let invite = |by: i64, token: &str| {
+        format!(
+            "INSERT INTO invitations (token_hash, user_id, assignment_id, invited_by, created_at, expires_at) \
+             SELECT '{token}', {user}, MAX(id), {by}, 1, 4000000000 FROM role_assignments WHERE user_id = {user}"
+        )
+    };
+    match state {
+        "no role" => {}
+        "pending registration" => app.sql(&assign(org, "pending", "registration")).await,
+        "revoked" => app.sql(&assign(org, "revoked", "admin")).await,
+        "disabled" | "active" => app.sql(&assign(org, "active", "admin")).await,
+        // Someone who works at Hillside, whom user.admin has invited to A81001.
+        "pending invitation from this administrator" => {
+            app.sql(&assign(org, "active", "admin")).await;
+            app.sql(&assign(densham, "pending", "invitation")).await;
+            app.sql(&invite(inviter_here, &format!("subject-token-{n}")))
+                .await;
+        }
+        "pending invitation from another" => {
+            app.sql(&assign(org, "pending", "invitation")).await;
+            app.sql(&invite(inviter_above, &format!("subject-token-{n}")))
+                .await;
+        }
+        // A new person whom user.admin invited: every detail of the account is theirs.
+        "invited only" => {
+            app.sql(&assign(densham, "pending", "invitation")).await;
+            app.sql(&invite(inviter_here, &format!("subject-token-{n}")))
+                .await;
+        }
+        // Active at A81001, and waiting for a registration at Hillside.
+        "active here, pending elsewhere" => {
+            app.sql(&assign(densham, "active", "admin")).await;
+            let hillside = app
+                .scalar("SELECT id FROM organisations WHERE code = 'A81022'")
+                .await;
+            app.sql(&assign(hillside, "pending", "registration")).await;
+        }
+        other => panic!("no such state {other}"),
+    }
+    let assignment = app
+        .scalar(&format!(
+            "SELECT COALESCE(MIN(id), 0) FROM role_assignments WHERE user_id = {user}"
+        ))
+        .await;
+    Subject {
+        state,
+        inside,
+        user: user.to_string(),
+        assignment: assignment.to_string(),
+    }
+}
+
+/// The functions that act on one person, with that person's id in the table's `{staff}` (and
+/// `{disabled}`, `{staff_assignment}`) places: every state the person can be in, inside and
+/// outside the administrator's scope. Outside, each answers "not found" and changes nothing,
+/// whatever the state; an invitation never accepted does not bring the person inside.
+#[tokio::test]
+async fn every_state_of_a_person_outside_scope_is_not_found_and_inside_is_seen() {
+    let app = TestApp::start().await;
+    let objects = Objects::make(&app).await;
+    let states: &[(&str, bool)] = &[
+        ("no role", false),
+        ("pending registration", false),
+        ("pending invitation from this administrator", false),
+        ("pending invitation from another", false),
+        ("revoked", false),
+        ("disabled", false),
+        ("active", false),
+        ("pending registration", true),
+        ("revoked", true),
+        ("disabled", true),
+        ("active", true),
+        ("invited only", true),
+        ("active here, pending elsewhere", true),
+    ];
+    let mut subjects = Vec::new();
+    for (n, (state, inside)) in states.iter().enumerate() {
+        subjects.push(subject(&app, n, state, *inside).await);
+    }
+    let admin = app.browser();
+    admin.sign_in("user.admin").await;
+    let before = snapshot(&app).await;
+    let person_rows: Vec<&Row> = TABLE
+        .iter()
+        .filter(|r| {
+            needs(r, "manage_users")
+                && r.args
+                    .iter()
+                    .any(|(_, v)| *v == "{staff}" || *v == "{disabled}")
+        })
+        .collect();
+    assert!(person_rows.len() >= 8, "{}", person_rows.len());
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for s in &subjects {
+        let own = Objects(vec![
+            ("{staff}", s.user.clone()),
+            ("{disabled}", s.user.clone()),
+            ("{staff_assignment}", s.assignment.clone()),
+        ]);
+        for r in &person_rows {
+            // Outside: every function. Inside: the reads, which must see the person.
+            if s.inside && r.changes {
+                continue;
+            }
+            cells += 1;
+            let args: Vec<(&str, &str)> = r
+                .args
+                .iter()
+                .map(|(k, v)| {
+                    let v = own
+                        .0
+                        .iter()
+                        .find(|(p, _)| p == v)
+                        .map(|(_, real)| real.as_str())
+                        .unwrap_or(v);
+                    (*k, v)
+                })
+                .collect();
+            let filled = objects.fill(&args);
+            let form: Vec<(&str, &str)> = filled
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let res = admin.post(r.endpoint, &form, Js::On, "/users").await;
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap_or_default();
+            let not_found = status == 404 && body == "\"NotFound\"";
+            let ok = if s.inside {
+                // A role the person does not hold here answers "not found" for the functions
+                // that name an assignment; the person is seen by the others.
+                match r.endpoint {
+                    "get_user" | "user_invitations" => status == 200,
+                    _ => true,
+                }
+            } else {
+                not_found
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} ({}) → {}: {status} {body}",
+                    s.state,
+                    if s.inside { "inside" } else { "outside" },
+                    r.endpoint
+                ));
+            }
+        }
+        // The Users search agrees with the user's page.
+        let email = app
+            .texts(&format!("SELECT email FROM users WHERE id = {}", s.user))
+            .await
+            .remove(0);
+        let res = admin
+            .post(
+                "list_users",
+                &[
+                    ("q", &email),
+                    ("sort", "last"),
+                    ("dir", "asc"),
+                    ("page", "1"),
+                    ("size", "10"),
+                ],
+                Js::On,
+                "/users",
+            )
+            .await;
+        let listed = res.json::<serde_json::Value>().await.expect("json")["total"]
+            .as_i64()
+            .expect("total");
+        cells += 1;
+        if listed != i64::from(s.inside) {
+            failures.push(format!("{} → list_users found {listed}", s.state));
+        }
+    }
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "a call about a person outside scope changed the database"
+    );
+    // Disable inside scope is refused while anything is held or waited for elsewhere.
+    let both = subjects
+        .iter()
+        .find(|s| s.state == "active here, pending elsewhere")
+        .expect("subject");
+    let res = admin
+        .post(
+            "disable_account",
+            &[
+                ("user", &both.user),
+                ("disable_reason", "left"),
+                ("other_reason", ""),
+            ],
+            Js::On,
+            "/users",
+        )
+        .await;
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap_or_default();
+    if !(status == 409 && body.contains("RolesOutsideScope")) {
+        failures.push(format!(
+            "active here, pending elsewhere → disable: {status} {body}"
+        ));
+    }
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "a refused Disable changed the database"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!("subject states: {cells} cells");
+}

@@ -375,6 +375,132 @@ async fn resend_replaces_the_link_and_withdraw_ends_it() {
     assert!(gone.contains("This link is no longer valid"), "{gone}");
 }
 
+/// Issue 20: the lookup at Invite tells an administrator nothing about an address with no role
+/// in their scope (active elsewhere, disabled elsewhere, or unknown): the same answer, no names.
+/// Send settles it inside its transaction and tells only the address's owner, by email.
+#[tokio::test]
+async fn an_address_outside_scope_is_answered_as_a_new_one_and_settled_at_send() {
+    let app = TestApp::start().await;
+    let ua = app.browser();
+    ua.sign_in("user.admin").await; // User Administrator at A81001
+    let active_elsewhere = demo_email("staff.one"); // Provider User at Hillside (A81022)
+    let disabled_elsewhere = demo_email("staff.two");
+    app.sql(&format!(
+        "UPDATE users SET status = 'disabled' WHERE email = '{disabled_elsewhere}'"
+    ))
+    .await;
+    let unknown = "nobody.yet@example.nhs.uk";
+    let answer = |email: &str| {
+        let email = email.to_owned();
+        let ua = &ua;
+        async move {
+            let json = ua
+                .post("invitee", &[("email", &email)], Js::On, "/users/invite")
+                .await
+                .text()
+                .await
+                .expect("json");
+            let redirect = location(
+                &ua.post(
+                    "invite_email",
+                    &[("email", &email)],
+                    Js::Off,
+                    "/users/invite",
+                )
+                .await,
+            );
+            (
+                json.replace(&email, "EMAIL"),
+                redirect.replace(&q(&email), "EMAIL"),
+            )
+        }
+    };
+    let new = answer(unknown).await;
+    assert!(new.0.contains("\"existing\":null"), "{}", new.0);
+    for email in [&active_elsewhere, &disabled_elsewhere] {
+        assert_eq!(
+            answer(email).await,
+            new,
+            "{email} answered unlike a new address"
+        );
+    }
+    // Send: the active account gets the invitation, keeps its names, and is asked to sign in.
+    let sent = invite(&ua, &active_elsewhere, ("Typed", "Name"), "A81001", "6").await;
+    assert_eq!(location(&sent), "/users?done=invited");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE email = '{active_elsewhere}' AND first_name = 'Typed'"
+        ))
+        .await,
+        0,
+        "the names typed do not replace the account's"
+    );
+    let body = app
+        .texts(&format!(
+            "SELECT body FROM outbox WHERE recipient = '{active_elsewhere}' ORDER BY id DESC LIMIT 1"
+        ))
+        .await
+        .remove(0);
+    assert!(
+        body.contains("You already have a Gatehouse account"),
+        "{body}"
+    );
+    assert!(!body.contains("Typed"), "{body}");
+    // Still invisible to the inviter until accepted.
+    let staff = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{active_elsewhere}'"
+        ))
+        .await
+        .to_string();
+    let res = ua
+        .post("get_user", &[("id", &staff)], Js::On, "/users")
+        .await;
+    assert_eq!(res.status(), 404);
+    // The disabled account: the same answer on screen, no invitation, its owner told.
+    let sent = invite(&ua, &disabled_elsewhere, ("Typed", "Name"), "A81001", "6").await;
+    assert_eq!(location(&sent), "/users?done=invited");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM invitations i JOIN users u ON u.id = i.user_id WHERE u.email = '{disabled_elsewhere}'"
+        ))
+        .await,
+        0
+    );
+    let body = app
+        .texts(&format!(
+            "SELECT body FROM outbox WHERE recipient = '{disabled_elsewhere}' ORDER BY id DESC LIMIT 1"
+        ))
+        .await
+        .remove(0);
+    assert!(
+        body.contains("your account is disabled, so no invitation was made"),
+        "{body}"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'invitation_undelivered' AND organisation_id IS NULL")
+            .await,
+        1,
+        "the Service Desk alone sees what became of it"
+    );
+    // The active one accepts by signing in; now the role is in the inviter's scope.
+    let token = link_to(&app, &active_elsewhere).await;
+    let person = app.browser();
+    let ok = person
+        .post(
+            "accept_invitation_signed",
+            &[("token", &token), ("password", PASSWORD)],
+            Js::Off,
+            "/invite",
+        )
+        .await;
+    assert_eq!(location(&ok), "/select-account");
+    let res = ua
+        .post("get_user", &[("id", &staff)], Js::On, "/users")
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
 #[tokio::test]
 async fn invitations_stay_inside_scope_and_approver_roles_need_the_approver() {
     let app = TestApp::start().await;

@@ -763,3 +763,60 @@ async fn an_account_stuck_at_the_limit_but_not_locked_locks_at_the_next_attempt(
         .expect("page");
     assert!(page.contains(&demo_email("provider.user")));
 }
+
+/// Issue 20: outside demo mode the Outbox lists recipients, subjects and status only; a reset
+/// link there would let the Service Desk take over the account it was sent to. In demo mode the
+/// page shows the emails whole, and says why.
+#[tokio::test]
+async fn the_outbox_shows_no_link_outside_demo_mode() {
+    let demo = TestApp::start().await;
+    let email = demo_email("account.admin");
+    let b = demo.browser();
+    let res = b
+        .post(
+            "forgotten_password",
+            &[("email", &email)],
+            Js::Off,
+            "/forgotten-password",
+        )
+        .await;
+    assert_eq!(location(&res), "/forgotten-password/sent");
+    let desk = demo.browser();
+    desk.sign_in("service.desk").await;
+    let page = desk.get("/outbox").await.text().await.expect("page");
+    assert!(
+        page.contains("reset-password?token="),
+        "demo mode shows the link"
+    );
+    assert!(page.contains("because this is a demo"), "{page}");
+
+    // The same database served by an instance that is not in demo mode.
+    let real = TestApp::start_with(|c| {
+        c.database_url = demo.database_url.clone();
+        c.demo = false;
+    })
+    .await;
+    let desk = real.browser();
+    desk.sign_in("service.desk").await;
+    let page = desk.get("/outbox").await.text().await.expect("page");
+    assert!(page.contains(&email), "the recipient is listed");
+    assert!(
+        page.contains("reset your password"),
+        "the subject is listed"
+    );
+    assert!(!page.contains("token="), "no link on the page");
+    assert!(!page.contains("because this is a demo"));
+    let json: serde_json::Value = desk
+        .post("outbox", &[], Js::On, "/outbox")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let rows = json["rows"].as_array().expect("rows");
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r["body"].is_null()),
+        "no email's text leaves the server: {json}"
+    );
+    assert_eq!(json["demo"], false);
+}

@@ -182,7 +182,7 @@ dispatch!(domain::storage::Clusters {
     fn restrict_assignment(&self, assignment: AssignmentId, role: domain::RoleId, payment_types: &[String], clusters: &[domain::clusters::ClusterId], audit: &NewAudit) -> ();
 });
 dispatch!(domain::storage::Invitations {
-    fn create_invitation(&self, i: &domain::storage::NewInvitation) -> i64;
+    fn create_invitation(&self, i: &domain::storage::NewInvitation) -> Option<i64>;
     fn invitation_by_token(&self, token: &TokenHash, now: Timestamp) -> Option<domain::storage::InvitationState>;
     fn accept_invitation(&self, token: &TokenHash, now: Timestamp, new_account: Option<(&PasswordHash, &str, &str)>, audit: &NewAudit) -> Option<UserId>;
     fn pending_invitations(&self, user: UserId) -> Vec<domain::storage::PendingInvitation>;

@@ -401,7 +401,8 @@ async fn every_request_reads_the_live_clusters_of_the_acting_assignment(s: &Stor
         .expect("orgs");
     let codes: Vec<_> = orgs.iter().map(|(o, _)| o.code.as_str()).collect();
     assert_eq!((codes, total), (vec!["A81002", "A81003"], 2));
-    // A retired cluster restricts nobody; when none is left the assignment reaches everything.
+    // A retired cluster no longer reaches its members; when none is left the assignment reaches
+    // nothing at all (it fails closed), never the whole organisation.
     s.retire_cluster(
         north,
         Timestamp(300),
@@ -420,7 +421,18 @@ async fn every_request_reads_the_live_clusters_of_the_acting_assignment(s: &Stor
     )
     .await
     .expect("retire");
-    assert_eq!(paths(s, &session).await, None);
+    assert_eq!(paths(s, &session).await, Some(vec![]));
+    let ctx = s.session_context(&session).await.expect("c").expect("s");
+    let r = Restriction::new(&qhm.path, ctx.acting.expect("a").clusters.expect("c"));
+    let scope = domain::scope::compute(qhm.id, &qhm.path, Reach::Subtree, Some(&r));
+    let (orgs, total) = s
+        .organisations_in(&scope, None, "", 0, 50)
+        .await
+        .expect("orgs");
+    assert!(
+        orgs.is_empty() && total == 0,
+        "{total} organisations reached"
+    );
     // Holders notified of a registration carry their restriction too.
     let live = s
         .create_cluster(&change(s, "ABCDEF0003", "Live", &["A81003"], 400, admin).await)

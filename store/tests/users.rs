@@ -448,6 +448,17 @@ fn invitation(
             body: "link".into(),
         },
         audit: event(AuditAction::InvitationSent, 100),
+        email_if_account: domain::outbox::NewEmail {
+            to: EmailAddress::parse(email).expect("email"),
+            subject: "invited, sign in".into(),
+            body: "sign in through the link".into(),
+        },
+        email_if_disabled: domain::outbox::NewEmail {
+            to: EmailAddress::parse(email).expect("email"),
+            subject: "not invited".into(),
+            body: "your account is disabled".into(),
+        },
+        audit_if_disabled: event(AuditAction::InvitationUndelivered, 100),
     }
 }
 
@@ -530,6 +541,163 @@ async fn an_invitation_is_accepted_once_and_makes_a_new_person_active(s: &Store)
     assert_eq!(s.outbox(10).await.expect("outbox").len(), 1);
 }
 
+/// An invitation the inviter could not see an account for (existing: None) finds the account
+/// inside its transaction: an active one gets the invitation with its names kept and the
+/// sign-in email; a disabled one gets no invitation, only an email to its owner, and two events.
+async fn an_invitation_to_an_account_the_inviter_could_not_see_is_settled_at_send(s: &Store) {
+    let [ann, _, cat, _] = people(s).await;
+    let a81002 = s
+        .organisation_by_code(&OdsCode::parse("A81002").expect("c"))
+        .await
+        .expect("q")
+        .expect("o")
+        .id;
+    let (everyone, _) = subtree(s, "GATEHOUSE").await;
+    let users_before = s
+        .search_users(&query(everyone.clone(), ""))
+        .await
+        .expect("search")
+        .1;
+    let made = s
+        .create_invitation(&invitation(
+            "cat.cooper@example.nhs.uk",
+            None,
+            a81002,
+            ann,
+            &"e".repeat(64),
+        ))
+        .await
+        .expect("invite cat");
+    assert!(made.is_some(), "an active account gets the invitation");
+    let state = s
+        .invitation_by_token(
+            &domain::clock::TokenHash::from_stored("e".repeat(64)),
+            Timestamp(200),
+        )
+        .await
+        .expect("q")
+        .expect("found");
+    assert_eq!(state.user, cat, "no second account for the address");
+    assert!(state.valid && state.has_password);
+    let cat_now = s.user(cat).await.expect("q").expect("u");
+    assert_eq!(
+        (cat_now.first_name.as_str(), cat_now.last_name.as_str()),
+        ("Cat", "Cooper"),
+        "the names the inviter typed do not replace the account's"
+    );
+    let out = s.outbox(10).await.expect("outbox");
+    assert_eq!(
+        out.iter().map(|e| e.subject.as_str()).collect::<Vec<_>>(),
+        ["invited, sign in"]
+    );
+    // A disabled account: nothing made, its owner told, and the two events written.
+    let eve = person(s, "eve.evans@example.nhs.uk", "Eve", "Evans").await;
+    assign(s, eve, "P84001", 6, AssignmentStatus::Active).await;
+    assert!(s
+        .set_disabled(eve, true, &event(AuditAction::AccountDisabled, 150))
+        .await
+        .expect("disable"));
+    let assignments_before = s.assignments_of(eve).await.expect("a").len();
+    let made = s
+        .create_invitation(&invitation(
+            "eve.evans@example.nhs.uk",
+            None,
+            a81002,
+            ann,
+            &"f".repeat(64),
+        ))
+        .await
+        .expect("invite eve");
+    assert_eq!(made, None);
+    assert_eq!(
+        s.assignments_of(eve).await.expect("a").len(),
+        assignments_before
+    );
+    assert!(s
+        .invitation_by_token(
+            &domain::clock::TokenHash::from_stored("f".repeat(64)),
+            Timestamp(200)
+        )
+        .await
+        .expect("q")
+        .is_none());
+    let out = s.outbox(10).await.expect("outbox");
+    assert!(out
+        .iter()
+        .any(|e| e.subject == "not invited" && e.to == "eve.evans@example.nhs.uk"));
+    let mut everything = audit_query(s, "QHM").await;
+    everything.scope = everyone.clone();
+    everything.include_unplaced = true;
+    everything.user = Some("eve.evans".into());
+    let (events, _) = s.audit_events(&everything).await.expect("audit");
+    let actions: Vec<AuditAction> = events.iter().map(|e| e.action).collect();
+    assert!(
+        actions.contains(&AuditAction::InvitationSent),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&AuditAction::InvitationUndelivered),
+        "{actions:?}"
+    );
+    let users_after = s
+        .search_users(&query(everyone.clone(), ""))
+        .await
+        .expect("search")
+        .1;
+    assert_eq!(
+        users_after,
+        users_before + 1,
+        "only Eve was added, by the test itself"
+    );
+}
+
+/// An invitation never accepted makes nobody visible in the inviter's Users search, except an
+/// account that exists only through invitations.
+async fn search_finds_nobody_through_an_invitation_never_accepted(s: &Store) {
+    let [ann, _, _, _] = people(s).await;
+    let a81002 = s
+        .organisation_by_code(&OdsCode::parse("A81002").expect("c"))
+        .await
+        .expect("q")
+        .expect("o")
+        .id;
+    // Cat works in QOP's area; Nia is new.
+    for (email, token) in [
+        ("cat.cooper@example.nhs.uk", "g"),
+        ("nia@example.nhs.uk", "h"),
+    ] {
+        s.create_invitation(&invitation(email, None, a81002, ann, &token.repeat(64)))
+            .await
+            .expect("invite")
+            .expect("made");
+    }
+    let (qhm, _) = subtree(s, "QHM").await;
+    let found = emails(s, &query(qhm.clone(), "")).await;
+    assert!(
+        !found.contains(&"cat.cooper@example.nhs.uk".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"nia@example.nhs.uk".to_owned()),
+        "{found:?}"
+    );
+    assert!(emails(s, &query(qhm.clone(), "cat")).await.is_empty());
+    // Once Cat accepts, the role is hers and she is in QHM's area.
+    s.accept_invitation(
+        &domain::clock::TokenHash::from_stored("g".repeat(64)),
+        Timestamp(300),
+        None,
+        &event(AuditAction::InvitationAccepted, 300),
+    )
+    .await
+    .expect("accept")
+    .expect("accepted");
+    assert_eq!(
+        emails(s, &query(qhm, "cat")).await,
+        ["cat.cooper@example.nhs.uk"]
+    );
+}
+
 async fn an_invitation_can_be_replaced_or_withdrawn_and_never_doubles_a_role(s: &Store) {
     let [ann, bob, ..] = people(s).await;
     let a81001 = s
@@ -561,7 +729,8 @@ async fn an_invitation_can_be_replaced_or_withdrawn_and_never_doubles_a_role(s: 
             &"c".repeat(64),
         ))
         .await
-        .expect("invite bob");
+        .expect("invite bob")
+        .expect("made");
     let old = domain::clock::TokenHash::from_stored("c".repeat(64));
     let new = domain::clock::TokenHash::from_stored("d".repeat(64));
     let email = domain::outbox::NewEmail {
@@ -650,6 +819,8 @@ async fn an_invitation_can_be_replaced_or_withdrawn_and_never_doubles_a_role(s: 
 conformance!(
     an_invitation_is_accepted_once_and_makes_a_new_person_active,
     an_invitation_can_be_replaced_or_withdrawn_and_never_doubles_a_role,
+    an_invitation_to_an_account_the_inviter_could_not_see_is_settled_at_send,
+    search_finds_nobody_through_an_invitation_never_accepted,
     search_finds_users_in_scope_by_each_of_the_five_fields,
     search_sorts_pages_and_flags_pending_reviews,
     revoke_ends_active_roles_under_the_organisation_within_scope_only,

@@ -120,14 +120,27 @@ pub struct OutboxRow {
     pub id: i64,
     pub to: String,
     pub subject: String,
-    pub body: String,
+    /// The text, in demo mode only: it may hold a single-use link meant for the recipient alone.
+    pub body: Option<String>,
     pub created: String,
     pub state: String,
 }
 
-/// The Service Desk's view of the outbox: without SMTP (demo mode) this is where the links are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxListing {
+    /// Demo mode: the bodies are shown, and the page says why.
+    pub demo: bool,
+    /// The service's own base URL: only lines that start with it are shown as links.
+    pub public_url: String,
+    pub rows: Vec<OutboxRow>,
+}
+
+/// The Service Desk's view of the outbox: recipients, subjects, status and errors. Only in demo
+/// mode (no SMTP, a laptop) does it show the emails' text, links included; anywhere else a
+/// password-reset or invitation link shown here would let the Service Desk take over the
+/// account it was sent to.
 #[server(endpoint = "outbox")]
-pub async fn outbox() -> Result<Vec<OutboxRow>, AppError> {
+pub async fn outbox() -> Result<OutboxListing, AppError> {
     use crate::ssr::{request::internal, request::state, require_actor};
     use domain::storage::Outbox;
     let (_, actor) = require_actor()?;
@@ -136,13 +149,14 @@ pub async fn outbox() -> Result<Vec<OutboxRow>, AppError> {
     }
     let st = state()?;
     let rows = st.store.outbox(200).await.map_err(|e| internal(&e))?;
-    Ok(rows
+    let demo = st.demo;
+    let rows = rows
         .into_iter()
         .map(|r| OutboxRow {
             id: r.id,
             to: r.to,
             subject: r.subject,
-            body: r.body,
+            body: demo.then_some(r.body),
             created: r.created_at.date_label(),
             state: match (r.sent_at, r.attempts, r.last_error) {
                 (Some(t), _, _) => format!("Sent {}", t.date_label()),
@@ -151,5 +165,10 @@ pub async fn outbox() -> Result<Vec<OutboxRow>, AppError> {
                 (None, n, None) => format!("Sending (attempt {n})"),
             },
         })
-        .collect())
+        .collect();
+    Ok(OutboxListing {
+        demo,
+        public_url: format!("{}/", st.public_url),
+        rows,
+    })
 }

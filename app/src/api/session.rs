@@ -32,6 +32,9 @@ pub struct Acting {
     /// Whether the role is limited to Service Provider Clusters.
     #[serde(default)]
     pub clustered: bool,
+    /// The role is limited to clusters that have all been retired: it reaches nothing.
+    #[serde(default)]
+    pub reaches_nothing: bool,
 }
 
 /// One role assignment as the user sees it.
@@ -70,6 +73,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         capabilities: a.capabilities(),
         payment_types: a.payment_types().to_vec(),
         clustered: a.clusters().is_some(),
+        reaches_nothing: a.reaches_nothing(),
     });
     // Only a session without an acting role needs to know where to send its user.
     let landing = match acting {

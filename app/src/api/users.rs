@@ -61,8 +61,9 @@ pub struct UserDetailView {
     pub assignments: Vec<UserAssignmentView>,
     pub may_disable: bool,
     pub may_enable: bool,
-    /// Active roles held outside the viewer's scope: why disabling is refused.
-    pub active_outside: usize,
+    /// Roles held, or waiting for a decision, outside the viewer's scope: why disabling is
+    /// refused.
+    pub held_outside: usize,
     /// (ODS code, name) of each organisation where the viewer may revoke.
     pub revocable_at: Vec<(String, String)>,
     /// Add Organisation: anyone the viewer sees but themselves (nobody gives themselves roles).
@@ -202,7 +203,7 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
         may_add_organisation: domain::staff::may_grant_to(&actor, d.user.id),
         may_disable: d.may_disable(),
         may_enable: d.may_enable(),
-        active_outside: d.active_outside,
+        held_outside: d.held_outside,
         revocable_at: d
             .revocable_at
             .iter()

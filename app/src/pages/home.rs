@@ -19,6 +19,19 @@ pub fn HomePage() -> impl IntoView {
                         <p class="nhsuk-body-l">
                             "You are signed in as " {a.role_name} " for " {a.org_name} "."
                         </p>
+                        {a.reaches_nothing.then(|| view! {
+                            <div class="nhsuk-warning-callout" data-testid="clusters-retired">
+                                <h2 class="nhsuk-warning-callout__label">
+                                    <span role="text">
+                                        <span class="nhsuk-u-visually-hidden">"Important: "</span>
+                                        "No organisations"
+                                    </span>
+                                </h2>
+                                <p>
+                                    "Your access is limited to Service Provider Clusters that have been retired; ask your administrator."
+                                </p>
+                            </div>
+                        })}
                     })}
                     <Suspense fallback=|| ()>
                         {move || {

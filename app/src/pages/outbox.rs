@@ -1,5 +1,6 @@
-//! The Service Desk's view of the email outbox. Without SMTP (demo mode, a laptop) every email
-//! waits here, links included, so the whole flow can be walked.
+//! The Service Desk's view of the email outbox: recipients, subjects, status and errors. In demo
+//! mode (a laptop, no SMTP) the emails' text is shown too, links included, so every flow can be
+//! walked; the page then says so.
 
 use leptos::prelude::*;
 
@@ -20,27 +21,51 @@ pub fn OutboxPage() -> impl IntoView {
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             match rows.await {
-                                Ok(list) if list.is_empty() => view! { <p class="nhsuk-body">"The outbox is empty."</p> }.into_any(),
-                                Ok(list) => view! {
-                                    <ul class="nhsuk-list nhsuk-list--border gh-outbox">
-                                        {list.into_iter().map(|m| view! {
-                                            <li class="gh-outbox__item">
-                                                <h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-1">{m.subject}</h2>
-                                                <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">{format!("To {} · {} · {}", m.to, m.created, m.state)}</p>
-                                                <pre class="gh-outbox__body">
-                                                    {m.body.lines().map(|line| {
-                                                        let line = line.to_owned();
-                                                        if line.starts_with("http://") || line.starts_with("https://") {
-                                                            view! { <a href=line.clone()>{line.clone()}</a>"\n" }.into_any()
-                                                        } else {
-                                                            view! { {line}"\n" }.into_any()
-                                                        }
-                                                    }).collect_view()}
-                                                </pre>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any(),
+                                Ok(listing) => {
+                                    let banner = listing.demo.then(|| view! {
+                                        <div class="nhsuk-warning-callout" data-testid="demo-outbox">
+                                            <h2 class="nhsuk-warning-callout__label">
+                                                <span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Demo mode"</span>
+                                            </h2>
+                                            <p>"The emails are shown whole, with their links, because this is a demo. Outside demo mode this page lists only recipients, subjects and status: a link is for the person it was sent to."</p>
+                                        </div>
+                                    });
+                                    let own = listing.public_url.clone();
+                                    let list = listing.rows;
+                                    view! {
+                                        {banner}
+                                        {if list.is_empty() {
+                                            view! { <p class="nhsuk-body">"The outbox is empty."</p> }.into_any()
+                                        } else {
+                                            view! {
+                                                <ul class="nhsuk-list nhsuk-list--border gh-outbox">
+                                                    {list.into_iter().map(|m| {
+                                                        let own = own.clone();
+                                                        view! {
+                                                        <li class="gh-outbox__item">
+                                                            <h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-1">{m.subject}</h2>
+                                                            <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">{format!("To {} · {} · {}", m.to, m.created, m.state)}</p>
+                                                            {m.body.map(|body| view! {
+                                                                <pre class="gh-outbox__body">
+                                                                    {body.lines().map(|line| {
+                                                                        let line = line.to_owned();
+                                                                        // Only the service's own links are links: text that
+                                                                        // someone typed (a name, a reason) never is.
+                                                                        if line.starts_with(&own) {
+                                                                            view! { <a href=line.clone()>{line.clone()}</a>"\n" }.into_any()
+                                                                        } else {
+                                                                            view! { {line}"\n" }.into_any()
+                                                                        }
+                                                                    }).collect_view()}
+                                                                </pre>
+                                                            })}
+                                                        </li>
+                                                    }}).collect_view()}
+                                                </ul>
+                                            }.into_any()
+                                        }}
+                                    }.into_any()
+                                }
                                 Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
                             }
                         })}

@@ -235,7 +235,7 @@ pub fn UserPage() -> impl IntoView {
                                 let heading = format!("{} {}", d.first_name, d.last_name);
                                 let assignments = d.assignments.clone();
                                 let (may_disable, may_enable, revocable) = (d.may_disable, d.may_enable, !d.revocable_at.is_empty());
-                                let outside = d.active_outside;
+                                let outside = d.held_outside;
                                 let may_add = d.may_add_organisation;
                                 view! {
                                     <h1 class="nhsuk-heading-l">{heading}</h1>
@@ -282,7 +282,7 @@ pub fn UserPage() -> impl IntoView {
                                     {(outside > 0).then(|| view! {
                                         <div class="nhsuk-inset-text">
                                             <span class="nhsuk-u-visually-hidden">"Information: "</span>
-                                            <p>{format!("This user also holds {outside} active role(s) outside your area, so only Revoke is available to you.")}</p>
+                                            <p>{format!("This user also holds, or is waiting for, {outside} role(s) outside your area, so only Revoke is available to you.")}</p>
                                         </div>
                                     })}
                                     <Suspense fallback=|| ()>
@@ -441,9 +441,9 @@ pub fn DisablePage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match detail.await {
-                            Ok(d) if d.active_outside > 0 => view! {
+                            Ok(d) if d.held_outside > 0 => view! {
                                 <h1 class="nhsuk-heading-l">"You cannot disable this account"</h1>
-                                <p class="nhsuk-body">{format!("{} {} holds roles at organisations outside yours. Only an administrator of all of them, or the Service Desk, can disable the account.", d.first_name, d.last_name)}</p>
+                                <p class="nhsuk-body">{format!("{} {} holds roles, or is waiting for a decision on them, at organisations outside yours. Only an administrator of all of them, or the Service Desk, can disable the account.", d.first_name, d.last_name)}</p>
                                 <p class="nhsuk-body">"You can revoke their access at your organisation instead."</p>
                                 <a class="nhsuk-button nhsuk-button--warning" href=format!("/users/{}/revoke", d.id)>"Revoke"</a>
                                 <p class="nhsuk-body"><a href=format!("/users/{}", d.id)>"Back to the user"</a></p>

@@ -33,6 +33,9 @@ pub struct AppState {
     pub public_url: String,
     /// ODS imports started from the upload page, and their progress.
     pub imports: Arc<super::imports::ImportJobs>,
+    /// Demo mode: the Outbox shows emails whole, links included, so a newcomer can walk every
+    /// flow without SMTP. Never outside demo mode: a link is for its owner alone.
+    pub demo: bool,
 }
 
 impl AppState {

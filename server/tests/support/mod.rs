@@ -56,6 +56,8 @@ impl TestApp {
             site_root: "target/site".into(),
         };
         change(&mut config);
+        // A test may point the app at another's database (a second instance, say).
+        let database_url = config.database_url.clone();
         // Every app of a test binary is served from one process-wide runtime, as the product
         // serves from one: with one runtime per test, a page render now and then stayed pending
         // once other tests' runtimes had shut down (Leptos keeps process-wide state).

@@ -423,12 +423,15 @@ impl domain::storage::Clusters for crate::Backend<Db> {
     }
 }
 
-/// The members of the live clusters an assignment is restricted to, or `None` when it has none.
+/// The members of the live clusters an assignment is restricted to, or `None` when it is
+/// restricted to no cluster at all. An assignment whose clusters have all been retired is still
+/// restricted: to nothing (`Some` of no paths). Reading it as unrestricted would hand its holder
+/// the whole organisation the moment the last cluster retired.
 async fn restriction_of(pool: &sqlx::Pool<Db>, assignment: i64) -> StoreResult<Option<Vec<OrgPath>>> {
     let rows = sqlx::query(
         "SELECT o.path FROM assignment_clusters ac \
-         JOIN clusters c ON c.id = ac.cluster_id AND c.retired_at IS NULL \
-         LEFT JOIN cluster_members m ON m.cluster_id = c.id \
+         JOIN clusters c ON c.id = ac.cluster_id \
+         LEFT JOIN cluster_members m ON m.cluster_id = c.id AND c.retired_at IS NULL \
          LEFT JOIN organisations o ON o.id = m.organisation_id \
          WHERE ac.assignment_id = $1",
     )

@@ -2,8 +2,9 @@
 
 impl domain::storage::Invitations for crate::Backend<Db> {
     #[tracing::instrument(skip_all)]
-    async fn create_invitation(&self, i: &domain::storage::NewInvitation) -> StoreResult<i64> {
+    async fn create_invitation(&self, i: &domain::storage::NewInvitation) -> StoreResult<Option<i64>> {
         let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        let mut email_out = &i.email_out;
         let user: i64 = match i.existing {
             Some(u) => {
                 // Locked, so two invitations of one person to one role cannot both pass.
@@ -15,7 +16,31 @@ impl domain::storage::Invitations for crate::Backend<Db> {
                     .ok_or_else(|| StoreError::Missing("user".into()))?;
                 u.0
             }
-            None => sqlx::query(
+            // The inviter saw no account at this address; whether there is one (outside their
+            // scope) is settled here, under a lock, and told to the address's owner only.
+            None => match sqlx::query(concat!("SELECT id, status FROM users WHERE email = $1", row_lock!()))
+                .bind(i.email.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map)?
+            {
+                Some(found) => {
+                    let id: i64 = found.try_get("id").map_err(map)?;
+                    let status: String = found.try_get("status").map_err(map)?;
+                    if status == "disabled" {
+                        queue_emails_in(&mut tx, std::slice::from_ref(&i.email_if_disabled), i.at).await?;
+                        for event in [&i.audit, &i.audit_if_disabled] {
+                            let mut event = event.clone();
+                            event.target_user = Some(UserId(id));
+                            insert_audit(&mut *tx, &event).await?;
+                        }
+                        tx.commit().await.map_err(map)?;
+                        return Ok(None);
+                    }
+                    email_out = &i.email_if_account;
+                    id
+                }
+                None => sqlx::query(
                 "INSERT INTO users (email, first_name, last_name, status, password_hash, created_at) \
                  VALUES ($1, $2, $3, 'pending', NULL, $4) RETURNING id",
             )
@@ -31,6 +56,7 @@ impl domain::storage::Invitations for crate::Backend<Db> {
             })?
             .try_get("id")
             .map_err(map)?,
+            },
         };
         let held = sqlx::query(
             "SELECT COUNT(*) AS n FROM role_assignments \
@@ -75,12 +101,12 @@ impl domain::storage::Invitations for crate::Backend<Db> {
         .map_err(map)?
         .try_get("id")
         .map_err(map)?;
-        queue_emails_in(&mut tx, std::slice::from_ref(&i.email_out), i.at).await?;
+        queue_emails_in(&mut tx, std::slice::from_ref(email_out), i.at).await?;
         let mut audit = i.audit.clone();
         audit.target_user = Some(UserId(user));
         insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(map)?;
-        Ok(id)
+        Ok(Some(id))
     }
 
     async fn invitation_by_token(

@@ -95,20 +95,20 @@ impl domain::storage::Requests for crate::Backend<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(map)?;
-        let mut extra: HashMap<i64, (bool, Option<String>, i64)> = HashMap::new();
+        let mut extra: HashMap<i64, (String, Option<String>, i64)> = HashMap::new();
         for r in &rows {
-            let origin: String = r.try_get("origin").map_err(map)?;
             extra.insert(
                 r.try_get("id").map_err(map)?,
-                (origin == "request", r.try_get("reason").map_err(map)?, r.try_get("created_at").map_err(map)?),
+                (r.try_get("origin").map_err(map)?, r.try_get("reason").map_err(map)?, r.try_get("created_at").map_err(map)?),
             );
         }
         let mut out: Vec<domain::storage::OwnAssignment> = views
             .into_iter()
             .map(|view| {
-                let (requested, reason, created) = extra.remove(&view.id.0).unwrap_or((false, None, 0));
+                let (origin, reason, created) = extra.remove(&view.id.0).unwrap_or_default();
                 domain::storage::OwnAssignment {
-                    requested,
+                    requested: origin == "request",
+                    invited: origin == "invitation",
                     decision_reason: (view.status == AssignmentStatus::Rejected).then_some(reason).flatten(),
                     created_at: Timestamp(created),
                     view,

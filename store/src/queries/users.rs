@@ -77,19 +77,25 @@ fn user_search_filter(q: &domain::users::UserQuery, args: &mut Args) -> String {
               UNION ALL SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE {org_name}) AND "
         )
     };
-    // A user is in scope when they hold any assignment (of any status) there. For a national
-    // scope any assignment will do: no organisation to look up for each match.
+    // A user is in scope when they hold an assignment there that makes them visible
+    // (`domain::users::makes_visible`, the same rule in SQL): anything but an invitation never
+    // accepted, unless the account exists only through invitations. For a national scope no
+    // organisation needs looking up for each match.
     if q.scope.is_everything() {
         return format!(
-            "FROM users u WHERE {hits}EXISTS (SELECT 1 FROM role_assignments a WHERE a.user_id = u.id)"
+            "FROM users u WHERE {hits}EXISTS (SELECT 1 FROM role_assignments a WHERE a.user_id = u.id AND {VISIBLE})"
         );
     }
     let scope = scope_condition(&q.scope, args);
     format!(
         "FROM users u WHERE {hits}EXISTS (SELECT 1 FROM role_assignments a JOIN organisations o ON o.id = a.organisation_id \
-          WHERE a.user_id = u.id AND {scope})"
+          WHERE a.user_id = u.id AND {scope} AND {VISIBLE})"
     )
 }
+
+/// `domain::users::makes_visible` for an assignment `a` of the user `u`.
+const VISIBLE: &str = "(a.origin <> 'invitation' OR a.status IN ('active', 'revoked') \
+     OR (u.status = 'pending' AND NOT EXISTS (SELECT 1 FROM role_assignments x WHERE x.user_id = u.id AND x.origin <> 'invitation')))";
 
 fn audit_event_row(r: &DbRow) -> StoreResult<AuditEvent> {
     let action: String = r.try_get("action").map_err(map)?;
