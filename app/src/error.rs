@@ -26,6 +26,9 @@ pub enum AppError {
     /// Too many attempts from one address in a short time (sign-in, registration, passwords).
     #[error("Too many attempts. Wait a minute, then try again.")]
     RateLimited,
+    /// The form was larger than any form of the service (answered 413 before it is read).
+    #[error("What you sent is too large. Shorten it and try again.")]
+    TooLarge,
 }
 
 impl FromServerFnError for AppError {

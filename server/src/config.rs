@@ -123,6 +123,30 @@ impl Config {
             .unwrap_or(("http", &self.public_url));
         format!("{scheme}://{}", rest.split('/').next().unwrap_or_default())
     }
+
+    /// The origins a state-changing request may come from: the public origin and nothing the
+    /// request itself says (never its `Host`). A public URL on the loopback interface is the
+    /// same machine under each of its names (127.0.0.1, localhost, [::1]), so a laptop user may
+    /// type any of them.
+    pub fn allowed_origins(&self) -> Vec<String> {
+        let origin = self.public_origin();
+        let (scheme, authority) = origin.split_once("://").unwrap_or(("http", &origin));
+        let port = authority
+            .rsplit_once(':')
+            .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+            .map(|(_, p)| format!(":{p}"))
+            .unwrap_or_default();
+        let host = authority.strip_suffix(port.as_str()).unwrap_or(authority);
+        let loopback = ["127.0.0.1", "localhost", "[::1]"];
+        if loopback.contains(&host.to_ascii_lowercase().as_str()) {
+            loopback
+                .iter()
+                .map(|h| format!("{scheme}://{h}{port}"))
+                .collect()
+        } else {
+            vec![origin]
+        }
+    }
 }
 
 /// Outgoing email (SPEC §5). Without an SMTP URL, emails stay in the outbox for the operator.
@@ -210,6 +234,40 @@ mod tests {
     fn an_unknown_scheme_is_refused_without_echoing_the_url() {
         let e = SmtpUrl::parse("http://mailer:s3cret@example.org").expect_err("refused");
         assert!(!e.to_string().contains("s3cret"));
+    }
+
+    fn with_public_url(url: &str) -> Config {
+        Config {
+            database_url: String::new(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            public_url: url.into(),
+            demo: false,
+            sessions: SessionPolicy::default(),
+            lock_after: 5,
+            rate_limit_per_minute: 60,
+            trusted_proxies: Vec::new(),
+            site_root: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_public_origin_on_loopback_allows_its_loopback_names_and_no_other() {
+        assert_eq!(
+            with_public_url("http://127.0.0.1:3000").allowed_origins(),
+            [
+                "http://127.0.0.1:3000",
+                "http://localhost:3000",
+                "http://[::1]:3000"
+            ]
+        );
+        assert_eq!(
+            with_public_url("https://gatehouse.example.nhs.uk/base").allowed_origins(),
+            ["https://gatehouse.example.nhs.uk"]
+        );
+        assert_eq!(
+            with_public_url("https://localhost.example.nhs.uk:8443").allowed_origins(),
+            ["https://localhost.example.nhs.uk:8443"]
+        );
     }
 
     #[test]

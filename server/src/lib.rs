@@ -67,7 +67,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         rate_limit_per_minute: config.rate_limit_per_minute,
         trusted_proxies: config.trusted_proxies.clone().into(),
         secure_cookies: config.public_url.starts_with("https://"),
-        public_origin: config.public_origin(),
+        allowed_origins: config.allowed_origins().into(),
         public_url: config.public_url.clone(),
         imports: Arc::default(),
         demo: config.demo,
@@ -142,6 +142,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn(
             middleware::bad_input_is_not_a_server_error,
         ))
+        .layer(axum::middleware::from_fn(middleware::bodies_over_the_limit))
         .layer(axum::middleware::from_fn(move |req, next| {
             middleware::security_headers(secure, req, next)
         }))

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use app::error::AppError;
 use app::ssr::request::{address_of, ClientAddress, CurrentSession};
-use app::ssr::{AppState, SESSION_COOKIE};
+#[cfg(test)]
+use app::ssr::SESSION_COOKIE;
+use app::ssr::{session_cookie_name, AppState};
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -22,30 +24,23 @@ fn is_static(path: &str) -> bool {
         || path == "/favicon.ico"
 }
 
-fn authority_of(origin: &str) -> Option<&str> {
-    origin
-        .split_once("://")
-        .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
-}
-
 /// A state-changing request must come from our own pages: its Origin (or, failing that, its
-/// Referer) must be the configured public origin or the host the request was sent to.
-pub fn origin_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
+/// Referer) must be one of the configured origins. What the request says of itself (its `Host`)
+/// proves nothing: a forged Host would let any page post here.
+pub fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
     let claimed = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|v| v.to_str().ok());
     let Some(claimed) = claimed else { return false };
-    if claimed == public_origin || claimed.starts_with(&format!("{public_origin}/")) {
-        return true;
-    }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    matches!((authority_of(claimed), host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+    allowed
+        .iter()
+        .any(|o| claimed == o || claimed.starts_with(&format!("{o}/")))
 }
 
 pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe || origin_allowed(req.headers(), &state.public_origin) {
+    if safe || origin_allowed(req.headers(), &state.allowed_origins) {
         return next.run(req).await;
     }
     tracing::warn!(
@@ -59,14 +54,14 @@ pub async fn check_origin(State(state): State<AppState>, req: Request, next: Nex
         .into_response()
 }
 
-fn session_token(headers: &HeaderMap) -> Option<SecretToken> {
+fn session_token(headers: &HeaderMap, name: &str) -> Option<SecretToken> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .and_then(|(_, v)| SecretToken::from_presented(v))
 }
 
@@ -80,7 +75,9 @@ pub async fn resolve_session(
     if is_static(req.uri().path()) {
         return next.run(req).await;
     }
-    let ctx = match session_token(req.headers()) {
+    let presented = session_token(req.headers(), session_cookie_name(state.secure_cookies));
+    let signed_in = presented.is_some();
+    let ctx = match presented {
         None => None,
         Some(token) => {
             match domain::auth::resolve(
@@ -101,7 +98,14 @@ pub async fn resolve_session(
         }
     };
     req.extensions_mut().insert(CurrentSession(ctx));
-    next.run(req).await
+    let mut res = next.run(req).await;
+    // A signed-in page holds personal data, and a response that sets the session cookie holds
+    // the session: neither may be kept by the browser or a shared cache.
+    if signed_in || res.headers().contains_key(header::SET_COOKIE) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// Finds the client's address once (`app::ssr::request::address_of`) for the rate limits, the
@@ -191,6 +195,48 @@ fn page_nonce(html: &[u8]) -> Option<&str> {
     valid.then_some(nonce)
 }
 
+/// The largest form a server function reads: axum's default body limit, far above any form of
+/// the service (the largest, a cluster of every practice ticked, is under 100 KB).
+pub const FORM_LIMIT_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A body over the limit answers 413 with a page that says what happened, before anything reads
+/// it; the framework would otherwise fail to read it and answer 400. The ODS upload has its own,
+/// larger limit and its own answer.
+pub async fn bodies_over_the_limit(req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let upload = req.uri().path() == app::api::imports::UPLOAD_PATH;
+    if upload || declared.is_none_or(|n| n <= FORM_LIMIT_BYTES) {
+        return next.run(req).await;
+    }
+    tracing::warn!(
+        path = req.uri().path(),
+        bytes = declared,
+        "refused a body over the limit"
+    );
+    let json = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("application/json"));
+    if json {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONTENT_TYPE, "application/json")],
+            "\"TooLarge\"",
+        )
+            .into_response();
+    }
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Html("<!DOCTYPE html><html lang=\"en\"><head><title>Too much to send - Gatehouse</title></head><body><main><h1>What you sent is too large</h1><p>A form sent to Gatehouse can be at most 2 MB. Go back, shorten what you typed, and try again. To load organisation data, use the Import ODS extracts page.</p></main></body></html>"),
+    )
+        .into_response()
+}
+
 /// A server function whose arguments could not be read answers 500 from the framework; that is
 /// the client's fault, so it becomes 400. Genuine internal errors keep their 500.
 pub async fn bad_input_is_not_a_server_error(req: Request, next: Next) -> Response {
@@ -235,22 +281,19 @@ mod tests {
         h
     }
 
+    fn ours() -> Vec<String> {
+        vec!["http://127.0.0.1:3000".to_owned()]
+    }
+
     #[test]
     fn a_post_from_our_own_origin_is_allowed() {
         assert!(origin_allowed(
             &headers(&[("origin", "http://127.0.0.1:3000")]),
-            "http://127.0.0.1:3000"
-        ));
-        assert!(origin_allowed(
-            &headers(&[
-                ("origin", "http://localhost:3000"),
-                ("host", "localhost:3000")
-            ]),
-            "http://127.0.0.1:3000"
+            &ours()
         ));
         assert!(origin_allowed(
             &headers(&[("referer", "http://127.0.0.1:3000/sign-in")]),
-            "http://127.0.0.1:3000"
+            &ours()
         ));
     }
 
@@ -261,15 +304,31 @@ mod tests {
                 ("origin", "https://evil.example"),
                 ("host", "127.0.0.1:3000")
             ]),
-            "http://127.0.0.1:3000"
+            &ours()
         ));
         assert!(!origin_allowed(
             &headers(&[("host", "127.0.0.1:3000")]),
-            "http://127.0.0.1:3000"
+            &ours()
         ));
         assert!(!origin_allowed(
             &headers(&[("referer", "http://127.0.0.1:30001/x")]),
-            "http://127.0.0.1:3000"
+            &ours()
+        ));
+    }
+
+    #[test]
+    fn the_host_a_request_names_never_makes_its_origin_ours() {
+        // A page at evil.example posting through a proxy that keeps its Host.
+        assert!(!origin_allowed(
+            &headers(&[("origin", "http://evil.example"), ("host", "evil.example")]),
+            &ours()
+        ));
+        assert!(!origin_allowed(
+            &headers(&[
+                ("origin", "http://localhost:3000"),
+                ("host", "localhost:3000")
+            ]),
+            &["https://gatehouse.example.nhs.uk".to_owned()]
         ));
     }
 
@@ -278,10 +337,10 @@ mod tests {
         let token = "a".repeat(43);
         let h = headers(&[("cookie", &format!("x=1; {SESSION_COOKIE}={token}; y=2"))]);
         assert_eq!(
-            session_token(&h).map(|t| t.expose().to_owned()),
+            session_token(&h, SESSION_COOKIE).map(|t| t.expose().to_owned()),
             Some(token)
         );
         let h = headers(&[("cookie", &format!("{SESSION_COOKIE}=<script>"))]);
-        assert!(session_token(&h).is_none());
+        assert!(session_token(&h, SESSION_COOKIE).is_none());
     }
 }

@@ -162,6 +162,23 @@ async fn a_cross_site_post_is_refused_before_it_does_anything() {
         .await
         .expect("post");
     assert_eq!(res.status(), 403, "no Origin and no Referer is refused too");
+    // Issue 20: a Host header that agrees with a foreign Origin proves nothing.
+    let res = b
+        .client
+        .post(format!("{}/api/sign_in", app.base))
+        .header("origin", "http://evil.example")
+        .header("host", "evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email={email}&password={PASSWORD}"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        res.status(),
+        403,
+        "the Host named by the request is not our origin"
+    );
+    assert!(res.headers().get("set-cookie").is_none());
 }
 
 #[tokio::test]
@@ -189,4 +206,35 @@ async fn a_role_without_manage_users_cannot_read_the_catalogue() {
             .status(),
         401
     );
+}
+
+/// Issue 20: a body over the limit answers 413 with a page that says so, before it is read.
+#[tokio::test]
+async fn a_body_over_the_limit_answers_413_with_a_clear_page() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let huge = format!(
+        "email={}&password={}",
+        "a".repeat(3 * 1024 * 1024),
+        PASSWORD
+    );
+    for (accept, expect) in [
+        ("text/html", "What you sent is too large"),
+        ("application/json", "\"TooLarge\""),
+    ] {
+        let res = b
+            .client
+            .post(format!("{}/api/sign_in", app.base))
+            .header("origin", &app.base)
+            .header("accept", accept)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(huge.clone())
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 413, "{accept}");
+        assert!(res.text().await.expect("body").contains(expect), "{accept}");
+    }
+    // A form of ordinary size still gets its ordinary answer.
+    assert_eq!(location(&b.sign_in("provider.user").await), "/");
 }

@@ -820,3 +820,64 @@ async fn the_outbox_shows_no_link_outside_demo_mode() {
     );
     assert_eq!(json["demo"], false);
 }
+
+/// Issue 20: a signed-in page holds personal data; no browser or shared cache may keep it.
+#[tokio::test]
+async fn signed_in_responses_are_never_stored_by_a_cache() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let cache = |res: &reqwest::Response| {
+        res.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let signed_in = b.sign_in("account.admin").await;
+    assert_eq!(
+        cache(&signed_in),
+        "no-store",
+        "the answer that sets the session"
+    );
+    for path in ["/", "/users", "/my-profile", "/audit"] {
+        let res = b.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(cache(&res), "no-store", "{path}");
+    }
+    let res = b.post("viewer", &[], Js::On, "/").await;
+    assert_eq!(cache(&res), "no-store", "server functions too");
+}
+
+/// Issue 20: behind HTTPS the session cookie carries the `__Host-` prefix, so no other site
+/// (a sibling subdomain) can plant or shadow it.
+#[tokio::test]
+async fn a_secure_session_cookie_has_the_host_prefix() {
+    let app = TestApp::start_with(|c| c.public_url = "https://gatehouse.example".into()).await;
+    let b = app.browser();
+    let res = b
+        .client
+        .post(format!("{}/api/sign_in", app.base))
+        .header("origin", "https://gatehouse.example")
+        .header("accept", "text/html")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "email={}&password={}",
+            demo_email("provider.user"),
+            PASSWORD
+        ))
+        .send()
+        .await
+        .expect("post");
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(cookie.starts_with("__Host-gatehouse_session="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+}

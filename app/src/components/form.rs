@@ -30,6 +30,10 @@ pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
             "#maincontent".into(),
             "Too many attempts from your network. Wait a minute, then try again.",
         )],
+        AppError::TooLarge => vec![(
+            "#maincontent".into(),
+            "What you sent is too large. Shorten it and try again.",
+        )],
     };
     Some(view! {
         <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" tabindex="-1">

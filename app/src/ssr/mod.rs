@@ -7,6 +7,7 @@ pub mod request;
 pub mod state;
 
 pub use request::{
-    clear_session_cookie, current, require_actor, require_user, set_session_cookie, SESSION_COOKIE,
+    clear_session_cookie, current, require_actor, require_user, session_cookie_name,
+    set_session_cookie, SESSION_COOKIE,
 };
 pub use state::AppState;

@@ -12,6 +12,18 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "gatehouse_session";
+/// The name behind HTTPS: browsers accept a `__Host-` cookie only when it is `Secure`, has
+/// `Path=/` and no `Domain`, so no other site (a sibling subdomain, say) can plant or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-gatehouse_session";
+
+/// The session cookie's name: `__Host-` prefixed whenever it is `Secure`.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// What the middleware found for this request: `None` when signed out.
 #[derive(Clone, Default)]
@@ -182,17 +194,19 @@ fn set_cookie(value: String) {
 
 /// HttpOnly, SameSite=Lax, Secure behind HTTPS (SPEC §6). No Max-Age: the server ends sessions.
 pub fn set_session_cookie(token: &SecretToken, secure: bool) {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
     set_cookie(format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
+        "{name}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
         token.expose()
     ));
 }
 
 pub fn clear_session_cookie(secure: bool) {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
     set_cookie(format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+        "{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
     ));
 }
 

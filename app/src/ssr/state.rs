@@ -27,8 +27,9 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Set when the public base URL is https: the session cookie is then `Secure`.
     pub secure_cookies: bool,
-    /// The origin (`scheme://host[:port]`) state-changing requests must come from.
-    pub public_origin: String,
+    /// The origins (`scheme://host[:port]`) state-changing requests must come from: the
+    /// configured public origin (and its loopback aliases when it is on loopback).
+    pub allowed_origins: Arc<[String]>,
     /// The base URL of links in emails, without a trailing slash.
     pub public_url: String,
     /// ODS imports started from the upload page, and their progress.

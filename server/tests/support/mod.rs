@@ -61,12 +61,18 @@ impl TestApp {
         // Every app of a test binary is served from one process-wide runtime, as the product
         // serves from one: with one runtime per test, a page render now and then stayed pending
         // once other tests' runtimes had shut down (Leptos keeps process-wide state).
+        // Bound first, so that the public URL (the one origin state-changing requests may come
+        // from) is the address the test's browsers use.
+        let std_listener = std::net::TcpListener::bind(config.bind).expect("bind");
+        std_listener.set_nonblocking(true).expect("non-blocking");
+        let bound = std_listener.local_addr().expect("addr");
+        if config.public_url == "http://127.0.0.1" {
+            config.public_url = format!("http://{bound}");
+        }
         let (started, addr) = tokio::sync::oneshot::channel();
         server_runtime().spawn(async move {
             let state = build_state(&config).await.expect("state");
-            let listener = tokio::net::TcpListener::bind(config.bind)
-                .await
-                .expect("bind");
+            let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
             let _ = started.send(listener.local_addr().expect("addr"));
             let app = router(state, leptos_options(&config));
             let _ = server::serve(listener, app).await;
