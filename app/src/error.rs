@@ -131,8 +131,6 @@ pub enum Problem {
     ChooseAccount(Field),
     /// The one sign-in failure message (SPEC §6): never says which part was wrong.
     NotRecognised(Field),
-    EmailRegistered(Field),
-    RegistrationExists(Field),
     OrganisationEmpty(Field),
     OrganisationNotFound(Field),
     RoleMissing(Field),
@@ -215,8 +213,6 @@ impl Problem {
             | Problem::PasswordTooLong(f)
             | Problem::ChooseAccount(f)
             | Problem::NotRecognised(f)
-            | Problem::EmailRegistered(f)
-            | Problem::RegistrationExists(f)
             | Problem::OrganisationEmpty(f)
             | Problem::OrganisationNotFound(f)
             | Problem::RoleMissing(f)
@@ -301,12 +297,6 @@ impl Problem {
             Problem::PasswordTooLong(_) => "Password must be 128 characters or fewer",
             Problem::ChooseAccount(_) => "Select the account you want to use",
             Problem::NotRecognised(_) => "Email address or password not recognised",
-            Problem::EmailRegistered(_) => {
-                "An account already uses this email address. Sign in, or use Forgotten password if you cannot remember your password"
-            }
-            Problem::RegistrationExists(_) => {
-                "You have already asked to register for this role at this organisation. Your request is under review"
-            }
             Problem::OrganisationEmpty(_) => "Enter your organisation's ODS code or name",
             Problem::OrganisationNotFound(_) => {
                 "No open organisation has that ODS code or name. Check the code, or type part of the practice's name"
@@ -316,7 +306,7 @@ impl Problem {
             Problem::FirstNameEmpty(_) => "Enter your first name",
             Problem::LastNameEmpty(_) => "Enter your last name",
             Problem::NameTooLong(_) => "Name must be 100 characters or fewer",
-            Problem::NameControl(_) => "Name must only include letters, spaces, hyphens and apostrophes",
+            Problem::NameControl(_) => "Name must not include control or invisible characters, such as zero-width spaces or text-direction marks",
             Problem::DecisionMissing(_) => "Select Approve or Reject",
             Problem::ReasonEmpty(_) => "Enter the reason for rejecting the request",
             Problem::ReasonTooLong(_) => "Reason must be 250 characters or fewer",

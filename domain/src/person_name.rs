@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-/// A first or last name: trimmed, 1 to 100 characters, no control characters.
+/// A first or last name: trimmed, 1 to 100 characters, no control characters and no invisible
+/// ones (zero-width spaces and joiners, direction overrides), which can make one name look like
+/// another or turn the text around it backwards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonName(String);
 
@@ -12,8 +14,24 @@ pub enum PersonNameError {
     Empty,
     #[error("Name must be 100 characters or fewer")]
     TooLong,
-    #[error("Name must not contain control characters")]
+    #[error("Name must not contain control or invisible characters (such as zero-width spaces or text-direction controls)")]
     ControlCharacters,
+}
+
+/// Characters that show nothing but change how text around them reads: zero-width spaces and
+/// joiners, the word joiner and its kin, the byte-order mark, and every direction mark,
+/// embedding, override and isolate.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 impl PersonName {
@@ -25,7 +43,7 @@ impl PersonName {
         if trimmed.chars().count() > MAX_NAME_LEN {
             return Err(PersonNameError::TooLong);
         }
-        if trimmed.chars().any(char::is_control) {
+        if trimmed.chars().any(|c| c.is_control() || is_invisible(c)) {
             return Err(PersonNameError::ControlCharacters);
         }
         Ok(Self(trimmed.to_owned()))
@@ -60,5 +78,23 @@ mod tests {
             PersonName::parse("Jo\u{0}hn"),
             Err(PersonNameError::ControlCharacters)
         );
+    }
+
+    #[test]
+    fn direction_overrides_and_zero_width_characters_are_refused() {
+        for name in [
+            "Ann\u{202E}rehcrA",
+            "A\u{200B}nn",
+            "\u{2066}Ann\u{2069}",
+            "Ann\u{FEFF}",
+            "Ann\u{200D}",
+        ] {
+            assert_eq!(
+                PersonName::parse(name),
+                Err(PersonNameError::ControlCharacters),
+                "{name:?}"
+            );
+        }
+        assert!(PersonName::parse("Siân Ní Bhriain-Łukasz").is_ok());
     }
 }

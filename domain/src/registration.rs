@@ -277,6 +277,24 @@ pub fn generic_signs(
 pub mod emails {
     use super::*;
 
+    /// To the owner of an address someone tried to register with: the page said "under
+    /// review", as for anyone, so only the owner learns that the address is taken.
+    pub fn already_registered(to: &EmailAddress, base: &str) -> NewEmail {
+        NewEmail {
+            to: to.clone(),
+            subject: "Gatehouse: someone tried to register with your email address".into(),
+            body: format!(
+                "Someone tried to register for Gatehouse with this email address, which already \
+                 has an account or a registration under way.\n\n\
+                 If it was you, you do not need to register again: sign in at {base}/sign-in, \
+                 use \u{201c}Forgotten your password?\u{201d} there if you need to, or wait for \
+                 your registration to be reviewed. To work at another organisation, use Request \
+                 Access on My Profile after signing in.\n\n\
+                 If it was not you, you can ignore this email.\n"
+            ),
+        }
+    }
+
     pub fn new_registration(
         to: &EmailAddress,
         base: &str,
@@ -284,6 +302,7 @@ pub mod emails {
         role: &str,
         org: &str,
     ) -> NewEmail {
+        let who = crate::outbox::quoted(who);
         NewEmail {
             to: to.clone(),
             subject: "Gatehouse: a registration is waiting for your review".into(),

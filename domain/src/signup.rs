@@ -33,10 +33,6 @@ pub struct Ctx<'a, S> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignupError {
-    #[error("an account already uses this address")]
-    AccountExists,
-    #[error("the same registration is already under review")]
-    AlreadyRequested,
     #[error("no such organisation")]
     OrganisationNotFound,
     #[error("role not offered: {0:?}")]
@@ -63,18 +59,6 @@ impl From<Denied> for SignupError {
     fn from(_: Denied) -> Self {
         SignupError::NotFound
     }
-}
-
-/// Whether an address may start a registration: an account that can sign in, or one with a
-/// request under way, cannot.
-pub async fn email_is_taken<S: Storage>(
-    store: &S,
-    email: &EmailAddress,
-) -> Result<bool, StoreError> {
-    Ok(match store.credentials(email).await? {
-        None => false,
-        Some(c) => c.status != AccountStatus::Pending || c.password_hash.is_some(),
-    })
 }
 
 /// The answer to "which organisation?": by exact ODS code, else by name.
@@ -174,13 +158,17 @@ pub async fn reviewers<S: Storage>(
 }
 
 /// Registers: the pending account and request, an in-app notification for every reviewer and an
-/// email for those who allow them, in one transaction (seed 004 §5).
+/// email for those who allow them, in one transaction.
+///
+/// An address that already has an account, or a registration under way, gets the same answer as
+/// any other (`Ok(None)`): the page must not tell a stranger that the address is known. Its
+/// owner is emailed instead.
 #[tracing::instrument(skip_all)]
 pub async fn register<S: Storage>(
     ctx: &Ctx<'_, S>,
     form: &RegistrationForm,
     origin: Option<&str>,
-) -> Result<AssignmentId, SignupError> {
+) -> Result<Option<AssignmentId>, SignupError> {
     let org = registrable_organisation(ctx.store, &form.organisation).await?;
     let role = check_role(ctx.catalogue, form.role, &org).map_err(SignupError::Role)?;
     // A taken address is refused by storage, in the same transaction that would write it.
@@ -207,14 +195,19 @@ pub async fn register<S: Storage>(
             .map(|to| emails::new_registration(to, ctx.base_url, &who, &role.name, &org.name))
             .collect(),
     };
-    ctx.store
-        .register(&registration)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(what) if what == "registration" => SignupError::AlreadyRequested,
-            StoreError::Conflict(_) => SignupError::AccountExists,
-            other => other.into(),
-        })
+    match ctx.store.register(&registration).await {
+        Ok(id) => Ok(Some(id)),
+        Err(StoreError::Conflict(_)) => {
+            ctx.store
+                .enqueue_emails(
+                    &[emails::already_registered(&form.email, ctx.base_url)],
+                    now,
+                )
+                .await?;
+            Ok(None)
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The registrations the actor reviews, one page of them.
@@ -320,12 +313,21 @@ pub async fn resend<S: Storage>(
     ctx: &Ctx<'_, S>,
     actor: &Actor,
     id: AssignmentId,
+    origin: Option<&str>,
 ) -> Result<(), SignupError> {
     let row = registration_for(ctx, actor, id).await?;
     if row.status != AssignmentStatus::Active || row.user_status != AccountStatus::Pending {
         return Err(SignupError::NotApproved);
     }
-    send_new_link(ctx, row.user, &row.email, &row.first_name).await
+    let audit = NewAudit::by(
+        actor,
+        AuditAction::RegistrationEmailResent,
+        ctx.clock.now(),
+        origin,
+    )
+    .target(row.user)
+    .at_organisation(row.organisation.id);
+    send_new_link(ctx, row.user, &row.email, &row.first_name, Some(&audit)).await
 }
 
 async fn send_new_link<S: Storage>(
@@ -333,6 +335,7 @@ async fn send_new_link<S: Storage>(
     user: UserId,
     to: &EmailAddress,
     first_name: &str,
+    audit: Option<&NewAudit>,
 ) -> Result<(), SignupError> {
     let now = ctx.clock.now();
     let token = SecretToken::generate(ctx.tokens);
@@ -344,6 +347,7 @@ async fn send_new_link<S: Storage>(
             now,
             now.plus_seconds(ACTIVATION_TTL_SECONDS),
             &email,
+            audit,
         )
         .await
         .map_err(|e| match e {
@@ -438,7 +442,7 @@ pub async fn renew_link<S: Storage>(ctx: &Ctx<'_, S>, presented: &str) -> Result
     if u.status != AccountStatus::Pending || !approved {
         return Err(SignupError::LinkNotValid);
     }
-    send_new_link(ctx, user, &u.email, &u.first_name)
+    send_new_link(ctx, user, &u.email, &u.first_name, None)
         .await
         .map_err(|e| match e {
             SignupError::NotApproved => SignupError::LinkNotValid,

@@ -369,7 +369,8 @@ pub trait Registrations: Send + Sync {
         &self,
         v: &Verdict,
     ) -> impl Future<Output = StoreResult<DecideOutcome>> + Send;
-    /// Replaces every unused activation link of the user by a new one and queues its email.
+    /// Replaces every unused activation link of the user by a new one and queues its email,
+    /// with its audit event when an administrator asked for it.
     fn replace_activation(
         &self,
         user: UserId,
@@ -377,6 +378,7 @@ pub trait Registrations: Send + Sync {
         at: Timestamp,
         expires_at: Timestamp,
         email: &NewEmail,
+        audit: Option<&NewAudit>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Removes a registration that has not been activated: its assignment, links and
     /// notifications, and the user if nothing else is theirs. False if there was nothing to remove.

@@ -37,6 +37,10 @@ async fn mail_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
     .collect()
 }
 
+fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
 fn link_in(body: &str) -> String {
     let start = body.find("/activate?token=").expect("a link in the email");
     let rest = &body[start..];
@@ -414,23 +418,61 @@ async fn rejecting_needs_a_reason_and_emails_it() {
 async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
     let app = TestApp::start().await;
     let b = app.browser();
-    let users_before = count(&app, "SELECT COUNT(*) FROM users").await;
 
-    let taken = b
-        .post(
-            "register_start",
-            &[
-                ("email", &demo_email("provider.user")),
-                ("organisation", "A81001"),
-            ],
-            Js::On,
-            "/register",
+    // Issue 20: an address with an account gets exactly the answer of a new one, at both steps,
+    // with and without JavaScript; only its owner is told, by email.
+    let known = demo_email("provider.user");
+    let fresh = "brand.new@example.nhs.uk";
+    for js in [Js::On, Js::Off] {
+        let mut answers = Vec::new();
+        for email in [known.as_str(), fresh] {
+            let res = b
+                .post(
+                    "register_start",
+                    &[("email", email), ("organisation", "A81001")],
+                    js,
+                    "/register",
+                )
+                .await;
+            let status = res.status();
+            let to = location(&res).replace(&encode(email), "EMAIL");
+            let body = res.text().await.expect("body").replace(email, "EMAIL");
+            answers.push((status, to, body));
+        }
+        assert_eq!(
+            answers[0], answers[1],
+            "register_start tells the addresses apart"
+        );
+    }
+    let before_known = mail_to(&app, &known).await.len();
+    let done_known = register(&app, &known, "A81001", "Someone", "Else", Js::Off).await;
+    let done_fresh = register(&app, fresh, "A81001", "Brand", "New", Js::Off).await;
+    assert_eq!(
+        (done_known.status(), location(&done_known)),
+        (done_fresh.status(), location(&done_fresh)),
+        "register tells the addresses apart"
+    );
+    assert_eq!(location(&done_known), "/register/done");
+    let to_owner = mail_to(&app, &known).await;
+    assert_eq!(to_owner.len(), before_known + 1);
+    let (subject, body) = to_owner.last().expect("mail");
+    assert!(subject.contains("someone tried to register"), "{subject}");
+    assert!(
+        !body.contains("Someone Else") && !body.contains("token="),
+        "{body}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM users WHERE email = '{known}' AND first_name = 'Priya'")
         )
+        .await,
+        1,
+        "the account is untouched"
+    );
+    app.sql(&format!("DELETE FROM outbox WHERE recipient = '{fresh}'"))
         .await;
-    assert_eq!(taken.status(), 400);
-    let body = taken.text().await.expect("body");
-    assert!(body.contains("EmailRegistered"), "{body}");
-    assert!(!body.contains("Priya"), "no other account details leak");
+    let users_before = count(&app, "SELECT COUNT(*) FROM users").await;
 
     let unknown = b
         .post(
@@ -501,7 +543,8 @@ async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
         users_before
     );
 
-    // The same request twice: one registration, a clear message the second time.
+    // The same request twice: one registration; the second answer is the first's, and the
+    // address's owner is emailed.
     let first = register(
         &app,
         "twice@example.nhs.uk",
@@ -521,11 +564,11 @@ async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
         Js::On,
     )
     .await;
-    assert!(second
-        .text()
+    assert_eq!(second.status(), first.status());
+    assert!(mail_to(&app, "twice@example.nhs.uk")
         .await
-        .expect("body")
-        .contains("RegistrationExists"));
+        .iter()
+        .any(|(subject, _)| subject.contains("someone tried to register")));
     assert_eq!(
         count(
             &app,
@@ -673,6 +716,15 @@ async fn resend_replaces_the_link_and_an_expired_link_can_ask_for_a_new_one() {
         )
         .await;
     assert_eq!(location(&resent), "/pending-actions?done=resent");
+    // Issue 20: the resend is in the audit trail, at the registration's organisation.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_events e JOIN users u ON u.id = e.target_user_id \
+             WHERE e.action = 'registration_email_resent' AND u.email = '{email}' AND e.organisation_id IS NOT NULL AND e.actor_user_id IS NOT NULL"
+        ))
+        .await,
+        1
+    );
     let mail = mail_to(&app, email).await;
     assert_eq!(mail.len(), 2);
     let second = link_in(&mail[1].1);

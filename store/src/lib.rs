@@ -137,7 +137,7 @@ dispatch!(domain::storage::Registrations {
     fn registrations(&self, q: &RegistrationQuery) -> (Vec<RegistrationRow>, i64);
     fn registration(&self, id: AssignmentId) -> Option<RegistrationRow>;
     fn decide_registration(&self, v: &Verdict) -> DecideOutcome;
-    fn replace_activation(&self, user: UserId, token: &TokenHash, at: Timestamp, expires_at: Timestamp, email: &NewEmail) -> ();
+    fn replace_activation(&self, user: UserId, token: &TokenHash, at: Timestamp, expires_at: Timestamp, email: &NewEmail, audit: Option<&NewAudit>) -> ();
     fn delete_registration(&self, id: AssignmentId, audit: &NewAudit) -> bool;
     fn activation_token(&self, token: &TokenHash, now: Timestamp) -> TokenState;
     fn activate(&self, token: &TokenHash, password: &PasswordHash, now: Timestamp, audit: &NewAudit) -> Option<UserId>;

@@ -532,6 +532,7 @@ async fn resending_replaces_the_link(s: &Store) {
         Timestamp(200),
         Timestamp(2000),
         &mail,
+        None,
     )
     .await
     .expect("replace");
@@ -743,6 +744,7 @@ async fn activating_ends_what_a_resend_could_do(s: &Store) {
             Timestamp(400),
             Timestamp(4000),
             &mail,
+            None,
         )
         .await;
     assert!(matches!(late, Err(StoreError::Missing(_))), "{late:?}");

@@ -71,7 +71,7 @@ pub async fn find_organisations(query: String) -> Result<Vec<OrgChoice>, AppErro
 #[server(endpoint = "register_start")]
 pub async fn register_start(email: String, organisation: String) -> Result<(), AppError> {
     use crate::ssr::request::state;
-    use domain::signup::{email_is_taken, lookup_organisation, Lookup};
+    use domain::signup::{lookup_organisation, Lookup};
     let echo = vec![
         (Field::Email, short(&email)),
         (Field::Organisation, short(&organisation)),
@@ -87,15 +87,9 @@ pub async fn register_start(email: String, organisation: String) -> Result<(), A
     } else if text.len() > 100 {
         problems.push(Problem::OrganisationNotFound(Field::Organisation));
     }
+    // Whether the address already has an account is not said here (a stranger could ask about
+    // anyone's): Register answers every address alike and emails the owner of a known one.
     let st = state()?;
-    if let Ok(e) = &parsed {
-        if email_is_taken(&st.store, e)
-            .await
-            .map_err(|e| store_failed(&e))?
-        {
-            problems.push(Problem::EmailRegistered(Field::Email));
-        }
-    }
     let lookup = if problems.iter().any(|p| p.field() == Field::Organisation) {
         None
     } else {
@@ -214,17 +208,11 @@ pub async fn register(
     )
     .await
     {
+        // A known address gets the same page as any other; its owner is emailed.
         Ok(_) => {
             leptos_axum::redirect("/register/done");
             Ok(())
         }
-        Err(SignupError::AccountExists) => {
-            Err(invalid(vec![Problem::EmailRegistered(Field::Email)], echo))
-        }
-        Err(SignupError::AlreadyRequested) => Err(invalid(
-            vec![Problem::RegistrationExists(Field::Email)],
-            echo,
-        )),
         Err(SignupError::OrganisationNotFound) => Err(invalid(
             vec![Problem::OrganisationNotFound(Field::Organisation)],
             echo,
@@ -438,9 +426,14 @@ pub async fn resend_registration(id: i64) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    domain::signup::resend(&st.signup(), &actor, domain::AssignmentId(id))
-        .await
-        .map_err(signup_error)?;
+    domain::signup::resend(
+        &st.signup(),
+        &actor,
+        domain::AssignmentId(id),
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    .map_err(signup_error)?;
     leptos_axum::redirect("/pending-actions?done=resent");
     Ok(())
 }

@@ -360,6 +360,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         at: Timestamp,
         expires_at: Timestamp,
         email: &NewEmail,
+        audit: Option<&NewAudit>,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
         // Only for an account still waiting to be activated: a resend racing the activation
@@ -392,6 +393,9 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         .await
         .map_err(map)?;
         queue_emails_in(&mut tx, std::slice::from_ref(email), at).await?;
+        if let Some(audit) = audit {
+            insert_audit(&mut *tx, audit).await?;
+        }
         tx.commit().await.map_err(map)
     }
 
