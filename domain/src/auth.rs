@@ -86,6 +86,47 @@ pub async fn sign_in<S: Storage, H: PasswordHasher>(
     client: Client<'_>,
 ) -> Result<SignedIn, SignInError> {
     let origin = client.address;
+    let user = check_password(env, email, password, origin).await?;
+    let all = env.store.assignments_of(user).await?;
+    let active = active_assignments(&all);
+    let landing = Landing::for_active_count(active.len());
+    let acting = match active.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    };
+    let token = SecretToken::generate(env.tokens);
+    let now = env.clock.now();
+    let new = NewSession {
+        id_hash: token.hash(),
+        user,
+        assignment: acting.map(|a| a.id),
+        now,
+        client: client.address.map(str::to_owned),
+        agent: client.agent(),
+    };
+    let mut audit = NewAudit::by_user(user, AuditAction::SignIn, now, origin);
+    if let Some(a) = acting {
+        audit.acting_as = Some(format!("{} at {}", a.role_name, a.organisation.code));
+        audit = audit.at_organisation(a.organisation.id);
+    }
+    // A new id at sign-in, whatever cookie came with the request (no fixation).
+    match previous {
+        Some(old) => env.store.rotate_session(old, &new, &audit).await?,
+        None => env.store.create_session(&new, &audit).await?,
+    }
+    Ok(SignedIn { token, landing })
+}
+
+/// Checks an account's password as sign-in does, wherever a password is asked for: a wrong one
+/// is audited and counts towards the lock-out, a locked, disabled or unknown account answers
+/// exactly as a wrong password, and a right one starts the count again.
+#[tracing::instrument(skip_all)]
+pub async fn check_password<S: Storage, H: PasswordHasher>(
+    env: &Env<'_, S, H>,
+    email: &EmailAddress,
+    password: &Password,
+    origin: Option<&str>,
+) -> Result<crate::user::UserId, SignInError> {
     let found = env.store.credentials(email).await?;
     let target = found.as_ref().map(|c| c.user);
     let creds = found.filter(|c| c.status == AccountStatus::Active);
@@ -126,34 +167,7 @@ pub async fn sign_in<S: Storage, H: PasswordHasher>(
         }
     };
     env.store.clear_failed_sign_ins(creds.user).await?;
-    let all = env.store.assignments_of(creds.user).await?;
-    let active = active_assignments(&all);
-    let landing = Landing::for_active_count(active.len());
-    let acting = match active.as_slice() {
-        [only] => Some(*only),
-        _ => None,
-    };
-    let token = SecretToken::generate(env.tokens);
-    let now = env.clock.now();
-    let new = NewSession {
-        id_hash: token.hash(),
-        user: creds.user,
-        assignment: acting.map(|a| a.id),
-        now,
-        client: client.address.map(str::to_owned),
-        agent: client.agent(),
-    };
-    let mut audit = NewAudit::by_user(creds.user, AuditAction::SignIn, now, origin);
-    if let Some(a) = acting {
-        audit.acting_as = Some(format!("{} at {}", a.role_name, a.organisation.code));
-        audit = audit.at_organisation(a.organisation.id);
-    }
-    // A new id at sign-in, whatever cookie came with the request (no fixation).
-    match previous {
-        Some(old) => env.store.rotate_session(old, &new, &audit).await?,
-        None => env.store.create_session(&new, &audit).await?,
-    }
-    Ok(SignedIn { token, landing })
+    Ok(creds.user)
 }
 
 fn active_assignments(all: &[AssignmentView]) -> Vec<&AssignmentView> {

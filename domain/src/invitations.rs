@@ -366,12 +366,13 @@ pub async fn accept_new<S: Storage, H: PasswordHasher>(
         .ok_or(InviteError::LinkNotValid)
 }
 
-/// An existing user accepts by signing in through the link: their password is checked, then the
-/// role is added. The caller then signs them in.
+/// An existing user accepts by signing in through the link: their password is checked exactly as
+/// sign-in checks it (counted towards the lock-out, a locked or disabled account refused with the
+/// same words), then the role is added. The caller then signs them in.
 #[tracing::instrument(skip_all)]
 pub async fn accept_existing<S: Storage, H: PasswordHasher>(
     ctx: &Ctx<'_, S>,
-    hasher: &H,
+    env: &crate::auth::Env<'_, S, H>,
     presented: &str,
     password: &crate::password::Password,
     origin: Option<&str>,
@@ -380,16 +381,12 @@ pub async fn accept_existing<S: Storage, H: PasswordHasher>(
     if !state.valid || !state.has_password {
         return Err(InviteError::LinkNotValid);
     }
-    let creds = ctx.store.credentials(&state.email).await?;
-    let ok = hasher
-        .verify(
-            creds.as_ref().and_then(|c| c.password_hash.as_ref()),
-            password,
-        )
-        .await;
-    if !ok || creds.is_none_or(|c| c.status != AccountStatus::Active) {
-        return Err(InviteError::NotRecognised);
-    }
+    crate::auth::check_password(env, &state.email, password, origin)
+        .await
+        .map_err(|e| match e {
+            crate::auth::SignInError::NotRecognised => InviteError::NotRecognised,
+            crate::auth::SignInError::Store(e) => InviteError::Store(e),
+        })?;
     let token = SecretToken::from_presented(presented).ok_or(InviteError::LinkNotValid)?;
     let now = ctx.clock.now();
     let audit = NewAudit::by_user(state.user, AuditAction::InvitationAccepted, now, origin)

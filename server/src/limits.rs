@@ -26,7 +26,17 @@ pub const LIMITED: &[&str] = &[
     "/api/forgotten_password",
     "/api/reset_password",
     "/api/change_password",
+    "/api/accept_invitation_signed",
 ];
+
+/// The budget a limited URL spends: accepting an invitation by signing in checks a password,
+/// so it spends sign-in's budget (a guesser gains nothing by switching between the two).
+fn budget_path(path: &'static str) -> &'static str {
+    match path {
+        "/api/accept_invitation_signed" => "/api/sign_in",
+        other => other,
+    }
+}
 
 #[derive(Clone)]
 pub struct RateLimits {
@@ -82,6 +92,7 @@ pub async fn limit(State(limits): State<RateLimits>, req: Request, next: Next) -
     let Some(path) = LIMITED.iter().copied().find(|p| *p == req.uri().path()) else {
         return next.run(req).await;
     };
+    let path = budget_path(path);
     // Set by `find_client_address`, which the router mounts outside this layer.
     let address = req.extensions().get::<ClientAddress>().map(|c| c.0);
     match address {
@@ -119,6 +130,13 @@ fn too_many(req: &Request) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accepting_an_invitation_by_signing_in_spends_the_sign_in_budget() {
+        assert_eq!(budget_path("/api/accept_invitation_signed"), "/api/sign_in");
+        assert_eq!(budget_path("/api/register"), "/api/register");
+        assert!(LIMITED.contains(&"/api/accept_invitation_signed"));
+    }
 
     #[test]
     fn each_address_and_endpoint_has_its_own_budget() {

@@ -642,3 +642,92 @@ async fn invitations_stay_inside_scope_and_approver_roles_need_the_approver() {
         "nothing half-done"
     );
 }
+
+/// Issue 20: accepting an invitation by signing in checks the password as sign-in does. Wrong
+/// passwords count towards the lock-out, a locked account is refused even with its right
+/// password, and the attempts spend sign-in's rate-limit budget.
+#[tokio::test]
+async fn accepting_by_signing_in_counts_towards_the_lock_out_and_the_rate_limit() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let email = demo_email("provider.user");
+    let sent = invite(&admin, &email, ("ignored", "ignored"), "A81002", "6").await;
+    assert_eq!(location(&sent), "/users?done=invited");
+    let token = link_to(&app, &email).await;
+    let guesser = app.browser();
+    for _ in 0..5 {
+        let wrong = guesser
+            .post(
+                "accept_invitation_signed",
+                &[("token", &token), ("password", "Wrong-Password-1!")],
+                Js::On,
+                "/invite",
+            )
+            .await;
+        assert_eq!(wrong.status(), 400);
+    }
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE email = '{email}' AND locked_at IS NOT NULL"
+        ))
+        .await,
+        1,
+        "five wrong passwords lock the account"
+    );
+    let right = guesser
+        .post(
+            "accept_invitation_signed",
+            &[("token", &token), ("password", PASSWORD)],
+            Js::On,
+            "/invite",
+        )
+        .await;
+    assert_eq!(right.status(), 400);
+    assert!(right.text().await.expect("b").contains("NotRecognised"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM invitations WHERE used_at IS NOT NULL")
+            .await,
+        0,
+        "a locked account accepts nothing"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_events e JOIN users u ON u.id = e.target_user_id \
+             WHERE e.action = 'sign_in_failed' AND u.email = '{email}'"
+        ))
+        .await,
+        6
+    );
+
+    // The rate limit: sign-in's budget, shared.
+    let limited = TestApp::start_with(|c| c.rate_limit_per_minute = 3).await;
+    let b = limited.browser();
+    for _ in 0..3 {
+        let res = b
+            .post(
+                "accept_invitation_signed",
+                &[("token", "nonsense"), ("password", "Wrong-Password-1!")],
+                Js::On,
+                "/invite",
+            )
+            .await;
+        assert_eq!(res.status(), 400);
+    }
+    let res = b
+        .post(
+            "sign_in",
+            &[
+                ("email", "nobody@example.nhs.uk"),
+                ("password", "Wrong-Password-1!"),
+            ],
+            Js::On,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        429,
+        "the invitation's attempts spent sign-in's budget"
+    );
+}

@@ -524,7 +524,7 @@ pub async fn accept_invitation_signed(token: String, password: String) -> Result
     let origin = client_address();
     let email = domain::invitations::accept_existing(
         &st.signup(),
-        &st.hasher,
+        &st.env(),
         &token,
         &pw,
         origin.as_deref(),
