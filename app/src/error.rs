@@ -429,6 +429,8 @@ fn password_rule_message(rule: domain::PasswordRule) -> &'static str {
         R::Digit => "Password must include a number (0-9)",
         R::Special => "Password must include a special character, like ! @ # $ % ^ & *",
         R::NotCommon => "Password is too common. Choose one that is harder to guess",
+        R::AtLeast15 => "Password must be at least 15 characters",
+        R::Printable => "Password must not include control characters",
     }
 }
 

@@ -38,7 +38,7 @@ pub use clock::{Clock, Timestamp, TokenSource};
 pub use email::EmailAddress;
 pub use ods_code::OdsCode;
 pub use org::{OrgId, OrgKind, OrgPath};
-pub use password::{NewPassword, Password, PasswordRule};
+pub use password::{NewPassword, Password, PasswordPolicy, PasswordRule};
 pub use person_name::PersonName;
 pub use role::{Capability, Reach, RoleId};
 pub use scope::Scope;

@@ -52,14 +52,21 @@ pub fn check_role<'c>(
         .ok_or(RoleRefused::NotOffered)
 }
 
-/// Registrations for a role that administers users (the Commissioning Account Administrator and
-/// its like) are reviewed by the Service Desk, not by the administrators of the area (seed 003
-/// introduction: "The CQRS Service Desk will then approve your account").
+/// A role that administers people or the organisation tree (it manages users, organisations or
+/// Service Provider Clusters, or is the Service Desk) is given only by the Service Desk: by
+/// approving a registration or access request, by invitation, or on a user's page. The
+/// administrators of an area give every other role (the job aids: "The Service Desk will then
+/// approve your account" for account administrators). So a Commissioning Account Administrator
+/// can no longer make someone Organisation Administrator, who could then redraw the tree and the
+/// clusters that limit other administrators.
 pub fn reviewed_by_service_desk(role: &Role) -> bool {
     role.grants.iter().any(|g| {
         matches!(
             g.capability,
-            Capability::ManageUsers | Capability::ServiceDesk
+            Capability::ManageUsers
+                | Capability::ServiceDesk
+                | Capability::ManageOrganisations
+                | Capability::ManageClusters
         )
     })
 }
@@ -545,6 +552,38 @@ mod tests {
         );
         let platform = org(1, "/1/", OrgKind::Platform, false);
         assert!(roles_offered(&cat, &platform).is_empty());
+    }
+
+    #[test]
+    fn roles_that_administer_people_or_the_tree_are_given_by_the_service_desk_only() {
+        for capability in [
+            Capability::ManageUsers,
+            Capability::ServiceDesk,
+            Capability::ManageOrganisations,
+            Capability::ManageClusters,
+        ] {
+            let r = role(
+                19,
+                &[OrgKind::Commissioning],
+                vec![grant(capability, Reach::Subtree)],
+            );
+            assert!(reviewed_by_service_desk(&r), "{capability:?}");
+            assert_eq!(needed_to_review(&r), Capability::ServiceDesk);
+        }
+        // The Commissioning Approver is approver-tier: another holder of grant_approver_roles.
+        let approver_role = approver(role(
+            4,
+            &[OrgKind::Commissioning],
+            vec![grant(Capability::GrantApproverRoles, Reach::Subtree)],
+        ));
+        assert_eq!(
+            needed_to_review(&approver_role),
+            Capability::GrantApproverRoles
+        );
+        assert_eq!(
+            needed_to_review(&role(6, &[OrgKind::Provider], vec![])),
+            Capability::ManageUsers
+        );
     }
 
     #[test]

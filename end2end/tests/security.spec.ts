@@ -161,3 +161,34 @@ test('forgotten password → the emailed link → a new password → Change Pass
   await signIn(page, info, me(info), CHANGED_PASSWORD);
   await expect(page).toHaveURL((u) => u.pathname === '/');
 });
+
+test('in demo mode the Outbox says why it shows links, and a name that looks like a link is not one', async ({ page }, info) => {
+  // A registration whose name looks like a web address: its reviewers' emails quote it.
+  const email = `lookalike.${info.project.name}@example.nhs.uk`;
+  await page.goto('/register');
+  await ready(page, info);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('ODS code or organisation name').fill('A81001');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/register/details');
+  await ready(page, info);
+  await page.getByLabel('Provider User').check();
+  await page.getByLabel('First name').fill('www.evil.example');
+  await page.getByLabel('Last name').fill(`Lookalike${info.project.name}`);
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/register/done');
+
+  await signIn(page, info, 'service.desk');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await page.goto('/outbox');
+  await ready(page, info);
+  await expect(page.getByTestId('demo-outbox')).toContainText('because this is a demo');
+  const notice = page
+    .locator('.gh-outbox__item')
+    .filter({ hasText: `Lookalike${info.project.name}` })
+    .first();
+  await expect(notice).toContainText('\u201cwww.evil.example');
+  await expect(notice.getByRole('link', { name: /evil/ })).toHaveCount(0);
+  await expectAccessible(page);
+  await signOut(page, info);
+});

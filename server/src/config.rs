@@ -25,6 +25,8 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where cargo-leptos put the compiled site (pkg/, vendor/, assets/).
     pub site_root: String,
+    /// The rules new passwords must meet: `seeds` (default) or `nist`.
+    pub password_policy: domain::PasswordPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +114,13 @@ impl Config {
                 })?,
             trusted_proxies: addresses("GATEHOUSE_TRUSTED_PROXIES")?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            password_policy: {
+                let raw = var("GATEHOUSE_PASSWORD_POLICY").unwrap_or_default();
+                domain::PasswordPolicy::parse(&raw).ok_or_else(|| ConfigError::Invalid {
+                    name: "GATEHOUSE_PASSWORD_POLICY",
+                    reason: format!("{raw:?}: must be seeds or nist"),
+                })?
+            },
         })
     }
 
@@ -247,6 +256,7 @@ mod tests {
             rate_limit_per_minute: 60,
             trusted_proxies: Vec::new(),
             site_root: String::new(),
+            password_policy: domain::PasswordPolicy::default(),
         }
     }
 

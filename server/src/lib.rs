@@ -71,6 +71,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         public_url: config.public_url.clone(),
         imports: Arc::default(),
         demo: config.demo,
+        password_policy: config.password_policy,
+        refusals: Arc::default(),
     })
 }
 
@@ -125,6 +127,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(watchdog::RenderWatchdogLayer {
             first_try: watchdog::FIRST_TRY,
         })
+        // Inside the session's layer, so it knows who asked.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::record_refusals,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_session,

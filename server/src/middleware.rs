@@ -108,6 +108,75 @@ pub async fn resolve_session(
     res
 }
 
+/// Form fields that name an object (a user, an assignment, an organisation...): what a refusal's
+/// log line records of the request. Nothing else of the form (names, reasons, passwords) is.
+const OBJECT_FIELDS: &[&str] = &[
+    "id",
+    "user",
+    "assignment",
+    "invitation",
+    "organisation",
+    "org",
+    "code",
+    "short_name",
+    "job",
+];
+
+/// Every "not found" answered to a signed-in user is logged at warn with who asked, as which
+/// role, where, and for which object (its id or code, never its data), and counted for the
+/// Service Desk's Home. Repeated refusals are how an insider probing for data shows up.
+///
+/// A missing object and one outside the asker's scope give the same answer on purpose, so both
+/// are counted: telling them apart here would need the lookup the answer must not reveal.
+pub async fn record_refusals(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let signed_in = req
+        .extensions()
+        .get::<CurrentSession>()
+        .and_then(|s| s.0.clone());
+    let Some(ctx) = signed_in else {
+        return next.run(req).await;
+    };
+    let endpoint = req.uri().path().to_owned();
+    let form = req.method() == Method::POST && endpoint.starts_with("/api/");
+    let (req, body) = if form {
+        let (parts, body) = req.into_parts();
+        let bytes = to_bytes(body, FORM_LIMIT_BYTES as usize)
+            .await
+            .unwrap_or_default();
+        (Request::from_parts(parts, Body::from(bytes.clone())), bytes)
+    } else {
+        (req, Default::default())
+    };
+    let res = next.run(req).await;
+    if res.status() != StatusCode::NOT_FOUND {
+        return res;
+    }
+    let objects: Vec<String> = form_urlencoded_pairs(&body)
+        .into_iter()
+        .filter(|(k, _)| OBJECT_FIELDS.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}={}", v.chars().take(64).collect::<String>()))
+        .collect();
+    let role = ctx
+        .actor
+        .as_ref()
+        .map(|a| format!("{} at {}", a.role_name, a.organisation.code));
+    tracing::warn!(
+        user = ctx.user.id.0,
+        role = role.as_deref().unwrap_or("none"),
+        endpoint,
+        objects = objects.join("&"),
+        "refused: not found for a signed-in user"
+    );
+    state
+        .refusals
+        .record(app::ssr::refusals::day_of(state.clock.now().0));
+    res
+}
+
+fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
 /// Finds the client's address once (`app::ssr::request::address_of`) for the rate limits, the
 /// audit and the sessions.
 pub async fn find_client_address(
@@ -199,6 +268,9 @@ fn page_nonce(html: &[u8]) -> Option<&str> {
 /// the service (the largest, a cluster of every practice ticked, is under 100 KB).
 pub const FORM_LIMIT_BYTES: u64 = 2 * 1024 * 1024;
 
+/// How much of a refused body is read and discarded so that the sender gets the answer.
+const DRAIN_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
+
 /// A body over the limit answers 413 with a page that says what happened, before anything reads
 /// it; the framework would otherwise fail to read it and answer 400. The ODS upload has its own,
 /// larger limit and its own answer.
@@ -222,6 +294,20 @@ pub async fn bodies_over_the_limit(req: Request, next: Next) -> Response {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.starts_with("application/json"));
+    // Read what was sent, up to a bound, and throw it away: a browser still sending when the
+    // answer comes shows "connection reset" instead of the page. Beyond the bound the connection
+    // is closed; nothing is kept either way.
+    let mut body = req.into_body();
+    let mut drained: u64 = 0;
+    while drained <= DRAIN_LIMIT_BYTES {
+        use axum::body::HttpBody;
+        match std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+            Some(Ok(frame)) => {
+                drained += frame.data_ref().map_or(0, |d| d.len() as u64);
+            }
+            _ => break,
+        }
+    }
     if json {
         return (
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -297,7 +297,8 @@ async fn users_restricted_to_a_cluster_reach_only_its_practices_from_their_next_
         404,
         "next request: Densham out"
     );
-    // Retired (confirmed): it restricts nobody from the next request on.
+    // Retired (confirmed): from the next request on its users reach nothing (issue 20: it used
+    // to restrict nobody, handing them the whole ICB).
     let unconfirmed = org
         .post(
             "retire_cluster",
@@ -319,8 +320,22 @@ async fn users_restricted_to_a_cluster_reach_only_its_practices_from_their_next_
     assert!(page(&org, "/clusters")
         .await
         .contains("Tees Valley North Practices (retired)"));
-    assert_eq!(user.get("/providers/A81001").await.status(), 200);
-    assert!(table(&page(&admin, "/users?q=staff.one").await).contains(&demo_email("staff.one")));
+    for practice in ["A81001", "A81002", "A81022"] {
+        assert_eq!(
+            user.get(&format!("/providers/{practice}")).await.status(),
+            404,
+            "{practice} after the cluster retired"
+        );
+    }
+    assert!(page(&admin, "/users?q=staff.one")
+        .await
+        .contains("No users match"));
+    assert!(page(&admin, "/users?q=provider.user")
+        .await
+        .contains("No users match"));
+    assert!(page(&user, "/")
+        .await
+        .contains("Your access is limited to Service Provider Clusters that have been retired"));
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_events WHERE action IN ('cluster_updated', 'cluster_retired')").await,
         2

@@ -731,3 +731,80 @@ async fn accepting_by_signing_in_counts_towards_the_lock_out_and_the_rate_limit(
         "the invitation's attempts spent sign-in's budget"
     );
 }
+
+/// Issue 20: a role that administers people or the organisation tree is given by the Service
+/// Desk only. A Commissioning Account Administrator is no longer offered Organisation
+/// Administrator, and a forged Send for it is refused at the field with nothing written.
+#[tokio::test]
+async fn only_the_service_desk_gives_the_organisation_administrator_role() {
+    let app = TestApp::start().await;
+    let offered = |v: serde_json::Value| -> Vec<String> {
+        v[1].as_array()
+            .expect("roles")
+            .iter()
+            .filter_map(|r| r["name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let caa = app.browser();
+    caa.sign_in("account.admin").await;
+    let roles = offered(
+        caa.post(
+            "invite_roles",
+            &[("org", "QHM")],
+            Js::On,
+            "/users/invite/role",
+        )
+        .await
+        .json()
+        .await
+        .expect("json"),
+    );
+    assert!(
+        roles.contains(&"Commissioning User (tier 1)".to_owned()),
+        "{roles:?}"
+    );
+    assert!(
+        !roles.contains(&"Organisation Administrator".to_owned()),
+        "{roles:?}"
+    );
+    let desk = app.browser();
+    desk.sign_in("service.desk").await;
+    let roles = offered(
+        desk.post(
+            "invite_roles",
+            &[("org", "QHM")],
+            Js::On,
+            "/users/invite/role",
+        )
+        .await
+        .json()
+        .await
+        .expect("json"),
+    );
+    assert!(
+        roles.contains(&"Organisation Administrator".to_owned()),
+        "{roles:?}"
+    );
+    let org_admin = app
+        .scalar("SELECT id FROM roles WHERE name = 'Organisation Administrator'")
+        .await
+        .to_string();
+    let before = app.scalar("SELECT COUNT(*) FROM invitations").await;
+    let forged = caa
+        .post(
+            "send_invite",
+            &[
+                ("email", "would.be.admin@example.nhs.uk"),
+                ("first", "Would"),
+                ("last", "Be"),
+                ("org", "QHM"),
+                ("role", &org_admin),
+            ],
+            Js::On,
+            "/users/invite/preview",
+        )
+        .await;
+    assert_eq!(forged.status(), 400);
+    assert!(forged.text().await.expect("b").contains("RoleNotOffered"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM invitations").await, before);
+}

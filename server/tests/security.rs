@@ -881,3 +881,67 @@ async fn a_secure_session_cookie_has_the_host_prefix() {
     );
     assert!(!cookie.contains("Domain"), "{cookie}");
 }
+
+/// Issue 20: `GATEHOUSE_PASSWORD_POLICY=nist` takes a long passphrase that the default (the job
+/// aids' composition rules) refuses, asks for 15 characters, and says so on the page.
+#[tokio::test]
+async fn the_nist_password_policy_takes_a_passphrase_and_asks_for_fifteen_characters() {
+    let passphrase = "correct horse battery staple lamp";
+    let seeds = TestApp::start().await;
+    let b = seeds.browser();
+    b.sign_in("staff.one").await;
+    let refused = change(&b, PASSWORD, passphrase, passphrase, Js::On).await;
+    assert_eq!(refused.status(), 400);
+    let body = refused.text().await.expect("body");
+    assert!(
+        body.contains("UpperCase") && body.contains("Digit"),
+        "{body}"
+    );
+    let page = b
+        .get("/my-profile/details/change-password")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("at least 8 characters"), "seeds rules listed");
+
+    let nist = TestApp::start_with(|c| c.password_policy = domain::PasswordPolicy::Nist).await;
+    let b = nist.browser();
+    b.sign_in("staff.one").await;
+    let page = b
+        .get("/my-profile/details/change-password")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("at least 15 characters"), "nist rules listed");
+    assert!(
+        !page.contains("an upper case letter"),
+        "no composition rules listed"
+    );
+    let short = change(&b, PASSWORD, "Kettle-Harb0ur!", "Kettle-Harb0ur", Js::On).await;
+    assert_eq!(short.status(), 400);
+    let short = change(&b, PASSWORD, "Kettle-Harb0u", "Kettle-Harb0u", Js::On).await;
+    let body = short.text().await.expect("body");
+    assert!(body.contains("AtLeast15"), "{body}");
+    let ok = change(&b, PASSWORD, passphrase, passphrase, Js::Off).await;
+    assert!(ok.status().is_redirection(), "{}", ok.status());
+    assert!(!location(&ok).contains("__err"), "{}", location(&ok));
+    let again = nist.browser();
+    assert_eq!(
+        location(
+            &again
+                .post(
+                    "sign_in",
+                    &[
+                        ("email", &demo_email("staff.one")),
+                        ("password", passphrase)
+                    ],
+                    Js::Off,
+                    "/sign-in",
+                )
+                .await
+        ),
+        "/"
+    );
+}

@@ -422,3 +422,61 @@ async fn the_audit_page_and_its_csv_show_the_events_of_the_area() {
     // Signed out, or without the capability: not found.
     assert_eq!(app.browser().get("/audit.csv").await.status(), 404);
 }
+
+/// Issue 20: a "not found" given to a signed-in user is counted for the Service Desk (and logged
+/// at warn with who asked and for what); answers to anyone else are not.
+#[tokio::test]
+async fn refused_requests_are_counted_on_the_service_desks_home() {
+    let app = TestApp::start().await;
+    let desk = app.browser();
+    desk.sign_in("service.desk").await;
+    let refused = |v: serde_json::Value| v["refused_today"].as_i64();
+    let counts = desk
+        .post("home_counts", &[], Js::On, "/")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(refused(counts), Some(0));
+    let hillside = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{}'",
+            demo_email("staff.one")
+        ))
+        .await
+        .to_string();
+    let prober = app.browser();
+    prober.sign_in("user.admin").await; // A81001 only: Hillside is outside
+    for _ in 0..3 {
+        let res = prober
+            .post("get_user", &[("id", &hillside)], Js::On, "/users")
+            .await;
+        assert_eq!(res.status(), 404);
+    }
+    // Signed out: asked to sign in, not counted.
+    let res = app
+        .browser()
+        .post("get_user", &[("id", &hillside)], Js::On, "/users")
+        .await;
+    assert_eq!(res.status(), 401);
+    let counts: serde_json::Value = desk
+        .post("home_counts", &[], Js::On, "/")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(refused(counts), Some(3));
+    let home = desk.get("/").await.text().await.expect("home");
+    assert!(
+        home.contains("Requests refused today as out of scope or not found: 3"),
+        "{home}"
+    );
+    // Only the Service Desk sees the count.
+    let counts: serde_json::Value = prober
+        .post("home_counts", &[], Js::On, "/")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(counts["refused_today"].is_null());
+}

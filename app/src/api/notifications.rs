@@ -52,6 +52,10 @@ pub struct TileCounts {
     pub unread_notifications: i64,
     /// `None` when the acting role does not review registrations.
     pub pending_actions: Option<i64>,
+    /// For the Service Desk: requests refused today as "not found" to signed-in users (on this
+    /// instance), how an insider probing outside their scope shows up.
+    #[serde(default)]
+    pub refused_today: Option<i64>,
 }
 
 #[server(endpoint = "home_counts")]
@@ -82,9 +86,14 @@ pub async fn home_counts() -> Result<TileCounts, AppError> {
     } else {
         None
     };
+    let refused_today = actor.has(domain::Capability::ServiceDesk).then(|| {
+        st.refusals
+            .on(crate::ssr::refusals::day_of(st.clock.now().0))
+    });
     Ok(TileCounts {
         unread_notifications: unread,
         pending_actions: pending,
+        refused_today,
     })
 }
 

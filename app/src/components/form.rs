@@ -247,6 +247,20 @@ pub fn PageError(
     }
 }
 
+/// The operator's password policy, read where pages are rendered (on the server).
+fn password_policy() -> domain::PasswordPolicy {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::ssr::AppState>()
+            .map(|s| s.password_policy)
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        domain::PasswordPolicy::default()
+    }
+}
+
 /// A new password under the policy's rules (SPEC §6), each unmet rule named at the field, and its
 /// confirmation: shared by activation, password reset and Change Password.
 #[component]
@@ -256,7 +270,7 @@ pub fn NewPasswordFields(error: Option<AppError>) -> impl IntoView {
     view! {
         <p class="nhsuk-body" id="password-rules-intro">"Your new password must have:"</p>
         <ul class="nhsuk-list nhsuk-list--bullet" aria-labelledby="password-rules-intro">
-            {domain::PasswordRule::ALL.iter().map(|r| view! { <li>{r.describe()}</li> }).collect_view()}
+            {password_policy().rules().iter().map(|r| view! { <li>{r.describe()}</li> }).collect_view()}
         </ul>
         <div class=if has_error { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
             <label class="nhsuk-label" for="password">"New password"</label>

@@ -42,7 +42,14 @@ pub fn HomePage() -> impl IntoView {
                                 if let Some(n) = c.pending_actions {
                                     list.push(("Pending Actions", n));
                                 }
-                                view! { <TileGrid tiles=tiles counts=list/> }
+                                let refused = c.refused_today.map(|n| view! {
+                                    <p class="nhsuk-body" data-testid="refused-today">
+                                        {format!(
+                                            "Requests refused today as out of scope or not found: {n}. Each is in the service's log with who asked and for what."
+                                        )}
+                                    </p>
+                                });
+                                view! { <TileGrid tiles=tiles counts=list/> {refused} }
                             })
                         }}
                     </Suspense>

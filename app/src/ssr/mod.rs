@@ -3,6 +3,7 @@
 
 pub mod hasher;
 pub mod imports;
+pub mod refusals;
 pub mod request;
 pub mod state;
 

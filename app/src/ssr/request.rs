@@ -73,7 +73,8 @@ pub fn new_password(
     confirm: &str,
 ) -> Result<domain::NewPassword, Vec<crate::error::Problem>> {
     use crate::error::{Field, Problem};
-    let parsed = domain::NewPassword::parse(password);
+    let policy = state().map(|s| s.password_policy).unwrap_or_default();
+    let parsed = domain::NewPassword::parse_under(password, policy);
     let mut problems: Vec<Problem> = match &parsed {
         Ok(_) => Vec::new(),
         Err(rules) => rules

@@ -37,6 +37,10 @@ pub struct AppState {
     /// Demo mode: the Outbox shows emails whole, links included, so a newcomer can walk every
     /// flow without SMTP. Never outside demo mode: a link is for its owner alone.
     pub demo: bool,
+    /// The rules new passwords must meet (`GATEHOUSE_PASSWORD_POLICY`).
+    pub password_policy: domain::PasswordPolicy,
+    /// "Not found" answers to signed-in users today, for the Service Desk's Home.
+    pub refusals: Arc<super::refusals::Refusals>,
 }
 
 impl AppState {

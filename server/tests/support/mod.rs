@@ -54,6 +54,7 @@ impl TestApp {
             rate_limit_per_minute: 60,
             trusted_proxies: Vec::new(),
             site_root: "target/site".into(),
+            password_policy: Default::default(),
         };
         change(&mut config);
         // A test may point the app at another's database (a second instance, say).
