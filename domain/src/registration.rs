@@ -71,6 +71,17 @@ pub fn reviewed_by_service_desk(role: &Role) -> bool {
     })
 }
 
+/// Who gives `role`, in words: the Roles page says it beside each role.
+pub fn given_by(role: &Role) -> &'static str {
+    match needed_to_review(role) {
+        Capability::ServiceDesk => {
+            "The Service Desk only (the role administers people or organisations)"
+        }
+        Capability::GrantApproverRoles => "A Commissioning Approver (an approver-tier role)",
+        _ => "The user administrators of the organisation or above it",
+    }
+}
+
 /// The capability a reviewer needs for a registration for `role`: the Service Desk for roles that
 /// administer users; `grant_approver_roles` for approver-tier roles (SPEC §2: it covers "approve
 /// requests for roles marked approver-tier"; seed 004 §4: "this can only be done by a Commissioner

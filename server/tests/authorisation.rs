@@ -991,6 +991,27 @@ async fn every_state_of_a_person_outside_scope_is_not_found_and_inside_is_seen()
             .texts(&format!("SELECT email FROM users WHERE id = {}", s.user))
             .await
             .remove(0);
+        // So does Invite's lookup: a person outside is answered as a new address (no names, no
+        // "disabled"); one inside is shown with their names, or said to be disabled.
+        let res = admin
+            .post("invitee", &[("email", &email)], Js::On, "/users/invite")
+            .await;
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap_or_default();
+        cells += 1;
+        let answered_as_new = status == 200 && body.contains("\"existing\":null");
+        let expected = match (s.inside, s.state) {
+            (false, _) => answered_as_new,
+            (true, "disabled") => status == 400 && body.contains("InviteeDisabled"),
+            (true, _) => status == 200 && body.contains("Subject"),
+        };
+        if !expected || (!s.inside && body.contains("Subject")) {
+            failures.push(format!(
+                "{} ({}) → invitee: {status} {body}",
+                s.state,
+                if s.inside { "inside" } else { "outside" }
+            ));
+        }
         let res = admin
             .post(
                 "list_users",
@@ -1049,4 +1070,45 @@ async fn every_state_of_a_person_outside_scope_is_not_found_and_inside_is_seen()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!("subject states: {cells} cells");
+}
+
+/// The Outbox row of the matrix, outside demo mode: the Service Desk may read it, and no link
+/// (a reset, an activation or an invitation, each a key to someone's account) leaves the server.
+#[tokio::test]
+async fn outside_demo_mode_the_outbox_gives_no_link_even_to_the_service_desk() {
+    let demo = TestApp::start().await;
+    let _objects = Objects::make(&demo).await;
+    let b = demo.browser();
+    let res = b
+        .post(
+            "forgotten_password",
+            &[("email", &demo_email("account.admin"))],
+            Js::Off,
+            "/forgotten-password",
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    assert!(
+        demo.scalar("SELECT COUNT(*) FROM outbox WHERE body LIKE '%token=%'")
+            .await
+            > 0
+    );
+    let real = TestApp::start_with(|c| {
+        c.database_url = demo.database_url.clone();
+        c.demo = false;
+    })
+    .await;
+    let desk = real.browser();
+    desk.sign_in("service.desk").await;
+    let res = desk.post("outbox", &[], Js::On, "/outbox").await;
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.expect("body");
+    assert!(!body.contains("token="), "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert!(json["rows"].as_array().is_some_and(|r| !r.is_empty()));
+    // Everyone else: "not found", as in demo mode.
+    let admin = real.browser();
+    admin.sign_in("account.admin").await;
+    let res = admin.post("outbox", &[], Js::On, "/outbox").await;
+    assert_eq!(res.status(), 404);
 }

@@ -198,6 +198,19 @@ async fn a_role_without_manage_users_cannot_read_the_catalogue() {
     assert_eq!(res.status(), 200);
     let roles: serde_json::Value = res.json().await.expect("json");
     assert_eq!(roles.as_array().map(Vec::len), Some(19));
+    // Who gives each role is written beside it (issue 20).
+    let given_by = |name: &str| {
+        roles
+            .as_array()
+            .and_then(|a| a.iter().find(|r| r["name"] == name))
+            .and_then(|r| r["given_by"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(given_by("Organisation Administrator").starts_with("The Service Desk only"));
+    assert!(given_by("Commissioning Account Administrator").starts_with("The Service Desk only"));
+    assert!(given_by("Provider Approver").starts_with("A Commissioning Approver"));
+    assert!(given_by("Provider User").starts_with("The user administrators"));
     let signed_out = app.browser();
     assert_eq!(
         signed_out

@@ -12,6 +12,9 @@ pub struct RoleEntry {
     pub approver_tier: bool,
     /// (kind of organisation, description there)
     pub held_at: Vec<(String, String)>,
+    /// Who may give the role (by approval, invitation or on a user's page).
+    #[serde(default)]
+    pub given_by: String,
 }
 
 /// Open to roles that manage users: they are the ones who choose roles for others.
@@ -37,6 +40,7 @@ pub async fn role_catalogue() -> Result<Vec<RoleEntry>, AppError> {
                 .iter()
                 .map(|h| (kind_label(h.kind).to_owned(), h.description.clone()))
                 .collect(),
+            given_by: domain::registration::given_by(r).to_owned(),
         })
         .collect())
 }

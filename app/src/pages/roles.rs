@@ -33,6 +33,10 @@ pub fn RolesPage() -> impl IntoView {
                                                 <dd class="nhsuk-summary-list__value">{text}</dd>
                                             </div>
                                         }).collect_view()}
+                                        <div class="nhsuk-summary-list__row">
+                                            <dt class="nhsuk-summary-list__key">"Given by"</dt>
+                                            <dd class="nhsuk-summary-list__value">{r.given_by}</dd>
+                                        </div>
                                     </dl>
                                 }).collect_view().into_any(),
                                 Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
