@@ -27,7 +27,8 @@ pub struct Actor {
     pub role: RoleId,
     pub role_name: String,
     grants: Vec<(Capability, Reach)>,
-    /// The live clusters the assignment is restricted to; none means the whole organisation.
+    /// The live clusters the assignment is restricted to; none means the whole organisation, and a
+    /// restriction with no member left (its clusters all retired) means nothing at all.
     clusters: Option<Restriction>,
     /// The payment types a starred role is restricted to; none means all of them (seed 002).
     payment_types: Vec<String>,

@@ -61,7 +61,8 @@ pub struct AssignmentView {
     pub role_name: String,
     pub status: AssignmentStatus,
     pub payment_types: Vec<String>,
-    /// The live clusters the assignment is restricted to: (short name, name).
+    /// The clusters the assignment is restricted to: (short name, name); a retired one's name
+    /// ends in " (retired)".
     pub clusters: Vec<(String, String)>,
 }
 

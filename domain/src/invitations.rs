@@ -234,8 +234,9 @@ pub fn email_to_unseen_account(c: &Checked, inviter: &str, link: &str) -> NewEma
         subject: "Gatehouse: you have been invited".into(),
         body: format!(
             "Hello,\n\n{} has invited you to Gatehouse as {} at {} ({}).\n\n\
-             You already have a Gatehouse account. Open this secure link and sign in to add the \
-             role to your account. It works once and expires in 7 days:\n{link}\n\n\
+             You already have a Gatehouse account. Open this secure link to add the role to it: \
+             you will be asked to sign in, or to set your password if you have not set one yet. \
+             It works once and expires in 7 days:\n{link}\n\n\
              If you were not expecting this, you can ignore this email.\n",
             crate::outbox::quoted(inviter),
             c.role.name,

@@ -18,19 +18,26 @@ pub enum PersonNameError {
     ControlCharacters,
 }
 
-/// Characters that show nothing but change how text around them reads: zero-width spaces and
-/// joiners, the word joiner and its kin, the byte-order mark, and every direction mark,
-/// embedding, override and isolate.
+/// Characters that show nothing but change how text around them reads: the soft hyphen,
+/// zero-width spaces and joiners, line and paragraph separators, the word joiner and its kin,
+/// the Hangul filler, variation selectors, the byte-order mark, tag characters, and every
+/// direction mark, embedding, override and isolate. (The zero-width joiner and non-joiner
+/// belong to some scripts' spelling, Persian among them; the rule is the same for everyone, and
+/// the message says what is refused.)
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{061C}'
+        '\u{00AD}'
+            | '\u{061C}'
             | '\u{180E}'
             | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
+            | '\u{2028}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
             | '\u{FEFF}'
+            | '\u{E0000}'..='\u{E007F}'
     )
 }
 

@@ -129,7 +129,8 @@ pub struct ActingAs {
     pub assignment: AssignmentId,
     pub role: RoleId,
     pub organisation: OrgRef,
-    /// The members of the live clusters the assignment is restricted to; `None` when it has none.
+    /// The members of the live clusters the assignment is restricted to; `None` when it is
+    /// restricted to no cluster, `Some` of nothing when all its clusters are retired.
     pub clusters: Option<Vec<OrgPath>>,
     /// The payment types the assignment is restricted to (empty: all).
     pub payment_types: Vec<String>,
@@ -190,7 +191,8 @@ pub struct Holder {
     pub assignment: AssignmentId,
     pub role: RoleId,
     pub organisation: OrgRef,
-    /// The members of the live clusters the assignment is restricted to, if any.
+    /// The members of the live clusters the assignment is restricted to, if it is restricted
+    /// (`Some` of nothing when all its clusters are retired).
     pub clusters: Option<Vec<OrgPath>>,
 }
 

@@ -218,12 +218,11 @@ impl UserDetail {
 ///   request: yes, it is the person's own history in that area;
 /// - an invitation never accepted (pending, or withdrawn): no. It is what an administrator typed,
 ///   not anything the person did, so inviting someone must not open their account to the
-///   inviter. The one exception is an account that exists only because of invitations (no
-///   password yet, nothing but invitations): every detail of it was typed by its inviters, and
-///   they must be able to resend or withdraw what they sent;
+///   inviter. The one exception is an account that exists only because of invitations (never
+///   active, nothing but invitations never accepted): every detail of it was typed by its
+///   inviters, who must be able to resend or withdraw what they sent, and to enable it again if
+///   they disabled it;
 /// - an accepted invitation (active, or revoked since): yes, like any role.
-///
-/// Disabled accounts follow the same rule: the account's status never widens or narrows it.
 pub fn makes_visible(a: &OwnAssignment, only_invited_account: bool) -> bool {
     !a.invited
         || matches!(
@@ -233,10 +232,17 @@ pub fn makes_visible(a: &OwnAssignment, only_invited_account: bool) -> bool {
         || only_invited_account
 }
 
-/// True for an account that invitations alone brought into being: still without a password
-/// (pending) and holding nothing but invitations.
+/// True for an account that invitations alone brought into being: not active (still waiting for
+/// its password, or disabled since) and holding nothing but invitations never accepted.
 pub fn only_invited(user: &User, own: &[OwnAssignment]) -> bool {
-    user.status == AccountStatus::Pending && own.iter().all(|o| o.invited)
+    user.status != AccountStatus::Active
+        && own.iter().all(|o| {
+            o.invited
+                && !matches!(
+                    o.view.status,
+                    AssignmentStatus::Active | AssignmentStatus::Revoked
+                )
+        })
 }
 
 /// Whether `user` holds, inside `scope`, an assignment that makes them visible there.

@@ -29,6 +29,22 @@ pub struct Config {
     pub password_policy: domain::PasswordPolicy,
 }
 
+/// The public URL when none is configured: the bound address. Listening on every address says
+/// nothing of where users reach the service, and the public URL is the one origin
+/// state-changing requests may come from, so it must then be given.
+fn default_public_url(bind: SocketAddr) -> Result<String, ConfigError> {
+    if bind.ip().is_unspecified() {
+        return Err(ConfigError::Invalid {
+            name: "GATEHOUSE_PUBLIC_URL",
+            reason: format!(
+                "must be set when GATEHOUSE_BIND ({bind}) listens on every address: \
+                 the address users type, such as https://gatehouse.example.nhs.uk"
+            ),
+        });
+    }
+    Ok(format!("http://{bind}"))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} is not valid: {reason}")]
@@ -87,7 +103,10 @@ impl Config {
             name: "GATEHOUSE_BIND",
             reason: format!("{bind_text:?}: {e}"),
         })?;
-        let public_url = var("GATEHOUSE_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let public_url = match var("GATEHOUSE_PUBLIC_URL") {
+            Some(url) => url,
+            None => default_public_url(bind)?,
+        };
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError::Invalid {
                 name: "GATEHOUSE_PUBLIC_URL",
@@ -258,6 +277,17 @@ mod tests {
             site_root: String::new(),
             password_policy: domain::PasswordPolicy::default(),
         }
+    }
+
+    #[test]
+    fn listening_on_every_address_needs_a_public_url() {
+        assert_eq!(
+            default_public_url(SocketAddr::from(([127, 0, 0, 1], 3000))).ok(),
+            Some("http://127.0.0.1:3000".to_owned())
+        );
+        let e = default_public_url(SocketAddr::from(([0, 0, 0, 0], 3000))).expect_err("refused");
+        assert!(e.to_string().contains("GATEHOUSE_PUBLIC_URL"), "{e}");
+        assert!(default_public_url("[::]:3000".parse().expect("addr")).is_err());
     }
 
     #[test]

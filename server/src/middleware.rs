@@ -140,9 +140,15 @@ pub async fn record_refusals(State(state): State<AppState>, req: Request, next: 
     let form = req.method() == Method::POST && endpoint.starts_with("/api/");
     let (req, body) = if form {
         let (parts, body) = req.into_parts();
-        let bytes = to_bytes(body, FORM_LIMIT_BYTES as usize)
-            .await
-            .unwrap_or_default();
+        // A body too large to read (one sent without its length) is refused as such, never
+        // handed on empty.
+        let Ok(bytes) = to_bytes(body, FORM_LIMIT_BYTES as usize).await else {
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Html("<!DOCTYPE html><html lang=\"en\"><head><title>Too much to send - Gatehouse</title></head><body><main><h1>What you sent is too large</h1><p>A form sent to Gatehouse can be at most 2 MB. Go back, shorten what you typed, and try again.</p></main></body></html>"),
+            )
+                .into_response();
+        };
         (Request::from_parts(parts, Body::from(bytes.clone())), bytes)
     } else {
         (req, Default::default())

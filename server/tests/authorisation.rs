@@ -756,11 +756,29 @@ async fn a_role_whose_clusters_are_all_retired_reaches_nothing() {
             "{home}"
         );
     }
-    // The unrestricted administrator above is untouched.
+    // The unrestricted administrator above is untouched, and sees the role as limited to a
+    // retired cluster, not as reaching the whole organisation.
     let above = app.browser();
     above.sign_in("account.admin").await;
     assert!(users_total(&above).await > 0);
     assert_eq!(above.viewer().await["acting"]["reaches_nothing"], false);
+    let cluster_user = app
+        .scalar(&format!(
+            "SELECT id FROM users WHERE email = '{}'",
+            demo_email("cluster.user")
+        ))
+        .await
+        .to_string();
+    let page = above
+        .post("get_user", &[("id", &cluster_user)], Js::On, "/users")
+        .await
+        .text()
+        .await
+        .expect("user");
+    assert!(
+        page.contains("Tees Valley North Practices (retired)"),
+        "{page}"
+    );
 }
 
 /// How many users the Users search finds for this browser's acting role.
@@ -823,7 +841,7 @@ async fn subject(app: &TestApp, n: usize, state: &'static str, inside: bool) -> 
     let email = format!("subject{n}@example.nhs.uk");
     let account = match state {
         "pending registration" | "pending invitation from another" | "invited only" => "pending",
-        "disabled" => "disabled",
+        "disabled" | "disabled, invited only" => "disabled",
         _ => "active",
     };
     app.sql(&format!(
@@ -862,8 +880,9 @@ async fn subject(app: &TestApp, n: usize, state: &'static str, inside: bool) -> 
             app.sql(&invite(inviter_above, &format!("subject-token-{n}")))
                 .await;
         }
-        // A new person whom user.admin invited: every detail of the account is theirs.
-        "invited only" => {
+        // A new person whom user.admin invited: every detail of the account is theirs. Disabled
+        // since, it must still be found, or nobody could enable it again.
+        "invited only" | "disabled, invited only" => {
             app.sql(&assign(densham, "pending", "invitation")).await;
             app.sql(&invite(inviter_here, &format!("subject-token-{n}")))
                 .await;
@@ -912,6 +931,7 @@ async fn every_state_of_a_person_outside_scope_is_not_found_and_inside_is_seen()
         ("disabled", true),
         ("active", true),
         ("invited only", true),
+        ("disabled, invited only", true),
         ("active here, pending elsewhere", true),
     ];
     let mut subjects = Vec::new();
@@ -1002,7 +1022,9 @@ async fn every_state_of_a_person_outside_scope_is_not_found_and_inside_is_seen()
         let answered_as_new = status == 200 && body.contains("\"existing\":null");
         let expected = match (s.inside, s.state) {
             (false, _) => answered_as_new,
-            (true, "disabled") => status == 400 && body.contains("InviteeDisabled"),
+            (true, "disabled" | "disabled, invited only") => {
+                status == 400 && body.contains("InviteeDisabled")
+            }
             (true, _) => status == 200 && body.contains("Subject"),
         };
         if !expected || (!s.inside && body.contains("Subject")) {
@@ -1033,6 +1055,27 @@ async fn every_state_of_a_person_outside_scope_is_not_found_and_inside_is_seen()
         if listed != i64::from(s.inside) {
             failures.push(format!("{} → list_users found {listed}", s.state));
         }
+    }
+    // Searching by an organisation outside the scope finds nobody, not even the visible people
+    // who hold or wait for roles there.
+    let res = admin
+        .post(
+            "list_users",
+            &[
+                ("q", "A81022"),
+                ("sort", "last"),
+                ("dir", "asc"),
+                ("page", "1"),
+                ("size", "10"),
+            ],
+            Js::On,
+            "/users",
+        )
+        .await;
+    cells += 1;
+    let by_outside_code = res.json::<serde_json::Value>().await.expect("json")["total"].as_i64();
+    if by_outside_code != Some(0) {
+        failures.push(format!("list_users by A81022 found {by_outside_code:?}"));
     }
     assert_eq!(
         snapshot(&app).await,

@@ -166,9 +166,15 @@ async fn search_finds_users_in_scope_by_each_of_the_five_fields(s: &Store) {
         emails(s, &query(qhm.clone(), "castle p")).await,
         ["ann.archer@example.nhs.uk", "dan.dyer@example.nhs.uk"]
     );
-    // Cat is outside QHM's area whatever is typed; Dan is inside through one of his roles.
+    // Cat is outside QHM's area whatever is typed. Dan is inside through one of his roles, but a
+    // search by an organisation outside the area finds nobody: it would tell QHM where else Dan
+    // works (issue 20). QOP's search by its own practice finds him.
     assert!(emails(s, &query(qhm.clone(), "cat")).await.is_empty());
-    assert!(emails(s, &query(qhm.clone(), "P84001"))
+    assert!(emails(s, &query(qhm.clone(), "dan")).await == ["dan.dyer@example.nhs.uk"]);
+    assert!(emails(s, &query(qhm.clone(), "P84001")).await.is_empty());
+    assert!(emails(s, &query(qhm.clone(), "castleton")).await.is_empty());
+    let (qop_scope, _) = subtree(s, "QOP").await;
+    assert!(emails(s, &query(qop_scope, "P84001"))
         .await
         .contains(&"dan.dyer@example.nhs.uk".to_owned()));
     assert_eq!(emails(s, &query(qhm.clone(), "")).await.len(), 3);

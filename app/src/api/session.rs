@@ -46,7 +46,8 @@ pub struct AccountView {
     pub org_code: String,
     pub status: String,
     pub payment_types: Vec<String>,
-    /// The names of the live clusters the role is limited to (empty: the whole organisation).
+    /// The names of the clusters the role is limited to, a retired one named so (empty: the
+    /// whole organisation).
     #[serde(default)]
     pub clusters: Vec<String>,
     pub current: bool,

@@ -113,9 +113,13 @@ impl domain::storage::Accounts for crate::Backend<Db> {
                 .or_default()
                 .push(r.try_get("payment_type").map_err(map)?);
         }
+        // Retired clusters are listed too, named as retired: a role limited to them reaches
+        // nothing, and showing no cluster would read as "the whole organisation".
         let clustered = sqlx::query(
-            "SELECT ac.assignment_id, c.short_name, c.name FROM assignment_clusters ac \
-             JOIN clusters c ON c.id = ac.cluster_id AND c.retired_at IS NULL \
+            "SELECT ac.assignment_id, c.short_name, \
+                    CASE WHEN c.retired_at IS NULL THEN c.name ELSE c.name || ' (retired)' END AS name \
+             FROM assignment_clusters ac \
+             JOIN clusters c ON c.id = ac.cluster_id \
              JOIN role_assignments a ON a.id = ac.assignment_id \
              WHERE a.user_id = $1 ORDER BY c.name",
         )

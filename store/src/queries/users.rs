@@ -65,16 +65,20 @@ fn user_search_filter(q: &domain::users::UserQuery, args: &mut Args) -> String {
         let first = prefix_condition("lower(first_name)", text, PREFIX_BY_LIKE, args);
         let last = prefix_condition("lower(last_name)", text, PREFIX_BY_LIKE, args);
         let email = prefix_condition("email", text, PREFIX_BY_LIKE, args);
+        // By organisation: only organisations inside the scope, or a search for an outside code
+        // would tell which visible people hold (or were invited to) roles there.
         let code = args.push(Arg::Text(text.to_uppercase()));
+        let code_scope = scope_condition(&q.scope, args);
         let org_name = prefix_condition("lower(o.name)", text, PREFIX_BY_LIKE, args);
+        let name_scope = scope_condition(&q.scope, args);
         // UNION ALL: IN () does not mind a user found twice, and UNION's removal of duplicates
         // cost a temporary B-tree per arm.
         format!(
             "u.id IN (SELECT id FROM users WHERE {first} \
               UNION ALL SELECT id FROM users WHERE {last} \
               UNION ALL SELECT id FROM users WHERE {email} \
-              UNION ALL SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE o.code = {code} \
-              UNION ALL SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE {org_name}) AND "
+              UNION ALL SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE o.code = {code} AND {code_scope} \
+              UNION ALL SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE {org_name} AND {name_scope}) AND "
         )
     };
     // A user is in scope when they hold an assignment there that makes them visible
@@ -95,7 +99,8 @@ fn user_search_filter(q: &domain::users::UserQuery, args: &mut Args) -> String {
 
 /// `domain::users::makes_visible` for an assignment `a` of the user `u`.
 const VISIBLE: &str = "(a.origin <> 'invitation' OR a.status IN ('active', 'revoked') \
-     OR (u.status = 'pending' AND NOT EXISTS (SELECT 1 FROM role_assignments x WHERE x.user_id = u.id AND x.origin <> 'invitation')))";
+     OR (u.status <> 'active' AND NOT EXISTS (SELECT 1 FROM role_assignments x WHERE x.user_id = u.id \
+         AND (x.origin <> 'invitation' OR x.status IN ('active', 'revoked')))))";
 
 fn audit_event_row(r: &DbRow) -> StoreResult<AuditEvent> {
     let action: String = r.try_get("action").map_err(map)?;
