@@ -45,15 +45,7 @@ impl PasswordPolicy {
     /// The rules, in the order the pages list them.
     pub fn rules(self) -> &'static [PasswordRule] {
         match self {
-            PasswordPolicy::Seeds => &[
-                PasswordRule::AtLeast8,
-                PasswordRule::AtMost128,
-                PasswordRule::UpperCase,
-                PasswordRule::LowerCase,
-                PasswordRule::Digit,
-                PasswordRule::Special,
-                PasswordRule::NotCommon,
-            ],
+            PasswordPolicy::Seeds => &PasswordRule::ALL,
             PasswordPolicy::Nist => &[
                 PasswordRule::AtLeast15,
                 PasswordRule::AtMost128,

@@ -738,27 +738,9 @@ async fn accepting_by_signing_in_counts_towards_the_lock_out_and_the_rate_limit(
 #[tokio::test]
 async fn only_the_service_desk_gives_the_organisation_administrator_role() {
     let app = TestApp::start().await;
-    let offered = |v: serde_json::Value| -> Vec<String> {
-        v[1].as_array()
-            .expect("roles")
-            .iter()
-            .filter_map(|r| r["name"].as_str().map(str::to_owned))
-            .collect()
-    };
     let caa = app.browser();
     caa.sign_in("account.admin").await;
-    let roles = offered(
-        caa.post(
-            "invite_roles",
-            &[("org", "QHM")],
-            Js::On,
-            "/users/invite/role",
-        )
-        .await
-        .json()
-        .await
-        .expect("json"),
-    );
+    let roles = roles_offered_at_qhm(&caa).await;
     assert!(
         roles.contains(&"Commissioning User (tier 1)".to_owned()),
         "{roles:?}"
@@ -769,18 +751,7 @@ async fn only_the_service_desk_gives_the_organisation_administrator_role() {
     );
     let desk = app.browser();
     desk.sign_in("service.desk").await;
-    let roles = offered(
-        desk.post(
-            "invite_roles",
-            &[("org", "QHM")],
-            Js::On,
-            "/users/invite/role",
-        )
-        .await
-        .json()
-        .await
-        .expect("json"),
-    );
+    let roles = roles_offered_at_qhm(&desk).await;
     assert!(
         roles.contains(&"Organisation Administrator".to_owned()),
         "{roles:?}"
@@ -807,4 +778,24 @@ async fn only_the_service_desk_gives_the_organisation_administrator_role() {
     assert_eq!(forged.status(), 400);
     assert!(forged.text().await.expect("b").contains("RoleNotOffered"));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM invitations").await, before);
+}
+
+/// The names of the roles Invite offers this browser's acting role at QHM.
+async fn roles_offered_at_qhm(b: &support::Browser) -> Vec<String> {
+    let v: serde_json::Value = b
+        .post(
+            "invite_roles",
+            &[("org", "QHM")],
+            Js::On,
+            "/users/invite/role",
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    v[1].as_array()
+        .expect("roles")
+        .iter()
+        .filter_map(|r| r["name"].as_str().map(str::to_owned))
+        .collect()
 }
