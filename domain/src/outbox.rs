@@ -40,7 +40,7 @@ pub fn quoted(text: &str) -> String {
 
 /// Whether text could be taken for a web or email address: a scheme, `www.`, an `@`, or a word
 /// with a dot between letters (`example.com`).
-pub fn looks_like_link(text: &str) -> bool {
+fn looks_like_link(text: &str) -> bool {
     let lower = text.to_lowercase();
     if lower.contains("://") || lower.contains("www.") || lower.contains('@') {
         return true;

@@ -19,7 +19,7 @@ pub const NIST_MIN_LEN: usize = 15;
 pub const MAX_LEN: usize = 128;
 
 /// Which rules new passwords must meet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PasswordPolicy {
     #[default]
     Seeds,
@@ -32,13 +32,6 @@ impl PasswordPolicy {
             "seeds" | "" => Some(PasswordPolicy::Seeds),
             "nist" => Some(PasswordPolicy::Nist),
             _ => None,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            PasswordPolicy::Seeds => "seeds",
-            PasswordPolicy::Nist => "nist",
         }
     }
 

@@ -143,11 +143,7 @@ pub async fn record_refusals(State(state): State<AppState>, req: Request, next: 
         // A body too large to read (one sent without its length) is refused as such, never
         // handed on empty.
         let Ok(bytes) = to_bytes(body, FORM_LIMIT_BYTES as usize).await else {
-            return (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                Html("<!DOCTYPE html><html lang=\"en\"><head><title>Too much to send - Gatehouse</title></head><body><main><h1>What you sent is too large</h1><p>A form sent to Gatehouse can be at most 2 MB. Go back, shorten what you typed, and try again.</p></main></body></html>"),
-            )
-                .into_response();
+            return too_large(wants_json(&parts.headers));
         };
         (Request::from_parts(parts, Body::from(bytes.clone())), bytes)
     } else {
@@ -157,8 +153,8 @@ pub async fn record_refusals(State(state): State<AppState>, req: Request, next: 
     if res.status() != StatusCode::NOT_FOUND {
         return res;
     }
-    let objects: Vec<String> = form_urlencoded_pairs(&body)
-        .into_iter()
+    let objects: Vec<String> = form_urlencoded::parse(&body)
+        .into_owned()
         .filter(|(k, _)| OBJECT_FIELDS.contains(&k.as_str()))
         .map(|(k, v)| format!("{k}={}", v.chars().take(64).collect::<String>()))
         .collect();
@@ -177,10 +173,6 @@ pub async fn record_refusals(State(state): State<AppState>, req: Request, next: 
         .refusals
         .record(app::ssr::refusals::day_of(state.clock.now().0));
     res
-}
-
-fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
 }
 
 /// Finds the client's address once (`app::ssr::request::address_of`) for the rate limits, the
@@ -295,11 +287,7 @@ pub async fn bodies_over_the_limit(req: Request, next: Next) -> Response {
         bytes = declared,
         "refused a body over the limit"
     );
-    let json = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.starts_with("application/json"));
+    let json = wants_json(req.headers());
     // Read what was sent, up to a bound, and throw it away: a browser still sending when the
     // answer comes shows "connection reset" instead of the page. Beyond the bound the connection
     // is closed; nothing is kept either way.
@@ -314,6 +302,19 @@ pub async fn bodies_over_the_limit(req: Request, next: Next) -> Response {
             _ => break,
         }
     }
+    too_large(json)
+}
+
+/// Whether the caller is the hydrated page (a server function's JSON), not a plain form post.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("application/json"))
+}
+
+/// The answer to a form over the limit: the error a script shows, or a page that says so.
+fn too_large(json: bool) -> Response {
     if json {
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
