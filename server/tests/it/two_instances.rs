@@ -8,10 +8,9 @@
 //! conformance test `two_concurrent_claimers_share_the_rows_without_overlap` in
 //! `store/tests/outbox.rs`, which runs on both backends.
 
-mod support;
 
 use reqwest::StatusCode;
-use support::*;
+use crate::support::*;
 
 async fn two_instances() -> Option<(TestApp, TestApp, sqlx::PgPool)> {
     let url = fresh_postgres().await?;

@@ -2,14 +2,13 @@
 //! form like the browser's, the import in the background, its progress and summary, and the
 //! problems a bad upload gets at its fields.
 
-mod support;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, ORIGIN};
-use support::{location, Browser, Js, TestApp};
+use crate::support::{location, Browser, Js, TestApp};
 
-const ICBS: &str = include_str!("../demo-data/icb.csv");
-const ECCG: &str = include_str!("../demo-data/eccg-qhm.csv");
-const PRACTICES: &str = include_str!("../demo-data/epraccur-qhm.csv");
+const ICBS: &str = include_str!("../../demo-data/icb.csv");
+const ECCG: &str = include_str!("../../demo-data/eccg-qhm.csv");
+const PRACTICES: &str = include_str!("../../demo-data/epraccur-qhm.csv");
 
 /// A multipart body as a browser builds it: each `(name, Some(file name), bytes)` is a file input
 /// (an empty file name is a file input left empty), `None` a text field.

@@ -3,9 +3,8 @@
 //! confirmation's links, the new row), the form's problems, change and retire, and users
 //! restricted to a cluster who reach only its practices, from their next request on.
 
-mod support;
 
-use support::{demo_email, location_path, Browser, Js, TestApp};
+use crate::support::{demo_email, location_path, Browser, Js, TestApp};
 
 fn short_name_on(page: &str) -> String {
     let at = page
@@ -182,7 +181,7 @@ async fn an_organisation_administrator_walks_seed_001_without_javascript() {
         )
         .await;
     assert_eq!(location_path(&res), "/clusters/created");
-    let done = page(&b, &support::location(&res)).await;
+    let done = page(&b, &crate::support::location(&res)).await;
     assert!(done.contains("The selected cluster is submitted and saved."));
     assert!(done.contains("href=\"/clusters\">View Service Provider Clusters</a>"));
     assert!(done.contains("href=\"/clusters/new\">create a new Service Provider Cluster</a>"));

@@ -10,12 +10,11 @@
 //! confirms the object exists. The calls that would change something carry valid arguments, so a
 //! missing check would show as a change; the database is compared before and after.
 
-mod support;
 
 use std::collections::BTreeSet;
 
 use server::demo::DEMO_USERS;
-use support::{demo_email, Browser, Js, TestApp};
+use crate::support::{demo_email, Browser, Js, TestApp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {

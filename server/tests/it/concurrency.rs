@@ -11,12 +11,11 @@
 //! whole page. It measures no time (machines are noisy); it counts broken answers, which must be
 //! none.
 
-mod support;
 
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_SECURITY_POLICY};
-use support::*;
+use crate::support::*;
 use tokio::task::JoinSet;
 
 /// Each page this many times, this many at once.

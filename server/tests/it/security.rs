@@ -2,13 +2,12 @@
 //! Desk's unlock, forgotten password and its link, Change Password, security headers and rate
 //! limits (issue 8; SPEC §6).
 
-mod support;
 
-use support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
+use crate::support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
 
 const NEW_PASSWORD: &str = "Brand-New-Passw0rd!";
 
-async fn wrong_sign_in(b: &support::Browser, email: &str) -> reqwest::Response {
+async fn wrong_sign_in(b: &crate::support::Browser, email: &str) -> reqwest::Response {
     b.post(
         "sign_in",
         &[("email", email), ("password", "Wrong-Passw0rd!")],
@@ -18,7 +17,7 @@ async fn wrong_sign_in(b: &support::Browser, email: &str) -> reqwest::Response {
     .await
 }
 
-async fn sign_in_with(b: &support::Browser, email: &str, password: &str) -> reqwest::Response {
+async fn sign_in_with(b: &crate::support::Browser, email: &str, password: &str) -> reqwest::Response {
     b.post(
         "sign_in",
         &[("email", email), ("password", password)],
@@ -30,7 +29,7 @@ async fn sign_in_with(b: &support::Browser, email: &str, password: &str) -> reqw
 
 /// Posts the "Set a new password" form of a reset link.
 async fn reset(
-    b: &support::Browser,
+    b: &crate::support::Browser,
     token: &str,
     password: &str,
     confirm: &str,
@@ -51,7 +50,7 @@ async fn reset(
 
 /// Posts the Change Password form.
 async fn change(
-    b: &support::Browser,
+    b: &crate::support::Browser,
     current: &str,
     new: &str,
     confirm: &str,
@@ -554,7 +553,7 @@ async fn a_user_lists_their_sessions_and_signs_the_others_out() {
         .body(format!(
             "email={}&password={}",
             demo_email("provider.user"),
-            support::PASSWORD
+            crate::support::PASSWORD
         ))
         .send()
         .await
@@ -619,7 +618,7 @@ async fn a_session_id_planted_before_sign_in_is_never_honoured_after() {
         .body(format!(
             "email={}&password={}",
             demo_email("practice.manager"),
-            support::PASSWORD
+            crate::support::PASSWORD
         ))
         .send()
         .await

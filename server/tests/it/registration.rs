@@ -1,10 +1,9 @@
 //! Sign-up over HTTP against the real app (SQLite, demo data): register → review → approve or
 //! reject → the email's link → set password → sign in, with the bad input and scope rules.
 
-mod support;
 
 use sqlx::Row;
-use support::{demo_email, location, location_path, Js, TestApp};
+use crate::support::{demo_email, location, location_path, Js, TestApp};
 
 const PROVIDER_USER: &str = "6";
 const STRONG: &str = "Correct-Horse-42!";

@@ -2,9 +2,8 @@
 //! plain form, the link for a new person and for an existing user, resend, withdraw, and the
 //! rules on scope and approver-tier roles.
 
-mod support;
 
-use support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
+use crate::support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
 
 /// The newest link sent to `to`, from the outbox.
 async fn link_to(app: &TestApp, to: &str) -> String {
@@ -32,7 +31,7 @@ fn q(s: &str) -> String {
 
 /// Walks Invite → email → names → organisation → role → preview → Send as a no-JS browser.
 async fn invite(
-    b: &support::Browser,
+    b: &crate::support::Browser,
     email: &str,
     names: (&str, &str),
     org: &str,
@@ -589,7 +588,7 @@ async fn invitations_stay_inside_scope_and_approver_roles_need_the_approver() {
     assert_eq!(location(&sent), "/users/invite?sent=1");
     // Nobody invites themselves, at the first step or straight at Send: they ask for the role
     // (Request Access) and someone else decides.
-    let own = support::demo_email("account.admin");
+    let own = crate::support::demo_email("account.admin");
     let admin = app.browser();
     admin.sign_in("account.admin").await;
     let first = admin
@@ -781,7 +780,7 @@ async fn only_the_service_desk_gives_the_organisation_administrator_role() {
 }
 
 /// The names of the roles Invite offers this browser's acting role at QHM.
-async fn roles_offered_at_qhm(b: &support::Browser) -> Vec<String> {
+async fn roles_offered_at_qhm(b: &crate::support::Browser) -> Vec<String> {
     let v: serde_json::Value = b
         .post(
             "invite_roles",

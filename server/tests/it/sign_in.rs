@@ -1,8 +1,7 @@
 //! Sign-in, sessions and role switching over HTTP against the real app (SQLite, demo data).
 
-mod support;
 
-use support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
+use crate::support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
 
 #[tokio::test]
 async fn signing_in_with_one_role_lands_home_with_a_safe_cookie() {

@@ -3,13 +3,12 @@
 //! and clusters, Submit; the new user's link, sign-in and the restrictions they carry; and what
 //! is refused, with nothing written.
 
-mod support;
 
-use support::{demo_email, location, location_path, Js, TestApp};
+use crate::support::{demo_email, location, location_path, Js, TestApp};
 
 const STRONG: &str = "Correct-Horse-Battery-9";
 
-async fn page(b: &support::Browser, path: &str) -> String {
+async fn page(b: &crate::support::Browser, path: &str) -> String {
     let res = b.get(path).await;
     assert_eq!(res.status(), 200, "{path}");
     res.text().await.expect("page")
@@ -625,7 +624,7 @@ async fn on_a_users_page_an_administrator_adds_and_removes_organisations_and_set
             "sign_in",
             &[
                 ("email", demo_email("commissioner.tier1").as_str()),
-                ("password", support::PASSWORD),
+                ("password", crate::support::PASSWORD),
             ],
             Js::Off,
             "/sign-in",

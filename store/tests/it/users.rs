@@ -1,7 +1,6 @@
 //! Conformance of the Users section and the audit trail: search by each field within scope,
 //! revoke, disable (ending sessions), enable, and an append-only, scoped, filterable audit trail.
 
-mod harness;
 
 use domain::assignment::{AssignmentStatus, NewAssignment};
 use domain::audit::{AuditAction, AuditQuery, NewAudit};

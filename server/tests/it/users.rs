@@ -2,9 +2,8 @@
 //! demo data): search, revoke mid-session, disable with a reason, self-disable, re-enable, and an
 //! administrator of another ICB who can see none of it.
 
-mod support;
 
-use support::{demo_email, location, location_path, Js, TestApp};
+use crate::support::{demo_email, location, location_path, Js, TestApp};
 
 async fn user_id(app: &TestApp, local: &str) -> i64 {
     app.scalar(&format!(

@@ -2,9 +2,8 @@
 //! user's page → approve, and the new role is selectable at once; reject with a reason; withdraw;
 //! the tier 1/tier 2 rule; and reviewers outside the area who get "not found" from everything.
 
-mod support;
 
-use support::{demo_email, location, location_path, Browser, Js, TestApp};
+use crate::support::{demo_email, location, location_path, Browser, Js, TestApp};
 
 const PROVIDER_USER: &str = "6";
 const VIEW: &str = "11";

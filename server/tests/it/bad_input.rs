@@ -1,8 +1,7 @@
 //! Bad input answers with a message at the field, never a 500, and changes nothing.
 
-mod support;
 
-use support::{demo_email, location, Js, TestApp, PASSWORD};
+use crate::support::{demo_email, location, Js, TestApp, PASSWORD};
 
 #[tokio::test]
 async fn a_malformed_email_is_a_field_error() {

@@ -6,9 +6,9 @@ use domain::OdsCode;
 use rand::Rng;
 use server::import::{import, Extracts};
 
-const ICBS: &str = include_str!("../demo-data/icb.csv");
-const ECCG: &str = include_str!("../demo-data/eccg-qhm.csv");
-const PRACTICES: &str = include_str!("../demo-data/epraccur-qhm.csv");
+const ICBS: &str = include_str!("../../demo-data/icb.csv");
+const ECCG: &str = include_str!("../../demo-data/eccg-qhm.csv");
+const PRACTICES: &str = include_str!("../../demo-data/epraccur-qhm.csv");
 
 async fn fresh() -> store::Store {
     let path = std::env::temp_dir().join(format!(

@@ -1,8 +1,7 @@
 //! Organisation administration over HTTP against the real app (SQLite, demo data).
 
-mod support;
 
-use support::{location, Js, TestApp};
+use crate::support::{location, Js, TestApp};
 
 async fn parent_path(app: &TestApp, code: &str) -> (String, String) {
     let pool = sqlx::SqlitePool::connect(&app.database_url)

@@ -1,8 +1,7 @@
 //! Providers and their approval level over HTTP against the real app (SQLite, demo data).
 
-mod support;
 
-use support::{location, Js, TestApp};
+use crate::support::{location, Js, TestApp};
 
 async fn multi_level(app: &TestApp, code: &str) -> bool {
     let pool = sqlx::SqlitePool::connect(&app.database_url)

@@ -1,0 +1,22 @@
+//! Every HTTP integration test of the server in one binary: the app is linked once, not once per
+//! file (25 binaries of about 1.7 GB each were the slowest part of the suite).
+
+mod support;
+
+mod authorisation;
+mod bad_input;
+mod clusters;
+mod concurrency;
+mod import;
+mod invitations;
+mod organisations;
+mod providers;
+mod registration;
+mod requests;
+mod security;
+mod sign_in;
+mod smtp;
+mod staff;
+mod two_instances;
+mod upload;
+mod users;

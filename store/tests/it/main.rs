@@ -1,0 +1,13 @@
+//! Every storage test in one binary, each run on SQLite and on PostgreSQL.
+
+#[macro_use]
+mod harness;
+
+mod clusters;
+mod conformance;
+mod import;
+mod outbox;
+mod registrations;
+mod requests;
+mod security;
+mod users;
