@@ -129,7 +129,7 @@ pub enum Problem {
     PasswordEmpty(Field),
     PasswordTooLong(Field),
     ChooseAccount(Field),
-    /// The one sign-in failure message (SPEC §6): never says which part was wrong.
+    /// The one sign-in failure message: never says which part was wrong.
     NotRecognised(Field),
     OrganisationEmpty(Field),
     OrganisationNotFound(Field),

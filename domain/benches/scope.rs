@@ -78,7 +78,7 @@ fn scope_check(c: &mut Criterion) {
         })
     });
 
-    // A cluster-restricted assignment (seed 000): 200 member practices, the target the last one.
+    // A cluster-restricted assignment: 200 member practices, the target the last one.
     let members: Vec<OrgPath> = (0..200)
         .map(|i| icb.child(OrgId(300)).child(OrgId(20_000 + i)))
         .collect();

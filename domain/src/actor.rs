@@ -1,5 +1,6 @@
-//! The actor: a signed-in user acting as exactly one active role assignment (SPEC §3). The
-//! capabilities of that assignment are the only doors open to the code.
+//! The actor: a signed-in user acting as exactly one active role assignment, never as the union
+//! of their roles. The capabilities of that assignment are the only doors open to the code.
+//! See docs/requirements.md#organisations-roles-and-scope.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +31,7 @@ pub struct Actor {
     /// The live clusters the assignment is restricted to; none means the whole organisation, and a
     /// restriction with no member left (its clusters all retired) means nothing at all.
     clusters: Option<Restriction>,
-    /// The payment types a starred role is restricted to; none means all of them (seed 002).
+    /// The payment types a starred role is restricted to; none means all of them.
     payment_types: Vec<String>,
 }
 
@@ -76,7 +77,7 @@ impl Actor {
 
     /// Whether this session may act on `payment_type` for the organisation at `path`: the
     /// organisation is within the assignment's reach (clusters included), and the assignment is
-    /// not restricted to other payment types ("none ticked = all payment types", seed 002). The
+    /// not restricted to other payment types (none ticked means all payment types). The
     /// question a downstream reporting system asks before showing or accepting a claim.
     pub fn may_act_on_payment_type(&self, id: OrgId, path: &OrgPath, payment_type: &str) -> bool {
         self.scope().contains(id, path)
@@ -85,7 +86,7 @@ impl Actor {
     }
 
     /// The reach of a capability for this actor. The Service Desk holds every capability
-    /// everywhere below its organisation (SPEC §2).
+    /// everywhere below its organisation, the root of the tree.
     fn reach_of(&self, capability: Capability) -> Option<Reach> {
         let direct = self
             .grants

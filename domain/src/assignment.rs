@@ -39,7 +39,7 @@ impl AssignmentStatus {
         }
     }
 
-    /// The words the seeds use on Available Roles.
+    /// The words Available Roles shows (an active assignment reads "Approved").
     pub fn label(self) -> &'static str {
         match self {
             AssignmentStatus::Pending => "Pending",
@@ -76,7 +76,7 @@ pub struct NewAssignment {
     pub created_at: crate::clock::Timestamp,
 }
 
-/// Roles held per organisation, in the order first seen (My Account, seed 002).
+/// Roles held per organisation, in the order first seen (My Account).
 pub fn group_by_organisation(views: &[AssignmentView]) -> Vec<(OrgRef, Vec<&AssignmentView>)> {
     let mut groups: Vec<(OrgRef, Vec<&AssignmentView>)> = Vec::new();
     for v in views {

@@ -1,5 +1,6 @@
-//! The audit trail (SPEC §4 flow 13): every change is an append-only event, written by storage in
-//! the same transaction as the change itself, so there is never a change without its event.
+//! The audit trail: every change is an append-only event, written by storage in the same
+//! transaction as the change itself, so there is never a change without its event.
+//! See docs/requirements.md#audit.
 
 use serde::{Deserialize, Serialize};
 

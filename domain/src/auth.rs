@@ -1,4 +1,6 @@
-//! Use cases of signing in, acting as one role, switching role and signing out (SPEC §3, §6).
+//! Use cases of signing in, acting as one role, switching role and signing out. A session acts as
+//! exactly one active assignment and gets a new id at sign-in and at every switch.
+//! See docs/requirements.md#sign-in-and-selecting-an-account.
 
 use std::future::Future;
 
@@ -39,7 +41,7 @@ pub struct Env<'a, S, H> {
     pub clock: &'a dyn Clock,
     pub tokens: &'a dyn TokenSource,
     pub sessions: SessionPolicy,
-    /// Consecutive failed sign-ins that lock an account (SPEC §6).
+    /// Consecutive failed sign-ins that lock an account.
     pub lock_after: i64,
 }
 
@@ -251,7 +253,8 @@ pub enum SelectError {
     Store(#[from] StoreError),
 }
 
-/// Acts as another of the user's active assignments, under a new session id (SPEC §6).
+/// Acts as another of the user's active assignments, under a new session id (a change of what the
+/// session may do never keeps an id that may have been seen).
 #[tracing::instrument(skip_all, fields(assignment = chosen.0))]
 pub async fn select_account<S: Storage, H: PasswordHasher>(
     env: &Env<'_, S, H>,
@@ -319,7 +322,7 @@ pub async fn my_sessions<S: Storage>(
         .collect())
 }
 
-/// Signs out every other session of the user (SPEC §6: the user can end them): how many ended.
+/// Signs out every other session of the user (My Profile → Sessions): how many ended.
 pub async fn end_other_sessions<S: Storage>(
     store: &S,
     clock: &dyn Clock,

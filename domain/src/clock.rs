@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
-    /// The UTC date as the seeds print it: `02 Aug 2023`.
+    /// The UTC date as the pages print it (day, short month, year): `02 Aug 2023`.
     pub fn date_label(self) -> String {
         const MONTHS: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -155,7 +155,7 @@ mod date_tests {
     use super::Timestamp;
 
     #[test]
-    fn dates_print_as_the_seeds_do() {
+    fn dates_print_as_day_short_month_and_year() {
         assert_eq!(Timestamp(0).date_label(), "01 Jan 1970");
         assert_eq!(Timestamp(1_690_934_400).date_label(), "02 Aug 2023");
         assert_eq!(Timestamp(951_782_400).date_label(), "29 Feb 2000");

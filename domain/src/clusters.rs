@@ -1,6 +1,6 @@
-//! Service Provider Clusters (seeds 000, 001; SPEC §4 flow 9): an Organisation Administrator
-//! names a set of organisations below their organisation. An assignment restricted to clusters
-//! reaches only the members and their descendants ([`crate::scope::Restriction`]).
+//! Service Provider Clusters: an Organisation Administrator names a set of organisations below
+//! their organisation. An assignment restricted to clusters reaches only the members and their
+//! descendants ([`crate::scope::Restriction`]). See docs/requirements.md#service-provider-clusters.
 
 use crate::actor::Actor;
 use crate::audit::{AuditAction, NewAudit};
@@ -19,7 +19,7 @@ pub const DESCRIPTION_MAX: usize = 500;
 /// Far more than any commissioner's practices; a bound on what one form may carry.
 pub const MEMBERS_MAX: usize = 2_000;
 
-/// One row of the list (seed 001 step 1).
+/// One row of the cluster list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cluster {
     pub id: ClusterId,
@@ -32,7 +32,7 @@ pub struct Cluster {
     pub retired_at: Option<Timestamp>,
 }
 
-/// A cluster with its members, each with its parent's name (seed 001's summary table).
+/// A cluster with its members, each with its parent's name (the summary table before Yes).
 #[derive(Debug, Clone)]
 pub struct ClusterDetail {
     pub cluster: Cluster,
@@ -109,7 +109,7 @@ pub fn may_manage(actor: &Actor) -> bool {
     actor.has(Capability::ManageClusters)
 }
 
-/// The short name the seeds show ("E92654EEF7"): ten upper-case hexadecimal characters, random.
+/// A short name such as "E92654EEF7": ten upper-case hexadecimal characters, random.
 pub fn new_short_name(tokens: &dyn TokenSource) -> String {
     tokens.random_bytes()[..5]
         .iter()
@@ -146,7 +146,7 @@ fn text_problems(form: &ClusterForm) -> Vec<ClusterError> {
 }
 
 /// The organisations an administrator may put in a cluster: their own and those below it, within
-/// their scope for `manage_clusters` (seed 001's table lists the administrator's organisation
+/// their scope for `manage_clusters` (the provider table lists the administrator's organisation
 /// first).
 fn may_include(actor: &Actor, org: &Organisation) -> bool {
     actor
@@ -154,7 +154,7 @@ fn may_include(actor: &Actor, org: &Organisation) -> bool {
         .is_ok_and(|scope| scope.contains(org.id, &org.path))
 }
 
-/// Checks the whole form (Continue, seed 001 step 5), and again at Yes. `editing` is the cluster
+/// Checks the whole form (at Continue), and again at Yes. `editing` is the cluster
 /// being changed (and its owner), whose own name is not a clash.
 pub async fn check<S: Storage>(
     store: &S,
@@ -217,7 +217,7 @@ pub async fn check<S: Storage>(
     })
 }
 
-/// Creates the cluster (Yes, seed 001 step 6). The short name shown on the form is kept when it
+/// Creates the cluster (Yes on the summary). The short name shown on the form is kept when it
 /// is well formed and free; otherwise a fresh one is drawn, so a clash never loses the form.
 #[allow(clippy::too_many_arguments)]
 pub async fn create<S: Storage>(
@@ -349,7 +349,7 @@ pub async fn retire<S: Storage>(
 }
 
 /// The organisations that may go in a cluster, matching `search` (code or part of the name): the
-/// administrator's organisation and its descendants (seed 001's provider table).
+/// administrator's organisation and its descendants (the form's provider table).
 pub async fn candidates<S: Storage>(
     store: &S,
     actor: &Actor,

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 /// An email address as Gatehouse keeps it: trimmed, lower-case, structurally plausible.
-/// It is also the user name (seed 004 §8), so it must compare case-insensitively.
+/// It is also the user name, so it must compare case-insensitively.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EmailAddress(String);
 

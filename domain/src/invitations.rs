@@ -1,4 +1,4 @@
-//! Invitations (seed 003 §3, seed 004 §4; SPEC §4 flow 4): an administrator brings someone in
+//! Invitations (docs/requirements.md#invitations): an administrator brings someone in
 //! without waiting for them to register. Email → names → organisation → role → preview → Send.
 //! A new person sets their details and password from the link and is active at once; an existing
 //! user signs in through the link and the role is added. No further approval.
@@ -186,7 +186,7 @@ pub async fn check<S: Storage>(
         .find(|r| r.id == form.role)
         .cloned()
         .ok_or(InviteError::RoleNotOffered)?;
-    // An existing user keeps their names (seed 003 §3: "pre-filled and locked").
+    // An existing user keeps their names: Invite shows them pre-filled and locked.
     let (first_name, last_name) = match &invitee.existing {
         Some(u) => (u.first_name.clone(), u.last_name.clone()),
         None => (

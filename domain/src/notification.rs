@@ -1,5 +1,5 @@
-//! In-app notifications. They always show; the user's "send me notifications" setting (seed 004
-//! §15) governs only whether an email goes too.
+//! In-app notifications. They always show; the user's "send me notifications" setting
+//! (Notification Settings) governs only whether an email goes too.
 
 use serde::{Deserialize, Serialize};
 

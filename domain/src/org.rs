@@ -1,5 +1,6 @@
-//! The organisation tree (SPEC §1). Each organisation carries its materialised path, so that
-//! "is X below Y" is a prefix test and never a walk up the tree.
+//! The organisation tree. Each organisation carries its materialised path, so that "is X below Y"
+//! is a prefix test and never a walk up the tree.
+//! See docs/requirements.md#organisations-roles-and-scope.
 
 use serde::{Deserialize, Serialize};
 

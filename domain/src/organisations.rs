@@ -1,5 +1,6 @@
-//! Organisation administration (`manage_organisations`; seed 002: the Organisation Administrator
-//! "can create and update organisations for descendant organisations").
+//! Organisation administration (`manage_organisations`, held by the Organisation Administrator):
+//! creating and updating the organisations below one's own.
+//! See docs/requirements.md#organisations-and-providers.
 
 use crate::actor::Actor;
 use crate::audit::NewAudit;

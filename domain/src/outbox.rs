@@ -1,4 +1,4 @@
-//! The email outbox (SPEC §5): every email is a row written in the transaction of the change that
+//! The email outbox: every email is a row written in the transaction of the change that
 //! causes it; a worker claims due rows, sends them, and marks them sent or retries with back-off.
 
 use serde::{Deserialize, Serialize};

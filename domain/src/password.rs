@@ -3,7 +3,7 @@
 //!
 //! Two policies, chosen by the operator (`GATEHOUSE_PASSWORD_POLICY`):
 //! - `seeds` (the default): at least 8 characters with an upper-case letter, a lower-case letter,
-//!   a digit and a special character, as the job aids trained people to expect;
+//!   a digit and a special character, the rule the original service trained its users on;
 //! - `nist`: at least 15 characters and no composition rules, as NIST SP 800-63B and OWASP ASVS
 //!   5.0 (6.2.5) advise, since such rules push people to predictable passwords: any printable
 //!   characters, a 34-character passphrase of plain words included.
@@ -84,7 +84,7 @@ impl Password {
     }
 }
 
-/// One rule of the password policy (seed 004 §6, SPEC §6). The page lists them before typing and
+/// One rule of the password policy. The page lists them before typing and
 /// names each unmet one after a failed submit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PasswordRule {

@@ -1,5 +1,6 @@
-//! Providers and their approval level (seed 004 §2; SPEC §4 flow 12): commissioners choose, per
-//! GP practice, whether claims need an internal check by the practice manager first.
+//! Providers and their approval level: commissioners choose, per GP practice, whether claims
+//! need an internal check by the practice manager first (multi-level) or not (single-level, the
+//! default). See docs/requirements.md#organisations-and-providers.
 
 use crate::actor::Actor;
 use crate::ods_code::OdsCode;
@@ -17,7 +18,7 @@ pub enum ProviderError {
 }
 
 /// Who sees the Providers page: those who set approval levels, and administrators (who see the
-/// level but may not change it, seed 004 §2).
+/// level but may not change it).
 pub fn may_view(actor: &Actor) -> bool {
     actor.has(Capability::SetApprovalLevel) || actor.has(Capability::ManageUsers)
 }

@@ -1,5 +1,6 @@
-//! Self-registration and its review (seed 004 §1, §5; seed 003 §1; SPEC §4 flows 1-3): who may
-//! register for what, who reviews it, what a decision needs, and the warning for generic mailboxes.
+//! Self-registration and its review: who may register for what, who reviews it, what a decision
+//! needs, and the warning for generic mailboxes.
+//! See docs/requirements.md#registration-and-pending-actions.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,13 +11,13 @@ use crate::outbox::NewEmail;
 use crate::role::{Capability, Catalogue, Role, RoleId};
 use crate::storage::ReviewArm;
 
-/// The "Role Reason" of every self-registration (seed 003 §1).
+/// The "Role Reason" that Pending Actions shows for every self-registration.
 pub const SELF_REGISTRATION_REASON: &str = "New account and role by self registration";
 
-/// Activation links live 7 days (SPEC §6).
+/// Activation links live 7 days.
 pub const ACTIVATION_TTL_SECONDS: i64 = 7 * 24 * 3600;
 
-/// A rejection reason is at most this long (seed 003 §6 uses the same limit for free text).
+/// A rejection reason is at most this long, the same limit as a disabling reason's free text.
 pub const REASON_MAX: usize = 250;
 
 /// Why a role cannot be asked for at an organisation.
@@ -55,8 +56,8 @@ pub fn check_role<'c>(
 /// A role that administers people or the organisation tree (it manages users, organisations or
 /// Service Provider Clusters, or is the Service Desk) is given only by the Service Desk: by
 /// approving a registration or access request, by invitation, or on a user's page. The
-/// administrators of an area give every other role (the job aids: "The Service Desk will then
-/// approve your account" for account administrators). So a Commissioning Account Administrator
+/// administrators of an area give every other role (in the service Gatehouse re-creates, too, the
+/// Service Desk approved account administrators). So a Commissioning Account Administrator
 /// can no longer make someone Organisation Administrator, who could then redraw the tree and the
 /// clusters that limit other administrators.
 pub fn reviewed_by_service_desk(role: &Role) -> bool {
@@ -83,9 +84,8 @@ pub fn given_by(role: &Role) -> &'static str {
 }
 
 /// The capability a reviewer needs for a registration for `role`: the Service Desk for roles that
-/// administer users; `grant_approver_roles` for approver-tier roles (SPEC §2: it covers "approve
-/// requests for roles marked approver-tier"; seed 004 §4: "this can only be done by a Commissioner
-/// Approver"); `manage_users` for the rest.
+/// administer users; `grant_approver_roles` for approver-tier roles (only a Commissioning Approver
+/// invites to, or approves requests for, an approver role); `manage_users` for the rest.
 pub fn needed_to_review(role: &Role) -> Capability {
     if reviewed_by_service_desk(role) {
         Capability::ServiceDesk
@@ -175,9 +175,8 @@ impl Decision {
     }
 }
 
-/// What makes a request look like a shared mailbox rather than a person (seed 003 §1: "you will
-/// need to reject any requests where a generic email address has been used and the name doesn't
-/// identify an individual").
+/// What makes a request look like a shared mailbox rather than a person. Such requests must be
+/// rejected: a generic address, and a name that identifies no individual.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GenericSign {
     /// The address's local part names a function, not a person (`reception`, `admin`, ...).
@@ -377,7 +376,7 @@ mod tests {
     }
 
     #[test]
-    fn the_seeds_example_is_generic_on_every_count() {
+    fn a_reception_team_mailbox_is_generic_on_every_count() {
         let signs = generic_signs(
             &email("reception.team-L81065@nhs.net"),
             "Reception",

@@ -1,7 +1,7 @@
-//! Access requests (seed 004 §9; SPEC §4 flow 7): a signed-in user, with or without an active
-//! role, asks for another role at an organisation with a reason; the reviewers of that role there
-//! (the same rules as registrations) approve or reject it; the user can withdraw it while it is
-//! pending, and sees every assignment they have had on Available Roles.
+//! Access requests: a signed-in user, with or without an active role, asks for another role at an
+//! organisation with a reason; the reviewers of that role there (the same rules as registrations)
+//! approve or reject it; the user can withdraw it while it is pending, and sees every assignment
+//! they have had on Available Roles. See docs/requirements.md#requesting-access.
 
 use crate::actor::Actor;
 use crate::assignment::{AssignmentId, AssignmentStatus, AssignmentView};
@@ -70,7 +70,7 @@ impl RequestReason {
 }
 
 /// The first of the user's assignments at `org` that refuses `role`: the same role held or
-/// pending, or a role that conflicts with it held (SPEC §2: tier 1 and tier 2 are never held
+/// pending, or a role that conflicts with it held (tier 1 and tier 2 are never held
 /// together at one organisation).
 pub fn refusal(
     catalogue: &Catalogue,

@@ -74,7 +74,8 @@ impl Reach {
 }
 
 /// One row of `role_capabilities`: a role grants a capability with a reach, optionally only when
-/// held at one kind of organisation (set_approval_level is a commissioner's switch, seed 004 §2).
+/// held at one kind of organisation (set_approval_level is a commissioner's switch, never a
+/// practice's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     pub capability: Capability,
@@ -82,7 +83,7 @@ pub struct Grant {
     pub only_at: Option<OrgKind>,
 }
 
-/// Where a role may be held, with the seeds' description for that kind of organisation.
+/// Where a role may be held, with the role's description for that kind of organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Holding {
     pub kind: OrgKind,
@@ -97,8 +98,8 @@ pub struct Role {
     pub payment_restrictable: bool,
     pub holdings: Vec<Holding>,
     pub grants: Vec<Grant>,
-    /// Roles that may not be held together with this one at one organisation (SPEC §2: tier 1
-    /// and tier 2).
+    /// Roles that may not be held together with this one at one organisation (Commissioning User
+    /// (tier 1) and Commissioning Approver (tier 2)).
     #[serde(default)]
     pub conflicts: Vec<RoleId>,
 }
@@ -136,7 +137,7 @@ pub struct Catalogue {
     pub payment_types: Vec<PaymentType>,
 }
 
-/// One payment type (SPEC §2: data, not code).
+/// One payment type (data, not code: the catalogue migration fills them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentType {
     pub code: String,

@@ -22,9 +22,9 @@ enum Inner {
     Single(OrgId),
 }
 
-/// The live Service Provider Clusters an assignment is restricted to, as their members' paths
-/// (seed 000: "they may only access organisations listed in the cluster along with the
-/// organisations descendants"). Built once per request from storage.
+/// The live Service Provider Clusters an assignment is restricted to, as their members' paths (a
+/// restricted assignment reaches only the members and the organisations below them). Built once
+/// per request from storage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Restriction(Arc<[OrgPath]>);
 

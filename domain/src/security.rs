@@ -1,6 +1,6 @@
-//! Account security (SPEC §6; seed 004 §6–8, §14): the lock-out after failed sign-ins and its
-//! unlocking by the Service Desk, the forgotten-password link, and changing one's password.
-//! Signing in itself, which counts the attempts, is in [`crate::auth`].
+//! Account security: the lock-out after failed sign-ins and its unlocking by the Service Desk, the
+//! forgotten-password link, and changing one's password. Signing in itself, which counts the
+//! attempts, is in [`crate::auth`]. See docs/requirements.md#security-qualities.
 
 use crate::actor::Actor;
 use crate::audit::{AuditAction, NewAudit};
@@ -13,10 +13,10 @@ use crate::signup::Ctx;
 use crate::storage::{LockedAccount, Storage, StoreError, TokenState};
 use crate::user::{AccountStatus, UserId};
 
-/// Consecutive failed sign-ins that lock an account, unless configured otherwise (SPEC §6).
+/// Consecutive failed sign-ins that lock an account, unless configured otherwise.
 pub const DEFAULT_LOCK_AFTER: i64 = 5;
 
-/// How long a forgotten-password link works (SPEC §6).
+/// How long a forgotten-password link works: one hour.
 pub const RESET_TTL_SECONDS: i64 = 3600;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +35,7 @@ pub enum SecurityError {
     Store(#[from] StoreError),
 }
 
-/// Forgotten password (seed 004 §7). Whether or not the address belongs to an account, the caller
+/// Forgotten password. Whether or not the address belongs to an account, the caller
 /// answers with the same page; only an active, unlocked account gets an email with a link.
 #[tracing::instrument(skip_all)]
 pub async fn forgotten_password<S: Storage>(
@@ -145,7 +145,7 @@ pub(crate) async fn after_wrong_password<S: Storage>(
     Ok(())
 }
 
-/// Change Password (seed 004 §6): the current password, then the new one. A wrong current
+/// Change Password: the current password, then the new one. A wrong current
 /// password counts towards the lock-out like a failed sign-in, so a stolen session cannot guess
 /// it without limit. The user's other sessions end; this one goes on.
 #[tracing::instrument(skip_all)]
@@ -206,7 +206,7 @@ fn service_desk(actor: &Actor) -> Result<(), SecurityError> {
     }
 }
 
-/// Locked accounts, for the Service Desk only (seed 004 §14).
+/// Locked accounts, for the Service Desk only: nobody else unlocks.
 pub async fn locked_accounts<S: Storage>(
     ctx: &Ctx<'_, S>,
     actor: &Actor,

@@ -1,5 +1,5 @@
-//! Sessions live in the database (SPEC §5–6): a hashed id, the user, the one assignment the
-//! session acts as, and the times that drive the idle and absolute time-outs.
+//! Sessions live in the database, so any instance serves any request: a hashed id, the user, the
+//! one assignment the session acts as, and the times that drive the idle and absolute time-outs.
 
 use crate::assignment::AssignmentId;
 use crate::clock::{Timestamp, TokenHash};
@@ -78,7 +78,8 @@ impl SessionSummary {
     }
 }
 
-/// Where a user goes after sign-in or when their acting role is gone (SPEC §3).
+/// Where a user goes after sign-in or when their acting role is gone: Home with one active role,
+/// Select your account with several, My Profile with none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Landing {
     Home,

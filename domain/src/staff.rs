@@ -1,4 +1,4 @@
-//! National user administration, Add New User (seed 002; SPEC §4 flow 6): an administrator with
+//! National user administration, Add New User: an administrator with
 //! `manage_users` makes an account (email twice, then the user information, all mandatory but
 //! the mobile phone), links it to organisations in their scope with roles there, each starred
 //! role with optional payment types ("none ticked = all payment types") and the organisation's
@@ -80,7 +80,7 @@ pub fn may_add(actor: &Actor) -> bool {
     actor.has(Capability::ManageUsers)
 }
 
-/// Add Organisation: an administrator gives roles to others, never to themselves (SPEC §3).
+/// Add Organisation: an administrator gives roles to others, never to themselves.
 pub fn may_grant_to(actor: &Actor, user: UserId) -> bool {
     may_add(actor) && user != actor.user
 }
@@ -98,7 +98,7 @@ pub fn may_change(catalogue: &crate::role::Catalogue, actor: &Actor, a: &Assignm
         })
 }
 
-/// Step 1 (seed 002 steps 3-5): the address, typed twice, not yet anyone's.
+/// Step 1: the address, typed twice, not yet anyone's.
 pub async fn check_email<S: Storage>(
     store: &S,
     actor: &Actor,
@@ -135,7 +135,7 @@ pub fn parse_phone(raw: &str) -> Option<String> {
     (allowed && (10..=15).contains(&digits)).then(|| t.to_owned())
 }
 
-/// The user information (seed 002 step 6).
+/// The user information: all of it required but the mobile number.
 #[derive(Debug, Clone)]
 pub struct Details {
     pub first_name: PersonName,
@@ -190,7 +190,7 @@ pub fn check_details(
     }
 }
 
-/// What one organisation offers (seed 002 steps 10-12): the roles the administrator may give
+/// What one organisation offers: the roles the administrator may give
 /// there, and its live clusters.
 #[derive(Debug, Clone)]
 pub struct Offer {
@@ -381,7 +381,7 @@ pub struct StaffForm {
     pub choices: Vec<Choice>,
 }
 
-/// Submit (seed 002 step 13): the account, its roles, payment types and clusters, the link and
+/// The final Submit: the account, its roles, payment types and clusters, the link and
 /// the audit event, all in one transaction.
 pub async fn add<S: Storage>(
     ctx: &Ctx<'_, S>,
@@ -444,7 +444,7 @@ pub async fn add<S: Storage>(
     ctx.store.add_user(&added).await.map_err(|e| vec![e.into()])
 }
 
-/// Add Organisation for an existing user (seed 002, on the user's page): the user as the
+/// Add Organisation for an existing user (on the user's page): the user as the
 /// administrator sees them (anyone else is "not found"), and the roles they hold or wait for.
 pub async fn grantee<S: Storage>(
     ctx: &Ctx<'_, S>,
@@ -636,7 +636,7 @@ pub async fn grant<S: Storage>(
     Ok(grants.len())
 }
 
-/// An active role of a user, as an administrator may restrict it (the user's page, seed 002):
+/// An active role of a user, as an administrator may restrict it (Change, on the user's page):
 /// the role, and the live clusters of its organisation.
 #[derive(Debug, Clone)]
 pub struct Restrictable {

@@ -233,7 +233,7 @@ pub struct RegistrationRow {
     pub reason: Option<String>,
 }
 
-/// Columns Pending Actions can sort by (seed 003 §1).
+/// Columns Pending Actions can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RegistrationSort {
     Created,
@@ -581,7 +581,7 @@ pub trait Invitations: Send + Sync {
     ) -> impl Future<Output = StoreResult<bool>> + Send;
 }
 
-/// An access request with what it causes, written in one transaction (seed 004 §9).
+/// An access request with what it causes, written in one transaction.
 #[derive(Debug, Clone)]
 pub struct NewRequest {
     pub user: UserId,
@@ -691,7 +691,7 @@ pub struct LockedAccount {
     pub locked_at: Timestamp,
 }
 
-/// Lock-out and passwords (SPEC §6).
+/// Lock-out and passwords.
 pub trait Security: Send + Sync {
     /// Counts one more sign-in attempt against an unlocked account whose count is below `limit`,
     /// atomically and before its password is checked: the attempt's number, or `None` when the
@@ -764,7 +764,7 @@ pub trait Security: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
-/// A role given by Add New User (seed 002), with its payment types and clusters.
+/// A role given by Add New User, with its payment types and clusters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddedGrant {
     pub organisation: OrgId,
@@ -787,7 +787,7 @@ pub struct AddedUser {
     pub audit: NewAudit,
 }
 
-/// Add Organisation on an existing user's page (seed 002): active roles with their payment types
+/// Add Organisation on an existing user's page: active roles with their payment types
 /// and clusters, the user's email and the audit event, in one transaction.
 #[derive(Debug, Clone)]
 pub struct GrantedRoles {
@@ -799,7 +799,7 @@ pub struct GrantedRoles {
     pub audits: Vec<NewAudit>,
 }
 
-/// Service Provider Clusters (seeds 000, 001).
+/// Service Provider Clusters.
 pub trait Clusters: Send + Sync {
     /// The organisations with these codes (those that exist), each with its parent's name.
     fn organisations_by_codes(

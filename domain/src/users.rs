@@ -1,5 +1,5 @@
-//! The Users section (seed 003 §2, §4–§6; SPEC §3, §4 flow 5): find the people of your area, see
-//! their role assignments, revoke, disable and re-enable. Users are never deleted.
+//! The Users section: find the people of your area, see their role assignments, revoke, disable
+//! and re-enable. Users are never deleted. See docs/requirements.md#user-search-and-a-users-page.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,7 @@ pub const SEARCH_MAX: usize = 100;
 pub const PAGE_SIZES: [i64; 3] = [10, 25, 50];
 pub const DISABLE_REASON_MAX: usize = 250;
 
-/// Columns the Users table sorts by (seed 003 §2).
+/// Columns the Users table sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UserSort {
     FirstName,
@@ -70,7 +70,7 @@ pub struct UserRow {
     pub pending_request: Option<crate::AssignmentId>,
 }
 
-/// Why an account is disabled (seed 003 §6: "Select a reason … There is an 'Other' option").
+/// Why an account is disabled: a reason from the list, or Other with the administrator's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DisableReason {
     Listed(&'static str),
@@ -129,7 +129,7 @@ pub enum UsersError {
     /// Missing, outside the viewer's scope, or the viewer does not manage users: one answer.
     #[error("not found")]
     NotFound,
-    /// The user holds active roles outside the administrator's scope (SPEC §3).
+    /// The user holds active roles outside the administrator's scope.
     #[error("This user has roles outside your organisation")]
     OutsideScope,
     #[error("The user has no active role at that organisation")]
@@ -280,8 +280,8 @@ pub async fn view<S: Storage>(
     let scope = manage_scope(actor)?;
     let user = ctx.store.user(id).await?.ok_or(UsersError::NotFound)?;
     let own = ctx.store.own_assignments(id).await?;
-    // Pending access requests, and those of them this administrator decides (seed 004 §9:
-    // "the organisation that has a status of Pending Access Request").
+    // Pending access requests, and those of them this administrator decides (the user's page
+    // shows these as "Pending Access Request").
     let requests: Vec<AssignmentId> = own
         .iter()
         .filter(|o| o.requested && o.view.status == AssignmentStatus::Pending)
@@ -343,7 +343,7 @@ pub async fn view<S: Storage>(
     })
 }
 
-/// Revoke (seed 003 §4): ends every active assignment of the user at the chosen organisation and
+/// Revoke: ends every active assignment of the user at the chosen organisation and
 /// at its descendants within the administrator's scope. The user can still sign in and reach My
 /// Profile. Returns how many assignments ended.
 #[tracing::instrument(skip_all)]
@@ -374,8 +374,8 @@ pub async fn revoke<S: Storage>(
     Ok(n)
 }
 
-/// Disable Account (seed 003 §6): only where every active assignment of the user lies in the
-/// administrator's scope (SPEC §3). Every session of the user ends at once; nothing is deleted.
+/// Disable Account: only where every active assignment of the user lies in the
+/// administrator's scope. Every session of the user ends at once; nothing is deleted.
 #[tracing::instrument(skip_all)]
 pub async fn disable<S: Storage>(
     ctx: &Ctx<'_, S>,
@@ -400,7 +400,7 @@ pub async fn disable<S: Storage>(
     Ok(())
 }
 
-/// Enable Account (seed 003 §5): the same rule as disabling.
+/// Enable Account: the same rule as disabling.
 #[tracing::instrument(skip_all)]
 pub async fn enable<S: Storage>(
     ctx: &Ctx<'_, S>,
@@ -423,7 +423,7 @@ pub async fn enable<S: Storage>(
     Ok(())
 }
 
-/// Disable your own account (seed 004 §11): every session ends, the data stays.
+/// Disable your own account: every session ends, the data stays.
 #[tracing::instrument(skip_all)]
 pub async fn disable_own<S: Storage>(
     ctx: &Ctx<'_, S>,

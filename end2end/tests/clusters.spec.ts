@@ -16,13 +16,13 @@ function today() {
   return `${String(d.getUTCDate()).padStart(2, '0')} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
-test('an organisation administrator creates a Service Provider Cluster as seed 001 shows', async ({ page }, info) => {
+test('an organisation administrator creates a Service Provider Cluster: form, summary, No, Yes, confirmation, list', async ({ page }, info) => {
   // Names are unique within the organisation: each project (and any rerun) makes its own.
   const name = `Southern Regions ${info.project.name} ${Date.now() % 100000}`;
   await signIn(page, info, 'org.admin');
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await ready(page, info);
-  // Step 1: the list.
+  // The list.
   await page.getByRole('link', { name: 'Service Provider Clusters' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/clusters');
   await ready(page, info);
@@ -30,7 +30,7 @@ test('an organisation administrator creates a Service Provider Cluster as seed 0
   const demo = page.getByRole('row').filter({ hasText: 'C61A6DB801' });
   await expect(demo).toContainText('Tees Valley North Practices');
   await expect(demo).toContainText('3');
-  // Step 2: Add New Cluster; step 3: the short name is made for us, Name and Description typed.
+  // Add New Cluster: the short name is made for us, Name and Description typed.
   await page.getByRole('link', { name: 'Add New Cluster' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/clusters/new');
   await ready(page, info);
@@ -46,7 +46,7 @@ test('an organisation administrator creates a Service Provider Cluster as seed 0
   await expect(page.locator('#providers-error')).toContainText('Select at least one service provider');
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
   await expectAccessible(page);
-  // Step 4: Search by, tick one; search again, tick another: the first stays chosen.
+  // Search by, tick one; search again, tick another: the first stays chosen.
   await searchBy(page, info, 'Densham');
   await page.getByLabel('Select The Densham Surgery').check();
   await searchBy(page, info, 'A81022');
@@ -65,7 +65,7 @@ test('an organisation administrator creates a Service Provider Cluster as seed 0
     for (const box of await boxes.all()) await expect(box).not.toBeChecked();
     await page.getByLabel(/^Select All/).check();
   }
-  // Step 5: Continue → the summary.
+  // Continue → the summary.
   await page.getByRole('button', { name: 'Continue' }).click();
   await ready(page, info);
   await expect(page.getByText('Are you sure you want to create this Service Provider Cluster?')).toBeVisible();
@@ -75,7 +75,7 @@ test('an organisation administrator creates a Service Provider Cluster as seed 0
     await expect(chosen).toContainText(practice);
   }
   await expect(page.getByRole('main')).toContainText(short);
-  // Step 6: No returns to the form with every choice kept; Continue, then Yes.
+  // No returns to the form with every choice kept; Continue, then Yes.
   await page.getByRole('link', { name: 'No', exact: true }).click();
   await ready(page, info);
   await expect(page).toHaveURL((u) => u.pathname === '/clusters/new');
@@ -86,13 +86,13 @@ test('an organisation administrator creates a Service Provider Cluster as seed 0
   await page.getByRole('button', { name: 'Continue' }).click();
   await ready(page, info);
   await page.getByRole('button', { name: 'Yes', exact: true }).click();
-  // Step 7: the final confirmation with its two links.
+  // The final confirmation with its two links.
   await expect(page).toHaveURL((u) => u.pathname === '/clusters/created');
   await ready(page, info);
   await expect(page.getByText('The selected cluster is submitted and saved.')).toBeVisible();
   await expect(page.getByRole('link', { name: 'create a new Service Provider Cluster' })).toHaveAttribute('href', '/clusters/new');
   await expectAccessible(page);
-  // Step 8: the list shows the new cluster with its count and today's date.
+  // The list shows the new cluster with its count and today's date.
   await page.getByRole('link', { name: 'View Service Provider Clusters' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/clusters');
   await ready(page, info);

@@ -85,7 +85,7 @@ test('register → the administrator approves → the email link sets the passwo
   await expect(note).toBeVisible();
   await expectAccessible(page);
 
-  // Pending Actions lists it with the seed's columns.
+  // Pending Actions lists it, with the self-registration's Role Reason.
   await page.goto('/pending-actions');
   await ready(page, info);
   await expect(page.getByRole('heading', { level: 1, name: 'Pending Actions' })).toBeVisible();

@@ -76,7 +76,7 @@ test('a locum asks for access, is approved, rejected with a reason and withdraws
   const p = mine(info);
   await signIn(page, info, p.me);
   await expect(page).toHaveURL((u) => u.pathname === '/');
-  // My Profile's tiles, in the job aid's order; User Details shows who is signed in.
+  // My Profile's tiles; User Details shows who is signed in.
   await page.goto('/my-profile');
   await ready(page, info);
   const tiles = page.locator('.nhsuk-card__heading');

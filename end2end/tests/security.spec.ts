@@ -32,7 +32,7 @@ test('forgotten password → the emailed link → a new password → Change Pass
   test.setTimeout(120_000);
   const email = demo(me(info));
 
-  // Seed 004 §7: Forgotten Password from the main screen.
+  // Forgotten password, from the Sign in page.
   await page.goto('/sign-in');
   await ready(page, info);
   await page.getByRole('link', { name: 'Forgotten your password?' }).click();
@@ -51,7 +51,7 @@ test('forgotten password → the emailed link → a new password → Change Pass
   await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
   await expectAccessible(page);
 
-  // Seed 004 §8: the user name is the email address.
+  // Forgotten user name: the user name is the email address.
   await page.goto('/sign-in');
   await ready(page, info);
   await page.getByRole('link', { name: 'Forgotten your user name?' }).click();
@@ -80,7 +80,7 @@ test('forgotten password → the emailed link → a new password → Change Pass
   await ready(page, info);
   await expect(page.getByRole('heading', { name: 'This link is no longer valid' })).toBeVisible();
 
-  // Seed 004 §6: My Profile → User Details → Change Password.
+  // My Profile → User Details → Change Password.
   await signIn(page, info, me(info), RESET_PASSWORD);
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await page.goto('/my-profile');
@@ -132,7 +132,7 @@ test('forgotten password → the emailed link → a new password → Change Pass
   await phone.close();
   await signOut(page, info);
 
-  // Seed 004 §14: five wrong passwords lock the account; the message never says so.
+  // Five wrong passwords lock the account; the message never says so.
   for (let i = 0; i < 5; i++) {
     await signIn(page, info, me(info), `Wrong-Passw0rd-${i}!`);
     await expect(page.locator('#email-error')).toContainText('Email address or password not recognised');

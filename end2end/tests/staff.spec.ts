@@ -1,14 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, linkInOutbox, ready, signIn, signOut } from './support';
 
-test('an administrator adds a new user with roles, payment types and a cluster (seed 002)', async ({ page }, info) => {
+test('an administrator adds a new user with roles, payment types and a cluster', async ({ page }, info) => {
   const email = `nia.${info.project.name}.${Date.now()}@example.nhs.uk`;
   await signIn(page, info, 'account.admin');
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await ready(page, info);
   await page.getByRole('link', { name: 'Users', exact: true }).click();
   await ready(page, info);
-  // Steps 2-5: Add New User, the email twice, Continue.
+  // Add New User, the email twice (a mismatch first), Continue.
   await page.getByRole('link', { name: 'Add New User' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/users/new');
   await ready(page, info);
@@ -22,13 +22,13 @@ test('an administrator adds a new user with roles, payment types and a cluster (
   await page.getByLabel('Confirm Email Address').fill(email);
   await page.getByRole('button', { name: 'Continue' }).click();
   await ready(page, info);
-  // Step 6: the user information (everything but the mobile).
+  // The user information (everything but the mobile).
   await expect(page.getByRole('heading', { name: 'User Information' })).toBeVisible();
   await expectAccessible(page);
   await page.getByLabel('First Name').fill('Nia');
   await page.getByLabel('Last Name').fill('New');
   await page.getByLabel('Telephone Number').fill('0191 123 4567');
-  // Steps 7-10: Add Organisation: Search By, tick, Submit.
+  // Add Organisation: Search By, tick, Submit.
   await page.getByLabel('Search By Organisation ID or name').fill('QHM');
   await page.getByRole('button', { name: 'Search' }).click();
   await ready(page, info);
@@ -37,12 +37,12 @@ test('an administrator adds a new user with roles, payment types and a cluster (
   await ready(page, info);
   await expect(page.getByRole('group', { name: /\(QHM\)/ })).toBeVisible();
   await expectAccessible(page);
-  // Steps 11-12: a starred role with one payment type, and the organisation's cluster.
+  // A starred role with one payment type, and the organisation's cluster.
   const qhm = page.getByRole('group', { name: /\(QHM\)/ });
   await qhm.getByLabel('Finance View*', { exact: true }).check();
   await qhm.locator('.gh-payment-types').first().getByLabel(/^QOF/).check();
   await qhm.getByLabel('Tees Valley North Practices (C61A6DB801)').check();
-  // Step 13: Submit.
+  // The final Submit.
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByText('You have successfully added the new user.')).toBeVisible();
   await ready(page, info);
@@ -78,7 +78,7 @@ test('an administrator adds a new user with roles, payment types and a cluster (
   await ready(page, info);
   await expect(page.getByText('Acting as')).toContainText('Finance View (QOF, DES)');
   await expect(page.getByText('Acting as')).toContainText('limited to its Service Provider Clusters');
-  // My Account (seed 002 "Checking User Roles"): the organisation's roles, payment types, clusters.
+  // My Account: the organisation's roles, payment types, clusters.
   await page.goto('/my-account');
   await ready(page, info);
   await page.locator('summary').filter({ hasText: 'QHM' }).click();
@@ -89,7 +89,7 @@ test('an administrator adds a new user with roles, payment types and a cluster (
   await expectAccessible(page);
 });
 
-test('on a user’s page: Add Organisation, Remove Organisation, and the Enabled/Disabled radio (seed 002)', async ({ page }, info) => {
+test('on a user’s page: Add Organisation, Remove Organisation, and the Enabled/Disabled radio', async ({ page }, info) => {
   test.slow();
   const email = `omar.${info.project.name}.${Date.now()}@example.nhs.uk`;
   await signIn(page, info, 'account.admin');

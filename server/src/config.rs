@@ -16,7 +16,7 @@ pub struct Config {
     pub public_url: String,
     pub demo: bool,
     pub sessions: SessionPolicy,
-    /// Consecutive failed sign-ins that lock an account (SPEC §6).
+    /// Consecutive failed sign-ins that lock an account.
     pub lock_after: i64,
     /// Requests per minute and client address to sign-in, registration, forgotten password and
     /// change password (a burst of the same size is allowed).
@@ -177,7 +177,7 @@ impl Config {
     }
 }
 
-/// Outgoing email (SPEC §5). Without an SMTP URL, emails stay in the outbox for the operator.
+/// Outgoing email. Without an SMTP URL, emails stay in the outbox for the operator.
 #[derive(Debug, Clone)]
 pub struct MailConfig {
     pub smtp_url: Option<SmtpUrl>,

@@ -137,7 +137,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "Orgadmin",
         &[("Organisation Administrator", "QHM", Active)],
     ),
-    // Seed 004 §10: an Administrator who is also a Commissioning User at the same ICB.
+    // Switch Role: an Administrator who is also a Commissioning User at the same ICB.
     (
         "admin.commissioner",
         "Robin",
@@ -147,7 +147,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
             ("Commissioning User (tier 1)", "QHM", Active),
         ],
     ),
-    // Seed 004 §9: a practice manager looking after two practices.
+    // A practice manager looking after two practices, with a role at each.
     (
         "practice.manager",
         "Jo",
@@ -157,7 +157,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
             ("Provider User", "A81002", Active),
         ],
     ),
-    // Seed 004 §9: locums at The Densham Surgery who ask for access at other practices (one
+    // Request Access: locums at The Densham Surgery who ask for access at other practices (one
     // per browser-test project, so parallel runs never share a request).
     (
         "locum.one",
@@ -177,7 +177,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "Locum",
         &[("Provider User", "A81001", Active)],
     ),
-    // Seed 004 §6-8, §14: practice staff who forget, change and lock their passwords (one per
+    // Passwords and lock-out: practice staff who forget, change and lock their passwords (one per
     // browser-test project, so a lock-out in one run never stops another).
     (
         "staff.one",
@@ -197,7 +197,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "Staff",
         &[("Provider User", "A81022", Active)],
     ),
-    // Seeds 000, 001: restricted to the demo cluster below, so they reach only its practices.
+    // Restricted to the demo cluster below, so they reach only its practices.
     (
         "cluster.admin",
         "Cleo",
@@ -210,7 +210,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "Cluster",
         &[("Commissioning User (tier 1)", "QHM", Active)],
     ),
-    // Seed 004 §13: revoked, so only My Profile is reachable.
+    // Revoked, so only My Profile is reachable.
     (
         "revoked",
         "Rey",
@@ -219,7 +219,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
     ),
 ];
 
-/// The demo Service Provider Cluster (seed 001's list), made by the Organisation Administrator at
+/// The demo Service Provider Cluster, made by the Organisation Administrator at
 /// QHM: (short name, name, description, members, users restricted to it).
 pub const DEMO_CLUSTER: (&str, &str, &str, &[&str], &[&str]) = (
     "C61A6DB801",

@@ -1,4 +1,4 @@
-//! The outbox worker (SPEC §5): sends, through SMTP, the emails that changes wrote to the outbox in
+//! The outbox worker: sends, through SMTP, the emails that changes wrote to the outbox in
 //! their own transactions, and retries failures with back-off.
 //!
 //! Delivery is at least once: a row is claimed with a lease before sending, so two instances never

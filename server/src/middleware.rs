@@ -65,8 +65,8 @@ fn session_token(headers: &HeaderMap, name: &str) -> Option<SecretToken> {
         .and_then(|(_, v)| SecretToken::from_presented(v))
 }
 
-/// Reads the session, its user and its acting role once for the whole request (SPEC §3: every
-/// request re-reads the assignment, so a revoke takes effect on the next one).
+/// Reads the session, its user and its acting role once for the whole request (every request
+/// re-reads the assignment, so a revoke takes effect on the next one).
 pub async fn resolve_session(
     State(state): State<AppState>,
     mut req: Request,

@@ -1,4 +1,4 @@
-//! The Audit page (SPEC §4 flow 13): events inside the administrator's scope, filterable by user,
+//! The Audit page: events inside the administrator's scope, filterable by user,
 //! action and date, paged, and downloadable as CSV.
 
 use leptos::prelude::*;

@@ -1,4 +1,4 @@
-//! The role catalogue, for administrators deciding which role to give (seed 004 §3, seed 002).
+//! The role catalogue, for administrators deciding which role to give.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

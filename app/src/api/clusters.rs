@@ -1,4 +1,4 @@
-//! Service Provider Clusters (seeds 000, 001): list, the create and change form with its summary
+//! Service Provider Clusters: list, the create and change form with its summary
 //! step, a cluster's page, retire. Every function needs `manage_clusters`; anything else, or a
 //! cluster of another organisation, is "not found".
 
@@ -19,7 +19,7 @@ pub struct ClusterRow {
     pub retired: bool,
 }
 
-/// One organisation of seed 001's provider table.
+/// One organisation of the form's provider table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProviderChoice {
     pub code: String,
@@ -154,7 +154,7 @@ pub async fn list_clusters(#[server(default)] search: String) -> Result<Vec<Clus
     Ok(rows.into_iter().map(row).collect())
 }
 
-/// The form page as the URL describes it (seed 001 steps 3 to 6). `started` is set once the
+/// The form page as the URL describes it, up to the summary. `started` is set once the
 /// form has been sent: before that, a change starts from the cluster as it is. `all` is Select
 /// All: every organisation matching `shown_q`, the search whose results were on screen.
 #[allow(clippy::too_many_arguments)]
@@ -268,7 +268,7 @@ pub async fn cluster_form(
     })
 }
 
-/// Yes on the summary (seed 001 step 6): creates the cluster, or saves the change when `editing`
+/// Yes on the summary: creates the cluster, or saves the change when `editing`
 /// names one. `members` is the ticked codes, comma-separated.
 #[server(endpoint = "save_cluster")]
 pub async fn save_cluster(

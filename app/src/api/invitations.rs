@@ -1,4 +1,4 @@
-//! Invitations (seed 003 §3, seed 004 §4): Users → Invite → email → names → organisation → role
+//! Invitations: Users → Invite → email → names → organisation → role
 //! → preview → Send; the link's page for the invitee; Resend and Withdraw on the user's page.
 //! Each step posts to the server, which checks everything so far and sends the browser on with
 //! the answers in the next page's URL, so the flow works the same without JavaScript.

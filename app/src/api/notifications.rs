@@ -1,4 +1,4 @@
-//! Notifications (home tile and list), Notification Settings (seed 004 §15), the home tiles'
+//! Notifications (home tile and list), Notification Settings, the home tiles'
 //! counts, and the operator's view of the email outbox.
 
 use leptos::prelude::*;

@@ -1,4 +1,4 @@
-//! Providers (seed 004 §2): the GP practices in scope and their approval level.
+//! Providers: the GP practices in scope and their approval level (single- or multi-level).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,5 @@
-//! Sign-up: Register (seed 004 §5), Pending Actions and review (seed 003 §1), activation.
+//! Sign-up: Register, Pending Actions and review, activation.
+//! See docs/requirements.md#registration-and-pending-actions.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -222,7 +223,7 @@ pub async fn register(
     }
 }
 
-/// One row of Pending Actions (seed 003 §1).
+/// One row of Pending Actions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PendingRow {
     pub id: i64,
@@ -311,7 +312,7 @@ pub struct RegistrationView {
     pub awaiting_activation: bool,
     pub decided_by: Option<String>,
     pub reason: Option<String>,
-    /// Why the request looks like a shared mailbox (seed 003 §1).
+    /// Why the request looks like a shared mailbox, which the reviewer must reject.
     pub warnings: Vec<String>,
 }
 

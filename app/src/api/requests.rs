@@ -1,4 +1,4 @@
-//! Access requests (seed 004 §9): Request Access (organisation → role and reason → check → Send),
+//! Access requests: Request Access (organisation → role and reason → check → Send),
 //! Available Roles with Withdraw, and the reviewer's Approve or Reject on the user's page. The
 //! requester needs only to be signed in (a revoked user can ask too); the reviewer is checked
 //! through the registration review rules on the server, for every call.

@@ -1,5 +1,5 @@
-//! Account security (SPEC §6; seed 004 §6–8, §14): forgotten password and its link, Change
-//! Password, and the Service Desk's list of locked accounts.
+//! Account security: forgotten password and its link, Change Password, and the Service Desk's
+//! list of locked accounts.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,7 @@ fn security_error(e: domain::security::SecurityError) -> AppError {
     }
 }
 
-/// Forgotten password (seed 004 §7): the same answer, in the same time, whether or not the
+/// Forgotten password: the same answer, in the same time, whether or not the
 /// address belongs to an account.
 #[server(endpoint = "forgotten_password")]
 pub async fn forgotten_password(email: String) -> Result<(), AppError> {
@@ -86,7 +86,7 @@ pub async fn reset_password(
     Ok(())
 }
 
-/// Change Password (seed 004 §6): current, new, confirm → Update Password.
+/// Change Password: current, new, confirm → Update Password.
 #[server(endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,

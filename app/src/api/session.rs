@@ -53,7 +53,7 @@ pub struct AccountView {
     pub current: bool,
 }
 
-/// An organisation and the roles the user holds there (My Account, seed 002).
+/// An organisation and the roles the user holds there (My Account).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganisationAccess {
     pub org_name: String,

@@ -1,4 +1,4 @@
-//! Add New User (seed 002): the email typed twice → the user information and Add Organisation
+//! Add New User: the email typed twice → the user information and Add Organisation
 //! (Search By, tick, Submit) → each organisation's roles, with payment types for starred roles
 //! and the organisation's clusters → Submit. The steps are one GET form to itself, so every
 //! answer travels in the URL with or without JavaScript; the last step posts.
@@ -286,7 +286,7 @@ fn split2(s: &str) -> Option<(String, String)> {
     Some((a.trim().to_uppercase(), b.trim().to_owned()))
 }
 
-/// Submit (seed 002 step 13). Ticks arrive as `grants[i]=ORG:ROLE`, `payments[i]=ORG:ROLE:TYPE`
+/// The final Submit. Ticks arrive as `grants[i]=ORG:ROLE`, `payments[i]=ORG:ROLE:TYPE`
 /// and `clusters[i]=ORG:SHORT`, each box with a name of its own.
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "add_new_user")]

@@ -1,5 +1,5 @@
-//! Users (seed 003 §2, §4–§6): search, view, revoke, disable, enable; and disabling your own
-//! account (seed 004 §11). Every function authorises on the server through the actor's scope.
+//! Users: search, view, revoke, disable, enable; and disabling your own account. Every function
+//! authorises on the server through the actor's scope.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -45,7 +45,7 @@ pub struct UserAssignmentView {
     /// An active role the viewer may restrict: its change page.
     #[serde(default)]
     pub change: Option<String>,
-    /// Remove Organisation (seed 002): an organisation where the viewer may revoke this role.
+    /// Remove Organisation: an organisation where the viewer may revoke this role.
     #[serde(default)]
     pub remove: Option<String>,
 }
@@ -149,7 +149,7 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
     let d = domain::users::view(&st.users(), &actor, domain::UserId(id))
         .await
         .map_err(users_error)?;
-    // Only for someone the viewer may see: a lock-out is the Service Desk's to undo (seed 004 §14).
+    // Only for someone the viewer may see: a lock-out is the Service Desk's to undo.
     let locked = domain::storage::Security::locked_at(&st.store, d.user.id)
         .await
         .map_err(|e| crate::ssr::request::internal(&e))?
@@ -292,7 +292,7 @@ pub async fn enable_account(user: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// My Profile → Disable Account → Confirm Disable (seed 004 §11). Any signed-in user, with or
+/// My Profile → Disable Account → Confirm Disable. Any signed-in user, with or
 /// without a role; every session of theirs ends, this one included.
 #[server(endpoint = "disable_own_account")]
 pub async fn disable_own_account() -> Result<(), AppError> {

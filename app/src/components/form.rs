@@ -261,7 +261,7 @@ fn password_policy() -> domain::PasswordPolicy {
     }
 }
 
-/// A new password under the policy's rules (SPEC §6), each unmet rule named at the field, and its
+/// A new password under the policy's rules, each unmet rule named at the field, and its
 /// confirmation: shared by activation, password reset and Change Password.
 #[component]
 pub fn NewPasswordFields(error: Option<AppError>) -> impl IntoView {

@@ -1,4 +1,4 @@
-//! Activation (SPEC §4 flow 3, §6): the approval email's link opens "Set your password"; a used,
+//! Activation: the approval email's link opens "Set your password"; a used,
 //! expired or unknown link gets a page that says which, and an expired one can ask for a new link.
 
 use leptos::prelude::*;

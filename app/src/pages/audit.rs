@@ -1,4 +1,4 @@
-//! Audit (SPEC §4 flow 13): the events of the administrator's area, newest first; filter by user,
+//! Audit: the events of the administrator's area, newest first; filter by user,
 //! action and dates (a GET form, so every view is a URL); download the same as CSV.
 
 use leptos::prelude::*;

@@ -1,4 +1,4 @@
-//! Service Provider Clusters (seed 001): the list → Add New Cluster → Name, Description and the
+//! Service Provider Clusters: the list → Add New Cluster → Name, Description and the
 //! provider table with Search by and Select All → Continue → "Are you sure…?" Yes / No → the
 //! confirmation with its two links. The form is a GET form to itself, so searching, paging and
 //! Select All carry every choice in the URL, with or without JavaScript.
@@ -388,7 +388,7 @@ fn MembersTable(rows: Vec<ProviderChoice>) -> impl IntoView {
     }
 }
 
-/// The final confirmation (seed 001 step 7) with its two links.
+/// The final confirmation with its two links.
 #[component]
 pub fn ClusterCreatedPage() -> impl IntoView {
     view! {

@@ -1,4 +1,4 @@
-//! Disabling your own account (seed 004 §11): My Profile → Disable Account → Disable Account →
+//! Disabling your own account: My Profile → Disable Account → Disable Account →
 //! Confirm Disable; then the "you do not have permission" page, signed out.
 
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
-//! Invite (seed 003 §3): email → names → organisation → role → preview → Send; the link's page
-//! for the invitee (seed 004 §4); Resend and Withdraw with Confirm.
+//! Invite: email → names → organisation → role → preview → Send; the link's page for the
+//! invitee; Resend and Withdraw with Confirm.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

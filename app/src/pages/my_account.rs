@@ -1,4 +1,4 @@
-//! My Account (seed 002 "Checking User Roles"): each organisation, expanding to the roles held.
+//! My Account: each organisation, expanding to the roles held.
 
 use leptos::prelude::*;
 

@@ -1,4 +1,4 @@
-//! My Profile: reachable by every signed-in user, including one with no role left (seed 004 §13).
+//! My Profile: reachable by every signed-in user, including one with no role left.
 
 use leptos::prelude::*;
 
@@ -73,7 +73,7 @@ pub fn MyProfilePage() -> impl IntoView {
     }
 }
 
-/// The signed-in user's own details (seed 004 §6: My Profile → User Details).
+/// The signed-in user's own details (My Profile → User Details).
 #[component]
 fn UserDetailsList(v: Viewer) -> impl IntoView {
     let rows = [
@@ -112,8 +112,7 @@ pub fn UserDetailsPage() -> impl IntoView {
     }
 }
 
-/// My Profile → Sessions: where the account is signed in, and a way to sign the others out
-/// (SPEC §6).
+/// My Profile → Sessions: where the account is signed in, and a way to sign the others out.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();

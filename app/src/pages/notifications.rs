@@ -1,4 +1,4 @@
-//! Notifications (home tile and list) and Notification Settings (seed 004 §15).
+//! Notifications (home tile and list) and Notification Settings.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

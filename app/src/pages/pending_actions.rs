@@ -1,4 +1,4 @@
-//! Pending Actions (seed 003 §1): registrations to review, sortable and paged; Review User →
+//! Pending Actions: registrations to review, sortable and paged; Review User →
 //! Approve / Reject → Confirm; Resend Registration Email; Delete Registration.
 
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
-//! Providers tile → list of the GP practices in scope → View → "Multi-level approval" → Save
-//! (seed 004 §2). Administrators see the level but not the control.
+//! Providers tile → list of the GP practices in scope → View → "Multi-level approval" → Save.
+//! Administrators see the level but not the control.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -1,4 +1,4 @@
-//! Register (seed 004 §5): email address and ODS code (or the practice's name) → Next → role and
+//! Register: email address and ODS code (or the practice's name) → Next → role and
 //! names → Register → "your request is under review".
 
 use leptos::prelude::*;

@@ -1,4 +1,4 @@
-//! Requesting access to another organisation (seed 004 §9): Request Access → organisation →
+//! Requesting access to another organisation: Request Access → organisation →
 //! role and reason → check → Send; Available Roles with Withdraw; and the reviewer's page for one
 //! request (Users → the user → Pending Access Request → View → Approve or Reject → Confirm).
 

@@ -1,4 +1,4 @@
-//! The role catalogue for administrators (seed 002 "User Role Responsibilities").
+//! The role catalogue for administrators: what each role may do, and who gives it.
 
 use leptos::prelude::*;
 

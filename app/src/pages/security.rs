@@ -1,5 +1,5 @@
-//! Account security pages (SPEC §6; seed 004 §6–8, §14): Forgotten Password and its link,
-//! Forgotten User Name, Change Password, and the Service Desk's Locked accounts.
+//! Account security pages: Forgotten Password and its link, Forgotten User Name, Change Password,
+//! and the Service Desk's Locked accounts.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -16,8 +16,7 @@ use crate::components::layout::Page;
 use crate::components::list::SuccessNotice;
 use crate::error::{AppError, Field};
 
-/// Seed 004 §7: "Enter the email address that your account was registered with and click on the
-/// Submit button."
+/// Forgotten password: the email address the account was registered with, then Submit.
 #[component]
 pub fn ForgottenPasswordPage() -> impl IntoView {
     let action = ServerAction::<ForgottenPassword>::new();
@@ -62,7 +61,7 @@ pub fn ForgottenPasswordSentPage() -> impl IntoView {
     }
 }
 
-/// Seed 004 §8: the user name is always the email address.
+/// Forgotten user name: the user name is always the email address.
 #[component]
 pub fn ForgottenUserNamePage() -> impl IntoView {
     view! {
@@ -126,7 +125,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     }
 }
 
-/// Seed 004 §6: My Profile → User Details → Change Password → current, new, confirm →
+/// My Profile → User Details → Change Password → current, new, confirm →
 /// Update Password.
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
@@ -158,7 +157,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     }
 }
 
-/// Seed 004 §14: locked accounts, for the Service Desk to unlock.
+/// Locked accounts, for the Service Desk to unlock.
 #[component]
 pub fn LockedAccountsPage() -> impl IntoView {
     let unlock = ServerAction::<UnlockAccount>::new();

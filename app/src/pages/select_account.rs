@@ -1,4 +1,4 @@
-//! "Select your account" (seed 004 §10): after sign-in with several roles, and for Switch Role.
+//! "Select your account": after sign-in with several roles, and for Switch Role.
 
 use leptos::prelude::*;
 

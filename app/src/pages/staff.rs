@@ -1,4 +1,4 @@
-//! Add New User (seed 002): Email Address and Confirm Email Address → Continue → user
+//! Add New User: Email Address and Confirm Email Address → Continue → user
 //! information → Add Organisation (Search By, tick, Submit) → roles, payment types and clusters
 //! per organisation → Submit → "You have successfully added the new user".
 
@@ -166,7 +166,7 @@ fn RolesStep(f: NewUserView, add: ServerAction<AddNewUser>) -> impl IntoView {
     }
 }
 
-/// Add Organisation on an existing user's page (seed 002): Search By, tick, Submit → the roles
+/// Add Organisation on an existing user's page: Search By, tick, Submit → the roles
 /// the user does not yet hold at each, with payment types and clusters → Submit.
 #[component]
 pub fn AddOrganisationPage() -> impl IntoView {
@@ -283,7 +283,7 @@ fn AddOrganisationBody(
     .into_any()
 }
 
-/// Add Organisation (seed 002 steps 7-9): the organisations added so far, Search By, and a tick
+/// Add Organisation: the organisations added so far, Search By, and a tick
 /// box for each open organisation found in the administrator's scope. Lives inside a GET form.
 #[component]
 fn OrgSearch(
@@ -330,7 +330,7 @@ fn OrgSearch(
     }
 }
 
-/// Each organisation's roles as tick boxes (seed 002 steps 10-12): starred roles expand to their
+/// Each organisation's roles as tick boxes: starred roles expand to their
 /// payment types, and the organisation's clusters follow. Every box has a name of its own
 /// (grants[0], grants[1], ...): forms send repeated names, which the server functions' encoding
 /// refuses.
@@ -413,7 +413,7 @@ fn role_choices(offers: &[OrgOffer], payment_types: &[(String, String)]) -> impl
 }
 
 /// A user's active role: the role itself, its payment types and clusters, changed by an
-/// administrator (seed 002).
+/// administrator.
 #[component]
 pub fn RestrictionsPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();

@@ -1,4 +1,4 @@
-//! Users (seed 003 §2, §4–§6; seed 002): search (as you type with JavaScript, a bookmarkable GET
+//! Users: search (as you type with JavaScript, a bookmarkable GET
 //! form without), View → Add Organisation, Remove Organisation and Revoke (red), and the
 //! Enabled/Disabled radio leading to Disable Account or Enable Account, each confirmed.
 
@@ -215,7 +215,7 @@ fn UserSummary(d: UserDetailView) -> impl IntoView {
     }
 }
 
-/// View user: details, their roles in the viewer's area, and the buttons of seed 003.
+/// View user: details, their roles in the viewer's area, and what the viewer may do about them.
 #[component]
 pub fn UserPage() -> impl IntoView {
     let id = id_param();
@@ -323,7 +323,7 @@ pub fn UserPage() -> impl IntoView {
     }
 }
 
-/// The account's access (seed 002 "Disabling a User Account"): Enabled or Disabled, and Submit,
+/// The account's access: Enabled or Disabled, and Submit,
 /// which leads to the Disable (with its reason) or Enable confirmation. A GET form, so it works
 /// without JavaScript.
 #[component]
@@ -363,7 +363,7 @@ pub fn AccessPage() -> impl IntoView {
     }
 }
 
-/// Revoke → (organisation) → Confirm; from a row's Remove Organisation link (seed 002), the
+/// Revoke → (organisation) → Confirm; from a row's Remove Organisation link, the
 /// organisation is chosen already and the button is Submit.
 #[component]
 pub fn RevokePage() -> impl IntoView {

@@ -1,4 +1,4 @@
-//! argon2id (m = 19 MiB, t = 2, p = 1, SPEC §6) on tokio's blocking pool, with a semaphore so that
+//! argon2id (m = 19 MiB, t = 2, p = 1) on tokio's blocking pool, with a semaphore so that
 //! a burst of sign-ins cannot queue unbounded memory-hard work.
 
 use std::sync::Arc;

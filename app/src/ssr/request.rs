@@ -66,7 +66,7 @@ pub fn invalid(
     AppError::invalid(problems, echo)
 }
 
-/// A new password and its confirmation, checked against the policy (SPEC §6).
+/// A new password and its confirmation, checked against the policy.
 /// Shared by activation, invitation acceptance, password reset and Change Password.
 pub fn new_password(
     password: &str,
@@ -124,7 +124,7 @@ pub fn address_of(
         .unwrap_or(peer)
 }
 
-/// The client's address, as audit events record it ("from where", SPEC §4 flow 13).
+/// The client's address, as audit events record it ("from where").
 pub fn client_address() -> Option<String> {
     use_context::<axum::http::request::Parts>()
         .and_then(|p| p.extensions.get::<ClientAddress>().map(|c| c.0.to_string()))
@@ -193,7 +193,7 @@ fn set_cookie(value: String) {
     }
 }
 
-/// HttpOnly, SameSite=Lax, Secure behind HTTPS (SPEC §6). No Max-Age: the server ends sessions.
+/// HttpOnly, SameSite=Lax, Secure behind HTTPS. No Max-Age: the server ends sessions.
 pub fn set_session_cookie(token: &SecretToken, secure: bool) {
     let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };

@@ -1,5 +1,5 @@
-//! The authorisation matrix (issue 8; SPEC §6 "authorisation on the server for every server
-//! function"): every server function, for the signed-out visitor and for every demo user acting
+//! The authorisation matrix (issue 8; authorisation happens on the server, for every server
+//! function): every server function, for the signed-out visitor and for every demo user acting
 //! as their role, against the objects of a practice (Hillside, A81022) that some of them
 //! administer and others do not.
 //!

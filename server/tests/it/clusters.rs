@@ -1,4 +1,4 @@
-//! Service Provider Clusters over HTTP against the real app (SQLite, demo data): seed 001 walked
+//! Service Provider Clusters over HTTP against the real app (SQLite, demo data): creation walked
 //! without JavaScript (the list, the form with Search by and Select All, Continue, No, Yes, the
 //! confirmation's links, the new row), the form's problems, change and retire, and users
 //! restricted to a cluster who reach only its practices, from their next request on.
@@ -53,11 +53,11 @@ async fn page(b: &Browser, path: &str) -> String {
 }
 
 #[tokio::test]
-async fn an_organisation_administrator_walks_seed_001_without_javascript() {
+async fn an_organisation_administrator_creates_a_cluster_without_javascript() {
     let app = TestApp::start().await;
     let b = app.browser();
     b.sign_in("org.admin").await;
-    // Step 1: the list, with the demo cluster's short name, name, description, count and date.
+    // The list, with the demo cluster's short name, name, description, count and date.
     let list = page(&b, "/clusters").await;
     assert!(list.contains("<h1 class=\"nhsuk-heading-l\">Service Provider Clusters</h1>"));
     for heading in [
@@ -75,7 +75,7 @@ async fn an_organisation_administrator_walks_seed_001_without_javascript() {
         "{rows}"
     );
     assert!(list.contains("href=\"/clusters/new\"") && list.contains("Add New Cluster"));
-    // Steps 2-3: the form, with a generated short name shown read-only.
+    // Add New Cluster: the form, with a generated short name shown read-only.
     let form = page(&b, "/clusters/new").await;
     let short = short_name_on(&form);
     assert!(
@@ -112,7 +112,7 @@ async fn an_organisation_administrator_walks_seed_001_without_javascript() {
     ] {
         assert!(empty.contains(message), "{message}");
     }
-    // Step 4: Search by, then Select All of the results (two Queens Park practices would be too
+    // Search by, then Select All of the results (two Queens Park practices would be too
     // few to tell: "SURGERY" matches many across pages).
     let search = page(&b, &format!("/clusters/new?started=1&short_name={short}&name=Southern&description=Mine&q=A81022&page=1")).await;
     assert!(table(&search).contains("Hillside Practice"));
@@ -139,7 +139,7 @@ async fn an_organisation_administrator_walks_seed_001_without_javascript() {
         "every choice travels in the form: {sent:?}"
     );
     assert!(sent.contains(&"A81022".to_owned()), "{sent:?}");
-    // Step 5: Continue → the summary, "Are you sure…?", the selected providers.
+    // Continue → the summary, "Are you sure…?", the selected providers.
     let members = "members=A81022&members=A81001";
     let summary = page(&b, &format!("/clusters/new?started=1&short_name={short}&name=Southern+Regions+GP+Practices&description=My+new+cluster&{members}&step=summary")).await;
     assert!(summary.contains("Are you sure you want to create this Service Provider Cluster?"));
@@ -148,7 +148,7 @@ async fn an_organisation_administrator_walks_seed_001_without_javascript() {
         table(&summary).contains("Hillside Practice")
             && table(&summary).contains("The Densham Surgery")
     );
-    // Step 6, No: back to the form with every choice kept.
+    // No on the summary: back to the form with every choice kept.
     let no = summary
         .split("href=\"")
         .find(|s| s.contains("/clusters/new?started=1"))
@@ -165,7 +165,7 @@ async fn an_organisation_administrator_walks_seed_001_without_javascript() {
         1,
         "nothing made before Yes"
     );
-    // Yes: the cluster is made and the confirmation offers both links (step 7).
+    // Yes: the cluster is made and the final confirmation offers both links.
     let res = b
         .post(
             "save_cluster",
@@ -185,7 +185,7 @@ async fn an_organisation_administrator_walks_seed_001_without_javascript() {
     assert!(done.contains("The selected cluster is submitted and saved."));
     assert!(done.contains("href=\"/clusters\">View Service Provider Clusters</a>"));
     assert!(done.contains("href=\"/clusters/new\">create a new Service Provider Cluster</a>"));
-    // Step 8: listed first (newest), with its count and today's date.
+    // Back on the list: listed first (newest), with its count and today's date.
     let rows = table(&page(&b, "/clusters").await);
     let first = rows.split("</tr>").next().expect("a row");
     assert!(

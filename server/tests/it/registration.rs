@@ -916,7 +916,7 @@ async fn a_practice_manager_registration_is_reviewed_by_the_commissioning_approv
         "/register",
     )
     .await;
-    // 7 = Provider Approver, an approver-tier role (SPEC §2).
+    // 7 = Provider Approver, an approver-tier role.
     let done = b
         .post(
             "register",

@@ -1,6 +1,6 @@
 //! Account security over HTTP against the real app (SQLite, demo data): lock-out and the Service
 //! Desk's unlock, forgotten password and its link, Change Password, security headers and rate
-//! limits (issue 8; SPEC §6).
+//! limits (issue 8).
 
 
 use crate::support::{demo_email, location, location_path, Js, TestApp, PASSWORD};

@@ -1,4 +1,4 @@
-//! Add New User (seed 002) over HTTP against the real app (SQLite, demo data), without
+//! Add New User over HTTP against the real app (SQLite, demo data), without
 //! JavaScript: the email twice, the user information, Add Organisation, roles with payment types
 //! and clusters, Submit; the new user's link, sign-in and the restrictions they carry; and what
 //! is refused, with nothing written.
@@ -21,7 +21,7 @@ async fn an_administrator_adds_a_user_with_roles_payment_types_and_a_cluster() {
     admin.sign_in("account.admin").await;
     let users = page(&admin, "/users").await;
     assert!(users.contains("href=\"/users/new\"") && users.contains("Add New User"));
-    // Steps 3-5: the email twice; a difference or a known address stops at the field.
+    // The email twice; a difference or a known address stops at the field.
     let start = page(&admin, "/users/new").await;
     assert!(start.contains("Email Address") && start.contains("Confirm Email Address"));
     let differ = page(&admin, "/users/new?email=nia.new%40example.nhs.uk&confirm_email=nia.neww%40example.nhs.uk&step=details").await;
@@ -37,7 +37,7 @@ async fn an_administrator_adds_a_user_with_roles_payment_types_and_a_cluster() {
     .await;
     assert!(taken.contains("An account already uses this email address"));
     let base = "/users/new?email=nia.new%40example.nhs.uk&confirm_email=NIA.NEW%40example.nhs.uk";
-    // Step 6: the user information; everything but the mobile is needed, and an organisation.
+    // The user information; everything but the mobile is needed, and an organisation.
     let details = page(&admin, &format!("{base}&step=details")).await;
     assert!(details.contains("User Information") && details.contains("Mobile Phone (optional)"));
     let empty = page(&admin, &format!("{base}&step=roles")).await;
@@ -52,11 +52,11 @@ async fn an_administrator_adds_a_user_with_roles_payment_types_and_a_cluster() {
             "{message}"
         );
     }
-    // Steps 7-9: Add Organisation, Search By, tick.
+    // Add Organisation, Search By, tick.
     let who = "first_name=Nia&last_name=New&phone=0191+123+4567";
     let found = page(&admin, &format!("{base}&{who}&q=Hillside&step=details")).await;
     assert!(found.contains("value=\"A81022\""), "Hillside offered");
-    // Step 10: Submit shows each organisation's roles, starred ones with payment types, and
+    // Submit shows each organisation's roles, starred ones with payment types, and
     // the organisation's clusters.
     let roles = page(
         &admin,
@@ -73,7 +73,7 @@ async fn an_administrator_adds_a_user_with_roles_payment_types_and_a_cluster() {
     let provider_user = app
         .scalar("SELECT id FROM roles WHERE name = 'Provider User'")
         .await;
-    // Steps 11-13: tick, Submit.
+    // Tick roles, payment types and clusters, then the final Submit.
     let fv = format!("QHM:{finance_view}");
     let qof = format!("QHM:{finance_view}:QOF");
     let pu = format!("A81022:{provider_user}");
@@ -474,7 +474,7 @@ async fn an_administrator_limits_a_role_to_payment_types_and_a_cluster_from_the_
     assert_eq!(other.get(&change).await.status(), 404);
 }
 
-/// On a user's page (seed 002): Add Organisation (Search By, tick, Submit, roles, Submit), Remove
+/// On a user's page: Add Organisation (Search By, tick, Submit, roles, Submit), Remove
 /// Organisation (Submit), and the Enabled/Disabled radio, each for someone in the administrator's
 /// area only.
 #[tokio::test]

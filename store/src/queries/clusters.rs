@@ -308,7 +308,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         }
         for grant in &g.grants {
             // Never a role held or waited for there, nor one that may not sit beside an active
-            // role there (SPEC §2).
+            // role there (tier 1 and tier 2).
             let row = sqlx::query(
                 "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) \
                  SELECT $1, $2, $3, 'active', $4, 'admin' \

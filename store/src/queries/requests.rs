@@ -164,7 +164,7 @@ impl domain::storage::Requests for crate::Backend<Db> {
             return Ok(RequestOutcome::Missing);
         };
         let done = if v.approve {
-            // Never two roles that may not be held together at one organisation (SPEC §2).
+            // Never two roles that may not be held together at one organisation (tier 1, tier 2).
             sqlx::query(
                 "UPDATE role_assignments SET status = 'active', decided_by = $1, decided_at = $2 \
                  WHERE id = $3 AND status = 'pending' AND origin = 'request' \

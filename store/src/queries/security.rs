@@ -174,7 +174,7 @@ impl domain::storage::Security for crate::Backend<Db> {
             tx.rollback().await.map_err(map)?;
             return Ok(None);
         }
-        // Whoever else knew the old password is signed out everywhere (SPEC §6).
+        // Whoever else knew the old password is signed out everywhere.
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user)
             .execute(&mut *tx)

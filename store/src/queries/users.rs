@@ -246,7 +246,7 @@ impl domain::storage::Users for crate::Backend<Db> {
             return Ok(false);
         }
         if disabled {
-            // Every session of the account ends at once (SPEC §6).
+            // Every session of the account ends at once.
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(user.0)
                 .execute(&mut *tx)

@@ -1,4 +1,4 @@
-//! Conformance of Service Provider Clusters (seeds 000, 001) on both backends: create with members
+//! Conformance of Service Provider Clusters on both backends: create with members
 //! and audit in one step, the list newest first with counts and search, one live name per
 //! organisation without case, change, retire, and the restriction every request reads.
 
@@ -512,7 +512,7 @@ async fn every_request_reads_the_payment_types_of_the_acting_assignment(s: &Stor
     assert_eq!(types(some), ["QOF", "DES"]);
 }
 
-/// Add New User (seed 002): the account waiting for its password, its roles with payment types
+/// Add New User: the account waiting for its password, its roles with payment types
 /// and clusters, the link, the email and the audit event, all or nothing.
 async fn add_new_user_writes_everything_or_nothing(s: &Store) {
     use domain::storage::{AddedGrant, AddedUser, Outbox, TokenState};
@@ -724,7 +724,7 @@ async fn an_active_roles_payment_types_and_clusters_are_replaced_together(s: &St
     assert!(roles.contains(&3) && roles.contains(&9), "{roles:?}");
 }
 
-/// Add Organisation on an existing user's page (seed 002): roles with their payment types and
+/// Add Organisation on an existing user's page: roles with their payment types and
 /// clusters, the email and the audit event together; a role held, waited for or conflicting
 /// with one held there refuses the whole submission; racing twins write one role.
 async fn add_organisation_grants_each_role_once_and_never_beside_a_conflicting_one(s: &Store) {

@@ -113,7 +113,7 @@ async fn the_default_catalogue_holds_every_role_with_its_capabilities(s: &Store)
         .by_name("Service Management")
         .expect("SM")
         .may_be_held_at(OrgKind::Commissioning));
-    // Administrators do not switch approval level (seed 004 §2); commissioners do.
+    // Administrators do not switch approval level; commissioners do.
     assert!(!caa
         .grants
         .iter()
