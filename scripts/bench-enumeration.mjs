@@ -1,4 +1,4 @@
-// Enumeration check (issue 8): do sign-in and forgotten password answer an existing and an
+// Enumeration check: do sign-in and forgotten password answer an existing and an
 // unknown email address with the same bytes, in the same time? 50 tries of each, interleaved,
 // against a running server. Prints the medians and their difference; a benchmark, not a test.
 const base = process.argv[2] ?? 'http://127.0.0.1:3299';

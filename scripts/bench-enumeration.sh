@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark (issue 8): sign-in and forgotten password must not tell an existing account from an
+# Benchmark: sign-in and forgotten password must not tell an existing account from an
 # unknown address, by their bytes or by their time. Starts the release server on a fresh demo
 # database, with the lock-out and rate limits raised so that 50 wrong passwords keep taking the
 # real path, and runs scripts/bench-enumeration.mjs against it. Not part of the test run.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark (issue 9): the signed-in Home, Users and Pending Actions pages at 64 concurrent
+# Benchmark: the signed-in Home, Users and Pending Actions pages at 64 concurrent
 # clients on loopback, measured with wrk (Debian's package), on SQLite and, when
 # GATEHOUSE_BENCH_POSTGRES_URL names an empty database, on PostgreSQL too. Each page is run
 # BENCH_RUNS times (default 3) for BENCH_SECONDS (default 10); the median of the runs' p50 and p99
@@ -92,7 +92,7 @@ storm() {
   local label=$1 cookie=$2 password
   password=$(grep -m1 'DEMO_PASSWORD: &str' server/src/demo.rs | cut -d'"' -f2 | sed 's/!/%21/g')
   # Every demo user in turn: one account signed into by many clients at once would meet the
-  # lock-out's reservation of attempts in flight (issue 8), which is not what this measures.
+  # lock-out's reservation of attempts in flight, which is not what this measures.
   local users
   users=$(awk '/^pub const DEMO_USERS/,/^];/' server/src/demo.rs | grep -oE '^        "[a-z0-9.]+",$' | tr -d ' ",' | sed 's/.*/"&"/' | paste -sd, -)
   cat >"$dir/sign-in.lua" <<LUA

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark of issue 9, each figure beside its budget, on SQLite and PostgreSQL side by
+# Every benchmark, each figure beside its budget, on SQLite and PostgreSQL side by
 # side. Installs what is missing (wrk and PostgreSQL from Debian, the Rust and npm tools), builds
 # the release server, then:
 #   1. the scope check of one request (criterion, in process);

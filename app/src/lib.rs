@@ -54,7 +54,7 @@ use pages::{
     users::{AccessPage, DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
 };
 
-/// The policy of every page (issue 8): scripts only from this site or inline with this
+/// The policy of every page: scripts only from this site or inline with this
 /// response's nonce, WebAssembly allowed to compile, no plugins, no framing, forms posting only
 /// here.
 pub fn page_policy(nonce: &str) -> String {

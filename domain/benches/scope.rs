@@ -1,4 +1,4 @@
-//! The scope check of one request (issue 9: under 10 µs in process): the actor is built from the
+//! The scope check of one request (under 10 µs in process): the actor is built from the
 //! active assignment the session names, its scope for a capability computed, and a target
 //! organisation tested against it, as `domain::users` does for every Users request.
 //! `cargo bench -p domain --bench scope` prints the figures.

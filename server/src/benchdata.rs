@@ -1,4 +1,4 @@
-//! Benchmark data at national scale (issue 9): `gatehouse bench-data` fills an empty database with
+//! Benchmark data at national scale: `gatehouse bench-data` fills an empty database with
 //! the whole ODS extract (about 16,000 organisations) and a realistic population of users, and
 //! `gatehouse bench-search` times the Users search over it. Neither is a test; both print figures.
 //!

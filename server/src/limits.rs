@@ -1,4 +1,4 @@
-//! Per-address rate limits (issue 8) on the endpoints that guess or send: sign-in,
+//! Per-address rate limits on the endpoints that guess or send: sign-in,
 //! registration, forgotten password and the two password forms. Each has its own budget per
 //! client address, so a burst of sign-ins does not stop someone registering.
 //!

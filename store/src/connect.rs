@@ -21,11 +21,11 @@ pub enum ConnectError {
 pub async fn connect(url: &str) -> Result<Store, ConnectError> {
     if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         // No JIT: it compiles any query the planner thinks costly, and for the Users search over
-        // 100,000 users that compiling took longer than the query (20 ms instead of 11; issue 9).
+        // 100,000 users that compiling took longer than the query (20 ms instead of 11).
         // A plan for each execution's own values: after five runs of one prepared statement
         // PostgreSQL may keep a generic plan, one that cannot see what a `LIKE` prefix or a scope
         // path selects. For the Users search over 100,000 users such a plan took 1.3 to 2.7 s,
-        // seven times in 2,000 searches; planned each time, none took over 70 ms (issue 9).
+        // seven times in 2,000 searches; planned each time, none took over 70 ms.
         let options = PgConnectOptions::from_str(url)
             .map_err(ConnectError::Connect)?
             .options([("jit", "off"), ("plan_cache_mode", "force_custom_plan")]);

@@ -1,4 +1,4 @@
-//! The islands: the only parts of Gatehouse hydrated in the browser (issue 9: only what needs
+//! The islands: the only parts of Gatehouse hydrated in the browser (only what needs
 //! the browser is sent to it).
 //!
 //! Every page is whole without JavaScript: searches are GET forms, results are server-rendered

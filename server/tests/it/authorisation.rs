@@ -1,4 +1,4 @@
-//! The authorisation matrix (issue 8; authorisation happens on the server, for every server
+//! The authorisation matrix (authorisation happens on the server, for every server
 //! function): every server function, for the signed-out visitor and for every demo user acting
 //! as their role, against the objects of a practice (Hillside, A81022) that some of them
 //! administer and others do not.
@@ -10,11 +10,10 @@
 //! confirms the object exists. The calls that would change something carry valid arguments, so a
 //! missing check would show as a change; the database is compared before and after.
 
-
 use std::collections::BTreeSet;
 
-use server::demo::DEMO_USERS;
 use crate::support::{demo_email, Browser, Js, TestApp};
+use server::demo::DEMO_USERS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {
@@ -440,7 +439,7 @@ async fn objects_outside_the_acting_roles_scope_are_not_found() {
     let before = snapshot(&app).await;
     // Outside: a User Administrator at another practice (A81001), and a Commissioning Account
     // Administrator at QHM, above Hillside, whose role a Service Provider Cluster limits to
-    // A81001, A81002 and A81005 (issue 6: "outside a cluster").
+    // A81001, A81002 and A81005 ("outside a cluster").
     let mut outsiders = Vec::new();
     for local in ["user.admin", "cluster.admin"] {
         let b = app.browser();
@@ -657,7 +656,7 @@ async fn snapshot_with_audit(app: &TestApp) -> String {
 }
 
 /// Retiring a Service Provider Cluster fails closed: a role limited to clusters that are all
-/// retired reaches nothing (issue 20), not the whole organisation it is held at.
+/// retired reaches nothing, not the whole organisation it is held at.
 #[tokio::test]
 async fn a_role_whose_clusters_are_all_retired_reaches_nothing() {
     let app = TestApp::start().await;

@@ -1,6 +1,5 @@
 //! Bad input answers with a message at the field, never a 500, and changes nothing.
 
-
 use crate::support::{demo_email, location, Js, TestApp, PASSWORD};
 
 #[tokio::test]
@@ -161,7 +160,7 @@ async fn a_cross_site_post_is_refused_before_it_does_anything() {
         .await
         .expect("post");
     assert_eq!(res.status(), 403, "no Origin and no Referer is refused too");
-    // Issue 20: a Host header that agrees with a foreign Origin proves nothing.
+    // A Host header that agrees with a foreign Origin proves nothing.
     let res = b
         .client
         .post(format!("{}/api/sign_in", app.base))
@@ -197,7 +196,7 @@ async fn a_role_without_manage_users_cannot_read_the_catalogue() {
     assert_eq!(res.status(), 200);
     let roles: serde_json::Value = res.json().await.expect("json");
     assert_eq!(roles.as_array().map(Vec::len), Some(19));
-    // Who gives each role is written beside it (issue 20).
+    // Who gives each role is written beside it.
     let given_by = |name: &str| {
         roles
             .as_array()
@@ -220,7 +219,7 @@ async fn a_role_without_manage_users_cannot_read_the_catalogue() {
     );
 }
 
-/// Issue 20: a body over the limit answers 413 with a page that says so, before it is read.
+/// A body over the limit answers 413 with a page that says so, before it is read.
 #[tokio::test]
 async fn a_body_over_the_limit_answers_413_with_a_clear_page() {
     let app = TestApp::start().await;

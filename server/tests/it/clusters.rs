@@ -3,7 +3,6 @@
 //! confirmation's links, the new row), the form's problems, change and retire, and users
 //! restricted to a cluster who reach only its practices, from their next request on.
 
-
 use crate::support::{demo_email, location_path, Browser, Js, TestApp};
 
 fn short_name_on(page: &str) -> String {
@@ -296,7 +295,7 @@ async fn users_restricted_to_a_cluster_reach_only_its_practices_from_their_next_
         404,
         "next request: Densham out"
     );
-    // Retired (confirmed): from the next request on its users reach nothing (issue 20: it used
+    // Retired (confirmed): from the next request on its users reach nothing (it used
     // to restrict nobody, handing them the whole ICB).
     let unconfirmed = org
         .post(

@@ -11,11 +11,10 @@
 //! whole page. It measures no time (machines are noisy); it counts broken answers, which must be
 //! none.
 
-
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, CONTENT_SECURITY_POLICY};
 use crate::support::*;
+use reqwest::header::{ACCEPT, CONTENT_SECURITY_POLICY};
 use tokio::task::JoinSet;
 
 /// Each page this many times, this many at once.

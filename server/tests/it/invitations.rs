@@ -2,7 +2,6 @@
 //! plain form, the link for a new person and for an existing user, resend, withdraw, and the
 //! rules on scope and approver-tier roles.
 
-
 use crate::support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
 
 /// The newest link sent to `to`, from the outbox.
@@ -374,7 +373,7 @@ async fn resend_replaces_the_link_and_withdraw_ends_it() {
     assert!(gone.contains("This link is no longer valid"), "{gone}");
 }
 
-/// Issue 20: the lookup at Invite tells an administrator nothing about an address with no role
+/// The lookup at Invite tells an administrator nothing about an address with no role
 /// in their scope (active elsewhere, disabled elsewhere, or unknown): the same answer, no names.
 /// Send settles it inside its transaction and tells only the address's owner, by email.
 #[tokio::test]
@@ -642,7 +641,7 @@ async fn invitations_stay_inside_scope_and_approver_roles_need_the_approver() {
     );
 }
 
-/// Issue 20: accepting an invitation by signing in checks the password as sign-in does. Wrong
+/// Accepting an invitation by signing in checks the password as sign-in does. Wrong
 /// passwords count towards the lock-out, a locked account is refused even with its right
 /// password, and the attempts spend sign-in's rate-limit budget.
 #[tokio::test]
@@ -731,7 +730,7 @@ async fn accepting_by_signing_in_counts_towards_the_lock_out_and_the_rate_limit(
     );
 }
 
-/// Issue 20: a role that administers people or the organisation tree is given by the Service
+/// A role that administers people or the organisation tree is given by the Service
 /// Desk only. A Commissioning Account Administrator is no longer offered Organisation
 /// Administrator, and a forged Send for it is refused at the field with nothing written.
 #[tokio::test]

@@ -1,6 +1,5 @@
 //! Organisation administration over HTTP against the real app (SQLite, demo data).
 
-
 use crate::support::{location, Js, TestApp};
 
 async fn parent_path(app: &TestApp, code: &str) -> (String, String) {

@@ -1,6 +1,5 @@
 //! Providers and their approval level over HTTP against the real app (SQLite, demo data).
 
-
 use crate::support::{location, Js, TestApp};
 
 async fn multi_level(app: &TestApp, code: &str) -> bool {

@@ -1,9 +1,8 @@
 //! Sign-up over HTTP against the real app (SQLite, demo data): register → review → approve or
 //! reject → the email's link → set password → sign in, with the bad input and scope rules.
 
-
-use sqlx::Row;
 use crate::support::{demo_email, location, location_path, Js, TestApp};
+use sqlx::Row;
 
 const PROVIDER_USER: &str = "6";
 const STRONG: &str = "Correct-Horse-42!";
@@ -418,7 +417,7 @@ async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
     let app = TestApp::start().await;
     let b = app.browser();
 
-    // Issue 20: an address with an account gets exactly the answer of a new one, at both steps,
+    // An address with an account gets exactly the answer of a new one, at both steps,
     // with and without JavaScript; only its owner is told, by email.
     let known = demo_email("provider.user");
     let fresh = "brand.new@example.nhs.uk";
@@ -715,7 +714,7 @@ async fn resend_replaces_the_link_and_an_expired_link_can_ask_for_a_new_one() {
         )
         .await;
     assert_eq!(location(&resent), "/pending-actions?done=resent");
-    // Issue 20: the resend is in the audit trail, at the registration's organisation.
+    // The resend is in the audit trail, at the registration's organisation.
     assert_eq!(
         app.scalar(&format!(
             "SELECT COUNT(*) FROM audit_events e JOIN users u ON u.id = e.target_user_id \

@@ -2,7 +2,6 @@
 //! user's page → approve, and the new role is selectable at once; reject with a reason; withdraw;
 //! the tier 1/tier 2 rule; and reviewers outside the area who get "not found" from everything.
 
-
 use crate::support::{demo_email, location, location_path, Browser, Js, TestApp};
 
 const PROVIDER_USER: &str = "6";

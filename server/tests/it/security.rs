@@ -1,7 +1,6 @@
 //! Account security over HTTP against the real app (SQLite, demo data): lock-out and the Service
 //! Desk's unlock, forgotten password and its link, Change Password, security headers and rate
-//! limits (issue 8).
-
+//! limits.
 
 use crate::support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
 
@@ -17,7 +16,11 @@ async fn wrong_sign_in(b: &crate::support::Browser, email: &str) -> reqwest::Res
     .await
 }
 
-async fn sign_in_with(b: &crate::support::Browser, email: &str, password: &str) -> reqwest::Response {
+async fn sign_in_with(
+    b: &crate::support::Browser,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
     b.post(
         "sign_in",
         &[("email", email), ("password", password)],
@@ -763,7 +766,7 @@ async fn an_account_stuck_at_the_limit_but_not_locked_locks_at_the_next_attempt(
     assert!(page.contains(&demo_email("provider.user")));
 }
 
-/// Issue 20: outside demo mode the Outbox lists recipients, subjects and status only; a reset
+/// Outside demo mode the Outbox lists recipients, subjects and status only; a reset
 /// link there would let the Service Desk take over the account it was sent to. In demo mode the
 /// page shows the emails whole, and says why.
 #[tokio::test]
@@ -820,7 +823,7 @@ async fn the_outbox_shows_no_link_outside_demo_mode() {
     assert_eq!(json["demo"], false);
 }
 
-/// Issue 20: a signed-in page holds personal data; no browser or shared cache may keep it.
+/// A signed-in page holds personal data; no browser or shared cache may keep it.
 #[tokio::test]
 async fn signed_in_responses_are_never_stored_by_a_cache() {
     let app = TestApp::start().await;
@@ -847,7 +850,7 @@ async fn signed_in_responses_are_never_stored_by_a_cache() {
     assert_eq!(cache(&res), "no-store", "server functions too");
 }
 
-/// Issue 20: behind HTTPS the session cookie carries the `__Host-` prefix, so no other site
+/// Behind HTTPS the session cookie carries the `__Host-` prefix, so no other site
 /// (a sibling subdomain) can plant or shadow it.
 #[tokio::test]
 async fn a_secure_session_cookie_has_the_host_prefix() {
@@ -881,7 +884,7 @@ async fn a_secure_session_cookie_has_the_host_prefix() {
     assert!(!cookie.contains("Domain"), "{cookie}");
 }
 
-/// Issue 20: `GATEHOUSE_PASSWORD_POLICY=nist` takes a long passphrase that the default (the job
+/// `GATEHOUSE_PASSWORD_POLICY=nist` takes a long passphrase that the default (the job
 /// aids' composition rules) refuses, asks for 15 characters, and says so on the page.
 #[tokio::test]
 async fn the_nist_password_policy_takes_a_passphrase_and_asks_for_fifteen_characters() {

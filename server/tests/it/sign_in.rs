@@ -1,6 +1,5 @@
 //! Sign-in, sessions and role switching over HTTP against the real app (SQLite, demo data).
 
-
 use crate::support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
 
 #[tokio::test]

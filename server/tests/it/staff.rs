@@ -3,7 +3,6 @@
 //! and clusters, Submit; the new user's link, sign-in and the restrictions they carry; and what
 //! is refused, with nothing written.
 
-
 use crate::support::{demo_email, location, location_path, Js, TestApp};
 
 const STRONG: &str = "Correct-Horse-Battery-9";

@@ -1,4 +1,4 @@
-//! Two Gatehouse instances on one PostgreSQL database (issue 9: scaling out when one machine is
+//! Two Gatehouse instances on one PostgreSQL database (scaling out when one machine is
 //! not enough). Nothing about a session, a decision or an email may live in one process only:
 //! - a session started on one instance works on the other, and ends on both when signed out;
 //! - an approval raced against a rejection across the two instances has exactly one outcome, one
@@ -8,9 +8,8 @@
 //! conformance test `two_concurrent_claimers_share_the_rows_without_overlap` in
 //! `store/tests/outbox.rs`, which runs on both backends.
 
-
-use reqwest::StatusCode;
 use crate::support::*;
+use reqwest::StatusCode;
 
 async fn two_instances() -> Option<(TestApp, TestApp, sqlx::PgPool)> {
     let url = fresh_postgres().await?;

@@ -2,9 +2,8 @@
 //! form like the browser's, the import in the background, its progress and summary, and the
 //! problems a bad upload gets at its fields.
 
-
-use reqwest::header::{ACCEPT, CONTENT_TYPE, ORIGIN};
 use crate::support::{location, Browser, Js, TestApp};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, ORIGIN};
 
 const ICBS: &str = include_str!("../../demo-data/icb.csv");
 const ECCG: &str = include_str!("../../demo-data/eccg-qhm.csv");

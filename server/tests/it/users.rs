@@ -2,7 +2,6 @@
 //! demo data): search, revoke mid-session, disable with a reason, self-disable, re-enable, and an
 //! administrator of another ICB who can see none of it.
 
-
 use crate::support::{demo_email, location, location_path, Js, TestApp};
 
 async fn user_id(app: &TestApp, local: &str) -> i64 {
@@ -422,7 +421,7 @@ async fn the_audit_page_and_its_csv_show_the_events_of_the_area() {
     assert_eq!(app.browser().get("/audit.csv").await.status(), 404);
 }
 
-/// Issue 20: a "not found" given to a signed-in user is counted for the Service Desk (and logged
+/// A "not found" given to a signed-in user is counted for the Service Desk (and logged
 /// at warn with who asked and for what); answers to anyone else are not.
 #[tokio::test]
 async fn refused_requests_are_counted_on_the_service_desks_home() {

@@ -127,7 +127,7 @@ impl domain::storage::Users for crate::Backend<Db> {
         // One pass over the matches: the page and, beside each row, the total (a window count),
         // then the pending columns for the page's rows only. Counting in a second query, and
         // computing the pending columns for every match before sorting, took three times as long
-        // over 100,000 users (issue 9).
+        // over 100,000 users.
         let mut args = Args::default();
         let filter = user_search_filter(q, &mut args);
         let limit = args.push(Arg::Int(q.limit));

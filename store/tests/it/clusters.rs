@@ -2,7 +2,6 @@
 //! and audit in one step, the list newest first with counts and search, one live name per
 //! organisation without case, change, retire, and the restriction every request reads.
 
-
 use domain::assignment::{AssignmentStatus, NewAssignment};
 use domain::audit::{AuditAction, NewAudit};
 use domain::clock::{SecretToken, Timestamp, TokenSource};

@@ -1,6 +1,5 @@
 //! The storage conformance suite: every test runs on SQLite and on PostgreSQL.
 
-
 use domain::assignment::{AssignmentStatus, NewAssignment};
 use domain::audit::{AuditAction, NewAudit};
 use domain::clock::{SecretToken, Timestamp, TokenSource};

@@ -1,7 +1,6 @@
 //! Conformance of the organisation import on SQLite and PostgreSQL: an idempotent upsert that
 //! adds, renames, closes and moves, never deletes, and keeps nothing in a dry run.
 
-
 use domain::ods::ImportSummary;
 use domain::org::{NewOrganisation, OrgKind};
 use domain::storage::Directory;

@@ -1,7 +1,6 @@
 //! The outbox's storage conformance: claims, leases, back-off and sending, on SQLite and
 //! PostgreSQL. Time is passed in, so leases and back-off are tested without sleeping.
 
-
 use std::collections::BTreeSet;
 
 use domain::clock::Timestamp;

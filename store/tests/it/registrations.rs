@@ -1,7 +1,6 @@
 //! Conformance of sign-up storage on SQLite and PostgreSQL: registrations, listing in scope,
 //! decisions (and their race), activation links, notifications and the organisation lookup.
 
-
 use domain::assignment::AssignmentStatus;
 use domain::audit::{AuditAction, NewAudit};
 use domain::clock::{Timestamp, TokenHash};

@@ -2,7 +2,6 @@
 //! role (racing twins included); withdraw only one's own pending request; a decision and a
 //! withdrawal racing yield exactly one outcome; tier 1 and tier 2 never approved together.
 
-
 use domain::assignment::{AssignmentStatus, NewAssignment};
 use domain::audit::{AuditAction, NewAudit};
 use domain::clock::Timestamp;

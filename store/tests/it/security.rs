@@ -2,7 +2,6 @@
 //! racing reservations, exactly the limit granted), lock once and unlock, reset links replaced,
 //! single use and refused to a locked account, and the sessions each password change ends.
 
-
 use domain::audit::{AuditAction, AuditQuery, NewAudit};
 use domain::clock::{Timestamp, TokenHash};
 use domain::outbox::NewEmail;

@@ -1,7 +1,6 @@
 //! Conformance of the Users section and the audit trail: search by each field within scope,
 //! revoke, disable (ending sessions), enable, and an append-only, scoped, filterable audit trail.
 
-
 use domain::assignment::{AssignmentStatus, NewAssignment};
 use domain::audit::{AuditAction, AuditQuery, NewAudit};
 use domain::clock::{SecretToken, Timestamp, TokenSource};
@@ -167,7 +166,7 @@ async fn search_finds_users_in_scope_by_each_of_the_five_fields(s: &Store) {
     );
     // Cat is outside QHM's area whatever is typed. Dan is inside through one of his roles, but a
     // search by an organisation outside the area finds nobody: it would tell QHM where else Dan
-    // works (issue 20). QOP's search by its own practice finds him.
+    // works. QOP's search by its own practice finds him.
     assert!(emails(s, &query(qhm.clone(), "cat")).await.is_empty());
     assert!(emails(s, &query(qhm.clone(), "dan")).await == ["dan.dyer@example.nhs.uk"]);
     assert!(emails(s, &query(qhm.clone(), "P84001")).await.is_empty());
