@@ -19,10 +19,10 @@ const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  // Playwright's 30 s per test; a long flow says so with test.slow() or its own time-out.
   expect: { timeout: 10_000 },
   fullyParallel: true,
-  workers: 2,
+  workers: 3,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: '.state/results.json' }]],
   use: { baseURL, launchOptions, trace: 'off' },
@@ -32,8 +32,10 @@ export default defineConfig({
     { name: 'no-js', use: { ...devices['Desktop Chrome'], launchOptions, javaScriptEnabled: false } },
   ],
   webServer: {
-    // The release binary that `cargo leptos build --release` made, on a fresh demo database.
-    command: '../target/server-release/gatehouse',
+    // The binary that `cargo leptos build` made (the dev profile, which reuses what `cargo test`
+    // compiled: a release build of the whole dependency tree was a third of the suite's time),
+    // on a fresh demo database.
+    command: '../target/debug/gatehouse',
     url: `${baseURL}/sign-in`,
     reuseExistingServer: false,
     timeout: 60_000,

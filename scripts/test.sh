@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Each phase says how long it took, so a slow suite shows where its time goes.
+started=$SECONDS
+phase() { printf '\n== %s (at %d s)\n' "$1" $((SECONDS - started)); }
+
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
@@ -28,17 +32,21 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     || python3 -m pip install --quiet --break-system-packages aiosmtpd
 fi
 
-printf '\n== unit, conformance (SQLite and PostgreSQL) and HTTP tests\n'
+phase 'unit, conformance (SQLite and PostgreSQL) and HTTP tests'
 mkdir -p end2end/.state
 cargo test --workspace 2>&1 | tee end2end/.state/cargo-test.log
 
-printf '\n== building the release site\n'
-cargo leptos build --release
+# The browser tests run the dev-profile build: it reuses every dependency `cargo test` just
+# compiled, where a release build compiled the whole tree again (a third of the suite's time).
+# `scripts/run.sh` builds the release.
+phase 'building the site'
+cargo leptos build
 
-printf '\n== browser tests (Playwright, Debian Chromium)\n'
+phase 'browser tests (Playwright, Debian Chromium)'
 cd end2end
 rm -f .state/e2e.db* .state/results.json
 npx playwright test
 
 # One closing line for the whole run: Rust tests plus browser tests.
+phase 'done'
 node ../scripts/summary.mjs .state/cargo-test.log .state/results.json

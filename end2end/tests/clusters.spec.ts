@@ -17,6 +17,7 @@ function today() {
 }
 
 test('an organisation administrator creates a Service Provider Cluster: form, summary, No, Yes, confirmation, list', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   // Names are unique within the organisation: each project (and any rerun) makes its own.
   const name = `Southern Regions ${info.project.name} ${Date.now() % 100000}`;
   await signIn(page, info, 'org.admin');

@@ -32,6 +32,7 @@ async function upload(page: Page, info: TestInfo, dryRun: boolean) {
 }
 
 test('the Service Desk uploads the ODS extracts and reads what changed', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   const jsOn = info.project.name !== 'no-js';
   await signIn(page, info, 'service.desk');
   await expect(page).toHaveURL((u) => u.pathname === '/');

@@ -54,6 +54,7 @@ async function invite(page: Page, info: TestInfo, email: string, names: [string,
 }
 
 test('invite a new user → they accept from the email → they sign in', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   const email = `ivy.${info.project.name}.${Date.now()}@example.nhs.uk`;
   await invite(page, info, email, ['Ivy', 'Invited']);
   const href = await invitationLink(page, info, email);
@@ -86,6 +87,7 @@ test('invite a new user → they accept from the email → they sign in', async 
 });
 
 test('invite an existing user to a second organisation → they sign in through the link and switch to it', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   const who = { desktop: 'view', mobile: 'provider.approver', 'no-js': 'advanced.admin' }[info.project.name] ?? 'view';
   await invite(page, info, demo(who), null);
   const href = await invitationLink(page, info, demo(who));

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, ready, signIn } from './support';
 
 test('an organisation administrator searches the tree and creates a descendant', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   const code = { desktop: 'Y98001', mobile: 'Y98002', 'no-js': 'Y98003' }[info.project.name] ?? 'Y98004';
   await signIn(page, info, 'org.admin');
   await expect(page).toHaveURL((u) => u.pathname === '/');

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, ready, signIn } from './support';
 
 test('a commissioner finds a practice and switches it to multi-level approval', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   // Each project uses its own practice, so parallel runs do not race on one tick box.
   const code = { desktop: 'A81004', mobile: 'A81005', 'no-js': 'A81006' }[info.project.name] ?? 'A81007';
   await signIn(page, info, 'commissioner.tier1');

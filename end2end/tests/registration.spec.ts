@@ -70,6 +70,7 @@ async function linkFromOutbox(page: Page, info: TestInfo, to: string, subject: s
 }
 
 test('register → the administrator approves → the email link sets the password → sign in', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   const email = address(info, 'jo.bloggs');
   await register(page, info, email, 'Jo', `Bloggs${info.project.name}`);
 
@@ -150,6 +151,7 @@ test('register → the administrator approves → the email link sets the passwo
 });
 
 test('a generic mailbox is flagged, and rejecting needs a reason that reaches the user', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   const email = address(info, 'reception.team-a81001');
   await register(page, info, email, 'Reception', 'Staff');
 

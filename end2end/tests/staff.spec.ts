@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, linkInOutbox, ready, signIn, signOut } from './support';
 
 test('an administrator adds a new user with roles, payment types and a cluster', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   const email = `nia.${info.project.name}.${Date.now()}@example.nhs.uk`;
   await signIn(page, info, 'account.admin');
   await expect(page).toHaveURL((u) => u.pathname === '/');
@@ -90,6 +91,7 @@ test('an administrator adds a new user with roles, payment types and a cluster',
 });
 
 test('on a user’s page: Add Organisation, Remove Organisation, and the Enabled/Disabled radio', async ({ page }, info) => {
+  test.slow(); // a whole flow across several pages and users
   test.slow();
   const email = `omar.${info.project.name}.${Date.now()}@example.nhs.uk`;
   await signIn(page, info, 'account.admin');

@@ -1,4 +1,5 @@
 #![recursion_limit = "256"]
+#![cfg(target_arch = "wasm32")]
 //! Hydration entry point, in islands mode: the server has rendered every page whole; only the
 //! islands (`app::components::live`) are made interactive.
 
