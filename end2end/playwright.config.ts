@@ -22,7 +22,7 @@ export default defineConfig({
   // Playwright's 30 s per test; a long flow says so with test.slow() or its own time-out.
   expect: { timeout: 10_000 },
   fullyParallel: true,
-  workers: 3,
+  workers: 2,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: '.state/results.json' }]],
   use: { baseURL, launchOptions, trace: 'off' },
@@ -32,9 +32,8 @@ export default defineConfig({
     { name: 'no-js', use: { ...devices['Desktop Chrome'], launchOptions, javaScriptEnabled: false } },
   ],
   webServer: {
-    // The binary that `cargo leptos build` made (the dev profile, which reuses what `cargo test`
-    // compiled: a release build of the whole dependency tree was a third of the suite's time),
-    // on a fresh demo database.
+    // The dev-profile binary `cargo test --workspace` builds for the HTTP tests (scripts/test.sh
+    // then builds only the site beside it), on a fresh demo database.
     command: '../target/debug/gatehouse',
     url: `${baseURL}/sign-in`,
     reuseExistingServer: false,

@@ -36,11 +36,12 @@ phase 'unit, conformance (SQLite and PostgreSQL) and HTTP tests'
 mkdir -p end2end/.state
 cargo test --workspace 2>&1 | tee end2end/.state/cargo-test.log
 
-# The browser tests run the dev-profile build: it reuses every dependency `cargo test` just
-# compiled, where a release build compiled the whole tree again (a third of the suite's time).
-# `scripts/run.sh` builds the release.
-phase 'building the site'
-cargo leptos build
+# The browser tests run the server binary `cargo test` has just built for the HTTP tests
+# (target/debug/gatehouse); only the browser's half is built here. A release build compiled the
+# whole dependency tree a second time and was a third of the suite's time; `scripts/run.sh`
+# builds the release.
+phase 'building the site (WebAssembly, CSS, assets)'
+cargo leptos build --frontend-only
 
 phase 'browser tests (Playwright, Debian Chromium)'
 cd end2end

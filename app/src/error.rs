@@ -401,8 +401,8 @@ impl Problem {
         }
     }
 
-    pub fn from_email(field: Field, e: domain::email::EmailError) -> Self {
-        use domain::email::EmailError;
+    pub fn from_email(field: Field, e: domain::values::email::EmailError) -> Self {
+        use domain::values::email::EmailError;
         match e {
             EmailError::Empty => Problem::EmailEmpty(field),
             EmailError::TooLong => Problem::EmailTooLong(field),
@@ -410,8 +410,8 @@ impl Problem {
         }
     }
 
-    pub fn from_password(field: Field, e: domain::password::PasswordError) -> Self {
-        use domain::password::PasswordError;
+    pub fn from_password(field: Field, e: domain::values::password::PasswordError) -> Self {
+        use domain::values::password::PasswordError;
         match e {
             PasswordError::Empty => Problem::PasswordEmpty(field),
             PasswordError::TooLong => Problem::PasswordTooLong(field),
@@ -435,8 +435,8 @@ fn password_rule_message(rule: domain::PasswordRule) -> &'static str {
 }
 
 impl Problem {
-    pub fn from_name(field: Field, e: domain::person_name::PersonNameError) -> Self {
-        use domain::person_name::PersonNameError as E;
+    pub fn from_name(field: Field, e: domain::values::person_name::PersonNameError) -> Self {
+        use domain::values::person_name::PersonNameError as E;
         match (e, field) {
             (E::Empty, Field::LastName) => Problem::LastNameEmpty(field),
             (E::Empty, _) => Problem::FirstNameEmpty(field),
@@ -476,7 +476,7 @@ mod tests {
 
     #[test]
     fn every_problem_has_a_message_and_points_at_its_field() {
-        let p = Problem::from_email(Field::Email, domain::email::EmailError::Malformed);
+        let p = Problem::from_email(Field::Email, domain::values::email::EmailError::Malformed);
         assert_eq!(p.field().id(), "email");
         assert!(p.message().contains("correct format"));
     }

@@ -1,14 +1,15 @@
 //! The scope check of one request (under 10 µs in process): the actor is built from the
 //! active assignment the session names, its scope for a capability computed, and a target
-//! organisation tested against it, as `domain::users` does for every Users request.
+//! organisation tested against it, as `domain::features::users` does for every Users request.
 //! `cargo bench -p domain --bench scope` prints the figures.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use domain::actor::{Actor, OrgRef};
-use domain::role::{Grant, Holding, Role};
-use domain::scope::Restriction;
+use domain::access::actor::Actor;
+use domain::access::scope::Restriction;
+use domain::model::organisation::OrgRef;
+use domain::model::role::{Grant, Holding, Role};
 use domain::{AssignmentId, Capability, OrgId, OrgKind, OrgPath, Reach, RoleId, UserId};
 
 /// The platform root, an ICB, a sub-ICB location and a practice: the real tree's depth.

@@ -1,45 +1,30 @@
 //! Gatehouse's domain: the rules of who may act for which organisations.
 //!
-//! Values enter through `parse` functions on types with private fields; storage is a set of
-//! traits this crate owns (see [`storage`]); use cases in [`auth`] tie them together.
+//! Four floors, each standing only on those below it:
+//! - [`values`]: self-checking values (email address, ODS code, names, passwords, the clock);
+//! - [`model`]: what Gatehouse keeps (organisations, roles, users, assignments, sessions, audit);
+//! - [`access`]: who is acting and what they reach (actor, scope);
+//! - [`features`]: one folder per feature with its use cases, rules and errors.
+//!
+//! Storage is a set of traits this crate owns ([`storage`]); the `store` crate implements them.
+//! docs/architecture.md draws the whole house.
 
-pub mod actor;
-pub mod assignment;
-pub mod audit;
-pub mod auth;
-pub mod clock;
-pub mod clusters;
-pub mod email;
-pub mod invitations;
-pub mod notification;
-pub mod ods;
-pub mod ods_code;
-pub mod org;
-pub mod organisations;
-pub mod outbox;
-pub mod password;
-pub mod person_name;
-pub mod providers;
-pub mod registration;
-pub mod requests;
-pub mod role;
-pub mod scope;
-pub mod security;
-pub mod session;
-pub mod signup;
-pub mod staff;
+pub mod access;
+pub mod features;
+pub mod model;
+pub mod rules;
+pub mod services;
 pub mod storage;
-pub mod user;
-pub mod users;
+pub mod values;
 
-pub use actor::{Actor, Denied};
-pub use assignment::{AssignmentId, AssignmentStatus};
-pub use clock::{Clock, Timestamp, TokenSource};
-pub use email::EmailAddress;
-pub use ods_code::OdsCode;
-pub use org::{OrgId, OrgKind, OrgPath};
-pub use password::{NewPassword, Password, PasswordPolicy, PasswordRule};
-pub use person_name::PersonName;
-pub use role::{Capability, Reach, RoleId};
-pub use scope::Scope;
-pub use user::{AccountStatus, UserId};
+pub use access::actor::{Actor, Denied};
+pub use access::scope::Scope;
+pub use model::assignment::{AssignmentId, AssignmentStatus};
+pub use model::organisation::{OrgId, OrgKind, OrgPath};
+pub use model::role::{Capability, Reach, RoleId};
+pub use model::user::{AccountStatus, UserId};
+pub use values::clock::{Clock, Timestamp, TokenSource};
+pub use values::email::EmailAddress;
+pub use values::ods_code::OdsCode;
+pub use values::password::{NewPassword, Password, PasswordPolicy, PasswordRule};
+pub use values::person_name::PersonName;

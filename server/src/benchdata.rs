@@ -8,16 +8,17 @@
 
 use std::time::{Duration, Instant};
 
-use domain::actor::{Actor, OrgRef};
-use domain::assignment::{AssignmentStatus, NewAssignment};
-use domain::audit::{AuditAction, NewAudit};
-use domain::auth::PasswordHasher;
-use domain::org::{OrgKind, Organisation};
-use domain::password::NewPassword;
-use domain::role::Catalogue;
+use domain::access::actor::Actor;
+use domain::model::assignment::{AssignmentStatus, NewAssignment};
+use domain::model::audit::{AuditAction, NewAudit};
+use domain::model::organisation::OrgRef;
+use domain::model::organisation::{OrgKind, Organisation};
+use domain::model::role::Catalogue;
+use domain::model::user::PasswordHasher;
+use domain::model::user::{AccountStatus, NewUser, PasswordHash};
+use domain::storage::UserSort;
 use domain::storage::{Accounts, Directory, NewRegistration, NewRequest, Registrations, Requests};
-use domain::user::{AccountStatus, NewUser, PasswordHash};
-use domain::users::UserSort;
+use domain::values::password::NewPassword;
 use domain::{Clock, EmailAddress, PersonName, UserId};
 use store::Store;
 use tokio::task::JoinSet;
@@ -245,8 +246,12 @@ async fn all_of(
     kind: OrgKind,
 ) -> Result<Vec<Organisation>, Box<dyn std::error::Error>> {
     let root = store.platform_root().await?;
-    let everything =
-        domain::scope::compute(root.id, &root.path, domain::role::Reach::Subtree, None);
+    let everything = domain::access::scope::compute(
+        root.id,
+        &root.path,
+        domain::model::role::Reach::Subtree,
+        None,
+    );
     let mut out = Vec::new();
     loop {
         let (page, total) = store
@@ -452,7 +457,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-/// Times the Users search (`domain::users::search`, the server function's own call) for each of
+/// Times the Users search (`domain::features::users::search`, the server function's own call) for each of
 /// the five fields it searches, as two administrators: the Service Desk, whose scope is the whole
 /// country, and an Advanced User Administrator of one NHS England region (the first organisation
 /// under the platform's root: a region's ICBs, sub-ICB locations and practices).
@@ -526,10 +531,17 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
         }),
     ];
     let clock = app::ssr::state::SystemClock;
-    let ctx = domain::users::Ctx {
+    // The search hashes nothing; the hasher is there because every use case takes one Services.
+    let hasher = app::ssr::hasher::Argon2Hasher::new(1)?;
+    let ctx = domain::services::Services {
         store: &store,
         catalogue: &catalogue,
         clock: &clock,
+        tokens: &app::ssr::state::OsTokens,
+        hasher: &hasher,
+        base_url: "",
+        sessions: domain::model::session::SessionPolicy::default(),
+        lock_after: 5,
     };
     println!(
         "user search over {users} users, {rounds} searches a field, first page of 10, by last name"
@@ -545,9 +557,16 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
             for _ in 0..rounds {
                 let text = make(&mut rng);
                 let t = Instant::now();
-                let (_, total) =
-                    domain::users::search(&ctx, actor, &text, UserSort::LastName, false, 1, 10)
-                        .await?;
+                let (_, total) = domain::features::users::search(
+                    &ctx,
+                    actor,
+                    &text,
+                    UserSort::LastName,
+                    false,
+                    1,
+                    10,
+                )
+                .await?;
                 times.push(t.elapsed());
                 matched += total;
             }

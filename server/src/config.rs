@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use domain::session::SessionPolicy;
+use domain::model::session::SessionPolicy;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, Tokio1Executor};
 
@@ -124,7 +124,7 @@ impl Config {
             },
             lock_after: number(
                 "GATEHOUSE_LOCK_AFTER_FAILURES",
-                domain::security::DEFAULT_LOCK_AFTER,
+                domain::features::account_security::DEFAULT_LOCK_AFTER,
             )?,
             rate_limit_per_minute: u32::try_from(number("GATEHOUSE_RATE_LIMIT_PER_MINUTE", 60)?)
                 .map_err(|_| ConfigError::Invalid {

@@ -1,11 +1,11 @@
 //! Demo mode: on an empty database, real organisation data for one ICB (QHM, from the ODS extracts
 //! in `demo-data/`) and one demo user per role of the catalogue. Demo users exist only here.
 
-use domain::assignment::{AssignmentStatus, NewAssignment};
-use domain::auth::PasswordHasher;
-use domain::password::NewPassword;
+use domain::model::assignment::{AssignmentStatus, NewAssignment};
+use domain::model::user::PasswordHasher;
+use domain::model::user::{AccountStatus, NewUser, PasswordHash};
 use domain::storage::{Accounts, Clusters, Directory, StoreError};
-use domain::user::{AccountStatus, NewUser, PasswordHash};
+use domain::values::password::NewPassword;
 use domain::{EmailAddress, OdsCode, PersonName};
 use store::Store;
 
@@ -236,7 +236,7 @@ pub enum DemoError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Hash(#[from] domain::auth::HashError),
+    Hash(#[from] domain::model::user::HashError),
 }
 
 /// Fills an empty database; a database that already has users is left alone.
@@ -334,13 +334,17 @@ async fn seed_cluster(
         .collect();
     let orgs = store.organisations_by_codes(&codes).await?;
     let by = of("org.admin")?.2;
-    let mut audit =
-        domain::audit::NewAudit::by_user(by, domain::audit::AuditAction::ClusterCreated, now, None);
+    let mut audit = domain::model::audit::NewAudit::by_user(
+        by,
+        domain::model::audit::AuditAction::ClusterCreated,
+        now,
+        None,
+    );
     audit.target_user = None;
     audit.organisation = Some(owner.id);
     audit.reason = Some(format!("{short_name} {name} (demo data)"));
     let id = store
-        .create_cluster(&domain::clusters::ClusterChange {
+        .create_cluster(&domain::model::cluster::ClusterChange {
             owner: owner.id,
             short_name: short_name.into(),
             name: name.into(),

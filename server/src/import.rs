@@ -1,9 +1,10 @@
 //! Loading ODS extracts (`gatehouse import-ods`, and the demo seed): parse with
-//! `domain::ods::tree`, then upsert in one transaction. Bad rows are reported and skipped.
+//! `domain::features::organisations::ods::tree`, then upsert in one transaction. Bad rows are reported and skipped.
 
 use std::time::{Duration, Instant};
 
-use domain::ods::{ImportSummary, Rejected};
+use domain::features::organisations::ods::Rejected;
+use domain::model::organisation::ImportSummary;
 use domain::storage::{Directory, StoreError};
 use store::Store;
 
@@ -71,7 +72,7 @@ pub async fn import_audited(
     only_icb: Option<&str>,
     dry_run: bool,
     progress: &(dyn Fn(usize, usize) + Send + Sync),
-    audit: Option<&domain::audit::NewAudit>,
+    audit: Option<&domain::model::audit::NewAudit>,
 ) -> Result<Report, StoreError> {
     let started = Instant::now();
     // Parsing the whole country's extract takes a noticeable moment: keep it off the executor.
@@ -82,7 +83,7 @@ pub async fn import_audited(
     );
     let only_icb = only_icb.map(str::to_owned);
     let parsed = tokio::task::spawn_blocking(move || {
-        domain::ods::tree(only_icb.as_deref(), &icb_list, &eccg, &epraccur)
+        domain::features::organisations::ods::tree(only_icb.as_deref(), &icb_list, &eccg, &epraccur)
     })
     .await
     .map_err(|e| StoreError::Backend(Box::new(e)))?;
@@ -151,8 +152,8 @@ pub async fn command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> 
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default();
-    let mut audit = domain::audit::NewAudit::anonymous(
-        domain::audit::AuditAction::OrganisationsImported,
+    let mut audit = domain::model::audit::NewAudit::anonymous(
+        domain::model::audit::AuditAction::OrganisationsImported,
         domain::Timestamp(now),
         None,
     );

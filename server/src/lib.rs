@@ -21,8 +21,8 @@ use app::ssr::AppState;
 use app::{shell, App};
 use axum::http::{header, HeaderValue};
 use axum::Router;
-use domain::clock::Clock;
 use domain::storage::Directory;
+use domain::values::clock::Clock;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
@@ -39,7 +39,7 @@ pub enum StartError {
     #[error("could not read the role catalogue")]
     Catalogue(#[source] domain::storage::StoreError),
     #[error("could not prepare password hashing: {0}")]
-    Hasher(#[from] domain::auth::HashError),
+    Hasher(#[from] domain::model::user::HashError),
     #[error("could not load demo data")]
     Demo(#[from] demo::DemoError),
 }

@@ -8,9 +8,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::clock::Clock;
-use domain::outbox::{OutboxEmail, CLAIM_LEASE_SECONDS};
+use domain::model::outbox::{OutboxEmail, CLAIM_LEASE_SECONDS};
 use domain::storage::{Outbox, StoreError};
+use domain::values::clock::Clock;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

@@ -14,7 +14,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use domain::clock::SecretToken;
+use domain::values::clock::SecretToken;
 
 /// Paths served from files: no session needed.
 fn is_static(path: &str) -> bool {
@@ -79,23 +79,13 @@ pub async fn resolve_session(
     let signed_in = presented.is_some();
     let ctx = match presented {
         None => None,
-        Some(token) => {
-            match domain::auth::resolve(
-                &state.store,
-                &state.catalogue,
-                state.clock.as_ref(),
-                state.sessions,
-                &token,
-            )
-            .await
-            {
-                Ok(ctx) => ctx.map(Arc::new),
-                Err(e) => {
-                    tracing::error!(error = %e, source = ?std::error::Error::source(&e), "session lookup failed");
-                    return (StatusCode::SERVICE_UNAVAILABLE, Html("<!DOCTYPE html><html lang=\"en\"><head><title>Service unavailable - Gatehouse</title></head><body><main><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></main></body></html>")).into_response();
-                }
+        Some(token) => match domain::features::sign_in::resolve(&state.services(), &token).await {
+            Ok(ctx) => ctx.map(Arc::new),
+            Err(e) => {
+                tracing::error!(error = %e, source = ?std::error::Error::source(&e), "session lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, Html("<!DOCTYPE html><html lang=\"en\"><head><title>Service unavailable - Gatehouse</title></head><body><main><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></main></body></html>")).into_response();
             }
-        }
+        },
     };
     req.extensions_mut().insert(CurrentSession(ctx));
     let mut res = next.run(req).await;

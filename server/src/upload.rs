@@ -10,8 +10,8 @@ use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use domain::audit::{AuditAction, NewAudit};
-use domain::clock::SecretToken;
+use domain::model::audit::{AuditAction, NewAudit};
+use domain::values::clock::SecretToken;
 
 use crate::import::{import_audited, Extracts, Report};
 

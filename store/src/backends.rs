@@ -6,25 +6,28 @@ macro_rules! backend {
         mod $module {
             use std::collections::HashMap;
 
-            use domain::actor::OrgRef;
-            use domain::assignment::{
+            use domain::model::assignment::{
                 AssignmentId, AssignmentStatus, AssignmentView, NewAssignment,
             };
-            use domain::audit::{AuditAction, AuditEvent, AuditQuery, NewAudit};
-            use domain::clock::{Timestamp, TokenHash};
-            use domain::notification::Notification;
-            use domain::org::{
+            use domain::model::audit::{AuditAction, AuditEvent, NewAudit};
+            use domain::model::notification::Notification;
+            use domain::model::organisation::OrgRef;
+            use domain::model::organisation::{
                 ContractType, NewOrganisation, OrgId, OrgKind, OrgPath, Organisation,
             };
-            use domain::outbox::{NewEmail, OutboxEmail};
-            use domain::role::{Capability, Catalogue, Grant, Holding, Reach, Role, RoleId};
-            use domain::session::{NewSession, SessionRecord, SessionSummary};
+            use domain::model::outbox::{NewEmail, OutboxEmail};
+            use domain::model::role::{Capability, Catalogue, Grant, Holding, Reach, Role, RoleId};
+            use domain::model::session::{NewSession, SessionRecord, SessionSummary};
+            use domain::model::user::{
+                AccountStatus, Credentials, NewUser, PasswordHash, User, UserId,
+            };
+            use domain::storage::AuditQuery;
             use domain::storage::{
                 ActingAs, DecideOutcome, Holder, LockedAccount, NewRegistration, RegistrationQuery,
                 RegistrationRow, RegistrationSort, SessionContext, StoreError, StoreResult,
                 TokenState, Verdict, VerdictOutcome,
             };
-            use domain::user::{AccountStatus, Credentials, NewUser, PasswordHash, User, UserId};
+            use domain::values::clock::{Timestamp, TokenHash};
             use domain::{EmailAddress, OdsCode};
             use sqlx::Row;
 

@@ -80,14 +80,15 @@ macro_rules! dispatch {
     };
 }
 
-use domain::assignment::{AssignmentId, AssignmentView, NewAssignment};
-use domain::audit::{AuditEvent, AuditQuery, NewAudit};
-use domain::clock::{Timestamp, TokenHash};
-use domain::org::{NewOrganisation, OrgId, Organisation};
-use domain::role::Catalogue;
-use domain::session::NewSession;
+use domain::model::assignment::{AssignmentId, AssignmentView, NewAssignment};
+use domain::model::audit::{AuditEvent, NewAudit};
+use domain::model::organisation::{NewOrganisation, OrgId, Organisation};
+use domain::model::role::Catalogue;
+use domain::model::session::NewSession;
+use domain::model::user::{Credentials, NewUser, User, UserId};
+use domain::storage::AuditQuery;
 use domain::storage::SessionContext;
-use domain::user::{Credentials, NewUser, User, UserId};
+use domain::values::clock::{Timestamp, TokenHash};
 use domain::{EmailAddress, OdsCode};
 
 dispatch!(domain::storage::Directory {
@@ -98,7 +99,7 @@ dispatch!(domain::storage::Directory {
     fn count_organisations(&self) -> i64;
     fn organisations_in(&self, scope: &domain::Scope, kind: Option<domain::OrgKind>, search: &str, offset: i64, limit: i64) -> (Vec<(Organisation, String)>, i64);
     fn set_multi_level_approval(&self, id: OrgId, on: bool, audit: &NewAudit) -> ();
-    fn import_organisations(&self, orgs: &[NewOrganisation], dry_run: bool, progress: &(dyn Fn(usize) + Send + Sync), audit: Option<&NewAudit>) -> domain::ods::ImportSummary;
+    fn import_organisations(&self, orgs: &[NewOrganisation], dry_run: bool, progress: &(dyn Fn(usize) + Send + Sync), audit: Option<&NewAudit>) -> domain::model::organisation::ImportSummary;
     fn find_organisations(&self, text: &str, limit: i64) -> Vec<Organisation>;
     fn platform_root(&self) -> Organisation;
 });
@@ -119,17 +120,17 @@ dispatch!(domain::storage::Sessions {
     fn rotate_session(&self, old: &TokenHash, new: &NewSession, audit: &NewAudit) -> ();
     fn delete_session(&self, id: &TokenHash) -> ();
     fn end_session(&self, id: &TokenHash, audit: &NewAudit) -> ();
-    fn sessions_of(&self, user: UserId) -> Vec<domain::session::SessionSummary>;
+    fn sessions_of(&self, user: UserId) -> Vec<domain::model::session::SessionSummary>;
     fn end_other_sessions(&self, user: UserId, keep: &TokenHash, audit: &NewAudit) -> u64;
 });
 
-use domain::notification::Notification;
-use domain::org::OrgPath;
-use domain::outbox::{NewEmail, OutboxEmail};
+use domain::model::notification::Notification;
+use domain::model::organisation::OrgPath;
+use domain::model::outbox::{NewEmail, OutboxEmail};
+use domain::model::user::PasswordHash;
 use domain::storage::{
     DecideOutcome, Holder, NewRegistration, RegistrationQuery, RegistrationRow, TokenState, Verdict,
 };
-use domain::user::PasswordHash;
 
 dispatch!(domain::storage::Registrations {
     fn holders_above(&self, path: &OrgPath) -> Vec<Holder>;
@@ -160,7 +161,7 @@ dispatch!(domain::storage::Outbox {
 });
 
 dispatch!(domain::storage::Users {
-    fn search_users(&self, q: &domain::users::UserQuery) -> (Vec<domain::users::UserRow>, i64);
+    fn search_users(&self, q: &domain::storage::UserQuery) -> (Vec<domain::storage::UserRow>, i64);
     fn revoke_assignments(&self, user: UserId, under: &OrgPath, scope: &domain::Scope, audit: &NewAudit) -> usize;
     fn set_disabled(&self, user: UserId, disabled: bool, audit: &NewAudit) -> bool;
     fn record_audit(&self, e: &NewAudit) -> ();
@@ -169,17 +170,17 @@ dispatch!(domain::storage::Users {
 
 dispatch!(domain::storage::Clusters {
     fn organisations_by_codes(&self, codes: &[OdsCode]) -> Vec<(Organisation, String)>;
-    fn cluster_named(&self, owner: OrgId, name_key: &str) -> Option<domain::clusters::ClusterId>;
-    fn cluster_by_short_name(&self, short_name: &str) -> Option<domain::clusters::Cluster>;
-    fn clusters_of(&self, owner: OrgId, search: &str) -> Vec<domain::clusters::Cluster>;
-    fn cluster_members(&self, id: domain::clusters::ClusterId) -> Vec<(Organisation, String)>;
-    fn create_cluster(&self, c: &domain::clusters::ClusterChange) -> domain::clusters::ClusterId;
-    fn update_cluster(&self, id: domain::clusters::ClusterId, c: &domain::clusters::ClusterChange) -> ();
-    fn retire_cluster(&self, id: domain::clusters::ClusterId, at: Timestamp, audit: &NewAudit) -> ();
-    fn set_assignment_clusters(&self, assignment: AssignmentId, clusters: &[domain::clusters::ClusterId], audit: Option<&NewAudit>) -> ();
+    fn cluster_named(&self, owner: OrgId, name_key: &str) -> Option<domain::model::cluster::ClusterId>;
+    fn cluster_by_short_name(&self, short_name: &str) -> Option<domain::model::cluster::Cluster>;
+    fn clusters_of(&self, owner: OrgId, search: &str) -> Vec<domain::model::cluster::Cluster>;
+    fn cluster_members(&self, id: domain::model::cluster::ClusterId) -> Vec<(Organisation, String)>;
+    fn create_cluster(&self, c: &domain::model::cluster::ClusterChange) -> domain::model::cluster::ClusterId;
+    fn update_cluster(&self, id: domain::model::cluster::ClusterId, c: &domain::model::cluster::ClusterChange) -> ();
+    fn retire_cluster(&self, id: domain::model::cluster::ClusterId, at: Timestamp, audit: &NewAudit) -> ();
+    fn set_assignment_clusters(&self, assignment: AssignmentId, clusters: &[domain::model::cluster::ClusterId], audit: Option<&NewAudit>) -> ();
     fn add_user(&self, u: &domain::storage::AddedUser) -> UserId;
     fn grant_roles(&self, g: &domain::storage::GrantedRoles) -> ();
-    fn restrict_assignment(&self, assignment: AssignmentId, role: domain::RoleId, payment_types: &[String], clusters: &[domain::clusters::ClusterId], audit: &NewAudit) -> ();
+    fn restrict_assignment(&self, assignment: AssignmentId, role: domain::RoleId, payment_types: &[String], clusters: &[domain::model::cluster::ClusterId], audit: &NewAudit) -> ();
 });
 dispatch!(domain::storage::Invitations {
     fn create_invitation(&self, i: &domain::storage::NewInvitation) -> Option<i64>;

@@ -34,7 +34,7 @@ pub const CSV_MAX_ROWS: i64 = 50_000;
 
 /// (key, label) of every action, for the filter's select.
 pub fn action_choices() -> Vec<(&'static str, &'static str)> {
-    domain::audit::AuditAction::ALL
+    domain::model::audit::AuditAction::ALL
         .iter()
         .map(|a| (a.key(), a.label()))
         .collect()
@@ -46,7 +46,7 @@ pub fn filter_from(
     action: &str,
     from: &str,
     to: &str,
-) -> (domain::audit::AuditFilter, bool) {
+) -> (domain::features::audit_trail::AuditFilter, bool) {
     use domain::Timestamp;
     let date = |s: &str| -> (Option<Timestamp>, bool) {
         if s.trim().is_empty() {
@@ -61,9 +61,9 @@ pub fn filter_from(
     let (from, bad_from) = date(from);
     let (to, bad_to) = date(to);
     (
-        domain::audit::AuditFilter {
+        domain::features::audit_trail::AuditFilter {
             user: user.chars().take(254).collect(),
-            action: domain::audit::AuditAction::parse(action),
+            action: domain::model::audit::AuditAction::parse(action),
             from,
             to,
         },
@@ -80,18 +80,23 @@ pub async fn list_audit(
     page: i64,
 ) -> Result<AuditListing, AppError> {
     use crate::ssr::{request::internal, request::not_found, request::state, require_actor};
-    use domain::audit::AuditError;
+    use domain::features::audit_trail::AuditError;
     let (_, actor) = require_actor()?;
     let st = state()?;
     let (filter, bad_dates) = filter_from(&user, &action, &from, &to);
     let page = page.clamp(1, 1_000_000);
-    let (events, total) =
-        domain::audit::list(&st.store, &actor, &filter, (page - 1) * PER_PAGE, PER_PAGE)
-            .await
-            .map_err(|e| match e {
-                AuditError::NotFound => not_found(),
-                AuditError::Store(e) => internal(&e),
-            })?;
+    let (events, total) = domain::features::audit_trail::list(
+        &st.services(),
+        &actor,
+        &filter,
+        (page - 1) * PER_PAGE,
+        PER_PAGE,
+    )
+    .await
+    .map_err(|e| match e {
+        AuditError::NotFound => not_found(),
+        AuditError::Store(e) => internal(&e),
+    })?;
     Ok(AuditListing {
         rows: events
             .into_iter()
@@ -131,19 +136,22 @@ pub async fn csv_download(
     };
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or_default();
     let (filter, _) = filter_from(get("user"), get("action"), get("from"), get("to"));
-    let events = match domain::audit::list(&st.store, &actor, &filter, 0, CSV_MAX_ROWS).await {
-        Ok((events, _)) => events,
-        Err(domain::audit::AuditError::NotFound) => return not_found(),
-        Err(domain::audit::AuditError::Store(e)) => {
-            tracing::error!(error = %e, "audit download failed");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Sorry, there is a problem with the service",
-            )
-                .into_response();
-        }
-    };
-    match domain::audit::to_csv(&events) {
+    let events =
+        match domain::features::audit_trail::list(&st.services(), &actor, &filter, 0, CSV_MAX_ROWS)
+            .await
+        {
+            Ok((events, _)) => events,
+            Err(domain::features::audit_trail::AuditError::NotFound) => return not_found(),
+            Err(domain::features::audit_trail::AuditError::Store(e)) => {
+                tracing::error!(error = %e, "audit download failed");
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                )
+                    .into_response();
+            }
+        };
+    match domain::features::audit_trail::to_csv(&events) {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

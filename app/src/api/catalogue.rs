@@ -40,7 +40,7 @@ pub async fn role_catalogue() -> Result<Vec<RoleEntry>, AppError> {
                 .iter()
                 .map(|h| (kind_label(h.kind).to_owned(), h.description.clone()))
                 .collect(),
-            given_by: domain::registration::given_by(r).to_owned(),
+            given_by: domain::rules::review::given_by(r).to_owned(),
         })
         .collect())
 }

@@ -58,7 +58,7 @@ pub struct ClusterView {
 pub const PER_PAGE: i64 = 25;
 
 #[cfg(feature = "ssr")]
-fn choice(o: domain::org::Organisation, parent: String) -> ProviderChoice {
+fn choice(o: domain::model::organisation::Organisation, parent: String) -> ProviderChoice {
     ProviderChoice {
         code: o.code.as_str().to_owned(),
         name: o.name,
@@ -74,7 +74,7 @@ fn choice(o: domain::org::Organisation, parent: String) -> ProviderChoice {
 }
 
 #[cfg(feature = "ssr")]
-fn row(c: domain::clusters::Cluster) -> ClusterRow {
+fn row(c: domain::model::cluster::Cluster) -> ClusterRow {
     ClusterRow {
         short_name: c.short_name,
         name: c.name,
@@ -86,8 +86,8 @@ fn row(c: domain::clusters::Cluster) -> ClusterRow {
 }
 
 #[cfg(feature = "ssr")]
-fn problem(e: &domain::clusters::ClusterError) -> Option<Problem> {
-    use domain::clusters::ClusterError as E;
+fn problem(e: &domain::features::clusters::ClusterError) -> Option<Problem> {
+    use domain::features::clusters::ClusterError as E;
     Some(match e {
         E::NameEmpty => Problem::ClusterNameEmpty(Field::Name),
         E::NameTooLong => Problem::ClusterNameTooLong(Field::Name),
@@ -104,10 +104,10 @@ fn problem(e: &domain::clusters::ClusterError) -> Option<Problem> {
 /// Field problems become one `Invalid`; "not found" and failures stay what they are.
 #[cfg(feature = "ssr")]
 fn cluster_error(
-    errors: Vec<domain::clusters::ClusterError>,
+    errors: Vec<domain::features::clusters::ClusterError>,
     echo: Vec<(Field, String)>,
 ) -> AppError {
-    use domain::clusters::ClusterError as E;
+    use domain::features::clusters::ClusterError as E;
     if errors.iter().any(|e| matches!(e, E::NotFound)) {
         return crate::ssr::request::not_found();
     }
@@ -121,7 +121,7 @@ fn cluster_error(
 #[cfg(feature = "ssr")]
 fn manager() -> Result<domain::Actor, AppError> {
     let (_, actor) = crate::ssr::require_actor()?;
-    if !domain::clusters::may_manage(&actor) {
+    if !domain::features::clusters::may_manage(&actor) {
         return Err(crate::ssr::request::not_found());
     }
     Ok(actor)
@@ -136,7 +136,7 @@ fn tidy(codes: impl IntoIterator<Item = String>) -> Vec<String> {
         if !c.is_empty() && c.len() <= 12 && !out.contains(&c) {
             out.push(c);
         }
-        if out.len() > domain::clusters::MEMBERS_MAX {
+        if out.len() > domain::features::clusters::MEMBERS_MAX {
             break;
         }
     }
@@ -148,7 +148,7 @@ pub async fn list_clusters(#[server(default)] search: String) -> Result<Vec<Clus
     let actor = manager()?;
     let st = crate::ssr::request::state()?;
     let search: String = search.chars().take(100).collect();
-    let rows = domain::clusters::list(&st.store, &actor, &search)
+    let rows = domain::features::clusters::list(&st.services(), &actor, &search)
         .await
         .map_err(|e| cluster_error(vec![e], Vec::new()))?;
     Ok(rows.into_iter().map(row).collect())
@@ -172,7 +172,7 @@ pub async fn cluster_form(
     #[server(default)] all: bool,
     #[server(default)] step: String,
 ) -> Result<ClusterFormView, AppError> {
-    use domain::clusters::{self, ClusterForm};
+    use domain::features::clusters::{self, ClusterForm};
     let actor = manager()?;
     let st = crate::ssr::request::state()?;
     let q: String = q.chars().take(100).collect();
@@ -193,7 +193,7 @@ pub async fn cluster_form(
         };
         (None, None, short)
     } else {
-        let current = clusters::get(&st.store, &actor, &editing)
+        let current = clusters::get(&st.services(), &actor, &editing)
             .await
             .map_err(|e| cluster_error(vec![e], Vec::new()))?;
         if !started {
@@ -213,10 +213,15 @@ pub async fn cluster_form(
         )
     };
     if all {
-        let (everything, _) =
-            clusters::candidates(&st.store, &actor, &shown_q, 1, clusters::MEMBERS_MAX as i64)
-                .await
-                .map_err(|e| cluster_error(vec![e], Vec::new()))?;
+        let (everything, _) = clusters::candidates(
+            &st.services(),
+            &actor,
+            &shown_q,
+            1,
+            clusters::MEMBERS_MAX as i64,
+        )
+        .await
+        .map_err(|e| cluster_error(vec![e], Vec::new()))?;
         let ticked = std::mem::take(&mut form.members);
         form.members = tidy(
             ticked.into_iter().chain(
@@ -227,12 +232,12 @@ pub async fn cluster_form(
         );
     }
     let page = page.clamp(1, 100_000);
-    let (found, total) = clusters::candidates(&st.store, &actor, &q, page, PER_PAGE)
+    let (found, total) = clusters::candidates(&st.services(), &actor, &q, page, PER_PAGE)
         .await
         .map_err(|e| cluster_error(vec![e], Vec::new()))?;
     let (mut summary, mut error) = (None, None);
     if step == "summary" {
-        match clusters::check(&st.store, &actor, &form, editing_id).await {
+        match clusters::check(&st.services(), &actor, &form, editing_id).await {
             Ok(checked) => {
                 let rows = checked
                     .members
@@ -278,7 +283,7 @@ pub async fn save_cluster(
     description: String,
     members: String,
 ) -> Result<(), AppError> {
-    use domain::clusters::{self, ClusterForm};
+    use domain::features::clusters::{self, ClusterForm};
     let actor = manager()?;
     let st = crate::ssr::request::state()?;
     let echo = vec![
@@ -301,7 +306,7 @@ pub async fn save_cluster(
     };
     if editing.is_empty() {
         let (_, short) = clusters::create(
-            &st.store,
+            &st.services(),
             &actor,
             &form,
             &short_name,
@@ -313,9 +318,16 @@ pub async fn save_cluster(
         .map_err(bad)?;
         leptos_axum::redirect(&format!("/clusters/created?short={short}"));
     } else {
-        clusters::update(&st.store, &actor, &editing, &form, now, origin.as_deref())
-            .await
-            .map_err(bad)?;
+        clusters::update(
+            &st.services(),
+            &actor,
+            &editing,
+            &form,
+            now,
+            origin.as_deref(),
+        )
+        .await
+        .map_err(bad)?;
         leptos_axum::redirect(&format!("/clusters/{editing}?saved=updated"));
     }
     Ok(())
@@ -325,7 +337,7 @@ pub async fn save_cluster(
 pub async fn get_cluster(short_name: String) -> Result<ClusterView, AppError> {
     let actor = manager()?;
     let st = crate::ssr::request::state()?;
-    let d = domain::clusters::get(&st.store, &actor, &short_name)
+    let d = domain::features::clusters::get(&st.services(), &actor, &short_name)
         .await
         .map_err(|e| cluster_error(vec![e], Vec::new()))?;
     Ok(ClusterView {
@@ -346,8 +358,8 @@ pub async fn retire_cluster(short_name: String, confirm: Option<String>) -> Resu
             Vec::new(),
         ));
     }
-    domain::clusters::retire(
-        &st.store,
+    domain::features::clusters::retire(
+        &st.services(),
         &actor,
         &short_name,
         st.clock.now(),

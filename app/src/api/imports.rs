@@ -38,7 +38,7 @@ pub struct ImportProgress {
 
 /// The Service Desk only; anyone else is told the page does not exist.
 #[cfg(feature = "ssr")]
-pub fn require_service_desk() -> Result<domain::actor::Actor, AppError> {
+pub fn require_service_desk() -> Result<domain::access::actor::Actor, AppError> {
     let (_, actor) = crate::ssr::require_actor()?;
     if actor.has(domain::Capability::ServiceDesk) {
         Ok(actor)

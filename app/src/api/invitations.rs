@@ -73,8 +73,11 @@ pub struct InvitationRow {
 use crate::ssr::request::{invalid, short};
 
 #[cfg(feature = "ssr")]
-fn invite_error(e: domain::invitations::InviteError, echo: Vec<(Field, String)>) -> AppError {
-    use domain::invitations::InviteError as E;
+fn invite_error(
+    e: domain::features::invitations::InviteError,
+    echo: Vec<(Field, String)>,
+) -> AppError {
+    use domain::features::invitations::InviteError as E;
     let problem = match e {
         E::NotFound => return crate::ssr::request::not_found(),
         E::Store(e) => return crate::ssr::request::internal(&e),
@@ -132,7 +135,7 @@ pub async fn invite_email(email: String) -> Result<(), AppError> {
     let (_, actor) = require_actor()?;
     let parsed = parse_email(&email)?;
     let st = state()?;
-    let who = domain::invitations::invitee(&st.signup(), &actor, &parsed)
+    let who = domain::features::invitations::invitee(&st.services(), &actor, &parsed)
         .await
         .map_err(|e| invite_error(e, vec![(Field::Email, short(&email))]))?;
     let (first, last) = who
@@ -157,7 +160,7 @@ pub async fn invitee(email: String) -> Result<InviteeView, AppError> {
     let (_, actor) = require_actor()?;
     let parsed = parse_email(&email)?;
     let st = state()?;
-    let who = domain::invitations::invitee(&st.signup(), &actor, &parsed)
+    let who = domain::features::invitations::invitee(&st.services(), &actor, &parsed)
         .await
         .map_err(|e| invite_error(e, vec![]))?;
     Ok(InviteeView {
@@ -177,7 +180,7 @@ pub async fn invite_names(
     let (_, actor) = require_actor()?;
     let parsed = parse_email(&email)?;
     let st = state()?;
-    let who = domain::invitations::invitee(&st.signup(), &actor, &parsed)
+    let who = domain::features::invitations::invitee(&st.services(), &actor, &parsed)
         .await
         .map_err(|e| invite_error(e, vec![]))?;
     let (first, last) = match who.existing {
@@ -217,7 +220,7 @@ pub async fn invite_organisations(query: String) -> Result<Vec<InviteOrg>, AppEr
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let found = domain::invitations::organisations_for(&st.signup(), &actor, &query)
+    let found = domain::features::invitations::organisations_for(&st.services(), &actor, &query)
         .await
         .map_err(|e| invite_error(e, vec![]))?;
     Ok(found
@@ -248,8 +251,8 @@ pub async fn invite_organisation(
         ));
     }
     let st = state()?;
-    let ctx = st.signup();
-    if let Ok(o) = domain::invitations::organisation(&ctx, &actor, text).await {
+    let ctx = st.services();
+    if let Ok(o) = domain::features::invitations::organisation(&ctx, &actor, text).await {
         leptos_axum::redirect(&step_url(
             "role",
             &email,
@@ -260,7 +263,7 @@ pub async fn invite_organisation(
         ));
         return Ok(());
     }
-    let found = domain::invitations::organisations_for(&ctx, &actor, text)
+    let found = domain::features::invitations::organisations_for(&ctx, &actor, text)
         .await
         .map_err(|e| invite_error(e, echo.clone()))?;
     match found.as_slice() {
@@ -296,10 +299,10 @@ pub async fn invite_roles(org: String) -> Result<(InviteOrg, Vec<RoleOption>), A
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let o = domain::invitations::organisation(&st.signup(), &actor, &org)
+    let o = domain::features::invitations::organisation(&st.services(), &actor, &org)
         .await
         .map_err(|_| crate::ssr::request::not_found())?;
-    let roles = domain::invitations::roles_for(&st.catalogue, &actor, &o)
+    let roles = domain::rules::review::roles_for(&st.catalogue, &actor, &o)
         .into_iter()
         .map(|r| RoleOption {
             id: r.id.0,
@@ -323,7 +326,7 @@ fn form(
     last: &str,
     org: &str,
     role: Option<&str>,
-) -> Result<domain::invitations::InviteForm, AppError> {
+) -> Result<domain::features::invitations::InviteForm, AppError> {
     let role = match role.map(str::trim) {
         None | Some("") => {
             return Err(invalid(vec![Problem::RoleMissing(Field::Role)], vec![]));
@@ -335,7 +338,7 @@ fn form(
     let name = |s: &str, f: Field| {
         domain::PersonName::parse(s).map_err(|e| invalid(vec![Problem::from_name(f, e)], vec![]))
     };
-    Ok(domain::invitations::InviteForm {
+    Ok(domain::features::invitations::InviteForm {
         email: parse_email(email)?,
         first_name: name(first, Field::FirstName)?,
         last_name: name(last, Field::LastName)?,
@@ -345,7 +348,7 @@ fn form(
 }
 
 #[cfg(feature = "ssr")]
-fn inviter_name(ctx: &domain::auth::RequestContext) -> String {
+fn inviter_name(ctx: &domain::access::actor::RequestContext) -> String {
     format!("{} {}", ctx.user.first_name, ctx.user.last_name)
 }
 
@@ -362,7 +365,7 @@ pub async fn invite_role(
     let (_, actor) = require_actor()?;
     let f = form(&email, &first, &last, &org, role.as_deref())?;
     let st = state()?;
-    domain::invitations::check(&st.signup(), &actor, &f)
+    domain::features::invitations::check(&st.services(), &actor, &f)
         .await
         .map_err(|e| invite_error(e, vec![]))?;
     leptos_axum::redirect(&step_url(
@@ -389,10 +392,10 @@ pub async fn invite_preview(
     let (ctx, actor) = require_actor()?;
     let f = form(&email, &first, &last, &org, Some(&role))?;
     let st = state()?;
-    let c = domain::invitations::check(&st.signup(), &actor, &f)
+    let c = domain::features::invitations::check(&st.services(), &actor, &f)
         .await
         .map_err(|e| invite_error(e, vec![]))?;
-    let mail = domain::invitations::email(
+    let mail = domain::features::invitations::email(
         &c,
         &inviter_name(&ctx),
         "[a secure link, made when you press Send]",
@@ -419,8 +422,8 @@ pub async fn send_invite(
     let (ctx, actor) = require_actor()?;
     let f = form(&email, &first, &last, &org, Some(&role))?;
     let st = state()?;
-    domain::invitations::send(
-        &st.signup(),
+    domain::features::invitations::send(
+        &st.services(),
         &actor,
         &inviter_name(&ctx),
         &f,
@@ -443,7 +446,7 @@ pub async fn invitation_link(token: String) -> Result<LinkOffer, AppError> {
     use crate::ssr::request::state;
     let st = state()?;
     Ok(
-        match domain::invitations::link(&st.signup(), &token).await {
+        match domain::features::invitations::link(&st.services(), &token).await {
             Ok(s) if s.valid && s.has_password => LinkOffer::Existing {
                 email: s.email.as_str().to_owned(),
                 org_name: format!("{} ({})", s.organisation.name, s.organisation.code),
@@ -456,7 +459,9 @@ pub async fn invitation_link(token: String) -> Result<LinkOffer, AppError> {
                 org_name: format!("{} ({})", s.organisation.name, s.organisation.code),
                 role_name: s.role_name,
             },
-            Ok(_) | Err(domain::invitations::InviteError::LinkNotValid) => LinkOffer::NotValid,
+            Ok(_) | Err(domain::features::invitations::InviteError::LinkNotValid) => {
+                LinkOffer::NotValid
+            }
             Err(e) => return Err(invite_error(e, vec![])),
         },
     )
@@ -492,9 +497,8 @@ pub async fn accept_invitation(
         return Err(invalid(problems, echo));
     };
     let st = state()?;
-    domain::invitations::accept_new(
-        &st.signup(),
-        &st.hasher,
+    domain::features::invitations::accept_new(
+        &st.services(),
         &token,
         &first,
         &last,
@@ -522,9 +526,8 @@ pub async fn accept_invitation_signed(token: String, password: String) -> Result
     };
     let st = state()?;
     let origin = client_address();
-    let email = domain::invitations::accept_existing(
-        &st.signup(),
-        &st.env(),
+    let email = domain::features::invitations::accept_existing(
+        &st.services(),
         &token,
         &pw,
         origin.as_deref(),
@@ -533,14 +536,20 @@ pub async fn accept_invitation_signed(token: String, password: String) -> Result
     .map_err(|e| invite_error(e, vec![]))?;
     let previous = current().map(|c| c.session.clone());
     let who = crate::ssr::request::ClientInfo::of_request();
-    let signed_in = domain::auth::sign_in(&st.env(), previous.as_ref(), &email, &pw, who.client())
-        .await
-        .map_err(|e| match e {
-            domain::auth::SignInError::Store(e) => internal(&e),
-            domain::auth::SignInError::NotRecognised => {
-                invalid(vec![Problem::NotRecognised(Field::Password)], vec![])
-            }
-        })?;
+    let signed_in = domain::features::sign_in::sign_in(
+        &st.services(),
+        previous.as_ref(),
+        &email,
+        &pw,
+        who.client(),
+    )
+    .await
+    .map_err(|e| match e {
+        domain::features::sign_in::SignInError::Store(e) => internal(&e),
+        domain::features::sign_in::SignInError::NotRecognised => {
+            invalid(vec![Problem::NotRecognised(Field::Password)], vec![])
+        }
+    })?;
     set_session_cookie(&signed_in.token, st.secure_cookies);
     leptos_axum::redirect(signed_in.landing.path());
     Ok(())
@@ -552,9 +561,10 @@ pub async fn user_invitations(user: i64) -> Result<Vec<InvitationRow>, AppError>
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let list = domain::invitations::pending_of(&st.signup(), &actor, domain::UserId(user))
-        .await
-        .map_err(|e| invite_error(e, vec![]))?;
+    let list =
+        domain::features::invitations::pending_of(&st.services(), &actor, domain::UserId(user))
+            .await
+            .map_err(|e| invite_error(e, vec![]))?;
     Ok(list
         .into_iter()
         .map(|i| InvitationRow {
@@ -573,11 +583,11 @@ pub async fn change_invitation(user: i64, invitation: i64, change: String) -> Re
     use crate::ssr::{request::client_address, request::state, require_actor};
     let (ctx, actor) = require_actor()?;
     let st = state()?;
-    let c = st.signup();
+    let c = st.services();
     let origin = client_address();
     let id = domain::UserId(user);
     let done = match change.as_str() {
-        "resend" => domain::invitations::resend(
+        "resend" => domain::features::invitations::resend(
             &c,
             &actor,
             &inviter_name(&ctx),
@@ -587,9 +597,11 @@ pub async fn change_invitation(user: i64, invitation: i64, change: String) -> Re
         )
         .await
         .map(|_| "invite-resent"),
-        "withdraw" => domain::invitations::withdraw(&c, &actor, id, invitation, origin.as_deref())
-            .await
-            .map(|_| "invite-withdrawn"),
+        "withdraw" => {
+            domain::features::invitations::withdraw(&c, &actor, id, invitation, origin.as_deref())
+                .await
+                .map(|_| "invite-withdrawn")
+        }
         _ => return Err(crate::ssr::request::not_found()),
     }
     .map_err(|e| invite_error(e, vec![]))?;

@@ -19,17 +19,9 @@ pub struct NotificationView {
 #[server(endpoint = "notifications")]
 pub async fn notifications() -> Result<Vec<NotificationView>, AppError> {
     use crate::ssr::{request::internal, request::state, require_user};
-    use domain::storage::Notifications;
     let ctx = require_user()?;
     let st = state()?;
-    let user = ctx.user.id;
-    let list = st
-        .store
-        .notifications(user, 100)
-        .await
-        .map_err(|e| internal(&e))?;
-    st.store
-        .mark_notifications_read(user, st.clock.now())
+    let list = domain::features::notifications::open(&st.services(), ctx.user.id)
         .await
         .map_err(|e| internal(&e))?;
     Ok(list
@@ -61,19 +53,17 @@ pub struct TileCounts {
 #[server(endpoint = "home_counts")]
 pub async fn home_counts() -> Result<TileCounts, AppError> {
     use crate::ssr::{request::internal, request::state, require_actor};
-    use domain::storage::{Notifications, RegistrationSort};
+    use domain::storage::RegistrationSort;
     let (ctx, actor) = require_actor()?;
     let st = state()?;
-    let unread = st
-        .store
-        .unread_notifications(ctx.user.id)
+    let unread = domain::features::notifications::unread(&st.services(), ctx.user.id)
         .await
         .map_err(|e| internal(&e))?;
     let reviews = actor.has(domain::Capability::ManageUsers)
         || actor.has(domain::Capability::GrantApproverRoles);
     let pending = if reviews {
-        let (_, total) = domain::signup::pending_registrations(
-            &st.signup(),
+        let (_, total) = domain::features::registration::pending_registrations(
+            &st.services(),
             &actor,
             RegistrationSort::Created,
             true,
@@ -100,11 +90,9 @@ pub async fn home_counts() -> Result<TileCounts, AppError> {
 #[server(endpoint = "notification_settings")]
 pub async fn notification_settings() -> Result<bool, AppError> {
     use crate::ssr::{request::internal, request::state, require_user};
-    use domain::storage::Notifications;
     let ctx = require_user()?;
     let st = state()?;
-    st.store
-        .notify_by_email(ctx.user.id)
+    domain::features::notifications::by_email(&st.services(), ctx.user.id)
         .await
         .map_err(|e| internal(&e))
 }
@@ -113,11 +101,9 @@ pub async fn notification_settings() -> Result<bool, AppError> {
 #[server(endpoint = "save_notification_settings")]
 pub async fn save_notification_settings(send: Option<String>) -> Result<(), AppError> {
     use crate::ssr::{request::internal, request::state, require_user};
-    use domain::storage::Notifications;
     let ctx = require_user()?;
     let st = state()?;
-    st.store
-        .set_notify_by_email(ctx.user.id, send.is_some())
+    domain::features::notifications::set_by_email(&st.services(), ctx.user.id, send.is_some())
         .await
         .map_err(|e| internal(&e))?;
     leptos_axum::redirect("/my-profile/notification-settings?saved=1");
@@ -151,13 +137,14 @@ pub struct OutboxListing {
 #[server(endpoint = "outbox")]
 pub async fn outbox() -> Result<OutboxListing, AppError> {
     use crate::ssr::{request::internal, request::state, require_actor};
-    use domain::storage::Outbox;
+    use domain::features::notifications::NotificationsError;
     let (_, actor) = require_actor()?;
-    if !actor.has(domain::Capability::ServiceDesk) {
-        return Err(crate::ssr::request::not_found());
-    }
     let st = state()?;
-    let rows = st.store.outbox(200).await.map_err(|e| internal(&e))?;
+    let rows = match domain::features::notifications::outbox(&st.services(), &actor).await {
+        Ok(rows) => rows,
+        Err(NotificationsError::NotFound) => return Err(crate::ssr::request::not_found()),
+        Err(NotificationsError::Store(e)) => return Err(internal(&e)),
+    };
     let demo = st.demo;
     let rows = rows
         .into_iter()

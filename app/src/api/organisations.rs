@@ -52,9 +52,12 @@ pub fn kind_label(kind: &str) -> &'static str {
 }
 
 #[cfg(feature = "ssr")]
-fn org_error(e: domain::organisations::OrgAdminError, echo: Vec<(Field, String)>) -> AppError {
+fn org_error(
+    e: domain::features::organisations::OrgAdminError,
+    echo: Vec<(Field, String)>,
+) -> AppError {
     use crate::ssr::request::set_status;
-    use domain::organisations::OrgAdminError as E;
+    use domain::features::organisations::OrgAdminError as E;
     let problem = match e {
         E::NotFound => return crate::ssr::request::not_found(),
         E::ParentNotFound => Problem::ParentNotFound(Field::Parent),
@@ -74,9 +77,10 @@ pub async fn list_organisations(search: String, page: i64) -> Result<OrgListing,
     let st = state()?;
     let search: String = search.chars().take(100).collect();
     let page = page.clamp(1, 1_000_000);
-    let (rows, total) = domain::organisations::list(&st.store, &actor, &search, page, PER_PAGE)
-        .await
-        .map_err(|e| org_error(e, Vec::new()))?;
+    let (rows, total) =
+        domain::features::organisations::list(&st.services(), &actor, &search, page, PER_PAGE)
+            .await
+            .map_err(|e| org_error(e, Vec::new()))?;
     Ok(OrgListing {
         rows: rows
             .into_iter()
@@ -102,17 +106,14 @@ pub async fn get_organisation(code: String) -> Result<OrgDetail, AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let o = domain::organisations::get(&st.store, &actor, &code)
+    let o = domain::features::organisations::get(&st.services(), &actor, &code)
         .await
         .map_err(|e| org_error(e, Vec::new()))?;
-    let parent_code = match o.parent {
-        Some(p) => domain::storage::Directory::organisation(&st.store, p)
-            .await
-            .map_err(|e| crate::ssr::request::internal(&e))?
-            .map(|p| p.code.as_str().to_owned())
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let parent_code = domain::features::organisations::parent_code(&st.services(), &o)
+        .await
+        .map_err(|e| crate::ssr::request::internal(&e))?
+        .map(|c| c.as_str().to_owned())
+        .unwrap_or_default();
     Ok(OrgDetail {
         own: o.id == actor.organisation.id,
         code: o.code.as_str().to_owned(),
@@ -135,8 +136,8 @@ fn parse_form(
     end_date: &str,
     contract_type: &str,
     problems: &mut Vec<Problem>,
-) -> Option<domain::organisations::OrgForm> {
-    use domain::organisations::parse_iso_date;
+) -> Option<domain::features::organisations::OrgForm> {
+    use domain::features::organisations::parse_iso_date;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         problems.push(Problem::OrgNameEmpty(Field::Name));
@@ -164,7 +165,7 @@ fn parse_form(
         .ok();
     let contract = match contract_type.trim() {
         "" => Some(None),
-        c => match domain::org::ContractType::parse(c) {
+        c => match domain::model::organisation::ContractType::parse(c) {
             Some(c) => Some(Some(c)),
             None => {
                 problems.push(Problem::ContractInvalid(Field::ContractType));
@@ -174,7 +175,7 @@ fn parse_form(
     };
     match (parent, start, end, contract, problems.is_empty()) {
         (Some(parent), Some(start_date), Some(end_date), Some(contract_type), true) => {
-            Some(domain::organisations::OrgForm {
+            Some(domain::features::organisations::OrgForm {
                 name: name.to_owned(),
                 type_label: type_label.to_owned(),
                 parent,
@@ -215,7 +216,7 @@ pub async fn create_organisation(
             .map(|k| (Field::Kind, k.chars().take(20).collect())),
     )
     .collect();
-    if !domain::organisations::may_administer(&actor) {
+    if !domain::features::organisations::may_administer(&actor) {
         return Err(crate::ssr::request::not_found());
     }
     let mut problems = Vec::new();
@@ -244,15 +245,17 @@ pub async fn create_organisation(
         return Err(AppError::invalid(problems, echo));
     };
     let st = state()?;
-    let audit = domain::audit::NewAudit::by(
+    let origin = crate::ssr::request::client_address();
+    domain::features::organisations::create(
+        &st.services(),
         &actor,
-        domain::audit::AuditAction::OrganisationCreated,
-        st.clock.now(),
-        crate::ssr::request::client_address().as_deref(),
-    );
-    domain::organisations::create(&st.store, &actor, code.clone(), kind, &form, audit)
-        .await
-        .map_err(|e| org_error(e, echo))?;
+        code.clone(),
+        kind,
+        &form,
+        origin.as_deref(),
+    )
+    .await
+    .map_err(|e| org_error(e, echo))?;
     leptos_axum::redirect(&format!("/organisations/{}?saved=created", code.as_str()));
     Ok(())
 }
@@ -292,15 +295,16 @@ pub async fn update_organisation(
         return Err(AppError::invalid(problems, echo));
     };
     let st = state()?;
-    let audit = domain::audit::NewAudit::by(
+    let origin = crate::ssr::request::client_address();
+    domain::features::organisations::update(
+        &st.services(),
         &actor,
-        domain::audit::AuditAction::OrganisationUpdated,
-        st.clock.now(),
-        crate::ssr::request::client_address().as_deref(),
-    );
-    domain::organisations::update(&st.store, &actor, &code, &form, audit)
-        .await
-        .map_err(|e| org_error(e, echo))?;
+        &code,
+        &form,
+        origin.as_deref(),
+    )
+    .await
+    .map_err(|e| org_error(e, echo))?;
     leptos_axum::redirect(&format!(
         "/organisations/{}?saved=updated",
         crate::url::enc(code.trim())

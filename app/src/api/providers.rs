@@ -38,9 +38,9 @@ pub struct ProviderDetail {
 pub const PER_PAGE: i64 = 25;
 
 #[cfg(feature = "ssr")]
-fn provider_error(e: domain::providers::ProviderError) -> AppError {
+fn provider_error(e: domain::features::providers::ProviderError) -> AppError {
     match e {
-        domain::providers::ProviderError::NotFound => crate::ssr::request::not_found(),
+        domain::features::providers::ProviderError::NotFound => crate::ssr::request::not_found(),
         other => crate::ssr::request::internal(&other),
     }
 }
@@ -52,9 +52,10 @@ pub async fn list_providers(search: String, page: i64) -> Result<ProviderListing
     let st = state()?;
     let search: String = search.chars().take(100).collect();
     let page = page.clamp(1, 1_000_000);
-    let (rows, total) = domain::providers::list(&st.store, &actor, &search, page, PER_PAGE)
-        .await
-        .map_err(provider_error)?;
+    let (rows, total) =
+        domain::features::providers::list(&st.services(), &actor, &search, page, PER_PAGE)
+            .await
+            .map_err(provider_error)?;
     Ok(ProviderListing {
         rows: rows
             .into_iter()
@@ -77,7 +78,7 @@ pub async fn get_provider(code: String) -> Result<ProviderDetail, AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let p = domain::providers::view(&st.store, &actor, &code)
+    let p = domain::features::providers::view(&st.services(), &actor, &code)
         .await
         .map_err(provider_error)?;
     let o = p.organisation;
@@ -100,15 +101,16 @@ pub async fn set_approval_level(code: String, multi_level: Option<String>) -> Re
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let audit = domain::audit::NewAudit::by(
+    let origin = crate::ssr::request::client_address();
+    domain::features::providers::set_level(
+        &st.services(),
         &actor,
-        domain::audit::AuditAction::ApprovalLevelChanged,
-        st.clock.now(),
-        crate::ssr::request::client_address().as_deref(),
-    );
-    domain::providers::set_level(&st.store, &actor, &code, multi_level.is_some(), audit)
-        .await
-        .map_err(provider_error)?;
+        &code,
+        multi_level.is_some(),
+        origin.as_deref(),
+    )
+    .await
+    .map_err(provider_error)?;
     leptos_axum::redirect(&format!(
         "/providers/{}?saved=1",
         crate::url::enc(code.trim())

@@ -45,13 +45,13 @@ use crate::ssr::request::{invalid, short};
 #[server(endpoint = "find_organisations")]
 pub async fn find_organisations(query: String) -> Result<Vec<OrgChoice>, AppError> {
     use crate::ssr::request::state;
-    use domain::signup::{lookup_organisation, Lookup};
+    use domain::features::registration::{lookup_organisation, Lookup};
     let query = query.trim();
     if query.chars().count() < 2 || query.len() > 100 {
         return Ok(Vec::new());
     }
     let st = state()?;
-    let found = lookup_organisation(&st.store, query)
+    let found = lookup_organisation(&st.services(), query)
         .await
         .map_err(|e| store_failed(&e))?;
     let list = match found {
@@ -72,7 +72,7 @@ pub async fn find_organisations(query: String) -> Result<Vec<OrgChoice>, AppErro
 #[server(endpoint = "register_start")]
 pub async fn register_start(email: String, organisation: String) -> Result<(), AppError> {
     use crate::ssr::request::state;
-    use domain::signup::{lookup_organisation, Lookup};
+    use domain::features::registration::{lookup_organisation, Lookup};
     let echo = vec![
         (Field::Email, short(&email)),
         (Field::Organisation, short(&organisation)),
@@ -95,7 +95,7 @@ pub async fn register_start(email: String, organisation: String) -> Result<(), A
         None
     } else {
         Some(
-            lookup_organisation(&st.store, text)
+            lookup_organisation(&st.services(), text)
                 .await
                 .map_err(|e| store_failed(&e))?,
         )
@@ -127,15 +127,15 @@ pub async fn register_start(email: String, organisation: String) -> Result<(), A
 #[server(endpoint = "registration_options")]
 pub async fn registration_options(org: String) -> Result<Option<RegisterChoices>, AppError> {
     use crate::ssr::request::state;
-    use domain::signup::registrable_organisation;
+    use domain::features::registration::registrable_organisation;
     let Ok(code) = domain::OdsCode::parse(&org) else {
         return Ok(None);
     };
     let st = state()?;
-    let Ok(o) = registrable_organisation(&st.store, &code).await else {
+    let Ok(o) = registrable_organisation(&st.services(), &code).await else {
         return Ok(None);
     };
-    let roles = domain::registration::roles_offered(&st.catalogue, &o)
+    let roles = domain::rules::review::roles_offered(&st.catalogue, &o)
         .into_iter()
         .map(|r| RoleChoice {
             id: r.id.0,
@@ -160,7 +160,7 @@ pub async fn register(
     last_name: String,
 ) -> Result<(), AppError> {
     use crate::ssr::request::state;
-    use domain::signup::{RegistrationForm, SignupError};
+    use domain::features::registration::{RegistrationForm, SignupError};
     let echo = vec![
         (Field::FirstName, short(&first_name)),
         (Field::LastName, short(&last_name)),
@@ -202,8 +202,8 @@ pub async fn register(
         first_name: first,
         last_name: last,
     };
-    match domain::signup::register(
-        &st.signup(),
+    match domain::features::registration::register(
+        &st.services(),
         &form,
         crate::ssr::request::client_address().as_deref(),
     )
@@ -260,8 +260,8 @@ pub async fn pending_actions(
     let sort = RegistrationSort::parse(&sort).unwrap_or(RegistrationSort::Created);
     let descending = dir != "asc";
     let page = page.clamp(1, 1_000_000);
-    let (rows, total) = domain::signup::pending_registrations(
-        &st.signup(),
+    let (rows, total) = domain::features::registration::pending_registrations(
+        &st.services(),
         &actor,
         sort,
         descending,
@@ -270,7 +270,7 @@ pub async fn pending_actions(
     )
     .await
     .map_err(|e| match e {
-        domain::signup::SignupError::NotFound => not_found(),
+        domain::features::registration::SignupError::NotFound => not_found(),
         other => crate::ssr::request::internal(&other),
     })?;
     Ok(PendingPage {
@@ -317,8 +317,8 @@ pub struct RegistrationView {
 }
 
 #[cfg(feature = "ssr")]
-fn signup_error(e: domain::signup::SignupError) -> AppError {
-    use domain::signup::SignupError;
+fn signup_error(e: domain::features::registration::SignupError) -> AppError {
+    use domain::features::registration::SignupError;
     match e {
         SignupError::NotFound => not_found(),
         SignupError::AlreadyDecided { .. } => {
@@ -338,10 +338,14 @@ pub async fn registration_detail(id: i64) -> Result<RegistrationView, AppError> 
     use domain::{AccountStatus, AssignmentStatus};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let r = domain::signup::registration_for(&st.signup(), &actor, domain::AssignmentId(id))
-        .await
-        .map_err(signup_error)?;
-    let warnings = domain::registration::generic_signs(
+    let r = domain::features::registration::registration_for(
+        &st.services(),
+        &actor,
+        domain::AssignmentId(id),
+    )
+    .await
+    .map_err(signup_error)?;
+    let warnings = domain::rules::review::generic_signs(
         &r.email,
         &r.first_name,
         &r.last_name,
@@ -385,7 +389,7 @@ pub async fn decide_registration(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
-    use domain::registration::{Decision, DecisionError};
+    use domain::rules::review::{Decision, DecisionError};
     let (_, actor) = require_actor()?;
     let echo = vec![
         (Field::Reason, reason.chars().take(400).collect()),
@@ -408,8 +412,8 @@ pub async fn decide_registration(
         Decision::Reject(_) => "rejected",
     };
     let st = state()?;
-    domain::signup::decide(
-        &st.signup(),
+    domain::features::registration::decide(
+        &st.services(),
         &actor,
         domain::AssignmentId(id),
         decision,
@@ -427,8 +431,8 @@ pub async fn resend_registration(id: i64) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    domain::signup::resend(
-        &st.signup(),
+    domain::features::registration::resend(
+        &st.services(),
         &actor,
         domain::AssignmentId(id),
         crate::ssr::request::client_address().as_deref(),
@@ -445,8 +449,8 @@ pub async fn delete_registration(id: i64) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    domain::signup::delete(
-        &st.signup(),
+    domain::features::registration::delete(
+        &st.services(),
         &actor,
         domain::AssignmentId(id),
         crate::ssr::request::client_address().as_deref(),
@@ -483,7 +487,7 @@ impl LinkView {
 pub async fn activation_link(token: String) -> Result<LinkView, AppError> {
     use crate::ssr::request::state;
     let st = state()?;
-    let state = domain::signup::link_state(&st.signup(), &token)
+    let state = domain::features::registration::link_state(&st.services(), &token)
         .await
         .map_err(|e| store_failed(&e))?;
     Ok(LinkView::of(state))
@@ -500,9 +504,8 @@ pub async fn activate(
     let new_password = crate::ssr::request::new_password(&password, &confirm_password)
         .map_err(|p| invalid(p, Vec::new()))?;
     let st = state()?;
-    domain::signup::activate(
-        &st.signup(),
-        &st.hasher,
+    domain::features::registration::activate(
+        &st.services(),
         &token,
         &new_password,
         crate::ssr::request::client_address().as_deref(),
@@ -518,7 +521,7 @@ pub async fn activate(
 pub async fn renew_activation(token: String) -> Result<(), AppError> {
     use crate::ssr::request::state;
     let st = state()?;
-    domain::signup::renew_link(&st.signup(), &token)
+    domain::features::registration::renew_link(&st.services(), &token)
         .await
         .map_err(signup_error)?;
     leptos_axum::redirect("/activate/renewed");

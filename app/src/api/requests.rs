@@ -63,9 +63,9 @@ pub fn request_url(step: &str, org: &str, role: Option<i64>, reason: &str) -> St
 }
 
 #[cfg(feature = "ssr")]
-fn request_error(e: domain::requests::RequestError) -> Problem {
-    use domain::registration::RoleRefused;
-    use domain::requests::{ReasonError, RequestError as E};
+fn request_error(e: domain::features::access_requests::RequestError) -> Problem {
+    use domain::features::access_requests::{ReasonError, RequestError as E};
+    use domain::rules::review::RoleRefused;
     match e {
         E::OrganisationNotFound => Problem::OrganisationNotFound(Field::Organisation),
         E::Role(RoleRefused::NotOffered) => Problem::RoleNotOffered(Field::Role),
@@ -82,8 +82,11 @@ fn request_error(e: domain::requests::RequestError) -> Problem {
 }
 
 #[cfg(feature = "ssr")]
-fn fail(e: domain::requests::RequestError, echo: Vec<(Field, String)>) -> AppError {
-    use domain::requests::RequestError as E;
+fn fail(
+    e: domain::features::access_requests::RequestError,
+    echo: Vec<(Field, String)>,
+) -> AppError {
+    use domain::features::access_requests::RequestError as E;
     match e {
         E::NotFound => crate::ssr::request::not_found(),
         E::Store(e) => crate::ssr::request::internal(&e),
@@ -95,11 +98,11 @@ fn fail(e: domain::requests::RequestError, echo: Vec<(Field, String)>) -> AppErr
 #[server(endpoint = "request_organisations")]
 pub async fn request_organisations(query: String) -> Result<Vec<RequestOrg>, AppError> {
     use crate::ssr::{request::internal, request::state, require_user};
-    use domain::signup::Lookup;
+    use domain::features::registration::Lookup;
     require_user()?;
     let st = state()?;
     let text: String = query.chars().take(100).collect();
-    let found = domain::signup::lookup_organisation(&st.store, &text)
+    let found = domain::features::registration::lookup_organisation(&st.services(), &text)
         .await
         .map_err(|e| internal(&e))?;
     let list = match found {
@@ -134,7 +137,7 @@ pub async fn request_organisation(
             echo,
         ));
     }
-    let o = domain::requests::organisation(&st.store, &organisation)
+    let o = domain::features::access_requests::organisation(&st.services(), &organisation)
         .await
         .map_err(|e| fail(e, echo))?;
     leptos_axum::redirect(&request_url("role", o.code.as_str(), None, ""));
@@ -147,10 +150,10 @@ pub async fn request_roles(org: String) -> Result<(RequestOrg, Vec<RoleChoice>),
     use crate::ssr::{request::state, require_user};
     require_user()?;
     let st = state()?;
-    let o = domain::requests::organisation(&st.store, &org)
+    let o = domain::features::access_requests::organisation(&st.services(), &org)
         .await
         .map_err(|_| crate::ssr::request::not_found())?;
-    let roles = domain::registration::roles_offered(&st.catalogue, &o)
+    let roles = domain::rules::review::roles_offered(&st.catalogue, &o)
         .into_iter()
         .map(|r| RoleChoice {
             id: r.id.0,
@@ -170,23 +173,22 @@ pub async fn request_roles(org: String) -> Result<(RequestOrg, Vec<RoleChoice>),
 #[cfg(feature = "ssr")]
 async fn checked<'c>(
     st: &'c crate::ssr::AppState,
-    user: &domain::user::User,
+    user: &domain::model::user::User,
     org: &str,
     role: &str,
     reason: &str,
-) -> Result<domain::requests::Checked<'c>, AppError> {
+) -> Result<domain::features::access_requests::Checked<'c>, AppError> {
     use crate::ssr::request::{invalid, short};
     let echo = vec![(Field::Reason, short(reason))];
     let Ok(role) = role.trim().parse::<i64>() else {
         let mut problems = vec![Problem::RoleMissing(Field::Role)];
-        if domain::requests::RequestReason::parse(reason).is_err() {
+        if domain::features::access_requests::RequestReason::parse(reason).is_err() {
             problems.push(Problem::RequestReasonEmpty(Field::Reason));
         }
         return Err(invalid(problems, echo));
     };
-    domain::requests::check(
-        &st.store,
-        &st.catalogue,
+    domain::features::access_requests::check(
+        &st.services(),
         user,
         org,
         domain::RoleId(role),
@@ -194,7 +196,7 @@ async fn checked<'c>(
     )
     .await
     .map_err(|errors| {
-        use domain::requests::RequestError as E;
+        use domain::features::access_requests::RequestError as E;
         let mut problems = Vec::new();
         for e in errors {
             match e {
@@ -256,9 +258,14 @@ pub async fn send_request(org: String, role: String, reason: String) -> Result<(
     let ctx = require_user()?;
     let st = state()?;
     let c = checked(&st, &ctx.user, &org, &role, &reason).await?;
-    domain::requests::send(&st.signup(), &ctx.user, &c, client_address().as_deref())
-        .await
-        .map_err(|e| fail(e, vec![]))?;
+    domain::features::access_requests::send(
+        &st.services(),
+        &ctx.user,
+        &c,
+        client_address().as_deref(),
+    )
+    .await
+    .map_err(|e| fail(e, vec![]))?;
     leptos_axum::redirect("/my-profile/roles?done=requested");
     Ok(())
 }
@@ -269,7 +276,7 @@ pub async fn my_roles() -> Result<Vec<OwnRole>, AppError> {
     use crate::ssr::{request::internal, request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
-    let list = domain::requests::mine(&st.store, &ctx.user)
+    let list = domain::features::access_requests::mine(&st.services(), &ctx.user)
         .await
         .map_err(|e| internal(&e))?;
     Ok(list
@@ -295,15 +302,15 @@ pub async fn withdraw_request(id: i64) -> Result<(), AppError> {
     use crate::ssr::{request::client_address, request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
-    domain::requests::withdraw(
-        &st.signup(),
+    domain::features::access_requests::withdraw(
+        &st.services(),
         &ctx.user,
         domain::AssignmentId(id),
         client_address().as_deref(),
     )
     .await
     .map_err(|e| match e {
-        domain::requests::RequestError::AlreadyDecided(_) => {
+        domain::features::access_requests::RequestError::AlreadyDecided(_) => {
             crate::ssr::request::invalid(vec![Problem::RequestClosed(Field::Confirm)], vec![])
         }
         other => fail(other, vec![]),
@@ -318,9 +325,13 @@ pub async fn get_request(id: i64) -> Result<RequestReview, AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let r = domain::requests::for_review(&st.signup(), &actor, domain::AssignmentId(id))
-        .await
-        .map_err(|e| fail(e, vec![]))?;
+    let r = domain::features::access_requests::for_review(
+        &st.services(),
+        &actor,
+        domain::AssignmentId(id),
+    )
+    .await
+    .map_err(|e| fail(e, vec![]))?;
     Ok(RequestReview {
         id: r.id.0,
         user: r.user.0,
@@ -358,8 +369,8 @@ pub async fn decide_request(
         (Field::Decision, short(&decision)),
         (Field::Reason, short(&reason)),
     ];
-    let d = domain::registration::Decision::parse(&decision, &reason).map_err(|e| {
-        use domain::registration::DecisionError as D;
+    let d = domain::rules::review::Decision::parse(&decision, &reason).map_err(|e| {
+        use domain::rules::review::DecisionError as D;
         let p = match e {
             D::NoChoice => Problem::DecisionMissing(Field::Decision),
             D::ReasonEmpty => Problem::ReasonEmpty(Field::Reason),
@@ -367,24 +378,30 @@ pub async fn decide_request(
         };
         invalid(vec![p], echo.clone())
     })?;
-    let ctx = st.signup();
+    let ctx = st.services();
     let id = domain::AssignmentId(id);
-    let user = domain::requests::for_review(&ctx, &actor, id)
+    let user = domain::features::access_requests::for_review(&ctx, &actor, id)
         .await
         .map_err(|e| fail(e, vec![]))?
         .user;
-    domain::requests::decide(&ctx, &actor, id, d.clone(), client_address().as_deref())
-        .await
-        .map_err(|e| match e {
-            domain::requests::RequestError::Conflicts(_) => invalid(
-                vec![Problem::ApprovalConflict(Field::Decision)],
-                echo.clone(),
-            ),
-            other => fail(other, echo.clone()),
-        })?;
+    domain::features::access_requests::decide(
+        &ctx,
+        &actor,
+        id,
+        d.clone(),
+        client_address().as_deref(),
+    )
+    .await
+    .map_err(|e| match e {
+        domain::features::access_requests::RequestError::Conflicts(_) => invalid(
+            vec![Problem::ApprovalConflict(Field::Decision)],
+            echo.clone(),
+        ),
+        other => fail(other, echo.clone()),
+    })?;
     let done = match d {
-        domain::registration::Decision::Approve => "request-approved",
-        domain::registration::Decision::Reject(_) => "request-rejected",
+        domain::rules::review::Decision::Approve => "request-approved",
+        domain::rules::review::Decision::Reject(_) => "request-rejected",
     };
     leptos_axum::redirect(&format!("/users/{}?done={done}", user.0));
     Ok(())

@@ -15,9 +15,9 @@ use crate::error::{Field, Problem};
 const FORGOTTEN_ANSWER_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[cfg(feature = "ssr")]
-fn security_error(e: domain::security::SecurityError) -> AppError {
+fn security_error(e: domain::features::account_security::SecurityError) -> AppError {
     use crate::ssr::request::{internal, invalid, not_found};
-    use domain::security::SecurityError;
+    use domain::features::account_security::SecurityError;
     match e {
         SecurityError::LinkNotValid => invalid(vec![Problem::LinkNotValid(Field::Link)], vec![]),
         SecurityError::CurrentPasswordWrong => invalid(
@@ -42,9 +42,12 @@ pub async fn forgotten_password(email: String) -> Result<(), AppError> {
         )
     })?;
     let st = state()?;
-    let done =
-        domain::security::forgotten_password(&st.signup(), &parsed, client_address().as_deref())
-            .await;
+    let done = domain::features::account_security::forgotten_password(
+        &st.services(),
+        &parsed,
+        client_address().as_deref(),
+    )
+    .await;
     tokio::time::sleep_until(started + FORGOTTEN_ANSWER_AFTER).await;
     done.map_err(|e| internal(&e))?;
     leptos_axum::redirect("/forgotten-password/sent");
@@ -55,7 +58,7 @@ pub async fn forgotten_password(email: String) -> Result<(), AppError> {
 pub async fn reset_link(token: String) -> Result<LinkView, AppError> {
     use crate::ssr::request::{internal, state};
     let st = state()?;
-    let link = domain::security::reset_link(&st.signup(), &token)
+    let link = domain::features::account_security::reset_link(&st.services(), &token)
         .await
         .map_err(|e| internal(&e))?;
     Ok(LinkView::of(link))
@@ -71,9 +74,8 @@ pub async fn reset_password(
     use crate::ssr::request::{client_address, invalid, new_password, state};
     let new = new_password(&password, &confirm_password).map_err(|p| invalid(p, vec![]))?;
     let st = state()?;
-    domain::security::reset_password(
-        &st.signup(),
-        &st.hasher,
+    domain::features::account_security::reset_password(
+        &st.services(),
         &token,
         &new,
         client_address().as_deref(),
@@ -107,10 +109,8 @@ pub async fn change_password(
         }
     };
     let st = state()?;
-    domain::security::change_password(
-        &st.signup(),
-        &st.hasher,
-        st.lock_after,
+    domain::features::account_security::change_password(
+        &st.services(),
         &ctx,
         &current,
         &new,
@@ -136,7 +136,7 @@ pub async fn locked_accounts() -> Result<Vec<LockedView>, AppError> {
     use crate::ssr::request::{require_actor, state};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let list = domain::security::locked_accounts(&st.signup(), &actor)
+    let list = domain::features::account_security::locked_accounts(&st.services(), &actor)
         .await
         .map_err(security_error)?;
     Ok(list
@@ -156,8 +156,8 @@ pub async fn unlock_account(user: i64) -> Result<(), AppError> {
     use crate::ssr::request::{client_address, require_actor, state};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    domain::security::unlock(
-        &st.signup(),
+    domain::features::account_security::unlock(
+        &st.services(),
         &actor,
         domain::UserId(user),
         client_address().as_deref(),

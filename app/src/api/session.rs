@@ -1,7 +1,7 @@
 //! Signing in and out, the viewer, and choosing which account (role assignment) to act as.
 
-use domain::role::Capability;
-use domain::session::Landing;
+use domain::model::role::Capability;
+use domain::model::session::Landing;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -81,7 +81,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         Some(_) => Landing::Home,
         None => {
             let st = state()?;
-            match domain::auth::landing_for(&st.store, &ctx.user)
+            match domain::features::sign_in::landing_for(&st.services(), &ctx.user)
                 .await
                 .map_err(|e| internal(&e))?
             {
@@ -105,7 +105,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         current, request::internal, request::set_status, request::state, set_session_cookie,
     };
     use axum::http::StatusCode;
-    use domain::auth::SignInError;
+    use domain::features::sign_in::SignInError;
 
     let parsed_email =
         domain::EmailAddress::parse(&email).map_err(|e| Problem::from_email(Field::Email, e));
@@ -123,8 +123,8 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let st = state()?;
     let previous = current().map(|c| c.session.clone());
     let who = crate::ssr::request::ClientInfo::of_request();
-    match domain::auth::sign_in(
-        &st.env(),
+    match domain::features::sign_in::sign_in(
+        &st.services(),
         previous.as_ref(),
         &email,
         &password,
@@ -154,7 +154,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     let st = state()?;
     if let Some(ctx) = current() {
         let origin = crate::ssr::request::client_address();
-        domain::auth::sign_out(&st.store, st.clock.as_ref(), &ctx, origin.as_deref())
+        domain::features::sign_in::sign_out(&st.services(), &ctx, origin.as_deref())
             .await
             .map_err(|e| internal(&e))?;
     }
@@ -169,7 +169,7 @@ pub async fn selectable_accounts() -> Result<Vec<AccountView>, AppError> {
     use crate::ssr::{request::internal, request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
-    let list = domain::auth::selectable_accounts(&st.store, &ctx.user)
+    let list = domain::features::sign_in::selectable_accounts(&st.services(), &ctx.user)
         .await
         .map_err(|e| internal(&e))?;
     let acting = ctx.actor.as_ref().map(|a| a.assignment);
@@ -182,7 +182,7 @@ pub async fn select_account(assignment: String) -> Result<(), AppError> {
         request::internal, request::set_status, request::state, require_user, set_session_cookie,
     };
     use axum::http::StatusCode;
-    use domain::auth::SelectError;
+    use domain::features::sign_in::SelectError;
 
     let ctx = require_user()?;
     let Ok(id) = assignment.trim().parse::<i64>() else {
@@ -194,8 +194,13 @@ pub async fn select_account(assignment: String) -> Result<(), AppError> {
     };
     let st = state()?;
     let who = crate::ssr::request::ClientInfo::of_request();
-    match domain::auth::select_account(&st.env(), &ctx, domain::AssignmentId(id), who.client())
-        .await
+    match domain::features::sign_in::select_account(
+        &st.services(),
+        &ctx,
+        domain::AssignmentId(id),
+        who.client(),
+    )
+    .await
     {
         Ok(token) => {
             set_session_cookie(&token, st.secure_cookies);
@@ -214,16 +219,13 @@ pub async fn select_account(assignment: String) -> Result<(), AppError> {
 #[server(endpoint = "my_account")]
 pub async fn my_account() -> Result<Vec<OrganisationAccess>, AppError> {
     use crate::ssr::{request::internal, request::state, require_user};
-    use domain::storage::Accounts;
     let ctx = require_user()?;
     let st = state()?;
-    let all = st
-        .store
-        .assignments_of(ctx.user.id)
+    let all = domain::features::sign_in::my_roles(&st.services(), &ctx.user)
         .await
         .map_err(|e| internal(&e))?;
     let acting = ctx.actor.as_ref().map(|a| a.assignment);
-    Ok(domain::assignment::group_by_organisation(&all)
+    Ok(domain::model::assignment::group_by_organisation(&all)
         .into_iter()
         .map(|(org, roles)| OrganisationAccess {
             org_name: org.name,
@@ -235,7 +237,7 @@ pub async fn my_account() -> Result<Vec<OrganisationAccess>, AppError> {
 
 #[cfg(feature = "ssr")]
 fn account_view(
-    a: &domain::assignment::AssignmentView,
+    a: &domain::model::assignment::AssignmentView,
     acting: Option<domain::AssignmentId>,
 ) -> AccountView {
     AccountView {
@@ -266,7 +268,7 @@ pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
     use crate::ssr::{request::internal, request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
-    let list = domain::auth::my_sessions(&st.store, st.clock.as_ref(), st.sessions, &ctx)
+    let list = domain::features::sign_in::my_sessions(&st.services(), &ctx)
         .await
         .map_err(|e| internal(&e))?;
     let when = |t: domain::Timestamp| t.iso_utc().replace('T', " ").replace('Z', " UTC");
@@ -288,9 +290,8 @@ pub async fn end_other_sessions() -> Result<(), AppError> {
     use crate::ssr::{request::client_address, request::internal, request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
-    let ended = domain::auth::end_other_sessions(
-        &st.store,
-        st.clock.as_ref(),
+    let ended = domain::features::sign_in::end_other_sessions(
+        &st.services(),
         &ctx,
         client_address().as_deref(),
     )

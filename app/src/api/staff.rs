@@ -55,10 +55,10 @@ pub struct NewUserView {
 }
 
 #[cfg(feature = "ssr")]
-fn problem(p: &domain::staff::StaffProblem) -> Option<Problem> {
-    use domain::email::EmailError as E;
-    use domain::person_name::PersonNameError as N;
-    use domain::staff::StaffProblem as S;
+fn problem(p: &domain::features::add_user::StaffProblem) -> Option<Problem> {
+    use domain::features::add_user::StaffProblem as S;
+    use domain::values::email::EmailError as E;
+    use domain::values::person_name::PersonNameError as N;
     Some(match p {
         S::Email(E::Empty) => Problem::EmailEmpty(Field::Email),
         S::Email(E::TooLong) => Problem::EmailTooLong(Field::Email),
@@ -88,8 +88,11 @@ fn problem(p: &domain::staff::StaffProblem) -> Option<Problem> {
 }
 
 #[cfg(feature = "ssr")]
-fn staff_error(problems: Vec<domain::staff::StaffProblem>, echo: Vec<(Field, String)>) -> AppError {
-    use domain::staff::StaffProblem as S;
+fn staff_error(
+    problems: Vec<domain::features::add_user::StaffProblem>,
+    echo: Vec<(Field, String)>,
+) -> AppError {
+    use domain::features::add_user::StaffProblem as S;
     if problems.iter().any(|p| matches!(p, S::NotFound)) {
         return crate::ssr::request::not_found();
     }
@@ -105,7 +108,7 @@ fn staff_error(problems: Vec<domain::staff::StaffProblem>, echo: Vec<(Field, Str
 #[cfg(feature = "ssr")]
 fn administrator() -> Result<domain::Actor, AppError> {
     let (_, actor) = crate::ssr::require_actor()?;
-    if !domain::staff::may_add(&actor) {
+    if !domain::features::add_user::may_add(&actor) {
         return Err(crate::ssr::request::not_found());
     }
     Ok(actor)
@@ -138,10 +141,10 @@ pub async fn new_user_form(
     #[server(default)] q: String,
     #[server(default)] step: String,
 ) -> Result<NewUserView, AppError> {
-    use domain::staff;
+    use domain::features::add_user;
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
-    let ctx = st.signup();
+    let ctx = st.services();
     let cut = |s: String, n: usize| s.chars().take(n).collect::<String>();
     let (email, confirm_email) = (cut(email, 300), cut(confirm_email, 300));
     let (first_name, last_name) = (cut(first_name, 200), cut(last_name, 200));
@@ -175,12 +178,14 @@ pub async fn new_user_form(
     if step.is_empty() {
         return Ok(view);
     }
-    if let Err(p) = staff::check_email(&st.store, &actor, &view.email, &view.confirm_email).await {
+    if let Err(p) =
+        add_user::check_email(&st.services(), &actor, &view.email, &view.confirm_email).await
+    {
         view.error = Some(staff_error(p, echo(&view)));
         return Ok(view);
     }
     view.step = "details".into();
-    let chosen = staff::offers(&ctx, &actor, &organisations)
+    let chosen = add_user::offers(&ctx, &actor, &organisations)
         .await
         .map_err(|p| staff_error(vec![p], Vec::new()))?;
     view.chosen = chosen_of(&chosen);
@@ -190,12 +195,12 @@ pub async fn new_user_form(
     }
     let mut problems = Vec::new();
     if let Err(p) =
-        staff::check_details(&view.first_name, &view.last_name, &view.phone, &view.mobile)
+        add_user::check_details(&view.first_name, &view.last_name, &view.phone, &view.mobile)
     {
         problems.extend(p);
     }
     if chosen.is_empty() {
-        problems.push(staff::StaffProblem::NoOrganisation);
+        problems.push(add_user::StaffProblem::NoOrganisation);
     }
     if !problems.is_empty() {
         view.error = Some(staff_error(problems, echo(&view)));
@@ -208,7 +213,7 @@ pub async fn new_user_form(
 
 /// The catalogue's payment types as (code, name), in its order.
 #[cfg(feature = "ssr")]
-fn payment_type_names(catalogue: &domain::role::Catalogue) -> Vec<(String, String)> {
+fn payment_type_names(catalogue: &domain::model::role::Catalogue) -> Vec<(String, String)> {
     catalogue
         .payment_types
         .iter()
@@ -218,7 +223,7 @@ fn payment_type_names(catalogue: &domain::role::Catalogue) -> Vec<(String, Strin
 
 /// The offers as the roles step shows them: starred names for roles payment types restrict.
 #[cfg(feature = "ssr")]
-fn org_offers(offers: Vec<domain::staff::Offer>) -> Vec<OrgOffer> {
+fn org_offers(offers: Vec<domain::features::add_user::Offer>) -> Vec<OrgOffer> {
     offers
         .into_iter()
         .map(|o| OrgOffer {
@@ -254,21 +259,23 @@ async fn search_results(
     q: &str,
     chosen: &[String],
 ) -> Result<Vec<OrgChoice>, AppError> {
-    Ok(domain::staff::organisations(&st.store, actor, q)
-        .await
-        .map_err(|p| staff_error(vec![p], Vec::new()))?
-        .into_iter()
-        .filter(|(o, _)| !chosen.contains(&o.code.as_str().to_owned()))
-        .map(|(o, parent)| OrgChoice {
-            code: o.code.as_str().to_owned(),
-            name: o.name,
-            parent,
-        })
-        .collect())
+    Ok(
+        domain::features::add_user::organisations(&st.services(), actor, q)
+            .await
+            .map_err(|p| staff_error(vec![p], Vec::new()))?
+            .into_iter()
+            .filter(|(o, _)| !chosen.contains(&o.code.as_str().to_owned()))
+            .map(|(o, parent)| OrgChoice {
+                code: o.code.as_str().to_owned(),
+                name: o.name,
+                parent,
+            })
+            .collect(),
+    )
 }
 
 #[cfg(feature = "ssr")]
-fn chosen_of(offers: &[domain::staff::Offer]) -> Vec<OrgChoice> {
+fn chosen_of(offers: &[domain::features::add_user::Offer]) -> Vec<OrgChoice> {
     offers
         .iter()
         .map(|o| OrgChoice {
@@ -302,10 +309,10 @@ pub async fn add_new_user(
     #[server(default)] payments: Vec<String>,
     #[server(default)] clusters: Vec<String>,
 ) -> Result<(), AppError> {
-    use domain::staff::{self, StaffForm};
+    use domain::features::add_user::{self, StaffForm};
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
-    let ctx = st.signup();
+    let ctx = st.services();
     let echo = vec![
         (Field::Email, email.chars().take(300).collect()),
         (Field::FirstName, first_name.chars().take(200).collect()),
@@ -322,7 +329,7 @@ pub async fn add_new_user(
         organisations: codes(organisations.split(',').map(str::to_owned)),
         choices,
     };
-    let id = staff::add(
+    let id = add_user::add(
         &ctx,
         &actor,
         &form,
@@ -350,8 +357,8 @@ fn parse_choices(
     grants: &[String],
     payments: &[String],
     clusters: &[String],
-) -> Result<Vec<domain::staff::Choice>, AppError> {
-    use domain::staff::Choice;
+) -> Result<Vec<domain::features::add_user::Choice>, AppError> {
+    use domain::features::add_user::Choice;
     let mut choices: Vec<Choice> = Vec::new();
     let mut bad = false;
     for g in grants.iter().take(200) {
@@ -399,7 +406,7 @@ fn parse_choices(
 
 /// A role's name as the forms show it: starred when payment types can restrict it.
 #[cfg(feature = "ssr")]
-fn starred_name(r: &domain::role::Role) -> String {
+fn starred_name(r: &domain::model::role::Role) -> String {
     if r.payment_restrictable {
         format!("{}*", r.name)
     } else {
@@ -432,16 +439,24 @@ pub async fn user_organisations_form(
     #[server(default)] q: String,
     #[server(default)] step: String,
 ) -> Result<AddOrganisationView, AppError> {
-    use domain::staff;
+    use domain::features::add_user;
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
-    let ctx = st.signup();
-    let detail = staff::grantee(&ctx, &actor, domain::UserId(user))
+    let ctx = st.services();
+    let detail = domain::features::users::grantee(&ctx, &actor, domain::UserId(user))
         .await
-        .map_err(|p| staff_error(vec![p], Vec::new()))?;
+        .map_err(|e| {
+            let p = match e {
+                domain::features::users::UsersError::Store(e) => {
+                    add_user::StaffProblem::Store(e.to_string())
+                }
+                _ => add_user::StaffProblem::NotFound,
+            };
+            staff_error(vec![p], Vec::new())
+        })?;
     let organisations = codes(organisations);
     let q: String = q.chars().take(100).collect();
-    let chosen = staff::offers(&ctx, &actor, &organisations)
+    let chosen = add_user::offers(&ctx, &actor, &organisations)
         .await
         .map_err(|p| staff_error(vec![p], Vec::new()))?;
     let mut view = AddOrganisationView {
@@ -458,7 +473,7 @@ pub async fn user_organisations_form(
     };
     if detail.user.status == domain::AccountStatus::Disabled {
         view.error = Some(staff_error(
-            vec![staff::StaffProblem::AccountDisabled],
+            vec![add_user::StaffProblem::AccountDisabled],
             Vec::new(),
         ));
         return Ok(view);
@@ -468,13 +483,13 @@ pub async fn user_organisations_form(
     }
     if chosen.is_empty() {
         view.error = Some(staff_error(
-            vec![staff::StaffProblem::NoOrganisation],
+            vec![add_user::StaffProblem::NoOrganisation],
             Vec::new(),
         ));
         return Ok(view);
     }
     view.step = "roles".into();
-    view.offers = org_offers(staff::unheld(&st.catalogue, chosen, &detail.assignments));
+    view.offers = org_offers(add_user::unheld(&st.catalogue, chosen, &detail.assignments));
     Ok(view)
 }
 
@@ -490,8 +505,8 @@ pub async fn add_user_roles(
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
     let choices = parse_choices(&grants, &payments, &clusters)?;
-    domain::staff::grant(
-        &st.signup(),
+    domain::features::add_user::grant(
+        &st.services(),
         &actor,
         domain::UserId(user),
         &codes(organisations.split(',').map(str::to_owned)),
@@ -531,8 +546,8 @@ pub async fn assignment_restrictions(
 ) -> Result<RestrictionsView, AppError> {
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
-    let r = domain::staff::restrictable(
-        &st.signup(),
+    let r = domain::features::add_user::restrictable(
+        &st.services(),
         &actor,
         domain::UserId(user),
         domain::AssignmentId(assignment),
@@ -611,8 +626,8 @@ pub async fn restrict_assignment(
         out.dedup();
         out
     };
-    domain::staff::restrict(
-        &st.signup(),
+    domain::features::add_user::restrict(
+        &st.services(),
         &actor,
         domain::UserId(user),
         domain::AssignmentId(assignment),

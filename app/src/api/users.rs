@@ -72,9 +72,9 @@ pub struct UserDetailView {
 }
 
 #[cfg(feature = "ssr")]
-fn users_error(e: domain::users::UsersError) -> AppError {
+fn users_error(e: domain::features::users::UsersError) -> AppError {
     use axum::http::StatusCode;
-    use domain::users::UsersError as E;
+    use domain::features::users::UsersError as E;
     let problem = match e {
         E::NotFound => return crate::ssr::request::not_found(),
         E::Store(e) => return crate::ssr::request::internal(&e),
@@ -104,7 +104,8 @@ pub async fn list_users(
     size: i64,
 ) -> Result<UserListing, AppError> {
     use crate::ssr::{request::state, require_actor};
-    use domain::users::{UserSort, PAGE_SIZES};
+    use domain::features::users::PAGE_SIZES;
+    use domain::storage::UserSort;
     let (_, actor) = require_actor()?;
     let st = state()?;
     let sort = UserSort::parse(&sort).unwrap_or(UserSort::LastName);
@@ -114,10 +115,17 @@ pub async fn list_users(
         PAGE_SIZES[0]
     };
     let page = page.clamp(1, 1_000_000);
-    let (rows, total) =
-        domain::users::search(&st.users(), &actor, &q, sort, dir == "desc", page, size)
-            .await
-            .map_err(users_error)?;
+    let (rows, total) = domain::features::users::search(
+        &st.services(),
+        &actor,
+        &q,
+        sort,
+        dir == "desc",
+        page,
+        size,
+    )
+    .await
+    .map_err(users_error)?;
     Ok(UserListing {
         rows: rows
             .into_iter()
@@ -146,14 +154,11 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let d = domain::users::view(&st.users(), &actor, domain::UserId(id))
+    let d = domain::features::users::view(&st.services(), &actor, domain::UserId(id))
         .await
         .map_err(users_error)?;
-    // Only for someone the viewer may see: a lock-out is the Service Desk's to undo.
-    let locked = domain::storage::Security::locked_at(&st.store, d.user.id)
-        .await
-        .map_err(|e| crate::ssr::request::internal(&e))?
-        .is_some();
+    // Shown only for someone the viewer may see: a lock-out is the Service Desk's to undo.
+    let locked = d.locked;
     Ok(UserDetailView {
         id: d.user.id.0,
         first_name: d.user.first_name.clone(),
@@ -187,7 +192,7 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
                     .then(|| format!("/users/{}/requests/{}", d.user.id.0, a.id.0)),
                 payment_types: a.payment_types.clone(),
                 clusters: a.clusters.iter().map(|(_, name)| name.clone()).collect(),
-                change: domain::staff::may_change(&st.catalogue, &actor, a)
+                change: domain::features::add_user::may_change(&st.catalogue, &actor, a)
                     .then(|| format!("/users/{}/roles/{}", d.user.id.0, a.id.0)),
                 remove: (a.status == domain::AssignmentStatus::Active
                     && d.revocable_at.iter().any(|o| o.id == a.organisation.id))
@@ -200,7 +205,7 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
                 }),
             })
             .collect(),
-        may_add_organisation: domain::staff::may_grant_to(&actor, d.user.id),
+        may_add_organisation: domain::features::add_user::may_grant_to(&actor, d.user.id),
         may_disable: d.may_disable(),
         may_enable: d.may_enable(),
         held_outside: d.held_outside,
@@ -219,8 +224,8 @@ pub async fn revoke_access(user: String, organisation: String) -> Result<(), App
     let (_, actor) = require_actor()?;
     let id = user_id(&user)?;
     let st = state()?;
-    domain::users::revoke(
-        &st.users(),
+    domain::features::users::revoke(
+        &st.services(),
         &actor,
         id,
         &organisation,
@@ -240,7 +245,7 @@ pub async fn disable_account(
     other_reason: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{request::client_address, request::invalid, request::state, require_actor};
-    use domain::users::{DisableReason, DisableReasonError};
+    use domain::features::users::{DisableReason, DisableReasonError};
     let (_, actor) = require_actor()?;
     let id = user_id(&user)?;
     let choice = disable_reason.unwrap_or_default();
@@ -265,8 +270,8 @@ pub async fn disable_account(
         }
     };
     let st = state()?;
-    domain::users::disable(
-        &st.users(),
+    domain::features::users::disable(
+        &st.services(),
         &actor,
         id,
         &reason,
@@ -285,7 +290,7 @@ pub async fn enable_account(user: String) -> Result<(), AppError> {
     let (_, actor) = require_actor()?;
     let id = user_id(&user)?;
     let st = state()?;
-    domain::users::enable(&st.users(), &actor, id, client_address().as_deref())
+    domain::features::users::enable(&st.services(), &actor, id, client_address().as_deref())
         .await
         .map_err(users_error)?;
     leptos_axum::redirect(&format!("/users/{}?done=enabled", id.0));
@@ -302,7 +307,7 @@ pub async fn disable_own_account() -> Result<(), AppError> {
     };
     let ctx = require_user()?;
     let st = state()?;
-    domain::users::disable_own(&st.users(), &ctx.user, client_address().as_deref())
+    domain::features::users::disable_own(&st.services(), &ctx.user, client_address().as_deref())
         .await
         .map_err(|e| internal(&e))?;
     clear_session_cookie(st.secure_cookies);

@@ -1,6 +1,6 @@
 //! Home page tiles: a tile shows only when its page exists and the acting role may use it.
 
-use domain::role::Capability;
+use domain::model::role::Capability;
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use crate::components::tiles::{Tile, TileGrid, TILES};
 pub fn MyProfilePage() -> impl IntoView {
     view! {
         <SignedIn render=|v| {
-            let no_role = v.acting.is_none() && v.landing == domain::session::Landing::MyProfile;
+            let no_role = v.acting.is_none() && v.landing == domain::model::session::Landing::MyProfile;
             let tiles: Vec<Tile> = TILES.iter().copied()
                 .filter(|t| t.needs.is_empty() && t.href != "/my-profile")
                 .filter(|t| !no_role || t.href == "/my-account")

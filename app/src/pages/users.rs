@@ -43,7 +43,7 @@ pub fn UsersPage() -> impl IntoView {
             .read()
             .get("size")
             .and_then(|s| s.parse::<i64>().ok())
-            .filter(|s| domain::users::PAGE_SIZES.contains(s))
+            .filter(|s| domain::features::users::PAGE_SIZES.contains(s))
             .unwrap_or(10)
     };
     let page = crate::components::list::page_param();
@@ -70,7 +70,7 @@ pub fn UsersPage() -> impl IntoView {
                         <div class="nhsuk-form-group">
                             <label class="nhsuk-label" for="size">"Results per page"</label>
                             <select class="nhsuk-select" id="size" name="size">
-                                {domain::users::PAGE_SIZES.iter().map(|n| view! {
+                                {domain::features::users::PAGE_SIZES.iter().map(|n| view! {
                                     <option value=n.to_string() selected=*n == current_size>{n.to_string()}</option>
                                 }).collect_view()}
                             </select>
@@ -455,7 +455,7 @@ pub fn DisablePage() -> impl IntoView {
                             Ok(d) => {
                                 let id = d.id;
                                 let heading = format!("Disable the account of {} {}?", d.first_name, d.last_name);
-                                let mut choices: Vec<Choice> = domain::users::DISABLE_REASONS.iter().map(|(k, l)| Choice {
+                                let mut choices: Vec<Choice> = domain::features::users::DISABLE_REASONS.iter().map(|(k, l)| Choice {
                                     value: (*k).to_owned(),
                                     label: (*l).to_owned(),
                                     hint: None,

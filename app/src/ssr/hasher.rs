@@ -6,9 +6,9 @@ use std::sync::Arc;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use domain::auth::{HashError, PasswordHasher};
-use domain::password::{NewPassword, Password};
-use domain::user::PasswordHash;
+use domain::model::user::PasswordHash;
+use domain::model::user::{HashError, Hashing, PasswordHasher};
+use domain::values::password::{NewPassword, Password};
 use tokio::sync::Semaphore;
 
 #[derive(Clone)]
@@ -58,25 +58,36 @@ impl Argon2Hasher {
 }
 
 impl PasswordHasher for Argon2Hasher {
-    async fn hash(&self, password: &NewPassword) -> Result<PasswordHash, HashError> {
+    fn hash<'a>(
+        &'a self,
+        password: &'a NewPassword,
+    ) -> Hashing<'a, Result<PasswordHash, HashError>> {
         let p = password.expose().to_owned();
-        self.run(move || hash_blocking(&p))
-            .await
-            .unwrap_or_else(|| Err(HashError("hashing task failed".into())))
-            .map(PasswordHash::from_phc)
+        Box::pin(async move {
+            self.run(move || hash_blocking(&p))
+                .await
+                .unwrap_or_else(|| Err(HashError("hashing task failed".into())))
+                .map(PasswordHash::from_phc)
+        })
     }
 
-    async fn verify(&self, hash: Option<&PasswordHash>, password: &Password) -> bool {
+    fn verify<'a>(
+        &'a self,
+        hash: Option<&'a PasswordHash>,
+        password: &'a Password,
+    ) -> Hashing<'a, bool> {
         let (phc, real) = match hash {
             Some(h) => (h.as_phc().to_owned(), true),
             None => (self.dummy.as_ref().clone(), false),
         };
         let p = password.expose().to_owned();
-        let ok = self
-            .run(move || verify_blocking(&phc, &p))
-            .await
-            .unwrap_or(false);
-        ok && real
+        Box::pin(async move {
+            let ok = self
+                .run(move || verify_blocking(&phc, &p))
+                .await
+                .unwrap_or(false);
+            ok && real
+        })
     }
 }
 

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderValue;
-use domain::auth::RequestContext;
-use domain::clock::SecretToken;
+use domain::access::actor::RequestContext;
+use domain::values::clock::SecretToken;
 use domain::Actor;
 use leptos::prelude::*;
 
@@ -144,8 +144,8 @@ impl ClientInfo {
         }
     }
 
-    pub fn client(&self) -> domain::auth::Client<'_> {
-        domain::auth::Client {
+    pub fn client(&self) -> domain::features::sign_in::Client<'_> {
+        domain::features::sign_in::Client {
             address: self.address.as_deref(),
             user_agent: self.agent.as_deref(),
         }

@@ -1,9 +1,9 @@
 use std::sync::Arc;
 
-use domain::auth::Env;
-use domain::clock::{Clock, Timestamp, TokenSource};
-use domain::role::Catalogue;
-use domain::session::SessionPolicy;
+use domain::model::role::Catalogue;
+use domain::model::session::SessionPolicy;
+use domain::services::Services;
+use domain::values::clock::{Clock, Timestamp, TokenSource};
 use rand::RngCore;
 use store::Store;
 
@@ -44,30 +44,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn signup(&self) -> domain::signup::Ctx<'_, Store> {
-        domain::signup::Ctx {
+    /// What every use case takes first: one per call, borrowed from the state.
+    pub fn services(&self) -> Services<'_, Store> {
+        Services {
             store: &self.store,
             catalogue: &self.catalogue,
             clock: self.clock.as_ref(),
             tokens: self.tokens.as_ref(),
-            base_url: &self.public_url,
-        }
-    }
-
-    pub fn users(&self) -> domain::users::Ctx<'_, Store> {
-        domain::users::Ctx {
-            store: &self.store,
-            catalogue: &self.catalogue,
-            clock: self.clock.as_ref(),
-        }
-    }
-
-    pub fn env(&self) -> Env<'_, Store, Argon2Hasher> {
-        Env {
-            store: &self.store,
             hasher: &self.hasher,
-            clock: self.clock.as_ref(),
-            tokens: self.tokens.as_ref(),
+            base_url: &self.public_url,
             sessions: self.sessions,
             lock_after: self.lock_after,
         }

@@ -28,7 +28,7 @@ fn extracts(epraccur: String) -> Extracts {
     }
 }
 
-async fn org(s: &store::Store, code: &str) -> domain::org::Organisation {
+async fn org(s: &store::Store, code: &str) -> domain::model::organisation::Organisation {
     s.organisation_by_code(&OdsCode::parse(code).expect("code"))
         .await
         .expect("q")

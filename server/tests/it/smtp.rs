@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::clock::{Clock, Timestamp};
-use domain::outbox::{backoff_seconds, NewEmail, OutboxEmail};
+use domain::model::outbox::{backoff_seconds, NewEmail, OutboxEmail};
 use domain::storage::Outbox;
+use domain::values::clock::{Clock, Timestamp};
 use domain::EmailAddress;
 use rand::Rng;
 use server::config::{SmtpUrl, DEFAULT_MAIL_FROM};

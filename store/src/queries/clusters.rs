@@ -3,9 +3,9 @@
 const ORG_COLUMNS: &str = "o.id, o.code, o.name, o.kind, o.type_label, o.parent_id, o.path, \
      o.start_date, o.end_date, o.contract_type, o.multi_level_approval";
 
-fn cluster_row(r: &DbRow) -> StoreResult<domain::clusters::Cluster> {
-    Ok(domain::clusters::Cluster {
-        id: domain::clusters::ClusterId(r.try_get("id").map_err(map)?),
+fn cluster_row(r: &DbRow) -> StoreResult<domain::model::cluster::Cluster> {
+    Ok(domain::model::cluster::Cluster {
+        id: domain::model::cluster::ClusterId(r.try_get("id").map_err(map)?),
         owner: OrgId(r.try_get("organisation_id").map_err(map)?),
         short_name: r.try_get("short_name").map_err(map)?,
         name: r.try_get("name").map_err(map)?,
@@ -68,7 +68,7 @@ async fn insert_payment_types(
 async fn insert_assignment_clusters(
     conn: &mut <Db as sqlx::Database>::Connection,
     assignment: i64,
-    clusters: &[domain::clusters::ClusterId],
+    clusters: &[domain::model::cluster::ClusterId],
 ) -> StoreResult<()> {
     for chunk in clusters.chunks(500) {
         let mut args = Args::default();
@@ -120,7 +120,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         Ok(out)
     }
 
-    async fn cluster_named(&self, owner: OrgId, name_key: &str) -> StoreResult<Option<domain::clusters::ClusterId>> {
+    async fn cluster_named(&self, owner: OrgId, name_key: &str) -> StoreResult<Option<domain::model::cluster::ClusterId>> {
         let row = sqlx::query(
             "SELECT id FROM clusters WHERE organisation_id = $1 AND name_key = $2 AND retired_at IS NULL",
         )
@@ -129,11 +129,11 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         .fetch_optional(&self.pool)
         .await
         .map_err(map)?;
-        row.map(|r| Ok(domain::clusters::ClusterId(r.try_get("id").map_err(map)?)))
+        row.map(|r| Ok(domain::model::cluster::ClusterId(r.try_get("id").map_err(map)?)))
             .transpose()
     }
 
-    async fn cluster_by_short_name(&self, short_name: &str) -> StoreResult<Option<domain::clusters::Cluster>> {
+    async fn cluster_by_short_name(&self, short_name: &str) -> StoreResult<Option<domain::model::cluster::Cluster>> {
         let sql = format!("{CLUSTER_SELECT} WHERE c.short_name = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(short_name)
@@ -143,7 +143,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         row.as_ref().map(cluster_row).transpose()
     }
 
-    async fn clusters_of(&self, owner: OrgId, search: &str) -> StoreResult<Vec<domain::clusters::Cluster>> {
+    async fn clusters_of(&self, owner: OrgId, search: &str) -> StoreResult<Vec<domain::model::cluster::Cluster>> {
         let sql = format!(
             "{CLUSTER_SELECT} WHERE c.organisation_id = $1 \
                AND ($2 = '' OR c.short_name = $3 OR c.name_key LIKE $4 ESCAPE '\\') \
@@ -160,7 +160,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         rows.iter().map(cluster_row).collect()
     }
 
-    async fn cluster_members(&self, id: domain::clusters::ClusterId) -> StoreResult<Vec<(Organisation, String)>> {
+    async fn cluster_members(&self, id: domain::model::cluster::ClusterId) -> StoreResult<Vec<(Organisation, String)>> {
         let sql = format!(
             "SELECT {ORG_COLUMNS}, COALESCE(p.name, '') AS parent_name \
              FROM cluster_members m JOIN organisations o ON o.id = m.organisation_id \
@@ -177,7 +177,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
             .collect()
     }
 
-    async fn create_cluster(&self, c: &domain::clusters::ClusterChange) -> StoreResult<domain::clusters::ClusterId> {
+    async fn create_cluster(&self, c: &domain::model::cluster::ClusterChange) -> StoreResult<domain::model::cluster::ClusterId> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         let row = sqlx::query(
             "INSERT INTO clusters (organisation_id, short_name, name, name_key, description, created_at, created_by) \
@@ -186,7 +186,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         .bind(c.owner.0)
         .bind(&c.short_name)
         .bind(&c.name)
-        .bind(domain::clusters::name_key(&c.name))
+        .bind(domain::features::clusters::name_key(&c.name))
         .bind(&c.description)
         .bind(c.at.0)
         .bind(c.by.0)
@@ -197,17 +197,17 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         insert_members(&mut tx, id, &c.members).await?;
         insert_audit(&mut *tx, &c.audit).await?;
         tx.commit().await.map_err(map)?;
-        Ok(domain::clusters::ClusterId(id))
+        Ok(domain::model::cluster::ClusterId(id))
     }
 
-    async fn update_cluster(&self, id: domain::clusters::ClusterId, c: &domain::clusters::ClusterChange) -> StoreResult<()> {
+    async fn update_cluster(&self, id: domain::model::cluster::ClusterId, c: &domain::model::cluster::ClusterChange) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         let done = sqlx::query(
             "UPDATE clusters SET name = $1, name_key = $2, description = $3 \
              WHERE id = $4 AND organisation_id = $5 AND retired_at IS NULL",
         )
         .bind(&c.name)
-        .bind(domain::clusters::name_key(&c.name))
+        .bind(domain::features::clusters::name_key(&c.name))
         .bind(&c.description)
         .bind(id.0)
         .bind(c.owner.0)
@@ -228,7 +228,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         Ok(())
     }
 
-    async fn retire_cluster(&self, id: domain::clusters::ClusterId, at: Timestamp, audit: &NewAudit) -> StoreResult<()> {
+    async fn retire_cluster(&self, id: domain::model::cluster::ClusterId, at: Timestamp, audit: &NewAudit) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         let done = sqlx::query("UPDATE clusters SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL")
             .bind(at.0)
@@ -350,7 +350,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         assignment: AssignmentId,
         role: domain::RoleId,
         payment_types: &[String],
-        clusters: &[domain::clusters::ClusterId],
+        clusters: &[domain::model::cluster::ClusterId],
         audit: &NewAudit,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
@@ -405,7 +405,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
     async fn set_assignment_clusters(
         &self,
         assignment: AssignmentId,
-        clusters: &[domain::clusters::ClusterId],
+        clusters: &[domain::model::cluster::ClusterId],
         audit: Option<&NewAudit>,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map)?;

@@ -96,7 +96,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
             .map_err(map)?
             .iter()
             .map(|r| {
-                Ok(domain::role::PaymentType {
+                Ok(domain::model::role::PaymentType {
                     code: r.try_get("code").map_err(map)?,
                     name: r.try_get("name").map_err(map)?,
                 })
@@ -190,7 +190,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
         dry_run: bool,
         progress: &(dyn Fn(usize) + Send + Sync),
         audit: Option<&NewAudit>,
-    ) -> StoreResult<domain::ods::ImportSummary> {
+    ) -> StoreResult<domain::model::organisation::ImportSummary> {
         struct Known {
             id: i64,
             name: String,
@@ -201,7 +201,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
             start: String,
             end: Option<String>,
         }
-        let mut summary = domain::ods::ImportSummary::default();
+        let mut summary = domain::model::organisation::ImportSummary::default();
         let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
         // One read of the whole tree; then only changes are written.
         let rows = sqlx::query(

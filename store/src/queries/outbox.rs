@@ -37,7 +37,7 @@ impl domain::storage::Outbox for crate::Backend<Db> {
                CAST(attempts AS BIGINT) AS attempts, sent_at, last_error",
         ))
         .bind(now.0)
-        .bind(now.plus_seconds(domain::outbox::CLAIM_LEASE_SECONDS).0)
+        .bind(now.plus_seconds(domain::model::outbox::CLAIM_LEASE_SECONDS).0)
         .bind(limit)
         .fetch_all(&self.pool)
         .await
@@ -79,7 +79,7 @@ impl domain::storage::Outbox for crate::Backend<Db> {
         // Already sent (a late failure report after a retry succeeded) or gone: nothing to retry.
         let Some(row) = row else { return Ok(()) };
         let attempts: i64 = row.try_get("attempts").map_err(map)?;
-        let next = now.plus_seconds(domain::outbox::backoff_seconds(attempts));
+        let next = now.plus_seconds(domain::model::outbox::backoff_seconds(attempts));
         sqlx::query(
             "UPDATE outbox SET claimed_until = NULL, last_error = $2, next_attempt_at = $3 \
              WHERE id = $1 AND sent_at IS NULL",

@@ -234,7 +234,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         .bind(user_id)
         .bind(reg.organisation.0)
         .bind(reg.role.0)
-        .bind(domain::registration::SELF_REGISTRATION_REASON)
+        .bind(domain::rules::review::SELF_REGISTRATION_REASON)
         .bind(reg.at.0)
         .fetch_one(&mut *tx)
         .await

@@ -23,17 +23,17 @@ where
     Ok(())
 }
 
-fn user_sort_column(s: domain::users::UserSort) -> &'static str {
+fn user_sort_column(s: domain::storage::UserSort) -> &'static str {
     match s {
-        domain::users::UserSort::FirstName => "lower(u.first_name)",
-        domain::users::UserSort::LastName => "lower(u.last_name)",
-        domain::users::UserSort::Email => "u.email",
+        domain::storage::UserSort::FirstName => "lower(u.first_name)",
+        domain::storage::UserSort::LastName => "lower(u.last_name)",
+        domain::storage::UserSort::Email => "u.email",
     }
 }
 
 /// The "Pending Role Review" columns: the oldest pending registration and access request of the
 /// user that the viewer reviews. Computed for the rows of one page only.
-fn pending_columns(q: &domain::users::UserQuery, args: &mut Args) -> String {
+fn pending_columns(q: &domain::storage::UserQuery, args: &mut Args) -> String {
     let arms: Vec<String> = q
         .review
         .iter()
@@ -57,7 +57,7 @@ fn pending_columns(q: &domain::users::UserQuery, args: &mut Args) -> String {
 /// The FROM and WHERE of a users search. Each search path is its own indexed lookup, united.
 /// Placeholders are numbered in the order they appear (SQLite numbers `$n` that way), so callers
 /// push arguments in the order the SQL text uses them.
-fn user_search_filter(q: &domain::users::UserQuery, args: &mut Args) -> String {
+fn user_search_filter(q: &domain::storage::UserQuery, args: &mut Args) -> String {
     let text = q.text.trim();
     let hits = if text.is_empty() {
         String::new()
@@ -82,7 +82,7 @@ fn user_search_filter(q: &domain::users::UserQuery, args: &mut Args) -> String {
         )
     };
     // A user is in scope when they hold an assignment there that makes them visible
-    // (`domain::users::makes_visible`, the same rule in SQL): anything but an invitation never
+    // (`domain::features::users::makes_visible`, the same rule in SQL): anything but an invitation never
     // accepted, unless the account exists only through invitations. For a national scope no
     // organisation needs looking up for each match.
     if q.scope.is_everything() {
@@ -97,7 +97,7 @@ fn user_search_filter(q: &domain::users::UserQuery, args: &mut Args) -> String {
     )
 }
 
-/// `domain::users::makes_visible` for an assignment `a` of the user `u`.
+/// `domain::features::users::makes_visible` for an assignment `a` of the user `u`.
 const VISIBLE: &str = "(a.origin <> 'invitation' OR a.status IN ('active', 'revoked') \
      OR (u.status <> 'active' AND NOT EXISTS (SELECT 1 FROM role_assignments x WHERE x.user_id = u.id \
          AND (x.origin <> 'invitation' OR x.status IN ('active', 'revoked')))))";
@@ -122,8 +122,8 @@ impl domain::storage::Users for crate::Backend<Db> {
     #[tracing::instrument(skip_all)]
     async fn search_users(
         &self,
-        q: &domain::users::UserQuery,
-    ) -> StoreResult<(Vec<domain::users::UserRow>, i64)> {
+        q: &domain::storage::UserQuery,
+    ) -> StoreResult<(Vec<domain::storage::UserRow>, i64)> {
         // One pass over the matches: the page and, beside each row, the total (a window count),
         // then the pending columns for the page's rows only. Counting in a second query, and
         // computing the pending columns for every match before sorting, took three times as long
@@ -152,7 +152,7 @@ impl domain::storage::Users for crate::Backend<Db> {
             .iter()
             .map(|r| {
                 let status: String = r.try_get("status").map_err(map)?;
-                Ok(domain::users::UserRow {
+                Ok(domain::storage::UserRow {
                     id: UserId(r.try_get("id").map_err(map)?),
                     first_name: r.try_get("first_name").map_err(map)?,
                     last_name: r.try_get("last_name").map_err(map)?,

@@ -2,16 +2,16 @@
 //! and audit in one step, the list newest first with counts and search, one live name per
 //! organisation without case, change, retire, and the restriction every request reads.
 
-use domain::assignment::{AssignmentStatus, NewAssignment};
-use domain::audit::{AuditAction, NewAudit};
-use domain::clock::{SecretToken, Timestamp, TokenSource};
-use domain::clusters::{ClusterChange, ClusterId};
-use domain::org::{NewOrganisation, OrgKind};
-use domain::role::Reach;
-use domain::scope::Restriction;
-use domain::session::NewSession;
+use domain::access::scope::Restriction;
+use domain::model::assignment::{AssignmentStatus, NewAssignment};
+use domain::model::audit::{AuditAction, NewAudit};
+use domain::model::cluster::{ClusterChange, ClusterId};
+use domain::model::organisation::{NewOrganisation, OrgKind};
+use domain::model::role::Reach;
+use domain::model::session::NewSession;
+use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::storage::{Accounts, Clusters, Directory, Registrations, Sessions, StoreError, Users};
-use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::values::clock::{SecretToken, Timestamp, TokenSource};
 use domain::{EmailAddress, OdsCode, OrgId, PersonName, RoleId};
 use store::Store;
 
@@ -59,7 +59,7 @@ async fn tree(s: &Store) {
     s.insert_organisations(&orgs, None).await.expect("tree");
 }
 
-async fn id_of(s: &Store, code: &str) -> domain::org::Organisation {
+async fn id_of(s: &Store, code: &str) -> domain::model::organisation::Organisation {
     s.organisation_by_code(&OdsCode::parse(code).expect("code"))
         .await
         .expect("q")
@@ -120,8 +120,8 @@ async fn change(
 async fn count_events(s: &Store, action: AuditAction) -> usize {
     let root = s.platform_root().await.expect("root");
     let (events, _) = s
-        .audit_events(&domain::audit::AuditQuery {
-            scope: domain::scope::compute(root.id, &root.path, Reach::Subtree, None),
+        .audit_events(&domain::storage::AuditQuery {
+            scope: domain::access::scope::compute(root.id, &root.path, Reach::Subtree, None),
             include_unplaced: true,
             user: None,
             action: Some(action),
@@ -296,7 +296,7 @@ async fn sign_in(
     user: UserId,
     assignment: domain::AssignmentId,
     n: u8,
-) -> domain::clock::TokenHash {
+) -> domain::values::clock::TokenHash {
     let id = SecretToken::generate(&Fixed(n)).hash();
     s.create_session(
         &NewSession {
@@ -314,7 +314,7 @@ async fn sign_in(
     id
 }
 
-async fn paths(s: &Store, id: &domain::clock::TokenHash) -> Option<Vec<String>> {
+async fn paths(s: &Store, id: &domain::values::clock::TokenHash) -> Option<Vec<String>> {
     let ctx = s.session_context(id).await.expect("ctx").expect("session");
     ctx.acting.expect("acting").clusters.map(|m| {
         let mut v: Vec<String> = m.iter().map(|p| p.as_str().to_owned()).collect();
@@ -392,7 +392,7 @@ async fn every_request_reads_the_live_clusters_of_the_acting_assignment(s: &Stor
     // The restriction, as the domain builds it, reaches the members and nothing else.
     let ctx = s.session_context(&session).await.expect("c").expect("s");
     let r = Restriction::new(&qhm.path, ctx.acting.expect("a").clusters.expect("c"));
-    let scope = domain::scope::compute(qhm.id, &qhm.path, Reach::Subtree, Some(&r));
+    let scope = domain::access::scope::compute(qhm.id, &qhm.path, Reach::Subtree, Some(&r));
     let (orgs, total) = s
         .organisations_in(&scope, None, "", 0, 50)
         .await
@@ -422,7 +422,7 @@ async fn every_request_reads_the_live_clusters_of_the_acting_assignment(s: &Stor
     assert_eq!(paths(s, &session).await, Some(vec![]));
     let ctx = s.session_context(&session).await.expect("c").expect("s");
     let r = Restriction::new(&qhm.path, ctx.acting.expect("a").clusters.expect("c"));
-    let scope = domain::scope::compute(qhm.id, &qhm.path, Reach::Subtree, Some(&r));
+    let scope = domain::access::scope::compute(qhm.id, &qhm.path, Reach::Subtree, Some(&r));
     let (orgs, total) = s
         .organisations_in(&scope, None, "", 0, 50)
         .await
@@ -551,7 +551,7 @@ async fn add_new_user_writes_everything_or_nothing(s: &Store) {
         ],
         token: token.hash(),
         expires_at: Timestamp(2_000),
-        email: domain::outbox::NewEmail {
+        email: domain::model::outbox::NewEmail {
             to: EmailAddress::parse(email).expect("email"),
             subject: "Gatehouse: an account has been made for you".into(),
             body: "link".into(),
@@ -759,7 +759,7 @@ async fn add_organisation_grants_each_role_once_and_never_beside_a_conflicting_o
         user: finn,
         grants,
         at: Timestamp(1_000),
-        email: domain::outbox::NewEmail {
+        email: domain::model::outbox::NewEmail {
             to: EmailAddress::parse("finn.view@example.nhs.uk").expect("email"),
             subject: "Gatehouse: you have been given new access".into(),
             body: "roles".into(),

@@ -1,13 +1,13 @@
 //! The storage conformance suite: every test runs on SQLite and on PostgreSQL.
 
-use domain::assignment::{AssignmentStatus, NewAssignment};
-use domain::audit::{AuditAction, NewAudit};
-use domain::clock::{SecretToken, Timestamp, TokenSource};
-use domain::org::{NewOrganisation, OrgKind};
-use domain::role::{Capability, Reach};
-use domain::session::NewSession;
+use domain::model::assignment::{AssignmentStatus, NewAssignment};
+use domain::model::audit::{AuditAction, NewAudit};
+use domain::model::organisation::{NewOrganisation, OrgKind};
+use domain::model::role::{Capability, Reach};
+use domain::model::session::NewSession;
+use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::storage::{Accounts, Directory, Sessions, StoreError};
-use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::values::clock::{SecretToken, Timestamp, TokenSource};
 use domain::{EmailAddress, OdsCode, OrgId, PersonName};
 use store::Store;
 

@@ -1,8 +1,8 @@
 //! Conformance of the organisation import on SQLite and PostgreSQL: an idempotent upsert that
 //! adds, renames, closes and moves, never deletes, and keeps nothing in a dry run.
 
-use domain::ods::ImportSummary;
-use domain::org::{NewOrganisation, OrgKind};
+use domain::model::organisation::ImportSummary;
+use domain::model::organisation::{NewOrganisation, OrgKind};
 use domain::storage::Directory;
 use domain::OdsCode;
 use store::Store;
@@ -164,7 +164,8 @@ async fn bad_parents_and_cycles_are_refused_and_the_rest_imported(s: &Store) {
 }
 
 async fn an_import_that_changes_something_is_audited_once(s: &Store) {
-    use domain::audit::{AuditAction, AuditQuery, NewAudit};
+    use domain::model::audit::{AuditAction, NewAudit};
+    use domain::storage::AuditQuery;
     use domain::storage::Users;
     let audit = NewAudit::anonymous(
         AuditAction::OrganisationsImported,
@@ -174,7 +175,12 @@ async fn an_import_that_changes_something_is_audited_once(s: &Store) {
     let events = || async {
         let root = s.platform_root().await.expect("root");
         s.audit_events(&AuditQuery {
-            scope: domain::scope::compute(root.id, &root.path, domain::Reach::Subtree, None),
+            scope: domain::access::scope::compute(
+                root.id,
+                &root.path,
+                domain::Reach::Subtree,
+                None,
+            ),
             include_unplaced: true,
             user: None,
             action: Some(AuditAction::OrganisationsImported),

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use domain::clock::Timestamp;
-use domain::outbox::{backoff_seconds, NewEmail, CLAIM_LEASE_SECONDS};
+use domain::model::outbox::{backoff_seconds, NewEmail, CLAIM_LEASE_SECONDS};
 use domain::storage::Outbox;
+use domain::values::clock::Timestamp;
 use domain::EmailAddress;
 use store::Store;
 

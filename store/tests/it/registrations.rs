@@ -1,17 +1,17 @@
 //! Conformance of sign-up storage on SQLite and PostgreSQL: registrations, listing in scope,
 //! decisions (and their race), activation links, notifications and the organisation lookup.
 
-use domain::assignment::AssignmentStatus;
-use domain::audit::{AuditAction, NewAudit};
-use domain::clock::{Timestamp, TokenHash};
-use domain::org::{NewOrganisation, OrgKind};
-use domain::outbox::NewEmail;
-use domain::role::Reach;
+use domain::model::assignment::AssignmentStatus;
+use domain::model::audit::{AuditAction, NewAudit};
+use domain::model::organisation::{NewOrganisation, OrgKind};
+use domain::model::outbox::NewEmail;
+use domain::model::role::Reach;
+use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::storage::{
     Accounts, DecideOutcome, Directory, NewRegistration, Notifications, Outbox, RegistrationQuery,
     RegistrationSort, Registrations, ReviewArm, StoreError, TokenState, Verdict, VerdictOutcome,
 };
-use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::values::clock::{Timestamp, TokenHash};
 use domain::{AssignmentId, EmailAddress, OdsCode, PersonName, RoleId};
 use store::Store;
 
@@ -68,7 +68,7 @@ fn name(s: &str) -> PersonName {
     PersonName::parse(s).expect("name")
 }
 
-async fn organisation(s: &Store, code: &str) -> domain::org::Organisation {
+async fn organisation(s: &Store, code: &str) -> domain::model::organisation::Organisation {
     s.organisation_by_code(&OdsCode::parse(code).expect("code"))
         .await
         .expect("query")
@@ -127,8 +127,8 @@ fn query(scope: domain::Scope, sort: RegistrationSort, descending: bool) -> Regi
     }
 }
 
-fn subtree(o: &domain::org::Organisation) -> domain::Scope {
-    domain::scope::compute(o.id, &o.path, Reach::Subtree, None)
+fn subtree(o: &domain::model::organisation::Organisation) -> domain::Scope {
+    domain::access::scope::compute(o.id, &o.path, Reach::Subtree, None)
 }
 
 async fn a_registration_writes_user_request_notifications_and_email_at_once(s: &Store) {
@@ -156,7 +156,7 @@ async fn a_registration_writes_user_request_notifications_and_email_at_once(s: &
     assert_eq!(row.status, AssignmentStatus::Pending);
     assert_eq!(
         row.role_reason,
-        domain::registration::SELF_REGISTRATION_REASON
+        domain::rules::review::SELF_REGISTRATION_REASON
     );
     assert_eq!(row.organisation.code, "A81001");
     let notes = s.notifications(reviewer, 10).await.expect("notes");
@@ -262,7 +262,7 @@ async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
     // Arms are alternatives: one practice's Provider Users, or CAA anywhere under QHM.
     q.arms = vec![
         ReviewArm {
-            scope: domain::scope::compute(a2.id, &a2.path, Reach::Organisation, None),
+            scope: domain::access::scope::compute(a2.id, &a2.path, Reach::Organisation, None),
             roles: vec![PROVIDER_USER],
         },
         ReviewArm {
@@ -279,7 +279,7 @@ async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
     assert_eq!(s.registrations(&q).await.expect("list").1, 0);
 
     // One practice only (a practice's User Administrator).
-    let single = domain::scope::compute(a1.id, &a1.path, Reach::Organisation, None);
+    let single = domain::access::scope::compute(a1.id, &a1.path, Reach::Organisation, None);
     let (rows, total) = s
         .registrations(&query(single, RegistrationSort::Email, false))
         .await
@@ -644,7 +644,7 @@ async fn reviewers_are_found_among_holders_above(s: &Store) {
         (bob, a2.id, AssignmentStatus::Active),
         (cat, a1.id, AssignmentStatus::Revoked),
     ] {
-        s.insert_assignment(&domain::assignment::NewAssignment {
+        s.insert_assignment(&domain::model::assignment::NewAssignment {
             user: u,
             organisation: o,
             role: RoleId(9),
@@ -669,7 +669,7 @@ async fn reviewers_are_found_among_holders_above(s: &Store) {
 
 async fn organisations_are_found_by_code_or_part_of_the_name(s: &Store) {
     tree(s).await;
-    let codes = |v: Vec<domain::org::Organisation>| {
+    let codes = |v: Vec<domain::model::organisation::Organisation>| {
         v.into_iter()
             .map(|o| o.code.as_str().to_owned())
             .collect::<Vec<_>>()

@@ -2,15 +2,15 @@
 //! role (racing twins included); withdraw only one's own pending request; a decision and a
 //! withdrawal racing yield exactly one outcome; tier 1 and tier 2 never approved together.
 
-use domain::assignment::{AssignmentStatus, NewAssignment};
-use domain::audit::{AuditAction, NewAudit};
-use domain::clock::Timestamp;
-use domain::org::{NewOrganisation, OrgKind};
+use domain::model::assignment::{AssignmentStatus, NewAssignment};
+use domain::model::audit::{AuditAction, NewAudit};
+use domain::model::organisation::{NewOrganisation, OrgKind};
+use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::storage::{
     Accounts, Directory, NewRequest, Notifications, RequestOutcome, RequestVerdict, Requests,
     StoreError,
 };
-use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::values::clock::Timestamp;
 use domain::{AssignmentId, EmailAddress, OdsCode, OrgId, PersonName, RoleId};
 use store::Store;
 

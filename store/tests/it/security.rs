@@ -2,12 +2,13 @@
 //! racing reservations, exactly the limit granted), lock once and unlock, reset links replaced,
 //! single use and refused to a locked account, and the sessions each password change ends.
 
-use domain::audit::{AuditAction, AuditQuery, NewAudit};
-use domain::clock::{Timestamp, TokenHash};
-use domain::outbox::NewEmail;
-use domain::session::NewSession;
+use domain::model::audit::{AuditAction, NewAudit};
+use domain::model::outbox::NewEmail;
+use domain::model::session::NewSession;
+use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::storage::AuditQuery;
 use domain::storage::{Accounts, Directory, Outbox, Security, Sessions, TokenState, Users};
-use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::values::clock::{Timestamp, TokenHash};
 use domain::{EmailAddress, PersonName};
 use store::Store;
 
@@ -66,7 +67,12 @@ async fn events(s: &Store, action: AuditAction) -> i64 {
     let root = s.platform_root().await.expect("root");
     let (_, total) = s
         .audit_events(&AuditQuery {
-            scope: domain::scope::compute(root.id, &root.path, domain::Reach::Subtree, None),
+            scope: domain::access::scope::compute(
+                root.id,
+                &root.path,
+                domain::Reach::Subtree,
+                None,
+            ),
             include_unplaced: true,
             user: None,
             action: Some(action),

@@ -1,15 +1,16 @@
 //! Conformance of the Users section and the audit trail: search by each field within scope,
 //! revoke, disable (ending sessions), enable, and an append-only, scoped, filterable audit trail.
 
-use domain::assignment::{AssignmentStatus, NewAssignment};
-use domain::audit::{AuditAction, AuditQuery, NewAudit};
-use domain::clock::{SecretToken, Timestamp, TokenSource};
-use domain::org::{NewOrganisation, OrgKind};
-use domain::role::Reach;
-use domain::session::NewSession;
+use domain::model::assignment::{AssignmentStatus, NewAssignment};
+use domain::model::audit::{AuditAction, NewAudit};
+use domain::model::organisation::{NewOrganisation, OrgKind};
+use domain::model::role::Reach;
+use domain::model::session::NewSession;
+use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
+use domain::storage::AuditQuery;
 use domain::storage::{Accounts, Directory, Invitations, Outbox, ReviewArm, Sessions, Users};
-use domain::user::{AccountStatus, NewUser, PasswordHash, UserId};
-use domain::users::{UserQuery, UserSort};
+use domain::storage::{UserQuery, UserSort};
+use domain::values::clock::{SecretToken, Timestamp, TokenSource};
 use domain::{EmailAddress, OdsCode, PersonName, RoleId, Scope};
 use store::Store;
 
@@ -100,7 +101,7 @@ async fn subtree(s: &Store, code: &str) -> (Scope, domain::OrgPath) {
         .expect("q")
         .expect("org");
     (
-        domain::scope::compute(o.id, &o.path, Reach::Subtree, None),
+        domain::access::scope::compute(o.id, &o.path, Reach::Subtree, None),
         o.path,
     )
 }
@@ -443,21 +444,21 @@ fn invitation(
         organisation: org,
         role: RoleId(6),
         invited_by: by,
-        token: domain::clock::TokenHash::from_stored(token.into()),
+        token: domain::values::clock::TokenHash::from_stored(token.into()),
         at: Timestamp(100),
         expires_at: Timestamp(1000),
-        email_out: domain::outbox::NewEmail {
+        email_out: domain::model::outbox::NewEmail {
             to: EmailAddress::parse(email).expect("email"),
             subject: "invited".into(),
             body: "link".into(),
         },
         audit: event(AuditAction::InvitationSent, 100),
-        email_if_account: domain::outbox::NewEmail {
+        email_if_account: domain::model::outbox::NewEmail {
             to: EmailAddress::parse(email).expect("email"),
             subject: "invited, sign in".into(),
             body: "sign in through the link".into(),
         },
-        email_if_disabled: domain::outbox::NewEmail {
+        email_if_disabled: domain::model::outbox::NewEmail {
             to: EmailAddress::parse(email).expect("email"),
             subject: "not invited".into(),
             body: "your account is disabled".into(),
@@ -483,7 +484,7 @@ async fn an_invitation_is_accepted_once_and_makes_a_new_person_active(s: &Store)
     ))
     .await
     .expect("invite");
-    let token = domain::clock::TokenHash::from_stored("a".repeat(64));
+    let token = domain::values::clock::TokenHash::from_stored("a".repeat(64));
     let state = s
         .invitation_by_token(&token, Timestamp(200))
         .await
@@ -575,7 +576,7 @@ async fn an_invitation_to_an_account_the_inviter_could_not_see_is_settled_at_sen
     assert!(made.is_some(), "an active account gets the invitation");
     let state = s
         .invitation_by_token(
-            &domain::clock::TokenHash::from_stored("e".repeat(64)),
+            &domain::values::clock::TokenHash::from_stored("e".repeat(64)),
             Timestamp(200),
         )
         .await
@@ -619,7 +620,7 @@ async fn an_invitation_to_an_account_the_inviter_could_not_see_is_settled_at_sen
     );
     assert!(s
         .invitation_by_token(
-            &domain::clock::TokenHash::from_stored("f".repeat(64)),
+            &domain::values::clock::TokenHash::from_stored("f".repeat(64)),
             Timestamp(200)
         )
         .await
@@ -688,7 +689,7 @@ async fn search_finds_nobody_through_an_invitation_never_accepted(s: &Store) {
     assert!(emails(s, &query(qhm.clone(), "cat")).await.is_empty());
     // Once Cat accepts, the role is hers and she is in QHM's area.
     s.accept_invitation(
-        &domain::clock::TokenHash::from_stored("g".repeat(64)),
+        &domain::values::clock::TokenHash::from_stored("g".repeat(64)),
         Timestamp(300),
         None,
         &event(AuditAction::InvitationAccepted, 300),
@@ -735,9 +736,9 @@ async fn an_invitation_can_be_replaced_or_withdrawn_and_never_doubles_a_role(s: 
         .await
         .expect("invite bob")
         .expect("made");
-    let old = domain::clock::TokenHash::from_stored("c".repeat(64));
-    let new = domain::clock::TokenHash::from_stored("d".repeat(64));
-    let email = domain::outbox::NewEmail {
+    let old = domain::values::clock::TokenHash::from_stored("c".repeat(64));
+    let new = domain::values::clock::TokenHash::from_stored("d".repeat(64));
+    let email = domain::model::outbox::NewEmail {
         to: EmailAddress::parse("bob.baker@example.nhs.uk").expect("e"),
         subject: "again".into(),
         body: "new link".into(),

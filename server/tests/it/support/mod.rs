@@ -50,7 +50,7 @@ impl TestApp {
             public_url: "http://127.0.0.1".into(),
             demo: true,
             sessions: Default::default(),
-            lock_after: domain::security::DEFAULT_LOCK_AFTER,
+            lock_after: domain::features::account_security::DEFAULT_LOCK_AFTER,
             rate_limit_per_minute: 60,
             trusted_proxies: Vec::new(),
             site_root: "target/site".into(),

@@ -1,0 +1,497 @@
+//! Access requests: a signed-in user, with or without an active role, asks for another role at an
+//! organisation with a reason; the reviewers of that role there (the same rules as registrations)
+//! approve or reject it; the user can withdraw it while it is pending, and sees every assignment
+//! they have had on Available Roles. See docs/requirements.md#requesting-access.
+
+use crate::access::actor::Actor;
+use crate::model::assignment::{AssignmentId, AssignmentStatus, AssignmentView};
+use crate::model::audit::{AuditAction, NewAudit};
+use crate::model::organisation::Organisation;
+use crate::model::outbox::NewEmail;
+use crate::model::role::{Catalogue, Role, RoleId};
+use crate::model::user::User;
+use crate::rules::review::reviewers;
+use crate::rules::review::{check_role, may_review, Decision, RoleRefused, REASON_MAX};
+use crate::services::Services;
+use crate::storage::{
+    NewRequest, OwnAssignment, RequestOutcome, RequestRow, RequestVerdict, Storage, StoreError,
+};
+use crate::values::email::EmailAddress;
+use crate::OdsCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    /// Missing, out of the reviewer's scope, or not the user's own: the same answer for all.
+    #[error("not found")]
+    NotFound,
+    #[error("no such open organisation")]
+    OrganisationNotFound,
+    #[error("role not offered: {0:?}")]
+    Role(RoleRefused),
+    #[error("reason: {0:?}")]
+    Reason(ReasonError),
+    #[error("the user holds this role there already")]
+    AlreadyHeld,
+    #[error("the same request is already pending")]
+    AlreadyRequested,
+    /// The user holds (or would hold) a role that may not be held together with this one there.
+    #[error("conflicts with {0}")]
+    Conflicts(String),
+    #[error("already {}", .0.as_str())]
+    AlreadyDecided(AssignmentStatus),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonError {
+    Empty,
+    TooLong,
+}
+
+/// Why the user asks: required, at most 250 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestReason(String);
+
+impl RequestReason {
+    pub fn parse(s: &str) -> Result<Self, ReasonError> {
+        let s = s.trim();
+        if s.is_empty() {
+            Err(ReasonError::Empty)
+        } else if s.chars().count() > REASON_MAX {
+            Err(ReasonError::TooLong)
+        } else {
+            Ok(Self(s.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The first of the user's assignments at `org` that refuses `role`: the same role held or
+/// pending, or a role that conflicts with it held (tier 1 and tier 2 are never held
+/// together at one organisation).
+pub fn refusal(
+    catalogue: &Catalogue,
+    held: &[AssignmentView],
+    org: &Organisation,
+    role: &Role,
+) -> Option<RequestError> {
+    let here = held.iter().filter(|a| a.organisation.id == org.id);
+    for a in here {
+        match a.status {
+            AssignmentStatus::Active if a.role == role.id => {
+                return Some(RequestError::AlreadyHeld)
+            }
+            AssignmentStatus::Pending if a.role == role.id => {
+                return Some(RequestError::AlreadyRequested)
+            }
+            AssignmentStatus::Active if role.conflicts_with(a.role) => {
+                let name = catalogue
+                    .role(a.role)
+                    .map(|r| r.name.clone())
+                    .unwrap_or_else(|| a.role_name.clone());
+                return Some(RequestError::Conflicts(name));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// An open organisation the user may ask for a role at, by ODS code.
+pub async fn organisation<S: Storage>(
+    ctx: &Services<'_, S>,
+    code: &str,
+) -> Result<Organisation, RequestError> {
+    let store = ctx.store;
+    let code = OdsCode::parse(code.trim()).map_err(|_| RequestError::OrganisationNotFound)?;
+    match store.organisation_by_code(&code).await? {
+        Some(o) if o.end_date.is_none() && o.kind != crate::OrgKind::Platform => Ok(o),
+        _ => Err(RequestError::OrganisationNotFound),
+    }
+}
+
+/// What a request form says, checked against the catalogue and the user's assignments.
+pub struct Checked<'c> {
+    pub organisation: Organisation,
+    pub role: &'c Role,
+    pub reason: RequestReason,
+}
+
+/// Checks a request without sending it: every problem at once where they are independent.
+pub async fn check<'c, S: Storage>(
+    ctx: &Services<'c, S>,
+    user: &User,
+    org_code: &str,
+    role: RoleId,
+    reason: &str,
+) -> Result<Checked<'c>, Vec<RequestError>> {
+    let store = ctx.store;
+    let catalogue = ctx.catalogue;
+    let org = organisation(ctx, org_code).await.map_err(|e| vec![e])?;
+    let mut problems = Vec::new();
+    let role = match check_role(catalogue, role, &org) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            problems.push(RequestError::Role(e));
+            None
+        }
+    };
+    let reason = RequestReason::parse(reason)
+        .map_err(|e| problems.push(RequestError::Reason(e)))
+        .ok();
+    if let Some(role) = role {
+        let held = store
+            .assignments_of(user.id)
+            .await
+            .map_err(|e| vec![e.into()])?;
+        if let Some(refused) = refusal(catalogue, &held, &org, role) {
+            problems.push(refused);
+        }
+    }
+    match (role, reason) {
+        (Some(role), Some(reason)) if problems.is_empty() => Ok(Checked {
+            organisation: org,
+            role,
+            reason,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Sends the request: the pending assignment, the reviewers' notifications and emails, and the
+/// audit event, in one transaction.
+#[tracing::instrument(skip_all)]
+pub async fn send<S: Storage>(
+    ctx: &Services<'_, S>,
+    user: &User,
+    checked: &Checked<'_>,
+    origin: Option<&str>,
+) -> Result<AssignmentId, RequestError> {
+    let (org, role) = (&checked.organisation, checked.role);
+    let (notify, mail_to) = reviewers(ctx.store, ctx.catalogue, org, role, Some(user.id)).await?;
+    let who = format!("{} {}", user.first_name, user.last_name);
+    let now = ctx.clock.now();
+    let request = NewRequest {
+        user: user.id,
+        organisation: org.id,
+        role: role.id,
+        reason: checked.reason.as_str().to_owned(),
+        at: now,
+        notify,
+        notice: format!(
+            "{who} has asked for access as {} at {}.",
+            role.name, org.name
+        ),
+        emails: mail_to
+            .iter()
+            .map(|to| emails::new_request(to, ctx.base_url, &who, &role.name, &org.name))
+            .collect(),
+        audit: NewAudit::by_user(user.id, AuditAction::AccessRequested, now, origin)
+            .target(user.id)
+            .at_organisation(org.id)
+            .reason(format!("{}: {}", role.name, checked.reason.as_str())),
+    };
+    ctx.store
+        .create_request(&request)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => RequestError::AlreadyRequested,
+            other => other.into(),
+        })
+}
+
+/// Available Roles: every assignment the user has had, newest first.
+pub async fn mine<S: Storage>(
+    ctx: &Services<'_, S>,
+    user: &User,
+) -> Result<Vec<OwnAssignment>, StoreError> {
+    let store = ctx.store;
+    store.own_assignments(user.id).await
+}
+
+/// Withdraws the user's own pending request.
+pub async fn withdraw<S: Storage>(
+    ctx: &Services<'_, S>,
+    user: &User,
+    id: AssignmentId,
+    origin: Option<&str>,
+) -> Result<(), RequestError> {
+    let row = ctx
+        .store
+        .access_request(id)
+        .await?
+        .filter(|r| r.user == user.id)
+        .ok_or(RequestError::NotFound)?;
+    if row.status != AssignmentStatus::Pending {
+        return Err(RequestError::AlreadyDecided(row.status));
+    }
+    let now = ctx.clock.now();
+    let audit = NewAudit::by_user(user.id, AuditAction::AccessRequestWithdrawn, now, origin)
+        .target(user.id)
+        .at_organisation(row.organisation.id)
+        .reason(row.role_name.clone());
+    if ctx.store.withdraw_request(id, user.id, now, &audit).await? {
+        Ok(())
+    } else {
+        // Decided meanwhile: say what happened instead.
+        let status = ctx
+            .store
+            .access_request(id)
+            .await?
+            .map(|r| r.status)
+            .unwrap_or(AssignmentStatus::Withdrawn);
+        Err(RequestError::AlreadyDecided(status))
+    }
+}
+
+/// One access request, if the actor may review it (the registration rules, and never their own);
+/// otherwise "not found".
+pub async fn for_review<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    id: AssignmentId,
+) -> Result<RequestRow, RequestError> {
+    let row = ctx
+        .store
+        .access_request(id)
+        .await?
+        .ok_or(RequestError::NotFound)?;
+    let role = ctx.catalogue.role(row.role).ok_or(RequestError::NotFound)?;
+    if row.user != actor.user
+        && may_review(actor, role, row.organisation.id, &row.organisation.path)
+    {
+        Ok(row)
+    } else {
+        Err(RequestError::NotFound)
+    }
+}
+
+/// Approves or rejects (with a reason); the requester is told in-app, and by email if they allow
+/// it. A withdrawn or already decided request is left as it is.
+#[tracing::instrument(skip_all)]
+pub async fn decide<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    id: AssignmentId,
+    decision: Decision,
+    origin: Option<&str>,
+) -> Result<(), RequestError> {
+    let row = for_review(ctx, actor, id).await?;
+    if row.status != AssignmentStatus::Pending {
+        return Err(RequestError::AlreadyDecided(row.status));
+    }
+    let now = ctx.clock.now();
+    let place = format!("{} at {}", row.role_name, row.organisation.name);
+    let (approve, reason, action, notice) = match &decision {
+        Decision::Approve => (
+            true,
+            None,
+            AuditAction::AccessRequestApproved,
+            format!("Your request for access as {place} has been approved. Select it from Switch Role, or when you next sign in."),
+        ),
+        Decision::Reject(r) => (
+            false,
+            Some(r.as_str().to_owned()),
+            AuditAction::AccessRequestRejected,
+            format!(
+                "Your request for access as {place} has been rejected: {}",
+                r.as_str()
+            ),
+        ),
+    };
+    let mut audit = NewAudit::by(actor, action, now, origin)
+        .target(row.user)
+        .at_organisation(row.organisation.id);
+    audit.reason = Some(match &reason {
+        Some(r) => format!("{}: {r}", row.role_name),
+        None => row.role_name.clone(),
+    });
+    let verdict = RequestVerdict {
+        id,
+        by: actor.user,
+        at: now,
+        approve,
+        email: row
+            .notify_by_email
+            .then(|| emails::decided(&row.email, &row.first_name, &notice)),
+        reason,
+        notice,
+        audit,
+    };
+    match ctx.store.decide_request(&verdict).await? {
+        RequestOutcome::Decided => Ok(()),
+        RequestOutcome::AlreadyDecided(s) => Err(RequestError::AlreadyDecided(s)),
+        RequestOutcome::Conflicting => {
+            let held = ctx.store.assignments_of(row.user).await?;
+            let name = held
+                .iter()
+                .find(|a| {
+                    a.organisation.id == row.organisation.id && a.status == AssignmentStatus::Active
+                })
+                .map(|a| a.role_name.clone())
+                .unwrap_or_default();
+            Err(RequestError::Conflicts(name))
+        }
+        RequestOutcome::Missing => Err(RequestError::NotFound),
+    }
+}
+
+pub mod emails {
+    use super::*;
+
+    pub fn new_request(
+        to: &EmailAddress,
+        base: &str,
+        who: &str,
+        role: &str,
+        org: &str,
+    ) -> NewEmail {
+        let who = crate::model::outbox::quoted(who);
+        NewEmail {
+            to: to.clone(),
+            subject: "Gatehouse: an access request is waiting for your review".into(),
+            body: format!(
+                "{who} has asked for access as {role} at {org}.\n\n\
+                 Review it from Users, or from your Notifications:\n{base}/notifications\n\n\
+                 You receive this email because \u{201c}Send me notifications\u{201d} is ticked in \
+                 your Notification Settings.\n"
+            ),
+        }
+    }
+
+    pub fn decided(to: &EmailAddress, first_name: &str, notice: &str) -> NewEmail {
+        let first_name = crate::model::outbox::quoted(first_name);
+        NewEmail {
+            to: to.clone(),
+            subject: "Gatehouse: your access request has been decided".into(),
+            body: format!(
+                "Dear {first_name},\n\n{notice}\n\nYou receive this email because \
+                 \u{201c}Send me notifications\u{201d} is ticked in your Notification Settings.\n"
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::organisation::OrgRef;
+    use crate::model::organisation::{OrgId, OrgKind, OrgPath};
+    use crate::model::role::Holding;
+    use crate::model::user::UserId;
+
+    fn role(id: i64, conflicts: &[i64]) -> Role {
+        Role {
+            id: RoleId(id),
+            name: format!("role {id}"),
+            approver_tier: false,
+            payment_restrictable: false,
+            holdings: vec![Holding {
+                kind: OrgKind::Commissioning,
+                description: String::new(),
+            }],
+            grants: Vec::new(),
+            conflicts: conflicts.iter().copied().map(RoleId).collect(),
+        }
+    }
+
+    fn org(id: i64) -> Organisation {
+        Organisation {
+            id: OrgId(id),
+            code: OdsCode::parse(&format!("X{id:02}")).expect("code"),
+            name: format!("Org {id}"),
+            kind: OrgKind::Commissioning,
+            type_label: "ICB".into(),
+            parent: None,
+            path: OrgPath::root(OrgId(id)),
+            start_date: "2020-04-01".into(),
+            end_date: None,
+            contract_type: None,
+            multi_level_approval: false,
+        }
+    }
+
+    fn held(org_id: i64, role: i64, status: AssignmentStatus) -> AssignmentView {
+        AssignmentView {
+            id: AssignmentId(role * 100 + org_id),
+            user: UserId(1),
+            organisation: OrgRef {
+                id: OrgId(org_id),
+                code: format!("X{org_id:02}"),
+                name: format!("Org {org_id}"),
+                kind: OrgKind::Commissioning,
+                path: OrgPath::root(OrgId(org_id)),
+            },
+            role: RoleId(role),
+            role_name: format!("role {role}"),
+            status,
+            payment_types: vec![],
+            clusters: vec![],
+        }
+    }
+
+    fn catalogue() -> Catalogue {
+        Catalogue {
+            roles: vec![role(3, &[4]), role(4, &[3]), role(5, &[])],
+            payment_types: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_reason_is_required_and_at_most_250_characters() {
+        assert_eq!(RequestReason::parse("  "), Err(ReasonError::Empty));
+        assert_eq!(
+            RequestReason::parse(&"é".repeat(251)),
+            Err(ReasonError::TooLong)
+        );
+        let ok = RequestReason::parse(&format!(" {} ", "é".repeat(250))).expect("250 is fine");
+        assert_eq!(ok.as_str().chars().count(), 250);
+    }
+
+    #[test]
+    fn the_same_role_held_or_pending_there_is_refused_but_elsewhere_is_fine() {
+        let c = catalogue();
+        let tier1 = c.role(RoleId(3)).expect("role");
+        let active = [held(1, 3, AssignmentStatus::Active)];
+        assert!(matches!(
+            refusal(&c, &active, &org(1), tier1),
+            Some(RequestError::AlreadyHeld)
+        ));
+        let pending = [held(1, 3, AssignmentStatus::Pending)];
+        assert!(matches!(
+            refusal(&c, &pending, &org(1), tier1),
+            Some(RequestError::AlreadyRequested)
+        ));
+        assert!(refusal(&c, &active, &org(2), tier1).is_none());
+        // Rejected, withdrawn or revoked before: may ask again.
+        for s in [
+            AssignmentStatus::Rejected,
+            AssignmentStatus::Withdrawn,
+            AssignmentStatus::Revoked,
+        ] {
+            assert!(refusal(&c, &[held(1, 3, s)], &org(1), tier1).is_none());
+        }
+    }
+
+    #[test]
+    fn tier_1_and_tier_2_are_never_held_together_at_one_organisation() {
+        let c = catalogue();
+        let tier2 = c.role(RoleId(4)).expect("role");
+        let holds_tier1 = [held(1, 3, AssignmentStatus::Active)];
+        match refusal(&c, &holds_tier1, &org(1), tier2) {
+            Some(RequestError::Conflicts(name)) => assert_eq!(name, "role 3"),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        // At another organisation, or alongside an unrelated role, it is fine.
+        assert!(refusal(&c, &holds_tier1, &org(2), tier2).is_none());
+        let other = c.role(RoleId(5)).expect("role");
+        assert!(refusal(&c, &holds_tier1, &org(1), other).is_none());
+        // A pending tier 1 request does not block: approval checks again.
+        let pending_tier1 = [held(1, 3, AssignmentStatus::Pending)];
+        assert!(refusal(&c, &pending_tier1, &org(1), tier2).is_none());
+    }
+}

@@ -1,0 +1,298 @@
+//! The Users section: find the people of your area, see their role assignments, revoke, disable
+//! and re-enable. Users are never deleted. See docs/requirements.md#user-search-and-a-users-page.
+
+use crate::access::actor::Actor;
+use crate::access::scope::Scope;
+use crate::model::audit::{AuditAction, NewAudit};
+use crate::model::role::Capability;
+use crate::model::user::{AccountStatus, User, UserId};
+use crate::rules::review::review_arms;
+pub use crate::rules::visibility::{makes_visible, only_invited, visible_in, Unseen, UserDetail};
+use crate::services::Services;
+use crate::storage::{Storage, StoreError};
+use crate::storage::{UserQuery, UserRow, UserSort};
+
+pub const SEARCH_MAX: usize = 100;
+pub const PAGE_SIZES: [i64; 3] = [10, 25, 50];
+pub const DISABLE_REASON_MAX: usize = 250;
+
+/// Why an account is disabled: a reason from the list, or Other with the administrator's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DisableReason {
+    Listed(&'static str),
+    Other(String),
+}
+
+/// The reasons offered, in order; "Other" comes last with its own text.
+pub const DISABLE_REASONS: [(&str, &str); 5] = [
+    ("left", "Left the organisation"),
+    ("role", "No longer needs access for their role"),
+    ("duplicate", "Duplicate account"),
+    ("shared", "Shared or generic account, not a named person"),
+    ("security", "Security concern"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DisableReasonError {
+    #[error("Select a reason for disabling the account")]
+    NoChoice,
+    #[error("Enter the reason for disabling the account")]
+    OtherEmpty,
+    #[error("Reason must be 250 characters or fewer")]
+    OtherTooLong,
+}
+
+impl DisableReason {
+    /// `choice` is the radio's value; `other` is read only when it is "other".
+    pub fn parse(choice: &str, other: &str) -> Result<Self, DisableReasonError> {
+        if choice == "other" {
+            let text = other.trim();
+            return if text.is_empty() {
+                Err(DisableReasonError::OtherEmpty)
+            } else if text.chars().count() > DISABLE_REASON_MAX {
+                Err(DisableReasonError::OtherTooLong)
+            } else {
+                Ok(DisableReason::Other(text.to_owned()))
+            };
+        }
+        DISABLE_REASONS
+            .iter()
+            .find(|(key, _)| *key == choice)
+            .map(|(_, label)| DisableReason::Listed(label))
+            .ok_or(DisableReasonError::NoChoice)
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            DisableReason::Listed(s) => s,
+            DisableReason::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UsersError {
+    /// Missing, outside the viewer's scope, or the viewer does not manage users: one answer.
+    #[error("not found")]
+    NotFound,
+    /// The user holds active roles outside the administrator's scope.
+    #[error("This user has roles outside your organisation")]
+    OutsideScope,
+    #[error("The user has no active role at that organisation")]
+    NothingToRevoke,
+    #[error("The account is already disabled")]
+    AlreadyDisabled,
+    #[error("The account is not disabled")]
+    NotDisabled,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn manage_scope(actor: &Actor) -> Result<Scope, UsersError> {
+    actor
+        .scope_for(Capability::ManageUsers)
+        .map_err(|_| UsersError::NotFound)
+}
+
+/// One page of the Users table and the total.
+#[tracing::instrument(skip_all)]
+pub async fn search<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    text: &str,
+    sort: UserSort,
+    descending: bool,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<UserRow>, i64), UsersError> {
+    let scope = manage_scope(actor)?;
+    let per_page = if PAGE_SIZES.contains(&per_page) {
+        per_page
+    } else {
+        PAGE_SIZES[0]
+    };
+    let q = UserQuery {
+        scope,
+        review: review_arms(actor, ctx.catalogue),
+        text: text.trim().chars().take(SEARCH_MAX).collect(),
+        sort,
+        descending,
+        offset: (page.max(1) - 1) * per_page,
+        limit: per_page,
+    };
+    Ok(ctx.store.search_users(&q).await?)
+}
+
+/// A user as an administrator sees them ([`crate::rules::visibility::view`]).
+pub async fn view<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    id: UserId,
+) -> Result<UserDetail, UsersError> {
+    Ok(crate::rules::visibility::view(ctx, actor, id).await?)
+}
+
+/// Add Organisation's subject ([`crate::rules::visibility::grantee`]).
+pub async fn grantee<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    user: UserId,
+) -> Result<UserDetail, UsersError> {
+    Ok(crate::rules::visibility::grantee(ctx, actor, user).await?)
+}
+
+impl From<Unseen> for UsersError {
+    fn from(e: Unseen) -> Self {
+        match e {
+            Unseen::NotFound => UsersError::NotFound,
+            Unseen::Store(e) => UsersError::Store(e),
+        }
+    }
+}
+
+/// Revoke: ends every active assignment of the user at the chosen organisation and
+/// at its descendants within the administrator's scope. The user can still sign in and reach My
+/// Profile. Returns how many assignments ended.
+#[tracing::instrument(skip_all)]
+pub async fn revoke<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    id: UserId,
+    at_code: &str,
+    origin: Option<&str>,
+) -> Result<usize, UsersError> {
+    let detail = view(ctx, actor, id).await?;
+    let org = detail
+        .revocable_at
+        .iter()
+        .find(|o| o.code.eq_ignore_ascii_case(at_code.trim()))
+        .ok_or(UsersError::NothingToRevoke)?;
+    let scope = manage_scope(actor)?;
+    let audit = NewAudit::by(actor, AuditAction::AccessRevoked, ctx.clock.now(), origin)
+        .target(id)
+        .at_organisation(org.id);
+    let n = ctx
+        .store
+        .revoke_assignments(id, &org.path, &scope, &audit)
+        .await?;
+    if n == 0 {
+        return Err(UsersError::NothingToRevoke);
+    }
+    Ok(n)
+}
+
+/// Disable Account: only where every active assignment of the user lies in the
+/// administrator's scope. Every session of the user ends at once; nothing is deleted.
+#[tracing::instrument(skip_all)]
+pub async fn disable<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    id: UserId,
+    reason: &DisableReason,
+    origin: Option<&str>,
+) -> Result<(), UsersError> {
+    let detail = view(ctx, actor, id).await?;
+    if detail.held_outside > 0 {
+        return Err(UsersError::OutsideScope);
+    }
+    if detail.user.status == AccountStatus::Disabled {
+        return Err(UsersError::AlreadyDisabled);
+    }
+    let audit = NewAudit::by(actor, AuditAction::AccountDisabled, ctx.clock.now(), origin)
+        .target(id)
+        .reason(reason.text());
+    if !ctx.store.set_disabled(id, true, &audit).await? {
+        return Err(UsersError::AlreadyDisabled);
+    }
+    Ok(())
+}
+
+/// Enable Account: the same rule as disabling.
+#[tracing::instrument(skip_all)]
+pub async fn enable<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    id: UserId,
+    origin: Option<&str>,
+) -> Result<(), UsersError> {
+    let detail = view(ctx, actor, id).await?;
+    if detail.held_outside > 0 {
+        return Err(UsersError::OutsideScope);
+    }
+    if detail.user.status != AccountStatus::Disabled {
+        return Err(UsersError::NotDisabled);
+    }
+    let audit =
+        NewAudit::by(actor, AuditAction::AccountEnabled, ctx.clock.now(), origin).target(id);
+    if !ctx.store.set_disabled(id, false, &audit).await? {
+        return Err(UsersError::NotDisabled);
+    }
+    Ok(())
+}
+
+/// Disable your own account: every session ends, the data stays.
+#[tracing::instrument(skip_all)]
+pub async fn disable_own<S: Storage>(
+    ctx: &Services<'_, S>,
+    user: &User,
+    origin: Option<&str>,
+) -> Result<(), UsersError> {
+    let audit = NewAudit::by_user(
+        user.id,
+        AuditAction::AccountDisabled,
+        ctx.clock.now(),
+        origin,
+    )
+    .reason("Disabled by the account holder");
+    ctx.store.set_disabled(user.id, true, &audit).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_reason_is_its_label() {
+        assert_eq!(
+            DisableReason::parse("duplicate", "ignored").map(|r| r.text().to_owned()),
+            Ok("Duplicate account".to_owned())
+        );
+    }
+
+    #[test]
+    fn other_needs_text_of_at_most_250_characters() {
+        assert_eq!(
+            DisableReason::parse("other", "  "),
+            Err(DisableReasonError::OtherEmpty)
+        );
+        let at_limit = "é".repeat(250);
+        assert_eq!(
+            DisableReason::parse("other", &at_limit),
+            Ok(DisableReason::Other(at_limit.clone()))
+        );
+        assert_eq!(
+            DisableReason::parse("other", &format!("{at_limit}x")),
+            Err(DisableReasonError::OtherTooLong)
+        );
+    }
+
+    #[test]
+    fn no_choice_or_an_unknown_one_is_refused() {
+        assert_eq!(
+            DisableReason::parse("", ""),
+            Err(DisableReasonError::NoChoice)
+        );
+        assert_eq!(
+            DisableReason::parse("drop", ""),
+            Err(DisableReasonError::NoChoice)
+        );
+    }
+
+    #[test]
+    fn sort_keys_round_trip() {
+        for s in UserSort::ALL {
+            assert_eq!(UserSort::parse(s.key()), Some(s));
+        }
+    }
+}

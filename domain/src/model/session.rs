@@ -1,0 +1,149 @@
+//! Sessions live in the database, so any instance serves any request: a hashed id, the user, the
+//! one assignment the session acts as, and the times that drive the idle and absolute time-outs.
+
+use crate::model::assignment::AssignmentId;
+use crate::model::user::UserId;
+use crate::values::clock::{Timestamp, TokenHash};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle_seconds: i64,
+    pub absolute_seconds: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle_seconds: 30 * 60,
+            absolute_seconds: 12 * 60 * 60,
+        }
+    }
+}
+
+/// How often `last_seen_at` is written: not on every request, to spare the database.
+pub const TOUCH_EVERY_SECONDS: i64 = 60;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id_hash: TokenHash,
+    pub user: UserId,
+    pub assignment: Option<AssignmentId>,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+}
+
+/// Neither idle too long nor started too long ago.
+fn live(created_at: Timestamp, last_seen_at: Timestamp, now: Timestamp, p: SessionPolicy) -> bool {
+    now.0 - last_seen_at.0 < p.idle_seconds && now.0 - created_at.0 < p.absolute_seconds
+}
+
+impl SessionRecord {
+    pub fn is_live(&self, now: Timestamp, policy: SessionPolicy) -> bool {
+        live(self.created_at, self.last_seen_at, now, policy)
+    }
+
+    pub fn needs_touch(&self, now: Timestamp) -> bool {
+        now.0 - self.last_seen_at.0 >= TOUCH_EVERY_SECONDS
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    pub id_hash: TokenHash,
+    pub user: UserId,
+    pub assignment: Option<AssignmentId>,
+    pub now: Timestamp,
+    /// The client's address and browser (User-Agent, at most [`AGENT_MAX`] characters), shown to
+    /// the owner on My Profile → Sessions.
+    pub client: Option<String>,
+    pub agent: Option<String>,
+}
+
+/// How much of a User-Agent header is kept.
+pub const AGENT_MAX: usize = 200;
+
+/// One of a user's sessions as My Profile → Sessions lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub id_hash: TokenHash,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub client: Option<String>,
+    pub agent: Option<String>,
+}
+
+impl SessionSummary {
+    pub fn is_live(&self, now: Timestamp, policy: SessionPolicy) -> bool {
+        live(self.created_at, self.last_seen_at, now, policy)
+    }
+}
+
+/// Where a user goes after sign-in or when their acting role is gone: Home with one active role,
+/// Select your account with several, My Profile with none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Landing {
+    Home,
+    SelectAccount,
+    MyProfile,
+}
+
+impl Landing {
+    pub fn for_active_count(active: usize) -> Self {
+        match active {
+            0 => Landing::MyProfile,
+            1 => Landing::Home,
+            _ => Landing::SelectAccount,
+        }
+    }
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Landing::Home => "/",
+            Landing::SelectAccount => "/select-account",
+            Landing::MyProfile => "/my-profile",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(created: i64, seen: i64) -> SessionRecord {
+        SessionRecord {
+            id_hash: TokenHash::from_stored("h".into()),
+            user: UserId(1),
+            assignment: None,
+            created_at: Timestamp(created),
+            last_seen_at: Timestamp(seen),
+        }
+    }
+
+    #[test]
+    fn a_session_idle_for_thirty_minutes_has_ended() {
+        let p = SessionPolicy::default();
+        assert!(record(0, 0).is_live(Timestamp(29 * 60), p));
+        assert!(!record(0, 0).is_live(Timestamp(30 * 60), p));
+    }
+
+    #[test]
+    fn a_busy_session_still_ends_after_twelve_hours() {
+        let p = SessionPolicy::default();
+        let twelve_hours = 12 * 3600;
+        assert!(record(0, twelve_hours - 10).is_live(Timestamp(twelve_hours - 1), p));
+        assert!(!record(0, twelve_hours - 10).is_live(Timestamp(twelve_hours), p));
+    }
+
+    #[test]
+    fn last_seen_is_written_at_most_once_a_minute() {
+        assert!(!record(0, 100).needs_touch(Timestamp(159)));
+        assert!(record(0, 100).needs_touch(Timestamp(160)));
+    }
+
+    #[test]
+    fn one_role_goes_home_several_choose_none_reach_my_profile() {
+        assert_eq!(Landing::for_active_count(0), Landing::MyProfile);
+        assert_eq!(Landing::for_active_count(1), Landing::Home);
+        assert_eq!(Landing::for_active_count(2), Landing::SelectAccount);
+    }
+}

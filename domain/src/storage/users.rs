@@ -1,0 +1,115 @@
+//! The Users section's search, revoke and disable, and the audit trail.
+
+use std::future::Future;
+
+use serde::{Deserialize, Serialize};
+
+use super::StoreResult;
+use crate::access::scope::Scope;
+use crate::model::audit::{AuditAction, AuditEvent, NewAudit};
+use crate::model::organisation::OrgPath;
+use crate::model::user::{AccountStatus, UserId};
+use crate::values::clock::Timestamp;
+
+/// Columns the Users table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserSort {
+    FirstName,
+    LastName,
+    Email,
+}
+
+impl UserSort {
+    pub const ALL: [UserSort; 3] = [UserSort::FirstName, UserSort::LastName, UserSort::Email];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            UserSort::FirstName => "first",
+            UserSort::LastName => "last",
+            UserSort::Email => "email",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == s)
+    }
+}
+
+/// What storage is asked for: users holding any assignment in `scope` whose first name, last
+/// name or email starts with `text`, or who hold an assignment at an organisation whose ODS code
+/// is `text` or whose name starts with it (all of them when `text` is empty).
+#[derive(Debug, Clone)]
+pub struct UserQuery {
+    pub scope: Scope,
+    /// What the viewer reviews: a user with a pending assignment these cover shows "Pending Role
+    /// Review: Yes".
+    pub review: Vec<crate::storage::ReviewArm>,
+    pub text: String,
+    pub sort: UserSort,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: UserId,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub status: AccountStatus,
+    /// The oldest pending registration the viewer may review, if any.
+    pub pending_review: Option<crate::AssignmentId>,
+    /// The oldest pending access request the viewer may review, if any.
+    pub pending_request: Option<crate::AssignmentId>,
+}
+
+/// Which events to list: those placed inside `scope` (and, for the Service Desk, those placed
+/// nowhere), filtered.
+#[derive(Debug, Clone)]
+pub struct AuditQuery {
+    pub scope: crate::Scope,
+    pub include_unplaced: bool,
+    /// The start of the actor's or the target's email address.
+    pub user: Option<String>,
+    pub action: Option<AuditAction>,
+    /// From the start of this instant (inclusive) to `until` (exclusive).
+    pub from: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// The Users section and the audit trail.
+pub trait Users: Send + Sync {
+    /// One page of users matching the query, and the total. Every search path is an index range.
+    fn search_users(
+        &self,
+        q: &crate::storage::UserQuery,
+    ) -> impl Future<Output = StoreResult<(Vec<crate::storage::UserRow>, i64)>> + Send;
+    /// Revokes the user's active assignments at organisations under `under` that lie in `scope`,
+    /// with the audit event, in one transaction; how many ended.
+    fn revoke_assignments(
+        &self,
+        user: UserId,
+        under: &OrgPath,
+        scope: &Scope,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<usize>> + Send;
+    /// Disables (ending every session of the user) or re-enables an account, with the audit
+    /// event, in one transaction. False when it already was so. Re-enabling an account that never
+    /// set a password makes it pending again.
+    fn set_disabled(
+        &self,
+        user: UserId,
+        disabled: bool,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Appends an event that goes with no other change (a failed sign-in).
+    fn record_audit(&self, e: &NewAudit) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Events newest first, one page, and the total.
+    fn audit_events(
+        &self,
+        q: &AuditQuery,
+    ) -> impl Future<Output = StoreResult<(Vec<AuditEvent>, i64)>> + Send;
+}
