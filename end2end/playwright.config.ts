@@ -22,7 +22,7 @@ export default defineConfig({
   // Playwright's 30 s per test; a long flow says so with test.slow() or its own time-out.
   expect: { timeout: 10_000 },
   fullyParallel: true,
-  workers: 2,
+  workers: 3,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: '.state/results.json' }]],
   use: { baseURL, launchOptions, trace: 'off' },

@@ -28,3 +28,6 @@ pub use values::email::EmailAddress;
 pub use values::ods_code::OdsCode;
 pub use values::password::{NewPassword, Password, PasswordPolicy, PasswordRule};
 pub use values::person_name::PersonName;
+
+#[cfg(test)]
+mod floor_plan;

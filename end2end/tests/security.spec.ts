@@ -29,7 +29,7 @@ async function resetLink(page: Page, info: TestInfo, to: string) {
 }
 
 test('forgotten password → the emailed link → a new password → Change Password → Sessions → lock-out → the Service Desk unlocks', async ({ page, browser }, info) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000); // eight pages as three users: about 80 s on a loaded 2-core machine
   const email = demo(me(info));
 
   // Forgotten password, from the Sign in page.

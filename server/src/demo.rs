@@ -4,7 +4,7 @@
 use domain::model::assignment::{AssignmentStatus, NewAssignment};
 use domain::model::user::PasswordHasher;
 use domain::model::user::{AccountStatus, NewUser, PasswordHash};
-use domain::storage::{Accounts, Clusters, Directory, StoreError};
+use domain::storage::{Accounts, Clusters, Directory, Grants, StoreError};
 use domain::values::password::NewPassword;
 use domain::{EmailAddress, OdsCode, PersonName};
 use store::Store;

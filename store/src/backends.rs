@@ -23,9 +23,9 @@ macro_rules! backend {
             };
             use domain::storage::AuditQuery;
             use domain::storage::{
-                ActingAs, DecideOutcome, Holder, LockedAccount, NewRegistration, RegistrationQuery,
-                RegistrationRow, RegistrationSort, SessionContext, StoreError, StoreResult,
-                TokenState, Verdict, VerdictOutcome,
+                ActingAs, DecideOutcome, Gone, Holder, LockedAccount, NewRegistration,
+                RegistrationQuery, RegistrationRow, RegistrationSort, SessionContext, StoreError,
+                StoreResult, Taken, TokenState, Verdict, VerdictOutcome,
             };
             use domain::values::clock::{Timestamp, TokenHash};
             use domain::{EmailAddress, OdsCode};

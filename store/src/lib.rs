@@ -164,6 +164,9 @@ dispatch!(domain::storage::Users {
     fn search_users(&self, q: &domain::storage::UserQuery) -> (Vec<domain::storage::UserRow>, i64);
     fn revoke_assignments(&self, user: UserId, under: &OrgPath, scope: &domain::Scope, audit: &NewAudit) -> usize;
     fn set_disabled(&self, user: UserId, disabled: bool, audit: &NewAudit) -> bool;
+});
+
+dispatch!(domain::storage::Audit {
     fn record_audit(&self, e: &NewAudit) -> ();
     fn audit_events(&self, q: &AuditQuery) -> (Vec<AuditEvent>, i64);
 });
@@ -177,10 +180,13 @@ dispatch!(domain::storage::Clusters {
     fn create_cluster(&self, c: &domain::model::cluster::ClusterChange) -> domain::model::cluster::ClusterId;
     fn update_cluster(&self, id: domain::model::cluster::ClusterId, c: &domain::model::cluster::ClusterChange) -> ();
     fn retire_cluster(&self, id: domain::model::cluster::ClusterId, at: Timestamp, audit: &NewAudit) -> ();
-    fn set_assignment_clusters(&self, assignment: AssignmentId, clusters: &[domain::model::cluster::ClusterId], audit: Option<&NewAudit>) -> ();
+});
+
+dispatch!(domain::storage::Grants {
     fn add_user(&self, u: &domain::storage::AddedUser) -> UserId;
     fn grant_roles(&self, g: &domain::storage::GrantedRoles) -> ();
     fn restrict_assignment(&self, assignment: AssignmentId, role: domain::RoleId, payment_types: &[String], clusters: &[domain::model::cluster::ClusterId], audit: &NewAudit) -> ();
+    fn set_assignment_clusters(&self, assignment: AssignmentId, clusters: &[domain::model::cluster::ClusterId], audit: Option<&NewAudit>) -> ();
 });
 dispatch!(domain::storage::Invitations {
     fn create_invitation(&self, i: &domain::storage::NewInvitation) -> Option<i64>;

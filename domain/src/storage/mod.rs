@@ -3,8 +3,10 @@
 //! conformance suite against both.
 
 mod accounts;
+mod audit;
 mod clusters;
 mod directory;
+mod grants;
 mod invitations;
 mod notifications;
 mod outbox;
@@ -15,8 +17,10 @@ mod sessions;
 mod users;
 
 pub use accounts::*;
+pub use audit::*;
 pub use clusters::*;
 pub use directory::*;
+pub use grants::*;
 pub use invitations::*;
 pub use notifications::*;
 pub use outbox::*;
@@ -28,14 +32,50 @@ pub use users::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A unique constraint refused the change; the string names the constraint's subject.
-    #[error("already exists: {0}")]
-    Conflict(String),
-    /// A row the change depends on is missing (a parent organisation, a user).
-    #[error("not found: {0}")]
-    Missing(String),
+    /// A uniqueness rule refused the change: what was already taken.
+    #[error("already exists: {0:?}")]
+    Conflict(Taken),
+    /// Something the change depends on is not there (any more).
+    #[error("not found: {0:?}")]
+    Missing(Gone),
     #[error("storage failed")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// What a uniqueness rule found taken. Use cases turn each into the words of a field error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// The email address has an account.
+    Account,
+    /// The same person already asked to register for that role there.
+    Registration,
+    /// The same access request is already open.
+    Request,
+    /// The user already holds or waits for that role there by invitation.
+    Invitation,
+    /// The user already holds the role there.
+    RoleHeld,
+    /// The owner already has a live cluster of that name.
+    ClusterName,
+    /// An organisation already has that ODS code.
+    OrganisationCode,
+    /// Any other uniqueness rule (a token, a name in the catalogue): not expected from a form.
+    Other,
+}
+
+/// What a change depended on and did not find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gone {
+    User,
+    /// A cluster that does not exist, is not the owner's, or has been retired.
+    Cluster,
+    ActiveAssignment,
+    /// An account waiting for its activation link.
+    PendingAccount,
+    Provider,
+    PlatformRoot,
+    /// An organisation's parent, missing from the tree or of the wrong kind.
+    ParentOrganisation,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -53,6 +93,8 @@ pub trait Storage:
     + Requests
     + Security
     + Clusters
+    + Grants
+    + Audit
 {
 }
 impl<
@@ -66,7 +108,9 @@ impl<
             + Invitations
             + Requests
             + Security
-            + Clusters,
+            + Clusters
+            + Grants
+            + Audit,
     > Storage for T
 {
 }

@@ -6,10 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreResult;
 use crate::access::scope::Scope;
-use crate::model::audit::{AuditAction, AuditEvent, NewAudit};
+use crate::model::audit::NewAudit;
 use crate::model::organisation::OrgPath;
 use crate::model::user::{AccountStatus, UserId};
-use crate::values::clock::Timestamp;
 
 /// Columns the Users table sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,22 +63,6 @@ pub struct UserRow {
     pub pending_request: Option<crate::AssignmentId>,
 }
 
-/// Which events to list: those placed inside `scope` (and, for the Service Desk, those placed
-/// nowhere), filtered.
-#[derive(Debug, Clone)]
-pub struct AuditQuery {
-    pub scope: crate::Scope,
-    pub include_unplaced: bool,
-    /// The start of the actor's or the target's email address.
-    pub user: Option<String>,
-    pub action: Option<AuditAction>,
-    /// From the start of this instant (inclusive) to `until` (exclusive).
-    pub from: Option<Timestamp>,
-    pub until: Option<Timestamp>,
-    pub offset: i64,
-    pub limit: i64,
-}
-
 /// The Users section and the audit trail.
 pub trait Users: Send + Sync {
     /// One page of users matching the query, and the total. Every search path is an index range.
@@ -105,11 +88,4 @@ pub trait Users: Send + Sync {
         disabled: bool,
         audit: &NewAudit,
     ) -> impl Future<Output = StoreResult<bool>> + Send;
-    /// Appends an event that goes with no other change (a failed sign-in).
-    fn record_audit(&self, e: &NewAudit) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Events newest first, one page, and the total.
-    fn audit_events(
-        &self,
-        q: &AuditQuery,
-    ) -> impl Future<Output = StoreResult<(Vec<AuditEvent>, i64)>> + Send;
 }

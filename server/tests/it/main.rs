@@ -7,6 +7,7 @@ mod authorisation;
 mod bad_input;
 mod clusters;
 mod concurrency;
+mod house;
 mod import;
 mod invitations;
 mod organisations;

@@ -89,7 +89,7 @@ async fn insert_assignment_clusters(
             .await
             .map_err(map)?;
         if done.rows_affected() != chunk.len() as u64 {
-            return Err(StoreError::Missing("cluster".into()));
+            return Err(StoreError::Missing(Gone::Cluster));
         }
     }
     Ok(())
@@ -215,7 +215,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         .await
         .map_err(map)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Missing("cluster".into()));
+            return Err(StoreError::Missing(Gone::Cluster));
         }
         sqlx::query("DELETE FROM cluster_members WHERE cluster_id = $1")
             .bind(id.0)
@@ -237,13 +237,16 @@ impl domain::storage::Clusters for crate::Backend<Db> {
             .await
             .map_err(map)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Missing("cluster".into()));
+            return Err(StoreError::Missing(Gone::Cluster));
         }
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(())
     }
 
+}
+
+impl domain::storage::Grants for crate::Backend<Db> {
     async fn add_user(&self, u: &domain::storage::AddedUser) -> StoreResult<UserId> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         let row = sqlx::query(
@@ -304,7 +307,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
             .await
             .map_err(map)?;
         if user.is_none() {
-            return Err(StoreError::Missing("user".into()));
+            return Err(StoreError::Missing(Gone::User));
         }
         for grant in &g.grants {
             // Never a role held or waited for there, nor one that may not sit beside an active
@@ -331,7 +334,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
             .await
             .map_err(map)?;
             let Some(row) = row else {
-                return Err(StoreError::Conflict("role held".into()));
+                return Err(StoreError::Conflict(Taken::RoleHeld));
             };
             let assignment: i64 = row.try_get("id").map_err(map)?;
             insert_payment_types(&mut tx, assignment, &grant.payment_types).await?;
@@ -364,7 +367,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         .await
         .map_err(map)?;
         if user.is_none() {
-            return Err(StoreError::Missing("active assignment".into()));
+            return Err(StoreError::Missing(Gone::ActiveAssignment));
         }
         // The same role, or one not held, waited for, nor conflicting at that organisation.
         let changed = sqlx::query(
@@ -385,7 +388,7 @@ impl domain::storage::Clusters for crate::Backend<Db> {
         .await
         .map_err(map)?;
         if changed.rows_affected() == 0 {
-            return Err(StoreError::Conflict("role held".into()));
+            return Err(StoreError::Conflict(Taken::RoleHeld));
         }
         for table in ["assignment_payment_types", "assignment_clusters"] {
             // The table's name is one of the two above, never input.

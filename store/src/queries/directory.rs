@@ -133,7 +133,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
                             .fetch_optional(&mut *tx)
                             .await
                             .map_err(map)?
-                            .ok_or_else(|| StoreError::Missing(format!("parent organisation {code}")))?;
+                            .ok_or_else(|| StoreError::Missing(Gone::ParentOrganisation))?;
                         let found = (
                             OrgPath::from_stored(row.try_get("path").map_err(map)?),
                             kind_of(&row.try_get::<String, _>("kind").map_err(map)?)?,
@@ -145,7 +145,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
             };
             if let Some((_, parent_kind)) = &parent {
                 if !parent_kind.may_parent(o.kind) {
-                    return Err(StoreError::Missing(format!("a valid parent for {}", o.code)));
+                    return Err(StoreError::Missing(Gone::ParentOrganisation));
                 }
             }
             let row = sqlx::query(
@@ -229,7 +229,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
             }
             known.insert(code, k);
         }
-        let root = root.ok_or_else(|| StoreError::Missing("the platform root".into()))?;
+        let root = root.ok_or_else(|| StoreError::Missing(Gone::PlatformRoot))?;
         for (i, o) in orgs.iter().enumerate() {
             if i % 500 == 0 {
                 progress(i);
@@ -420,7 +420,7 @@ impl domain::storage::Directory for crate::Backend<Db> {
             .await
             .map_err(map)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Missing("provider".into()));
+            return Err(StoreError::Missing(Gone::Provider));
         }
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;

@@ -13,7 +13,7 @@ impl domain::storage::Invitations for crate::Backend<Db> {
                     .fetch_optional(&mut *tx)
                     .await
                     .map_err(map)?
-                    .ok_or_else(|| StoreError::Missing("user".into()))?;
+                    .ok_or_else(|| StoreError::Missing(Gone::User))?;
                 u.0
             }
             // The inviter saw no account at this address; whether there is one (outside their
@@ -51,7 +51,7 @@ impl domain::storage::Invitations for crate::Backend<Db> {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match map(e) {
-                StoreError::Conflict(_) => StoreError::Conflict("account".into()),
+                StoreError::Conflict(_) => StoreError::Conflict(Taken::Account),
                 other => other,
             })?
             .try_get("id")
@@ -70,7 +70,7 @@ impl domain::storage::Invitations for crate::Backend<Db> {
         .map_err(map)?;
         if held.try_get::<i64, _>("n").map_err(map)? > 0 {
             tx.rollback().await.map_err(map)?;
-            return Err(StoreError::Conflict("invitation".into()));
+            return Err(StoreError::Conflict(Taken::Invitation));
         }
         let assignment: i64 = sqlx::query(
             "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin, decided_by) \

@@ -52,7 +52,7 @@ impl domain::storage::Notifications for crate::Backend<Db> {
             .fetch_optional(&self.pool)
             .await
             .map_err(map)?
-            .ok_or_else(|| StoreError::Missing("user".into()))?;
+            .ok_or_else(|| StoreError::Missing(Gone::User))?;
         row.try_get("notify_by_email").map_err(map)
     }
 

@@ -4,6 +4,27 @@
 // the rows it picks and skips those another claimer holds (`claim_lock!`); SQLite serialises
 // writers and runs a single instance anyway.
 
+/// Writes emails into the outbox inside the caller's transaction.
+async fn queue_emails_in(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    emails: &[NewEmail],
+    at: Timestamp,
+) -> StoreResult<()> {
+    for e in emails {
+        sqlx::query(
+            "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(e.to.as_str())
+        .bind(&e.subject)
+        .bind(&e.body)
+        .bind(at.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(map)?;
+    }
+    Ok(())
+}
+
 /// The longest error kept per row: enough for an SMTP reply, not a whole transcript.
 const LAST_ERROR_CHARS: usize = 500;
 

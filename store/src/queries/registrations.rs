@@ -58,27 +58,6 @@ fn token_state(r: &DbRow, now: Timestamp) -> StoreResult<TokenState> {
     })
 }
 
-/// Writes emails into the outbox inside the caller's transaction.
-async fn queue_emails_in(
-    tx: &mut sqlx::Transaction<'_, Db>,
-    emails: &[NewEmail],
-    at: Timestamp,
-) -> StoreResult<()> {
-    for e in emails {
-        sqlx::query(
-            "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(e.to.as_str())
-        .bind(&e.subject)
-        .bind(&e.body)
-        .bind(at.0)
-        .execute(&mut **tx)
-        .await
-        .map_err(map)?;
-    }
-    Ok(())
-}
-
 fn sort_column(s: RegistrationSort) -> &'static str {
     match s {
         RegistrationSort::Created => "a.created_at",
@@ -178,7 +157,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
                 let status: String = row.try_get("status").map_err(map)?;
                 let hash: Option<String> = row.try_get("password_hash").map_err(map)?;
                 if status != AccountStatus::Pending.as_str() || hash.is_some() {
-                    return Err(StoreError::Conflict("account".into()));
+                    return Err(StoreError::Conflict(Taken::Account));
                 }
                 let open = sqlx::query(
                     "SELECT organisation_id, role_id, status FROM role_assignments \
@@ -192,11 +171,11 @@ impl domain::storage::Registrations for crate::Backend<Db> {
                     let same = a.try_get::<i64, _>("organisation_id").map_err(map)? == reg.organisation.0
                         && a.try_get::<i64, _>("role_id").map_err(map)? == reg.role.0;
                     if same {
-                        return Err(StoreError::Conflict("registration".into()));
+                        return Err(StoreError::Conflict(Taken::Registration));
                     }
                 }
                 if !open.is_empty() {
-                    return Err(StoreError::Conflict("account".into()));
+                    return Err(StoreError::Conflict(Taken::Account));
                 }
                 // A pending account whose earlier requests were all rejected may ask again.
                 sqlx::query("UPDATE users SET first_name = $1, last_name = $2 WHERE id = $3")
@@ -221,7 +200,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
                 .await
                 // Two identical submissions racing: the loser asked for the same thing.
                 .map_err(|e| match map(e) {
-                    StoreError::Conflict(_) => StoreError::Conflict("registration".into()),
+                    StoreError::Conflict(_) => StoreError::Conflict(Taken::Registration),
                     other => other,
                 })?;
                 row.try_get("id").map_err(map)?
@@ -240,7 +219,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         .await
         // At most one open registration per person (a partial unique index): a racing twin.
         .map_err(|e| match map(e) {
-            StoreError::Conflict(_) => StoreError::Conflict("registration".into()),
+            StoreError::Conflict(_) => StoreError::Conflict(Taken::Registration),
             other => other,
         })?;
         let assignment: i64 = row.try_get("id").map_err(map)?;
@@ -375,7 +354,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         .map_err(map)?;
         if pending.is_none() {
             tx.rollback().await.map_err(map)?;
-            return Err(StoreError::Missing("an account waiting for activation".into()));
+            return Err(StoreError::Missing(Gone::PendingAccount));
         }
         sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND purpose = 'activation' AND used_at IS NULL")
             .bind(user.0)

@@ -66,7 +66,7 @@ impl domain::storage::Requests for crate::Backend<Db> {
         .await
         // One open request per person, organisation and role (a partial unique index).
         .map_err(|e| match map(e) {
-            StoreError::Conflict(_) => StoreError::Conflict("request".into()),
+            StoreError::Conflict(_) => StoreError::Conflict(Taken::Request),
             other => other,
         })?;
         let id: i64 = row.try_get("id").map_err(map)?;

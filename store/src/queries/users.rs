@@ -257,7 +257,9 @@ impl domain::storage::Users for crate::Backend<Db> {
         tx.commit().await.map_err(map)?;
         Ok(true)
     }
+}
 
+impl domain::storage::Audit for crate::Backend<Db> {
     async fn record_audit(&self, e: &NewAudit) -> StoreResult<()> {
         insert_audit(&self.pool, e).await
     }

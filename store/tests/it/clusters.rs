@@ -10,7 +10,9 @@ use domain::model::organisation::{NewOrganisation, OrgKind};
 use domain::model::role::Reach;
 use domain::model::session::NewSession;
 use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
-use domain::storage::{Accounts, Clusters, Directory, Registrations, Sessions, StoreError, Users};
+use domain::storage::{
+    Accounts, Audit, Clusters, Directory, Grants, Registrations, Sessions, StoreError,
+};
 use domain::values::clock::{SecretToken, Timestamp, TokenSource};
 use domain::{EmailAddress, OdsCode, OrgId, PersonName, RoleId};
 use store::Store;

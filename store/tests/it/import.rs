@@ -165,8 +165,8 @@ async fn bad_parents_and_cycles_are_refused_and_the_rest_imported(s: &Store) {
 
 async fn an_import_that_changes_something_is_audited_once(s: &Store) {
     use domain::model::audit::{AuditAction, NewAudit};
+    use domain::storage::Audit;
     use domain::storage::AuditQuery;
-    use domain::storage::Users;
     let audit = NewAudit::anonymous(
         AuditAction::OrganisationsImported,
         domain::Timestamp(5),

@@ -9,7 +9,8 @@ use domain::model::role::Reach;
 use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::storage::{
     Accounts, DecideOutcome, Directory, NewRegistration, Notifications, Outbox, RegistrationQuery,
-    RegistrationSort, Registrations, ReviewArm, StoreError, TokenState, Verdict, VerdictOutcome,
+    RegistrationSort, Registrations, ReviewArm, StoreError, Taken, TokenState, Verdict,
+    VerdictOutcome,
 };
 use domain::values::clock::{Timestamp, TokenHash};
 use domain::{AssignmentId, EmailAddress, OdsCode, PersonName, RoleId};
@@ -182,7 +183,7 @@ async fn a_registration_writes_user_request_notifications_and_email_at_once(s: &
         ))
         .await;
     assert!(
-        matches!(again, Err(StoreError::Conflict(ref w)) if w == "registration"),
+        matches!(again, Err(StoreError::Conflict(Taken::Registration))),
         "{again:?}"
     );
     let other = organisation(s, "A81002").await;
@@ -196,7 +197,7 @@ async fn a_registration_writes_user_request_notifications_and_email_at_once(s: &
         ))
         .await;
     assert!(
-        matches!(elsewhere, Err(StoreError::Conflict(ref w)) if w == "account"),
+        matches!(elsewhere, Err(StoreError::Conflict(Taken::Account))),
         "{elsewhere:?}"
     );
     // An active account never registers again.
@@ -210,7 +211,7 @@ async fn a_registration_writes_user_request_notifications_and_email_at_once(s: &
         ))
         .await;
     assert!(
-        matches!(taken, Err(StoreError::Conflict(ref w)) if w == "account"),
+        matches!(taken, Err(StoreError::Conflict(Taken::Account))),
         "{taken:?}"
     );
     // A refused registration wrote nothing: still one email, one notification.

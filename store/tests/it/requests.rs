@@ -8,7 +8,7 @@ use domain::model::organisation::{NewOrganisation, OrgKind};
 use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::storage::{
     Accounts, Directory, NewRequest, Notifications, RequestOutcome, RequestVerdict, Requests,
-    StoreError,
+    StoreError, Taken,
 };
 use domain::values::clock::Timestamp;
 use domain::{AssignmentId, EmailAddress, OdsCode, OrgId, PersonName, RoleId};
@@ -129,7 +129,7 @@ async fn one_open_request_per_person_organisation_and_role(s: &Store) {
         .create_request(&request(asker, practice, PROVIDER_USER, admin))
         .await
     {
-        Err(StoreError::Conflict(what)) => assert_eq!(what, "request"),
+        Err(StoreError::Conflict(what)) => assert_eq!(what, Taken::Request),
         other => panic!("a second open request must be refused, got {other:?}"),
     }
     // Ten racing twins of another request: exactly one is written.

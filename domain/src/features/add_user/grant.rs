@@ -171,7 +171,7 @@ pub async fn grant<S: Storage>(
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => vec![StaffProblem::RoleHeld],
-            StoreError::Missing(what) if what == "cluster" => vec![StaffProblem::ClusterNotOffered],
+            StoreError::Missing(Gone::Cluster) => vec![StaffProblem::ClusterNotOffered],
             other => vec![StaffProblem::Store(other.to_string())],
         })?;
     Ok(grants.len())
@@ -318,7 +318,7 @@ pub async fn restrict<S: Storage>(
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => vec![StaffProblem::RoleHeld],
-            StoreError::Missing(what) if what == "cluster" => vec![StaffProblem::ClusterNotOffered],
+            StoreError::Missing(Gone::Cluster) => vec![StaffProblem::ClusterNotOffered],
             StoreError::Missing(_) => vec![StaffProblem::NotFound],
             other => vec![other.into()],
         })

@@ -15,7 +15,7 @@ use crate::model::user::{AccountStatus, NewUser, UserId};
 use crate::rules::review::roles_for;
 use crate::rules::review::ACTIVATION_TTL_SECONDS;
 use crate::services::Services;
-use crate::storage::{AddedGrant, AddedUser, GrantedRoles, Storage, StoreError};
+use crate::storage::{AddedGrant, AddedUser, Gone, GrantedRoles, Storage, StoreError};
 use crate::values::clock::SecretToken;
 use crate::values::email::{EmailAddress, EmailError};
 use crate::values::ods_code::OdsCode;

@@ -1,0 +1,238 @@
+//! Add Organisation and Change on a user's page: roles given to someone who has an account
+//! already, and the clusters and payment types a role is limited to.
+
+use super::*;
+
+/// Add Organisation on an existing user's page, as the URL describes it: Search By and the
+/// ticked organisations ("organisations"), then each one's roles not yet held ("roles").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddOrganisationView {
+    pub user: i64,
+    pub name: String,
+    pub email: String,
+    /// "organisations" or "roles".
+    pub step: String,
+    pub q: String,
+    pub results: Vec<OrgChoice>,
+    pub chosen: Vec<OrgChoice>,
+    pub offers: Vec<OrgOffer>,
+    /// (code, name)
+    pub payment_types: Vec<(String, String)>,
+    pub error: Option<AppError>,
+}
+
+#[server(endpoint = "user_organisations_form")]
+pub async fn user_organisations_form(
+    user: i64,
+    #[server(default)] organisations: Vec<String>,
+    #[server(default)] q: String,
+    #[server(default)] step: String,
+) -> Result<AddOrganisationView, AppError> {
+    use domain::features::add_user;
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let ctx = st.services();
+    let detail = domain::features::users::grantee(&ctx, &actor, domain::UserId(user))
+        .await
+        .map_err(|e| {
+            let p = match e {
+                domain::features::users::UsersError::Store(e) => {
+                    add_user::StaffProblem::Store(e.to_string())
+                }
+                _ => add_user::StaffProblem::NotFound,
+            };
+            staff_error(vec![p], Vec::new())
+        })?;
+    let organisations = codes(organisations);
+    let q: String = q.chars().take(100).collect();
+    let chosen = add_user::offers(&ctx, &actor, &organisations)
+        .await
+        .map_err(|p| staff_error(vec![p], Vec::new()))?;
+    let mut view = AddOrganisationView {
+        user,
+        name: format!("{} {}", detail.user.first_name, detail.user.last_name),
+        email: detail.user.email.to_string(),
+        step: "organisations".into(),
+        results: search_results(&st, &actor, &q, &organisations).await?,
+        q,
+        chosen: chosen_of(&chosen),
+        offers: Vec::new(),
+        payment_types: payment_type_names(&st.catalogue),
+        error: None,
+    };
+    if detail.user.status == domain::AccountStatus::Disabled {
+        view.error = Some(staff_error(
+            vec![add_user::StaffProblem::AccountDisabled],
+            Vec::new(),
+        ));
+        return Ok(view);
+    }
+    if step != "roles" {
+        return Ok(view);
+    }
+    if chosen.is_empty() {
+        view.error = Some(staff_error(
+            vec![add_user::StaffProblem::NoOrganisation],
+            Vec::new(),
+        ));
+        return Ok(view);
+    }
+    view.step = "roles".into();
+    view.offers = org_offers(add_user::unheld(&st.catalogue, chosen, &detail.assignments));
+    Ok(view)
+}
+
+/// Submit on Add Organisation: the ticks arrive as on Add New User.
+#[server(endpoint = "add_user_roles")]
+pub async fn add_user_roles(
+    user: i64,
+    organisations: String,
+    #[server(default)] grants: Vec<String>,
+    #[server(default)] payments: Vec<String>,
+    #[server(default)] clusters: Vec<String>,
+) -> Result<(), AppError> {
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let choices = parse_choices(&grants, &payments, &clusters)?;
+    domain::features::add_user::grant(
+        &st.services(),
+        &actor,
+        domain::UserId(user),
+        &codes(organisations.split(',').map(str::to_owned)),
+        &choices,
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    .map_err(|p| invalid_at_fields(staff_error(p, Vec::new())))?;
+    leptos_axum::redirect(&format!("/users/{user}?done=roles-added"));
+    Ok(())
+}
+
+/// One active role of a user as its change page shows it: each payment type and cluster with
+/// whether it is ticked now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestrictionsView {
+    pub user: i64,
+    pub assignment: i64,
+    pub role_name: String,
+    pub org_name: String,
+    pub org_code: String,
+    pub starred: bool,
+    /// The roles it may change to, its own first: (id, name with * when payment types restrict
+    /// it, description there).
+    pub roles: Vec<(i64, String, String)>,
+    pub role: i64,
+    /// (code, name, ticked)
+    pub payment_types: Vec<(String, String, bool)>,
+    /// (short name, name, ticked)
+    pub clusters: Vec<(String, String, bool)>,
+}
+
+#[server(endpoint = "assignment_restrictions")]
+pub async fn assignment_restrictions(
+    user: i64,
+    assignment: i64,
+) -> Result<RestrictionsView, AppError> {
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let r = domain::features::add_user::restrictable(
+        &st.services(),
+        &actor,
+        domain::UserId(user),
+        domain::AssignmentId(assignment),
+    )
+    .await
+    .map_err(|p| staff_error(vec![p], Vec::new()))?;
+    let a = &r.assignment;
+    let Some(role) = r.offer.roles.first() else {
+        return Err(crate::ssr::request::not_found());
+    };
+    let kind = r.offer.organisation.kind;
+    Ok(RestrictionsView {
+        user,
+        assignment,
+        role_name: role.name.clone(),
+        org_name: a.organisation.name.clone(),
+        org_code: a.organisation.code.clone(),
+        starred: r.offer.roles.iter().any(|r| r.payment_restrictable),
+        roles: r
+            .offer
+            .roles
+            .iter()
+            .map(|r| {
+                (
+                    r.id.0,
+                    starred_name(r),
+                    r.description_at(kind).unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+        role: role.id.0,
+        payment_types: st
+            .catalogue
+            .payment_types
+            .iter()
+            .map(|p| {
+                (
+                    p.code.clone(),
+                    p.name.clone(),
+                    a.payment_types.contains(&p.code),
+                )
+            })
+            .collect(),
+        clusters: r
+            .offer
+            .clusters
+            .iter()
+            .map(|c| {
+                let ticked = a.clusters.iter().any(|(short, _)| *short == c.short_name);
+                (c.short_name.clone(), c.name.clone(), ticked)
+            })
+            .collect(),
+    })
+}
+
+/// Save on the change page: the role chosen (absent: unchanged), the ticked payment types
+/// (`payments[i]=CODE`) and clusters (`clusters[i]=SHORT`); none ticked means all payment types
+/// and the whole organisation.
+#[server(endpoint = "restrict_assignment")]
+pub async fn restrict_assignment(
+    user: i64,
+    assignment: i64,
+    #[server(default)] role: Option<i64>,
+    #[server(default)] payments: Vec<String>,
+    #[server(default)] clusters: Vec<String>,
+) -> Result<(), AppError> {
+    let actor = administrator()?;
+    let st = crate::ssr::request::state()?;
+    let tidy = |v: Vec<String>| -> Vec<String> {
+        let mut out: Vec<String> = v
+            .into_iter()
+            .take(50)
+            .map(|s| s.trim().to_owned())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    domain::features::add_user::restrict(
+        &st.services(),
+        &actor,
+        domain::UserId(user),
+        domain::AssignmentId(assignment),
+        role.map(domain::RoleId),
+        &tidy(payments),
+        &tidy(clusters),
+        crate::ssr::request::client_address().as_deref(),
+    )
+    .await
+    .map_err(|p| {
+        // The role chosen stays chosen on the page that shows the problem.
+        let echo = role
+            .map(|r| vec![(Field::Role, r.to_string())])
+            .unwrap_or_default();
+        invalid_at_fields(staff_error(p, echo))
+    })?;
+    leptos_axum::redirect(&format!("/users/{user}?done=restricted"));
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! The house rules, checked on every run: no source file over 500 lines outside tests (a file that
+//! grows past it is two concepts), and no comment or document that cites a section of a document
+//! the repository does not hold (such as the service's job aids, which are not ours to publish):
+//! the rule itself is written down instead, or docs/requirements.md is linked.
+
+use std::path::{Path, PathBuf};
+
+const LINES_MAX: usize = 500;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace above server/")
+        .to_path_buf()
+}
+
+/// The files of the project in these folders, skipping build output and installed packages.
+fn files(root: &Path, dirs: &[&str], out: &mut Vec<PathBuf>) {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries {
+            let path = e.expect("an entry").path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            if path.is_dir() {
+                if !matches!(
+                    name.as_ref(),
+                    "target" | "node_modules" | ".state" | "test-results"
+                ) {
+                    walk(&path, out);
+                }
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    for d in dirs {
+        walk(&root.join(d), out);
+    }
+}
+
+fn is_test(path: &Path) -> bool {
+    let p = path.to_string_lossy();
+    p.contains("/tests/") || p.ends_with("/tests.rs")
+}
+
+#[test]
+fn no_source_file_outside_tests_is_over_500_lines() {
+    let root = workspace();
+    let mut all = Vec::new();
+    files(
+        &root,
+        &["domain", "store", "app", "server", "frontend"],
+        &mut all,
+    );
+    let mut long: Vec<String> = all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rs") && !is_test(p))
+        .filter_map(|p| {
+            let n = std::fs::read_to_string(p).ok()?.lines().count();
+            let rel = p.strip_prefix(&root).ok()?.display().to_string();
+            (n > LINES_MAX).then(|| format!("{rel} ({n} lines)"))
+        })
+        .collect();
+    long.sort();
+    assert_eq!(long, Vec::<String>::new());
+}
+
+/// A citation of an outside document: a section sign, or a job aid or the outside specification
+/// named by number or name.
+fn cites_outside(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    line.contains('§')
+        || lower.contains("spec.md")
+        || lower.contains("style.md")
+        || lower.contains("toolchain.md")
+        || lower
+            .match_indices("seed ")
+            .any(|(i, _)| lower[i + 5..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+#[test]
+fn no_comment_or_document_cites_a_document_outside_the_repository() {
+    let root = workspace();
+    let mut all = Vec::new();
+    files(
+        &root,
+        &[
+            "domain",
+            "store/src",
+            "app",
+            "server",
+            "frontend",
+            "end2end/tests",
+            "scripts",
+            "docs",
+            "style",
+        ],
+        &mut all,
+    );
+    all.push(root.join("README.md"));
+    all.push(root.join("Cargo.toml"));
+    let mut found = Vec::new();
+    for p in all {
+        // This file names what it looks for.
+        if p.ends_with("house.rs") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            if cites_outside(line) {
+                let rel = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
+                found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
+}
+
+#[test]
+fn the_citation_check_knows_a_citation_when_it_sees_one() {
+    assert!(cites_outside(
+        "// Seed 004 §8: the user name is the email address."
+    ));
+    assert!(cites_outside("// as seed 001 shows"));
+    assert!(cites_outside("see SPEC.md"));
+    assert!(!cites_outside("// The user name is the email address."));
+    assert!(!cites_outside("let seed = 42; // a seed for the generator"));
+}
