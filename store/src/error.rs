@@ -34,6 +34,11 @@ fn taken(constraint: Option<&str>, message: &str) -> Taken {
     }
 }
 
+
+pub(crate) fn corrupt(what: &str) -> StoreError {
+    StoreError::Backend(format!("unexpected value in column {what}").into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,8 +61,4 @@ mod tests {
         );
         assert_eq!(taken(Some("sessions_pkey"), ""), Taken::Other);
     }
-}
-
-pub(crate) fn corrupt(what: &str) -> StoreError {
-    StoreError::Backend(format!("unexpected value in column {what}").into())
 }
