@@ -45,7 +45,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: '../target/site',
       RUST_LOG: 'warn',
       // Every browser of the run signs in from 127.0.0.1, so the per-address budget is raised
-      // here; server/tests/security.rs proves the limit itself with a low one.
+      // here; server/tests/it/security.rs proves the limit itself with a low one.
       GATEHOUSE_RATE_LIMIT_PER_MINUTE: '5000',
     },
   },

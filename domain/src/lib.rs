@@ -1,12 +1,15 @@
 //! Gatehouse's domain: the rules of who may act for which organisations.
 //!
-//! Four floors, each standing only on those below it:
+//! Floors, each standing only on those below it (`floor_plan.rs` checks it):
 //! - [`values`]: self-checking values (email address, ODS code, names, passwords, the clock);
 //! - [`model`]: what Gatehouse keeps (organisations, roles, users, assignments, sessions, audit);
 //! - [`access`]: who is acting and what they reach (actor, scope);
-//! - [`features`]: one folder per feature with its use cases, rules and errors.
+//! - [`storage`], the traits this crate owns and the `store` crate implements, and [`services`],
+//!   the one context every use case takes;
+//! - [`rules`]: what several features share;
+//! - [`features`]: one folder per feature with its use cases, rules and errors. No feature uses
+//!   another.
 //!
-//! Storage is a set of traits this crate owns ([`storage`]); the `store` crate implements them.
 //! docs/architecture.md draws the whole house.
 
 pub mod access;

@@ -26,9 +26,11 @@ test('an organisation administrator searches the tree and creates a descendant',
   await ready(page, info);
   // Nothing filled in: each field says what it needs.
   await page.getByRole('button', { name: 'Create organisation' }).click();
-  await ready(page, info);
+  // The answer is a new page: wait for its errors before waiting for it to be ready, or the
+  // old page's readiness passes and the fields below are typed into a page about to go.
   await expect(page.locator('#code-error')).toContainText('Enter an ODS code');
   await expect(page.locator('#kind-error')).toContainText('Select the kind of organisation');
+  await ready(page, info);
   await expectAccessible(page);
 
   await page.getByLabel('ODS code', { exact: true }).fill(code);
