@@ -32,26 +32,17 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     || python3 -m pip install --quiet --break-system-packages aiosmtpd
 fi
 
-phase 'building the unit, conformance and HTTP tests'
+phase 'unit, conformance (SQLite and PostgreSQL) and HTTP tests'
 mkdir -p end2end/.state
-cargo test --workspace --no-run
-
-# The browser tests run the server binary that build made for the HTTP tests
-# (target/debug/gatehouse): only the browser's half is built, in its own target directory, and
-# while the Rust tests run, which wait on PostgreSQL, HTTP and the password hasher as much as on
-# the CPU. A release build compiled the whole dependency tree a second time and was a third of
-# the suite's time; `scripts/run.sh` builds the release.
-phase 'unit, conformance (SQLite and PostgreSQL) and HTTP tests, and meanwhile the site'
-cargo leptos build --frontend-only > end2end/.state/site-build.log 2>&1 &
-site=$!
-trap 'kill "$site" 2>/dev/null || true' EXIT
 cargo test --workspace 2>&1 | tee end2end/.state/cargo-test.log
-if ! wait "$site"; then
-  cat end2end/.state/site-build.log
-  echo 'building the site (WebAssembly, CSS, assets) failed' >&2
-  exit 1
-fi
-trap - EXIT
+
+# The browser tests run the server binary `cargo test` has just built for the HTTP tests
+# (target/debug/gatehouse); only the browser's half is built here, in the same target directory,
+# so the host's proc macros are not compiled twice. A release build compiled the whole
+# dependency tree a second time and was a third of the suite's time; `scripts/run.sh` builds the
+# release.
+phase 'building the site (WebAssembly, CSS, assets)'
+cargo leptos build --frontend-only
 
 phase 'browser tests (Playwright, Debian Chromium)'
 cd end2end
