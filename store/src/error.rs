@@ -34,7 +34,6 @@ fn taken(constraint: Option<&str>, message: &str) -> Taken {
     }
 }
 
-
 pub(crate) fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("unexpected value in column {what}").into())
 }
