@@ -158,7 +158,9 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
         .await
         .map_err(users_error)?;
     // Shown only for someone the viewer may see: a lock-out is the Service Desk's to undo.
-    let locked = d.locked;
+    let locked = domain::features::users::locked(&st.services(), &d)
+        .await
+        .map_err(users_error)?;
     Ok(UserDetailView {
         id: d.user.id.0,
         first_name: d.user.first_name.clone(),

@@ -84,8 +84,6 @@ pub struct UserDetail {
     /// The user's pending access requests, and those the administrator may decide.
     pub requests: Vec<AssignmentId>,
     pub reviewable: Vec<AssignmentId>,
-    /// Locked by failed sign-ins: the page says so (unlocking is the Service Desk's).
-    pub locked: bool,
 }
 
 impl UserDetail {
@@ -183,7 +181,6 @@ pub async fn view<S: Storage>(
             revocable_at.push(a.organisation.clone());
         }
     }
-    let locked = ctx.store.locked_at(user.id).await?.is_some();
     Ok(UserDetail {
         user,
         assignments: inside,
@@ -191,6 +188,5 @@ pub async fn view<S: Storage>(
         reviewable,
         held_outside,
         revocable_at,
-        locked,
     })
 }

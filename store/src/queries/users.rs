@@ -82,7 +82,7 @@ fn user_search_filter(q: &domain::storage::UserQuery, args: &mut Args) -> String
         )
     };
     // A user is in scope when they hold an assignment there that makes them visible
-    // (`domain::features::users::makes_visible`, the same rule in SQL): anything but an invitation never
+    // (`domain::rules::visibility::makes_visible`, the same rule in SQL): anything but an invitation never
     // accepted, unless the account exists only through invitations. For a national scope no
     // organisation needs looking up for each match.
     if q.scope.is_everything() {
@@ -97,7 +97,7 @@ fn user_search_filter(q: &domain::storage::UserQuery, args: &mut Args) -> String
     )
 }
 
-/// `domain::features::users::makes_visible` for an assignment `a` of the user `u`.
+/// `domain::rules::visibility::makes_visible` for an assignment `a` of the user `u`.
 const VISIBLE: &str = "(a.origin <> 'invitation' OR a.status IN ('active', 'revoked') \
      OR (u.status <> 'active' AND NOT EXISTS (SELECT 1 FROM role_assignments x WHERE x.user_id = u.id \
          AND (x.origin <> 'invitation' OR x.status IN ('active', 'revoked')))))";

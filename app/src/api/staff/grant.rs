@@ -32,17 +32,9 @@ pub async fn user_organisations_form(
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
     let ctx = st.services();
-    let detail = domain::features::users::grantee(&ctx, &actor, domain::UserId(user))
+    let detail = add_user::grantee(&ctx, &actor, domain::UserId(user))
         .await
-        .map_err(|e| {
-            let p = match e {
-                domain::features::users::UsersError::Store(e) => {
-                    add_user::StaffProblem::Store(e.to_string())
-                }
-                _ => add_user::StaffProblem::NotFound,
-            };
-            staff_error(vec![p], Vec::new())
-        })?;
+        .map_err(|p| staff_error(vec![p], Vec::new()))?;
     let organisations = codes(organisations);
     let q: String = q.chars().take(100).collect();
     let chosen = add_user::offers(&ctx, &actor, &organisations)

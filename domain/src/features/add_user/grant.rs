@@ -2,6 +2,7 @@
 //! already, and the clusters a role is limited to.
 
 use super::*;
+use crate::rules::visibility::UserDetail;
 
 /// The offers for an existing user: each organisation's roles less those the user already holds
 /// or waits for there, and those that may not sit beside a role they hold there.
@@ -103,6 +104,16 @@ pub fn granted_email(
     }
 }
 
+/// Add Organisation for an existing user (on the user's page): the user as the administrator
+/// sees them, and the roles they hold or wait for; never the administrator themselves.
+pub async fn grantee<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    user: UserId,
+) -> Result<UserDetail, StaffProblem> {
+    Ok(crate::rules::visibility::grantee(ctx, actor, user).await?)
+}
+
 /// Submit on Add Organisation: active roles at the organisations chosen, with their payment
 /// types and clusters; the user is emailed; all in one transaction. Returns how many roles.
 pub async fn grant<S: Storage>(
@@ -113,9 +124,7 @@ pub async fn grant<S: Storage>(
     choices: &[Choice],
     origin: Option<&str>,
 ) -> Result<usize, Vec<StaffProblem>> {
-    let detail = crate::rules::visibility::grantee(ctx, actor, user)
-        .await
-        .map_err(|e| vec![e.into()])?;
+    let detail = grantee(ctx, actor, user).await.map_err(|p| vec![p])?;
     if detail.user.status == AccountStatus::Disabled {
         return Err(vec![StaffProblem::AccountDisabled]);
     }

@@ -7,7 +7,8 @@ use crate::model::audit::{AuditAction, NewAudit};
 use crate::model::role::Capability;
 use crate::model::user::{AccountStatus, User, UserId};
 use crate::rules::review::review_arms;
-pub use crate::rules::visibility::{makes_visible, only_invited, visible_in, Unseen, UserDetail};
+use crate::rules::visibility::Unseen;
+pub use crate::rules::visibility::UserDetail;
 use crate::services::Services;
 use crate::storage::{Storage, StoreError};
 use crate::storage::{UserQuery, UserRow, UserSort};
@@ -123,6 +124,16 @@ pub async fn search<S: Storage>(
     Ok(ctx.store.search_users(&q).await?)
 }
 
+/// Whether the account of a user the administrator can see is locked by failed sign-ins (their
+/// page says so; unlocking is the Service Desk's). Takes the [`UserDetail`] that `view` gave, so
+/// it is asked only about someone already seen.
+pub async fn locked<S: Storage>(
+    ctx: &Services<'_, S>,
+    seen: &UserDetail,
+) -> Result<bool, UsersError> {
+    Ok(ctx.store.locked_at(seen.user.id).await?.is_some())
+}
+
 /// A user as an administrator sees them ([`crate::rules::visibility::view`]).
 pub async fn view<S: Storage>(
     ctx: &Services<'_, S>,
@@ -130,15 +141,6 @@ pub async fn view<S: Storage>(
     id: UserId,
 ) -> Result<UserDetail, UsersError> {
     Ok(crate::rules::visibility::view(ctx, actor, id).await?)
-}
-
-/// Add Organisation's subject ([`crate::rules::visibility::grantee`]).
-pub async fn grantee<S: Storage>(
-    ctx: &Services<'_, S>,
-    actor: &Actor,
-    user: UserId,
-) -> Result<UserDetail, UsersError> {
-    Ok(crate::rules::visibility::grantee(ctx, actor, user).await?)
 }
 
 impl From<Unseen> for UsersError {
