@@ -4,13 +4,15 @@
 
 #![recursion_limit = "256"]
 
-pub mod api;
 pub mod components;
 pub mod error;
-pub mod pages;
+pub mod features;
+pub mod import_status;
+pub mod links;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod url;
+pub mod viewer;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
@@ -18,40 +20,40 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use components::layout::NotFound;
-use pages::{
-    activate::{ActivatePage, ActivationRenewedPage},
-    audit::AuditPage,
-    clusters::{ClusterCreatedPage, ClusterFormPage, ClusterPage, ClustersPage},
-    disable_own::{AccountDisabledPage, ConfirmDisableOwnPage, DisableOwnPage},
-    home::HomePage,
-    import_ods::{ImportOdsPage, ImportProgressPage},
-    invite::{
-        AcceptInvitationPage, ChangeInvitationPage, InviteDetailsPage, InviteEmailPage,
-        InviteOrganisationPage, InvitePreviewPage, InviteRolePage,
-    },
-    my_account::MyAccountPage,
-    my_profile::{MyProfilePage, SessionsPage, UserDetailsPage},
-    notifications::{NotificationSettingsPage, NotificationsPage},
-    organisations::{CreateOrganisationPage, OrganisationPage, OrganisationsPage},
-    outbox::OutboxPage,
-    pending_actions::{
-        DeleteRegistrationPage, PendingActionsPage, ResendRegistrationPage, ReviewRegistrationPage,
-    },
-    providers::{ProviderPage, ProvidersPage},
-    register::{RegisterDetailsPage, RegisterDonePage, RegisterPage},
-    requests::{
+use features::{
+    access_requests::pages::{
         AvailableRolesPage, RequestAccessPage, RequestCheckPage, RequestRolePage,
         ReviewRequestPage, WithdrawRequestPage,
     },
-    roles::RolesPage,
-    security::{
+    account_security::pages::{
         ChangePasswordPage, ForgottenPasswordPage, ForgottenPasswordSentPage,
         ForgottenUserNamePage, LockedAccountsPage, ResetPasswordPage,
     },
-    select_account::SelectAccountPage,
-    sign_in::SignInPage,
-    staff::{AddOrganisationPage, NewUserPage, RestrictionsPage},
-    users::{AccessPage, DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
+    add_user::pages::{AddOrganisationPage, NewUserPage, RestrictionsPage},
+    audit_trail::pages::AuditPage,
+    clusters::pages::{ClusterCreatedPage, ClusterFormPage, ClusterPage, ClustersPage},
+    invitations::pages::{
+        AcceptInvitationPage, ChangeInvitationPage, InviteDetailsPage, InviteEmailPage,
+        InviteOrganisationPage, InvitePreviewPage, InviteRolePage,
+    },
+    notifications::home::HomePage,
+    notifications::outbox::OutboxPage,
+    notifications::pages::{NotificationSettingsPage, NotificationsPage},
+    organisations::import_ods::{ImportOdsPage, ImportProgressPage},
+    organisations::pages::{CreateOrganisationPage, OrganisationPage, OrganisationsPage},
+    providers::pages::{ProviderPage, ProvidersPage},
+    registration::activate::{ActivatePage, ActivationRenewedPage},
+    registration::pending_actions::{
+        DeleteRegistrationPage, PendingActionsPage, ResendRegistrationPage, ReviewRegistrationPage,
+    },
+    registration::register::{RegisterDetailsPage, RegisterDonePage, RegisterPage},
+    roles::pages::RolesPage,
+    sign_in::my_account::MyAccountPage,
+    sign_in::my_profile::{MyProfilePage, SessionsPage, UserDetailsPage},
+    sign_in::pages::SignInPage,
+    sign_in::select_account::SelectAccountPage,
+    users::disable_own::{AccountDisabledPage, ConfirmDisableOwnPage, DisableOwnPage},
+    users::pages::{AccessPage, DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
 };
 
 /// The policy of every page: scripts only from this site or inline with this

@@ -73,7 +73,10 @@ fn scope_check(c: &mut Criterion) {
                 black_box(&role),
                 None,
             );
-            let scope = actor.scope_for(Capability::ManageUsers).expect("granted");
+            let scope = actor
+                .permit(Capability::ManageUsers)
+                .expect("granted")
+                .into_scope();
             black_box(scope.contains(OrgId(12_345), black_box(&practice)))
                 && !scope.contains(OrgId(9_999), black_box(&elsewhere))
         })
@@ -99,7 +102,10 @@ fn scope_check(c: &mut Criterion) {
                     black_box(&role),
                     Some(black_box(&restriction).clone()),
                 );
-                let scope = actor.scope_for(Capability::ManageUsers).expect("granted");
+                let scope = actor
+                    .permit(Capability::ManageUsers)
+                    .expect("granted")
+                    .into_scope();
                 black_box(scope.contains(OrgId(20_199), black_box(&last)))
             })
         },

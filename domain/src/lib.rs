@@ -20,7 +20,7 @@ pub mod services;
 pub mod storage;
 pub mod values;
 
-pub use access::actor::{Actor, Denied};
+pub use access::actor::{Actor, Denied, Permit};
 pub use access::scope::Scope;
 pub use model::assignment::{AssignmentId, AssignmentStatus};
 pub use model::organisation::{OrgId, OrgKind, OrgPath};

@@ -97,13 +97,14 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     Router::new()
         .route(
             "/audit.csv",
-            axum::routing::get(app::api::audit::csv_download).with_state(state.clone()),
+            axum::routing::get(app::features::audit_trail::api::csv_download)
+                .with_state(state.clone()),
         )
         .route(
-            app::api::imports::UPLOAD_PATH,
+            app::features::organisations::import_api::UPLOAD_PATH,
             axum::routing::post(upload::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    app::api::imports::UPLOAD_LIMIT_BYTES,
+                    app::features::organisations::import_api::UPLOAD_LIMIT_BYTES,
                 ))
                 .with_state(state.clone()),
         )

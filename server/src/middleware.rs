@@ -268,7 +268,7 @@ pub async fn bodies_over_the_limit(req: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let upload = req.uri().path() == app::api::imports::UPLOAD_PATH;
+    let upload = req.uri().path() == app::features::organisations::import_api::UPLOAD_PATH;
     if upload || declared.is_none_or(|n| n <= FORM_LIMIT_BYTES) {
         return next.run(req).await;
     }

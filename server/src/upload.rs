@@ -2,15 +2,14 @@
 //! multipart form (so it works without JavaScript). The import then runs in the background, the
 //! same importer as `gatehouse import-ods`, and the browser is sent to its progress page.
 
-use app::api::imports::ImportResult;
 use app::error::{AppError, Field, Problem};
+use app::import_status::ImportResult;
 use app::ssr::request::{ClientAddress, CurrentSession};
 use app::ssr::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use domain::model::audit::{AuditAction, NewAudit};
 use domain::values::clock::SecretToken;
 
 use crate::import::{import_audited, Extracts, Report};
@@ -27,7 +26,7 @@ pub async fn upload(
         .0
         .as_ref()
         .and_then(|c| c.actor.clone())
-        .filter(|a| a.has(domain::Capability::ServiceDesk))
+        .filter(|a| a.permit(domain::Capability::ServiceDesk).is_ok())
     else {
         return (StatusCode::NOT_FOUND, "Page not found").into_response();
     };
@@ -42,13 +41,12 @@ pub async fn upload(
         return back_to_form(vec![Problem::ImportBusy(Field::Epraccur)], Vec::new());
     };
     let origin = client.map(|c| c.0 .0.to_string());
-    let mut audit = NewAudit::by(
-        &actor,
-        AuditAction::OrganisationsImported,
-        st.clock.now(),
-        origin.as_deref(),
-    );
-    audit.organisation = None;
+    let services = st.services();
+    let Ok(audit) =
+        domain::features::organisations::import_audit(&services, &actor, origin.as_deref())
+    else {
+        return (StatusCode::NOT_FOUND, "Page not found").into_response();
+    };
     tokio::spawn(async move {
         let progress = {
             let job = job.clone();

@@ -2,7 +2,7 @@
 //! per-concept query files, which implement the domain's traits for `Backend<Db>`.
 
 macro_rules! backend {
-    ($module:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal, $prefix_by_like:literal) => {
+    ($module:ident, $once:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal, $prefix_by_like:literal) => {
         mod $module {
             use std::collections::HashMap;
 
@@ -35,6 +35,9 @@ macro_rules! backend {
             use crate::filter::{
                 bind_args, contains_pattern, prefix_condition, scope_condition, Arg, Args,
             };
+
+            // What both backends share (`Store`'s forwarding) is written in the first pass only.
+            use crate::$once as once;
 
             type Db = $db;
             type DbRow = <Db as sqlx::Database>::Row;
@@ -77,9 +80,10 @@ macro_rules! backend {
     };
 }
 
-backend!(sqlite, sqlx::Sqlite, "", "BEGIN IMMEDIATE", "", false);
+backend!(sqlite, keep, sqlx::Sqlite, "", "BEGIN IMMEDIATE", "", false);
 backend!(
     postgres,
+    skip,
     sqlx::Postgres,
     " FOR UPDATE SKIP LOCKED",
     "BEGIN",

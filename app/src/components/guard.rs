@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::api::session::{current_viewer, Viewer};
 use crate::components::layout::{Page, ServiceProblem};
 use crate::error::AppError;
+use crate::viewer::{current_viewer, Viewer};
 
 #[component]
 pub fn SignedIn<F, IV>(#[prop(optional)] needs_role: bool, render: F) -> impl IntoView

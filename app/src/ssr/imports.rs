@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use domain::UserId;
 
-use crate::api::imports::{ImportProgress, ImportResult};
+use crate::import_status::{ImportProgress, ImportResult};
 
 /// How long a finished import's result stays readable.
 const KEEP_FINISHED: Duration = Duration::from_secs(60 * 60);

@@ -97,19 +97,26 @@ impl Actor {
         }
     }
 
+    /// Whether the active role holds `capability`: for what a page offers. A decision to act
+    /// goes through [`Actor::permit`], which also says where.
     pub fn has(&self, capability: Capability) -> bool {
         self.reach_of(capability).is_some()
     }
 
-    /// The organisations on which this actor may use `capability`: the one door to every check.
-    pub fn scope_for(&self, capability: Capability) -> Result<Scope, Denied> {
+    /// The one door to every capability check: a [`Permit`] when the active role holds
+    /// `capability`, carrying the organisations it reaches with it; [`Denied`] otherwise.
+    pub fn permit(&self, capability: Capability) -> Result<Permit<'_>, Denied> {
         let reach = self.reach_of(capability).ok_or(Denied)?;
-        Ok(scope::compute(
-            self.organisation.id,
-            &self.organisation.path,
-            reach,
-            self.clusters.as_ref(),
-        ))
+        Ok(Permit {
+            actor: self,
+            capability,
+            scope: scope::compute(
+                self.organisation.id,
+                &self.organisation.path,
+                reach,
+                self.clusters.as_ref(),
+            ),
+        })
     }
 
     /// What the assignment lets the actor see at all: its organisation and descendants.
@@ -141,6 +148,42 @@ impl Actor {
             .into_iter()
             .filter(|c| self.has(*c))
             .collect()
+    }
+}
+
+/// Proof that the acting role holds one capability, and the organisations it reaches with it.
+/// Only [`Actor::permit`] makes one: a use case holding a `Permit` was reached through the check,
+/// and a scope is never computed any other way. A restriction to clusters that have all been
+/// retired gives a permit that reaches nothing.
+#[derive(Debug, Clone)]
+pub struct Permit<'a> {
+    actor: &'a Actor,
+    capability: Capability,
+    scope: Scope,
+}
+
+impl<'a> Permit<'a> {
+    /// Who holds the permit (for the audit event of what they do with it).
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    pub fn capability(&self) -> Capability {
+        self.capability
+    }
+
+    /// The organisations the capability reaches.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    pub fn into_scope(self) -> Scope {
+        self.scope
+    }
+
+    /// Whether the organisation at `path` is within reach.
+    pub fn reaches(&self, id: OrgId, path: &OrgPath) -> bool {
+        self.scope.contains(id, path)
     }
 }
 
@@ -215,7 +258,7 @@ mod tests {
             &role(vec![]),
             None,
         );
-        assert_eq!(a.scope_for(Capability::ManageUsers), Err(Denied));
+        assert_eq!(a.permit(Capability::ManageUsers).err(), Some(Denied));
         assert!(a.capabilities().is_empty());
     }
 
@@ -233,7 +276,10 @@ mod tests {
             &role(vec![g]),
             None,
         );
-        let s = a.scope_for(Capability::ManageUsers).expect("granted");
+        let s = a
+            .permit(Capability::ManageUsers)
+            .expect("granted")
+            .into_scope();
         let child = a.organisation.path.child(OrgId(3));
         assert!(s.contains(OrgId(2), &a.organisation.path));
         assert!(!s.contains(OrgId(3), &child));
@@ -318,8 +364,12 @@ mod tests {
         assert!(a.reaches_nothing());
         for scope in [
             a.scope(),
-            a.scope_for(Capability::ManageUsers).expect("granted"),
-            a.scope_for(Capability::ManageClusters).expect("granted"),
+            a.permit(Capability::ManageUsers)
+                .expect("granted")
+                .into_scope(),
+            a.permit(Capability::ManageClusters)
+                .expect("granted")
+                .into_scope(),
         ] {
             assert!(!scope.contains(OrgId(7), &inside));
             assert!(!scope.contains(held.id, &held.path));

@@ -129,8 +129,9 @@ pub async fn view<S: Storage>(
     id: UserId,
 ) -> Result<UserDetail, Unseen> {
     let scope = actor
-        .scope_for(Capability::ManageUsers)
-        .map_err(|_| Unseen::NotFound)?;
+        .permit(Capability::ManageUsers)
+        .map_err(|_| Unseen::NotFound)?
+        .into_scope();
     let user = ctx.store.user(id).await?.ok_or(Unseen::NotFound)?;
     let own = ctx.store.own_assignments(id).await?;
     // Pending access requests, and those of them this administrator decides (the user's page

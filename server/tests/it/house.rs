@@ -130,3 +130,98 @@ fn the_citation_check_knows_a_citation_when_it_sees_one() {
     assert!(!cites_outside("// The user name is the email address."));
     assert!(!cites_outside("let seed = 42; // a seed for the generator"));
 }
+
+/// The features of `app` that the Rust file or folder at `path` names
+/// (`crate::features::<feature>`).
+fn features_named(path: &Path) -> std::collections::BTreeSet<String> {
+    let mut all = Vec::new();
+    if path.is_dir() {
+        files(path, &["."], &mut all);
+    } else {
+        all.push(path.to_path_buf());
+    }
+    let mut named = std::collections::BTreeSet::new();
+    for p in all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+    {
+        let text = std::fs::read_to_string(p).expect("a readable source file");
+        for (i, _) in text.match_indices("crate::features::") {
+            let rest = &text[i + "crate::features::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            named.insert(name);
+        }
+    }
+    named
+}
+
+/// `app` is cut by feature (`app/src/features/<feature>/`: its server functions and pages) over a
+/// shared floor (components, errors, the request context, links, the viewer). The shared floor
+/// never reaches up into a feature, and features do not go round in a circle: a page may show
+/// another feature's panel, but then that feature does not use it back.
+#[test]
+fn app_features_stand_on_the_shared_floor_without_circles() {
+    let src = workspace().join("app/src");
+    let mut shared_up = Vec::new();
+    for e in std::fs::read_dir(&src).expect("app/src") {
+        let path = e.expect("an entry").path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name == "features" || name == "lib.rs" {
+            continue;
+        }
+        let named = features_named(&path);
+        if !named.is_empty() {
+            shared_up.push(format!("app/src/{name} uses {named:?}"));
+        }
+    }
+    assert!(
+        shared_up.is_empty(),
+        "the shared floor uses features: {shared_up:?}"
+    );
+
+    let features: Vec<String> = std::fs::read_dir(src.join("features"))
+        .expect("app/src/features")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            p.is_dir().then(|| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+        })
+        .collect();
+    assert!(
+        features.len() >= 10,
+        "the features were found: {features:?}"
+    );
+    let uses: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = features
+        .iter()
+        .map(|f| {
+            let mut named = features_named(&src.join("features").join(f));
+            named.remove(f);
+            (f.clone(), named)
+        })
+        .collect();
+    // A circle exists when some feature reaches itself by following uses.
+    for start in &features {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo: Vec<&String> = uses[start].iter().collect();
+        while let Some(f) = todo.pop() {
+            assert_ne!(
+                f, start,
+                "a circle of features goes through {start}: {uses:?}"
+            );
+            if seen.insert(f.clone()) {
+                todo.extend(uses.get(f).into_iter().flatten());
+            }
+        }
+    }
+}

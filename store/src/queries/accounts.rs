@@ -152,3 +152,15 @@ impl domain::storage::Accounts for crate::Backend<Db> {
             .collect()
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Accounts {
+        fn insert_user(&self, user: &NewUser) -> UserId;
+        fn user(&self, id: UserId) -> Option<User>;
+        fn credentials(&self, email: &EmailAddress) -> Option<Credentials>;
+        fn count_users(&self) -> i64;
+        fn insert_assignment(&self, a: &NewAssignment) -> AssignmentId;
+        fn assignments_of(&self, user: UserId) -> Vec<AssignmentView>;
+    });
+}

@@ -469,3 +469,27 @@ async fn payment_types_of(pool: &sqlx::Pool<Db>, assignment: i64) -> StoreResult
         .map(|r| r.try_get::<String, _>("payment_type").map_err(map))
         .collect()
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Clusters {
+        fn organisations_by_codes(&self, codes: &[OdsCode]) -> Vec<(Organisation, String)>;
+        fn cluster_named(&self, owner: OrgId, name_key: &str) -> Option<domain::model::cluster::ClusterId>;
+        fn cluster_by_short_name(&self, short_name: &str) -> Option<domain::model::cluster::Cluster>;
+        fn clusters_of(&self, owner: OrgId, search: &str) -> Vec<domain::model::cluster::Cluster>;
+        fn cluster_members(&self, id: domain::model::cluster::ClusterId) -> Vec<(Organisation, String)>;
+        fn create_cluster(&self, c: &domain::model::cluster::ClusterChange) -> domain::model::cluster::ClusterId;
+        fn update_cluster(&self, id: domain::model::cluster::ClusterId, c: &domain::model::cluster::ClusterChange) -> ();
+        fn retire_cluster(&self, id: domain::model::cluster::ClusterId, at: Timestamp, audit: &NewAudit) -> ();
+    });
+}
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Grants {
+        fn add_user(&self, u: &domain::storage::AddedUser) -> UserId;
+        fn grant_roles(&self, g: &domain::storage::GrantedRoles) -> ();
+        fn restrict_assignment(&self, assignment: AssignmentId, role: domain::RoleId, payment_types: &[String], clusters: &[domain::model::cluster::ClusterId], audit: &NewAudit) -> ();
+        fn set_assignment_clusters(&self, assignment: AssignmentId, clusters: &[domain::model::cluster::ClusterId], audit: Option<&NewAudit>) -> ();
+    });
+}

@@ -457,3 +457,19 @@ impl domain::storage::Directory for crate::Backend<Db> {
         organisation_row(&row)
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Directory {
+        fn catalogue(&self) -> Catalogue;
+        fn organisation(&self, id: OrgId) -> Option<Organisation>;
+        fn organisation_by_code(&self, code: &OdsCode) -> Option<Organisation>;
+        fn insert_organisations(&self, orgs: &[NewOrganisation], audit: Option<&NewAudit>) -> usize;
+        fn count_organisations(&self) -> i64;
+        fn organisations_in(&self, scope: &domain::Scope, kind: Option<domain::OrgKind>, search: &str, offset: i64, limit: i64) -> (Vec<(Organisation, String)>, i64);
+        fn set_multi_level_approval(&self, id: OrgId, on: bool, audit: &NewAudit) -> ();
+        fn import_organisations(&self, orgs: &[NewOrganisation], dry_run: bool, progress: &(dyn Fn(usize) + Send + Sync), audit: Option<&NewAudit>) -> domain::model::organisation::ImportSummary;
+        fn find_organisations(&self, text: &str, limit: i64) -> Vec<Organisation>;
+        fn platform_root(&self) -> Organisation;
+    });
+}

@@ -312,3 +312,15 @@ impl domain::storage::Invitations for crate::Backend<Db> {
         Ok(true)
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Invitations {
+        fn create_invitation(&self, i: &domain::storage::NewInvitation) -> Option<i64>;
+        fn invitation_by_token(&self, token: &TokenHash, now: Timestamp) -> Option<domain::storage::InvitationState>;
+        fn accept_invitation(&self, token: &TokenHash, now: Timestamp, new_account: Option<(&PasswordHash, &str, &str)>, audit: &NewAudit) -> Option<UserId>;
+        fn pending_invitations(&self, user: UserId) -> Vec<domain::storage::PendingInvitation>;
+        fn replace_invitation(&self, id: i64, token: &TokenHash, expires_at: Timestamp, email: &NewEmail, audit: &NewAudit) -> bool;
+        fn withdraw_invitation(&self, id: i64, audit: &NewAudit) -> bool;
+    });
+}

@@ -66,3 +66,14 @@ impl domain::storage::Notifications for crate::Backend<Db> {
         Ok(())
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Notifications {
+        fn notifications(&self, user: UserId, limit: i64) -> Vec<Notification>;
+        fn unread_notifications(&self, user: UserId) -> i64;
+        fn mark_notifications_read(&self, user: UserId, at: Timestamp) -> ();
+        fn notify_by_email(&self, user: UserId) -> bool;
+        fn set_notify_by_email(&self, user: UserId, on: bool) -> ();
+    });
+}

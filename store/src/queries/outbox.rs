@@ -149,3 +149,14 @@ impl domain::storage::Outbox for crate::Backend<Db> {
         rows.iter().map(outbox_row).collect()
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Outbox {
+        fn claim_emails(&self, now: Timestamp, limit: i64) -> Vec<OutboxEmail>;
+        fn mark_sent(&self, id: i64, at: Timestamp) -> ();
+        fn mark_failed(&self, id: i64, now: Timestamp, error: &str) -> ();
+        fn enqueue_emails(&self, emails: &[NewEmail], at: Timestamp) -> ();
+        fn outbox(&self, limit: i64) -> Vec<OutboxEmail>;
+    });
+}

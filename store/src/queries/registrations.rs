@@ -478,3 +478,18 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         Ok(Some(UserId(user)))
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Registrations {
+        fn holders_above(&self, path: &OrgPath) -> Vec<Holder>;
+        fn register(&self, r: &NewRegistration) -> AssignmentId;
+        fn registrations(&self, q: &RegistrationQuery) -> (Vec<RegistrationRow>, i64);
+        fn registration(&self, id: AssignmentId) -> Option<RegistrationRow>;
+        fn decide_registration(&self, v: &Verdict) -> DecideOutcome;
+        fn replace_activation(&self, user: UserId, token: &TokenHash, at: Timestamp, expires_at: Timestamp, email: &NewEmail, audit: Option<&NewAudit>) -> ();
+        fn delete_registration(&self, id: AssignmentId, audit: &NewAudit) -> bool;
+        fn activation_token(&self, token: &TokenHash, now: Timestamp) -> TokenState;
+        fn activate(&self, token: &TokenHash, password: &PasswordHash, now: Timestamp, audit: &NewAudit) -> Option<UserId>;
+    });
+}

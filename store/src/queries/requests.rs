@@ -230,3 +230,14 @@ impl domain::storage::Requests for crate::Backend<Db> {
         Ok(RequestOutcome::Decided)
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Requests {
+        fn create_request(&self, r: &domain::storage::NewRequest) -> AssignmentId;
+        fn own_assignments(&self, user: UserId) -> Vec<domain::storage::OwnAssignment>;
+        fn access_request(&self, id: AssignmentId) -> Option<domain::storage::RequestRow>;
+        fn withdraw_request(&self, id: AssignmentId, user: UserId, at: Timestamp, audit: &NewAudit) -> bool;
+        fn decide_request(&self, v: &domain::storage::RequestVerdict) -> domain::storage::RequestOutcome;
+    });
+}

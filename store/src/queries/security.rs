@@ -224,3 +224,19 @@ impl domain::storage::Security for crate::Backend<Db> {
         tx.commit().await.map_err(map)
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Security {
+        fn reserve_sign_in(&self, user: UserId, limit: i64) -> Option<i64>;
+        fn clear_failed_sign_ins(&self, user: UserId) -> ();
+        fn lock_account(&self, user: UserId, audit: &NewAudit, email: &NewEmail) -> bool;
+        fn unlock_account(&self, user: UserId, audit: &NewAudit) -> bool;
+        fn locked_at(&self, user: UserId) -> Option<Timestamp>;
+        fn locked_accounts(&self, limit: i64) -> Vec<domain::storage::LockedAccount>;
+        fn replace_password_reset(&self, user: UserId, token: &TokenHash, expires_at: Timestamp, email: &NewEmail, audit: &NewAudit) -> ();
+        fn password_reset(&self, token: &TokenHash, now: Timestamp) -> TokenState;
+        fn reset_password(&self, token: &TokenHash, password: &PasswordHash, now: Timestamp, audit: &NewAudit, email: &NewEmail) -> Option<UserId>;
+        fn change_password(&self, user: UserId, keep: &TokenHash, password: &PasswordHash, audit: &NewAudit, email: &NewEmail) -> ();
+    });
+}

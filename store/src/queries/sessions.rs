@@ -155,3 +155,17 @@ impl domain::storage::Sessions for crate::Backend<Db> {
         Ok(())
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Sessions {
+        fn create_session(&self, s: &NewSession, audit: &NewAudit) -> ();
+        fn session_context(&self, id: &TokenHash) -> Option<SessionContext>;
+        fn touch_session(&self, id: &TokenHash, now: Timestamp) -> ();
+        fn rotate_session(&self, old: &TokenHash, new: &NewSession, audit: &NewAudit) -> ();
+        fn delete_session(&self, id: &TokenHash) -> ();
+        fn end_session(&self, id: &TokenHash, audit: &NewAudit) -> ();
+        fn sessions_of(&self, user: UserId) -> Vec<domain::model::session::SessionSummary>;
+        fn end_other_sessions(&self, user: UserId, keep: &TokenHash, audit: &NewAudit) -> u64;
+    });
+}

@@ -317,3 +317,20 @@ impl domain::storage::Audit for crate::Backend<Db> {
         Ok((events, total))
     }
 }
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Users {
+        fn search_users(&self, q: &domain::storage::UserQuery) -> (Vec<domain::storage::UserRow>, i64);
+        fn revoke_assignments(&self, user: UserId, under: &OrgPath, scope: &domain::Scope, audit: &NewAudit) -> usize;
+        fn set_disabled(&self, user: UserId, disabled: bool, audit: &NewAudit) -> bool;
+    });
+}
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::Audit {
+        fn record_audit(&self, e: &NewAudit) -> ();
+        fn audit_events(&self, q: &AuditQuery) -> (Vec<AuditEvent>, i64);
+    });
+}

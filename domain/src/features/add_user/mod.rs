@@ -107,8 +107,8 @@ pub fn may_change(
     a.user != actor.user
         && a.status == AssignmentStatus::Active
         && actor
-            .scope_for(Capability::ManageUsers)
-            .is_ok_and(|s| s.contains(a.organisation.id, &a.organisation.path))
+            .permit(Capability::ManageUsers)
+            .is_ok_and(|s| s.reaches(a.organisation.id, &a.organisation.path))
         && catalogue.role(a.role).is_some_and(|r| {
             crate::rules::review::may_review(actor, r, a.organisation.id, &a.organisation.path)
         })
@@ -224,8 +224,9 @@ pub async fn organisations<S: Storage>(
 ) -> Result<Vec<(Organisation, String)>, StaffProblem> {
     let store = ctx.store;
     let scope = actor
-        .scope_for(Capability::ManageUsers)
-        .map_err(|_| StaffProblem::NotFound)?;
+        .permit(Capability::ManageUsers)
+        .map_err(|_| StaffProblem::NotFound)?
+        .into_scope();
     let text: String = text.trim().chars().take(100).collect();
     if text.is_empty() {
         return Ok(Vec::new());
@@ -245,8 +246,9 @@ pub async fn offers<S: Storage>(
     codes: &[String],
 ) -> Result<Vec<Offer>, StaffProblem> {
     let scope = actor
-        .scope_for(Capability::ManageUsers)
-        .map_err(|_| StaffProblem::NotFound)?;
+        .permit(Capability::ManageUsers)
+        .map_err(|_| StaffProblem::NotFound)?
+        .into_scope();
     let mut parsed = Vec::new();
     for c in codes {
         let code = OdsCode::parse(c).map_err(|_| StaffProblem::OrganisationNotOffered)?;

@@ -37,8 +37,9 @@ pub async fn list<S: Storage>(
 ) -> Result<(Vec<AuditEvent>, i64), AuditError> {
     let store = ctx.store;
     let scope = actor
-        .scope_for(Capability::ManageUsers)
-        .map_err(|_| AuditError::NotFound)?;
+        .permit(Capability::ManageUsers)
+        .map_err(|_| AuditError::NotFound)?
+        .into_scope();
     let q = AuditQuery {
         scope,
         include_unplaced: actor.has(Capability::ServiceDesk),

@@ -122,8 +122,8 @@ fn text_problems(form: &ClusterForm) -> Vec<ClusterError> {
 /// first).
 fn may_include(actor: &Actor, org: &Organisation) -> bool {
     actor
-        .scope_for(Capability::ManageClusters)
-        .is_ok_and(|scope| scope.contains(org.id, &org.path))
+        .permit(Capability::ManageClusters)
+        .is_ok_and(|scope| scope.reaches(org.id, &org.path))
 }
 
 /// Checks the whole form (at Continue), and again at Yes. `editing` is the cluster
@@ -337,8 +337,9 @@ pub async fn candidates<S: Storage>(
 ) -> Result<(Vec<(Organisation, String)>, i64), ClusterError> {
     let store = ctx.store;
     let scope = actor
-        .scope_for(Capability::ManageClusters)
-        .map_err(|_| ClusterError::NotFound)?;
+        .permit(Capability::ManageClusters)
+        .map_err(|_| ClusterError::NotFound)?
+        .into_scope();
     let offset = (page.max(1) - 1) * per_page;
     Ok(store
         .organisations_in(&scope, None, search.trim(), offset, per_page)

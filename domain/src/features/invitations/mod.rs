@@ -3,7 +3,7 @@
 //! A new person sets their details and password from the link and is active at once; an existing
 //! user signs in through the link and the role is added. No further approval.
 
-use crate::access::actor::Actor;
+use crate::access::actor::{Actor, Permit};
 use crate::model::audit::{AuditAction, NewAudit};
 use crate::model::organisation::{OrgKind, Organisation};
 use crate::model::outbox::NewEmail;
@@ -63,8 +63,9 @@ pub struct Invitee {
 /// (`roles_for` narrows the roles).
 fn invite_scope(actor: &Actor) -> Result<crate::access::scope::Scope, InviteError> {
     actor
-        .scope_for(Capability::ManageUsers)
-        .or_else(|_| actor.scope_for(Capability::GrantApproverRoles))
+        .permit(Capability::ManageUsers)
+        .or_else(|_| actor.permit(Capability::GrantApproverRoles))
+        .map(Permit::into_scope)
         .map_err(|_| InviteError::NotFound)
 }
 
@@ -332,8 +333,9 @@ pub async fn pending_of<S: Storage>(
     user: UserId,
 ) -> Result<Vec<PendingInvitation>, InviteError> {
     let scope = actor
-        .scope_for(Capability::ManageUsers)
-        .map_err(|_| InviteError::NotFound)?;
+        .permit(Capability::ManageUsers)
+        .map_err(|_| InviteError::NotFound)?
+        .into_scope();
     // Only someone the actor may see at all (the Users rule: an invitation never accepted does
     // not open an existing account to its inviter) has invitations to show; anyone else does
     // not exist for the actor.

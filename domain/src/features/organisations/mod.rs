@@ -51,6 +51,26 @@ pub fn parse_iso_date(raw: &str) -> Result<Option<String>, String> {
     parse_date(&compact)
 }
 
+/// The audit event an upload of ODS extracts writes when its import lands: only the Service
+/// Desk imports, and the event sits at no one organisation, because an import touches the tree.
+pub fn import_audit<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    origin: Option<&str>,
+) -> Result<NewAudit, OrgAdminError> {
+    actor
+        .permit(Capability::ServiceDesk)
+        .map_err(|_| OrgAdminError::NotFound)?;
+    let mut audit = NewAudit::by(
+        actor,
+        AuditAction::OrganisationsImported,
+        ctx.clock.now(),
+        origin,
+    );
+    audit.organisation = None;
+    Ok(audit)
+}
+
 pub fn may_administer(actor: &Actor) -> bool {
     actor.has(Capability::ManageOrganisations)
 }
@@ -65,8 +85,9 @@ pub async fn list<S: Storage>(
 ) -> Result<(Vec<(Organisation, String)>, i64), OrgAdminError> {
     let store = ctx.store;
     let scope = actor
-        .scope_for(Capability::ManageOrganisations)
-        .map_err(|_| OrgAdminError::NotFound)?;
+        .permit(Capability::ManageOrganisations)
+        .map_err(|_| OrgAdminError::NotFound)?
+        .into_scope();
     let offset = (page.max(1) - 1) * per_page;
     Ok(store
         .organisations_in(&scope, None, search, offset, per_page)
@@ -81,8 +102,9 @@ pub async fn get<S: Storage>(
 ) -> Result<Organisation, OrgAdminError> {
     let store = ctx.store;
     let scope = actor
-        .scope_for(Capability::ManageOrganisations)
-        .map_err(|_| OrgAdminError::NotFound)?;
+        .permit(Capability::ManageOrganisations)
+        .map_err(|_| OrgAdminError::NotFound)?
+        .into_scope();
     let code = OdsCode::parse(code).map_err(|_| OrgAdminError::NotFound)?;
     store
         .organisation_by_code(&code)

@@ -83,8 +83,8 @@ pub async fn view<S: Storage>(
         None => String::new(),
     };
     let may_set_level = actor
-        .scope_for(Capability::SetApprovalLevel)
-        .is_ok_and(|s| s.contains(org.id, &org.path));
+        .permit(Capability::SetApprovalLevel)
+        .is_ok_and(|s| s.reaches(org.id, &org.path));
     Ok(Provider {
         organisation: org,
         parent_name,

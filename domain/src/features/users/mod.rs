@@ -1,7 +1,7 @@
 //! The Users section: find the people of your area, see their role assignments, revoke, disable
 //! and re-enable. Users are never deleted. See docs/requirements.md#user-search-and-a-users-page.
 
-use crate::access::actor::Actor;
+use crate::access::actor::{Actor, Permit};
 use crate::access::scope::Scope;
 use crate::model::audit::{AuditAction, NewAudit};
 use crate::model::role::Capability;
@@ -91,7 +91,8 @@ pub enum UsersError {
 
 fn manage_scope(actor: &Actor) -> Result<Scope, UsersError> {
     actor
-        .scope_for(Capability::ManageUsers)
+        .permit(Capability::ManageUsers)
+        .map(Permit::into_scope)
         .map_err(|_| UsersError::NotFound)
 }
 

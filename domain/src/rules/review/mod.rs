@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::actor::Actor;
+use crate::access::actor::{Actor, Permit};
 use crate::model::organisation::{OrgId, OrgKind, OrgPath, Organisation};
 use crate::model::outbox::NewEmail;
 use crate::model::role::{Capability, Catalogue, Role, RoleId};
@@ -102,8 +102,8 @@ pub fn needed_to_review(role: &Role) -> Capability {
 /// organisation in its scope.
 pub fn may_review(actor: &Actor, role: &Role, org: OrgId, path: &OrgPath) -> bool {
     actor
-        .scope_for(needed_to_review(role))
-        .is_ok_and(|scope| scope.contains(org, path))
+        .permit(needed_to_review(role))
+        .is_ok_and(|scope| scope.reaches(org, path))
 }
 
 /// What an actor reviews, as storage can filter it: for each capability the actor holds, its
@@ -115,7 +115,7 @@ pub fn review_arms(actor: &Actor, catalogue: &Catalogue) -> Vec<ReviewArm> {
         Capability::GrantApproverRoles,
         Capability::ManageUsers,
     ] {
-        let Ok(scope) = actor.scope_for(capability) else {
+        let Ok(scope) = actor.permit(capability).map(Permit::into_scope) else {
             continue;
         };
         let roles: Vec<RoleId> = catalogue

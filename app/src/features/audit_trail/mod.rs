@@ -1,0 +1,4 @@
+//! The audit trail: who did what, when, as which role, and its CSV download.
+
+pub mod api;
+pub mod pages;

@@ -1,0 +1,125 @@
+//! Audit: the events of the administrator's area, newest first; filter by user,
+//! action and dates (a GET form, so every view is a URL); download the same as CSV.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::form::ErrorSummary;
+use crate::components::guard::SignedIn;
+use crate::components::layout::Page;
+use crate::components::list::Paging;
+use crate::features::audit_trail::api::{action_choices, list_audit};
+use crate::url::enc;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &'static str| move || query.read().get(k).unwrap_or_default();
+    let (user, action, from, to) = (get("user"), get("action"), get("from"), get("to"));
+    let page = crate::components::list::page_param();
+    let list = Resource::new(
+        move || (user(), action(), from(), to(), page()),
+        |(u, a, f, t, p)| list_audit(u, a, f, t, p),
+    );
+    let filters = move || {
+        format!(
+            "user={}&action={}&from={}&to={}",
+            enc(&user()),
+            enc(&action()),
+            enc(&from()),
+            enc(&to())
+        )
+    };
+    view! {
+        <SignedIn needs_role=true render=move |v| {
+            let chosen = untrack(action);
+            view! {
+                <Page title="Audit - Gatehouse" viewer=Some(v)>
+                    <h1 class="nhsuk-heading-l">"Audit"</h1>
+                    <p class="nhsuk-body">"Every change to accounts and access in your area, newest first. Times are UTC."</p>
+                    <form method="get" action="/audit" class="gh-audit-filter">
+                        <div class="nhsuk-form-group">
+                            <label class="nhsuk-label" for="user">"User's email address (or its start)"</label>
+                            <input class="nhsuk-input nhsuk-u-width-two-thirds" id="user" name="user" type="search" value=untrack(user)/>
+                        </div>
+                        <div class="nhsuk-form-group">
+                            <label class="nhsuk-label" for="action">"Action"</label>
+                            <select class="nhsuk-select" id="action" name="action">
+                                <option value="" selected=chosen.is_empty()>"Any action"</option>
+                                {action_choices().into_iter().map(|(k, l)| view! {
+                                    <option value=k selected=chosen == k>{l}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="nhsuk-form-group">
+                            <label class="nhsuk-label" for="from">"From (YYYY-MM-DD)"</label>
+                            <input class="nhsuk-input nhsuk-input--width-10" id="from" name="from" type="text" inputmode="numeric" value=untrack(from)/>
+                        </div>
+                        <div class="nhsuk-form-group">
+                            <label class="nhsuk-label" for="to">"To (YYYY-MM-DD)"</label>
+                            <input class="nhsuk-input nhsuk-input--width-10" id="to" name="to" type="text" inputmode="numeric" value=untrack(to)/>
+                        </div>
+                        <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Filter"</button>
+                    </form>
+                    <p class="nhsuk-body">
+                        <a href=move || format!("/audit.csv?{}", filters()) download="gatehouse-audit.csv" rel="external">"Download these events as CSV"</a>
+                    </p>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let f = filters();
+                            match list.await {
+                                Ok(l) => view! {
+                                    {l.bad_dates.then(|| view! {
+                                        <div class="nhsuk-inset-text">
+                                            <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                                            <p>"A date was not a real date in the format YYYY-MM-DD, like 2026-11-23, so it was left out of the filter."</p>
+                                        </div>
+                                    })}
+                                    {if l.rows.is_empty() {
+                                        view! { <p class="nhsuk-body">"No events match."</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <table class="nhsuk-table-responsive">
+                                                <caption class="nhsuk-table__caption">{format!("{} events", l.total)}</caption>
+                                                <thead class="nhsuk-table__head">
+                                                    <tr>
+                                                        {["When", "Who", "Acting as", "Action", "User", "Organisation", "Reason", "From"].into_iter().map(|h| view! {
+                                                            <th scope="col" class="nhsuk-table__header">{h}</th>
+                                                        }).collect_view()}
+                                                    </tr>
+                                                </thead>
+                                                <tbody class="nhsuk-table__body">
+                                                    {l.rows.into_iter().map(|r| {
+                                                        let cell = |h: &'static str, v: String| view! {
+                                                            <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">{h}" "</span>{v}</td>
+                                                        };
+                                                        view! {
+                                                            <tr class="nhsuk-table__row">
+                                                                {cell("When", r.when)}
+                                                                {cell("Who", r.actor)}
+                                                                {cell("Acting as", r.acting_as)}
+                                                                {cell("Action", r.action)}
+                                                                {cell("User", r.target)}
+                                                                {cell("Organisation", r.organisation)}
+                                                                {cell("Reason", r.reason)}
+                                                                {cell("From", r.origin)}
+                                                            </tr>
+                                                        }
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                            <Paging label="Pages of events" summary=format!("Page {} of {}", l.page, l.pages)
+                                                previous=(l.page > 1).then(|| format!("/audit?{f}&page={}", l.page - 1))
+                                                next=(l.page < l.pages).then(|| format!("/audit?{f}&page={}", l.page + 1))/>
+                                        }.into_any()
+                                    }}
+                                }.into_any(),
+                                Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </Page>
+            }
+        }/>
+    }
+}

@@ -1,0 +1,219 @@
+//! Signing in and choosing which account (role assignment) to act as.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::{Field, Problem};
+
+/// One role assignment as the user sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub assignment: i64,
+    pub role_name: String,
+    pub org_name: String,
+    pub org_code: String,
+    pub status: String,
+    pub payment_types: Vec<String>,
+    /// The names of the clusters the role is limited to, a retired one named so (empty: the
+    /// whole organisation).
+    #[serde(default)]
+    pub clusters: Vec<String>,
+    pub current: bool,
+}
+
+/// An organisation and the roles the user holds there (My Account).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationAccess {
+    pub org_name: String,
+    pub org_code: String,
+    pub roles: Vec<AccountView>,
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::{
+        current, request::internal, request::set_status, request::state, set_session_cookie,
+    };
+    use axum::http::StatusCode;
+    use domain::features::sign_in::SignInError;
+
+    let parsed_email =
+        domain::EmailAddress::parse(&email).map_err(|e| Problem::from_email(Field::Email, e));
+    let parsed_password =
+        domain::Password::parse(&password).map_err(|e| Problem::from_password(Field::Password, e));
+    let echo = vec![(Field::Email, email.chars().take(300).collect())];
+    let (email, password) = match (parsed_email, parsed_password) {
+        (Ok(e), Ok(p)) => (e, p),
+        (e, p) => {
+            set_status(StatusCode::BAD_REQUEST);
+            let problems = [e.err(), p.err()].into_iter().flatten().collect();
+            return Err(AppError::Invalid { problems, echo });
+        }
+    };
+    let st = state()?;
+    let previous = current().map(|c| c.session.clone());
+    let who = crate::ssr::request::ClientInfo::of_request();
+    match domain::features::sign_in::sign_in(
+        &st.services(),
+        previous.as_ref(),
+        &email,
+        &password,
+        who.client(),
+    )
+    .await
+    {
+        Ok(signed_in) => {
+            set_session_cookie(&signed_in.token, st.secure_cookies);
+            leptos_axum::redirect(signed_in.landing.path());
+            Ok(())
+        }
+        Err(SignInError::NotRecognised) => {
+            set_status(StatusCode::UNAUTHORIZED);
+            Err(AppError::Invalid {
+                problems: vec![Problem::NotRecognised(Field::Email)],
+                echo,
+            })
+        }
+        Err(SignInError::Store(e)) => Err(internal(&e)),
+    }
+}
+
+/// The accounts (active role assignments) the user may act as.
+#[server(endpoint = "selectable_accounts")]
+pub async fn selectable_accounts() -> Result<Vec<AccountView>, AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    let ctx = require_user()?;
+    let st = state()?;
+    let list = domain::features::sign_in::selectable_accounts(&st.services(), &ctx.user)
+        .await
+        .map_err(|e| internal(&e))?;
+    let acting = ctx.actor.as_ref().map(|a| a.assignment);
+    Ok(list.iter().map(|a| account_view(a, acting)).collect())
+}
+
+#[server(endpoint = "select_account")]
+pub async fn select_account(assignment: String) -> Result<(), AppError> {
+    use crate::ssr::{
+        request::internal, request::set_status, request::state, require_user, set_session_cookie,
+    };
+    use axum::http::StatusCode;
+    use domain::features::sign_in::SelectError;
+
+    let ctx = require_user()?;
+    let Ok(id) = assignment.trim().parse::<i64>() else {
+        set_status(StatusCode::BAD_REQUEST);
+        return Err(AppError::Invalid {
+            problems: vec![Problem::ChooseAccount(Field::Account)],
+            echo: vec![],
+        });
+    };
+    let st = state()?;
+    let who = crate::ssr::request::ClientInfo::of_request();
+    match domain::features::sign_in::select_account(
+        &st.services(),
+        &ctx,
+        domain::AssignmentId(id),
+        who.client(),
+    )
+    .await
+    {
+        Ok(token) => {
+            set_session_cookie(&token, st.secure_cookies);
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        Err(SelectError::NotFound) => {
+            set_status(StatusCode::NOT_FOUND);
+            Err(AppError::NotFound)
+        }
+        Err(SelectError::Store(e)) => Err(internal(&e)),
+    }
+}
+
+/// Every organisation the user is linked to, with the roles held there (any status).
+#[server(endpoint = "my_account")]
+pub async fn my_account() -> Result<Vec<OrganisationAccess>, AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    let ctx = require_user()?;
+    let st = state()?;
+    let all = domain::features::sign_in::my_roles(&st.services(), &ctx.user)
+        .await
+        .map_err(|e| internal(&e))?;
+    let acting = ctx.actor.as_ref().map(|a| a.assignment);
+    Ok(domain::model::assignment::group_by_organisation(&all)
+        .into_iter()
+        .map(|(org, roles)| OrganisationAccess {
+            org_name: org.name,
+            org_code: org.code,
+            roles: roles.into_iter().map(|a| account_view(a, acting)).collect(),
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn account_view(
+    a: &domain::model::assignment::AssignmentView,
+    acting: Option<domain::AssignmentId>,
+) -> AccountView {
+    AccountView {
+        assignment: a.id.0,
+        role_name: a.role_name.clone(),
+        org_name: a.organisation.name.clone(),
+        org_code: a.organisation.code.clone(),
+        status: a.status.label().to_owned(),
+        payment_types: a.payment_types.clone(),
+        clusters: a.clusters.iter().map(|(_, name)| name.clone()).collect(),
+        current: Some(a.id) == acting,
+    }
+}
+
+/// One of the user's sessions on My Profile → Sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub started: String,
+    pub last_active: String,
+    pub from: String,
+    pub browser: String,
+    pub current: bool,
+}
+
+/// The signed-in user's live sessions, this one marked.
+#[server(endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    let ctx = require_user()?;
+    let st = state()?;
+    let list = domain::features::sign_in::my_sessions(&st.services(), &ctx)
+        .await
+        .map_err(|e| internal(&e))?;
+    let when = |t: domain::Timestamp| t.iso_utc().replace('T', " ").replace('Z', " UTC");
+    Ok(list
+        .into_iter()
+        .map(|(s, current)| SessionView {
+            started: when(s.created_at),
+            last_active: when(s.last_seen_at),
+            from: s.client.unwrap_or_else(|| "Not known".into()),
+            browser: s.agent.unwrap_or_else(|| "Not known".into()),
+            current,
+        })
+        .collect())
+}
+
+/// Signs out every other session of the user; this one goes on.
+#[server(endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<(), AppError> {
+    use crate::ssr::{request::client_address, request::internal, request::state, require_user};
+    let ctx = require_user()?;
+    let st = state()?;
+    let ended = domain::features::sign_in::end_other_sessions(
+        &st.services(),
+        &ctx,
+        client_address().as_deref(),
+    )
+    .await
+    .map_err(|e| internal(&e))?;
+    leptos_axum::redirect(&format!("/my-profile/sessions?ended={ended}"));
+    Ok(())
+}

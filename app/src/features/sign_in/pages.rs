@@ -1,0 +1,57 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::form::{problem_for, ErrorSummary, InputField};
+use crate::components::layout::Page;
+use crate::components::list::SuccessNotice;
+use crate::error::Field;
+use crate::features::sign_in::api::SignIn;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let query = use_query_map();
+    let activated = move || query.read().get("activated").is_some();
+    let reset = move || query.read().get("reset").is_some();
+    view! {
+        <Page title=move || {
+            let failed = action.value().get().is_some_and(|r| r.is_err());
+            if failed { "Error: Sign in - Gatehouse" } else { "Sign in - Gatehouse" }
+        } viewer=None>
+            <div class="nhsuk-grid-row">
+                <div class="nhsuk-grid-column-two-thirds">
+                    {move || {
+                        let error = action.value().get().and_then(|r| r.err());
+                        let email = error.as_ref().and_then(|e| e.echo(Field::Email));
+                        view! {
+                            <ErrorSummary error=error.clone()/>
+                            {activated().then(|| view! {
+                                <SuccessNotice message="Your password has been set. Sign in with your email address and new password."/>
+                            })}
+                            {reset().then(|| view! {
+                                <SuccessNotice message="Your password has been changed. Sign in with your email address and new password."/>
+                            })}
+                            <h1 class="nhsuk-heading-l">"Sign in"</h1>
+                            <p class="nhsuk-body">"Your user name is your email address."</p>
+                            <ActionForm action=action attr:novalidate="novalidate">
+                                <InputField field=Field::Email label="Email address" input_type="email"
+                                    autocomplete="username" value=email.unwrap_or_default()
+                                    problem=problem_for(&error, Field::Email)/>
+                                <InputField field=Field::Password label="Password" input_type="password"
+                                    autocomplete="current-password" problem=problem_for(&error, Field::Password)/>
+                                <button class="nhsuk-button" type="submit">"Sign in"</button>
+                            </ActionForm>
+                            <ul class="nhsuk-list">
+                                <li><a href="/forgotten-password">"Forgotten your password?"</a></li>
+                                <li><a href="/forgotten-user-name">"Forgotten your user name?"</a></li>
+                            </ul>
+                            <h2 class="nhsuk-heading-m">"New to Gatehouse?"</h2>
+                            <p class="nhsuk-body">"Register for an account. Your account administrator reviews your request."</p>
+                            <a class="nhsuk-button nhsuk-button--secondary" href="/register">"Register"</a>
+                        }
+                    }}
+                </div>
+            </div>
+        </Page>
+    }
+}

@@ -1,0 +1,5 @@
+//! The Users table, a user's page, and revoking, disabling and enabling.
+
+pub mod api;
+pub mod disable_own;
+pub mod pages;
