@@ -19,6 +19,8 @@ fi
 if [ -z "${BENCH_BUILT:-}" ]; then
   printf '\n== building the release server\n'
   cargo leptos build --release 2>&1 | tail -1
+  # The benchmark tools are a binary of their own, beside the production one.
+  cargo build --profile server-release -p server --bin gatehouse-bench 2>&1 | tail -1
 fi
 
 port=${BENCH_PORT:-3399}
@@ -123,7 +125,7 @@ LUA
 }
 
 if [ -n "${BENCH_STORM:-}" ]; then
-  hashing=$(target/server-release/gatehouse bench-hash)
+  hashing=$(target/server-release/gatehouse-bench hash)
   hash_ms=$(awk '$1 == "hash_ms" { print $2 }' <<<"$hashing")
   storm_target=$(awk '$1 == "storm_target" { print $2 }' <<<"$hashing")
 fi

@@ -22,6 +22,7 @@ users=${BENCH_USERS:-100000}
 port=${BENCH_PORT:-3398}
 base="http://127.0.0.1:$port"
 bin=target/server-release/gatehouse
+bench=target/server-release/gatehouse-bench
 dir=$(mktemp -d)
 server=
 schemas=()
@@ -62,6 +63,8 @@ stop_server() {
 
 printf '\n== building the release server and site\n'
 cargo leptos build --release 2>&1 | tail -1
+# The benchmark tools are a binary of their own, beside the production one.
+cargo build --profile server-release -p server --bin gatehouse-bench 2>&1 | tail -1
 
 echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ { print $2 }') GB"
@@ -72,8 +75,8 @@ cargo bench -p domain --bench scope -- --noplot 2>/dev/null | grep -E '^request 
 for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then url="sqlite://$dir/national.db"; else url=$(pg_fresh national); fi
   printf '\n== 2. %s: %s users on the whole ODS extract\n' "$backend" "$users"
-  DATABASE_URL="$url" "$bin" bench-data --users "$users"
-  DATABASE_URL="$url" "$bin" bench-search
+  DATABASE_URL="$url" "$bench" data --users "$users"
+  DATABASE_URL="$url" "$bench" search
   start_server "$url" 0
   curl -fs -o /dev/null "$base/sign-in"
   sleep 3

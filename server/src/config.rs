@@ -51,43 +51,68 @@ pub enum ConfigError {
     Invalid { name: &'static str, reason: String },
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// Where settings are read from: the command line's flags first, then the environment (which a
+/// `gatehouse.env` file may have filled in). Blank values count as unset.
+pub struct Source<'a> {
+    flags: &'a dyn Fn(&str) -> Option<String>,
 }
 
-fn number(name: &'static str, default: i64) -> Result<i64, ConfigError> {
-    match var(name) {
-        None => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or(ConfigError::Invalid {
-                name,
-                reason: format!("{v:?} is not a positive whole number"),
-            }),
+impl<'a> Source<'a> {
+    /// Flags as `flags` answers them by variable name, over the environment.
+    pub fn new(flags: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        load_file();
+        Self { flags }
+    }
+
+    /// The environment alone.
+    pub fn env() -> Source<'static> {
+        Source::new(&|_| None)
+    }
+
+    pub fn var(&self, name: &str) -> Option<String> {
+        (self.flags)(name)
+            .or_else(|| std::env::var(name).ok())
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    fn number(&self, name: &'static str, default: i64) -> Result<i64, ConfigError> {
+        match self.var(name) {
+            None => Ok(default),
+            Some(v) => {
+                v.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(ConfigError::Invalid {
+                        name,
+                        reason: format!("{v:?} is not a positive whole number"),
+                    })
+            }
+        }
+    }
+
+    /// A comma-separated list of IP addresses; empty when unset.
+    fn addresses(&self, name: &'static str) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+        self.var(name)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse().map_err(|_| ConfigError::Invalid {
+                    name,
+                    reason: format!("{a:?} is not an IP address"),
+                })
+            })
+            .collect()
     }
 }
 
-/// A comma-separated list of IP addresses; empty when unset.
-fn addresses(name: &'static str) -> Result<Vec<std::net::IpAddr>, ConfigError> {
-    var(name)
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(|a| {
-            a.parse().map_err(|_| ConfigError::Invalid {
-                name,
-                reason: format!("{a:?} is not an IP address"),
-            })
-        })
-        .collect()
-}
-
-fn load_file() {
-    let file = var("GATEHOUSE_CONFIG_FILE").unwrap_or_else(|| "gatehouse.env".into());
+pub fn load_file() {
+    let file = std::env::var("GATEHOUSE_CONFIG_FILE")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "gatehouse.env".into());
     // A missing file is fine: the file is optional. Variables already set win over the file, so
     // loading it twice changes nothing.
     let _ = dotenvy::from_filename(&file);
@@ -95,7 +120,12 @@ fn load_file() {
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        load_file();
+        Self::from_source(&Source::env())
+    }
+
+    pub fn from_source(src: &Source<'_>) -> Result<Self, ConfigError> {
+        let var = |name: &str| src.var(name);
+        let number = |name: &'static str, default: i64| src.number(name, default);
         let bind_text = var("GATEHOUSE_BIND")
             .or_else(|| var("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into());
@@ -131,7 +161,7 @@ impl Config {
                     name: "GATEHOUSE_RATE_LIMIT_PER_MINUTE",
                     reason: "too large".into(),
                 })?,
-            trusted_proxies: addresses("GATEHOUSE_TRUSTED_PROXIES")?,
+            trusted_proxies: src.addresses("GATEHOUSE_TRUSTED_PROXIES")?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             password_policy: {
                 let raw = var("GATEHOUSE_PASSWORD_POLICY").unwrap_or_default();
@@ -190,7 +220,11 @@ pub const DEFAULT_MAIL_FROM: &str = "Gatehouse <no-reply@gatehouse.invalid>";
 
 impl MailConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        load_file();
+        Self::from_source(&Source::env())
+    }
+
+    pub fn from_source(src: &Source<'_>) -> Result<Self, ConfigError> {
+        let var = |name: &str| src.var(name);
         let smtp_url = var("GATEHOUSE_SMTP_URL")
             .map(|u| SmtpUrl::parse(u.trim()))
             .transpose()?;
@@ -202,7 +236,7 @@ impl MailConfig {
                 name: "GATEHOUSE_MAIL_FROM",
                 reason: format!("{from_text:?}: {e}"),
             })?;
-        let poll_ms = number("GATEHOUSE_OUTBOX_POLL_MS", 2000)?;
+        let poll_ms = src.number("GATEHOUSE_OUTBOX_POLL_MS", 2000)?;
         Ok(Self {
             smtp_url,
             from,

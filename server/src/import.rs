@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use domain::features::organisations::ods::Rejected;
 use domain::model::organisation::ImportSummary;
 use domain::storage::{Directory, StoreError};
+use domain::values::clock::Clock;
 use store::Store;
 
 /// The three extracts, as text.
@@ -105,36 +106,20 @@ pub async fn import_audited(
 }
 
 /// `gatehouse import-ods [--dry-run] [--icb CODE] --icb-list FILE --eccg FILE --epraccur FILE`
-pub async fn command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
-    let mut dry_run = false;
-    let mut only_icb = None;
-    let (mut icb_list, mut eccg, mut epraccur) = (None, None, None);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{a} needs a value"))
-        };
-        match a.as_str() {
-            "--dry-run" => dry_run = true,
-            "--icb" => only_icb = Some(value()?),
-            "--icb-list" => icb_list = Some(value()?),
-            "--eccg" => eccg = Some(value()?),
-            "--epraccur" => epraccur = Some(value()?),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
-        }
-    }
-    let (Some(icb_list), Some(eccg), Some(epraccur)) = (icb_list, eccg, epraccur) else {
-        return Err(USAGE.into());
+pub async fn command(
+    src: &crate::config::Source<'_>,
+    args: &crate::cli::ImportOds,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let read = |p: &std::path::Path| {
+        std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
     };
-    let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"));
     let extracts = Extracts {
-        icb_list: read(&icb_list)?,
-        eccg: read(&eccg)?,
-        epraccur: read(&epraccur)?,
+        icb_list: read(&args.icb_list)?,
+        eccg: read(&args.eccg)?,
+        epraccur: read(&args.epraccur)?,
     };
-    let config = crate::Config::from_env()?;
+    let (dry_run, only_icb) = (args.dry_run, args.icb.clone());
+    let config = crate::Config::from_source(src)?;
     let store = store::connect(&config.database_url).await?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
@@ -148,16 +133,7 @@ pub async fn command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> 
             bar.set_position(done as u64);
         }
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    let mut audit = domain::model::audit::NewAudit::anonymous(
-        domain::model::audit::AuditAction::OrganisationsImported,
-        domain::Timestamp(now),
-        None,
-    );
-    audit.acting_as = Some("Operator: gatehouse import-ods".into());
+    let audit = domain::features::operator::import_audit(app::ssr::state::SystemClock.now());
     let report = import_audited(
         &store,
         &extracts,
@@ -172,5 +148,3 @@ pub async fn command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> 
     store.close().await;
     Ok(())
 }
-
-const USAGE: &str = "usage: gatehouse import-ods [--dry-run] [--icb CODE] --icb-list icb.csv --eccg eccg.csv --epraccur epraccur.csv";

@@ -2,9 +2,11 @@
 //! The Gatehouse server: builds the state from configuration, mounts pages, server functions and
 //! static files behind the middleware, and serves them.
 
-pub mod benchdata;
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod health;
 pub mod import;
 pub mod limits;
 pub mod mailer;
@@ -45,7 +47,15 @@ pub enum StartError {
 }
 
 pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
-    let store = store::connect(&config.database_url).await?;
+    build_state_with(config, store::Migrations::Run).await
+}
+
+/// The state, doing to the schema what `migrations` says (`serve --no-migrate` only checks it).
+pub async fn build_state_with(
+    config: &Config,
+    migrations: store::Migrations,
+) -> Result<AppState, StartError> {
+    let store = store::connect_with(&config.database_url, migrations).await?;
     tracing::info!(backend = store.backend_name(), "database ready");
     let catalogue = store.catalogue().await.map_err(StartError::Catalogue)?;
     let cores = std::thread::available_parallelism()
@@ -91,6 +101,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         let state = state.clone();
         move || provide_context(state.clone())
     };
+    let store = state.store.clone();
     let limits = limits::RateLimits::per_minute(state.rate_limit_per_minute);
     limits.tidy_every_minute();
     let secure = state.secure_cookies;
@@ -168,6 +179,13 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         ))
         // Pages, CSS and the WASM (167 KB as built, 71 KB with brotli): mobile users should not pay the difference.
         .layer(CompressionLayer::new().br(true).gzip(true))
+        // Added after every layer, so none applies: a load balancer's probes need no session, are
+        // not rate-limited and write no log line.
+        .route("/healthz", axum::routing::get(health::alive))
+        .route(
+            "/readyz",
+            axum::routing::get(health::ready).with_state(store),
+        )
         .with_state(options)
 }
 

@@ -38,7 +38,7 @@ mod filter;
 
 use domain::storage::StoreError;
 
-pub use connect::{connect, ConnectError};
+pub use connect::{connect, connect_with, ConnectError, Migrations};
 
 /// One backend's connection pool. The trait impls live in `queries/`, one per backend.
 pub struct Backend<DB: sqlx::Database> {
@@ -83,6 +83,15 @@ impl Store {
                 .map(|r| r.rows_affected()),
         };
         done.map_err(error::map)
+    }
+
+    /// Whether the database answers a trivial query: readiness, for a load balancer (which
+    /// bounds how long it waits).
+    pub async fn ping(&self) -> bool {
+        match self {
+            Store::Sqlite(b) => sqlx::query("SELECT 1").execute(&b.pool).await.is_ok(),
+            Store::Postgres(b) => sqlx::query("SELECT 1").execute(&b.pool).await.is_ok(),
+        }
     }
 
     pub async fn close(&self) {

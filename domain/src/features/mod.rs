@@ -8,6 +8,7 @@ pub mod audit_trail;
 pub mod clusters;
 pub mod invitations;
 pub mod notifications;
+pub mod operator;
 pub mod organisations;
 pub mod providers;
 pub mod registration;

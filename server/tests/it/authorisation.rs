@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{demo_email, Browser, Js, TestApp};
+use crate::support::{demo_email, Browser, Js, Origin, TestApp};
 use server::demo::DEMO_USERS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,61 +183,86 @@ struct Objects(Vec<(&'static str, String)>);
 
 impl Objects {
     async fn make(app: &TestApp) -> Self {
-        let id = |q: String| async move { app.scalar(&q).await.to_string() };
-        let user =
-            |local: &str| format!("SELECT id FROM users WHERE email = '{}'", demo_email(local));
-        let hillside = id("SELECT id FROM organisations WHERE code = 'A81022'".into()).await;
-        let provider_user = id("SELECT id FROM roles WHERE name = 'Provider User'".into()).await;
-        let locum = id(user("locum.one")).await;
-        let staff = id(user("staff.one")).await;
-        let disabled = id(user("staff.two")).await;
-        app.sql(&format!(
-            "UPDATE users SET status = 'disabled' WHERE id = {disabled}"
-        ))
-        .await;
+        let hillside = app.organisation("A81022").await;
+        let provider_user = app.role("Provider User").await;
+        let locum = app.demo_user("locum.one").await;
+        let staff = app.demo_user("staff.one").await;
+        let disabled = app.demo_user("staff.two").await;
+        let admin = app.demo_user("account.admin").await;
+        app.set_account_status(disabled, "disabled").await;
         // A registration waiting for review at Hillside, and a locum's access request there.
-        app.sql("INSERT INTO users (email, first_name, last_name, status, created_at) VALUES ('pending.person@example.nhs.uk', 'Penny', 'Pending', 'pending', 1)").await;
-        let pending =
-            id("SELECT id FROM users WHERE email = 'pending.person@example.nhs.uk'".into()).await;
-        app.sql(&format!("INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin, role_reason) VALUES ({pending}, {hillside}, {provider_user}, 'pending', 1, 'registration', NULL)")).await;
-        let registration = id(format!(
-            "SELECT id FROM role_assignments WHERE user_id = {pending}"
-        ))
-        .await;
-        app.sql(&format!("INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin, role_reason) VALUES ({locum}, {hillside}, {provider_user}, 'pending', 1, 'request', 'Cover')")).await;
-        let request = id(format!(
-            "SELECT id FROM role_assignments WHERE user_id = {locum} AND origin = 'request'"
-        ))
-        .await;
-        let staff_assignment = id(format!(
-            "SELECT id FROM role_assignments WHERE user_id = {staff} AND status = 'active'"
-        ))
-        .await;
-        let locum_assignment = id(format!(
-            "SELECT id FROM role_assignments WHERE user_id = {locum} AND status = 'active'"
-        ))
-        .await;
-        let approver_role = id("SELECT r.id FROM roles r JOIN role_holdings h ON h.role_id = r.id WHERE r.approver_tier AND h.org_kind = 'provider' ORDER BY r.id LIMIT 1".into()).await;
+        let pending = app
+            .add_person(
+                "pending.person@example.nhs.uk",
+                "Penny",
+                "Pending",
+                "pending",
+            )
+            .await;
+        let registration = app
+            .add_assignment(
+                pending,
+                hillside,
+                provider_user,
+                "pending",
+                Origin::Registration,
+                None,
+            )
+            .await;
+        let request = app
+            .add_assignment(
+                locum,
+                hillside,
+                provider_user,
+                "pending",
+                Origin::Request,
+                Some("Cover"),
+            )
+            .await;
+        let staff_assignment = app
+            .scalar(&format!(
+                "SELECT id FROM role_assignments WHERE user_id = {staff} AND status = 'active'"
+            ))
+            .await;
+        let locum_assignment = app
+            .scalar(&format!(
+                "SELECT id FROM role_assignments WHERE user_id = {locum} AND status = 'active'"
+            ))
+            .await;
+        let approver_role = app.scalar("SELECT r.id FROM roles r JOIN role_holdings h ON h.role_id = r.id WHERE r.approver_tier AND h.org_kind = 'provider' ORDER BY r.id LIMIT 1").await;
         // An invitation waiting for an answer at Hillside.
-        app.sql("INSERT INTO users (email, first_name, last_name, status, created_at) VALUES ('invited.person@example.nhs.uk', 'Ivy', 'Invited', 'pending', 1)").await;
-        let invitee =
-            id("SELECT id FROM users WHERE email = 'invited.person@example.nhs.uk'".into()).await;
-        app.sql(&format!("INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) VALUES ({invitee}, {hillside}, {approver_role}, 'pending', 1, 'invitation')")).await;
-        let invited_as = id(format!(
-            "SELECT id FROM role_assignments WHERE user_id = {invitee}"
-        ))
-        .await;
-        let admin = id(user("account.admin")).await;
-        app.sql(&format!("INSERT INTO invitations (token_hash, user_id, assignment_id, invited_by, created_at, expires_at) VALUES ('not-a-real-hash', {invitee}, {invited_as}, {admin}, 1, 4000000000)")).await;
-        let invitation = id(format!(
-            "SELECT id FROM invitations WHERE user_id = {invitee}"
-        ))
-        .await;
+        let invitee = app
+            .add_person("invited.person@example.nhs.uk", "Ivy", "Invited", "pending")
+            .await;
+        let invited_as = app
+            .add_assignment(
+                invitee,
+                hillside,
+                approver_role,
+                "pending",
+                Origin::Invitation,
+                None,
+            )
+            .await;
+        let invitation = app
+            .add_invitation(invitee, invited_as, admin, "not-a-real-hash")
+            .await;
         // A locked account, for the Service Desk's unlock.
-        app.sql(&format!(
-            "UPDATE users SET locked_at = 1, failed_sign_ins = 5 WHERE id = {staff}"
-        ))
-        .await;
+        app.lock_account(staff).await;
+        let [staff, staff_assignment, disabled, registration, request, invitation, invitee, locum_assignment, provider_user, approver_role] =
+            [
+                staff,
+                staff_assignment,
+                disabled,
+                registration,
+                request,
+                invitation,
+                invitee,
+                locum_assignment,
+                provider_user,
+                approver_role,
+            ]
+            .map(|n| n.to_string());
         Objects(vec![
             ("{staff}", staff),
             ("{staff_assignment}", staff_assignment),
@@ -803,86 +828,65 @@ struct Subject {
 /// Makes a person in `state` (a word of the matrix) and returns them. Outside states sit at
 /// Hillside (A81022), inside ones at A81001; `user.admin` administers A81001 only.
 async fn subject(app: &TestApp, n: usize, state: &'static str, inside: bool) -> Subject {
-    let org_code = if inside { "A81001" } else { "A81022" };
     let org = app
-        .scalar(&format!(
-            "SELECT id FROM organisations WHERE code = '{org_code}'"
-        ))
+        .organisation(if inside { "A81001" } else { "A81022" })
         .await;
-    let densham = app
-        .scalar("SELECT id FROM organisations WHERE code = 'A81001'")
-        .await;
-    let role = app
-        .scalar("SELECT id FROM roles WHERE name = 'Provider User'")
-        .await;
-    let inviter_here = app
-        .scalar(&format!(
-            "SELECT id FROM users WHERE email = '{}'",
-            demo_email("user.admin")
-        ))
-        .await;
-    let inviter_above = app
-        .scalar(&format!(
-            "SELECT id FROM users WHERE email = '{}'",
-            demo_email("account.admin")
-        ))
-        .await;
-    let email = format!("subject{n}@example.nhs.uk");
+    let densham = app.organisation("A81001").await;
+    let hillside = app.organisation("A81022").await;
+    let role = app.role("Provider User").await;
+    let inviter_here = app.demo_user("user.admin").await;
+    let inviter_above = app.demo_user("account.admin").await;
     let account = match state {
         "pending registration" | "pending invitation from another" | "invited only" => "pending",
         "disabled" | "disabled, invited only" => "disabled",
         _ => "active",
     };
-    app.sql(&format!(
-        "INSERT INTO users (email, first_name, last_name, status, created_at) VALUES ('{email}', 'Sam', 'Subject{n}', '{account}', 1)"
-    ))
-    .await;
     let user = app
-        .scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+        .add_person(
+            &format!("subject{n}@example.nhs.uk"),
+            "Sam",
+            &format!("Subject{n}"),
+            account,
+        )
         .await;
-    let assign = |org: i64, status: &str, origin: &str| {
-        format!(
-            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) \
-             VALUES ({user}, {org}, {role}, '{status}', 1, '{origin}')"
-        )
+    let assign = |org: i64, status: &'static str, origin: Origin| {
+        app.add_assignment(user, org, role, status, origin, None)
     };
-    let invite = |by: i64, token: &str| {
-        format!(
-            "INSERT INTO invitations (token_hash, user_id, assignment_id, invited_by, created_at, expires_at) \
-             SELECT '{token}', {user}, MAX(id), {by}, 1, 4000000000 FROM role_assignments WHERE user_id = {user}"
-        )
-    };
+    let token = format!("subject-token-{n}");
     match state {
         "no role" => {}
-        "pending registration" => app.sql(&assign(org, "pending", "registration")).await,
-        "revoked" => app.sql(&assign(org, "revoked", "admin")).await,
-        "disabled" | "active" => app.sql(&assign(org, "active", "admin")).await,
+        "pending registration" => {
+            assign(org, "pending", Origin::Registration).await;
+        }
+        "revoked" => {
+            assign(org, "revoked", Origin::Admin).await;
+        }
+        "disabled" | "active" => {
+            assign(org, "active", Origin::Admin).await;
+        }
         // Someone who works at Hillside, whom user.admin has invited to A81001.
         "pending invitation from this administrator" => {
-            app.sql(&assign(org, "active", "admin")).await;
-            app.sql(&assign(densham, "pending", "invitation")).await;
-            app.sql(&invite(inviter_here, &format!("subject-token-{n}")))
+            assign(org, "active", Origin::Admin).await;
+            let invited = assign(densham, "pending", Origin::Invitation).await;
+            app.add_invitation(user, invited, inviter_here, &token)
                 .await;
         }
         "pending invitation from another" => {
-            app.sql(&assign(org, "pending", "invitation")).await;
-            app.sql(&invite(inviter_above, &format!("subject-token-{n}")))
+            let invited = assign(org, "pending", Origin::Invitation).await;
+            app.add_invitation(user, invited, inviter_above, &token)
                 .await;
         }
         // A new person whom user.admin invited: every detail of the account is theirs. Disabled
         // since, it must still be found, or nobody could enable it again.
         "invited only" | "disabled, invited only" => {
-            app.sql(&assign(densham, "pending", "invitation")).await;
-            app.sql(&invite(inviter_here, &format!("subject-token-{n}")))
+            let invited = assign(densham, "pending", Origin::Invitation).await;
+            app.add_invitation(user, invited, inviter_here, &token)
                 .await;
         }
         // Active at A81001, and waiting for a registration at Hillside.
         "active here, pending elsewhere" => {
-            app.sql(&assign(densham, "active", "admin")).await;
-            let hillside = app
-                .scalar("SELECT id FROM organisations WHERE code = 'A81022'")
-                .await;
-            app.sql(&assign(hillside, "pending", "registration")).await;
+            assign(densham, "active", Origin::Admin).await;
+            assign(hillside, "pending", Origin::Registration).await;
         }
         other => panic!("no such state {other}"),
     }

@@ -3,7 +3,7 @@
 //! confirmation's links, the new row), the form's problems, change and retire, and users
 //! restricted to a cluster who reach only its practices, from their next request on.
 
-use crate::support::{demo_email, location_path, Browser, Js, TestApp};
+use crate::support::{demo_email, location_path, Browser, Js, Origin, TestApp};
 
 fn short_name_on(page: &str) -> String {
     let at = page
@@ -356,35 +356,24 @@ async fn a_cluster_limits_pending_actions_and_the_audit_trail_too() {
             first.to_lowercase(),
             last.to_lowercase()
         );
-        app.sql(&format!(
-            "INSERT INTO users (email, first_name, last_name, status, created_at) \
-             VALUES ('{email}', '{first}', '{last}', 'pending', 1)"
-        ))
-        .await;
-        let user = app
-            .scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+        let user = app.add_person(&email, first, last, "pending").await;
+        let org = app.organisation(code).await;
+        let registration = app
+            .add_assignment(
+                user,
+                org,
+                provider_user,
+                "pending",
+                Origin::Registration,
+                None,
+            )
             .await;
-        let org = app
-            .scalar(&format!(
-                "SELECT id FROM organisations WHERE code = '{code}'"
-            ))
-            .await;
-        app.sql(&format!(
-            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) \
-             VALUES ({user}, {org}, {provider_user}, 'pending', 1, 'registration')"
-        ))
-        .await;
         app.sql(&format!(
             "INSERT INTO audit_events (at, action, target_user_id, organisation_id, reason) \
              VALUES (2, 'registration_submitted', {user}, {org}, 'Marker {last}')"
         ))
         .await;
-        registrations.push(
-            app.scalar(&format!(
-                "SELECT id FROM role_assignments WHERE user_id = {user}"
-            ))
-            .await,
-        );
+        registrations.push(registration);
     }
     let limited = app.browser();
     limited.sign_in("cluster.admin").await;

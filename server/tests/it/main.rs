@@ -10,6 +10,7 @@ mod concurrency;
 mod house;
 mod import;
 mod invitations;
+mod operator;
 mod organisations;
 mod providers;
 mod registration;

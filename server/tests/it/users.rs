@@ -2,7 +2,7 @@
 //! demo data): search, revoke mid-session, disable with a reason, self-disable, re-enable, and an
 //! administrator of another ICB who can see none of it.
 
-use crate::support::{demo_email, location, location_path, Js, TestApp};
+use crate::support::{demo_email, location, location_path, Js, Origin, TestApp};
 
 async fn user_id(app: &TestApp, local: &str) -> i64 {
     app.scalar(&format!(
@@ -28,25 +28,42 @@ async fn events(app: &TestApp, action: &str) -> i64 {
 }
 
 /// A second ICB with one practice, its own account administrator and one provider user.
-async fn other_icb(app: &TestApp) {
-    app.sql("INSERT INTO organisations (id, code, name, kind, type_label, parent_id, path, start_date) VALUES (900001, 'QOP', 'NHS Greater Manchester ICB', 'commissioning', 'ICB', 1, '/1/900001/', '2022-07-01')").await;
-    app.sql("INSERT INTO organisations (id, code, name, kind, type_label, parent_id, path, start_date) VALUES (900002, 'P84001', 'Castleton Health Centre', 'provider', 'GP Practice', 900001, '/1/900001/900002/', '2022-07-01')").await;
-    for (id, local, role, org) in [
-        (900011, "qop.admin", 2, 900001),
-        (900012, "qop.user", 6, 900002),
+/// Answers the practice.
+async fn other_icb(app: &TestApp) -> i64 {
+    let root = app
+        .scalar("SELECT id FROM organisations WHERE parent_id IS NULL")
+        .await;
+    let icb = app
+        .add_organisation(
+            "QOP",
+            "NHS Greater Manchester ICB",
+            "commissioning",
+            "ICB",
+            root,
+        )
+        .await;
+    let practice = app
+        .add_organisation(
+            "P84001",
+            "Castleton Health Centre",
+            "provider",
+            "GP Practice",
+            icb,
+        )
+        .await;
+    let administrator = app.role("Commissioning Account Administrator").await;
+    let provider_user = app.role("Provider User").await;
+    for (local, role, org) in [
+        ("qop.admin", administrator, icb),
+        ("qop.user", provider_user, practice),
     ] {
-        app.sql(&format!(
-            "INSERT INTO users (id, email, first_name, last_name, status, password_hash, created_at) \
-             SELECT {id}, '{}', 'Quinn', 'Other', 'active', password_hash, 0 FROM users WHERE email = '{}'",
-            demo_email(local),
-            demo_email("account.admin")
-        ))
-        .await;
-        app.sql(&format!(
-            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at) VALUES ({id}, {org}, {role}, 'active', 0)"
-        ))
-        .await;
+        let user = app
+            .add_signing_in_person(&demo_email(local), "Quinn", "Other")
+            .await;
+        app.add_assignment(user, org, role, "active", Origin::Admin, None)
+            .await;
     }
+    practice
 }
 
 #[tokio::test]
@@ -254,10 +271,12 @@ async fn a_user_disables_their_own_account_and_is_signed_out() {
 #[tokio::test]
 async fn disabling_someone_with_roles_elsewhere_is_refused_and_revoke_offered() {
     let app = TestApp::start().await;
-    other_icb(&app).await;
+    let castleton = other_icb(&app).await;
     // practice.manager also becomes Provider User at the other ICB's practice.
     let id = user_id(&app, "practice.manager").await;
-    app.sql(&format!("INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at) VALUES ({id}, 900002, 6, 'active', 0)")).await;
+    let provider_user = app.role("Provider User").await;
+    app.add_assignment(id, castleton, provider_user, "active", Origin::Admin, None)
+        .await;
     let admin = app.browser();
     admin.sign_in("account.admin").await;
     let page = admin

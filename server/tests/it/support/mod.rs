@@ -10,6 +10,9 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, ORIGIN, REFERER};
 use reqwest::{redirect, Client, Response};
 use server::{build_state, leptos_options, router, Config};
 
+pub mod fixtures;
+pub use fixtures::Origin;
+
 pub const PASSWORD: &str = server::demo::DEMO_PASSWORD;
 
 fn server_runtime() -> &'static tokio::runtime::Runtime {
@@ -30,6 +33,8 @@ pub fn demo_email(local: &str) -> String {
 pub struct TestApp {
     pub base: String,
     pub database_url: String,
+    /// The server's own connection pool: closing it takes the database away from the server.
+    pub store: store::Store,
 }
 
 impl TestApp {
@@ -74,14 +79,15 @@ impl TestApp {
         server_runtime().spawn(async move {
             let state = build_state(&config).await.expect("state");
             let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
-            let _ = started.send(listener.local_addr().expect("addr"));
+            let _ = started.send((listener.local_addr().expect("addr"), state.store.clone()));
             let app = router(state, leptos_options(&config));
             let _ = server::serve(listener, app).await;
         });
-        let addr = addr.await.expect("the server started");
+        let (addr, store) = addr.await.expect("the server started");
         Self {
             base: format!("http://{addr}"),
             database_url,
+            store,
         }
     }
 

@@ -21,7 +21,7 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
             other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
         }
     }
-    let config = crate::Config::from_env()?;
+    let config = server::Config::from_env()?;
     let store = store::connect(&config.database_url).await?;
     let catalogue = store.catalogue().await?;
     let users = store.count_users().await?;

@@ -381,7 +381,7 @@ pub async fn data_command(args: &[String]) -> Result<(), Box<dyn std::error::Err
             other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
         }
     }
-    let config = crate::Config::from_env()?;
+    let config = server::Config::from_env()?;
     let store = store::connect(&config.database_url).await?;
     if store.count_users().await? > 0 {
         return Err("bench-data fills an empty database; this one has users already".into());
@@ -392,12 +392,12 @@ pub async fn data_command(args: &[String]) -> Result<(), Box<dyn std::error::Err
             let p = format!("{ods}/{f}");
             std::fs::read_to_string(&p).map_err(|e| format!("{p}: {e}"))
         };
-        let extracts = crate::import::Extracts {
+        let extracts = server::import::Extracts {
             icb_list: read("icb.csv")?,
             eccg: read("eccg.csv")?,
             epraccur: read("epraccur.csv")?,
         };
-        crate::import::import(&store, &extracts, None, false, &|_, _| {}).await?;
+        server::import::import(&store, &extracts, None, false, &|_, _| {}).await?;
     }
     let organisations = store.count_organisations().await?;
     println!(

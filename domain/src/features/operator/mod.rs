@@ -1,0 +1,217 @@
+//! What the operator does from the command line, outside any session: making the first Service
+//! Desk account of a new database (and any later one), so that nobody has to write SQL to sign in
+//! to a production service. The operator never sees or types a password: the command gives a
+//! single-use link (7 days, only its hash kept) with which the person sets their own.
+
+use crate::model::assignment::AssignmentStatus;
+use crate::model::audit::{AuditAction, NewAudit};
+use crate::model::organisation::Organisation;
+use crate::model::outbox::{quoted, NewEmail};
+use crate::model::role::{Capability, Role};
+use crate::model::user::{AccountStatus, NewUser, UserId};
+use crate::rules::review::ACTIVATION_TTL_SECONDS;
+use crate::services::Services;
+use crate::storage::{AddedGrant, AddedUser, Gone, GrantedRoles, Storage, StoreError};
+use crate::values::clock::{SecretToken, Timestamp};
+use crate::values::email::{EmailAddress, EmailError};
+use crate::values::person_name::{PersonName, PersonNameError};
+
+/// Who the audit trail names for what the command line does.
+pub const OPERATOR: &str = "operator (command line)";
+
+/// What `create_service_desk` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceDeskMade {
+    /// A new account holding the Service Desk role, waiting for its password: `link` sets it.
+    Created { user: UserId, link: String },
+    /// An existing account now holds the Service Desk role too. `link` is a fresh set-password
+    /// link when the account never had a password (it was still waiting for one).
+    RoleAdded { user: UserId, link: Option<String> },
+    /// The account held the role already: nothing changed, except that an account still waiting
+    /// for its password gets a fresh link (the one before no longer works).
+    AlreadyHeld { user: UserId, link: Option<String> },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    #[error("--email: {0}")]
+    Email(EmailError),
+    #[error("--first-name: {0}")]
+    FirstName(PersonNameError),
+    #[error("--last-name: {0}")]
+    LastName(PersonNameError),
+    #[error(
+        "{0} has a disabled account: enable it first (a Service Desk user does that on the \
+         user's page), then run this again"
+    )]
+    Disabled(EmailAddress),
+    #[error(
+        "the role catalogue has no Service Desk role at the platform organisation (were the \
+         migrations changed?)"
+    )]
+    NoServiceDeskRole,
+    #[error("the database refused the change: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// The role of the catalogue that holds the Service Desk capability at the platform root.
+fn service_desk_role<'c>(
+    roles: &'c [Role],
+    platform: &Organisation,
+) -> Result<&'c Role, OperatorError> {
+    roles
+        .iter()
+        .find(|r| {
+            r.may_be_held_at(platform.kind)
+                && r.grants_at(platform.kind)
+                    .any(|g| g.capability == Capability::ServiceDesk)
+        })
+        .ok_or(OperatorError::NoServiceDeskRole)
+}
+
+/// The audit event of an ODS import from the command line.
+pub fn import_audit(at: Timestamp) -> NewAudit {
+    operator_audit(AuditAction::OrganisationsImported, at)
+}
+
+fn operator_audit(action: AuditAction, at: Timestamp) -> NewAudit {
+    let mut audit = NewAudit::anonymous(action, at, None);
+    audit.acting_as = Some(OPERATOR.into());
+    audit
+}
+
+/// The email the new Service Desk user receives (or the operator passes on): the link to set
+/// their password.
+fn welcome_email(to: &EmailAddress, base: &str, first_name: &str, token: Option<&str>) -> NewEmail {
+    let first_name = quoted(first_name);
+    let then = match token {
+        Some(token) => format!(
+            "Set your password with this secure link. It works once and expires in 7 days:\n\
+             {base}/activate?token={token}\n\nThen sign in with your email address as your user \
+             name."
+        ),
+        None => format!("Sign in at {base}/sign-in as usual."),
+    };
+    NewEmail {
+        to: to.clone(),
+        subject: "Gatehouse: you are a Service Desk user".into(),
+        body: format!(
+            "Dear {first_name},\n\nThe operator of this Gatehouse service has given you the Service \
+             Desk role: you administer every organisation and every user.\n\n{then}\n"
+        ),
+    }
+}
+
+/// Makes `email` a Service Desk user at the platform organisation: a new account waiting for its
+/// password, or the role added to an existing one (active at once). Audited as the operator's.
+/// Never takes a password: the answer carries the single-use link that sets it.
+pub async fn create_service_desk<S: Storage>(
+    ctx: &Services<'_, S>,
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+) -> Result<ServiceDeskMade, OperatorError> {
+    let email = EmailAddress::parse(email).map_err(OperatorError::Email)?;
+    let store = ctx.store;
+    let platform = store.platform_root().await?;
+    let role = service_desk_role(&ctx.catalogue.roles, &platform)?;
+    let grant = AddedGrant {
+        organisation: platform.id,
+        role: role.id,
+        payment_types: Vec::new(),
+        clusters: Vec::new(),
+    };
+    let now = ctx.clock.now();
+    let expires_at = now.plus_seconds(ACTIVATION_TTL_SECONDS);
+    let what = format!(
+        "{} at {} ({})",
+        role.name,
+        platform.name,
+        platform.code.as_str()
+    );
+
+    let Some(existing) = store.credentials(&email).await? else {
+        let first = PersonName::parse(first_name).map_err(OperatorError::FirstName)?;
+        let last = PersonName::parse(last_name).map_err(OperatorError::LastName)?;
+        let token = SecretToken::generate(ctx.tokens);
+        let mut audit = operator_audit(AuditAction::UserAdded, now).at_organisation(platform.id);
+        audit.reason = Some(what);
+        let added = AddedUser {
+            user: NewUser {
+                email: email.clone(),
+                first_name: first.clone(),
+                last_name: last,
+                status: AccountStatus::Pending,
+                password_hash: None,
+                created_at: now,
+            },
+            phone: String::new(),
+            mobile: None,
+            grants: vec![grant],
+            token: token.hash(),
+            expires_at,
+            email: welcome_email(&email, ctx.base_url, first.as_str(), Some(token.expose())),
+            audit,
+        };
+        let user = store.add_user(&added).await?;
+        return Ok(ServiceDeskMade::Created {
+            user,
+            link: format!("{}/activate?token={}", ctx.base_url, token.expose()),
+        });
+    };
+
+    let user = existing.user;
+    if existing.status == AccountStatus::Disabled {
+        return Err(OperatorError::Disabled(email));
+    }
+    let account = store
+        .user(user)
+        .await?
+        .ok_or(OperatorError::Store(StoreError::Missing(Gone::User)))?;
+    let waiting = existing.password_hash.is_none();
+    let held = store.assignments_of(user).await?.iter().any(|a| {
+        a.role == role.id
+            && a.organisation.id == platform.id
+            && a.status == AssignmentStatus::Active
+    });
+    if !held {
+        let mut audit = operator_audit(AuditAction::RolesAdded, now)
+            .target(user)
+            .at_organisation(platform.id);
+        audit.reason = Some(what);
+        store
+            .grant_roles(&GrantedRoles {
+                user,
+                grants: vec![grant],
+                at: now,
+                email: welcome_email(&email, ctx.base_url, &account.first_name, None),
+                audits: vec![audit],
+            })
+            .await?;
+    }
+    // An account still waiting for its password gets a new link, which replaces any other.
+    let link = if waiting {
+        let token = SecretToken::generate(ctx.tokens);
+        let mail = welcome_email(
+            &email,
+            ctx.base_url,
+            &account.first_name,
+            Some(token.expose()),
+        );
+        store
+            .replace_activation(user, &token.hash(), now, expires_at, &mail, None)
+            .await?;
+        Some(format!(
+            "{}/activate?token={}",
+            ctx.base_url,
+            token.expose()
+        ))
+    } else {
+        None
+    };
+    Ok(if held {
+        ServiceDeskMade::AlreadyHeld { user, link }
+    } else {
+        ServiceDeskMade::RoleAdded { user, link }
+    })
+}
