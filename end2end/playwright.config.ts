@@ -33,22 +33,38 @@ export default defineConfig({
     { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions } },
     { name: 'mobile', use: { ...devices['Pixel 7'], launchOptions } },
   ],
-  webServer: {
-    // The dev-profile binary `cargo test --workspace` builds for the HTTP tests (scripts/test.sh
-    // then builds only the site beside it), on a fresh demo database.
-    command: '../target/debug/gatehouse',
-    url: `${baseURL}/sign-in`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      DATABASE_URL: 'sqlite://.state/e2e.db',
-      GATEHOUSE_DEMO: '1',
-      GATEHOUSE_BIND: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: '../target/site',
-      RUST_LOG: 'warn',
-      // Every browser of the run signs in from 127.0.0.1, so the per-address budget is raised
-      // here; server/tests/it/security.rs proves the limit itself with a low one.
-      GATEHOUSE_RATE_LIMIT_PER_MINUTE: '5000',
+  webServer: [
+    {
+      // The dev-profile binary `cargo test --workspace` builds for the HTTP tests, on a fresh demo
+      // database. scripts/test.sh builds the site first, and the binary holds it (no
+      // LEPTOS_SITE_ROOT): every page and its WebAssembly come from the binary alone.
+      command: '../target/debug/gatehouse',
+      url: `${baseURL}/sign-in`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        DATABASE_URL: 'sqlite://.state/e2e.db',
+        GATEHOUSE_DEMO: '1',
+        GATEHOUSE_BIND: `127.0.0.1:${port}`,
+        RUST_LOG: 'warn',
+        // Every browser of the run signs in from 127.0.0.1, so the per-address budget is raised
+        // here; server/tests/it/security.rs proves the limit itself with a low one.
+        GATEHOUSE_RATE_LIMIT_PER_MINUTE: '5000',
+      },
     },
-  },
+    {
+      // A second server on a database that is not demo data, for the first run of a real
+      // deployment (tests/first-run.spec.ts): its first user is made on the command line.
+      command: '../target/debug/gatehouse',
+      url: `http://127.0.0.1:${port + 1}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        DATABASE_URL: 'sqlite://.state/first-run.db',
+        GATEHOUSE_BIND: `127.0.0.1:${port + 1}`,
+        RUST_LOG: 'warn',
+        GATEHOUSE_RATE_LIMIT_PER_MINUTE: '5000',
+      },
+    },
+  ],
 });

@@ -6,12 +6,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
-[ -x target/server-release/gatehouse ] && [ -d target/site/pkg ] || cargo leptos build --release
+[ -x target/server-release/gatehouse ] && [ -d target/site/pkg ] || bash scripts/release.sh
 dir=$(mktemp -d)
 port=${BENCH_PORT:-3299}
 DATABASE_URL="sqlite://$dir/bench.db" GATEHOUSE_DEMO=1 GATEHOUSE_BIND="127.0.0.1:$port" \
   GATEHOUSE_RATE_LIMIT_PER_MINUTE=1000000 GATEHOUSE_LOCK_AFTER_FAILURES=1000000 \
-  LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/server-release/gatehouse &
+  RUST_LOG=warn target/server-release/gatehouse &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 60); do

@@ -18,9 +18,8 @@ fi
 # scripts/bench.sh has built it already.
 if [ -z "${BENCH_BUILT:-}" ]; then
   printf '\n== building the release server\n'
-  cargo leptos build --release 2>&1 | tail -1
   # The benchmark tools are a binary of their own, beside the production one.
-  cargo build --profile server-release -p server --bin gatehouse-bench 2>&1 | tail -1
+  bash scripts/release.sh --bin gatehouse-bench 2>&1 | tail -1
 fi
 
 port=${BENCH_PORT:-3399}
@@ -42,7 +41,7 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]
 bench_backend() {
   local label=$1 url=$2
   DATABASE_URL="$url" GATEHOUSE_DEMO=1 GATEHOUSE_BIND="127.0.0.1:$port" \
-    GATEHOUSE_RATE_LIMIT_PER_MINUTE=1000000 LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+    GATEHOUSE_RATE_LIMIT_PER_MINUTE=1000000 RUST_LOG=warn \
     target/server-release/gatehouse >"$dir/server-$label.log" 2>&1 &
   server=$!
   for _ in $(seq 1 120); do

@@ -46,7 +46,7 @@ pg_fresh() {
 start_server() {
   local url=$1 demo=$2
   DATABASE_URL="$url" GATEHOUSE_DEMO="$demo" GATEHOUSE_BIND="127.0.0.1:$port" \
-    GATEHOUSE_RATE_LIMIT_PER_MINUTE=1000000 LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+    GATEHOUSE_RATE_LIMIT_PER_MINUTE=1000000 RUST_LOG=warn \
     "$bin" >"$dir/server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 240); do
@@ -62,9 +62,8 @@ stop_server() {
 }
 
 printf '\n== building the release server and site\n'
-cargo leptos build --release 2>&1 | tail -1
 # The benchmark tools are a binary of their own, beside the production one.
-cargo build --profile server-release -p server --bin gatehouse-bench 2>&1 | tail -1
+bash scripts/release.sh --bin gatehouse-bench 2>&1 | tail -1
 
 echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ { print $2 }') GB"

@@ -6,10 +6,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
-printf '\n== building (about 5 minutes the first time)\n'
-cargo leptos build --release
+bash scripts/release.sh
 
 export DATABASE_URL="${DATABASE_URL:-sqlite://gatehouse.db}"
 export GATEHOUSE_DEMO="${GATEHOUSE_DEMO:-1}"
-export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec target/server-release/gatehouse

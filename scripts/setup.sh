@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs whatever the build needs and is missing, from the package registries only:
-# the wasm32 target, cargo-leptos 0.3.10, wasm-bindgen-cli matching Cargo.lock, and the npm
-# packages (NHS.UK frontend, wasm-opt from binaryen, Playwright). Safe to run again: it skips
-# what is already there. Sourced by run.sh and test.sh.
+# the wasm32 target, wasm-bindgen-cli matching Cargo.lock, and the npm packages (NHS.UK
+# frontend, wasm-opt from binaryen, Playwright). Safe to run again: it skips what is already
+# there. Sourced by run.sh and test.sh. (cargo-leptos is not needed: scripts/site.sh builds the
+# site with cargo and wasm-bindgen; `cargo leptos watch` still works for those who have it.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,11 +12,6 @@ say() { printf '\n== %s\n' "$*"; }
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
-fi
-
-if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
-  say "installing cargo-leptos 0.3.10 (about 13 minutes the first time)"
-  cargo install --locked cargo-leptos@0.3.10
 fi
 
 wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
@@ -33,5 +29,5 @@ fi
 
 node scripts/vendor-nhsuk.mjs
 
-# cargo-leptos runs wasm-opt from PATH; npm's binaryen is the one that produces working WASM.
+# scripts/site.sh runs wasm-opt from PATH; npm's binaryen is the one that produces working WASM.
 export PATH="$PWD/node_modules/.bin:$PATH"

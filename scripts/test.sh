@@ -32,21 +32,21 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     || python3 -m pip install --quiet --break-system-packages aiosmtpd
 fi
 
+# The site first: the server binary holds it (server/src/site.rs), so it must be built before the
+# binary. The browser tests then run the server binary `cargo test` builds for the HTTP tests
+# (target/debug/gatehouse), on no site folder at all. Both builds share one target directory,
+# so the host's proc macros are compiled once. A release build compiled the whole dependency tree
+# a second time and was a third of the suite's time; `scripts/run.sh` builds the release.
+phase 'building the site (WebAssembly, CSS, assets)'
+bash scripts/site.sh
+
 phase 'unit, conformance (SQLite and PostgreSQL) and HTTP tests'
 mkdir -p end2end/.state
 cargo test --workspace 2>&1 | tee end2end/.state/cargo-test.log
 
-# The browser tests run the server binary `cargo test` has just built for the HTTP tests
-# (target/debug/gatehouse); only the browser's half is built here, in the same target directory,
-# so the host's proc macros are not compiled twice. A release build compiled the whole
-# dependency tree a second time and was a third of the suite's time; `scripts/run.sh` builds the
-# release.
-phase 'building the site (WebAssembly, CSS, assets)'
-cargo leptos build --frontend-only
-
 phase 'browser tests (Playwright, Debian Chromium)'
 cd end2end
-rm -f .state/e2e.db* .state/results.json
+rm -f .state/e2e.db* .state/first-run.db* .state/results.json
 npx playwright test
 
 # One closing line for the whole run: Rust tests plus browser tests.

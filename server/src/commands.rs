@@ -27,6 +27,13 @@ pub async fn serve(src: &Source<'_>, no_migrate: bool) -> Outcome<()> {
         Migrations::Run
     };
     let state = build_state_with(&config, migrations).await?;
+    if config.site_root.is_none() && crate::site::file_count() == 0 {
+        tracing::warn!(
+            "this binary holds no site files (it was built before the site): pages work, but \
+             without styles or scripts. Build the site first (scripts/site.sh), or set \
+             LEPTOS_SITE_ROOT to a built site"
+        );
+    }
     let outbox_worker = match &mail.smtp_url {
         Some(url) => {
             tracing::info!(smtp = %url.redacted(), "sending the outbox through SMTP");
@@ -216,7 +223,15 @@ pub fn check_config(src: &Source<'_>) -> Outcome<String> {
             "GATEHOUSE_PASSWORD_POLICY",
             format!("{:?}", config.password_policy).to_lowercase(),
         ),
-        ("LEPTOS_SITE_ROOT", config.site_root.clone()),
+        (
+            "LEPTOS_SITE_ROOT",
+            config.site_root.clone().unwrap_or_else(|| {
+                format!(
+                    "(not set: the {} files compiled into the binary)",
+                    crate::site::file_count()
+                )
+            }),
+        ),
         (
             "GATEHOUSE_SMTP_URL",
             mail.smtp_url

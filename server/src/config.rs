@@ -23,8 +23,9 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// Proxies (load balancers) whose `X-Forwarded-For` header names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Where cargo-leptos put the compiled site (pkg/, vendor/, assets/).
-    pub site_root: String,
+    /// A folder to serve the site from (pkg/, vendor/, assets/) instead of the files compiled into
+    /// the binary: for development.
+    pub site_root: Option<String>,
     /// The rules new passwords must meet: `seeds` (default) or `nist`.
     pub password_policy: domain::PasswordPolicy,
 }
@@ -162,7 +163,7 @@ impl Config {
                     reason: "too large".into(),
                 })?,
             trusted_proxies: src.addresses("GATEHOUSE_TRUSTED_PROXIES")?,
-            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            site_root: var("LEPTOS_SITE_ROOT"),
             password_policy: {
                 let raw = var("GATEHOUSE_PASSWORD_POLICY").unwrap_or_default();
                 domain::PasswordPolicy::parse(&raw).ok_or_else(|| ConfigError::Invalid {
@@ -308,7 +309,7 @@ mod tests {
             lock_after: 5,
             rate_limit_per_minute: 60,
             trusted_proxies: Vec::new(),
-            site_root: String::new(),
+            site_root: None,
             password_policy: domain::PasswordPolicy::default(),
         }
     }

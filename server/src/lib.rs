@@ -11,6 +11,7 @@ pub mod import;
 pub mod limits;
 pub mod mailer;
 pub mod middleware;
+pub mod site;
 pub mod telemetry;
 pub mod upload;
 pub mod watchdog;
@@ -89,7 +90,7 @@ pub async fn build_state_with(
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("gatehouse")
-        .site_root(config.site_root.as_str())
+        .site_root(config.site_root.as_deref().unwrap_or(site::COMPILED_IN))
         .site_pkg_dir("pkg")
         .site_addr(config.bind)
         .build()
@@ -105,7 +106,9 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let limits = limits::RateLimits::per_minute(state.rate_limit_per_minute);
     limits.tidy_every_minute();
     let secure = state.secure_cookies;
-    Router::new()
+    let site_root =
+        (options.site_root.as_ref() != site::COMPILED_IN).then(|| options.site_root.to_string());
+    let router = Router::new()
         .route(
             "/audit.csv",
             axum::routing::get(app::features::audit_trail::api::csv_download)
@@ -122,20 +125,38 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
-        })
-        // Files are served here, and only what is not a file goes to Leptos's handler, which renders
-        // "Page not found". That handler serves files too, but copies onto a file's answer the
-        // status of a `ResponseOptions` it can find from another render: a browser test got
+        });
+    let not_found = leptos_axum::file_and_error_handler_with_context(context, shell);
+    let router = match site_root {
+        // Files are served here, and only what is not a file goes to Leptos's handler, which
+        // renders "Page not found". That handler serves files too, but copies onto a file's answer
+        // the status of a `ResponseOptions` it can find from another render: a browser test got
         // /pkg/gatehouse.wasm whole, with a 404, and the page never hydrated.
-        .fallback_service(
-            tower_http::services::ServeDir::new(options.site_root.as_ref())
+        Some(root) => router.fallback_service(
+            tower_http::services::ServeDir::new(root)
                 // A POST to an unknown address gets the "Page not found" page too, not a bare 405.
                 .call_fallback_on_method_not_allowed(true)
                 .fallback(axum::handler::Handler::with_state(
-                    leptos_axum::file_and_error_handler_with_context(context, shell),
+                    not_found,
                     options.clone(),
                 )),
-        )
+        ),
+        // The files compiled into the binary, then the same "Page not found".
+        None => router.fallback(
+            move |uri: axum::http::Uri,
+                  options: axum::extract::State<LeptosOptions>,
+                  req: axum::extract::Request| {
+                let not_found = not_found.clone();
+                async move {
+                    match site::answer(&req) {
+                        Some(file) => file,
+                        None => not_found(uri, options, req).await,
+                    }
+                }
+            },
+        ),
+    };
+    router
         .layer(watchdog::RenderWatchdogLayer {
             first_try: watchdog::FIRST_TRY,
         })
@@ -155,7 +176,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             middleware::find_client_address,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             middleware::check_origin,
         ))
         .layer(axum::middleware::from_fn(
@@ -176,6 +197,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            middleware::assign_request_id,
         ))
         // Pages, CSS and the WASM (167 KB as built, 71 KB with brotli): mobile users should not pay the difference.
         .layer(CompressionLayer::new().br(true).gzip(true))

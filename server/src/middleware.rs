@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use app::error::AppError;
-use app::ssr::request::{address_of, ClientAddress, CurrentSession};
+use app::ssr::request::{address_of, ClientAddress, CurrentSession, RequestId};
 #[cfg(test)]
 use app::ssr::SESSION_COOKIE;
 use app::ssr::{session_cookie_name, AppState};
@@ -36,6 +36,52 @@ pub fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
     allowed
         .iter()
         .any(|o| claimed == o || claimed.starts_with(&format!("{o}/")))
+}
+
+/// The bare page for a request that could not even be read (its session could not be looked
+/// up): no layout, nothing from the database, and the request's reference to quote.
+fn service_unavailable(id: Option<&RequestId>) -> Response {
+    let reference = id.map_or(String::new(), |id| {
+        format!(
+            "<p>If it happens again, quote this reference to the Service Desk: <strong>{}</strong></p>",
+            id.0
+        )
+    });
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><title>Service unavailable - Gatehouse</title></head>\
+             <body><main><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>\
+             {reference}</main></body></html>"
+        )),
+    )
+        .into_response()
+}
+
+/// Gives each request its reference (`RequestId`): a span around everything served for it, so
+/// every log line carries it, and an `X-Request-Id` header on the answer. The page that says
+/// something failed shows it too. Outermost, so that every other layer logs inside the span.
+pub async fn assign_request_id(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    use tracing::Instrument;
+    let id = RequestId::generate(state.tokens.as_ref());
+    // The path only: a query string can hold what a user typed (a name, an address).
+    let span = tracing::info_span!(
+        "request",
+        id = %id.0,
+        method = %req.method(),
+        path = %req.uri().path()
+    );
+    let header = HeaderValue::from_str(&id.0).ok();
+    req.extensions_mut().insert(id);
+    let mut res = next.run(req).instrument(span).await;
+    if let Some(value) = header {
+        res.headers_mut().insert("x-request-id", value);
+    }
+    res
 }
 
 pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -83,7 +129,7 @@ pub async fn resolve_session(
             Ok(ctx) => ctx.map(Arc::new),
             Err(e) => {
                 tracing::error!(error = %e, source = ?std::error::Error::source(&e), "session lookup failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, Html("<!DOCTYPE html><html lang=\"en\"><head><title>Service unavailable - Gatehouse</title></head><body><main><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></main></body></html>")).into_response();
+                return service_unavailable(req.extensions().get::<RequestId>());
             }
         },
     };

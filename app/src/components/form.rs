@@ -8,31 +8,43 @@ use crate::error::{AppError, Field, Problem};
 #[component]
 pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
     let error = error?;
-    let items: Vec<(String, &'static str)> = match &error {
+    let items: Vec<(String, String)> = match &error {
         AppError::Invalid { problems, .. } => problems
             .iter()
-            .map(|p| (format!("#{}", p.field().id()), p.message()))
+            .map(|p| (format!("#{}", p.field().id()), p.message().to_owned()))
             .collect(),
-        AppError::SignedOut => vec![("/sign-in".into(), "Your session has ended. Sign in again.")],
+        AppError::SignedOut => vec![(
+            "/sign-in".into(),
+            "Your session has ended. Sign in again.".into(),
+        )],
         AppError::NotFound => vec![(
             "#maincontent".into(),
-            "That was not found. It may have been removed.",
+            "That was not found. It may have been removed.".into(),
         )],
-        AppError::Internal => vec![(
+        AppError::Internal { reference } => vec![(
             "#maincontent".into(),
-            "Sorry, there is a problem with the service. Try again later.",
+            match reference
+                .as_deref()
+                .filter(|r| crate::error::is_reference(r))
+            {
+                Some(r) => format!(
+                    "Sorry, there is a problem with the service. Try again later. If it happens \
+                     again, quote this reference to the Service Desk: {r}"
+                ),
+                None => "Sorry, there is a problem with the service. Try again later.".into(),
+            },
         )],
         AppError::BadRequest => vec![(
             "#maincontent".into(),
-            "The form could not be read. Check your answers and try again.",
+            "The form could not be read. Check your answers and try again.".into(),
         )],
         AppError::RateLimited => vec![(
             "#maincontent".into(),
-            "Too many attempts from your network. Wait a minute, then try again.",
+            "Too many attempts from your network. Wait a minute, then try again.".into(),
         )],
         AppError::TooLarge => vec![(
             "#maincontent".into(),
-            "What you sent is too large. Shorten it and try again.",
+            "What you sent is too large. Shorten it and try again.".into(),
         )],
     };
     Some(view! {

@@ -27,11 +27,17 @@ where
                         }
                         Ok(Some(v)) => render(v).into_any(),
                         Ok(None) | Err(AppError::SignedOut) => view! { <Redirect path="/sign-in"/> }.into_any(),
-                        Err(_) => view! {
-                            <Page title="Sorry, there is a problem - Gatehouse" viewer=None>
-                                <ServiceProblem/>
-                            </Page>
-                        }.into_any(),
+                        Err(e) => {
+                            let reference = match e {
+                                AppError::Internal { reference } => reference,
+                                _ => None,
+                            };
+                            view! {
+                                <Page title="Sorry, there is a problem - Gatehouse" viewer=None>
+                                    <ServiceProblem reference/>
+                                </Page>
+                            }.into_any()
+                        }
                     }
                 })
             }}

@@ -95,12 +95,20 @@ fn Header(viewer: Option<Viewer>) -> impl IntoView {
     }
 }
 
-/// The page shown when something failed on our side.
+/// The page shown when something failed on our side, with the request's reference when it has
+/// one (only a text shaped like a reference is shown).
 #[component]
-pub fn ServiceProblem() -> impl IntoView {
+pub fn ServiceProblem(reference: Option<String>) -> impl IntoView {
+    let reference = reference.filter(|r| crate::error::is_reference(r));
     view! {
         <h1 class="nhsuk-heading-l">"Sorry, there is a problem with the service"</h1>
         <p class="nhsuk-body">"Try again later."</p>
+        {reference.map(|r| view! {
+            <p class="nhsuk-body">
+                "If it happens again, quote this reference to the Service Desk: "
+                <strong class="gh-reference">{r}</strong>
+            </p>
+        })}
     }
 }
 

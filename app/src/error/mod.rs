@@ -18,8 +18,10 @@ pub enum AppError {
     SignedOut,
     #[error("Page not found")]
     NotFound,
+    /// Something failed on our side. `reference` is the request's id in the server's logs, for
+    /// the user to quote to the Service Desk.
     #[error("Sorry, there is a problem with the service. Try again later.")]
-    Internal,
+    Internal { reference: Option<String> },
     /// The request itself was malformed (missing or unreadable fields).
     #[error("The form could not be read. Check your answers and try again.")]
     BadRequest,
@@ -39,9 +41,18 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
-            _ => AppError::Internal,
+            _ => AppError::Internal { reference: None },
         }
     }
+}
+
+/// Whether `text` has the shape of a request's reference (twelve digits and capitals A to F):
+/// only such a text is shown on a page, so a crafted `__err` URL cannot put words there.
+pub fn is_reference(text: &str) -> bool {
+    text.len() == 12
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
 }
 
 /// Form fields that problems can point at; the value is the input's `id`.

@@ -163,7 +163,37 @@ pub fn user_agent() -> Option<String> {
 }
 
 pub fn state() -> Result<super::AppState, AppError> {
-    use_context::<super::AppState>().ok_or(AppError::Internal)
+    use_context::<super::AppState>().ok_or_else(|| failed("the app state is missing"))
+}
+
+/// A request's reference: in every log line written while it is served, in its `X-Request-Id`
+/// header, and on the page that says something failed, so that a user can quote it to the
+/// Service Desk and an operator can find the request in the logs. Random: it says nothing about
+/// the request, and two instances never give the same one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+impl RequestId {
+    pub fn generate(tokens: &dyn domain::TokenSource) -> Self {
+        let bytes = tokens.random_bytes();
+        Self(bytes[..6].iter().map(|b| format!("{b:02X}")).collect())
+    }
+}
+
+/// The reference of the request being served, if the server gave it one.
+pub fn request_id() -> Option<String> {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<RequestId>().map(|r| r.0.clone()))
+}
+
+/// Something failed on our side: logged with its cause, answered 500 with the request's
+/// reference and no detail.
+pub fn failed(cause: &str) -> AppError {
+    tracing::error!(error = %cause, "request failed");
+    set_status(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    AppError::Internal {
+        reference: request_id(),
+    }
 }
 
 /// Sets the response status, except on a plain HTML form post: that one must stay the 302 back to
@@ -220,9 +250,7 @@ pub fn internal(e: &(dyn std::error::Error + 'static)) -> AppError {
         chain.push_str(&s.to_string());
         source = s.source();
     }
-    tracing::error!(error = %chain, "request failed");
-    set_status(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-    AppError::Internal
+    failed(&chain)
 }
 
 #[cfg(test)]

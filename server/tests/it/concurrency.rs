@@ -137,7 +137,7 @@ async fn files_keep_their_status_beside_pages_not_found() {
     let root = site.display().to_string();
     let app = TestApp::start_with(move |c| {
         c.rate_limit_per_minute = 1_000_000;
-        c.site_root = root;
+        c.site_root = Some(root);
     })
     .await;
     let visitor = app.browser();

@@ -5,6 +5,7 @@ mod support;
 
 mod authorisation;
 mod bad_input;
+mod binary;
 mod clusters;
 mod concurrency;
 mod house;

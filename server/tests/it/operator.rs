@@ -268,3 +268,79 @@ async fn serve_without_migrating_refuses_a_database_behind_and_migrate_brings_it
     store.close().await;
     let _ = std::fs::remove_file(&path);
 }
+
+/// When something fails on our side the user is given a reference to quote, the same as the
+/// request's `X-Request-Id` (and its log lines' `id`), with or without JavaScript; a reference
+/// someone wrote into a crafted URL is not shown.
+#[tokio::test]
+async fn a_failure_gives_the_user_the_reference_of_the_request_in_the_logs() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let signed_in = app.browser();
+    signed_in.sign_in("account.admin").await;
+    app.store.close().await;
+    // A signed-in request whose session cannot even be looked up gets the bare page, with its
+    // reference too.
+    let bare = signed_in.get("/").await;
+    assert_eq!(bare.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let bare_id = bare
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("a request id")
+        .to_owned();
+    let text = bare.text().await.expect("page");
+    assert!(text.contains(&bare_id), "{text}");
+    let email = demo_email("account.admin");
+    let form = [("email", email.as_str()), ("password", PASSWORD)];
+
+    let res = b.post("sign_in", &form, Js::Off, "/sign-in").await;
+    let id = res
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("a request id")
+        .to_owned();
+    assert!(app::error::is_reference(&id), "{id}");
+    let back = location(&res);
+    let page = b
+        .get(back.trim_start_matches(&app.base))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains(&format!("quote this reference to the Service Desk: {id}")),
+        "{page}"
+    );
+
+    // The same error, written by someone else with words of their own as the reference.
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE
+        .encode(r#"{"Internal":{"reference":"CALL 0800 000000"}}"#);
+    let page = b
+        .get(&format!("/sign-in?__path=%2Fapi%2Fsign_in&__err={forged}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Sorry, there is a problem with the service"),
+        "{page}"
+    );
+    assert!(!page.contains("0800"), "{page}");
+
+    let first = id;
+    let res = b.post("sign_in", &form, Js::On, "/sign-in").await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let id = res
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("a request id")
+        .to_owned();
+    let body = res.text().await.expect("body");
+    assert!(body.contains(&id), "{body}");
+    // Each request has its own.
+    assert_ne!(first, id);
+}

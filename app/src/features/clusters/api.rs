@@ -112,8 +112,7 @@ fn cluster_error(
         return crate::ssr::request::not_found();
     }
     if let Some(E::Store(cause)) = errors.iter().find(|e| matches!(e, E::Store(_))) {
-        tracing::error!(cause, "cluster storage failed");
-        return AppError::Internal;
+        return crate::ssr::request::failed(&format!("cluster storage failed: {cause}"));
     }
     AppError::invalid(errors.iter().filter_map(problem).collect(), echo)
 }

@@ -58,7 +58,8 @@ impl TestApp {
             lock_after: domain::features::account_security::DEFAULT_LOCK_AFTER,
             rate_limit_per_minute: 60,
             trusted_proxies: Vec::new(),
-            site_root: "target/site".into(),
+            // The files compiled into the binary, as in production.
+            site_root: None,
             password_policy: Default::default(),
         };
         change(&mut config);

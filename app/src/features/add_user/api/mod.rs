@@ -100,8 +100,7 @@ fn staff_error(
         return crate::ssr::request::not_found();
     }
     if let Some(S::Store(cause)) = problems.iter().find(|p| matches!(p, S::Store(_))) {
-        tracing::error!(cause, "add new user: storage failed");
-        return AppError::Internal;
+        return crate::ssr::request::failed(&format!("add new user: storage failed: {cause}"));
     }
     let mut list: Vec<Problem> = problems.iter().filter_map(problem).collect();
     list.dedup();

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the browser's half of Gatehouse into target/site, with cargo and wasm-bindgen alone:
+#   pkg/gatehouse.wasm, pkg/gatehouse.js  the islands, compiled for wasm32 and bound for the browser
+#   pkg/gatehouse.css                     style/main.css
+#   vendor/, assets/, robots.txt          public/ (the NHS.UK frontend, vendored by setup.sh)
+# `bash scripts/site.sh` is the development build (what the browser tests load); `--release`
+# optimises for size (wasm-release profile, then wasm-opt -Oz), for run.sh.
+#
+# It does what `cargo leptos build` does for this project, without having to compile cargo-leptos
+# first (13 to 22 minutes on a fresh 2-core machine). Contributors who have cargo-leptos keep
+# `cargo leptos watch`: the settings in Cargo.toml's [workspace.metadata.leptos] are the same.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+profile=dev
+dir=debug
+if [ "${1:-}" = "--release" ]; then
+  profile=wasm-release
+  dir=wasm-release
+fi
+
+target_dir=${CARGO_TARGET_DIR:-target}
+site=target/site
+
+cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "$profile"
+
+mkdir -p "$site/pkg"
+wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name gatehouse \
+  "$target_dir/wasm32-unknown-unknown/$dir/frontend.wasm"
+# The page asks for /pkg/gatehouse.wasm (LEPTOS_OUTPUT_NAME is set in .cargo/config.toml).
+mv "$site/pkg/gatehouse_bg.wasm" "$site/pkg/gatehouse.wasm"
+if [ "$profile" = wasm-release ]; then
+  # npm's binaryen (node_modules/.bin, put on PATH by setup.sh).
+  wasm-opt -Oz "$site/pkg/gatehouse.wasm" -o "$site/pkg/gatehouse.wasm"
+fi
+
+cp style/main.css "$site/pkg/gatehouse.css"
+cp -r public/. "$site/"
+printf 'site built in %s (%s): %s KB of WebAssembly\n' "$site" "$profile" \
+  "$(( $(stat -c %s "$site/pkg/gatehouse.wasm") / 1024 ))"
