@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { expectAccessible, ready } from './support';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, ready, uploadExtracts } from './support';
 
 // A real deployment's first day, on a second server with a database that is not demo data (see
 // playwright.config.ts): the operator makes the first Service Desk account on the command line,
@@ -9,7 +8,6 @@ import { expectAccessible, ready } from './support';
 // uploading the ODS extracts.
 const FIRST_RUN = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
 const STRONG = 'Quiet-Harbour-93!';
-const data = (file: string) => path.join(__dirname, '..', '..', 'server', 'demo-data', file);
 
 /** `gatehouse create-service-desk`, run as the operator would, and the link it printed. */
 function createServiceDesk(email: string): string {
@@ -30,23 +28,6 @@ function createServiceDesk(email: string): string {
   const link = out.split('\n').find((l) => l.includes('/activate?token='));
   if (!link) throw new Error(`no link in: ${out}`);
   return link.trim();
-}
-
-/** Uploads one ICB's branch; when another project's import is running, waits and uploads again. */
-async function upload(page: Page, info: TestInfo) {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    await page.getByLabel('ICB list').setInputFiles(data('icb.csv'));
-    await page.getByLabel('Commissioners').setInputFiles(data('eccg-qhm.csv'));
-    await page.getByLabel('GP practices').setInputFiles(data('epraccur-qhm.csv'));
-    await page.getByLabel('Only one ICB (optional)').fill('QHM');
-    await page.getByRole('button', { name: 'Upload and import' }).click();
-    await page.waitForURL((u) => u.pathname !== '/organisations/import' || u.searchParams.has('error'));
-    await ready(page, info);
-    if (new URL(page.url()).pathname.startsWith('/organisations/import/')) return;
-    await expect(page.getByRole('alert')).toContainText('Another import is running');
-    await page.waitForTimeout(500);
-  }
-  throw new Error('the upload was never accepted');
 }
 
 test('the first Service Desk of a new database signs in through the link and imports the organisations', async ({
@@ -79,7 +60,7 @@ test('the first Service Desk of a new database signs in through the link and imp
   await page.getByRole('link', { name: 'Import ODS extracts' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/organisations/import');
   await ready(page, info);
-  await upload(page, info);
+  await uploadExtracts(page, info);
   const finished = page.getByRole('heading', { name: 'Import finished' });
   if (info.project.name !== 'no-js') {
     await expect(finished).toBeVisible({ timeout: 30_000 });

@@ -1,35 +1,8 @@
-import path from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { expectAccessible, ready, signIn } from './support';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, ready, signIn, uploadExtracts } from './support';
 
-// The extracts the demo itself was built from: importing them again changes nothing, so the
-// three projects can run this beside every other test.
-const data = (file: string) => path.join(__dirname, '..', '..', 'server', 'demo-data', file);
-
-async function chooseFiles(page: Page) {
-  await page.getByLabel('ICB list').setInputFiles(data('icb.csv'));
-  await page.getByLabel('Commissioners').setInputFiles(data('eccg-qhm.csv'));
-  await page.getByLabel('GP practices').setInputFiles(data('epraccur-qhm.csv'));
-  await page.getByLabel('Only one ICB (optional)').fill('QHM');
-}
-
-/** Uploads; when another project's import is running, waits and uploads again, as a person would. */
-async function upload(page: Page, info: TestInfo, dryRun: boolean) {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await chooseFiles(page);
-    if (dryRun) await page.getByLabel('Dry run').check();
-    await page.getByRole('button', { name: 'Upload and import' }).click();
-    await page.waitForURL((u) => u.pathname !== '/organisations/import' || u.searchParams.has('error'));
-    await ready(page, info);
-    if (!new URL(page.url()).pathname.startsWith('/organisations/import/')) {
-      await expect(page.getByRole('alert')).toContainText('Another import is running');
-      await page.waitForTimeout(500);
-      continue;
-    }
-    return;
-  }
-  throw new Error('the upload was never accepted');
-}
+// The extracts the demo itself was built from (uploadExtracts): importing them again changes
+// nothing, so the three projects can run this beside every other test.
 
 test('the Service Desk uploads the ODS extracts and reads what changed', async ({ page }, info) => {
   test.slow(); // a whole flow across several pages and users
@@ -57,7 +30,7 @@ test('the Service Desk uploads the ODS extracts and reads what changed', async (
 
   // The mobile user only asks what would change; the others import for real.
   const dryRun = info.project.name === 'mobile';
-  await upload(page, info, dryRun);
+  await uploadExtracts(page, info, dryRun);
   const finished = page.getByRole('heading', { name: dryRun ? 'Dry run finished' : 'Import finished' });
   if (jsOn) {
     // The page follows the import by itself.

@@ -1,3 +1,4 @@
+import nodePath from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -129,4 +130,28 @@ export async function linkInOutbox(page: Page, info: TestInfo, to: string, subje
   await signOut(page);
   expect(href).toContain(path);
   return href!;
+}
+
+/** The extracts the demo itself was built from (one ICB, QHM). */
+const demoData = (file: string) => nodePath.join(__dirname, '..', '..', 'server', 'demo-data', file);
+
+/**
+ * On the Service Desk's upload page: chooses the three QHM extracts and uploads them. When another
+ * project's import is running, waits and uploads again, as a person would.
+ */
+export async function uploadExtracts(page: Page, info: TestInfo, dryRun = false) {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await page.getByLabel('ICB list').setInputFiles(demoData('icb.csv'));
+    await page.getByLabel('Commissioners').setInputFiles(demoData('eccg-qhm.csv'));
+    await page.getByLabel('GP practices').setInputFiles(demoData('epraccur-qhm.csv'));
+    await page.getByLabel('Only one ICB (optional)').fill('QHM');
+    if (dryRun) await page.getByLabel('Dry run').check();
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await page.waitForURL((u) => u.pathname !== '/organisations/import' || u.searchParams.has('error'));
+    await ready(page, info);
+    if (new URL(page.url()).pathname.startsWith('/organisations/import/')) return;
+    await expect(page.getByRole('alert')).toContainText('Another import is running');
+    await page.waitForTimeout(500);
+  }
+  throw new Error('the upload was never accepted');
 }

@@ -200,3 +200,29 @@ test('the audit trail shows the area’s events and downloads as CSV', async ({ 
   expect(lines.length).toBeGreaterThan(1);
   expect(lines[1]).toContain('Signed in');
 });
+
+test('an administrator’s own record offers no Revoke or Disable, and says where to go instead', async ({ page }, info) => {
+  await signIn(page, info, 'account.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await ready(page, info);
+  await page.goto('/users');
+  await ready(page, info);
+  await search(page, info, demo('account.admin'));
+  await page.getByRole('link', { name: 'View Alex Admin' }).click();
+  await expect(page).toHaveURL((u) => /^\/users\/\d+$/.test(u.pathname));
+  await ready(page, info);
+  await expect(page.getByText('This is your own account.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Revoke', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: /^Remove Organisation/ })).toHaveCount(0);
+  await expect(page.getByRole('group', { name: 'Gatehouse access' })).toHaveCount(0);
+  await expectAccessible(page);
+
+  // Typed in by hand, the Revoke page says why not and where to go.
+  await page.goto(`${path(page)}/revoke`);
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: 'You cannot change your own access here' })).toBeVisible();
+  await page.getByRole('link', { name: 'Disable Account' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/my-profile/disable');
+  await ready(page, info);
+  await expectAccessible(page);
+});

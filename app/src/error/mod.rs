@@ -173,6 +173,7 @@ pub enum Problem {
     OtherReasonEmpty(Field),
     RolesOutsideScope(Field),
     NothingToRevoke(Field),
+    OwnAccount(Field),
     AlreadyDisabled(Field),
     NotDisabled(Field),
     InviteeDisabled(Field),
@@ -255,6 +256,7 @@ impl Problem {
             | Problem::OtherReasonEmpty(f)
             | Problem::RolesOutsideScope(f)
             | Problem::NothingToRevoke(f)
+            | Problem::OwnAccount(f)
             | Problem::AlreadyDisabled(f)
             | Problem::NotDisabled(f)
             | Problem::InviteeDisabled(f)
@@ -345,6 +347,10 @@ impl Problem {
                 "This user has roles at organisations outside yours, so you cannot disable their account. Revoke their access at your organisation instead"
             }
             Problem::NothingToRevoke(_) => "Select an organisation where the user has an active role",
+            Problem::OwnAccount(_) => {
+                "You cannot revoke, disable or enable your own account. Ask another administrator; \
+                 to disable your own account, use Disable Account on My Profile"
+            }
             Problem::AlreadyDisabled(_) => "This account is already disabled",
             Problem::NotDisabled(_) => "This account is not disabled",
             Problem::InviteeDisabled(Field::Organisation) => {

@@ -79,8 +79,12 @@ pub struct UserDetail {
     /// enabling is then refused, since it would reach into someone else's area.
     pub held_outside: usize,
     /// Where the administrator may revoke: organisations of the user's active assignments in
-    /// scope, the administrator's own first when it covers any of them.
+    /// scope, the administrator's own first when it covers any of them. Never anywhere on the
+    /// administrator's own record.
     pub revocable_at: Vec<OrgRef>,
+    /// The administrator is looking at their own record: they may not revoke, disable or enable
+    /// it (My Profile's Disable Account is the one way to disable oneself).
+    pub own: bool,
     /// The user's pending access requests, and those the administrator may decide.
     pub requests: Vec<AssignmentId>,
     pub reviewable: Vec<AssignmentId>,
@@ -88,11 +92,11 @@ pub struct UserDetail {
 
 impl UserDetail {
     pub fn may_disable(&self) -> bool {
-        self.held_outside == 0 && self.user.status != AccountStatus::Disabled
+        !self.own && self.held_outside == 0 && self.user.status != AccountStatus::Disabled
     }
 
     pub fn may_enable(&self) -> bool {
-        self.held_outside == 0 && self.user.status == AccountStatus::Disabled
+        !self.own && self.held_outside == 0 && self.user.status == AccountStatus::Disabled
     }
 }
 
@@ -182,6 +186,10 @@ pub async fn view<S: Storage>(
             revocable_at.push(a.organisation.clone());
         }
     }
+    let own = user.id == actor.user;
+    if own {
+        revocable_at.clear();
+    }
     Ok(UserDetail {
         user,
         assignments: inside,
@@ -189,5 +197,6 @@ pub async fn view<S: Storage>(
         reviewable,
         held_outside,
         revocable_at,
+        own,
     })
 }

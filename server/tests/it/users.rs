@@ -497,3 +497,76 @@ async fn refused_requests_are_counted_on_the_service_desks_home() {
         .expect("json");
     assert!(counts["refused_today"].is_null());
 }
+
+/// An administrator's own record offers no Revoke, Disable or Enable, and the server refuses each
+/// with the reason, whichever form is posted: their roles and account stay as they were.
+#[tokio::test]
+async fn an_administrator_cannot_revoke_disable_or_enable_their_own_account() {
+    let app = TestApp::start().await;
+    let me = user_id(&app, "account.admin").await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let page = admin
+        .get(&format!("/users/{me}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("This is your own account"), "{page}");
+    assert!(!page.contains(&format!("/users/{me}/revoke")), "{page}");
+    assert!(!page.contains(&format!("/users/{me}/access")), "{page}");
+    let revoke_page = admin
+        .get(&format!("/users/{me}/revoke"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(revoke_page.contains("You cannot change your own access here"));
+
+    for (function, form) in [
+        (
+            "revoke_access",
+            vec![("user", me.to_string()), ("organisation", "QHM".to_owned())],
+        ),
+        (
+            "disable_account",
+            vec![
+                ("user", me.to_string()),
+                ("disable_reason", "left".to_owned()),
+                ("other_reason", String::new()),
+            ],
+        ),
+        ("enable_account", vec![("user", me.to_string())]),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = admin
+            .post(function, &form, Js::On, &format!("/users/{me}"))
+            .await;
+        assert_eq!(res.status(), 409, "{function}");
+        assert!(
+            res.text().await.expect("body").contains("OwnAccount"),
+            "{function}"
+        );
+    }
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM role_assignments WHERE user_id = {me} AND status = 'active'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE id = {me} AND status = 'active'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(events(&app, "access_revoked").await, 0);
+    assert_eq!(events(&app, "account_disabled").await, 0);
+    // Still acting as their role.
+    assert_eq!(
+        admin.viewer().await["acting"]["role_name"],
+        "Commissioning Account Administrator"
+    );
+}

@@ -64,6 +64,9 @@ pub struct UserDetailView {
     /// Roles held, or waiting for a decision, outside the viewer's scope: why disabling is
     /// refused.
     pub held_outside: usize,
+    /// The viewer is looking at their own record: nothing to revoke, disable or enable here.
+    #[serde(default)]
+    pub own: bool,
     /// (ODS code, name) of each organisation where the viewer may revoke.
     pub revocable_at: Vec<(String, String)>,
     /// Add Organisation: anyone the viewer sees but themselves (nobody gives themselves roles).
@@ -82,6 +85,7 @@ fn users_error(e: domain::features::users::UsersError) -> AppError {
         E::NothingToRevoke => Problem::NothingToRevoke(Field::Organisation),
         E::AlreadyDisabled => Problem::AlreadyDisabled(Field::Confirm),
         E::NotDisabled => Problem::NotDisabled(Field::Confirm),
+        E::OwnAccount => Problem::OwnAccount(Field::Confirm),
     };
     crate::ssr::request::set_status(StatusCode::CONFLICT);
     AppError::invalid(vec![problem], vec![])
@@ -211,6 +215,7 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
         may_disable: d.may_disable(),
         may_enable: d.may_enable(),
         held_outside: d.held_outside,
+        own: d.own,
         revocable_at: d
             .revocable_at
             .iter()

@@ -85,6 +85,9 @@ pub enum UsersError {
     AlreadyDisabled,
     #[error("The account is not disabled")]
     NotDisabled,
+    /// Administrators do not revoke, disable or enable their own account here.
+    #[error("You cannot change your own access")]
+    OwnAccount,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -164,6 +167,11 @@ pub async fn revoke<S: Storage>(
     at_code: &str,
     origin: Option<&str>,
 ) -> Result<usize, UsersError> {
+    // Refused before anything is read: an administrator who revoked their own roles would be
+    // left on My Profile with nothing, and nobody may undo their own disabling.
+    if id == actor.user {
+        return Err(UsersError::OwnAccount);
+    }
     let detail = view(ctx, actor, id).await?;
     let org = detail
         .revocable_at
@@ -194,6 +202,11 @@ pub async fn disable<S: Storage>(
     reason: &DisableReason,
     origin: Option<&str>,
 ) -> Result<(), UsersError> {
+    // Refused before anything is read: an administrator who revoked their own roles would be
+    // left on My Profile with nothing, and nobody may undo their own disabling.
+    if id == actor.user {
+        return Err(UsersError::OwnAccount);
+    }
     let detail = view(ctx, actor, id).await?;
     if detail.held_outside > 0 {
         return Err(UsersError::OutsideScope);
@@ -218,6 +231,11 @@ pub async fn enable<S: Storage>(
     id: UserId,
     origin: Option<&str>,
 ) -> Result<(), UsersError> {
+    // Refused before anything is read: an administrator who revoked their own roles would be
+    // left on My Profile with nothing, and nobody may undo their own disabling.
+    if id == actor.user {
+        return Err(UsersError::OwnAccount);
+    }
     let detail = view(ctx, actor, id).await?;
     if detail.held_outside > 0 {
         return Err(UsersError::OutsideScope);

@@ -63,6 +63,7 @@ pub fn RevokePage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match detail.await {
+                            Ok(d) if d.own => view! { <OwnAccount id=d.id/> }.into_any(),
                             Ok(d) if d.revocable_at.is_empty() => view! {
                                 <h1 class="nhsuk-heading-l">{format!("{} {} has no active role in your area", d.first_name, d.last_name)}</h1>
                                 <p class="nhsuk-body"><a href=format!("/users/{}", d.id)>"Back to the user"</a></p>
@@ -120,6 +121,7 @@ pub fn DisablePage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match detail.await {
+                            Ok(d) if d.own => view! { <OwnAccount id=d.id/> }.into_any(),
                             Ok(d) if d.held_outside > 0 => view! {
                                 <h1 class="nhsuk-heading-l">"You cannot disable this account"</h1>
                                 <p class="nhsuk-body">{format!("{} {} holds roles, or is waiting for a decision on them, at organisations outside yours. Only an administrator of all of them, or the Service Desk, can disable the account.", d.first_name, d.last_name)}</p>
@@ -186,6 +188,7 @@ pub fn EnablePage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match detail.await {
+                            Ok(d) if d.own => view! { <OwnAccount id=d.id/> }.into_any(),
                             Ok(d) if !d.disabled => view! {
                                 <h1 class="nhsuk-heading-l">"This account is enabled already"</h1>
                                 <p class="nhsuk-body"><a href=format!("/users/{}", d.id)>"Back to the user"</a></p>
@@ -209,5 +212,19 @@ pub fn EnablePage() -> impl IntoView {
                 </Suspense>
             </Page>
         }/>
+    }
+}
+
+/// Revoke, Disable Account and Enable Account on one's own record: not here. Another
+/// administrator decides; My Profile's Disable Account is the way to disable oneself.
+#[component]
+fn OwnAccount(id: i64) -> impl IntoView {
+    view! {
+        <h1 class="nhsuk-heading-l">"You cannot change your own access here"</h1>
+        <p class="nhsuk-body">"Another administrator revokes, disables or enables your account."</p>
+        <p class="nhsuk-body">
+            "To disable your own account, use "<a href="/my-profile/disable">"Disable Account"</a>" on My Profile."
+        </p>
+        <p class="nhsuk-body"><a href=format!("/users/{id}")>"Back to the user"</a></p>
     }
 }

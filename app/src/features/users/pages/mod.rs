@@ -240,8 +240,15 @@ pub fn UserPage() -> impl IntoView {
                                 let (may_disable, may_enable, revocable) = (d.may_disable, d.may_enable, !d.revocable_at.is_empty());
                                 let outside = d.held_outside;
                                 let may_add = d.may_add_organisation;
+                                let own = d.own;
                                 view! {
                                     <h1 class="nhsuk-heading-l">{heading}</h1>
+                                    {own.then(|| view! {
+                                        <div class="nhsuk-inset-text">
+                                            <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                                            <p>"This is your own account. Another administrator revokes, disables or enables it; to disable it yourself, use "<a href="/my-profile/disable">"Disable Account"</a>" on My Profile."</p>
+                                        </div>
+                                    })}
                                     <UserSummary d=d/>
                                     {(may_disable || may_enable).then(|| view! { <AccessForm id=id enabled=may_disable/> })}
                                     <h2 class="nhsuk-heading-m">"Roles in your area"</h2>
