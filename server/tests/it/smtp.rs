@@ -228,43 +228,6 @@ fn quoted_printable(s: &str) -> String {
     String::from_utf8(out).expect("utf-8 body")
 }
 
-/// An SMTP server that is down, on the port the worker sends to. The port stays ours while it is
-/// down: each connection is taken and closed at once, as a refused one would be, and no other
-/// test's server can take the port meanwhile (one that did, an HTTP server, left each send waiting
-/// for the SMTP time-out, and the outage outlasted the test's patience).
-struct Outage(tokio::task::JoinHandle<()>);
-
-impl Outage {
-    async fn hold(port: u16) -> Self {
-        let deadline = Instant::now() + PATIENCE;
-        let listener = loop {
-            match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-                Ok(l) => break l,
-                Err(e) => {
-                    assert!(
-                        Instant::now() < deadline,
-                        "port {port} never came free: {e}"
-                    );
-                    tokio::time::sleep(Duration::from_millis(25)).await;
-                }
-            }
-        };
-        Self(tokio::spawn(async move {
-            loop {
-                if let Ok((connection, _)) = listener.accept().await {
-                    drop(connection);
-                }
-            }
-        }))
-    }
-
-    /// Gives the port back, for the SMTP server to start on it again.
-    async fn end(self) {
-        self.0.abort();
-        let _ = self.0.await;
-    }
-}
-
 /// Waits, in real time, until `check` holds.
 async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
     let deadline = Instant::now() + PATIENCE;
@@ -369,7 +332,6 @@ async fn emails_queued_while_smtp_is_down_are_delivered_exactly_once_when_it_is_
     .await;
 
     smtp.stop();
-    let outage = Outage::hold(port).await;
     for n in 0..20 {
         let to = format!("person{n}@example.org");
         let subject = format!("During the outage {n:02}");
@@ -406,7 +368,6 @@ async fn emails_queued_while_smtp_is_down_are_delivered_exactly_once_when_it_is_
     })
     .await;
 
-    outage.end().await;
     let smtp = SmtpServer::start(port, &scratch.maildir()).await;
     clock.advance(backoff_seconds(2));
     eventually("every email is marked sent", async || {

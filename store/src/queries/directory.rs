@@ -119,7 +119,8 @@ impl domain::storage::Directory for crate::Backend<Db> {
 
     #[tracing::instrument(skip_all, fields(count = orgs.len()))]
     async fn insert_organisations(&self, orgs: &[NewOrganisation], audit: Option<&NewAudit>) -> StoreResult<usize> {
-        let mut tx = self.pool.begin().await.map_err(map)?;
+        // Reads parents before it writes: the write lock first on SQLite (see `begin_write!`).
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
         // Paths of parents met in this batch, so only parents outside it are looked up.
         let mut paths: HashMap<String, (OrgPath, OrgKind)> = HashMap::new();
         for o in orgs {

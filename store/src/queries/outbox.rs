@@ -91,7 +91,10 @@ impl domain::storage::Outbox for crate::Backend<Db> {
     #[tracing::instrument(skip_all)]
     async fn mark_failed(&self, id: i64, now: Timestamp, error: &str) -> StoreResult<()> {
         let error: String = error.chars().take(LAST_ERROR_CHARS).collect();
-        let mut tx = self.pool.begin().await.map_err(map)?;
+        // It reads, then writes: on SQLite the write lock is taken first, or a writer committing
+        // in between (an email queued meanwhile) makes the update fail at once, and the email
+        // stayed claimed, unrecorded, until its lease ended.
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
         let row = sqlx::query("SELECT CAST(attempts AS BIGINT) AS attempts FROM outbox WHERE id = $1 AND sent_at IS NULL")
             .bind(id)
             .fetch_optional(&mut *tx)

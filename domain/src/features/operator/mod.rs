@@ -215,3 +215,78 @@ pub async fn create_service_desk<S: Storage>(
         ServiceDeskMade::RoleAdded { user, link }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::organisation::{OrgId, OrgKind, OrgPath};
+    use crate::model::role::{Grant, Holding, Reach, RoleId};
+    use crate::values::ods_code::OdsCode;
+
+    fn platform() -> Organisation {
+        Organisation {
+            id: OrgId(1),
+            code: OdsCode::parse("GATEHOUSE").expect("code"),
+            name: "Gatehouse".into(),
+            kind: OrgKind::Platform,
+            type_label: "Platform".into(),
+            parent: None,
+            path: OrgPath::root(OrgId(1)),
+            start_date: "2024-01-01".into(),
+            end_date: None,
+            contract_type: None,
+            multi_level_approval: false,
+        }
+    }
+
+    fn role(id: i64, name: &str, held_at: OrgKind, capability: Capability) -> Role {
+        Role {
+            id: RoleId(id),
+            name: name.into(),
+            approver_tier: false,
+            payment_restrictable: false,
+            holdings: vec![Holding {
+                kind: held_at,
+                description: String::new(),
+            }],
+            grants: vec![Grant {
+                capability,
+                reach: Reach::Subtree,
+                only_at: None,
+            }],
+            conflicts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_first_administrator_gets_the_role_that_holds_service_desk_at_the_platform() {
+        let roles = vec![
+            role(2, "Account Administrator", OrgKind::Commissioning, Capability::ManageUsers),
+            role(1, "Service Desk", OrgKind::Platform, Capability::ServiceDesk),
+        ];
+        let found = service_desk_role(&roles, &platform()).expect("found");
+        assert_eq!(found.name, "Service Desk");
+    }
+
+    #[test]
+    fn a_catalogue_without_a_service_desk_role_at_the_platform_is_refused_not_guessed() {
+        // Service Desk held elsewhere is not the platform's: nothing is given.
+        let roles = vec![role(1, "Service Desk", OrgKind::Commissioning, Capability::ServiceDesk)];
+        assert!(matches!(
+            service_desk_role(&roles, &platform()),
+            Err(OperatorError::NoServiceDeskRole)
+        ));
+    }
+
+    #[test]
+    fn the_welcome_email_carries_the_link_only_when_a_password_is_still_to_be_set() {
+        let to = EmailAddress::parse("desk@example.nhs.uk").expect("email");
+        let with = welcome_email(&to, "https://gatehouse.example", "Dana", Some("tok"));
+        assert!(with
+            .body
+            .contains("https://gatehouse.example/activate?token=tok"));
+        let without = welcome_email(&to, "https://gatehouse.example", "Dana", None);
+        assert!(!without.body.contains("token="));
+        assert!(without.body.contains("https://gatehouse.example/sign-in"));
+    }
+}
