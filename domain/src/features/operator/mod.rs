@@ -261,8 +261,18 @@ mod tests {
     #[test]
     fn the_first_administrator_gets_the_role_that_holds_service_desk_at_the_platform() {
         let roles = vec![
-            role(2, "Account Administrator", OrgKind::Commissioning, Capability::ManageUsers),
-            role(1, "Service Desk", OrgKind::Platform, Capability::ServiceDesk),
+            role(
+                2,
+                "Account Administrator",
+                OrgKind::Commissioning,
+                Capability::ManageUsers,
+            ),
+            role(
+                1,
+                "Service Desk",
+                OrgKind::Platform,
+                Capability::ServiceDesk,
+            ),
         ];
         let found = service_desk_role(&roles, &platform()).expect("found");
         assert_eq!(found.name, "Service Desk");
@@ -271,7 +281,12 @@ mod tests {
     #[test]
     fn a_catalogue_without_a_service_desk_role_at_the_platform_is_refused_not_guessed() {
         // Service Desk held elsewhere is not the platform's: nothing is given.
-        let roles = vec![role(1, "Service Desk", OrgKind::Commissioning, Capability::ServiceDesk)];
+        let roles = vec![role(
+            1,
+            "Service Desk",
+            OrgKind::Commissioning,
+            Capability::ServiceDesk,
+        )];
         assert!(matches!(
             service_desk_role(&roles, &platform()),
             Err(OperatorError::NoServiceDeskRole)
