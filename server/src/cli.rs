@@ -200,6 +200,27 @@ mod tests {
         );
     }
 
+    /// Each setting is named twice, in its flag's `env` and in `Settings::get`: a flag whose value
+    /// did not reach its variable would be silently ignored.
+    #[test]
+    fn every_settings_flag_reaches_its_environment_variable() {
+        let command = Cli::command();
+        let settings: Vec<_> = command
+            .get_arguments()
+            .filter_map(|a| Some((a.get_long()?, a.get_env()?.to_str()?.to_owned())))
+            .collect();
+        assert!(settings.len() >= 15, "{settings:?}");
+        for (flag, variable) in settings {
+            let cli = Cli::try_parse_from(["gatehouse", &format!("--{flag}"), "given"])
+                .unwrap_or_else(|e| panic!("--{flag}: {e}"));
+            assert_eq!(
+                cli.settings.get(&variable).as_deref(),
+                Some("given"),
+                "--{flag}"
+            );
+        }
+    }
+
     #[test]
     fn a_password_cannot_be_given_on_the_command_line() {
         let e = Cli::try_parse_from([

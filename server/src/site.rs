@@ -5,6 +5,8 @@
 //! The files are built before the binary (`scripts/site.sh`, then cargo), and the binary holds
 //! what the folder held when it was compiled.
 
+use std::borrow::Cow;
+
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -58,10 +60,11 @@ pub fn answer(req: &Request) -> Option<Response> {
     let mut res = if unchanged {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let body = if req.method() == Method::HEAD {
-            Body::empty()
-        } else {
-            Body::from(file.data.into_owned())
+        let body = match file.data {
+            _ if req.method() == Method::HEAD => Body::empty(),
+            // Compiled in: served from the binary's own bytes, never copied per request.
+            Cow::Borrowed(bytes) => Body::from(axum::body::Bytes::from_static(bytes)),
+            Cow::Owned(bytes) => Body::from(bytes),
         };
         let mut res = Response::new(body);
         if let Ok(kind) = HeaderValue::from_str(file.metadata.mimetype()) {

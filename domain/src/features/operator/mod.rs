@@ -80,6 +80,11 @@ fn operator_audit(action: AuditAction, at: Timestamp) -> NewAudit {
     audit
 }
 
+/// The set-password link for `token`: printed for the operator and written in the email.
+fn activation_link(base: &str, token: &str) -> String {
+    format!("{base}/activate?token={token}")
+}
+
 /// The email the new Service Desk user receives (or the operator passes on): the link to set
 /// their password.
 fn welcome_email(to: &EmailAddress, base: &str, first_name: &str, token: Option<&str>) -> NewEmail {
@@ -87,8 +92,9 @@ fn welcome_email(to: &EmailAddress, base: &str, first_name: &str, token: Option<
     let then = match token {
         Some(token) => format!(
             "Set your password with this secure link. It works once and expires in 7 days:\n\
-             {base}/activate?token={token}\n\nThen sign in with your email address as your user \
-             name."
+             {}\n\nThen sign in with your email address as your user \
+             name.",
+            activation_link(base, token)
         ),
         None => format!("Sign in at {base}/sign-in as usual."),
     };
@@ -156,7 +162,7 @@ pub async fn create_service_desk<S: Storage>(
         let user = store.add_user(&added).await?;
         return Ok(ServiceDeskMade::Created {
             user,
-            link: format!("{}/activate?token={}", ctx.base_url, token.expose()),
+            link: activation_link(ctx.base_url, token.expose()),
         });
     };
 
@@ -201,11 +207,7 @@ pub async fn create_service_desk<S: Storage>(
         store
             .replace_activation(user, &token.hash(), now, expires_at, &mail, None)
             .await?;
-        Some(format!(
-            "{}/activate?token={}",
-            ctx.base_url,
-            token.expose()
-        ))
+        Some(activation_link(ctx.base_url, token.expose()))
     } else {
         None
     };
