@@ -1,5 +1,5 @@
 import nodePath from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'Gatehouse-Demo-2026!';
@@ -57,49 +57,61 @@ export async function ready(page: Page, info: TestInfo) {
 }
 
 /**
- * Every page a test visits is scanned for WCAG 2.2 AA violations. axe runs as JavaScript, so on
- * the no-JS project the same URL is opened again, with the same cookies, in a context where
- * scripts may run but the hydration bundle is blocked: the DOM scanned is the server's HTML,
- * exactly what the no-JS user has.
- */
-/**
  * axe checks every rule either way; this only spares it building selectors and details for the
  * passes and inapplicable rules nobody reads. A new object each time, set before the tags:
  * AxeBuilder's `options` replaces what `withTags` wrote, and `withTags` writes into it.
  */
 const violationsOnly = () => ({ resultTypes: ['violations' as const] });
 
+/**
+ * The no-JS project's scanning page: one per browser (so one per worker), kept for the run. Its
+ * scripts may run, for axe, but the hydration bundle is blocked, and it never asks the server
+ * for a document: each scan is given the no-JS page's own document, so what is scanned is
+ * exactly what the no-JS user has, a form's error page included. A context and a page made
+ * afresh for every scan, and the document fetched again, doubled the cost of each no-JS scan.
+ */
+const twins = new WeakMap<Browser, Promise<Page>>();
+function twinFor(browser: Browser, viewport: { width: number; height: number } | null): Promise<Page> {
+  let twin = twins.get(browser);
+  if (!twin) {
+    twin = (async () => {
+      const context = await browser.newContext({ javaScriptEnabled: true, viewport });
+      await context.route('**/pkg/**', (route) => route.abort());
+      return context.newPage();
+    })();
+    twins.set(browser, twin);
+  }
+  return twin;
+}
+
+/**
+ * Every page a test visits is scanned for WCAG 2.2 AA violations, once it has loaded. A form
+ * posted without a hydrated island is a whole new document: its text can be found before its
+ * stylesheet has loaded, and axe measuring an unstyled page saw a 21 px "Submit" button
+ * (target-size) on a loaded machine. axe runs as JavaScript, so on the no-JS project the page's
+ * document is scanned in its twin (above).
+ */
 export async function expectAccessible(page: Page) {
   const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
   const report = (violations: { id: string; help: string; nodes: { target: unknown; failureSummary?: string }[] }[]) =>
     violations.map(
       (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${String(n.target)}: ${n.failureSummary ?? ''}`).join('; ')})`,
     );
-  // A form posted without a hydrated island is a whole new document. Its text can be found before
-  // its stylesheet has loaded, and axe measuring an unstyled page saw a 21 px "Submit" button
-  // (target-size) on a loaded machine: the page is scanned as the person sees it, once loaded.
   await page.waitForLoadState('load');
-  if (jsOn(test.info())) {
-    const results = await new AxeBuilder({ page }).options(violationsOnly()).withTags(tags).analyze();
-    expect(report(results.violations)).toEqual([]);
-    return;
+  let scanned = page;
+  if (!jsOn(test.info())) {
+    const browser = page.context().browser();
+    if (!browser) throw new Error('no browser to scan the no-JS page with');
+    scanned = await twinFor(browser, page.viewportSize());
+    const viewport = page.viewportSize();
+    if (viewport) await scanned.setViewportSize(viewport);
+    const url = page.url().split('#')[0];
+    const html = await page.content();
+    await scanned.route(url, (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }), { times: 1 });
+    await scanned.goto(url);
   }
-  const browser = page.context().browser();
-  if (!browser) throw new Error('no browser to scan the no-JS page with');
-  const context = await browser.newContext({
-    javaScriptEnabled: true,
-    storageState: await page.context().storageState(),
-    viewport: page.viewportSize() ?? undefined,
-  });
-  try {
-    await context.route('**/pkg/**', (route) => route.abort());
-    const twin = await context.newPage();
-    await twin.goto(page.url());
-    const results = await new AxeBuilder({ page: twin }).options(violationsOnly()).withTags(tags).analyze();
-    expect(report(results.violations)).toEqual([]);
-  } finally {
-    await context.close();
-  }
+  const results = await new AxeBuilder({ page: scanned }).options(violationsOnly()).withTags(tags).analyze();
+  expect(report(results.violations)).toEqual([]);
 }
 
 export async function signIn(page: Page, info: TestInfo, local: string, password = PASSWORD) {
