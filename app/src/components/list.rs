@@ -3,6 +3,36 @@
 
 use leptos::prelude::*;
 
+/// A cell of a responsive table: the column's heading, shown beside the value on a phone where
+/// the table stacks, then the value. `long` marks a value that may be one long unbroken string
+/// (an email address, or free text someone typed): only such a value may break mid-string, and
+/// only where it must. `date` keeps a date on one line (a browser otherwise breaks "1974-04-01"
+/// at a hyphen).
+#[component]
+pub fn Cell(
+    heading: &'static str,
+    value: String,
+    #[prop(optional)] long: bool,
+    #[prop(optional)] date: bool,
+) -> impl IntoView {
+    let class = if long {
+        Some("gh-break")
+    } else if date {
+        Some("gh-date")
+    } else {
+        None
+    };
+    view! {
+        <td class="nhsuk-table__cell">
+            <span class="nhsuk-table-responsive__heading" aria-hidden="true">{heading}" "</span>
+            {match class {
+                Some(class) => view! { <span class=class>{value}</span> }.into_any(),
+                None => value.into_any(),
+            }}
+        </td>
+    }
+}
+
 /// "Search by ODS code or name" as a GET form to `action` (`?q=`).
 #[component]
 pub fn SearchBox(action: &'static str, value: String) -> impl IntoView {

@@ -190,7 +190,7 @@ pub fn LockedAccountsPage() -> impl IntoView {
                                             {list.into_iter().map(|l| view! {
                                                 <tr class="nhsuk-table__row">
                                                     <td class="nhsuk-table__cell">{l.name.clone()}</td>
-                                                    <td class="nhsuk-table__cell">{l.email.clone()}</td>
+                                                    <td class="nhsuk-table__cell"><span class="gh-break">{l.email.clone()}</span></td>
                                                     <td class="nhsuk-table__cell">{l.locked_at}</td>
                                                     <td class="nhsuk-table__cell">
                                                         <ActionForm action=unlock>

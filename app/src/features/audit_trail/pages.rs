@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::ErrorSummary;
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::Paging;
+use crate::components::list::{Cell, Paging};
 use crate::features::audit_trail::api::{action_choices, list_audit};
 use crate::url::enc;
 
@@ -90,19 +90,16 @@ pub fn AuditPage() -> impl IntoView {
                                                 </thead>
                                                 <tbody class="nhsuk-table__body">
                                                     {l.rows.into_iter().map(|r| {
-                                                        let cell = |h: &'static str, v: String| view! {
-                                                            <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">{h}" "</span>{v}</td>
-                                                        };
                                                         view! {
                                                             <tr class="nhsuk-table__row">
-                                                                {cell("When", r.when)}
-                                                                {cell("Who", r.actor)}
-                                                                {cell("Acting as", r.acting_as)}
-                                                                {cell("Action", r.action)}
-                                                                {cell("User", r.target)}
-                                                                {cell("Organisation", r.organisation)}
-                                                                {cell("Reason", r.reason)}
-                                                                {cell("From", r.origin)}
+                                                                <Cell heading="When" value=r.when date=true/>
+                                                                <Cell heading="Who" value=r.actor long=true/>
+                                                                <Cell heading="Acting as" value=r.acting_as/>
+                                                                <Cell heading="Action" value=r.action/>
+                                                                <Cell heading="User" value=r.target long=true/>
+                                                                <Cell heading="Organisation" value=r.organisation/>
+                                                                <Cell heading="Reason" value=r.reason long=true/>
+                                                                <Cell heading="From" value=r.origin/>
                                                             </tr>
                                                         }
                                                     }).collect_view()}

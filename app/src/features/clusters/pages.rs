@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::form::{problem_for, ErrorSummary, InputField, PageError, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{SearchBox, SuccessNotice};
+use crate::components::list::{Cell, SearchBox, SuccessNotice};
 use crate::components::live::TickAll;
 use crate::error::Field;
 use crate::features::clusters::api::{
@@ -47,11 +47,6 @@ pub fn ClustersPage() -> impl IntoView {
                                     </thead>
                                     <tbody class="nhsuk-table__body">
                                         {rows.into_iter().map(|r| {
-                                            let cell = |h: &'static str, v: String| view! {
-                                                <td class="nhsuk-table__cell">
-                                                    <span class="nhsuk-table-responsive__heading" aria-hidden="true">{h}" "</span>{v}
-                                                </td>
-                                            };
                                             let name = if r.retired { format!("{} (retired)", r.name) } else { r.name.clone() };
                                             view! {
                                                 <tr class="nhsuk-table__row">
@@ -59,10 +54,10 @@ pub fn ClustersPage() -> impl IntoView {
                                                         <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Short Name "</span>
                                                         <a href=format!("/clusters/{}", enc(&r.short_name))>{r.short_name.clone()}</a>
                                                     </td>
-                                                    {cell("Name", name)}
-                                                    {cell("Description", r.description)}
-                                                    {cell("Number of Organisations", r.members.to_string())}
-                                                    {cell("Created Date", r.created)}
+                                                    <Cell heading="Name" value=name/>
+                                                    <Cell heading="Description" value=r.description long=true/>
+                                                    <Cell heading="Number of Organisations" value=r.members.to_string()/>
+                                                    <Cell heading="Created Date" value=r.created date=true/>
                                                 </tr>
                                             }
                                         }).collect_view()}
@@ -96,20 +91,13 @@ fn form_href(base: &str, f: &ClusterFormView, extra: &str) -> String {
 }
 
 fn provider_cells(p: &ProviderChoice) -> impl IntoView {
-    let cell = |h: &'static str, v: String| {
-        view! {
-            <td class="nhsuk-table__cell">
-                <span class="nhsuk-table-responsive__heading" aria-hidden="true">{h}" "</span>{v}
-            </td>
-        }
-    };
     view! {
-        {cell("Organisation Name", p.name.clone())}
-        {cell("Organisation Type", p.type_label.clone())}
-        {cell("Parent Organisation", p.parent.clone())}
-        {cell("Start Date", p.start_date.clone())}
-        {cell("End Date", p.end_date.clone())}
-        {cell("Contract Type", p.contract.clone())}
+        <Cell heading="Organisation Name" value=p.name.clone()/>
+        <Cell heading="Organisation Type" value=p.type_label.clone()/>
+        <Cell heading="Parent Organisation" value=p.parent.clone()/>
+        <Cell heading="Start Date" value=p.start_date.clone() date=true/>
+        <Cell heading="End Date" value=p.end_date.clone() date=true/>
+        <Cell heading="Contract Type" value=p.contract.clone()/>
     }
 }
 

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, Radios};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{Paging, SearchBox, SuccessNotice};
+use crate::components::list::{Cell, Paging, SearchBox, SuccessNotice};
 use crate::error::{AppError, Field};
 use crate::features::organisations::api::{
     get_organisation, kind_label, list_organisations, CreateOrganisation, UpdateOrganisation,
@@ -45,24 +45,19 @@ pub fn OrganisationsPage() -> impl IntoView {
                                     </thead>
                                     <tbody class="nhsuk-table__body">
                                         {l.rows.into_iter().map(|r| {
-                                            let cell = |h: &'static str, v: String| view! {
-                                                <td class="nhsuk-table__cell">
-                                                    <span class="nhsuk-table-responsive__heading" aria-hidden="true">{h}" "</span>{v}
-                                                </td>
-                                            };
                                             view! {
                                                 <tr class="nhsuk-table__row">
                                                     <td class="nhsuk-table__cell">
                                                         <span class="nhsuk-table-responsive__heading" aria-hidden="true">"ODS code "</span>
                                                         <a href=format!("/organisations/{}", enc(&r.code))>{r.code.clone()}</a>
                                                     </td>
-                                                    {cell("Name", r.name)}
-                                                    {cell("Kind", kind_label(&r.kind).to_owned())}
-                                                    {cell("Type", r.type_label)}
-                                                    {cell("Parent", r.parent)}
-                                                    {cell("Start date", r.start_date)}
-                                                    {cell("End date", r.end_date.unwrap_or_default())}
-                                                    {cell("Contract type", r.contract.unwrap_or_default())}
+                                                    <Cell heading="Name" value=r.name/>
+                                                    <Cell heading="Kind" value={kind_label(&r.kind).to_owned()}/>
+                                                    <Cell heading="Type" value=r.type_label/>
+                                                    <Cell heading="Parent" value=r.parent/>
+                                                    <Cell heading="Start date" value=r.start_date date=true/>
+                                                    <Cell heading="End date" value=r.end_date.unwrap_or_default() date=true/>
+                                                    <Cell heading="Contract type" value=r.contract.unwrap_or_default()/>
                                                 </tr>
                                             }
                                         }).collect_view()}

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::form::ErrorSummary;
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{Paging, SearchBox, SuccessNotice};
+use crate::components::list::{Cell, Paging, SearchBox, SuccessNotice};
 use crate::error::AppError;
 use crate::features::providers::api::{get_provider, list_providers, SetApprovalLevel};
 use crate::url::enc;
@@ -50,18 +50,13 @@ pub fn ProvidersPage() -> impl IntoView {
                                     </thead>
                                     <tbody class="nhsuk-table__body">
                                         {l.rows.into_iter().map(|r| {
-                                            let cell = |h: &'static str, v: String| view! {
-                                                <td class="nhsuk-table__cell">
-                                                    <span class="nhsuk-table-responsive__heading" aria-hidden="true">{h}" "</span>{v}
-                                                </td>
-                                            };
                                             let label = if r.closed { format!("{} (closed)", level(r.multi_level)) } else { level(r.multi_level).to_owned() };
                                             view! {
                                                 <tr class="nhsuk-table__row">
-                                                    {cell("ODS code", r.code.clone())}
-                                                    {cell("Name", r.name.clone())}
-                                                    {cell("Parent", r.parent)}
-                                                    {cell("Approval level", label)}
+                                                    <Cell heading="ODS code" value=r.code.clone()/>
+                                                    <Cell heading="Name" value=r.name.clone()/>
+                                                    <Cell heading="Parent" value=r.parent/>
+                                                    <Cell heading="Approval level" value=label/>
                                                     <td class="nhsuk-table__cell">
                                                         <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
                                                         <a href=format!("/providers/{}", enc(&r.code))>"View"<span class="nhsuk-u-visually-hidden">{format!(" {}", r.name)}</span></a>

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::{problem_for, Choice, ErrorSummary, PageError, Radios, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{id_param, Paging, SuccessNotice};
+use crate::components::list::{id_param, Cell, Paging, SuccessNotice};
 use crate::error::{AppError, Field};
 use crate::features::registration::api::{
     pending_actions, registration_detail, DecideRegistration, DeleteRegistration, PendingRow,
@@ -105,26 +105,18 @@ pub fn PendingActionsPage() -> impl IntoView {
 
 #[component]
 fn PendingRowView(r: PendingRow) -> impl IntoView {
-    let cell = |heading: &'static str, value: String| {
-        view! {
-            <td class="nhsuk-table__cell">
-                <span class="nhsuk-table-responsive__heading" aria-hidden="true">{heading}" "</span>
-                {value}
-            </td>
-        }
-    };
     let id = r.id;
     let who = format!("{} {}", r.first_name, r.last_name);
     view! {
         <tr class="nhsuk-table__row">
-            {cell("Created", r.created)}
-            {cell("Role Reason", r.role_reason)}
-            {cell("First Name", r.first_name)}
-            {cell("Last Name", r.last_name)}
-            {cell("Organisation", r.organisation)}
-            {cell("Role", r.role)}
-            {cell("Email", r.email)}
-            {cell("Is Approved", if r.approved { "Yes".into() } else { "No".into() })}
+            <Cell heading="Created" value=r.created date=true/>
+            <Cell heading="Role Reason" value=r.role_reason long=true/>
+            <Cell heading="First Name" value=r.first_name/>
+            <Cell heading="Last Name" value=r.last_name/>
+            <Cell heading="Organisation" value=r.organisation/>
+            <Cell heading="Role" value=r.role/>
+            <Cell heading="Email" value=r.email long=true/>
+            <Cell heading="Is Approved" value=(if r.approved { "Yes" } else { "No" }).to_owned()/>
             <td class="nhsuk-table__cell">
                 <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
                 <ul class="nhsuk-list gh-actions">

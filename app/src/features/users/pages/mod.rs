@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::{problem_for, Choice, ErrorSummary, PageError, Radios, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{id_param, Paging, SuccessNotice};
+use crate::components::list::{id_param, Cell, Paging, SuccessNotice};
 use crate::components::live::Follow;
 use crate::error::{AppError, Field};
 use crate::features::invitations::api::user_invitations;
@@ -142,14 +142,6 @@ pub fn UsersPage() -> impl IntoView {
 
 #[component]
 fn UserRowView(r: UserListRow) -> impl IntoView {
-    let cell = |heading: &'static str, value: String| {
-        view! {
-            <td class="nhsuk-table__cell">
-                <span class="nhsuk-table-responsive__heading" aria-hidden="true">{heading}" "</span>
-                {value}
-            </td>
-        }
-    };
     let who = format!(" {} {}", r.first_name, r.last_name);
     let email = if r.disabled {
         format!("{} (disabled)", r.email)
@@ -158,10 +150,10 @@ fn UserRowView(r: UserListRow) -> impl IntoView {
     };
     view! {
         <tr class="nhsuk-table__row">
-            {cell("First Name", r.first_name.clone())}
-            {cell("Last Name", r.last_name.clone())}
-            {cell("Email", email)}
-            {cell("Pending Role Review", if r.review.is_some() { "Yes".into() } else { "No".into() })}
+            <Cell heading="First Name" value=r.first_name.clone()/>
+            <Cell heading="Last Name" value=r.last_name.clone()/>
+            <Cell heading="Email" value=email long=true/>
+            <Cell heading="Pending Role Review" value=(if r.review.is_some() { "Yes" } else { "No" }).to_owned()/>
             <td class="nhsuk-table__cell">
                 <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
                 {match r.review.clone() {
