@@ -195,6 +195,7 @@ test('registration asks again at the field for bad input, and offers matches by 
   await ready(page, info);
   await expect(page.locator('#email-error')).toContainText('Enter an email address in the correct format');
   await expect(page.locator('#organisation-error')).toContainText('No open organisation has that ODS code or name');
+  await expect(page.locator('.nhsuk-error-summary')).toBeFocused();
   await expectAccessible(page);
 
   // An address that already has an account is not told apart from a new one (a stranger could

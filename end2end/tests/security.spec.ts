@@ -43,6 +43,7 @@ test('forgotten password → the emailed link → a new password → Change Pass
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.locator('#email-error')).toContainText('Enter your email address');
   await expect(page).toHaveTitle(/^Error: /);
+  await expect(page.locator('.nhsuk-error-summary')).toBeFocused();
   await expectAccessible(page);
   await page.getByLabel('Email address').fill(email);
   await page.getByRole('button', { name: 'Submit' }).click();

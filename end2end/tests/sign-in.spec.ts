@@ -73,6 +73,8 @@ test('a wrong password gets the one generic message, at the top and at the field
   await expect(page.locator('#email-error')).toContainText('Email address or password not recognised');
   await expect(page.getByLabel('Email address')).toHaveValue(demo('provider.user'));
   await expect(page).toHaveTitle(/^Error: /);
+  // The summary has the focus, so a screen reader reads the problem first.
+  await expect(summary).toBeFocused();
   await expectAccessible(page);
 });
 
@@ -93,6 +95,7 @@ test('a malformed email and an empty password are each named at their field', as
   await expect(summary.getByRole('link', { name: 'Enter your password' })).toHaveAttribute('href', '#password');
   await expect(page.locator('#email-error')).toContainText('Enter an email address in the correct format');
   await expect(page.locator('#password-error')).toContainText('Enter your password');
+  await expect(summary).toBeFocused();
   await expectAccessible(page);
 });
 

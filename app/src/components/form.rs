@@ -48,7 +48,10 @@ pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
         )],
     };
     Some(view! {
-        <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" tabindex="-1">
+        // Focused as the page loads, so a screen reader reads the problems first and a keyboard
+        // starts from their links (the NHS.UK error summary's rule); `autofocus` does it with
+        // or without JavaScript, and a failed submit is always a newly loaded page here.
+        <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
             <div role="alert">
                 <h2 class="nhsuk-error-summary__heading" id="error-summary-title">"There is a problem"</h2>
                 <div class="nhsuk-error-summary__body">
