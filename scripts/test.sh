@@ -32,17 +32,17 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     || python3 -m pip install --quiet --break-system-packages aiosmtpd
 fi
 
-# The site first: the server binary holds it (server/src/site.rs), so it must be built before the
-# binary. The browser tests then run the server binary `cargo test` builds for the HTTP tests
-# (target/debug/gatehouse), on no site folder at all. Both builds share one target directory,
-# so the host's proc macros are compiled once. A release build compiled the whole dependency tree
-# a second time and was a third of the suite's time; `scripts/run.sh` builds the release.
 # A whole run builds every crate of the workspace once; incremental compilation only adds the
 # cost of writing its caches (measured on a fresh clone: `app` 65 to 60 s, `server` 50 to 44 s).
 # An edit-and-retest loop with `cargo test` keeps cargo's default; set CARGO_INCREMENTAL=1 to
 # keep it here too.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
+# The site first: the server binary holds it (server/src/site.rs), so it must be built before the
+# binary. The browser tests then run the server binary `cargo test` builds for the HTTP tests
+# (target/debug/gatehouse), on no site folder at all. Both builds share one target directory,
+# so the host's proc macros are compiled once. A release build compiled the whole dependency tree
+# a second time and was a third of the suite's time; `scripts/run.sh` builds the release.
 phase 'building the site (WebAssembly, CSS, assets)'
 bash scripts/site.sh
 

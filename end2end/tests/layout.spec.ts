@@ -4,8 +4,8 @@ import { path, ready, signIn } from './support';
 /**
  * The words on the page, split where the browser broke a line inside one: every run of
  * non-space characters of a table cell, a heading or a summary list, whose rendered boxes sit
- * on more than one line. A value marked `gh-break` (an email address) may break where it must,
- * and text hidden for screen readers is not laid out.
+ * on more than one line. A value marked `gh-break` (an email address, typed free text) may
+ * break where it must, and text hidden for screen readers is not laid out.
  */
 async function brokenWords(page: Page): Promise<string[]> {
   return page.evaluate(() => {

@@ -71,11 +71,11 @@ const violationsOnly = () => ({ resultTypes: ['violations' as const] });
  * afresh for every scan, and the document fetched again, doubled the cost of each no-JS scan.
  */
 const twins = new WeakMap<Browser, Promise<Page>>();
-function twinFor(browser: Browser, viewport: { width: number; height: number } | null): Promise<Page> {
+function twinFor(browser: Browser): Promise<Page> {
   let twin = twins.get(browser);
   if (!twin) {
     twin = (async () => {
-      const context = await browser.newContext({ javaScriptEnabled: true, viewport });
+      const context = await browser.newContext({ javaScriptEnabled: true });
       await context.route('**/pkg/**', (route) => route.abort());
       return context.newPage();
     })();
@@ -102,7 +102,7 @@ export async function expectAccessible(page: Page) {
   if (!jsOn(test.info())) {
     const browser = page.context().browser();
     if (!browser) throw new Error('no browser to scan the no-JS page with');
-    scanned = await twinFor(browser, page.viewportSize());
+    scanned = await twinFor(browser);
     const viewport = page.viewportSize();
     if (viewport) await scanned.setViewportSize(viewport);
     const url = page.url().split('#')[0];
