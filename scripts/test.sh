@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs whatever is missing (Chromium and PostgreSQL from Debian, the Rust and npm tools) and
+# Installs whatever is missing (Chromium, PostgreSQL and sqlite3 from Debian, the Rust and npm tools) and
 # runs every test: domain units, storage conformance on SQLite and PostgreSQL, HTTP integration,
 # and the Playwright browser flows (desktop, mobile, JavaScript off) with axe on every page.
 set -euo pipefail
@@ -14,6 +14,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+# The browser tests age a session in the demo database to walk the idle time-out.
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
 if [ ${#missing[@]} -gt 0 ]; then
   printf '\n== installing %s from Debian\n' "${missing[*]}"
   as_root apt-get update

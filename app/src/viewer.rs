@@ -17,6 +17,16 @@ pub struct Viewer {
     pub acting: Option<Acting>,
     /// Where to go when there is no acting role.
     pub landing: Landing,
+    /// When the session ends if nothing more happens: seconds from now, and the UK time
+    /// ("9:42am") a page without JavaScript shows.
+    #[serde(default)]
+    pub session: SessionEnd,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionEnd {
+    pub seconds_left: i64,
+    pub at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,13 +75,31 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
             }
         }
     };
+    let now = state()?.clock.now();
     Ok(Some(Viewer {
         first_name: ctx.user.first_name.clone(),
         last_name: ctx.user.last_name.clone(),
         email: ctx.user.email.to_string(),
         acting,
         landing,
+        session: SessionEnd {
+            seconds_left: ctx.ends_at.0 - now.0,
+            at: crate::ssr::uk_time::time(ctx.ends_at),
+        },
     }))
+}
+
+/// "Stay signed in": keeps the session going and says how long it now has, in seconds. Signed
+/// out, it is refused like every other signed-in call.
+#[server(endpoint = "stay_signed_in")]
+pub async fn stay_signed_in() -> Result<i64, AppError> {
+    use crate::ssr::{request::internal, request::state, require_user};
+    let ctx = require_user()?;
+    let st = state()?;
+    let ends = domain::features::sign_in::stay_signed_in(&st.services(), &ctx)
+        .await
+        .map_err(|e| internal(&e))?;
+    Ok(ends.0 - st.clock.now().0)
 }
 
 #[server(endpoint = "sign_out")]

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use app::error::AppError;
-use app::ssr::request::{address_of, ClientAddress, CurrentSession, RequestId};
+use app::ssr::request::{address_of, ClientAddress, CurrentSession, EndedInactive, RequestId};
 #[cfg(test)]
 use app::ssr::SESSION_COOKIE;
 use app::ssr::{session_cookie_name, AppState};
@@ -14,6 +14,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+use domain::features::sign_in::Resolved;
 use domain::values::clock::SecretToken;
 
 /// Paths served from files: no session needed.
@@ -126,7 +127,12 @@ pub async fn resolve_session(
     let ctx = match presented {
         None => None,
         Some(token) => match domain::features::sign_in::resolve(&state.services(), &token).await {
-            Ok(ctx) => ctx.map(Arc::new),
+            Ok(Resolved::Live(ctx)) => Some(Arc::new(ctx)),
+            Ok(Resolved::Inactive) => {
+                req.extensions_mut().insert(EndedInactive);
+                None
+            }
+            Ok(Resolved::Gone) => None,
             Err(e) => {
                 tracing::error!(error = %e, source = ?std::error::Error::source(&e), "session lookup failed");
                 return service_unavailable(req.extensions().get::<RequestId>());

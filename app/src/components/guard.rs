@@ -26,7 +26,9 @@ where
                             view! { <Redirect path=v.landing.path()/> }.into_any()
                         }
                         Ok(Some(v)) => render(v).into_any(),
-                        Ok(None) | Err(AppError::SignedOut) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                        Ok(None) | Err(AppError::SignedOut) => {
+                            view! { <Redirect path=sign_in_path()/> }.into_any()
+                        }
                         Err(e) => {
                             let reference = match e {
                                 AppError::Internal { reference } => reference,
@@ -42,5 +44,18 @@ where
                 })
             }}
         </Suspense>
+    }
+}
+
+/// Sign in, returning to this page afterwards and saying why the session ended.
+fn sign_in_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::ssr::request::{asked_path, ended_inactive};
+        crate::url::sign_in_returning(asked_path().as_deref(), ended_inactive())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        "/sign-in".to_owned()
     }
 }

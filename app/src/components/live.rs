@@ -9,6 +9,8 @@
 //!   page the no-JavaScript user would get, and takes that region from it, so the server stays
 //!   the only place a page is rendered and authorised.
 //! - [`TickAll`] makes a "Select All" box tick the page's boxes at once.
+//!
+//! The third island, the warning before the idle time-out, is in `timeout.rs`.
 
 use leptos::prelude::*;
 

@@ -4,3 +4,4 @@ pub mod layout;
 pub mod list;
 pub mod live;
 pub mod tiles;
+pub mod timeout;

@@ -6,6 +6,7 @@ pub mod imports;
 pub mod refusals;
 pub mod request;
 pub mod state;
+pub mod uk_time;
 
 pub use request::{
     clear_session_cookie, current, require_actor, require_user, session_cookie_name,

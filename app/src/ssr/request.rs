@@ -36,9 +36,54 @@ pub fn current() -> Option<Arc<RequestContext>> {
         .and_then(|s| s.0)
 }
 
+/// Put on the request by the middleware when the session it presented had just ended for want
+/// of activity, so that Sign in can say so.
+#[derive(Clone, Copy, Debug)]
+pub struct EndedInactive;
+
+/// Whether this request's session had just ended for want of activity.
+pub fn ended_inactive() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .is_some_and(|p| p.extensions.get::<EndedInactive>().is_some())
+}
+
+/// The page the person was on: this request's own path for a page, the page the form was on
+/// (its `Referer`, path and query only, so never another site) for a form post. The error a
+/// failed post left in the address is not kept.
+pub fn asked_path() -> Option<String> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let asked = if parts.method == axum::http::Method::GET {
+        parts.uri.path_and_query()?.as_str().to_owned()
+    } else {
+        let referer = parts
+            .headers
+            .get(axum::http::header::REFERER)?
+            .to_str()
+            .ok()?;
+        let uri: axum::http::Uri = referer.parse().ok()?;
+        uri.path_and_query()?.as_str().to_owned()
+    };
+    let (path, query) = asked.split_once('?').unwrap_or((&asked, ""));
+    let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k != "__err" && k != "__path")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        return Some(path.to_owned());
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    Some(format!("{path}?{query}"))
+}
+
+/// The signed-in user; signed out, the request is refused and a form post goes to Sign in,
+/// which returns to the form's page afterwards.
 pub fn require_user() -> Result<Arc<RequestContext>, AppError> {
     current().ok_or_else(|| {
         set_status(axum::http::StatusCode::UNAUTHORIZED);
+        let to = crate::url::sign_in_returning(asked_path().as_deref(), ended_inactive());
+        leptos_axum::redirect(&to);
         AppError::SignedOut
     })
 }

@@ -193,6 +193,10 @@ pub struct RequestContext {
     pub session: TokenHash,
     pub user: User,
     pub actor: Option<Actor>,
+    /// When the session began: the absolute time-out counts from here.
+    pub started_at: Timestamp,
+    /// When the session ends if nothing more happens (the idle or the absolute time-out).
+    pub ends_at: Timestamp,
 }
 
 /// Audit events written by an actor carry who they acted as; only this floor knows an actor.

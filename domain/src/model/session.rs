@@ -45,6 +45,37 @@ impl SessionRecord {
     pub fn needs_touch(&self, now: Timestamp) -> bool {
         now.0 - self.last_seen_at.0 >= TOUCH_EVERY_SECONDS
     }
+
+    /// Whether an ended session ended for want of activity (not because it grew too old): what
+    /// Sign in tells the person ("You were signed out because you were inactive").
+    pub fn ended_idle(&self, now: Timestamp, policy: SessionPolicy) -> bool {
+        now.0 - self.last_seen_at.0 >= policy.idle_seconds
+            && now.0 - self.created_at.0 < policy.absolute_seconds
+    }
+
+    /// When a live session ends if nothing more happens, having been seen at `seen`: the idle
+    /// time-out, or the absolute one when that comes first.
+    pub fn ends_at(&self, seen: Timestamp, policy: SessionPolicy) -> Timestamp {
+        Timestamp((seen.0 + policy.idle_seconds).min(self.created_at.0 + policy.absolute_seconds))
+    }
+}
+
+/// The longest return path Sign in keeps.
+pub const RETURN_PATH_MAX: usize = 1000;
+
+/// The page to go back to after signing in, when `asked` is a path of this service: it starts
+/// with one `/`, names no other host (`//host`, `/\host`), and holds no control character or
+/// backslash. Anything else (a full URL, an empty text) is ignored, so Sign in is never an open
+/// redirect. Sign in itself and the server functions are not pages to return to.
+pub fn return_path(asked: &str) -> Option<&str> {
+    let ok = asked.len() <= RETURN_PATH_MAX
+        && asked.starts_with('/')
+        && !asked.starts_with("//")
+        && !asked.contains('\\')
+        && !asked.chars().any(char::is_control)
+        && !asked.starts_with("/sign-in")
+        && !asked.starts_with("/api/");
+    ok.then_some(asked)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +163,53 @@ mod tests {
         let twelve_hours = 12 * 3600;
         assert!(record(0, twelve_hours - 10).is_live(Timestamp(twelve_hours - 1), p));
         assert!(!record(0, twelve_hours - 10).is_live(Timestamp(twelve_hours), p));
+    }
+
+    #[test]
+    fn a_session_ends_thirty_minutes_after_it_was_last_seen_or_at_twelve_hours() {
+        let p = SessionPolicy::default();
+        assert_eq!(
+            record(0, 0).ends_at(Timestamp(600), p),
+            Timestamp(600 + 30 * 60)
+        );
+        let late = 12 * 3600 - 60;
+        assert_eq!(
+            record(0, late).ends_at(Timestamp(late), p),
+            Timestamp(12 * 3600)
+        );
+    }
+
+    #[test]
+    fn only_an_idle_ending_counts_as_inactive() {
+        let p = SessionPolicy::default();
+        assert!(record(0, 0).ended_idle(Timestamp(30 * 60), p));
+        assert!(!record(0, 0).ended_idle(Timestamp(29 * 60), p));
+        // Busy to the end of its twelve hours: ended for its age, not for inactivity.
+        let twelve_hours = 12 * 3600;
+        assert!(!record(0, twelve_hours - 10).ended_idle(Timestamp(twelve_hours), p));
+    }
+
+    #[test]
+    fn sign_in_returns_only_to_a_page_of_this_service() {
+        assert_eq!(return_path("/pending-actions"), Some("/pending-actions"));
+        assert_eq!(return_path("/users?q=staff"), Some("/users?q=staff"));
+        for bad in [
+            "",
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "evil.example",
+            "javascript:alert(1)",
+            "/users\nSet-Cookie: x=1",
+            "/sign-in?next=/",
+            "/api/sign_out",
+        ] {
+            assert_eq!(return_path(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            return_path(&format!("/{}", "a".repeat(RETURN_PATH_MAX))),
+            None
+        );
     }
 
     #[test]

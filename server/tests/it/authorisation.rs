@@ -94,6 +94,7 @@ const TABLE: &[Row] = &[
     row("my_account", User, NoTarget, false, &[]),
     row("my_sessions", User, NoTarget, false, &[]),
     row("end_other_sessions", User, NoTarget, true, &[]),
+    row("stay_signed_in", User, NoTarget, false, &[]),
     // Registration and activation: before anyone signs in.
     row("find_organisations", Public, NoTarget, false, &[("query", "A81022")]),
     row("register_start", Public, NoTarget, false, &[("email", "someone@example.nhs.uk"), ("organisation", "A81022")]),

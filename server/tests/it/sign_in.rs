@@ -315,17 +315,17 @@ async fn signing_out_ends_the_session_on_the_server() {
 async fn signed_out_visitors_are_sent_to_sign_in() {
     let app = TestApp::start().await;
     let b = app.browser();
-    for path in [
-        "/",
-        "/my-account",
-        "/my-profile",
-        "/select-account",
-        "/roles",
+    for (path, sign_in) in [
+        ("/", "/sign-in"),
+        ("/my-account", "/sign-in?next=%2Fmy-account"),
+        ("/my-profile", "/sign-in?next=%2Fmy-profile"),
+        ("/select-account", "/sign-in?next=%2Fselect-account"),
+        ("/roles", "/sign-in?next=%2Froles"),
     ] {
         let res = b.get(path).await;
         assert_eq!(
             (res.status().as_u16(), location(&res)),
-            (302, "/sign-in".to_owned()),
+            (302, sign_in.to_owned()),
             "{path}"
         );
     }
@@ -390,4 +390,157 @@ async fn responses_are_compressed_when_the_browser_asks() {
             .and_then(|v| v.to_str().ok()),
         Some("br")
     );
+}
+
+/// Ages the session behind this cookie as if nothing had happened for `seconds`.
+async fn idle_for(app: &TestApp, cookie: &str, seconds: i64) {
+    let hash = domain::values::clock::SecretToken::from_presented(cookie)
+        .expect("a session token")
+        .hash();
+    app.sql(&format!(
+        "UPDATE sessions SET last_seen_at = last_seen_at - {seconds} WHERE id_hash = '{}'",
+        hash.as_str()
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn sign_in_returns_to_the_page_asked_for_and_never_to_another_site() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let res = b.get("/users?q=staff").await;
+    assert_eq!(location(&res), "/sign-in?next=%2Fusers%3Fq%3Dstaff");
+    let email = demo_email("provider.user");
+    let signed_in = b
+        .post(
+            "sign_in",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("next", "/users?q=staff"),
+            ],
+            Js::Off,
+            "/sign-in?next=%2Fusers%3Fq%3Dstaff",
+        )
+        .await;
+    assert_eq!(location(&signed_in), "/users?q=staff");
+
+    for evil in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+    ] {
+        let other = app.browser();
+        let res = other
+            .post(
+                "sign_in",
+                &[("email", &email), ("password", PASSWORD), ("next", evil)],
+                Js::Off,
+                "/sign-in",
+            )
+            .await;
+        assert_eq!(location(&res), "/", "{evil}");
+    }
+}
+
+#[tokio::test]
+async fn with_several_roles_the_return_goes_through_select_your_account() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let email = demo_email("admin.commissioner");
+    let res = b
+        .post(
+            "sign_in",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("next", "/pending-actions"),
+            ],
+            Js::Off,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(location(&res), "/select-account?next=%2Fpending-actions");
+    let accounts = b.get("/select-account?next=%2Fpending-actions").await;
+    let html = accounts.text().await.expect("page");
+    assert!(
+        html.contains("name=\"next\" value=\"/pending-actions\""),
+        "{html}"
+    );
+    let assignment = app
+        .scalar(&format!(
+            "SELECT a.id FROM role_assignments a JOIN users u ON u.id = a.user_id \
+             WHERE u.email = '{email}' AND a.status = 'active' ORDER BY a.id LIMIT 1"
+        ))
+        .await
+        .to_string();
+    let chosen = b
+        .post(
+            "select_account",
+            &[("assignment", &assignment), ("next", "/pending-actions")],
+            Js::Off,
+            "/select-account?next=%2Fpending-actions",
+        )
+        .await;
+    assert_eq!(location(&chosen), "/pending-actions");
+}
+
+#[tokio::test]
+async fn an_idle_session_ends_and_sign_in_says_why_and_where_you_were() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let cookie = session_cookie(&b.sign_in("provider.user").await);
+    // Last seen 50 seconds ago (too recent to be written again): told when it ends.
+    idle_for(&app, &cookie, 50).await;
+    let viewer = b.viewer().await;
+    let left = viewer["session"]["seconds_left"]
+        .as_i64()
+        .expect("seconds left");
+    assert!((30 * 60 - 60..=30 * 60 - 45).contains(&left), "{viewer}");
+    // "Stay signed in" gives it the whole idle time again, at once.
+    let stayed = b.post("stay_signed_in", &[], Js::On, "/").await;
+    assert_eq!(stayed.status(), 200);
+    let left: i64 = stayed.json().await.expect("seconds");
+    assert!((30 * 60 - 5..=30 * 60).contains(&left), "{left}");
+
+    // Idle for the whole time-out: the next page goes to Sign in, which says why.
+    idle_for(&app, &cookie, 31 * 60).await;
+    let res = b.get("/my-account").await;
+    assert_eq!(location(&res), "/sign-in?inactive=1&next=%2Fmy-account");
+    let page = b.get("/sign-in?inactive=1&next=%2Fmy-account").await;
+    let html = page.text().await.expect("page");
+    assert!(
+        html.contains("You were signed out because you were inactive"),
+        "{html}"
+    );
+    assert!(
+        html.contains("name=\"next\" value=\"/my-account\""),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn a_form_sent_after_the_time_out_goes_to_sign_in_and_back_to_its_page() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    let cookie = session_cookie(&b.sign_in("provider.user").await);
+    idle_for(&app, &cookie, 31 * 60).await;
+    let res = b
+        .post(
+            "end_other_sessions",
+            &[],
+            Js::Off,
+            "/my-profile/sessions?__err=x",
+        )
+        .await;
+    assert_eq!(
+        location(&res),
+        "/sign-in?inactive=1&next=%2Fmy-profile%2Fsessions"
+    );
+    // Ended for another reason (signed out elsewhere): no word of inactivity.
+    let other = app.browser();
+    other.sign_in("provider.user").await;
+    app.sql("DELETE FROM sessions").await;
+    let res = other.get("/my-account").await;
+    assert_eq!(location(&res), "/sign-in?next=%2Fmy-account");
 }

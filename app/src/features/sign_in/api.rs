@@ -32,7 +32,11 @@ pub struct OrganisationAccess {
 }
 
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr::{
         current, request::internal, request::set_status, request::state, set_session_cookie,
     };
@@ -66,7 +70,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     {
         Ok(signed_in) => {
             set_session_cookie(&signed_in.token, st.secure_cookies);
-            leptos_axum::redirect(signed_in.landing.path());
+            leptos_axum::redirect(&after_sign_in(signed_in.landing, next.as_deref()));
             Ok(())
         }
         Err(SignInError::NotRecognised) => {
@@ -77,6 +81,21 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
             })
         }
         Err(SignInError::Store(e)) => Err(internal(&e)),
+    }
+}
+
+/// Where a signed-in person goes: the page they were on when their session ended (a page of this
+/// service only), through Select your account when they hold several roles. With no role there
+/// is nothing to return to: My Profile.
+#[cfg(feature = "ssr")]
+fn after_sign_in(landing: domain::model::session::Landing, next: Option<&str>) -> String {
+    use domain::model::session::{return_path, Landing};
+    match (landing, next.and_then(return_path)) {
+        (Landing::Home, Some(next)) => next.to_owned(),
+        (Landing::SelectAccount, Some(next)) => {
+            format!("/select-account?next={}", crate::url::enc(next))
+        }
+        (landing, _) => landing.path().to_owned(),
     }
 }
 
@@ -94,7 +113,10 @@ pub async fn selectable_accounts() -> Result<Vec<AccountView>, AppError> {
 }
 
 #[server(endpoint = "select_account")]
-pub async fn select_account(assignment: String) -> Result<(), AppError> {
+pub async fn select_account(
+    assignment: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr::{
         request::internal, request::set_status, request::state, require_user, set_session_cookie,
     };
@@ -121,7 +143,11 @@ pub async fn select_account(assignment: String) -> Result<(), AppError> {
     {
         Ok(token) => {
             set_session_cookie(&token, st.secure_cookies);
-            leptos_axum::redirect("/");
+            let to = next
+                .as_deref()
+                .and_then(domain::model::session::return_path)
+                .unwrap_or("/");
+            leptos_axum::redirect(to);
             Ok(())
         }
         Err(SelectError::NotFound) => {

@@ -13,6 +13,9 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let activated = move || query.read().get("activated").is_some();
     let reset = move || query.read().get("reset").is_some();
+    let inactive = move || query.read().get("inactive").is_some();
+    // The page to return to; the server keeps it only when it is a page of this service.
+    let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <Page title=move || {
             let failed = action.value().get().is_some_and(|r| r.is_err());
@@ -31,6 +34,12 @@ pub fn SignInPage() -> impl IntoView {
                             {reset().then(|| view! {
                                 <SuccessNotice message="Your password has been changed. Sign in with your email address and new password."/>
                             })}
+                            {inactive().then(|| view! {
+                                <div class="nhsuk-inset-text gh-signed-out">
+                                    <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                                    <p>"You were signed out because you were inactive. Sign in again to carry on where you were."</p>
+                                </div>
+                            })}
                             <h1 class="nhsuk-heading-l">"Sign in"</h1>
                             <p class="nhsuk-body">"Your user name is your email address."</p>
                             <ActionForm action=action attr:novalidate="novalidate">
@@ -39,6 +48,9 @@ pub fn SignInPage() -> impl IntoView {
                                     problem=problem_for(&error, Field::Email)/>
                                 <InputField field=Field::Password label="Password" input_type="password"
                                     autocomplete="current-password" problem=problem_for(&error, Field::Password)/>
+                                {(!next().is_empty()).then(|| view! {
+                                    <input type="hidden" name="next" value=next()/>
+                                })}
                                 <button class="nhsuk-button" type="submit">"Sign in"</button>
                             </ActionForm>
                             <ul class="nhsuk-list">

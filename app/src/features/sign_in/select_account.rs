@@ -1,6 +1,7 @@
 //! "Select your account": after sign-in with several roles, and for Switch Role.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::components::form::ErrorSummary;
 use crate::components::guard::SignedIn;
@@ -11,6 +12,9 @@ use crate::features::sign_in::api::{selectable_accounts, SelectAccount};
 pub fn SelectAccountPage() -> impl IntoView {
     let action = ServerAction::<SelectAccount>::new();
     let accounts = Resource::new(|| (), |_| selectable_accounts());
+    // The page the person was on when their session ended; the server checks it is ours.
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <SignedIn render=move |v| {
             view! {
@@ -31,6 +35,9 @@ pub fn SelectAccountPage() -> impl IntoView {
                                             <li class="gh-accounts__item">
                                                 <ActionForm action=action>
                                                     <input type="hidden" name="assignment" value=a.assignment.to_string()/>
+                                                    {(!next().is_empty()).then(|| view! {
+                                                        <input type="hidden" name="next" value=next()/>
+                                                    })}
                                                     <button class="nhsuk-button nhsuk-button--secondary gh-accounts__button" type="submit">
                                                         {a.role_name.clone()}
                                                         <span class="gh-accounts__org">{format!("{} ({})", a.org_name, a.org_code)}</span>

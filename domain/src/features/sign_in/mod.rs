@@ -13,7 +13,7 @@ use crate::rules::credentials::check_password;
 pub use crate::rules::credentials::SignInError;
 use crate::services::Services;
 use crate::storage::{Storage, StoreError};
-use crate::values::clock::{SecretToken, TokenHash};
+use crate::values::clock::{SecretToken, Timestamp, TokenHash};
 use crate::values::email::EmailAddress;
 use crate::values::password::Password;
 
@@ -88,29 +88,48 @@ fn active_assignments(all: &[AssignmentView]) -> Vec<&AssignmentView> {
         .collect()
 }
 
+/// What a presented session token turned out to be.
+#[derive(Debug)]
+pub enum Resolved {
+    Live(RequestContext),
+    /// It ended because nothing happened for the idle time-out: Sign in says so.
+    Inactive,
+    /// Unknown, ended for its age, or its user is no longer active.
+    Gone,
+}
+
 /// Reads the session, its user and its acting assignment afresh (one query), so that a revoke or
 /// disable takes effect on the next request. Ended sessions are deleted on sight.
 #[tracing::instrument(skip_all)]
 pub async fn resolve<S: Storage>(
     env: &Services<'_, S>,
     token: &SecretToken,
-) -> Result<Option<RequestContext>, StoreError> {
+) -> Result<Resolved, StoreError> {
     let store = env.store;
     let catalogue = env.catalogue;
     let clock = env.clock;
     let policy = env.sessions;
     let id = token.hash();
     let Some(ctx) = store.session_context(&id).await? else {
-        return Ok(None);
+        return Ok(Resolved::Gone);
     };
     let now = clock.now();
     if !ctx.session.is_live(now, policy) || ctx.user.status != AccountStatus::Active {
         store.delete_session(&id).await?;
-        return Ok(None);
+        let idle = ctx.user.status == AccountStatus::Active && ctx.session.ended_idle(now, policy);
+        return Ok(if idle {
+            Resolved::Inactive
+        } else {
+            Resolved::Gone
+        });
     }
-    if ctx.session.needs_touch(now) {
+    let seen = if ctx.session.needs_touch(now) {
         store.touch_session(&id, now).await?;
-    }
+        now
+    } else {
+        ctx.session.last_seen_at
+    };
+    let ends_at = ctx.session.ends_at(seen, policy);
     let actor = ctx.acting.and_then(|a| {
         let role = catalogue.role(a.role)?;
         // Read on every request: a cluster's change reaches its users on their next request.
@@ -122,11 +141,27 @@ pub async fn resolve<S: Storage>(
                 .with_payment_types(a.payment_types),
         )
     });
-    Ok(Some(RequestContext {
+    Ok(Resolved::Live(RequestContext {
         session: id,
         user: ctx.user,
         actor,
+        started_at: ctx.session.created_at,
+        ends_at,
     }))
+}
+
+/// Keeps a live session going now, whatever its last write ("Stay signed in"), and says when it
+/// will end if nothing more happens.
+pub async fn stay_signed_in<S: Storage>(
+    env: &Services<'_, S>,
+    ctx: &RequestContext,
+) -> Result<Timestamp, StoreError> {
+    let now = env.clock.now();
+    env.store.touch_session(&ctx.session, now).await?;
+    let policy = env.sessions;
+    Ok(Timestamp(
+        (now.0 + policy.idle_seconds).min(ctx.started_at.0 + policy.absolute_seconds),
+    ))
 }
 
 /// Every role the user holds or held, at every organisation, in any state (My Account).

@@ -1,0 +1,80 @@
+//! Times as people in England read them: UK local time (GMT or BST, whichever was in force),
+//! "3 December 2026, 8:39am". Pages show nothing in UTC.
+
+use domain::Timestamp;
+use jiff::tz::TimeZone;
+use jiff::ZonedDateTime as Zoned;
+
+static LONDON: TimeZone = jiff::tz::get!("Europe/London");
+
+fn zoned(t: Timestamp) -> Option<Zoned> {
+    jiff::Timestamp::from_second(t.0)
+        .ok()
+        .map(|ts| ts.to_zoned_datetime(LONDON.clone()))
+}
+
+/// "8:39am", "12:05pm".
+pub fn time(t: Timestamp) -> String {
+    zoned(t).map(|z| clock(&z)).unwrap_or_default()
+}
+
+/// "3 December 2026".
+pub fn date(t: Timestamp) -> String {
+    zoned(t)
+        .map(|z| z.strftime("%-d %B %Y").to_string())
+        .unwrap_or_default()
+}
+
+/// "3 December 2026, 8:39am".
+pub fn date_time(t: Timestamp) -> String {
+    zoned(t)
+        .map(|z| format!("{}, {}", z.strftime("%-d %B %Y"), clock(&z)))
+        .unwrap_or_default()
+}
+
+fn clock(z: &Zoned) -> String {
+    let hour = z.hour();
+    let twelve = match hour % 12 {
+        0 => 12,
+        h => h,
+    };
+    let half = if hour < 12 { "am" } else { "pm" };
+    format!("{twelve}:{:02}{half}", z.minute())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(iso: &str) -> Timestamp {
+        Timestamp(iso.parse::<jiff::Timestamp>().expect("iso").as_second())
+    }
+
+    #[test]
+    fn winter_is_gmt_and_summer_is_bst() {
+        assert_eq!(
+            date_time(at("2026-12-03T08:39:00Z")),
+            "3 December 2026, 8:39am"
+        );
+        assert_eq!(date_time(at("2026-07-01T08:39:00Z")), "1 July 2026, 9:39am");
+    }
+
+    #[test]
+    fn the_clocks_change_on_the_last_sundays_of_march_and_october() {
+        // 29 March 2026: 01:00 GMT becomes 02:00 BST.
+        assert_eq!(time(at("2026-03-29T00:59:00Z")), "12:59am");
+        assert_eq!(time(at("2026-03-29T01:00:00Z")), "2:00am");
+        // 25 October 2026: 02:00 BST becomes 01:00 GMT.
+        assert_eq!(time(at("2026-10-25T00:59:00Z")), "1:59am");
+        assert_eq!(time(at("2026-10-25T01:00:00Z")), "1:00am");
+    }
+
+    #[test]
+    fn noon_and_midnight_read_as_people_say_them() {
+        assert_eq!(time(at("2026-12-03T12:05:00Z")), "12:05pm");
+        assert_eq!(time(at("2026-12-03T00:00:00Z")), "12:00am");
+        assert_eq!(date(at("2026-12-03T23:59:00Z")), "3 December 2026");
+        // Just after midnight in summer is the next day in the UK.
+        assert_eq!(date(at("2026-07-01T23:30:00Z")), "2 July 2026");
+    }
+}
