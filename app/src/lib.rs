@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod components;
+pub mod dates;
 pub mod error;
 pub mod features;
 pub mod import_status;

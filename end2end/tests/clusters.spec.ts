@@ -9,11 +9,9 @@ async function searchBy(page: Page, info: TestInfo, text: string) {
   await ready(page, info);
 }
 
-/** Today as the list prints dates, in UTC: `29 Nov 2026`. */
+/** Today as the list prints dates, in UK time: `3 December 2026`. */
 function today() {
-  const d = new Date();
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  return `${String(d.getUTCDate()).padStart(2, '0')} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date());
 }
 
 test('an organisation administrator creates a Service Provider Cluster: form, summary, No, Yes, confirmation, list', async ({ page }, info) => {

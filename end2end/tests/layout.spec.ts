@@ -5,7 +5,8 @@ import { path, ready, signIn } from './support';
  * The words on the page, split where the browser broke a line inside one: every run of
  * non-space characters of a table cell, a heading or a summary list, whose rendered boxes sit
  * on more than one line. A value marked `gh-break` (an email address, typed free text) may
- * break where it must, and text hidden for screen readers is not laid out.
+ * break where it must, and text hidden for screen readers is not laid out. A hyphenated name
+ * ("Stockton-on-Tees") may break after a hyphen, as print does; a date (`gh-date`) not at all.
  */
 async function brokenWords(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -18,7 +19,8 @@ async function brokenWords(page: Page): Promise<string[]> {
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         if (node.parentElement?.closest('.gh-break, .nhsuk-u-visually-hidden')) continue;
         const text = node.textContent ?? '';
-        for (const word of text.matchAll(/\S+/g)) {
+        const pieces = node.parentElement?.closest('.gh-date') ? /\S+/g : /[^\s-]+-*|-+/g;
+        for (const word of text.matchAll(pieces)) {
           const range = document.createRange();
           range.setStart(node, word.index);
           range.setEnd(node, word.index + word[0].length);

@@ -38,7 +38,10 @@ test('an organisation administrator searches the tree and creates a descendant',
   await page.getByLabel('Service provider (GP practice)').check();
   await page.getByLabel('Type', { exact: true }).fill('GP Practice');
   await page.getByLabel("Parent organisation's ODS code").fill('16C');
-  await page.getByLabel('Start date').fill('2024-04-01');
+  const start = page.getByRole('group', { name: 'Start date' });
+  await start.getByLabel('Day').fill('1');
+  await start.getByLabel('Month').fill('4');
+  await start.getByLabel('Year').fill('2024');
   await page.getByRole('button', { name: 'Create organisation' }).click();
   await expect(page).toHaveURL((u) => u.pathname === `/organisations/${code}`);
   await ready(page, info);

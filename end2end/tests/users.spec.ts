@@ -189,8 +189,28 @@ test('the audit trail shows the area’s events and downloads as CSV', async ({ 
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL((u) => u.searchParams.get('action') === 'sign_in');
   await ready(page, info);
-  await expect(page.getByRole('row').filter({ hasText: 'Signed in' }).first()).toContainText(demo('account.admin'));
+  const first = page.getByRole('row').filter({ hasText: 'Signed in' }).first();
+  await expect(first).toContainText(demo('account.admin'));
+  // UK local time, in words: "4 December 2026, 5:39am".
+  await expect(first).toContainText(/\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}, \d{1,2}:\d\d(am|pm)/);
   await expectAccessible(page);
+  // The NHS.UK date boxes: from tomorrow there is nothing yet.
+  const tomorrow = new Date(Date.now() + 36 * 3600 * 1000);
+  const from = page.getByRole('group', { name: 'From' });
+  await from.getByLabel('Day').fill(String(tomorrow.getUTCDate()));
+  await from.getByLabel('Month').fill(String(tomorrow.getUTCMonth() + 1));
+  await from.getByLabel('Year').fill(String(tomorrow.getUTCFullYear()));
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL((u) => u.searchParams.get('from_year') === String(tomorrow.getUTCFullYear()));
+  await ready(page, info);
+  await expect(page.getByText('No events match.')).toBeVisible();
+  await expectAccessible(page);
+  await from.getByLabel('Day').fill('');
+  await from.getByLabel('Month').fill('');
+  await from.getByLabel('Year').fill('');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await ready(page, info);
+  await expect(page.getByRole('row').filter({ hasText: 'Signed in' }).first()).toBeVisible();
   const href = await page.getByRole('link', { name: 'Download these events as CSV' }).getAttribute('href');
   expect(href).toContain('action=sign_in');
   const csv = await page.request.get(href ?? '');

@@ -129,6 +129,75 @@ pub fn InputField(
     }
 }
 
+/// The NHS.UK date input: day, month and year boxes in a fieldset, posted as `{name}_day`,
+/// `{name}_month` and `{name}_year` (see `crate::dates::join`). The day box carries the field's
+/// id, so the error summary's link lands on it. `value` is the date as `YYYY-MM-DD` (or as the
+/// boxes were typed, when echoed after a failed submit).
+#[component]
+pub fn DateInput(
+    field: Field,
+    legend: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] value: Option<String>,
+    problem: Option<Problem>,
+) -> impl IntoView {
+    let id = field.id();
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = described_by(hint.map(|_| &hint_id), problem.map(|_| &error_id));
+    let group_class = if problem.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let input_class = |width: &str| {
+        let error = if problem.is_some() {
+            " nhsuk-input--error"
+        } else {
+            ""
+        };
+        format!("nhsuk-input nhsuk-date-input__input nhsuk-input--width-{width}{error}")
+    };
+    let (day, month, year) = crate::dates::split(&value.unwrap_or_default());
+    let boxes = [
+        ("Day", id.to_owned(), format!("{id}_day"), "2", day),
+        (
+            "Month",
+            format!("{id}-month"),
+            format!("{id}_month"),
+            "2",
+            month,
+        ),
+        (
+            "Year",
+            format!("{id}-year"),
+            format!("{id}_year"),
+            "4",
+            year,
+        ),
+    ];
+    view! {
+        <div class=group_class>
+            <fieldset class="nhsuk-fieldset" role="group" aria-describedby=described>
+                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
+                {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
+                <FieldError id=error_id.clone() problem=problem/>
+                <div class="nhsuk-date-input">
+                    {boxes.into_iter().map(|(label, box_id, name, width, value)| view! {
+                        <div class="nhsuk-date-input__item">
+                            <div class="nhsuk-form-group">
+                                <label class="nhsuk-label nhsuk-date-input__label" for=box_id.clone()>{label}</label>
+                                <input class=input_class(width) id=box_id name=name type="text"
+                                    inputmode="numeric" autocomplete="off" value=value/>
+                            </div>
+                        </div>
+                    }).collect_view()}
+                </div>
+            </fieldset>
+        </div>
+    }
+}
+
 /// One choice of a radio group: value, label, and an optional hint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {

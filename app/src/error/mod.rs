@@ -90,6 +90,9 @@ pub enum Field {
     ConfirmEmail,
     Phone,
     Mobile,
+    /// The Audit filter's first and last days.
+    From,
+    To,
 }
 
 impl Field {
@@ -127,6 +130,8 @@ impl Field {
             Field::ConfirmEmail => "confirm_email",
             Field::Phone => "phone",
             Field::Mobile => "mobile",
+            Field::From => "from",
+            Field::To => "to",
         }
     }
 }
@@ -338,7 +343,7 @@ impl Problem {
             Problem::ParentNotFound(_) => "Enter the ODS code of an organisation you administer",
             Problem::WrongParentKind(_) => "That kind of organisation cannot sit under this parent",
             Problem::Cycle(_) => "An organisation cannot move under itself or one of its own descendants",
-            Problem::DateInvalid(_) => "Enter a real date in the format YYYY-MM-DD, like 2024-04-01",
+            Problem::DateInvalid(_) => "Enter a real date, with the day, month and year as numbers, for example 1 4 2024",
             Problem::StartDateEmpty(_) => "Enter the start date",
             Problem::ContractInvalid(_) => "Select GMS, PMS or APMS",
             Problem::DisableReasonMissing(_) => "Select a reason for disabling the account",

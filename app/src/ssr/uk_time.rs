@@ -1,5 +1,6 @@
 //! Times as people in England read them: UK local time (GMT or BST, whichever was in force),
-//! "3 December 2026, 8:39am". Pages show nothing in UTC.
+//! "3 December 2026, 8:39am", and dates in the same words, "3 December 2026". Every page uses
+//! these; nothing on a page is in UTC (the audit's CSV keeps ISO 8601 UTC for machines).
 
 use domain::Timestamp;
 use jiff::tz::TimeZone;
@@ -23,6 +24,26 @@ pub fn date(t: Timestamp) -> String {
     zoned(t)
         .map(|z| z.strftime("%-d %B %Y").to_string())
         .unwrap_or_default()
+}
+
+/// A calendar date kept as `YYYY-MM-DD` (an organisation's start, say), in the same words:
+/// "1 April 1974". Anything else is shown as it is.
+pub fn calendar(iso: &str) -> String {
+    iso.parse::<jiff::civil::Date>()
+        .map(|d| d.strftime("%-d %B %Y").to_string())
+        .unwrap_or_else(|_| iso.to_owned())
+}
+
+/// When a UK day (`YYYY-MM-DD`) starts, and when the day after it starts: midnight UK time,
+/// whichever of GMT or BST is in force. `None` unless it is a real date.
+pub fn day_bounds(iso: &str) -> Option<(Timestamp, Timestamp)> {
+    let day = iso.parse::<jiff::civil::Date>().ok()?;
+    let start = |d: jiff::civil::Date| {
+        d.to_zoned_datetime(LONDON.clone())
+            .ok()
+            .map(|z| Timestamp(z.timestamp().as_second()))
+    };
+    Some((start(day)?, start(day.tomorrow().ok()?)?))
 }
 
 /// "3 December 2026, 8:39am".
@@ -76,5 +97,26 @@ mod tests {
         assert_eq!(date(at("2026-12-03T23:59:00Z")), "3 December 2026");
         // Just after midnight in summer is the next day in the UK.
         assert_eq!(date(at("2026-07-01T23:30:00Z")), "2 July 2026");
+    }
+
+    #[test]
+    fn a_uk_day_starts_at_uk_midnight_and_the_clock_change_days_are_23_and_25_hours() {
+        let (start, end) = day_bounds("2026-07-01").expect("a day");
+        assert_eq!(start, at("2026-06-30T23:00:00Z"));
+        assert_eq!(end, at("2026-07-01T23:00:00Z"));
+        let (start, end) = day_bounds("2026-03-29").expect("a day");
+        assert_eq!(end.0 - start.0, 23 * 3600);
+        let (start, end) = day_bounds("2026-10-25").expect("a day");
+        assert_eq!(end.0 - start.0, 25 * 3600);
+        assert_eq!(day_bounds("2026-02-30"), None);
+        assert_eq!(day_bounds("yesterday"), None);
+    }
+
+    #[test]
+    fn calendar_dates_read_as_words_and_anything_else_stays_as_it_is() {
+        assert_eq!(calendar("1974-04-01"), "1 April 1974");
+        assert_eq!(calendar("2026-12-31"), "31 December 2026");
+        assert_eq!(calendar("N/A"), "N/A");
+        assert_eq!(calendar(""), "");
     }
 }

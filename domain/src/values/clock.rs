@@ -9,15 +9,6 @@ use sha2::{Digest, Sha256};
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
-    /// The UTC date as the pages print it (day, short month, year): `02 Aug 2023`.
-    pub fn date_label(self) -> String {
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        let (year, month, day) = civil_from_days(self.0.div_euclid(86_400));
-        format!("{day:02} {} {year}", MONTHS[(month - 1) as usize])
-    }
-
     /// The UTC date and time, ISO 8601: `2026-11-23T14:05:09Z`.
     pub fn iso_utc(self) -> String {
         let days = self.0.div_euclid(86_400);
@@ -155,24 +146,13 @@ mod date_tests {
     use super::Timestamp;
 
     #[test]
-    fn dates_print_as_day_short_month_and_year() {
-        assert_eq!(Timestamp(0).date_label(), "01 Jan 1970");
-        assert_eq!(Timestamp(1_690_934_400).date_label(), "02 Aug 2023");
-        assert_eq!(Timestamp(951_782_400).date_label(), "29 Feb 2000");
-        assert_eq!(
-            Timestamp(1_795_392_000 + 86_399).date_label(),
-            "23 Nov 2026"
-        );
-    }
-
-    #[test]
     fn iso_dates_round_trip_and_impossible_ones_are_refused() {
         let t = Timestamp::from_iso_date("2026-11-23").expect("a real date");
         assert_eq!(t, Timestamp(1_795_392_000));
         assert_eq!(t.plus_seconds(3_723).iso_utc(), "2026-11-23T01:02:03Z");
         assert_eq!(
-            Timestamp::from_iso_date("2000-02-29").map(|t| t.date_label()),
-            Some("29 Feb 2000".into())
+            Timestamp::from_iso_date("2000-02-29").map(|t| t.iso_utc()),
+            Some("2000-02-29T00:00:00Z".into())
         );
         for bad in [
             "2026-02-29",

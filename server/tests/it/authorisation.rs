@@ -160,8 +160,8 @@ const TABLE: &[Row] = &[
     // Organisations and providers.
     row("list_organisations", ORGS, NoTarget, false, &[("search", ""), ("page", "1")]),
     row("get_organisation", ORGS, Hillside, false, &[("code", "A81022")]),
-    row("create_organisation", ORGS, Hillside, true, &[("code", "Z99999"), ("name", "New Practice"), ("kind", "provider"), ("type_label", "GP Practice"), ("parent", "16C"), ("start_date", "2024-04-01"), ("contract_type", "GMS")]),
-    row("update_organisation", ORGS, Hillside, true, &[("code", "A81022"), ("name", "Renamed Practice"), ("type_label", "GP Practice"), ("parent", "16C"), ("start_date", "1974-04-01"), ("end_date", "")]),
+    row("create_organisation", ORGS, Hillside, true, &[("code", "Z99999"), ("name", "New Practice"), ("kind", "provider"), ("type_label", "GP Practice"), ("parent", "16C"), ("start_date_day", "1"), ("start_date_month", "4"), ("start_date_year", "2024"), ("contract_type", "GMS")]),
+    row("update_organisation", ORGS, Hillside, true, &[("code", "A81022"), ("name", "Renamed Practice"), ("type_label", "GP Practice"), ("parent", "16C"), ("start_date_day", "1"), ("start_date_month", "4"), ("start_date_year", "1974"), ("end_date_day", ""), ("end_date_month", ""), ("end_date_year", "")]),
     row("list_providers", PROVIDERS, NoTarget, false, &[("search", ""), ("page", "1")]),
     row("get_provider", PROVIDERS, Hillside, false, &[("code", "A81022")]),
     row("set_approval_level", APPROVAL, Hillside, true, &[("code", "A81022"), ("multi_level", "on")]),

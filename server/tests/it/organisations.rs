@@ -23,7 +23,9 @@ fn create_form<'a>(code: &'a str, parent: &'a str, kind: &'a str) -> Vec<(&'a st
         ("kind", kind),
         ("type_label", "GP Practice"),
         ("parent", parent),
-        ("start_date", "2024-04-01"),
+        ("start_date_day", "1"),
+        ("start_date_month", "4"),
+        ("start_date_year", "2024"),
         ("contract_type", "APMS"),
     ]
 }
@@ -95,7 +97,7 @@ async fn an_organisation_administrator_creates_searches_moves_and_closes() {
         .expect("body")
         .contains("WrongParentKind"));
     let mut bad = create_form("Y99004", "16C", "");
-    bad[5] = ("start_date", "2024-13-01");
+    bad[6] = ("start_date_month", "13");
     let body = b
         .post("create_organisation", &bad, Js::On, "/organisations/new")
         .await
@@ -116,8 +118,12 @@ async fn an_organisation_administrator_creates_searches_moves_and_closes() {
                 ("name", "The Densham Surgery"),
                 ("type_label", "GP Practice"),
                 ("parent", "00K"),
-                ("start_date", "1974-04-01"),
-                ("end_date", ""),
+                ("start_date_day", "1"),
+                ("start_date_month", "4"),
+                ("start_date_year", "1974"),
+                ("end_date_day", ""),
+                ("end_date_month", ""),
+                ("end_date_year", ""),
             ],
             Js::Off,
             "/organisations/A81001",
@@ -144,8 +150,12 @@ async fn an_organisation_administrator_creates_searches_moves_and_closes() {
                 ("name", "Tees"),
                 ("type_label", "Sub-ICB Location"),
                 ("parent", "Y99001"),
-                ("start_date", "2020-04-01"),
-                ("end_date", ""),
+                ("start_date_day", "1"),
+                ("start_date_month", "4"),
+                ("start_date_year", "2020"),
+                ("end_date_day", ""),
+                ("end_date_month", ""),
+                ("end_date_year", ""),
             ],
             Js::On,
             "/organisations/16C",
@@ -166,21 +176,38 @@ async fn an_organisation_administrator_creates_searches_moves_and_closes() {
                 ("name", "Tees Extended Access Hub"),
                 ("type_label", "GP Practice"),
                 ("parent", "16C"),
-                ("start_date", "2024-04-01"),
-                ("end_date", "2025-03-31"),
+                ("start_date_day", "1"),
+                ("start_date_month", "4"),
+                ("start_date_year", "2024"),
+                ("end_date_day", "31"),
+                ("end_date_month", "3"),
+                ("end_date_year", "2025"),
             ],
             Js::Off,
             "/organisations/Y99001",
         )
         .await;
     assert_eq!(location(&closed), "/organisations/Y99001?saved=updated");
+    // Kept as an ISO date, shown in words, and given back to the date boxes as typed.
+    assert_eq!(
+        app.texts("SELECT end_date FROM organisations WHERE code = 'Y99001'")
+            .await,
+        vec!["2025-03-31".to_owned()]
+    );
+    let list = b
+        .get("/organisations?q=Y99001")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(list.contains("31 March 2025"), "{list}");
     let page = b
         .get("/organisations/Y99001")
         .await
         .text()
         .await
         .expect("page");
-    assert!(page.contains("2025-03-31"));
+    assert!(page.contains("name=\"end_date_day\"") && page.contains("value=\"31\""));
 
     // Creations and updates are on the audit trail.
     let pool = sqlx::SqlitePool::connect(&app.database_url)
@@ -245,8 +272,12 @@ async fn organisation_administration_needs_manage_organisations_and_stays_in_sco
                 ("name", "Renamed"),
                 ("type_label", "ICB"),
                 ("parent", "QHM"),
-                ("start_date", "2022-07-01"),
-                ("end_date", ""),
+                ("start_date_day", "1"),
+                ("start_date_month", "7"),
+                ("start_date_year", "2022"),
+                ("end_date_day", ""),
+                ("end_date_month", ""),
+                ("end_date_year", ""),
             ],
             Js::On,
             "/organisations/QHM",

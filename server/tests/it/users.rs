@@ -418,6 +418,40 @@ async fn the_audit_page_and_its_csv_show_the_events_of_the_area() {
         page.contains("127.0.0.1"),
         "the client's address is recorded: {page}"
     );
+    // The date boxes filter by UK day; an impossible date is left out of the filter and said so.
+    let text = |res: reqwest::Response| async move { res.text().await.expect("page") };
+    let since = text(
+        b.get("/audit?action=access_revoked&from_day=1&from_month=1&from_year=2020")
+            .await,
+    )
+    .await;
+    assert!(since.contains("Access revoked") && !since.contains("No events match"));
+    let future = text(
+        b.get("/audit?action=access_revoked&from_day=1&from_month=1&from_year=2100")
+            .await,
+    )
+    .await;
+    assert!(future.contains("No events match"), "{future}");
+    let until = text(
+        b.get("/audit?action=access_revoked&to_day=31&to_month=12&to_year=2020")
+            .await,
+    )
+    .await;
+    assert!(until.contains("No events match"), "{until}");
+    let impossible = text(
+        b.get("/audit?action=access_revoked&from_day=31&from_month=2&from_year=2100")
+            .await,
+    )
+    .await;
+    assert!(
+        impossible.contains("A date was not a real date") && impossible.contains("Access revoked"),
+        "{impossible}"
+    );
+    assert!(
+        impossible.contains("value=\"31\""),
+        "the boxes keep what was typed"
+    );
+
     let csv = b.get("/audit.csv?action=access_revoked").await;
     assert_eq!(csv.status(), 200);
     assert!(csv.headers()["content-type"]

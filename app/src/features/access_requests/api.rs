@@ -341,7 +341,7 @@ pub async fn get_request(id: i64) -> Result<RequestReview, AppError> {
         org_name: r.organisation.name.clone(),
         role_name: r.role_name,
         reason: r.reason,
-        requested: r.created_at.date_label(),
+        requested: crate::ssr::uk_time::date(r.created_at),
         status: match r.status {
             domain::AssignmentStatus::Rejected => match r.decision_reason {
                 Some(why) => format!("Rejected: {why}"),

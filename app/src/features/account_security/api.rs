@@ -145,7 +145,7 @@ pub async fn locked_accounts() -> Result<Vec<LockedView>, AppError> {
             user: l.user.id.0,
             name: format!("{} {}", l.user.first_name, l.user.last_name),
             email: l.user.email.to_string(),
-            locked_at: l.locked_at.iso_utc().replace('T', " ").replace('Z', " UTC"),
+            locked_at: crate::ssr::uk_time::date_time(l.locked_at),
         })
         .collect())
 }

@@ -47,25 +47,25 @@ pub fn filter_from(
     from: &str,
     to: &str,
 ) -> (domain::features::audit_trail::AuditFilter, bool) {
-    use domain::Timestamp;
-    let date = |s: &str| -> (Option<Timestamp>, bool) {
+    use crate::ssr::uk_time::day_bounds;
+    let day = |s: &str| {
         if s.trim().is_empty() {
             (None, false)
         } else {
-            match Timestamp::from_iso_date(s) {
-                Some(t) => (Some(t), false),
+            match day_bounds(s.trim()) {
+                Some(bounds) => (Some(bounds), false),
                 None => (None, true),
             }
         }
     };
-    let (from, bad_from) = date(from);
-    let (to, bad_to) = date(to);
+    let (from, bad_from) = day(from);
+    let (to, bad_to) = day(to);
     (
         domain::features::audit_trail::AuditFilter {
             user: user.chars().take(254).collect(),
             action: domain::model::audit::AuditAction::parse(action),
-            from,
-            to,
+            from: from.map(|(start, _)| start),
+            until: to.map(|(_, next)| next),
         },
         bad_from || bad_to,
     )
@@ -101,7 +101,7 @@ pub async fn list_audit(
         rows: events
             .into_iter()
             .map(|e| AuditRow {
-                when: e.at.iso_utc().replace('T', " ").replace('Z', " UTC"),
+                when: crate::ssr::uk_time::date_time(e.at),
                 actor: e.actor_email.unwrap_or_default(),
                 acting_as: e.acting_as.unwrap_or_default(),
                 action: e.action.label().to_owned(),

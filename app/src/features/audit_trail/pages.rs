@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form::ErrorSummary;
+use crate::components::form::{DateInput, ErrorSummary};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::{Cell, Paging};
+use crate::error::Field;
 use crate::features::audit_trail::api::{action_choices, list_audit};
 use crate::url::enc;
 
@@ -15,7 +16,22 @@ use crate::url::enc;
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &'static str| move || query.read().get(k).unwrap_or_default();
-    let (user, action, from, to) = (get("user"), get("action"), get("from"), get("to"));
+    let (user, action) = (get("user"), get("action"));
+    // The filter's dates come from the NHS.UK date inputs (`from_day`, `from_month`,
+    // `from_year`), or as `from=YYYY-MM-DD` from a link such as the CSV download's.
+    let date = move |name: &'static str| {
+        move || {
+            let q = query.read();
+            let part = |p: &str| q.get(&format!("{name}_{p}")).unwrap_or_default();
+            let joined = crate::dates::join(&part("day"), &part("month"), &part("year"));
+            if joined.is_empty() {
+                q.get(name).unwrap_or_default()
+            } else {
+                joined
+            }
+        }
+    };
+    let (from, to) = (date("from"), date("to"));
     let page = crate::components::list::page_param();
     let list = Resource::new(
         move || (user(), action(), from(), to(), page()),
@@ -36,7 +52,7 @@ pub fn AuditPage() -> impl IntoView {
             view! {
                 <Page title="Audit - Gatehouse" viewer=Some(v)>
                     <h1 class="nhsuk-heading-l">"Audit"</h1>
-                    <p class="nhsuk-body">"Every change to accounts and access in your area, newest first. Times are UTC."</p>
+                    <p class="nhsuk-body">"Every change to accounts and access in your area, newest first. Times are UK time."</p>
                     <form method="get" action="/audit" class="gh-audit-filter">
                         <div class="nhsuk-form-group">
                             <label class="nhsuk-label" for="user">"User's email address (or its start)"</label>
@@ -51,14 +67,8 @@ pub fn AuditPage() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </div>
-                        <div class="nhsuk-form-group">
-                            <label class="nhsuk-label" for="from">"From (YYYY-MM-DD)"</label>
-                            <input class="nhsuk-input nhsuk-input--width-10" id="from" name="from" type="text" inputmode="numeric" value=untrack(from)/>
-                        </div>
-                        <div class="nhsuk-form-group">
-                            <label class="nhsuk-label" for="to">"To (YYYY-MM-DD)"</label>
-                            <input class="nhsuk-input nhsuk-input--width-10" id="to" name="to" type="text" inputmode="numeric" value=untrack(to)/>
-                        </div>
+                        <DateInput field=Field::From legend="From" hint="For example, 1 12 2026" value=untrack(from) problem=None/>
+                        <DateInput field=Field::To legend="To" hint="The last day to show" value=untrack(to) problem=None/>
                         <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Filter"</button>
                     </form>
                     <p class="nhsuk-body">
@@ -72,7 +82,7 @@ pub fn AuditPage() -> impl IntoView {
                                     {l.bad_dates.then(|| view! {
                                         <div class="nhsuk-inset-text">
                                             <span class="nhsuk-u-visually-hidden">"Information: "</span>
-                                            <p>"A date was not a real date in the format YYYY-MM-DD, like 2026-11-23, so it was left out of the filter."</p>
+                                            <p>"A date was not a real date, so it was left out of the filter. Enter the day, month and year as numbers, for example 1 12 2026."</p>
                                         </div>
                                     })}
                                     {if l.rows.is_empty() {

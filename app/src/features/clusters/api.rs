@@ -64,8 +64,12 @@ fn choice(o: domain::model::organisation::Organisation, parent: String) -> Provi
         name: o.name,
         type_label: o.type_label,
         parent,
-        start_date: o.start_date,
-        end_date: o.end_date.unwrap_or_else(|| "N/A".into()),
+        start_date: crate::ssr::uk_time::calendar(&o.start_date),
+        end_date: o
+            .end_date
+            .as_deref()
+            .map(crate::ssr::uk_time::calendar)
+            .unwrap_or_else(|| "N/A".into()),
         contract: o
             .contract_type
             .map(|c| c.as_str().to_owned())
@@ -80,7 +84,7 @@ fn row(c: domain::model::cluster::Cluster) -> ClusterRow {
         name: c.name,
         description: c.description,
         members: c.members,
-        created: c.created_at.date_label(),
+        created: crate::ssr::uk_time::date(c.created_at),
         retired: c.retired_at.is_some(),
     }
 }

@@ -28,7 +28,7 @@ pub async fn notifications() -> Result<Vec<NotificationView>, AppError> {
         .into_iter()
         .map(|n| NotificationView {
             body: n.body,
-            created: n.created_at.date_label(),
+            created: crate::ssr::uk_time::date(n.created_at),
             review: n.regarding.map(|a| match n.request_of {
                 Some(user) => format!("/users/{}/requests/{}", user.0, a.0),
                 None => format!("/pending-actions/{}", a.0),
@@ -153,9 +153,9 @@ pub async fn outbox() -> Result<OutboxListing, AppError> {
             to: r.to,
             subject: r.subject,
             body: demo.then_some(r.body),
-            created: r.created_at.date_label(),
+            created: crate::ssr::uk_time::date(r.created_at),
             state: match (r.sent_at, r.attempts, r.last_error) {
-                (Some(t), _, _) => format!("Sent {}", t.date_label()),
+                (Some(t), _, _) => format!("Sent {}", crate::ssr::uk_time::date(t)),
                 (None, 0, _) => "Waiting".to_owned(),
                 (None, n, Some(e)) => format!("Not sent after {n} attempts: {e}"),
                 (None, n, None) => format!("Sending (attempt {n})"),

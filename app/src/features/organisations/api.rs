@@ -90,8 +90,8 @@ pub async fn list_organisations(search: String, page: i64) -> Result<OrgListing,
                 kind: o.kind.as_str().to_owned(),
                 type_label: o.type_label,
                 parent,
-                start_date: o.start_date,
-                end_date: o.end_date,
+                start_date: crate::ssr::uk_time::calendar(&o.start_date),
+                end_date: o.end_date.as_deref().map(crate::ssr::uk_time::calendar),
                 contract: o.contract_type.map(|c| c.as_str().to_owned()),
             })
             .collect(),
@@ -196,11 +196,14 @@ pub async fn create_organisation(
     kind: Option<String>,
     type_label: String,
     parent: String,
-    start_date: String,
+    #[server(default)] start_date_day: String,
+    #[server(default)] start_date_month: String,
+    #[server(default)] start_date_year: String,
     contract_type: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
+    let start_date = crate::dates::join(&start_date_day, &start_date_month, &start_date_year);
     let echo: Vec<(Field, String)> = [
         (Field::Code, &code),
         (Field::Name, &name),
@@ -266,11 +269,17 @@ pub async fn update_organisation(
     name: String,
     type_label: String,
     parent: String,
-    start_date: String,
-    end_date: String,
+    #[server(default)] start_date_day: String,
+    #[server(default)] start_date_month: String,
+    #[server(default)] start_date_year: String,
+    #[server(default)] end_date_day: String,
+    #[server(default)] end_date_month: String,
+    #[server(default)] end_date_year: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
+    let start_date = crate::dates::join(&start_date_day, &start_date_month, &start_date_year);
+    let end_date = crate::dates::join(&end_date_day, &end_date_month, &end_date_year);
     let echo: Vec<(Field, String)> = [
         (Field::Name, &name),
         (Field::TypeLabel, &type_label),

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, Radios};
+use crate::components::form::{problem_for, Choice, DateInput, ErrorSummary, InputField, Radios};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::{Cell, Paging, SearchBox, SuccessNotice};
@@ -116,7 +116,7 @@ pub fn CreateOrganisationPage() -> impl IntoView {
                             <InputField field=Field::Parent label="Parent organisation's ODS code" hint="One of the organisations you administer" autocomplete="off"
                                 value=parent_v
                                 problem=problem_for(&error, Field::Parent)/>
-                            <InputField field=Field::StartDate label="Start date" hint="For example 2024-04-01" autocomplete="off"
+                            <DateInput field=Field::StartDate legend="Start date" hint="For example, 1 4 2024"
                                 value=start_v problem=problem_for(&error, Field::StartDate)/>
                             <InputField field=Field::ContractType label="Contract type (GP practices)" hint="GMS, PMS or APMS; leave empty if not known" autocomplete="off"
                                 value=contract_v problem=problem_for(&error, Field::ContractType)/>
@@ -182,8 +182,8 @@ pub fn OrganisationPage() -> impl IntoView {
                                                     <InputField field=Field::TypeLabel label="Type" autocomplete="off" value=type_v problem=problem_for(&error, Field::TypeLabel)/>
                                                     <InputField field=Field::Parent label="Parent organisation's ODS code" hint="Changing it moves the organisation and everything below it" autocomplete="off"
                                                         value=parent_v problem=problem_for(&error, Field::Parent)/>
-                                                    <InputField field=Field::StartDate label="Start date" autocomplete="off" value=start_v problem=problem_for(&error, Field::StartDate)/>
-                                                    <InputField field=Field::EndDate label="End date" hint="Set it when the organisation closes; it then leaves the pickers but keeps its history" autocomplete="off"
+                                                    <DateInput field=Field::StartDate legend="Start date" hint="For example, 1 4 2024" value=start_v problem=problem_for(&error, Field::StartDate)/>
+                                                    <DateInput field=Field::EndDate legend="End date" hint="Set it when the organisation closes; it then leaves the pickers but keeps its history"
                                                         value=end_v problem=problem_for(&error, Field::EndDate)/>
                                                     <button class="nhsuk-button" type="submit">"Save changes"</button>
                                                 </ActionForm>

@@ -214,7 +214,7 @@ pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
     let list = domain::features::sign_in::my_sessions(&st.services(), &ctx)
         .await
         .map_err(|e| internal(&e))?;
-    let when = |t: domain::Timestamp| t.iso_utc().replace('T', " ").replace('Z', " UTC");
+    let when = crate::ssr::uk_time::date_time;
     Ok(list
         .into_iter()
         .map(|(s, current)| SessionView {

@@ -15,9 +15,11 @@ use crate::values::clock::Timestamp;
 pub struct AuditFilter {
     pub user: String,
     pub action: Option<AuditAction>,
+    /// The first instant shown.
     pub from: Option<Timestamp>,
-    /// The last day shown, inclusive.
-    pub to: Option<Timestamp>,
+    /// The first instant not shown (the start of the day after the last day asked for: days are
+    /// UK days, which the page works out, 23 or 25 hours long when the clocks change).
+    pub until: Option<Timestamp>,
 }
 
 /// Who sees the Audit page: administrators of users, for the events inside their scope; the
@@ -46,7 +48,7 @@ pub async fn list<S: Storage>(
         user: Some(filter.user.trim().chars().take(254).collect()),
         action: filter.action,
         from: filter.from,
-        until: filter.to.map(|t| t.plus_seconds(86_400)),
+        until: filter.until,
         offset: offset.max(0),
         limit,
     };

@@ -18,8 +18,8 @@ pub async fn user_invitations(user: i64) -> Result<Vec<InvitationRow>, AppError>
             id: i.id,
             organisation: format!("{} ({})", i.organisation.name, i.organisation.code),
             role_name: i.role_name,
-            sent: i.created_at.date_label(),
-            expires: i.expires_at.date_label(),
+            sent: crate::ssr::uk_time::date(i.created_at),
+            expires: crate::ssr::uk_time::date(i.expires_at),
         })
         .collect())
 }

@@ -57,7 +57,7 @@ pub async fn pending_actions(
             .into_iter()
             .map(|r| PendingRow {
                 id: r.assignment.0,
-                created: r.created_at.date_label(),
+                created: crate::ssr::uk_time::date(r.created_at),
                 role_reason: r.role_reason,
                 first_name: r.first_name,
                 last_name: r.last_name,
@@ -136,7 +136,7 @@ pub async fn registration_detail(id: i64) -> Result<RegistrationView, AppError> 
     let activated = r.user_status != AccountStatus::Pending;
     Ok(RegistrationView {
         id,
-        created: r.created_at.date_label(),
+        created: crate::ssr::uk_time::date(r.created_at),
         role_reason: r.role_reason,
         first_name: r.first_name,
         last_name: r.last_name,
