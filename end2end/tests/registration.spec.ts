@@ -232,3 +232,18 @@ test('registration asks again at the field for bad input, and offers matches by 
   await expectAccessible(page);
   expect(path(page)).toBe('/register/details');
 });
+
+test('a search with more matches than are listed says so, and one match is one organisation', async ({ page }, info) => {
+  await page.goto('/register');
+  await ready(page, info);
+  await page.getByLabel('Email address').fill('counting@example.nhs.uk');
+  await page.getByLabel('ODS code or organisation name').fill('surgery');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/register' && u.searchParams.get('q') === 'surgery');
+  await ready(page, info);
+  const matches = page.locator('#matches');
+  await expect(matches.getByText('Showing the first 20: type more of the name or the ODS code.')).toBeVisible();
+  await expect(matches.getByRole('link')).toHaveCount(20);
+  await expect(matches.getByText('20 organisations found')).toHaveCount(0);
+  await expectAccessible(page);
+});

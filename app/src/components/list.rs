@@ -47,12 +47,44 @@ pub fn SearchBox(action: &'static str, value: String) -> impl IntoView {
     }
 }
 
-/// "1 organisation found." or "N organisations found.": what an organisation search found.
-pub fn organisations_found(n: usize) -> String {
+/// "1 user", "2 users": a count with its noun, singular for one.
+pub fn count_of(n: i64, one: &str, many: &str) -> String {
     if n == 1 {
-        "1 organisation found.".to_owned()
+        format!("1 {one}")
     } else {
-        format!("{n} organisations found.")
+        format!("{n} {many}")
+    }
+}
+
+/// What an organisation search found, out of `n` matches of which the page shows at most
+/// `shown`: "1 organisation found.", "N organisations found.", or, when the search was cut,
+/// "Showing the first 20: type more of the name or the ODS code."
+pub fn organisations_found(n: usize, shown: usize) -> String {
+    if n > shown {
+        format!(
+            "More organisations match than can be listed. Showing the first {shown}: type more \
+             of the name or the ODS code."
+        )
+    } else {
+        format!(
+            "{} found.",
+            count_of(n as i64, "organisation", "organisations")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_is_singular_and_a_cut_search_says_so() {
+        assert_eq!(count_of(1, "user", "users"), "1 user");
+        assert_eq!(count_of(0, "user", "users"), "0 users");
+        assert_eq!(organisations_found(1, 20), "1 organisation found.");
+        assert_eq!(organisations_found(20, 20), "20 organisations found.");
+        assert!(organisations_found(21, 20).starts_with("More organisations match"));
+        assert!(organisations_found(21, 20).contains("Showing the first 20"));
     }
 }
 

@@ -610,6 +610,21 @@ async fn the_practice_can_be_found_by_name() {
             && page.contains("/register/details?email=n%40example.nhs.uk&amp;org="),
         "{page}"
     );
+    // More than twenty practices are surgeries: the first twenty are listed, and the page says
+    // that the list was cut rather than counting twenty.
+    assert_eq!(page.matches("/register/details?email=").count(), 20);
+    assert!(
+        page.contains("Showing the first 20: type more of the name")
+            && !page.contains("20 organisations found"),
+        "{page}"
+    );
+    let road = b.get("/register?email=n%40example.nhs.uk&q=road").await;
+    let road = road.text().await.expect("page");
+    let listed = road.matches("/register/details?email=").count();
+    assert!(
+        (2..20).contains(&listed) && road.contains(&format!("{listed} organisations found.")),
+        "{road}"
+    );
 }
 
 #[tokio::test]

@@ -91,6 +91,14 @@ async fn an_administrator_finds_users_by_each_of_the_five_fields() {
     assert!(last.contains(&demo_email("provider.user")), "{last}");
     let email = page("practice.ma").await;
     assert!(email.contains(&demo_email("practice.manager")), "{email}");
+    // One match is "1 user", not "1 users".
+    let one = b
+        .get("/users?q=practice.manager%40")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(one.contains(">1 user</caption>"), "{one}");
     let code = page("a81002").await;
     assert!(code.contains(&demo_email("practice.manager")), "{code}");
     assert!(!code.contains(&demo_email("account.admin")), "{code}");

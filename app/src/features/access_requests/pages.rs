@@ -62,17 +62,19 @@ pub fn RequestAccessPage() -> impl IntoView {
                                 }.into_any();
                             }
                             let single = (list.len() == 1).then(|| list[0].code.clone());
-                            let choices: Vec<Choice> = list.into_iter().map(|o| Choice {
+                            let shown = domain::features::registration::LOOKUP_LIMIT as usize;
+                            let found = organisations_found(list.len(), shown);
+                            let choices: Vec<Choice> = list.into_iter().take(shown).map(|o| Choice {
                                 label: format!("{} ({})", o.name, o.code),
                                 value: o.code,
                                 hint: None,
                             }).collect();
                             view! {
                                 {move || {
-                                    let (text, choices, single) = (text.clone(), choices.clone(), single.clone());
+                                    let (text, choices, single, found) = (text.clone(), choices.clone(), single.clone(), found.clone());
                                     let error = action.value().get().and_then(|r| r.err());
                                     view! {
-                                        <p class="nhsuk-body" data-announce="">{organisations_found(choices.len())}</p>
+                                        <p class="nhsuk-body" data-announce="">{found}</p>
                                         <ActionForm action=action attr:novalidate="novalidate">
                                             <Hidden name="query" value=text/>
                                             <Radios field=Field::Organisation legend="Matching organisations"

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::{DateInput, ErrorSummary};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{Cell, Paging};
+use crate::components::list::{count_of, Cell, Paging};
 use crate::error::Field;
 use crate::features::audit_trail::api::{action_choices, list_audit};
 use crate::url::enc;
@@ -90,7 +90,7 @@ pub fn AuditPage() -> impl IntoView {
                                     } else {
                                         view! {
                                             <table class="nhsuk-table-responsive">
-                                                <caption class="nhsuk-table__caption">{format!("{} events", l.total)}</caption>
+                                                <caption class="nhsuk-table__caption">{count_of(l.total, "event", "events")}</caption>
                                                 <thead class="nhsuk-table__head">
                                                     <tr>
                                                         {["When", "Who", "Acting as", "Action", "User", "Organisation", "Reason", "From"].into_iter().map(|h| view! {

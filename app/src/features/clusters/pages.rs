@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::form::{problem_for, ErrorSummary, InputField, PageError, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{Cell, SearchBox, SuccessNotice};
+use crate::components::list::{count_of, Cell, SearchBox, SuccessNotice};
 use crate::components::live::TickAll;
 use crate::error::Field;
 use crate::features::clusters::api::{
@@ -35,7 +35,7 @@ pub fn ClustersPage() -> impl IntoView {
                             Ok(rows) if rows.is_empty() => view! { <p class="nhsuk-body" role="status">"No clusters yet."</p> }.into_any(),
                             Ok(rows) => view! {
                                 <table class="nhsuk-table-responsive">
-                                    <caption class="nhsuk-table__caption" role="status">{format!("{} clusters", rows.len())}</caption>
+                                    <caption class="nhsuk-table__caption" role="status">{count_of(rows.len() as i64, "cluster", "clusters")}</caption>
                                     <thead class="nhsuk-table__head">
                                         <tr>
                                             <th scope="col" class="nhsuk-table__header">"Short Name"</th>
@@ -254,7 +254,7 @@ fn FormStep(f: ClusterFormView, heading: &'static str) -> impl IntoView {
                         <div class="nhsuk-checkboxes__item gh-select-all">
                             <input class="nhsuk-checkboxes__input" id="select-all" name="all" type="checkbox" value="1"/>
                             <label class="nhsuk-label nhsuk-checkboxes__label" for="select-all">
-                                {format!("Select All ({} organisations matching this search)", f.total)}
+                                {format!("Select All ({} matching this search)", count_of(f.total, "organisation", "organisations"))}
                             </label>
                         </div>
                         // With JavaScript, Select All ticks this page's boxes at once; the server
@@ -262,7 +262,7 @@ fn FormStep(f: ClusterFormView, heading: &'static str) -> impl IntoView {
                         // ticked (without JavaScript, that alone).
                         <TickAll control="select-all".to_owned() boxes="gh-member".to_owned()/>
                         <table class="nhsuk-table-responsive">
-                            <caption class="nhsuk-table__caption">{format!("{} organisations, page {} of {}", f.total, f.page, f.pages)}</caption>
+                            <caption class="nhsuk-table__caption">{format!("{}, page {} of {}", count_of(f.total, "organisation", "organisations"), f.page, f.pages)}</caption>
                             <thead class="nhsuk-table__head">
                                 <tr>
                                     <th scope="col" class="nhsuk-table__header">"Select"</th>
@@ -355,7 +355,7 @@ fn SummaryStep(
 fn MembersTable(rows: Vec<ProviderChoice>) -> impl IntoView {
     view! {
         <table class="nhsuk-table-responsive">
-            <caption class="nhsuk-table__caption">{format!("{} organisations", rows.len())}</caption>
+            <caption class="nhsuk-table__caption">{count_of(rows.len() as i64, "organisation", "organisations")}</caption>
             <thead class="nhsuk-table__head">
                 <tr>
                     <th scope="col" class="nhsuk-table__header">"Organisation ID"</th>

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::form::{problem_for, Choice, DateInput, ErrorSummary, InputField, Radios};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{Cell, Paging, SearchBox, SuccessNotice};
+use crate::components::list::{count_of, Cell, Paging, SearchBox, SuccessNotice};
 use crate::error::{AppError, Field};
 use crate::features::organisations::api::{
     get_organisation, kind_label, list_organisations, CreateOrganisation, UpdateOrganisation,
@@ -36,7 +36,7 @@ pub fn OrganisationsPage() -> impl IntoView {
                             Ok(l) if l.rows.is_empty() => view! { <p class="nhsuk-body">"No organisations match."</p> }.into_any(),
                             Ok(l) => view! {
                                 <table class="nhsuk-table-responsive">
-                                    <caption class="nhsuk-table__caption">{format!("{} organisations", l.total)}</caption>
+                                    <caption class="nhsuk-table__caption">{count_of(l.total, "organisation", "organisations")}</caption>
                                     <thead class="nhsuk-table__head">
                                         <tr>
                                             {["ODS code", "Name", "Kind", "Type", "Parent", "Start date", "End date", "Contract type"].into_iter()

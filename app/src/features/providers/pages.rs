@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::form::ErrorSummary;
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{Cell, Paging, SearchBox, SuccessNotice};
+use crate::components::list::{count_of, Cell, Paging, SearchBox, SuccessNotice};
 use crate::error::AppError;
 use crate::features::providers::api::{get_provider, list_providers, SetApprovalLevel};
 use crate::url::enc;
@@ -38,7 +38,7 @@ pub fn ProvidersPage() -> impl IntoView {
                             Ok(l) if l.rows.is_empty() => view! { <p class="nhsuk-body">"No providers match."</p> }.into_any(),
                             Ok(l) => view! {
                                 <table class="nhsuk-table-responsive">
-                                    <caption class="nhsuk-table__caption">{format!("{} providers", l.total)}</caption>
+                                    <caption class="nhsuk-table__caption">{count_of(l.total, "provider", "providers")}</caption>
                                     <thead class="nhsuk-table__head">
                                         <tr>
                                             <th scope="col" class="nhsuk-table__header">"ODS code"</th>

@@ -76,10 +76,11 @@ pub fn RegisterPage() -> impl IntoView {
                                         {if list.is_empty() {
                                             view! { <p class="nhsuk-body" data-announce="">"No open organisation matches. Check the spelling, or use the ODS code."</p> }.into_any()
                                         } else {
+                                            let shown = domain::features::registration::LOOKUP_LIMIT as usize;
                                             view! {
-                                                <p class="nhsuk-body" data-announce="">{organisations_found(list.len())}" Choose your organisation."</p>
+                                                <p class="nhsuk-body" data-announce="">{organisations_found(list.len(), shown)}" Choose your organisation."</p>
                                                 <ul class="nhsuk-list nhsuk-list--border">
-                                                    {list.into_iter().map(|o| view! {
+                                                    {list.into_iter().take(shown).map(|o| view! {
                                                         <li><a href=details_href(&email, &o.code)>{format!("{} ({})", o.name, o.code)}</a></li>
                                                     }).collect_view()}
                                                 </ul>

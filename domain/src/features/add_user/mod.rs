@@ -216,6 +216,10 @@ pub struct Offer {
     pub clusters: Vec<Cluster>,
 }
 
+/// At most this many organisations are offered to add; one more is looked up, so that the page
+/// can say the search was cut.
+pub const ORGANISATIONS_SHOWN: usize = 25;
+
 /// Open organisations in the administrator's `manage_users` scope matching `text` (Search By).
 pub async fn organisations<S: Storage>(
     ctx: &Services<'_, S>,
@@ -231,7 +235,9 @@ pub async fn organisations<S: Storage>(
     if text.is_empty() {
         return Ok(Vec::new());
     }
-    let (found, _) = store.organisations_in(&scope, None, &text, 0, 25).await?;
+    let (found, _) = store
+        .organisations_in(&scope, None, &text, 0, ORGANISATIONS_SHOWN as i64 + 1)
+        .await?;
     Ok(found
         .into_iter()
         .filter(|(o, _)| o.end_date.is_none() && o.kind != OrgKind::Platform)

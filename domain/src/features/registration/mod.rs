@@ -67,11 +67,13 @@ impl From<Denied> for SignupError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
     Found(Organisation),
+    /// Up to [`LOOKUP_LIMIT`] + 1 matches: the last one only says that there are more.
     Choose(Vec<Organisation>),
     NotFound,
 }
 
-/// At most this many matches are offered to choose from.
+/// At most this many matches are offered to choose from. One more is looked up, so that a page
+/// can say there were more ("Showing the first 20: type more of the name").
 pub const LOOKUP_LIMIT: i64 = 20;
 
 fn registrable(o: &Organisation) -> bool {
@@ -95,7 +97,7 @@ pub async fn lookup_organisation<S: Storage>(
             }
         }
     }
-    let mut found = store.find_organisations(text, LOOKUP_LIMIT).await?;
+    let mut found = store.find_organisations(text, LOOKUP_LIMIT + 1).await?;
     Ok(match found.len() {
         0 => Lookup::NotFound,
         1 => Lookup::Found(found.remove(0)),

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, PageError, Radios};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
+use crate::components::list::organisations_found;
 use crate::error::Field;
 use crate::features::add_user::api::{
     assignment_restrictions, new_user_form, user_organisations_form, AddNewUser, AddUserRoles,
@@ -146,6 +147,8 @@ fn OrgSearch(
     search_step: &'static str,
 ) -> impl IntoView {
     let none_found = results.is_empty() && !q.is_empty();
+    let shown = domain::features::add_user::ORGANISATIONS_SHOWN;
+    let cut = (results.len() > shown).then(|| organisations_found(results.len(), shown));
     view! {
         {chosen.iter().map(|o| view! { <input type="hidden" name="organisations" value=o.code.clone()/> }).collect_view()}
         <fieldset class=if problem.is_some() { "nhsuk-fieldset nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-fieldset nhsuk-form-group" } id="organisation">
@@ -165,8 +168,9 @@ fn OrgSearch(
             </div>
             <button class="nhsuk-button nhsuk-button--secondary" type="submit" name="step" value=search_step>"Search"</button>
             {(!results.is_empty()).then(|| view! {
+                {cut.map(|m| view! { <p class="nhsuk-body">{m}</p> })}
                 <div class="nhsuk-checkboxes">
-                    {results.iter().map(|o| {
+                    {results.iter().take(shown).map(|o| {
                         let id = format!("add-{}", o.code);
                         view! {
                             <div class="nhsuk-checkboxes__item">

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::{problem_for, Choice, ErrorSummary, PageError, Radios, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{id_param, Cell, Paging, SuccessNotice};
+use crate::components::list::{count_of, id_param, Cell, Paging, SuccessNotice};
 use crate::components::live::Follow;
 use crate::error::{AppError, Field};
 use crate::features::invitations::api::user_invitations;
@@ -100,7 +100,7 @@ pub fn UsersPage() -> impl IntoView {
                                     let n = l.size;
                                     view! {
                                         <table class="nhsuk-table-responsive">
-                                            <caption class="nhsuk-table__caption" data-announce="">{format!("{} users", l.total)}</caption>
+                                            <caption class="nhsuk-table__caption" data-announce="">{count_of(l.total, "user", "users")}</caption>
                                             <thead class="nhsuk-table__head">
                                                 <tr>
                                                     {SORTABLE.iter().map(|(key, label)| {
