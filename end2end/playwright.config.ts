@@ -55,6 +55,9 @@ export default defineConfig({
         // Every browser of the run signs in from 127.0.0.1, so the per-address budget is raised
         // here; server/tests/it/security.rs proves the limit itself with a low one.
         GATEHOUSE_RATE_LIMIT_PER_MINUTE: '5000',
+        // Shown on Contact us and wherever a page sends people to the Service Desk.
+        GATEHOUSE_SUPPORT_PHONE: '0300 123 4567',
+        GATEHOUSE_SUPPORT_EMAIL: 'servicedesk@example.nhs.uk',
       },
     },
     {

@@ -12,6 +12,7 @@ pub mod import_status;
 pub mod links;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod support;
 pub mod url;
 pub mod viewer;
 
@@ -33,6 +34,7 @@ use features::{
     add_user::pages::{AddOrganisationPage, NewUserPage, RestrictionsPage},
     audit_trail::pages::AuditPage,
     clusters::pages::{ClusterCreatedPage, ClusterFormPage, ClusterPage, ClustersPage},
+    help::pages::{AccessibilityPage, ContactUsPage, CookiesPage, PrivacyPage},
     invitations::pages::{
         AcceptInvitationPage, ChangeInvitationPage, InviteDetailsPage, InviteEmailPage,
         InviteOrganisationPage, InvitePreviewPage, InviteRolePage,
@@ -110,6 +112,10 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/contact-us") view=ContactUsPage/>
+                <Route path=path!("/accessibility") view=AccessibilityPage/>
+                <Route path=path!("/privacy") view=PrivacyPage/>
+                <Route path=path!("/cookies") view=CookiesPage/>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/select-account") view=SelectAccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-account") view=MyAccountPage ssr=SsrMode::Async/>

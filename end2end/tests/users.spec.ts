@@ -27,7 +27,7 @@ async function search(page: import('@playwright/test').Page, info: TestInfo, tex
     await expect(page.locator('body')).toHaveAttribute('data-before-search', 'yes');
     await expect(box).toBeFocused();
     // What was found is said through the one live element that stays on the page.
-    await expect(page.locator('#user-results-announcer')).toHaveText(/^(\d+ users|No users match\.)$/);
+    await expect(page.locator('#user-results-announcer')).toHaveText(/^(1 user|\d+ users|No users match\.)$/);
   }
 }
 
@@ -125,8 +125,16 @@ test('disable needs a reason of at most 250 characters; enable gives access back
 
   const refused = await browser.newContext({ javaScriptEnabled: jsOn(info) });
   const tryPage = await refused.newPage();
-  await signIn(tryPage, info, target);
+  // A wrong password learns nothing; the owner's own password is told the account is disabled,
+  // with how to reach the Service Desk.
+  await signIn(tryPage, info, target, 'Wrong-Passw0rd-1!');
   await expect(tryPage.getByRole('alert')).toContainText('Email address or password not recognised');
+  await signIn(tryPage, info, target);
+  await expect(tryPage.getByRole('alert')).toContainText('Your account has been disabled. Contact the Service Desk to enable it again.');
+  await expect(tryPage.getByRole('heading', { name: 'Contact the Service Desk' })).toBeVisible();
+  await expect(tryPage).toHaveURL((u) => u.pathname === '/sign-in');
+  await ready(tryPage, info);
+  await expectAccessible(tryPage);
 
   await page.getByLabel('Enabled', { exact: true }).check();
   await page.getByRole('button', { name: 'Submit' }).click();
@@ -161,7 +169,7 @@ test('a user disables their own account from My Profile', async ({ page }, info)
   await page.goto('/');
   await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
   await signIn(page, info, me);
-  await expect(page.getByRole('alert')).toContainText('Email address or password not recognised');
+  await expect(page.getByRole('alert')).toContainText('Your account has been disabled.');
 });
 
 test('a practice’s user administrator sees only the people of their practice', async ({ page }, info) => {

@@ -135,6 +135,15 @@ pub struct Settings {
     /// Logs as text (the default) or json: one JSON object per line.
     #[arg(long, global = true, env = "GATEHOUSE_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// The Service Desk's phone number, shown on Contact us and wherever a page says to contact it.
+    #[arg(long, global = true, env = "GATEHOUSE_SUPPORT_PHONE")]
+    pub support_phone: Option<String>,
+    /// The Service Desk's email address.
+    #[arg(long, global = true, env = "GATEHOUSE_SUPPORT_EMAIL")]
+    pub support_email: Option<String>,
+    /// The Service Desk's web page (https://).
+    #[arg(long, global = true, env = "GATEHOUSE_SUPPORT_URL")]
+    pub support_url: Option<String>,
 }
 
 impl Settings {
@@ -156,6 +165,9 @@ impl Settings {
             "GATEHOUSE_MAIL_FROM" => &self.mail_from,
             "GATEHOUSE_OUTBOX_POLL_MS" => &self.outbox_poll_ms,
             "GATEHOUSE_LOG_FORMAT" => &self.log_format,
+            "GATEHOUSE_SUPPORT_PHONE" => &self.support_phone,
+            "GATEHOUSE_SUPPORT_EMAIL" => &self.support_email,
+            "GATEHOUSE_SUPPORT_URL" => &self.support_url,
             _ => return None,
         };
         v.clone()

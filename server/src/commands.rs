@@ -250,6 +250,30 @@ pub fn check_config(src: &Source<'_>) -> Outcome<String> {
             src.var("GATEHOUSE_LOG_FORMAT")
                 .unwrap_or_else(|| "text".into()),
         ),
+        (
+            "GATEHOUSE_SUPPORT_PHONE",
+            config
+                .support
+                .phone
+                .clone()
+                .unwrap_or_else(|| "(not set)".into()),
+        ),
+        (
+            "GATEHOUSE_SUPPORT_EMAIL",
+            config
+                .support
+                .email
+                .clone()
+                .unwrap_or_else(|| "(not set)".into()),
+        ),
+        (
+            "GATEHOUSE_SUPPORT_URL",
+            config
+                .support
+                .url
+                .clone()
+                .unwrap_or_else(|| "(not set)".into()),
+        ),
     ];
     let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::from("The configuration is valid:\n");

@@ -28,6 +28,9 @@ pub struct Config {
     pub site_root: Option<String>,
     /// The rules new passwords must meet: `seeds` (default) or `nist`.
     pub password_policy: domain::PasswordPolicy,
+    /// How people reach the Service Desk: shown on Contact us and wherever a page says to
+    /// contact it.
+    pub support: app::support::SupportContact,
 }
 
 /// The public URL when none is configured: the bound address. Listening on every address says
@@ -119,6 +122,48 @@ pub fn load_file() {
     let _ = dotenvy::from_filename(&file);
 }
 
+/// The Service Desk's contact details: a phone number, an email address and a web page, each
+/// optional. Checked here so that a page never shows a link that cannot work.
+fn support_contact(src: &Source<'_>) -> Result<app::support::SupportContact, ConfigError> {
+    let phone = src
+        .var("GATEHOUSE_SUPPORT_PHONE")
+        .map(|p| p.trim().to_owned());
+    if let Some(p) = &phone {
+        let ok = p.len() <= 40
+            && p.chars().any(|c| c.is_ascii_digit())
+            && p.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c));
+        if !ok {
+            return Err(ConfigError::Invalid {
+                name: "GATEHOUSE_SUPPORT_PHONE",
+                reason: format!("{p:?}: digits, spaces, + ( ) and - only"),
+            });
+        }
+    }
+    let email = match src.var("GATEHOUSE_SUPPORT_EMAIL") {
+        None => None,
+        Some(e) => Some(
+            domain::EmailAddress::parse(e.trim())
+                .map_err(|_| ConfigError::Invalid {
+                    name: "GATEHOUSE_SUPPORT_EMAIL",
+                    reason: format!("{e:?} is not an email address"),
+                })?
+                .to_string(),
+        ),
+    };
+    let url = src
+        .var("GATEHOUSE_SUPPORT_URL")
+        .map(|u| u.trim().to_owned());
+    if let Some(u) = &url {
+        if !u.starts_with("https://") || u.chars().any(|c| c.is_whitespace() || c == '"') {
+            return Err(ConfigError::Invalid {
+                name: "GATEHOUSE_SUPPORT_URL",
+                reason: format!("{u:?}: must be an https:// address"),
+            });
+        }
+    }
+    Ok(app::support::SupportContact { phone, email, url })
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_source(&Source::env())
@@ -171,6 +216,7 @@ impl Config {
                     reason: format!("{raw:?}: must be seeds or nist"),
                 })?
             },
+            support: support_contact(src)?,
         })
     }
 
@@ -311,7 +357,34 @@ mod tests {
             trusted_proxies: Vec::new(),
             site_root: None,
             password_policy: domain::PasswordPolicy::default(),
+            support: Default::default(),
         }
+    }
+
+    fn support_from(
+        vars: &'static [(&'static str, &'static str)],
+    ) -> Result<app::support::SupportContact, ConfigError> {
+        let flags = move |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        support_contact(&Source { flags: &flags })
+    }
+
+    #[test]
+    fn support_details_are_checked_before_any_page_shows_them() {
+        let ok = support_from(&[
+            ("GATEHOUSE_SUPPORT_PHONE", "0300 123 4567"),
+            ("GATEHOUSE_SUPPORT_EMAIL", "desk@example.nhs.uk"),
+            ("GATEHOUSE_SUPPORT_URL", "https://help.example.nhs.uk"),
+        ])
+        .expect("valid");
+        assert_eq!(ok.phone.as_deref(), Some("0300 123 4567"));
+        assert!(support_from(&[("GATEHOUSE_SUPPORT_PHONE", "call us")]).is_err());
+        assert!(support_from(&[("GATEHOUSE_SUPPORT_EMAIL", "not-an-address")]).is_err());
+        assert!(support_from(&[("GATEHOUSE_SUPPORT_URL", "javascript:alert(1)")]).is_err());
+        assert!(support_from(&[("GATEHOUSE_SUPPORT_URL", "http://plain.example")]).is_err());
     }
 
     #[test]

@@ -84,6 +84,7 @@ pub async fn build_state_with(
         demo: config.demo,
         password_policy: config.password_policy,
         refusals: Arc::default(),
+        support: Arc::new(config.support.clone()),
     })
 }
 

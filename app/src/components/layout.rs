@@ -6,6 +6,7 @@ use leptos::text_prop::TextProp;
 use leptos_meta::Title;
 
 use crate::components::timeout::SessionTimeout;
+use crate::support::ContactServiceDesk;
 use crate::viewer::{SignOut, Viewer};
 
 const NHS_LOGO_PATH: &str = "M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 32h-20l5-24.5Z";
@@ -46,10 +47,16 @@ pub fn Page(
             </main>
         </div>
         {session.clone().map(|s| view! { <SessionTimeout seconds_left=s.seconds_left/> })}
-        <footer class="nhsuk-footer">
+        <footer class="nhsuk-footer" role="contentinfo">
             <div class="nhsuk-width-container">
                 <div class="nhsuk-footer__meta">
                     <h2 class="nhsuk-u-visually-hidden">"Support links"</h2>
+                    <ul class="nhsuk-footer__list">
+                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/contact-us">"Contact us"</a></li>
+                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/accessibility">"Accessibility statement"</a></li>
+                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/privacy">"Privacy notice"</a></li>
+                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/cookies">"Cookies"</a></li>
+                    </ul>
                     <p class="nhsuk-body-s">"Gatehouse: access to commissioning and quality reporting"</p>
                     {session.map(|s| view! {
                         <noscript>
@@ -119,6 +126,7 @@ pub fn ServiceProblem(reference: Option<String>) -> impl IntoView {
                 <strong class="gh-reference">{r}</strong>
             </p>
         })}
+        <ContactServiceDesk/>
     }
 }
 

@@ -6,6 +6,9 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+mod field;
+pub use field::Field;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// One or more fields need correcting; `echo` carries back what was typed (never secrets).
@@ -55,87 +58,6 @@ pub fn is_reference(text: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
 }
 
-/// Form fields that problems can point at; the value is the input's `id`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Field {
-    Email,
-    Password,
-    Account,
-    Organisation,
-    Role,
-    FirstName,
-    LastName,
-    Decision,
-    Reason,
-    ConfirmPassword,
-    Link,
-    Code,
-    Name,
-    Kind,
-    TypeLabel,
-    Parent,
-    StartDate,
-    EndDate,
-    ContractType,
-    DisableReason,
-    OtherReason,
-    Confirm,
-    IcbList,
-    Eccg,
-    Epraccur,
-    OnlyIcb,
-    CurrentPassword,
-    Description,
-    Providers,
-    ConfirmEmail,
-    Phone,
-    Mobile,
-    /// The Audit filter's first and last days.
-    From,
-    To,
-}
-
-impl Field {
-    pub fn id(self) -> &'static str {
-        match self {
-            Field::Email => "email",
-            Field::Password => "password",
-            Field::Account => "account",
-            Field::Organisation => "organisation",
-            Field::Role => "role",
-            Field::FirstName => "first_name",
-            Field::LastName => "last_name",
-            Field::Decision => "decision",
-            Field::Reason => "reason",
-            Field::ConfirmPassword => "confirm_password",
-            Field::Link => "link",
-            Field::Code => "code",
-            Field::Name => "name",
-            Field::Kind => "kind",
-            Field::TypeLabel => "type_label",
-            Field::Parent => "parent",
-            Field::StartDate => "start_date",
-            Field::EndDate => "end_date",
-            Field::ContractType => "contract_type",
-            Field::DisableReason => "disable_reason",
-            Field::OtherReason => "other_reason",
-            Field::Confirm => "confirm",
-            Field::IcbList => "icb_list",
-            Field::Eccg => "eccg",
-            Field::Epraccur => "epraccur",
-            Field::OnlyIcb => "only_icb",
-            Field::CurrentPassword => "current_password",
-            Field::Description => "description",
-            Field::Providers => "providers",
-            Field::ConfirmEmail => "confirm_email",
-            Field::Phone => "phone",
-            Field::Mobile => "mobile",
-            Field::From => "from",
-            Field::To => "to",
-        }
-    }
-}
-
 /// What is wrong with one field, as a code with a fixed message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
@@ -147,6 +69,8 @@ pub enum Problem {
     ChooseAccount(Field),
     /// The one sign-in failure message: never says which part was wrong.
     NotRecognised(Field),
+    /// A disabled account's right password: told so, and how to reach the Service Desk.
+    AccountDisabled(Field),
     OrganisationEmpty(Field),
     OrganisationNotFound(Field),
     RoleMissing(Field),
@@ -230,6 +154,7 @@ impl Problem {
             | Problem::PasswordTooLong(f)
             | Problem::ChooseAccount(f)
             | Problem::NotRecognised(f)
+            | Problem::AccountDisabled(f)
             | Problem::OrganisationEmpty(f)
             | Problem::OrganisationNotFound(f)
             | Problem::RoleMissing(f)
@@ -315,6 +240,9 @@ impl Problem {
             Problem::PasswordTooLong(_) => "Password must be 128 characters or fewer",
             Problem::ChooseAccount(_) => "Select the account you want to use",
             Problem::NotRecognised(_) => "Email address or password not recognised",
+            Problem::AccountDisabled(_) => {
+                "Your account has been disabled. Contact the Service Desk to enable it again."
+            }
             Problem::OrganisationEmpty(_) => "Enter your organisation's ODS code or name",
             Problem::OrganisationNotFound(_) => {
                 "No open organisation has that ODS code or name. Check the code, or type part of the practice's name"

@@ -41,6 +41,8 @@ pub struct AppState {
     pub password_policy: domain::PasswordPolicy,
     /// "Not found" answers to signed-in users today, for the Service Desk's Home.
     pub refusals: Arc<super::refusals::Refusals>,
+    /// How people reach the Service Desk.
+    pub support: Arc<crate::support::SupportContact>,
 }
 
 impl AppState {

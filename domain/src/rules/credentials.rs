@@ -1,6 +1,8 @@
 //! How a password is checked wherever one is asked for (sign-in, accepting an invitation by
 //! signing in, Change Password): a wrong one is audited and counts towards the lock-out, and a
-//! locked, disabled or unknown account answers exactly as a wrong password.
+//! locked or unknown account answers exactly as a wrong password. A disabled account answers
+//! so too, unless its own password was given: then its owner is told it is disabled (only
+//! someone who knows the password learns it, so nothing is enumerated).
 //! See docs/requirements.md#security-qualities.
 
 use crate::model::audit::{AuditAction, NewAudit};
@@ -13,9 +15,14 @@ use crate::values::password::Password;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
-    /// The same answer for an unknown email, a wrong password, a disabled or a pending account.
+    /// The same answer for an unknown email, a wrong password, a locked or a pending account,
+    /// and a disabled account given a wrong password.
     #[error("Email address or password not recognised")]
     NotRecognised,
+    /// A disabled account given its right password: its owner is told to contact the Service
+    /// Desk. Still a failed sign-in, audited as one.
+    #[error("The account has been disabled")]
+    Disabled,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -32,6 +39,12 @@ pub async fn check_password<S: Storage>(
 ) -> Result<crate::model::user::UserId, SignInError> {
     let found = env.store.credentials(email).await?;
     let target = found.as_ref().map(|c| c.user);
+    // A disabled account's password is checked (it costs what any check costs) only to tell
+    // its owner why they cannot sign in; it reserves no attempt and unlocks nothing.
+    let disabled_hash = found
+        .as_ref()
+        .filter(|c| c.status == AccountStatus::Disabled)
+        .and_then(|c| c.password_hash.clone());
     let creds = found.filter(|c| c.status == AccountStatus::Active);
     // The attempt counts before its password is checked, so parallel guesses cannot pass the
     // limit. A locked account (no attempt reserved) is checked against the dummy hash: it takes
@@ -43,7 +56,8 @@ pub async fn check_password<S: Storage>(
     let hash = creds
         .as_ref()
         .filter(|_| reserved.is_some())
-        .and_then(|c| c.password_hash.as_ref());
+        .and_then(|c| c.password_hash.as_ref())
+        .or(disabled_hash.as_ref());
     let matches = env.hasher.verify(hash, password).await;
     let creds = match creds {
         Some(c) if matches => c,
@@ -65,6 +79,9 @@ pub async fn check_password<S: Storage>(
                     origin,
                 )
                 .await?;
+            }
+            if matches && disabled_hash.is_some() {
+                return Err(SignInError::Disabled);
             }
             return Err(SignInError::NotRecognised);
         }

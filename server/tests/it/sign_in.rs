@@ -214,7 +214,7 @@ async fn choosing_someone_elses_account_is_answered_as_not_found() {
 }
 
 #[tokio::test]
-async fn wrong_password_unknown_email_and_disabled_account_get_the_same_answer() {
+async fn wrong_password_unknown_email_and_a_guess_at_a_disabled_account_get_the_same_answer() {
     let app = TestApp::start().await;
     app.sql("UPDATE users SET status = 'disabled' WHERE email LIKE 'finance@%'")
         .await;
@@ -222,7 +222,7 @@ async fn wrong_password_unknown_email_and_disabled_account_get_the_same_answer()
     for (email, password) in [
         (demo_email("provider.user"), "Wrong-Password-1!".to_owned()),
         (demo_email("nobody.here"), PASSWORD.to_owned()),
-        (demo_email("finance"), PASSWORD.to_owned()),
+        (demo_email("finance"), "Wrong-Password-1!".to_owned()),
     ] {
         let b = app.browser();
         let js = b
@@ -256,6 +256,83 @@ async fn wrong_password_unknown_email_and_disabled_account_get_the_same_answer()
     assert!(answers[0].1.contains("NotRecognised"), "{}", answers[0].1);
     assert_eq!(answers[0], answers[1]);
     assert_eq!(answers[0], answers[2]);
+
+    // Only the owner, who knows the password, learns that the account is disabled: no session,
+    // a failed sign-in on the audit, and the page says to contact the Service Desk.
+    let b = app.browser();
+    let email = demo_email("finance");
+    let told = b
+        .post(
+            "sign_in",
+            &[("email", &email), ("password", PASSWORD)],
+            Js::On,
+            "/sign-in",
+        )
+        .await;
+    assert_eq!(told.status(), 403);
+    assert!(told.text().await.expect("body").contains("AccountDisabled"));
+    let plain = b
+        .post(
+            "sign_in",
+            &[("email", &email), ("password", PASSWORD)],
+            Js::Off,
+            "/sign-in",
+        )
+        .await;
+    assert!(plain.headers().get("set-cookie").is_none());
+    let back = location(&plain);
+    let page = b
+        .get(back.trim_start_matches(&b.base))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Your account has been disabled. Contact the Service Desk")
+            && page.contains("Contact the Service Desk</h2>"),
+        "{page}"
+    );
+    assert!(b.viewer().await.is_null());
+    let failed = app
+        .scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'sign_in_failed' AND target_user_id = (SELECT id FROM users WHERE email LIKE 'finance@%')")
+        .await;
+    // Two guesses and two right passwords, each sent as a script and as a plain form.
+    assert_eq!(failed, 4);
+}
+
+#[tokio::test]
+async fn the_support_details_configured_are_on_contact_us_and_where_pages_send_people() {
+    let app = TestApp::start_with(|c| {
+        c.support = app::support::SupportContact {
+            phone: Some("0300 123 4567".into()),
+            email: Some("servicedesk@example.nhs.uk".into()),
+            url: Some("https://help.example.nhs.uk/gatehouse".into()),
+        }
+    })
+    .await;
+    let b = app.browser();
+    for path in [
+        "/contact-us",
+        "/forgotten-user-name",
+        "/accessibility",
+        "/privacy",
+    ] {
+        let page = b.get(path).await.text().await.expect("page");
+        assert!(
+            page.contains("href=\"tel:03001234567\"")
+                && page.contains("0300 123 4567")
+                && page.contains("mailto:servicedesk@example.nhs.uk")
+                && page.contains("https://help.example.nhs.uk/gatehouse"),
+            "{path}: {page}"
+        );
+    }
+    // Every page's footer links to the help and legal pages.
+    let sign_in = b.get("/sign-in").await.text().await.expect("page");
+    for link in ["/contact-us", "/accessibility", "/privacy", "/cookies"] {
+        assert!(sign_in.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    let cookies = b.get("/cookies").await.text().await.expect("page");
+    assert!(cookies.contains("gatehouse_session") && cookies.contains("strictly necessary"));
 }
 
 #[tokio::test]

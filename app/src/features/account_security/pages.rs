@@ -15,6 +15,7 @@ use crate::features::account_security::api::{
     locked_accounts, reset_link, ChangePassword, ForgottenPassword, ResetPassword, UnlockAccount,
 };
 use crate::links::LinkView;
+use crate::support::ContactServiceDesk;
 
 /// Forgotten password: the email address the account was registered with, then Submit.
 #[component]
@@ -55,6 +56,7 @@ pub fn ForgottenPasswordSentPage() -> impl IntoView {
             <h1 class="nhsuk-heading-l">"Check your email"</h1>
             <p class="nhsuk-body">"If an account is registered with that email address, we have sent it a link to set a new password. The link works once, for 1 hour."</p>
             <p class="nhsuk-body">"If no email arrives within a few minutes, check your junk folder, or ask for a new link. If your account has been locked after too many failed sign-ins, no link is sent: contact the Service Desk to unlock it."</p>
+            <ContactServiceDesk/>
             <p class="nhsuk-body"><a href="/forgotten-password">"Ask for a new link"</a></p>
             <p class="nhsuk-body"><a href="/sign-in">"Back to Sign in"</a></p>
         </Page>
@@ -69,6 +71,7 @@ pub fn ForgottenUserNamePage() -> impl IntoView {
             <h1 class="nhsuk-heading-l">"Forgotten user name"</h1>
             <p class="nhsuk-body">"Your user name is always your email address: the one your account was registered with, or the one your invitation was sent to."</p>
             <p class="nhsuk-body">"If you need to be reminded which email address that is, ask your practice manager or your account administrator. If you need more help, contact the Service Desk."</p>
+            <ContactServiceDesk/>
             <p class="nhsuk-body"><a href="/forgotten-password">"Forgotten your password?"</a></p>
             <p class="nhsuk-body"><a href="/sign-in">"Back to Sign in"</a></p>
         </Page>

@@ -80,6 +80,13 @@ pub async fn sign_in(
                 echo,
             })
         }
+        Err(SignInError::Disabled) => {
+            set_status(StatusCode::FORBIDDEN);
+            Err(AppError::Invalid {
+                problems: vec![Problem::AccountDisabled(Field::Email)],
+                echo,
+            })
+        }
         Err(SignInError::Store(e)) => Err(internal(&e)),
     }
 }

@@ -4,8 +4,9 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::{problem_for, ErrorSummary, InputField};
 use crate::components::layout::Page;
 use crate::components::list::SuccessNotice;
-use crate::error::Field;
+use crate::error::{Field, Problem};
 use crate::features::sign_in::api::SignIn;
+use crate::support::ContactServiceDesk;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -26,8 +27,12 @@ pub fn SignInPage() -> impl IntoView {
                     {move || {
                         let error = action.value().get().and_then(|r| r.err());
                         let email = error.as_ref().and_then(|e| e.echo(Field::Email));
+                        let disabled = error.as_ref().is_some_and(|e| {
+                            e.problems().iter().any(|p| matches!(p, Problem::AccountDisabled(_)))
+                        });
                         view! {
                             <ErrorSummary error=error.clone()/>
+                            {disabled.then(|| view! { <ContactServiceDesk/> })}
                             {activated().then(|| view! {
                                 <SuccessNotice message="Your password has been set. Sign in with your email address and new password."/>
                             })}

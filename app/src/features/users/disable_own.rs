@@ -7,6 +7,7 @@ use crate::components::form::ErrorSummary;
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::features::users::api::DisableOwnAccount;
+use crate::support::ContactServiceDesk;
 
 #[component]
 pub fn DisableOwnPage() -> impl IntoView {
@@ -49,6 +50,7 @@ pub fn AccountDisabledPage() -> impl IntoView {
             <h1 class="nhsuk-heading-l">"You do not have permission to view this page"</h1>
             <p class="nhsuk-body">"Your account has been disabled and you have been signed out."</p>
             <p class="nhsuk-body">"If this was a mistake, contact your administrator or the Service Desk to enable your account again."</p>
+            <ContactServiceDesk/>
             <p class="nhsuk-body"><a href="/sign-in">"Go to sign in"</a></p>
         </Page>
     }

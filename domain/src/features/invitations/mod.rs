@@ -312,7 +312,8 @@ pub async fn accept_existing<S: Storage>(
     crate::rules::credentials::check_password(ctx, &state.email, password, origin)
         .await
         .map_err(|e| match e {
-            crate::rules::credentials::SignInError::NotRecognised => InviteError::NotRecognised,
+            crate::rules::credentials::SignInError::NotRecognised
+            | crate::rules::credentials::SignInError::Disabled => InviteError::NotRecognised,
             crate::rules::credentials::SignInError::Store(e) => InviteError::Store(e),
         })?;
     let token = SecretToken::from_presented(presented).ok_or(InviteError::LinkNotValid)?;

@@ -61,6 +61,7 @@ impl TestApp {
             // The files compiled into the binary, as in production.
             site_root: None,
             password_policy: Default::default(),
+            support: Default::default(),
         };
         change(&mut config);
         // A test may point the app at another's database (a second instance, say).

@@ -111,6 +111,9 @@ pub async fn accept_invitation_signed(token: String, password: String) -> Result
         domain::features::sign_in::SignInError::NotRecognised => {
             invalid(vec![Problem::NotRecognised(Field::Password)], vec![])
         }
+        domain::features::sign_in::SignInError::Disabled => {
+            invalid(vec![Problem::AccountDisabled(Field::Password)], vec![])
+        }
     })?;
     set_session_cookie(&signed_in.token, st.secure_cookies);
     leptos_axum::redirect(signed_in.landing.path());
