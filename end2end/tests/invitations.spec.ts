@@ -65,14 +65,14 @@ test('invite a new user → they accept from the email → they sign in', async 
   await expectAccessible(page);
   await page.getByLabel('Password', { exact: true }).fill('weak');
   await page.getByLabel('Confirm password').fill('weak');
-  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await page.getByRole('button', { name: 'Register' }).click();
   await expect(page.locator('.nhsuk-error-summary')).toContainText('Password must be at least 8 characters');
   await ready(page, info);
   await expectAccessible(page);
   const strong = 'Invited-Person-2026!';
   await page.getByLabel('Password', { exact: true }).fill(strong);
   await page.getByLabel('Confirm password').fill(strong);
-  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await page.getByRole('button', { name: 'Register' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
   await ready(page, info);
   await page.getByLabel('Email address').fill(email);

@@ -35,7 +35,7 @@ test('forgotten password → the emailed link → a new password → Change Pass
   // Forgotten password, from the Sign in page.
   await page.goto('/sign-in');
   await ready(page, info);
-  await page.getByRole('link', { name: 'Forgotten your password?' }).click();
+  await page.getByRole('link', { name: 'Forgotten Password' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/forgotten-password');
   await ready(page, info);
   await expect(page.getByRole('heading', { name: 'Forgotten password' })).toBeVisible();
@@ -55,7 +55,7 @@ test('forgotten password → the emailed link → a new password → Change Pass
   // Forgotten user name: the user name is the email address.
   await page.goto('/sign-in');
   await ready(page, info);
-  await page.getByRole('link', { name: 'Forgotten your user name?' }).click();
+  await page.getByRole('link', { name: 'Forgotten User Name' }).click();
   await expect(page.getByText('Your user name is always your email address')).toBeVisible();
   await expectAccessible(page);
 

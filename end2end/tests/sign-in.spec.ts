@@ -10,7 +10,11 @@ test('a user with one role signs in and lands on Home', async ({ page }, info) =
   await ready(page, info);
   await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
   await expect(page.getByText('You are signed in as Provider User for The Densham Surgery')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'My Account' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('link', { name: 'My Account' })).toBeVisible();
+  // The job aids' header: View My Profile and My Account at the top of the window.
+  const header = page.getByRole('navigation', { name: 'Account' });
+  await expect(header.getByRole('link', { name: 'View My Profile' })).toHaveAttribute('href', '/my-profile');
+  await expect(header.getByRole('link', { name: 'My Account' })).toHaveAttribute('href', '/my-account');
   await expect(page.getByRole('link', { name: 'Roles', exact: true })).toHaveCount(0);
   await expectAccessible(page);
 });
@@ -39,7 +43,7 @@ test('a commissioner with two roles selects an account, switches role and sees b
   await expect(page.getByText('You are signed in as Commissioning User (tier 1)')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Roles', exact: true })).toHaveCount(0);
 
-  await page.getByRole('link', { name: 'My Account' }).click();
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'My Account' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/my-account');
   await ready(page, info);
   await page.getByRole('main').getByText(/\(QHM\)/).click();

@@ -102,9 +102,11 @@ test('disable needs a reason of at most 250 characters; enable gives access back
   await page.getByRole('row').filter({ hasText: demo(target) }).getByRole('link', { name: /View/ }).click();
   await ready(page, info);
   const userPage = path(page);
-  await page.getByLabel('Disabled', { exact: true }).check();
-  await page.getByRole('button', { name: 'Submit' }).click();
-  await expect(page).toHaveURL((u) => u.pathname === `${userPage}/access`);
+  // The job aid's blue Disable Account button (seed 003) leads to the same reason-and-Confirm page
+  // as the Enabled/Disabled radio (seed 002, walked in staff.spec.ts).
+  await expect(page.getByRole('link', { name: 'Enable Account' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Disable Account' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === `${userPage}/disable`);
   await ready(page, info);
   await expectAccessible(page);
 
@@ -136,8 +138,9 @@ test('disable needs a reason of at most 250 characters; enable gives access back
   await ready(tryPage, info);
   await expectAccessible(tryPage);
 
-  await page.getByLabel('Enabled', { exact: true }).check();
-  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('link', { name: 'Disable Account' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Enable Account' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === `${userPage}/enable`);
   await ready(page, info);
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Confirm' }).click();

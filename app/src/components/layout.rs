@@ -90,11 +90,17 @@ fn Header(viewer: Option<Viewer>) -> impl IntoView {
                 {viewer.map(|v| view! {
                     <nav class="nhsuk-header__account" aria-label="Account">
                         <ul class="nhsuk-header__account-list">
+                            <li class="nhsuk-header__account-item gh-header__name">
+                                <span class="nhsuk-u-visually-hidden">"Signed in as "</span>
+                                {format!("{} {}", v.first_name, v.last_name)}
+                            </li>
+                            // The job aids' words: "View My Profile", and My Account at the top of
+                            // the window (seed 002).
                             <li class="nhsuk-header__account-item">
-                                <a class="nhsuk-header__account-link" href="/my-profile">
-                                    <span class="nhsuk-u-visually-hidden">"My Profile: "</span>
-                                    {format!("{} {}", v.first_name, v.last_name)}
-                                </a>
+                                <a class="nhsuk-header__account-link" href="/my-profile">"View My Profile"</a>
+                            </li>
+                            <li class="nhsuk-header__account-item">
+                                <a class="nhsuk-header__account-link" href="/my-account">"My Account"</a>
                             </li>
                             <li class="nhsuk-header__account-item">
                                 <a class="nhsuk-header__account-link" href="/select-account">"Switch Role"</a>

@@ -128,7 +128,7 @@ pub fn TileGrid(tiles: Vec<Tile>, #[prop(optional)] counts: Counts) -> impl Into
                             <h2 class="nhsuk-card__heading nhsuk-heading-m">
                                 <a class="nhsuk-card__link" href=t.href>
                                     {t.title}
-                                    {counts.iter().find(|(title, _)| *title == t.title).map(|(_, n)| view! {
+                                    {counts.iter().find(|(title, n)| *title == t.title && *n > 0).map(|(_, n)| view! {
                                         " " <span class="nhsuk-tag nhsuk-tag--blue gh-count">{n.to_string()}</span>
                                     })}
                                 </a>

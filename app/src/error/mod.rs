@@ -62,6 +62,8 @@ pub fn is_reference(text: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     EmailEmpty(Field),
+    /// Someone else's email address (Invite, Add New User) left empty.
+    TheirEmailEmpty(Field),
     EmailTooLong(Field),
     EmailMalformed(Field),
     PasswordEmpty(Field),
@@ -148,6 +150,7 @@ impl Problem {
     pub fn field(self) -> Field {
         match self {
             Problem::EmailEmpty(f)
+            | Problem::TheirEmailEmpty(f)
             | Problem::EmailTooLong(f)
             | Problem::EmailMalformed(f)
             | Problem::PasswordEmpty(f)
@@ -232,6 +235,7 @@ impl Problem {
     pub fn message(self) -> &'static str {
         match self {
             Problem::EmailEmpty(_) => "Enter your email address",
+            Problem::TheirEmailEmpty(_) => "Enter the email address of the person",
             Problem::EmailTooLong(_) => "Email address must be 254 characters or fewer",
             Problem::EmailMalformed(_) => {
                 "Enter an email address in the correct format, like name@example.nhs.uk"
@@ -348,6 +352,14 @@ impl Problem {
             Problem::PaymentTypeNotAllowed(_) => "Payment types restrict only the roles marked *",
             Problem::ClusterNotOffered(_) => "Select clusters of the organisation from the list",
             Problem::RolesConflict(_) => "Commissioning User (tier 1) and Commissioning Approver (tier 2) cannot be held together at one organisation",
+        }
+    }
+
+    /// As [`Problem::from_email`], for someone else's address: an empty one says so.
+    pub fn from_their_email(field: Field, e: domain::values::email::EmailError) -> Self {
+        match e {
+            domain::values::email::EmailError::Empty => Problem::TheirEmailEmpty(field),
+            other => Problem::from_email(field, other),
         }
     }
 

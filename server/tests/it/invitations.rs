@@ -797,3 +797,24 @@ async fn roles_offered_at_qhm(b: &crate::support::Browser) -> Vec<String> {
         .filter_map(|r| r["name"].as_str().map(str::to_owned))
         .collect()
 }
+
+#[tokio::test]
+async fn an_empty_invitee_address_is_asked_for_as_someone_elses() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("account.admin").await;
+    let body = b
+        .post("invite_email", &[("email", "  ")], Js::On, "/users/invite")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        body.contains("TheirEmailEmpty") && !body.contains("\"EmailEmpty\""),
+        "{body}"
+    );
+    assert_eq!(
+        app::error::Problem::TheirEmailEmpty(app::error::Field::Email).message(),
+        "Enter the email address of the person"
+    );
+}

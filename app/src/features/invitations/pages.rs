@@ -322,7 +322,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                                             problem=problems[2]/>
                                         <InputField field=Field::ConfirmPassword label="Confirm password" input_type="password" autocomplete="new-password"
                                             problem=problems[3]/>
-                                        <button class="nhsuk-button" type="submit">"Accept invitation"</button>
+                                        <button class="nhsuk-button" type="submit">"Register"</button>
                                     </ActionForm>
                                 }
                             }}

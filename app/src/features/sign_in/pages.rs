@@ -59,8 +59,8 @@ pub fn SignInPage() -> impl IntoView {
                                 <button class="nhsuk-button" type="submit">"Sign in"</button>
                             </ActionForm>
                             <ul class="nhsuk-list">
-                                <li><a href="/forgotten-password">"Forgotten your password?"</a></li>
-                                <li><a href="/forgotten-user-name">"Forgotten your user name?"</a></li>
+                                <li><a href="/forgotten-password">"Forgotten Password"</a></li>
+                                <li><a href="/forgotten-user-name">"Forgotten User Name"</a></li>
                             </ul>
                             <h2 class="nhsuk-heading-m">"New to Gatehouse?"</h2>
                             <p class="nhsuk-body">"Register for an account. Your account administrator reviews your request."</p>

@@ -63,7 +63,7 @@ fn problem(p: &domain::features::add_user::StaffProblem) -> Option<Problem> {
     use domain::values::email::EmailError as E;
     use domain::values::person_name::PersonNameError as N;
     Some(match p {
-        S::Email(E::Empty) => Problem::EmailEmpty(Field::Email),
+        S::Email(E::Empty) => Problem::TheirEmailEmpty(Field::Email),
         S::Email(E::TooLong) => Problem::EmailTooLong(Field::Email),
         S::Email(_) => Problem::EmailMalformed(Field::Email),
         S::ConfirmMismatch => Problem::EmailsDiffer(Field::ConfirmEmail),

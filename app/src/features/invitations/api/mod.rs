@@ -103,7 +103,7 @@ fn invite_error(
 fn parse_email(email: &str) -> Result<domain::EmailAddress, AppError> {
     domain::EmailAddress::parse(email).map_err(|e| {
         invalid(
-            vec![Problem::from_email(Field::Email, e)],
+            vec![Problem::from_their_email(Field::Email, e)],
             vec![(Field::Email, short(email))],
         )
     })

@@ -230,6 +230,7 @@ pub fn UserPage() -> impl IntoView {
                                 let heading = format!("{} {}", d.first_name, d.last_name);
                                 let assignments = d.assignments.clone();
                                 let (may_disable, may_enable, revocable) = (d.may_disable, d.may_enable, !d.revocable_at.is_empty());
+                                let d_disabled = d.disabled;
                                 let outside = d.held_outside;
                                 let may_add = d.may_add_organisation;
                                 let own = d.own;
@@ -311,6 +312,14 @@ pub fn UserPage() -> impl IntoView {
                                         })}
                                         {revocable.then(|| view! {
                                             <a class="nhsuk-button nhsuk-button--warning" href=format!("/users/{id}/revoke")>"Revoke"</a>
+                                        })}
+                                        // The job aid's buttons: the same reason-and-Confirm pages as the
+                                        // Enabled/Disabled radio at the top.
+                                        {(may_disable && !d_disabled).then(|| view! {
+                                            <a class="nhsuk-button" href=format!("/users/{id}/disable")>"Disable Account"</a>
+                                        })}
+                                        {(may_enable && d_disabled).then(|| view! {
+                                            <a class="nhsuk-button" href=format!("/users/{id}/enable")>"Enable Account"</a>
                                         })}
                                     </div>
                                     <p class="nhsuk-body"><a href="/users">"Back to Users"</a></p>
