@@ -105,8 +105,16 @@ test('register → the administrator approves → the email link sets the passwo
   await expect(page).toHaveURL((u) => u.pathname === '/pending-actions');
   await ready(page, info);
   await expect(page.getByText('The request has been approved')).toBeVisible();
-  // Approved, not yet activated: it stays, with Resend Registration Email.
-  await expect(page.getByRole('row').filter({ hasText: email }).getByRole('link', { name: /Resend Registration Email/ })).toBeVisible();
+  // Approved, not yet activated: it stays; its name opens the review page, which now holds
+  // Resend Registration Email and Delete Registration (the row keeps one link to Review User).
+  const approved = page.getByRole('row').filter({ hasText: email });
+  await expect(approved.getByRole('link')).toHaveCount(2);
+  await approved.getByRole('link', { name: 'Jo', exact: true }).click();
+  await expect(page).toHaveURL((u) => /^\/pending-actions\/\d+$/.test(u.pathname));
+  await ready(page, info);
+  await expect(page.getByRole('link', { name: 'Resend Registration Email' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Delete Registration' })).toBeVisible();
+  await expectAccessible(page);
   await signOut(page, info);
 
   const { href } = await linkFromOutbox(page, info, email, 'your registration has been approved');

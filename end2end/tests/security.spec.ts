@@ -118,14 +118,20 @@ test('forgotten password → the emailed link → a new password → Change Pass
   await page.getByRole('link', { name: 'Sessions' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/my-profile/sessions');
   await ready(page, info);
-  const rows = page.locator('tbody tr');
+  const rows = page.locator('.gh-session');
   await expect(rows).toHaveCount(2);
   await expect(rows.filter({ hasText: 'This session' })).toHaveCount(1);
+  // A browser reads as "Chrome on Linux", not its raw User-Agent; one the parser does not know
+  // keeps its own words.
+  await expect(rows.filter({ hasText: 'This session' }).getByRole('heading')).toContainText(/Chrome on /);
+  await expect(rows.filter({ hasText: 'This session' }).getByRole('heading')).not.toContainText('Mozilla');
   await expect(rows.filter({ hasText: 'Gatehouse test phone' })).toHaveCount(1);
+  // UK local time, in words.
+  await expect(rows.first()).toContainText(/\d{1,2} [A-Z][a-z]+ \d{4}, \d{1,2}:\d\d(am|pm)/);
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Sign out of all other sessions' }).click();
   await expect(page.getByText('Your other sessions have been signed out')).toBeVisible();
-  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await expect(page.locator('.gh-session')).toHaveCount(1);
   await expect(page.getByText('You are not signed in anywhere else')).toBeVisible();
   await expectAccessible(page);
   await other.goto('/my-profile');

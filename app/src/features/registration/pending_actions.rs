@@ -65,7 +65,7 @@ pub fn PendingActionsPage() -> impl IntoView {
                                 view! {
                                     <table class="nhsuk-table-responsive gh-pending">
                                         <caption class="nhsuk-table__caption">
-                                            "Here you can approve registration role requests, resend registration emails & delete registrations"
+                                            "Here you can approve registration role requests, resend registration emails & delete registrations: choose a name to review it"
                                         </caption>
                                         <thead class="nhsuk-table__head">
                                             <tr>
@@ -111,7 +111,12 @@ fn PendingRowView(r: PendingRow) -> impl IntoView {
         <tr class="nhsuk-table__row">
             <Cell heading="Created" value=r.created date=true/>
             <Cell heading="Role Reason" value=r.role_reason long=true/>
-            <Cell heading="First Name" value=r.first_name/>
+            // The name opens Review User, where Resend Registration Email and Delete Registration
+            // also are: one link per request keeps a phone's stacked row short.
+            <td class="nhsuk-table__cell">
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">"First Name "</span>
+                <a href=format!("/pending-actions/{id}")>{r.first_name.clone()}</a>
+            </td>
             <Cell heading="Last Name" value=r.last_name/>
             <Cell heading="Organisation" value=r.organisation/>
             <Cell heading="Role" value=r.role/>
@@ -119,13 +124,7 @@ fn PendingRowView(r: PendingRow) -> impl IntoView {
             <Cell heading="Is Approved" value=(if r.approved { "Yes" } else { "No" }).to_owned()/>
             <td class="nhsuk-table__cell">
                 <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
-                <ul class="nhsuk-list gh-actions">
-                    <li><a href=format!("/pending-actions/{id}")>"Review User"<span class="nhsuk-u-visually-hidden">{format!(" {who}")}</span></a></li>
-                    {r.approved.then(|| view! {
-                        <li><a href=format!("/pending-actions/{id}/resend")>"Resend Registration Email"<span class="nhsuk-u-visually-hidden">{format!(" to {who}")}</span></a></li>
-                    })}
-                    <li><a href=format!("/pending-actions/{id}/delete")>"Delete Registration"<span class="nhsuk-u-visually-hidden">{format!(" of {who}")}</span></a></li>
-                </ul>
+                <a href=format!("/pending-actions/{id}")>"Review User"<span class="nhsuk-u-visually-hidden">{format!(" {who}")}</span></a>
             </td>
         </tr>
     }
@@ -245,11 +244,14 @@ fn ReviewBody(d: RegistrationView, action: ServerAction<DecideRegistration>) -> 
                     <p>{format!("{status}.")}{decided_by.map(|b| format!(" Decided by {b}."))}</p>
                     {reason.map(|r| view! { <p>{format!("Reason: {r}")}</p> })}
                 </div>
-                {awaiting.then(|| view! {
-                    <p class="nhsuk-body"><a href=format!("/pending-actions/{id}/resend")>"Resend Registration Email"</a></p>
-                })}
             }.into_any()
         }}
+        <div class="gh-button-row">
+            {awaiting.then(|| view! {
+                <a class="nhsuk-button nhsuk-button--secondary" href=format!("/pending-actions/{id}/resend")>"Resend Registration Email"</a>
+            })}
+            <a class="nhsuk-button nhsuk-button--warning" href=format!("/pending-actions/{id}/delete")>"Delete Registration"</a>
+        </div>
         <p class="nhsuk-body"><a href="/pending-actions">"Back to Pending Actions"</a></p>
     }
 }

@@ -208,8 +208,27 @@ pub struct SessionView {
     pub started: String,
     pub last_active: String,
     pub from: String,
+    /// The User-Agent as the browser sent it.
     pub browser: String,
+    /// What people call it: "Chrome on Windows 10"; the User-Agent itself when it is not one
+    /// the parser knows.
+    #[serde(default)]
+    pub device: String,
     pub current: bool,
+}
+
+/// "Chrome on Windows 10", "Safari on iPhone" from a User-Agent; the text itself when it names
+/// no browser the parser knows, and "Not known" when there is none.
+#[cfg(feature = "ssr")]
+pub fn device_of(agent: Option<&str>) -> String {
+    let Some(agent) = agent.filter(|a| !a.trim().is_empty()) else {
+        return "Not known".into();
+    };
+    match woothee::parser::Parser::new().parse(agent) {
+        Some(r) if r.name != "UNKNOWN" && r.os != "UNKNOWN" => format!("{} on {}", r.name, r.os),
+        Some(r) if r.name != "UNKNOWN" => r.name.to_owned(),
+        _ => agent.to_owned(),
+    }
 }
 
 /// The signed-in user's live sessions, this one marked.
@@ -228,6 +247,7 @@ pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
             started: when(s.created_at),
             last_active: when(s.last_seen_at),
             from: s.client.unwrap_or_else(|| "Not known".into()),
+            device: device_of(s.agent.as_deref()),
             browser: s.agent.unwrap_or_else(|| "Not known".into()),
             current,
         })
@@ -249,4 +269,32 @@ pub async fn end_other_sessions() -> Result<(), AppError> {
     .map_err(|e| internal(&e))?;
     leptos_axum::redirect(&format!("/my-profile/sessions?ended={ended}"));
     Ok(())
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::device_of;
+
+    #[test]
+    fn a_user_agent_reads_as_browser_on_system() {
+        assert_eq!(
+            device_of(Some(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                 Chrome/131.0.0.0 Safari/537.36"
+            )),
+            "Chrome on Windows 10"
+        );
+        assert_eq!(
+            device_of(Some(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 \
+                 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+            )),
+            "Safari on iPhone"
+        );
+        assert_eq!(
+            device_of(Some("Gatehouse test phone")),
+            "Gatehouse test phone"
+        );
+        assert_eq!(device_of(None), "Not known");
+    }
 }

@@ -140,30 +140,31 @@ pub fn SessionsPage() -> impl IntoView {
                                 Ok(list) => {
                                     let others = list.iter().filter(|s| !s.current).count();
                                     view! {
-                                        <table class="nhsuk-table">
-                                            <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"Your sessions"</caption>
-                                            <thead class="nhsuk-table__head">
-                                                <tr class="nhsuk-table__row">
-                                                    <th class="nhsuk-table__header" scope="col">"Signed in"</th>
-                                                    <th class="nhsuk-table__header" scope="col">"Last active"</th>
-                                                    <th class="nhsuk-table__header" scope="col">"From"</th>
-                                                    <th class="nhsuk-table__header" scope="col">"Browser"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody class="nhsuk-table__body">
-                                                {list.into_iter().map(|s| view! {
-                                                    <tr class="nhsuk-table__row">
-                                                        <td class="nhsuk-table__cell">
-                                                            {s.started}
-                                                            {s.current.then(|| view! { " " <strong class="nhsuk-tag nhsuk-tag--green">"This session"</strong> })}
-                                                        </td>
-                                                        <td class="nhsuk-table__cell">{s.last_active}</td>
-                                                        <td class="nhsuk-table__cell">{s.from}</td>
-                                                        <td class="nhsuk-table__cell">{s.browser}</td>
-                                                    </tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
+                                        // A summary list per session: it reads the same on a phone as on a desktop.
+                                        <ul class="nhsuk-list gh-sessions">
+                                            {list.into_iter().map(|s| view! {
+                                                <li class="gh-session">
+                                                    <h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-2">
+                                                        <span class="gh-break">{s.device}</span>
+                                                        {s.current.then(|| view! { " " <strong class="nhsuk-tag nhsuk-tag--green">"This session"</strong> })}
+                                                    </h2>
+                                                    <dl class="nhsuk-summary-list">
+                                                        <div class="nhsuk-summary-list__row">
+                                                            <dt class="nhsuk-summary-list__key">"Signed in"</dt>
+                                                            <dd class="nhsuk-summary-list__value">{s.started}</dd>
+                                                        </div>
+                                                        <div class="nhsuk-summary-list__row">
+                                                            <dt class="nhsuk-summary-list__key">"Last active"</dt>
+                                                            <dd class="nhsuk-summary-list__value">{s.last_active}</dd>
+                                                        </div>
+                                                        <div class="nhsuk-summary-list__row">
+                                                            <dt class="nhsuk-summary-list__key">"From"</dt>
+                                                            <dd class="nhsuk-summary-list__value gh-break">{s.from}</dd>
+                                                        </div>
+                                                    </dl>
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
                                         {if others > 0 {
                                             view! {
                                                 <ActionForm action=end>
