@@ -105,3 +105,44 @@ test('invite an existing user to a second organisation → they sign in through 
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await expect(page.getByText('Acting as')).toContainText('A81002');
 });
+
+test('each step of Invite and of Register has an NHS.UK back link that keeps what was entered', async ({ page }, info) => {
+  const email = `back.link.${info.project.name}@example.nhs.uk`;
+  await signIn(page, info, 'account.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await page.goto('/users/invite');
+  await ready(page, info);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/users/invite/details');
+  await ready(page, info);
+  await page.getByLabel('First name').fill('Bea');
+  await page.getByLabel('Last name').fill('Backlink');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/users/invite/organisation');
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Back', exact: true }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/users/invite/details');
+  await ready(page, info);
+  await expect(page.getByLabel('First name')).toHaveValue('Bea');
+  await expect(page.getByLabel('Last name')).toHaveValue('Backlink');
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Back', exact: true }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/users/invite');
+  await ready(page, info);
+  await expect(page.getByLabel('Email address')).toHaveValue(email);
+  await signOut(page);
+
+  await page.goto('/register');
+  await ready(page, info);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('ODS code or organisation name').fill('A81001');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/register/details');
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Back', exact: true }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/register');
+  await ready(page, info);
+  await expect(page.getByLabel('Email address')).toHaveValue(email);
+  await expect(page.getByLabel('ODS code or organisation name')).toHaveValue('A81001');
+});

@@ -118,6 +118,13 @@ fn Header(viewer: Option<Viewer>) -> impl IntoView {
     }
 }
 
+/// The NHS.UK back link at the top of a step of a multi-step form: to the step before, with what
+/// was entered there (the steps carry it in their addresses).
+#[component]
+pub fn BackLink(#[prop(into)] href: String) -> impl IntoView {
+    view! { <a class="nhsuk-back-link" href=href>"Back"</a> }
+}
+
 /// The page shown when something failed on our side, with the request's reference when it has
 /// one (only a text shaped like a reference is shown).
 #[component]

@@ -9,7 +9,7 @@ use crate::components::form::{
     form_title, problem_for, Choice, ErrorSummary, Hidden, PageError, Radios, TextArea,
 };
 use crate::components::guard::SignedIn;
-use crate::components::layout::Page;
+use crate::components::layout::{BackLink, Page};
 use crate::components::list::{organisations_found, SuccessNotice};
 use crate::components::live::Follow;
 use crate::error::{AppError, Field};
@@ -117,6 +117,7 @@ pub fn RequestRolePage() -> impl IntoView {
     view! {
         <SignedIn render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Request access: role") viewer=Some(v)>
+                <BackLink href=format!("/my-profile/request-access?q={}", crate::url::enc(&chosen().0))/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match roles.await {
@@ -168,6 +169,7 @@ pub fn RequestCheckPage() -> impl IntoView {
     view! {
         <SignedIn render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Request access: check your answers") viewer=Some(v)>
+                <BackLink href={ let (code, role, reason) = chosen(); request_url("role", &code, role.parse().ok(), &reason) }/>
                 {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -8,7 +8,7 @@ use crate::components::form::{
     form_title, problem_for, Choice, ErrorSummary, Hidden, InputField, PageError, Radios,
 };
 use crate::components::guard::SignedIn;
-use crate::components::layout::Page;
+use crate::components::layout::{BackLink, Page};
 use crate::components::list::SuccessNotice;
 use crate::error::{AppError, Field};
 use crate::features::invitations::api::{
@@ -65,7 +65,7 @@ pub fn InviteEmailPage() -> impl IntoView {
                         <p class="nhsuk-body">"Invite someone new, or add a role for someone who already uses Gatehouse."</p>
                         <ActionForm action=action attr:novalidate="novalidate">
                             <InputField field=Field::Email label="Email address" input_type="email" autocomplete="off"
-                                value=error.as_ref().and_then(|e| e.echo(Field::Email)).unwrap_or_default()
+                                value=error.as_ref().and_then(|e| e.echo(Field::Email)).unwrap_or_else(|| query.read().get("email").unwrap_or_default())
                                 problem=problem_for(&error, Field::Email)/>
                             <button class="nhsuk-button" type="submit">"Next"</button>
                         </ActionForm>
@@ -86,6 +86,7 @@ pub fn InviteDetailsPage() -> impl IntoView {
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: name") viewer=Some(v)>
+                <BackLink href=format!("/users/invite?email={}", crate::url::enc(&a().email))/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match who.await {
@@ -114,10 +115,10 @@ pub fn InviteDetailsPage() -> impl IntoView {
                                                     None => view! {
                                                         <p class="nhsuk-body">{format!("Email address: {email}")}</p>
                                                         <InputField field=Field::FirstName label="First name" autocomplete="off"
-                                                            value=error.as_ref().and_then(|e| e.echo(Field::FirstName)).unwrap_or_default()
+                                                            value=error.as_ref().and_then(|e| e.echo(Field::FirstName)).unwrap_or_else(|| a().first)
                                                             problem=problem_for(&error, Field::FirstName)/>
                                                         <InputField field=Field::LastName label="Last name" autocomplete="off"
-                                                            value=error.as_ref().and_then(|e| e.echo(Field::LastName)).unwrap_or_default()
+                                                            value=error.as_ref().and_then(|e| e.echo(Field::LastName)).unwrap_or_else(|| a().last)
                                                             problem=problem_for(&error, Field::LastName)/>
                                                     }.into_any(),
                                                 }}
@@ -131,7 +132,6 @@ pub fn InviteDetailsPage() -> impl IntoView {
                         }
                     })}
                 </Suspense>
-                <p class="nhsuk-body"><a href="/users/invite">"Back"</a></p>
             </Page>
         }/>
     }
@@ -148,6 +148,7 @@ pub fn InviteOrganisationPage() -> impl IntoView {
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: organisation") viewer=Some(v)>
+                <BackLink href={ let x = a(); step_url("details", &x.email, &x.first, &x.last, &x.org, x.role.parse().ok()) }/>
                 {move || {
                     let error = action.value().get().and_then(|r| r.err());
                     let x = a();
@@ -196,6 +197,7 @@ pub fn InviteRolePage() -> impl IntoView {
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: role") viewer=Some(v)>
+                <BackLink href={ let x = a(); step_url("organisation", &x.email, &x.first, &x.last, &x.org, x.role.parse().ok()) }/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match roles.await {
@@ -247,6 +249,7 @@ pub fn InvitePreviewPage() -> impl IntoView {
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: check the email") viewer=Some(v)>
+                <BackLink href={ let x = a(); step_url("role", &x.email, &x.first, &x.last, &x.org, x.role.parse().ok()) }/>
                 {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

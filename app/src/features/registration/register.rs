@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, Radios};
-use crate::components::layout::Page;
+use crate::components::layout::{BackLink, Page};
 use crate::components::list::organisations_found;
 use crate::components::live::Follow;
 use crate::error::Field;
@@ -112,6 +112,7 @@ pub fn RegisterDetailsPage() -> impl IntoView {
             let failed = action.value().get().is_some_and(|r| r.is_err());
             if failed { "Error: Your role and name - Register - Gatehouse" } else { "Your role and name - Register - Gatehouse" }
         } viewer=None>
+            <BackLink href=format!("/register?email={}&q={}", crate::url::enc(&email()), crate::url::enc(&org()))/>
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
                     <Suspense fallback=|| ()>
