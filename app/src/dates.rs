@@ -57,8 +57,10 @@ mod tests {
             ("123", "4", "2024"),
         ] {
             let joined = join(d, m, y);
-            assert!(!joined.is_empty());
-            assert_ne!(joined.len(), 10, "{joined}");
+            assert!(
+                domain::features::organisations::parse_iso_date(&joined).is_err(),
+                "{joined} must be refused as not a real date"
+            );
             assert_eq!(split(&joined), (d.to_owned(), m.to_owned(), y.to_owned()));
         }
     }
