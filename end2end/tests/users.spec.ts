@@ -102,8 +102,8 @@ test('disable needs a reason of at most 250 characters; enable gives access back
   await page.getByRole('row').filter({ hasText: demo(target) }).getByRole('link', { name: /View/ }).click();
   await ready(page, info);
   const userPage = path(page);
-  // The job aid's blue Disable Account button (seed 003) leads to the same reason-and-Confirm page
-  // as the Enabled/Disabled radio (seed 002, walked in staff.spec.ts).
+  // The blue Disable Account button people were trained on leads to the same reason-and-Confirm
+  // page as the Enabled/Disabled radio (walked in staff.spec.ts).
   await expect(page.getByRole('link', { name: 'Enable Account' })).toHaveCount(0);
   await page.getByRole('link', { name: 'Disable Account' }).click();
   await expect(page).toHaveURL((u) => u.pathname === `${userPage}/disable`);

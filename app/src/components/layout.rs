@@ -94,8 +94,8 @@ fn Header(viewer: Option<Viewer>) -> impl IntoView {
                                 <span class="nhsuk-u-visually-hidden">"Signed in as "</span>
                                 {format!("{} {}", v.first_name, v.last_name)}
                             </li>
-                            // The job aids' words: "View My Profile", and My Account at the top of
-                            // the window (seed 002).
+                            // The words people were trained on: "View My Profile", and My Account
+                            // at the top of the window, where they check their roles.
                             <li class="nhsuk-header__account-item">
                                 <a class="nhsuk-header__account-link" href="/my-profile">"View My Profile"</a>
                             </li>
