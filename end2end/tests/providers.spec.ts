@@ -37,6 +37,7 @@ test('an account administrator sees the approval level without the control', asy
   await page.goto('/providers/A81001');
   await ready(page, info);
   await expect(page.getByRole('heading', { name: 'The Densham Surgery (A81001)' })).toBeVisible();
+  await expect(page).toHaveTitle('The Densham Surgery (A81001) - Gatehouse');
   await expect(page.getByText('Your role can see the approval level but not change it.')).toBeVisible();
   await expect(page.getByLabel('Multi-level approval')).toHaveCount(0);
   await expectAccessible(page);

@@ -119,9 +119,15 @@ test('register → the administrator approves → the email link sets the passwo
 
   const { href } = await linkFromOutbox(page, info, email, 'your registration has been approved');
   expect(href).toContain('/activate?token=');
+  // A mistyped link is titled as what its page says, not "Set your password".
+  await page.goto(`${href!}x`);
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
+  await expect(page).toHaveTitle('This link is not valid - Gatehouse');
   await page.goto(href!);
   await ready(page, info);
   await expect(page.getByRole('heading', { name: 'Set your password' })).toBeVisible();
+  await expect(page).toHaveTitle('Set your password - Gatehouse');
   await expect(page.getByText('at least 8 characters')).toBeVisible();
   await expectAccessible(page);
 
@@ -253,5 +259,33 @@ test('a search with more matches than are listed says so, and one match is one o
   await expect(matches.getByText('Showing the first 20: type more of the name or the ODS code.')).toBeVisible();
   await expect(matches.getByRole('link')).toHaveCount(20);
   await expect(matches.getByText('20 organisations found')).toHaveCount(0);
+  await expectAccessible(page);
+});
+
+test('on a phone, where the column headings are hidden, Pending Actions sorts with a Sort by select', async ({ page }, info) => {
+  test.slow();
+  await register(page, info, `sort.by.${info.project.name}@example.nhs.uk`, 'Sam', `Sortby${info.project.name}`);
+  await signIn(page, info, 'account.admin');
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await ready(page, info);
+  // With something waiting, Pending Actions is the first tile: the top of Home on a phone.
+  await expect(page.locator('.nhsuk-card__link').first()).toContainText('Pending Actions');
+  await page.goto('/pending-actions');
+  await ready(page, info);
+  const sortBy = page.getByLabel('Sort by');
+  if ((page.viewportSize()?.width ?? 1280) > 640) {
+    // Wide screens sort from the column headings instead.
+    await expect(sortBy).toBeHidden();
+    await expect(page.getByRole('columnheader', { name: /Email/ })).toBeVisible();
+    return;
+  }
+  await expect(sortBy).toBeVisible();
+  await sortBy.selectOption({ label: 'Email' });
+  await page.getByLabel('Order').selectOption('asc');
+  await page.getByRole('button', { name: 'Sort', exact: true }).click();
+  await expect(page).toHaveURL((u) => u.searchParams.get('sort') === 'email' && u.searchParams.get('dir') === 'asc');
+  await ready(page, info);
+  await expect(page.getByLabel('Sort by')).toHaveValue('email');
+  await expect(page.getByRole('row').filter({ hasText: `sort.by.${info.project.name}@example.nhs.uk` })).toBeVisible();
   await expectAccessible(page);
 });

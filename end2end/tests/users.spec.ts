@@ -57,6 +57,8 @@ test('an administrator finds a user by each of the five fields and views them', 
   await expect(page).toHaveURL((u) => /^\/users\/\d+$/.test(u.pathname));
   await ready(page, info);
   await expect(page.getByRole('heading', { name: 'Priya Provider' })).toBeVisible();
+  // The page is titled with the person's name, not "User".
+  await expect(page).toHaveTitle('Priya Provider - Gatehouse');
   await expect(page.getByRole('row').filter({ hasText: 'The Densham Surgery (A81001)' })).toContainText('Provider User');
   await expect(page.getByRole('link', { name: 'Revoke' })).toBeVisible();
   await expect(page.getByLabel('Enabled', { exact: true })).toBeChecked();

@@ -119,6 +119,11 @@ pub type Counts = Vec<(&'static str, i64)>;
 
 #[component]
 pub fn TileGrid(tiles: Vec<Tile>, #[prop(optional)] counts: Counts) -> impl IntoView {
+    // Tiles with something waiting come first (stably, in their usual order otherwise): on a
+    // phone the grid is one column, and Pending Actions sat 700 px down.
+    let waiting = |t: &Tile| counts.iter().any(|(title, n)| *title == t.title && *n > 0);
+    let mut tiles = tiles;
+    tiles.sort_by_key(|t| !waiting(t));
     view! {
         <ul class="nhsuk-grid-row nhsuk-card-group">
             {tiles.into_iter().map(|t| view! {

@@ -131,6 +131,7 @@ pub enum Problem {
     DescriptionTooLong(Field),
     NoProvidersSelected(Field),
     ProviderNotOffered(Field),
+    ProviderClosed(Field),
     ClusterRetired(Field),
     NewUserEmailTaken(Field),
     EmailsDiffer(Field),
@@ -216,6 +217,7 @@ impl Problem {
             | Problem::DescriptionTooLong(f)
             | Problem::NoProvidersSelected(f)
             | Problem::ProviderNotOffered(f)
+            | Problem::ProviderClosed(f)
             | Problem::ClusterRetired(f)
             | Problem::NewUserEmailTaken(f)
             | Problem::EmailsDiffer(f)
@@ -339,6 +341,9 @@ impl Problem {
             Problem::DescriptionTooLong(_) => "Description must be 500 characters or fewer",
             Problem::NoProvidersSelected(_) => "Select at least one service provider",
             Problem::ProviderNotOffered(_) => "Select service providers from the list",
+            Problem::ProviderClosed(_) => {
+                "A closed practice cannot be in a cluster: untick the practices with an end date"
+            }
             Problem::ClusterRetired(_) => "This cluster has been retired and cannot be changed",
             Problem::NewUserEmailTaken(_) => "An account already uses this email address: find the person in Users, or invite them to the role",
             Problem::EmailsDiffer(_) => "The email addresses do not match",

@@ -226,6 +226,25 @@ async fn an_organisation_administrator_creates_a_cluster_without_javascript() {
         .expect("body")
         .contains("ProviderNotOffered"));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM clusters").await, 2);
+    // A practice that has closed is refused too, at the field, and nothing is saved.
+    app.sql("UPDATE organisations SET end_date = '2025-03-31' WHERE code = 'A81002'")
+        .await;
+    let res = b
+        .post(
+            "save_cluster",
+            &[
+                ("short_name", "ABCDEF0125"),
+                ("name", "With a closed practice"),
+                ("description", "x"),
+                ("members", "A81001,A81002"),
+            ],
+            Js::On,
+            "/clusters/new",
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.expect("body").contains("ProviderClosed"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM clusters").await, 2);
 }
 
 #[tokio::test]

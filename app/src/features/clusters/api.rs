@@ -100,6 +100,7 @@ fn problem(e: &domain::features::clusters::ClusterError) -> Option<Problem> {
         E::DescriptionTooLong => Problem::DescriptionTooLong(Field::Description),
         E::NoMembers => Problem::NoProvidersSelected(Field::Providers),
         E::MemberNotFound => Problem::ProviderNotOffered(Field::Providers),
+        E::MemberClosed => Problem::ProviderClosed(Field::Providers),
         E::Retired => Problem::ClusterRetired(Field::Name),
         E::NotFound | E::Store(_) => return None,
     })

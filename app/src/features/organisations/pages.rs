@@ -2,6 +2,7 @@
 //! code or name; create a descendant; view and update one (name, type, parent, dates).
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{problem_for, Choice, DateInput, ErrorSummary, InputField, Radios};
@@ -170,6 +171,7 @@ pub fn OrganisationPage() -> impl IntoView {
                                     );
                                     view! {
                                         <ErrorSummary error=error.clone()/>
+                                        <Title text=format!("{}{} ({}) - Gatehouse", if error.is_some() { "Error: " } else { "" }, o.name, o.code)/>
                                         <h1 class="nhsuk-heading-l">{format!("{} ({})", o.name, o.code)}</h1>
                                         <p class="nhsuk-body">{kind_label(&o.kind)}</p>
                                         {if o.own {

@@ -2,6 +2,7 @@
 //! Administrators see the level but not the control.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::ErrorSummary;
@@ -108,6 +109,7 @@ pub fn ProviderPage() -> impl IntoView {
                                     </div>
                                 };
                                 view! {
+                                    <Title text=format!("{} ({}) - Gatehouse", p.name, p.code)/>
                                     <h1 class="nhsuk-heading-l">{format!("{} ({})", p.name, p.code)}</h1>
                                     <dl class="nhsuk-summary-list">
                                         {row("Type", p.type_label.clone())}

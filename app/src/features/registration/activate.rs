@@ -2,6 +2,7 @@
 //! expired or unknown link gets a page that says which, and an expired one can ask for a new link.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{ErrorSummary, NewPasswordFields};
@@ -34,12 +35,14 @@ pub fn ActivatePage() -> impl IntoView {
                             match link.await {
                                 Ok(LinkView::Valid) => view! { <SetPassword token=t action=action/> }.into_any(),
                                 Ok(LinkView::Used) => view! {
+                                    <Title text="This link has already been used - Gatehouse"/>
                                     <h1 class="nhsuk-heading-l">"This link has already been used"</h1>
                                     <p class="nhsuk-body">"Each link works once. Your password has been set: sign in with your email address and password."</p>
                                     <p class="nhsuk-body"><a href="/sign-in">"Go to Sign in"</a></p>
                                 }.into_any(),
                                 Ok(LinkView::Expired) => view! {
                                     {move || view! { <ErrorSummary error=renew.value().get().and_then(|r| r.err())/> }}
+                                    <Title text="This link has expired - Gatehouse"/>
                                     <h1 class="nhsuk-heading-l">"This link has expired"</h1>
                                     <p class="nhsuk-body">"Links to set your password work for 7 days. We can send a new one to the email address you registered with."</p>
                                     <ActionForm action=renew>
@@ -49,6 +52,7 @@ pub fn ActivatePage() -> impl IntoView {
                                 }.into_any(),
                                 Ok(LinkView::Unknown) => view! {
                                     {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
+                                    <Title text="This link is not valid - Gatehouse"/>
                                     <h1 class="nhsuk-heading-l">"This link is not valid"</h1>
                                     <p class="nhsuk-body">"Check that you copied the whole link from the email. If you were sent more than one email, use the newest link: each new email replaces the link before it."</p>
                                     <p class="nhsuk-body">"If it still does not work, ask your account administrator to resend the registration email."</p>

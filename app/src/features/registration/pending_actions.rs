@@ -63,6 +63,7 @@ pub fn PendingActionsPage() -> impl IntoView {
                             Ok(p) => {
                                 let href = move |s: &str, d: &str, page: i64| format!("/pending-actions?sort={s}&dir={d}&page={page}");
                                 view! {
+                                    <SortBy sort=current_sort.clone() dir=current_dir.clone()/>
                                     <table class="nhsuk-table-responsive gh-pending">
                                         <caption class="nhsuk-table__caption">
                                             "Here you can approve registration role requests, resend registration emails & delete registrations: choose a name to review it"
@@ -100,6 +101,32 @@ pub fn PendingActionsPage() -> impl IntoView {
                 </Suspense>
             </Page>
         }/>
+    }
+}
+
+/// "Sort by" for narrow screens, where the table's column headings (its sort links) are hidden:
+/// a GET form, so it works without JavaScript. Wide screens sort from the headings.
+#[component]
+fn SortBy(sort: String, dir: String) -> impl IntoView {
+    view! {
+        <form method="get" action="/pending-actions" class="gh-narrow-only gh-sort-by">
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="sort">"Sort by"</label>
+                <select class="nhsuk-select" id="sort" name="sort">
+                    {COLUMNS.iter().map(|(key, label)| view! {
+                        <option value=*key selected=sort == *key>{*label}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="dir">"Order"</label>
+                <select class="nhsuk-select" id="dir" name="dir">
+                    <option value="asc" selected=dir == "asc">"Ascending (A to Z, oldest first)"</option>
+                    <option value="desc" selected=dir == "desc">"Descending (Z to A, newest first)"</option>
+                </select>
+            </div>
+            <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Sort"</button>
+        </form>
     }
 }
 

@@ -45,6 +45,9 @@ pub enum ClusterError {
     /// A code that is not one of the organisations below the administrator's.
     #[error("Select service providers from the list")]
     MemberNotFound,
+    /// A practice that has closed (it has an end date): a cluster holds open practices only.
+    #[error("A closed practice cannot be in a cluster")]
+    MemberClosed,
     #[error("This cluster has been retired")]
     Retired,
     #[error("storage failed")]
@@ -164,6 +167,8 @@ pub async fn check<S: Storage>(
             .map_err(|e| vec![e.into()])?;
         if found.len() != codes.len() || !found.iter().all(|(o, _)| may_include(actor, o)) {
             problems.push(ClusterError::MemberNotFound);
+        } else if found.iter().any(|(o, _)| o.end_date.is_some()) {
+            problems.push(ClusterError::MemberClosed);
         }
         members = found;
     }

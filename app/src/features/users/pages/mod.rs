@@ -3,6 +3,7 @@
 //! Enabled/Disabled radio leading to Disable Account or Enable Account, each confirmed.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{problem_for, Choice, ErrorSummary, PageError, Radios, TextArea};
@@ -235,6 +236,9 @@ pub fn UserPage() -> impl IntoView {
                                 let may_add = d.may_add_organisation;
                                 let own = d.own;
                                 view! {
+                                    // The person's name, not "User": a tab or a screen reader's list of
+                                    // pages tells one person from another.
+                                    <Title text=format!("{heading} - Gatehouse")/>
                                     <h1 class="nhsuk-heading-l">{heading}</h1>
                                     {own.then(|| view! {
                                         <div class="nhsuk-inset-text">

@@ -1,0 +1,42 @@
+// Takes the README's "What it looks like" pictures: Home, Users and Pending Actions, signed in as
+// the demo's practice account administrator, on a phone (Pixel 7) and a desktop. Run it against
+// a demo server (`bash scripts/run.sh`, or any GATEHOUSE_DEMO=1 server):
+//   node scripts/screenshots.mjs http://127.0.0.1:3000
+// It writes docs/screenshots/*.png. Nothing in the test suite depends on it.
+import { chromium, devices } from '@playwright/test';
+
+const base = process.argv[2] ?? 'http://127.0.0.1:3000';
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+const shapes = { phone: devices['Pixel 7'], desktop: { viewport: { width: 1280, height: 900 } } };
+
+// Two registrations, so that Pending Actions has something to show.
+for (const [first, last] of [['Robin', 'Reception'], ['Sam', 'Salaried']]) {
+  const page = await browser.newPage({ baseURL: base });
+  await page.goto('/register');
+  await page.getByLabel('Email address').fill(`${first}.${last}@example.nhs.uk`.toLowerCase());
+  await page.getByLabel('ODS code or organisation name').fill('A81001');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForURL((u) => u.pathname === '/register/details');
+  await page.getByLabel('Provider User').check();
+  await page.getByLabel('First name').fill(first);
+  await page.getByLabel('Last name').fill(last);
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.waitForURL((u) => u.pathname === '/register/done');
+  await page.close();
+}
+for (const [shape, device] of Object.entries(shapes)) {
+  const context = await browser.newContext({ ...device, baseURL: base });
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill('account.admin@demo.gatehouse.example');
+  await page.getByLabel('Password').fill('Gatehouse-Demo-2026!');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+  for (const [name, path] of [['home', '/'], ['users', '/users?q=a'], ['pending-actions', '/pending-actions']]) {
+    await page.goto(path);
+    await page.waitForLoadState('load');
+    await page.screenshot({ path: `docs/screenshots/${name}-${shape}.png`, fullPage: shape === 'phone' ? false : true });
+  }
+  await context.close();
+}
+await browser.close();
