@@ -83,6 +83,15 @@ fn FieldError(id: String, problem: Option<Problem>) -> impl IntoView {
     })
 }
 
+/// The NHS.UK form group's classes, marked when its field has a problem.
+fn group_class(has_problem: bool) -> &'static str {
+    if has_problem {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    }
+}
+
 /// `aria-describedby` for a field with an optional hint and an optional error message.
 fn described_by(hint_id: Option<&String>, error_id: Option<&String>) -> Option<String> {
     let ids: Vec<&str> = [hint_id, error_id]
@@ -106,11 +115,7 @@ pub fn InputField(
 ) -> impl IntoView {
     let id = field.id();
     let error_id = format!("{id}-error");
-    let group_class = if problem.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error"
-    } else {
-        "nhsuk-form-group"
-    };
+    let group_class = group_class(problem.is_some());
     let input_class = if problem.is_some() {
         "nhsuk-input nhsuk-input--error"
     } else {
@@ -145,11 +150,7 @@ pub fn DateInput(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = described_by(hint.map(|_| &hint_id), problem.map(|_| &error_id));
-    let group_class = if problem.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error"
-    } else {
-        "nhsuk-form-group"
-    };
+    let group_class = group_class(problem.is_some());
     let input_class = |width: &str| {
         let error = if problem.is_some() {
             " nhsuk-input--error"
@@ -218,11 +219,7 @@ pub fn Radios(
 ) -> impl IntoView {
     let name = field.id();
     let error_id = format!("{name}-error");
-    let group_class = if problem.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error"
-    } else {
-        "nhsuk-form-group"
-    };
+    let group_class = group_class(problem.is_some());
     view! {
         <div class=group_class>
             <fieldset class="nhsuk-fieldset" aria-describedby=problem.map(|_| error_id.clone())>
@@ -264,13 +261,11 @@ pub fn TextArea(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = described_by(hint.map(|_| &hint_id), problem.map(|_| &error_id));
-    let (group_class, area_class) = if problem.is_some() {
-        (
-            "nhsuk-form-group nhsuk-form-group--error",
-            "nhsuk-textarea nhsuk-textarea--error",
-        )
+    let group_class = group_class(problem.is_some());
+    let area_class = if problem.is_some() {
+        "nhsuk-textarea nhsuk-textarea--error"
     } else {
-        ("nhsuk-form-group", "nhsuk-textarea")
+        "nhsuk-textarea"
     };
     view! {
         <div class=group_class>
@@ -356,7 +351,7 @@ pub fn NewPasswordFields(error: Option<AppError>) -> impl IntoView {
         <ul class="nhsuk-list nhsuk-list--bullet" aria-labelledby="password-rules-intro">
             {password_policy().rules().iter().map(|r| view! { <li>{r.describe()}</li> }).collect_view()}
         </ul>
-        <div class=if has_error { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+        <div class=group_class(has_error)>
             <label class="nhsuk-label" for="password">"New password"</label>
             {has_error.then(|| view! {
                 <div id="password-error">

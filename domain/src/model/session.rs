@@ -32,6 +32,12 @@ pub struct SessionRecord {
     pub last_seen_at: Timestamp,
 }
 
+/// When a session started at `created` and last seen at `seen` ends if nothing more happens: the
+/// idle time-out, or the absolute one when that comes first.
+pub fn session_end(created: Timestamp, seen: Timestamp, p: SessionPolicy) -> Timestamp {
+    Timestamp((seen.0 + p.idle_seconds).min(created.0 + p.absolute_seconds))
+}
+
 /// Neither idle too long nor started too long ago.
 fn live(created_at: Timestamp, last_seen_at: Timestamp, now: Timestamp, p: SessionPolicy) -> bool {
     now.0 - last_seen_at.0 < p.idle_seconds && now.0 - created_at.0 < p.absolute_seconds

@@ -158,9 +158,10 @@ pub async fn stay_signed_in<S: Storage>(
 ) -> Result<Timestamp, StoreError> {
     let now = env.clock.now();
     env.store.touch_session(&ctx.session, now).await?;
-    let policy = env.sessions;
-    Ok(Timestamp(
-        (now.0 + policy.idle_seconds).min(ctx.started_at.0 + policy.absolute_seconds),
+    Ok(crate::model::session::session_end(
+        ctx.started_at,
+        now,
+        env.sessions,
     ))
 }
 
