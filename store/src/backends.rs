@@ -10,6 +10,7 @@ macro_rules! backend {
                 AssignmentId, AssignmentStatus, AssignmentView, NewAssignment,
             };
             use domain::model::audit::{AuditAction, AuditEvent, NewAudit};
+            use domain::model::draft::{DraftKey, NewDraft};
             use domain::model::notification::Notification;
             use domain::model::organisation::OrgRef;
             use domain::model::organisation::{
@@ -76,6 +77,7 @@ macro_rules! backend {
             include!("queries/requests.rs");
             include!("queries/security.rs");
             include!("queries/clusters.rs");
+            include!("queries/drafts.rs");
         }
     };
 }

@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod clusters;
 mod directory;
+mod drafts;
 mod grants;
 mod invitations;
 mod notifications;
@@ -20,6 +21,7 @@ pub use accounts::*;
 pub use audit::*;
 pub use clusters::*;
 pub use directory::*;
+pub use drafts::*;
 pub use grants::*;
 pub use invitations::*;
 pub use notifications::*;
@@ -95,6 +97,7 @@ pub trait Storage:
     + Clusters
     + Grants
     + Audit
+    + Drafts
 {
 }
 impl<
@@ -110,7 +113,8 @@ impl<
             + Security
             + Clusters
             + Grants
-            + Audit,
+            + Audit
+            + Drafts,
     > Storage for T
 {
 }

@@ -5,6 +5,7 @@ mod harness;
 
 mod clusters;
 mod conformance;
+mod drafts;
 mod import;
 mod outbox;
 mod registrations;
