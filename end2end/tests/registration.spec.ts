@@ -27,7 +27,7 @@ async function register(page: Page, info: TestInfo, email: string, first: string
     // Suggestions as you type, in place: the page is not reloaded and the field keeps focus.
     await page.evaluate(() => document.body.setAttribute('data-before-typing', 'yes'));
     await page.getByLabel('ODS code or organisation name').pressSequentially('Densham');
-    const suggestion = page.getByRole('link', { name: 'The Densham Surgery (A81001)' });
+    const suggestion = page.getByRole('button', { name: 'The Densham Surgery (A81001)' });
     await expect(suggestion).toBeVisible();
     await expect(page.getByLabel('ODS code or organisation name')).toBeFocused();
     await expect(page.locator('body')).toHaveAttribute('data-before-typing', 'yes');
@@ -233,7 +233,7 @@ test('registration asks again at the field for bad input, and offers matches by 
   const matches = page.locator('#matches');
   await expect(matches.getByRole('heading', { name: /Organisations matching/ })).toBeVisible();
   await expectAccessible(page);
-  await matches.getByRole('link').first().click();
+  await matches.getByRole('button').first().click();
   await expect(page).toHaveURL((u) => u.pathname === '/register/details');
   await ready(page, info);
 
@@ -257,7 +257,7 @@ test('a search with more matches than are listed says so, and one match is one o
   await ready(page, info);
   const matches = page.locator('#matches');
   await expect(matches.getByText('Showing the first 20: type more of the name or the ODS code.')).toBeVisible();
-  await expect(matches.getByRole('link')).toHaveCount(20);
+  await expect(matches.getByRole('button')).toHaveCount(20);
   await expect(matches.getByText('20 organisations found')).toHaveCount(0);
   await expectAccessible(page);
 });

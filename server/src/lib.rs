@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod form_problems;
 pub mod health;
 pub mod import;
 pub mod limits;
@@ -101,7 +102,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            app::ssr::drafts::provide_form_problems();
+        }
     };
     let store = state.store.clone();
     let limits = limits::RateLimits::per_minute(state.rate_limit_per_minute);
@@ -165,6 +169,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::record_refusals,
+        ))
+        // Inside the session's layer, so it knows whose problems it keeps.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            form_problems::keep_problems_off_the_address,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -18,7 +18,7 @@ use domain::features::sign_in::Resolved;
 use domain::values::clock::SecretToken;
 
 /// Paths served from files: no session needed.
-fn is_static(path: &str) -> bool {
+pub(crate) fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/assets/")
         || path.starts_with("/vendor/")

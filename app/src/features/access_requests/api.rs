@@ -49,17 +49,40 @@ pub struct RequestReview {
     pub pending: bool,
 }
 
-/// `/my-profile/request-access/{step}?org=&role=&reason=` with what is known so far.
-pub fn request_url(step: &str, org: &str, role: Option<i64>, reason: &str) -> String {
+/// `/my-profile/request-access/{step}?org=&role=`: the organisation's code and the role's number
+/// only; the reason, which the person wrote, stays in the draft.
+pub fn request_url(step: &str, org: &str, role: Option<i64>) -> String {
     use crate::url::enc;
     let mut url = format!("/my-profile/request-access/{step}?org={}", enc(org));
     if let Some(r) = role {
         url.push_str(&format!("&role={r}"));
     }
-    if !reason.is_empty() {
-        url.push_str(&format!("&reason={}", enc(reason)));
-    }
     url
+}
+
+/// The draft's name: the reason typed at the role step, kept on the server until Send.
+#[cfg(feature = "ssr")]
+const DRAFT: &str = "request_access";
+
+/// What Request Access keeps between its steps (never in the address).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestDraft {
+    pub reason: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn kept_reason() -> Result<String, AppError> {
+    Ok(crate::ssr::drafts::load::<RequestDraft>(DRAFT)
+        .await?
+        .map(|d| d.reason)
+        .unwrap_or_default())
+}
+
+/// The reason typed before, for the role step when the person comes back to it.
+#[server(endpoint = "request_reason")]
+pub async fn request_reason() -> Result<String, AppError> {
+    crate::ssr::require_user()?;
+    kept_reason().await
 }
 
 #[cfg(feature = "ssr")]
@@ -140,7 +163,7 @@ pub async fn request_organisation(
     let o = domain::features::access_requests::organisation(&st.services(), &organisation)
         .await
         .map_err(|e| fail(e, echo))?;
-    leptos_axum::redirect(&request_url("role", o.code.as_str(), None, ""));
+    leptos_axum::redirect(&request_url("role", o.code.as_str(), None));
     Ok(())
 }
 
@@ -221,11 +244,17 @@ pub async fn request_role(
     let st = state()?;
     let role = role.unwrap_or_default();
     let c = checked(&st, &ctx.user, &org, &role, &reason).await?;
+    crate::ssr::drafts::save(
+        DRAFT,
+        &RequestDraft {
+            reason: c.reason.as_str().to_owned(),
+        },
+    )
+    .await?;
     leptos_axum::redirect(&request_url(
         "check",
         c.organisation.code.as_str(),
         Some(c.role.id.0),
-        c.reason.as_str(),
     ));
     Ok(())
 }
@@ -235,11 +264,11 @@ pub async fn request_role(
 pub async fn request_summary(
     org: String,
     role: String,
-    reason: String,
 ) -> Result<(RequestOrg, String, String), AppError> {
     use crate::ssr::{request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
+    let reason = kept_reason().await?;
     let c = checked(&st, &ctx.user, &org, &role, &reason).await?;
     Ok((
         RequestOrg {
@@ -253,10 +282,11 @@ pub async fn request_summary(
 
 /// Send: everything checked once more, then written in one transaction.
 #[server(endpoint = "send_request")]
-pub async fn send_request(org: String, role: String, reason: String) -> Result<(), AppError> {
+pub async fn send_request(org: String, role: String) -> Result<(), AppError> {
     use crate::ssr::{request::client_address, request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
+    let reason = kept_reason().await?;
     let c = checked(&st, &ctx.user, &org, &role, &reason).await?;
     domain::features::access_requests::send(
         &st.services(),
@@ -266,6 +296,7 @@ pub async fn send_request(org: String, role: String, reason: String) -> Result<(
     )
     .await
     .map_err(|e| fail(e, vec![]))?;
+    crate::ssr::drafts::forget(DRAFT).await?;
     leptos_axum::redirect("/my-profile/roles?done=requested");
     Ok(())
 }

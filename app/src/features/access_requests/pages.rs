@@ -14,8 +14,8 @@ use crate::components::list::{organisations_found, SuccessNotice};
 use crate::components::live::Follow;
 use crate::error::{AppError, Field};
 use crate::features::access_requests::api::{
-    get_request, my_roles, request_organisations, request_roles, request_summary, request_url,
-    DecideRequest, RequestOrganisation, RequestRole, SendRequest, WithdrawRequest,
+    get_request, my_roles, request_organisations, request_reason, request_roles, request_summary,
+    request_url, DecideRequest, RequestOrganisation, RequestRole, SendRequest, WithdrawRequest,
 };
 
 #[component]
@@ -95,15 +95,14 @@ pub fn RequestAccessPage() -> impl IntoView {
     }
 }
 
-/// The organisation and role chosen so far, from the URL.
-fn chosen() -> impl Fn() -> (String, String, String) + Copy + Send + Sync + 'static {
+/// The organisation and role chosen so far, from the URL (the reason is in the draft).
+fn chosen() -> impl Fn() -> (String, String) + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || {
         let q = query.read();
         (
             q.get("org").unwrap_or_default(),
             q.get("role").unwrap_or_default(),
-            q.get("reason").unwrap_or_default(),
         )
     }
 }
@@ -113,6 +112,7 @@ fn chosen() -> impl Fn() -> (String, String, String) + Copy + Send + Sync + 'sta
 pub fn RequestRolePage() -> impl IntoView {
     let chosen = chosen();
     let roles = Resource::new(move || chosen().0, request_roles);
+    let kept = Resource::new(|| (), |_| request_reason());
     let action = ServerAction::<RequestRole>::new();
     view! {
         <SignedIn render=move |v| view! {
@@ -120,6 +120,7 @@ pub fn RequestRolePage() -> impl IntoView {
                 <BackLink href=format!("/my-profile/request-access?q={}", crate::url::enc(&chosen().0))/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
+                        let reason = kept.await.unwrap_or_default();
                         match roles.await {
                             Ok((org, roles)) => {
                                 let choices: Vec<Choice> = roles.into_iter().map(|r| Choice {
@@ -131,7 +132,8 @@ pub fn RequestRolePage() -> impl IntoView {
                                     {move || {
                                         let (choices, heading) = (choices.clone(), format!("Your role at {}", org.name));
                                         let error = action.value().get().and_then(|r| r.err());
-                                        let (code, role, reason) = chosen();
+                                        let (code, role) = chosen();
+                                        let reason = reason.clone();
                                         view! {
                                             <ErrorSummary error=error.clone()/>
                                             <h1 class="nhsuk-heading-l">{heading}</h1>
@@ -164,23 +166,23 @@ pub fn RequestRolePage() -> impl IntoView {
 #[component]
 pub fn RequestCheckPage() -> impl IntoView {
     let chosen = chosen();
-    let summary = Resource::new(chosen, |(o, r, why)| request_summary(o, r, why));
+    let summary = Resource::new(chosen, |(o, r)| request_summary(o, r));
     let action = ServerAction::<SendRequest>::new();
     view! {
         <SignedIn render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Request access: check your answers") viewer=Some(v)>
-                <BackLink href={ let (code, role, reason) = chosen(); request_url("role", &code, role.parse().ok(), &reason) }/>
+                <BackLink href={ let (code, role) = chosen(); request_url("role", &code, role.parse().ok()) }/>
                 {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let (code, role, reason) = chosen();
+                        let (code, role) = chosen();
                         match summary.await {
                             Ok((org, role_name, why)) => {
                                 let role_id = role.parse::<i64>().ok();
                                 let rows = [
                                     ("Organisation", format!("{} ({})", org.name, org.code), "/my-profile/request-access".to_owned()),
-                                    ("Role", role_name, request_url("role", &code, role_id, &reason)),
-                                    ("Reason", why, request_url("role", &code, role_id, &reason)),
+                                    ("Role", role_name, request_url("role", &code, role_id)),
+                                    ("Reason", why, request_url("role", &code, role_id)),
                                 ];
                                 view! {
                                     <h1 class="nhsuk-heading-l">"Check your request"</h1>
@@ -198,7 +200,6 @@ pub fn RequestCheckPage() -> impl IntoView {
                                     <ActionForm action=action>
                                         <Hidden name="org" value=code/>
                                         <Hidden name="role" value=role/>
-                                        <Hidden name="reason" value=reason/>
                                         <button class="nhsuk-button" type="submit">"Send"</button>
                                     </ActionForm>
                                 }.into_any()
@@ -206,7 +207,7 @@ pub fn RequestCheckPage() -> impl IntoView {
                             Err(AppError::Invalid { .. }) => view! {
                                 <h1 class="nhsuk-heading-l">"Check your request"</h1>
                                 <p class="nhsuk-body">"Something in this request needs changing."</p>
-                                <p class="nhsuk-body"><a href=request_url("role", &code, role.parse().ok(), &reason)>"Go back to the role and reason"</a></p>
+                                <p class="nhsuk-body"><a href=request_url("role", &code, role.parse().ok())>"Go back to the role and reason"</a></p>
                             }.into_any(),
                             Err(e) => view! { <Gone e=e/> }.into_any(),
                         }

@@ -65,6 +65,7 @@ pub fn PrivacyPage() -> impl IntoView {
                 <li>"your password, only as a one-way hash that cannot be turned back into the password"</li>
                 <li>"your sign-ins: when, from which network address and which browser"</li>
                 <li>"a record of each change to accounts and access (the audit trail)"</li>
+                <li>"what you type into a form of several steps, between its steps: for at most 30 minutes, and deleted when you send it"</li>
             </ul>
             <h2 class="nhsuk-heading-m">"Who can see it"</h2>
             <p class="nhsuk-body">"Administrators of your organisation, and of the organisations above it, see your details and roles so that they can manage access. The Service Desk can see every account to support it. Nobody else can, and nothing is sold or shared for marketing."</p>
@@ -74,7 +75,7 @@ pub fn PrivacyPage() -> impl IntoView {
             <p class="nhsuk-body">"You can see your details and roles on My Profile and My Account, and change your details there. To ask for a copy of everything we keep about you, or to ask for something to be corrected, contact the Service Desk:"</p>
             <SupportDetails/>
             <p class="nhsuk-body">"The organisation that runs this service is responsible for your data, and its Data Protection Officer can be reached through the Service Desk. You can also complain to the Information Commissioner's Office."</p>
-            <p class="nhsuk-body">"We use one cookie, only to keep you signed in: see "<a href="/cookies">"Cookies"</a>"."</p>
+            <p class="nhsuk-body">"We use two cookies, one to keep you signed in and one to keep what you type into a form: see "<a href="/cookies">"Cookies"</a>"."</p>
         </Page>
     }
 }
@@ -84,9 +85,9 @@ pub fn CookiesPage() -> impl IntoView {
     view! {
         <Page title="Cookies - Gatehouse" viewer=None>
             <h1 class="nhsuk-heading-l">"Cookies"</h1>
-            <p class="nhsuk-body">"Gatehouse puts one small file (a cookie) on your device, and only when you sign in. It is strictly necessary: without it you could not stay signed in from one page to the next. So we do not ask for your consent to it, and you cannot turn it off and still sign in."</p>
+            <p class="nhsuk-body">"Gatehouse puts at most two small files (cookies) on your device. Both are strictly necessary: without them you could not stay signed in from one page to the next, or fill in a form of several steps. So we do not ask for your consent to them, and you cannot turn them off and still use the service."</p>
             <table class="nhsuk-table">
-                <caption class="nhsuk-table__caption">"The cookie Gatehouse sets"</caption>
+                <caption class="nhsuk-table__caption">"The cookies Gatehouse sets"</caption>
                 <thead class="nhsuk-table__head">
                     <tr>
                         <th scope="col" class="nhsuk-table__header">"Name"</th>
@@ -99,6 +100,11 @@ pub fn CookiesPage() -> impl IntoView {
                         <td class="nhsuk-table__cell gh-break">"gatehouse_session"</td>
                         <td class="nhsuk-table__cell">"Keeps you signed in. It holds a random value and nothing about you; the server ends the session after a time without activity (30 minutes unless the service is set otherwise), or when you sign out. Over HTTPS it is named __Host-gatehouse_session."</td>
                         <td class="nhsuk-table__cell">"When you close the browser, or when the session ends"</td>
+                    </tr>
+                    <tr>
+                        <td class="nhsuk-table__cell gh-break">"gatehouse_form"</td>
+                        <td class="nhsuk-table__cell">"Set when you use a form. It holds a random value and nothing about you; what you typed is kept on the server under it, so that it never appears in a web address (and so in your browser's history or anyone's logs). Over HTTPS it is named __Host-gatehouse_form."</td>
+                        <td class="nhsuk-table__cell">"30 minutes after you last used a form"</td>
                     </tr>
                 </tbody>
             </table>

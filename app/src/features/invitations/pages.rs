@@ -12,30 +12,25 @@ use crate::components::layout::{BackLink, Page};
 use crate::components::list::SuccessNotice;
 use crate::error::{AppError, Field};
 use crate::features::invitations::api::{
-    invitation_link, invite_organisations, invite_preview, invite_roles, invitee, step_url,
-    AcceptInvitation, AcceptInvitationSigned, ChangeInvitation, InviteEmail, InviteNames,
+    invitation_link, invite_answers, invite_organisations, invite_preview, invite_roles, invitee,
+    step_url, AcceptInvitation, AcceptInvitationSigned, ChangeInvitation, InviteEmail, InviteNames,
     InviteOrganisation, InviteRole, LinkOffer, SendInvite,
 };
 
-/// What the earlier steps chose, read from the URL.
+/// What the earlier steps chose that may be in the address: the organisation's code and the
+/// role's number. The invitee's email address and names are in the draft (`invite_answers`).
 #[derive(Clone, PartialEq)]
-struct Answers {
-    email: String,
-    first: String,
-    last: String,
+struct Chosen {
     org: String,
     role: String,
 }
 
-fn answers() -> impl Fn() -> Answers + Copy + Send + Sync + 'static {
+fn chosen() -> impl Fn() -> Chosen + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || {
         let q = query.read();
         let get = |k: &str| q.get(k).unwrap_or_default();
-        Answers {
-            email: get("email"),
-            first: get("first"),
-            last: get("last"),
+        Chosen {
             org: get("org"),
             role: get("role"),
         }
@@ -53,10 +48,14 @@ pub fn InviteEmailPage() -> impl IntoView {
     let action = ServerAction::<InviteEmail>::new();
     let query = use_query_map();
     let sent = move || query.read().get("sent").is_some();
+    // Back from the names step: the address typed before.
+    let earlier = Resource::new(|| (), |_| invite_answers());
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user") viewer=Some(v)>
-                {move || {
+                <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let typed = if sent() { String::new() } else { earlier.await.map(|a| a.email).unwrap_or_default() };
                     let error = action.value().get().and_then(|r| r.err());
                     view! {
                         <ErrorSummary error=error.clone()/>
@@ -65,12 +64,13 @@ pub fn InviteEmailPage() -> impl IntoView {
                         <p class="nhsuk-body">"Invite someone new, or add a role for someone who already uses Gatehouse."</p>
                         <ActionForm action=action attr:novalidate="novalidate">
                             <InputField field=Field::Email label="Email address" input_type="email" autocomplete="off"
-                                value=error.as_ref().and_then(|e| e.echo(Field::Email)).unwrap_or_else(|| query.read().get("email").unwrap_or_default())
+                                value=error.as_ref().and_then(|e| e.echo(Field::Email)).unwrap_or(typed)
                                 problem=problem_for(&error, Field::Email)/>
                             <button class="nhsuk-button" type="submit">"Next"</button>
                         </ActionForm>
                     }
-                }}
+                })}
+                </Suspense>
                 <p class="nhsuk-body"><a href="/users">"Back to Users"</a></p>
             </Page>
         }/>
@@ -80,29 +80,29 @@ pub fn InviteEmailPage() -> impl IntoView {
 /// Step 2: first and last name, locked for an existing user.
 #[component]
 pub fn InviteDetailsPage() -> impl IntoView {
-    let a = answers();
     let action = ServerAction::<InviteNames>::new();
-    let who = Resource::new(move || a().email, invitee);
+    let who = Resource::new(|| (), |_| invitee());
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: name") viewer=Some(v)>
-                <BackLink href=format!("/users/invite?email={}", crate::url::enc(&a().email))/>
+                <BackLink href="/users/invite".to_owned()/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match who.await {
                             Ok(w) => {
-                                let email = w.email.clone();
+                                let email = w.answers.email.clone();
+                                let (first_typed, last_typed) = (w.answers.first.clone(), w.answers.last.clone());
                                 let existing = w.existing.clone();
                                 view! {
                                     {move || {
                                         let error = action.value().get().and_then(|r| r.err());
                                         let existing = existing.clone();
                                         let email = email.clone();
+                                        let (first_typed, last_typed) = (first_typed.clone(), last_typed.clone());
                                         view! {
                                             <ErrorSummary error=error.clone()/>
                                             <h1 class="nhsuk-heading-l">"Who are you inviting?"</h1>
                                             <ActionForm action=action attr:novalidate="novalidate">
-                                                <Hidden name="email" value=email.clone()/>
                                                 {match existing {
                                                     Some((first, last)) => view! {
                                                         <div class="nhsuk-inset-text">
@@ -115,10 +115,10 @@ pub fn InviteDetailsPage() -> impl IntoView {
                                                     None => view! {
                                                         <p class="nhsuk-body">{format!("Email address: {email}")}</p>
                                                         <InputField field=Field::FirstName label="First name" autocomplete="off"
-                                                            value=error.as_ref().and_then(|e| e.echo(Field::FirstName)).unwrap_or_else(|| a().first)
+                                                            value=error.as_ref().and_then(|e| e.echo(Field::FirstName)).unwrap_or(first_typed)
                                                             problem=problem_for(&error, Field::FirstName)/>
                                                         <InputField field=Field::LastName label="Last name" autocomplete="off"
-                                                            value=error.as_ref().and_then(|e| e.echo(Field::LastName)).unwrap_or_else(|| a().last)
+                                                            value=error.as_ref().and_then(|e| e.echo(Field::LastName)).unwrap_or(last_typed)
                                                             problem=problem_for(&error, Field::LastName)/>
                                                     }.into_any(),
                                                 }}
@@ -140,42 +140,43 @@ pub fn InviteDetailsPage() -> impl IntoView {
 /// Step 3: the organisation, only within the inviter's scope.
 #[component]
 pub fn InviteOrganisationPage() -> impl IntoView {
-    let a = answers();
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let action = ServerAction::<InviteOrganisation>::new();
     let matches = Resource::new(q, invite_organisations);
+    let answers = Resource::new(|| (), |_| invite_answers());
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: organisation") viewer=Some(v)>
-                <BackLink href={ let x = a(); step_url("details", &x.email, &x.first, &x.last, &x.org, x.role.parse().ok()) }/>
-                {move || {
+                <BackLink href=step_url("details", "", None)/>
+                <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let who = match answers.await {
+                        Ok(w) => w,
+                        Err(e) => return view! { <InviteNotFound e=e/> }.into_any(),
+                    };
                     let error = action.value().get().and_then(|r| r.err());
-                    let x = a();
                     view! {
                         <ErrorSummary error=error.clone()/>
-                        <h1 class="nhsuk-heading-l">{format!("Which organisation is {} {} joining?", x.first, x.last)}</h1>
+                        <h1 class="nhsuk-heading-l">{format!("Which organisation is {} {} joining?", who.first, who.last)}</h1>
                         <ActionForm action=action attr:novalidate="novalidate">
-                            <Hidden name="email" value=x.email.clone()/>
-                            <Hidden name="first" value=x.first.clone()/>
-                            <Hidden name="last" value=x.last.clone()/>
                             <InputField field=Field::Organisation label="ODS code or organisation name"
                                 hint="Only organisations in your area can be chosen." autocomplete="off"
                                 value=error.as_ref().and_then(|e| e.echo(Field::Organisation)).unwrap_or_else(|| untrack(q))
                                 problem=problem_for(&error, Field::Organisation)/>
                             <button class="nhsuk-button" type="submit">"Next"</button>
                         </ActionForm>
-                    }
-                }}
+                    }.into_any()
+                })}
+                </Suspense>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let x = a();
                         match matches.await {
                             Ok(list) if !list.is_empty() => view! {
                                 <h2 class="nhsuk-heading-m" id="matches">"Matching organisations"</h2>
                                 <ul class="nhsuk-list">
                                     {list.into_iter().map(|o| view! {
-                                        <li><a href=step_url("role", &x.email, &x.first, &x.last, &o.code, None)>{format!("{} ({})", o.name, o.code)}</a></li>
+                                        <li><a href=step_url("role", &o.code, None)>{format!("{} ({})", o.name, o.code)}</a></li>
                                     }).collect_view()}
                                 </ul>
                             }.into_any(),
@@ -191,13 +192,13 @@ pub fn InviteOrganisationPage() -> impl IntoView {
 /// Step 4: the role, among those valid there that the inviter may grant.
 #[component]
 pub fn InviteRolePage() -> impl IntoView {
-    let a = answers();
+    let a = chosen();
     let action = ServerAction::<InviteRole>::new();
     let roles = Resource::new(move || a().org, invite_roles);
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: role") viewer=Some(v)>
-                <BackLink href={ let x = a(); step_url("organisation", &x.email, &x.first, &x.last, &x.org, x.role.parse().ok()) }/>
+                <BackLink href=step_url("organisation", "", None)/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match roles.await {
@@ -216,9 +217,6 @@ pub fn InviteRolePage() -> impl IntoView {
                                             <ErrorSummary error=error.clone()/>
                                             <h1 class="nhsuk-heading-l">{format!("Which role at {}?", org.name)}</h1>
                                             <ActionForm action=action attr:novalidate="novalidate">
-                                                <Hidden name="email" value=x.email.clone()/>
-                                                <Hidden name="first" value=x.first.clone()/>
-                                                <Hidden name="last" value=x.last.clone()/>
                                                 <Hidden name="org" value=x.org.clone()/>
                                                 <Radios field=Field::Role legend="Role" choices=choices
                                                     selected=x.role.clone()
@@ -241,20 +239,18 @@ pub fn InviteRolePage() -> impl IntoView {
 /// Step 5: the email as it will go → Send.
 #[component]
 pub fn InvitePreviewPage() -> impl IntoView {
-    let a = answers();
+    let a = chosen();
     let action = ServerAction::<SendInvite>::new();
-    let preview = Resource::new(a, |x| {
-        invite_preview(x.email, x.first, x.last, x.org, x.role)
-    });
+    let preview = Resource::new(a, |x| invite_preview(x.org, x.role));
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user: check the email") viewer=Some(v)>
-                <BackLink href={ let x = a(); step_url("role", &x.email, &x.first, &x.last, &x.org, x.role.parse().ok()) }/>
+                <BackLink href={ let x = a(); step_url("role", &x.org, x.role.parse().ok()) }/>
                 {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let x = a();
-                        let change = step_url("role", &x.email, &x.first, &x.last, &x.org, x.role.parse().ok());
+                        let change = step_url("role", &x.org, x.role.parse().ok());
                         match preview.await {
                             Ok(p) => view! {
                                 <h1 class="nhsuk-heading-l">"Check the invitation"</h1>
@@ -269,9 +265,6 @@ pub fn InvitePreviewPage() -> impl IntoView {
                                     <pre class="gh-pre">{p.body}</pre>
                                 </div>
                                 <ActionForm action=action>
-                                    <Hidden name="email" value=x.email.clone()/>
-                                    <Hidden name="first" value=x.first.clone()/>
-                                    <Hidden name="last" value=x.last.clone()/>
                                     <Hidden name="org" value=x.org.clone()/>
                                     <Hidden name="role" value=x.role.clone()/>
                                     <button class="nhsuk-button" type="submit">"Send"</button>

@@ -10,20 +10,17 @@ use crate::components::list::organisations_found;
 use crate::components::live::Follow;
 use crate::error::Field;
 use crate::features::registration::api::{
-    find_organisations, registration_options, Register, RegisterStart,
+    find_organisations, register_email, registration_options, Register, RegisterStart,
 };
 use crate::url::enc;
-
-fn details_href(email: &str, code: &str) -> String {
-    format!("/register/details?email={}&org={}", enc(email), enc(code))
-}
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<RegisterStart>::new();
-    let email_param = move || query.read().get("email").unwrap_or_default();
     let q_param = move || query.read().get("q").unwrap_or_default();
+    // The address typed before, kept on the server (never in the address bar).
+    let kept = Resource::new(|| (), |_| register_email());
     // The no-JS results page: organisations matching ?q=.
     let matches = Resource::new(q_param, |q| async move {
         if q.trim().is_empty() {
@@ -39,9 +36,11 @@ pub fn RegisterPage() -> impl IntoView {
         } viewer=None>
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
-                    {move || {
+                    <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let kept = kept.await.ok().flatten().unwrap_or_default();
                         let error = action.value().get().and_then(|r| r.err());
-                        let email = error.as_ref().and_then(|e| e.echo(Field::Email)).unwrap_or_else(email_param);
+                        let email = error.as_ref().and_then(|e| e.echo(Field::Email)).unwrap_or(kept);
                         let organisation = error.as_ref().and_then(|e| e.echo(Field::Organisation)).unwrap_or_else(q_param);
                         view! {
                             <ErrorSummary error=error.clone()/>
@@ -49,7 +48,7 @@ pub fn RegisterPage() -> impl IntoView {
                             <p class="nhsuk-body">
                                 "Register for a Gatehouse account. An account administrator reviews your request, and you receive an email when it has been approved."
                             </p>
-                            <ActionForm action=action attr:novalidate="novalidate">
+                            <ActionForm action=action attr:novalidate="novalidate" attr:id="register-start">
                                 <InputField field=Field::Email label="Email address" input_type="email"
                                     autocomplete="email" value=email
                                     problem=problem_for(&error, Field::Email)/>
@@ -60,14 +59,15 @@ pub fn RegisterPage() -> impl IntoView {
                                 <button class="nhsuk-button" type="submit">"Next"</button>
                             </ActionForm>
                         }
-                    }}
-                    // With JavaScript the matches follow what is typed, with links that carry the email.
+                    })}
+                    </Suspense>
+                    // With JavaScript the matches follow what is typed: only the organisation's name
+                    // travels, never the email address. Choosing one sends the form above with it.
                     <Follow region="organisation-matches".to_owned() path="/register".to_owned()
-                        fields=vec![("email".to_owned(), "email".to_owned()), ("organisation".to_owned(), "q".to_owned())]/>
+                        fields=vec![("organisation".to_owned(), "q".to_owned())]/>
                     <div id="organisation-matches">
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let email = email_param();
                             let q = q_param();
                             match matches.await {
                                 Ok(Some(list)) => view! {
@@ -81,7 +81,11 @@ pub fn RegisterPage() -> impl IntoView {
                                                 <p class="nhsuk-body" data-announce="">{organisations_found(list.len(), shown)}" Choose your organisation."</p>
                                                 <ul class="nhsuk-list nhsuk-list--border">
                                                     {list.into_iter().take(shown).map(|o| view! {
-                                                        <li><a href=details_href(&email, &o.code)>{format!("{} ({})", o.name, o.code)}</a></li>
+                                                        <li>
+                                                            <button class="gh-link-button" type="submit" form="register-start" name="choose" value=o.code.clone()>
+                                                                {format!("{} ({})", o.name, o.code)}
+                                                            </button>
+                                                        </li>
                                                     }).collect_view()}
                                                 </ul>
                                             }.into_any()
@@ -104,20 +108,20 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn RegisterDetailsPage() -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<Register>::new();
-    let email = move || query.read().get("email").unwrap_or_default();
     let org = move || query.read().get("org").unwrap_or_default();
     let options = Resource::new(org, registration_options);
+    let kept = Resource::new(|| (), |_| register_email());
     view! {
         <Page title=move || {
             let failed = action.value().get().is_some_and(|r| r.is_err());
             if failed { "Error: Your role and name - Register - Gatehouse" } else { "Your role and name - Register - Gatehouse" }
         } viewer=None>
-            <BackLink href=format!("/register?email={}&q={}", crate::url::enc(&email()), crate::url::enc(&org()))/>
+            <BackLink href=format!("/register?q={}", enc(&org()))/>
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let email = email();
+                            let email = kept.await.ok().flatten();
                             match options.await {
                                 Ok(Some(o)) => view! {
                                     {move || {
@@ -133,27 +137,35 @@ pub fn RegisterDetailsPage() -> impl IntoView {
                                             <ErrorSummary error=error.clone()/>
                                             <h1 class="nhsuk-heading-l">"Your role and name"</h1>
                                             <dl class="nhsuk-summary-list">
-                                                <div class="nhsuk-summary-list__row">
-                                                    <dt class="nhsuk-summary-list__key">"Email address"</dt>
-                                                    <dd class="nhsuk-summary-list__value" id="email">{email.clone()}</dd>
-                                                    <dd class="nhsuk-summary-list__actions">
-                                                        <a href=format!("/register?email={}", enc(&email))>
-                                                            "Change"<span class="nhsuk-u-visually-hidden">" email address"</span>
-                                                        </a>
-                                                    </dd>
-                                                </div>
+                                                {email.clone().map(|email| view! {
+                                                    <div class="nhsuk-summary-list__row">
+                                                        <dt class="nhsuk-summary-list__key">"Email address"</dt>
+                                                        <dd class="nhsuk-summary-list__value" id="email">{email}</dd>
+                                                        <dd class="nhsuk-summary-list__actions">
+                                                            <a href="/register">
+                                                                "Change"<span class="nhsuk-u-visually-hidden">" email address"</span>
+                                                            </a>
+                                                        </dd>
+                                                    </div>
+                                                })}
                                                 <div class="nhsuk-summary-list__row">
                                                     <dt class="nhsuk-summary-list__key">"Organisation"</dt>
                                                     <dd class="nhsuk-summary-list__value" id="organisation">{format!("{} ({})", o.org_name, o.org_code)}</dd>
                                                     <dd class="nhsuk-summary-list__actions">
-                                                        <a href=format!("/register?email={}", enc(&email))>
+                                                        <a href="/register">
                                                             "Change"<span class="nhsuk-u-visually-hidden">" organisation"</span>
                                                         </a>
                                                     </dd>
                                                 </div>
                                             </dl>
                                             <ActionForm action=action attr:novalidate="novalidate">
-                                                <input type="hidden" name="email" value=email.clone()/>
+                                                // Asked here only when the first step's address is not kept.
+                                                {email.is_none().then(|| view! {
+                                                    <InputField field=Field::Email label="Email address" input_type="email"
+                                                        autocomplete="email"
+                                                        value=error.as_ref().and_then(|e| e.echo(Field::Email)).unwrap_or_default()
+                                                        problem=problem_for(&error, Field::Email)/>
+                                                })}
                                                 <input type="hidden" name="org" value=o.org_code/>
                                                 <Radios field=Field::Role legend="Select the role you will undertake" choices=roles
                                                     selected=error.as_ref().and_then(|e| e.echo(Field::Role)).unwrap_or_default()
@@ -172,7 +184,7 @@ pub fn RegisterDetailsPage() -> impl IntoView {
                                 Ok(None) => view! {
                                     <h1 class="nhsuk-heading-l">"Organisation not found"</h1>
                                     <p class="nhsuk-body">"That organisation cannot take registrations. It may have closed."</p>
-                                    <p class="nhsuk-body"><a href=format!("/register?email={}", enc(&email))>"Choose your organisation again"</a></p>
+                                    <p class="nhsuk-body"><a href="/register">"Choose your organisation again"</a></p>
                                 }.into_any(),
                                 Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
                             }

@@ -1,7 +1,9 @@
 //! Add New User: the email typed twice → the user information and Add Organisation
 //! (Search By, tick, Submit) → each organisation's roles, with payment types for starred roles
-//! and the organisation's clusters → Submit. The steps are one GET form to itself, so every
-//! answer travels in the URL with or without JavaScript; the last step posts.
+//! and the organisation's clusters → Submit. Each step posts its answers, which are kept as the
+//! browser's draft (`crate::ssr::drafts`), and the page is then shown for the step asked for:
+//! only the step, the organisations' codes and the search travel in the address, never the new
+//! user's email address, names or telephone numbers.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -128,17 +130,79 @@ fn codes(list: impl IntoIterator<Item = String>) -> Vec<String> {
     out
 }
 
-/// The page's state. `step` is where the form was sent to: "details" checks the email, "roles"
-/// checks the user information and the organisations; a problem keeps the earlier step.
+/// The draft's name: the new user's email address, names and telephone numbers between steps.
+#[cfg(feature = "ssr")]
+const DRAFT: &str = "add_new_user";
+
+/// What Add New User keeps between its steps (never in the address).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewUserDraft {
+    pub email: String,
+    pub confirm_email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub mobile: String,
+}
+
+/// A step's Continue, Search or Submit: the answers it sent are kept (a field the step does not
+/// show keeps its earlier answer), and the browser goes to the page for `step`, which checks
+/// them. Organisation checkboxes arrive as `organisations[i]`, each box with a name of its own.
 #[allow(clippy::too_many_arguments)]
+#[server(endpoint = "new_user_step")]
+pub async fn new_user_step(
+    email: Option<String>,
+    confirm_email: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    #[server(default)] organisations: Vec<String>,
+    #[server(default)] q: String,
+    #[server(default)] step: String,
+) -> Result<(), AppError> {
+    administrator()?;
+    let mut draft = crate::ssr::drafts::load::<NewUserDraft>(DRAFT)
+        .await?
+        .unwrap_or_default();
+    let cut = |s: String, n: usize| s.chars().take(n).collect::<String>();
+    let keep = |field: &mut String, typed: Option<String>, n: usize| {
+        if let Some(t) = typed {
+            *field = cut(t, n);
+        }
+    };
+    keep(&mut draft.email, email, 300);
+    keep(&mut draft.confirm_email, confirm_email, 300);
+    keep(&mut draft.first_name, first_name, 200);
+    keep(&mut draft.last_name, last_name, 200);
+    keep(&mut draft.phone, phone, 40);
+    keep(&mut draft.mobile, mobile, 40);
+    crate::ssr::drafts::save(DRAFT, &draft).await?;
+    leptos_axum::redirect(&step_url(&step, &codes(organisations), &cut(q, 100)));
+    Ok(())
+}
+
+/// `/users/new?step=&organisations=&q=`: what the page for a step needs besides the draft.
+pub fn step_url(step: &str, organisations: &[String], q: &str) -> String {
+    use crate::url::enc;
+    let step = match step {
+        "details" | "roles" => step,
+        _ => "email",
+    };
+    let mut url = format!("/users/new?step={step}");
+    for o in organisations {
+        url.push_str(&format!("&organisations={}", enc(o)));
+    }
+    if !q.is_empty() {
+        url.push_str(&format!("&q={}", enc(q)));
+    }
+    url
+}
+
+/// The page's state. `step` is the step asked for: "details" checks the email, "roles" checks
+/// the user information and the organisations; a problem keeps the earlier step.
 #[server(endpoint = "new_user_form")]
 pub async fn new_user_form(
-    #[server(default)] email: String,
-    #[server(default)] confirm_email: String,
-    #[server(default)] first_name: String,
-    #[server(default)] last_name: String,
-    #[server(default)] phone: String,
-    #[server(default)] mobile: String,
     #[server(default)] organisations: Vec<String>,
     #[server(default)] q: String,
     #[server(default)] step: String,
@@ -147,10 +211,15 @@ pub async fn new_user_form(
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
     let ctx = st.services();
-    let cut = |s: String, n: usize| s.chars().take(n).collect::<String>();
-    let (email, confirm_email) = (cut(email, 300), cut(confirm_email, 300));
-    let (first_name, last_name) = (cut(first_name, 200), cut(last_name, 200));
-    let (phone, mobile, q) = (cut(phone, 40), cut(mobile, 40), cut(q, 100));
+    let NewUserDraft {
+        email,
+        confirm_email,
+        first_name,
+        last_name,
+        phone,
+        mobile,
+    } = crate::ssr::drafts::load(DRAFT).await?.unwrap_or_default();
+    let q: String = q.chars().take(100).collect();
     let organisations = codes(organisations);
     let mut view = NewUserView {
         step: "email".into(),
@@ -177,7 +246,7 @@ pub async fn new_user_form(
             (Field::Mobile, v.mobile.clone()),
         ]
     };
-    if step.is_empty() {
+    if step.is_empty() || step == "email" {
         return Ok(view);
     }
     if let Err(p) =
@@ -339,6 +408,7 @@ pub async fn add_new_user(
     )
     .await
     .map_err(|p| invalid_at_fields(staff_error(p, echo)))?;
+    crate::ssr::drafts::forget(DRAFT).await?;
     leptos_axum::redirect(&format!("/users/{}?done=added", id.0));
     Ok(())
 }

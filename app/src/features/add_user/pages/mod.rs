@@ -7,12 +7,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, PageError, Radios};
 use crate::components::guard::SignedIn;
-use crate::components::layout::Page;
+use crate::components::layout::{BackLink, Page};
 use crate::components::list::organisations_found;
 use crate::error::Field;
 use crate::features::add_user::api::{
-    assignment_restrictions, new_user_form, user_organisations_form, AddNewUser, AddUserRoles,
-    NewUserView, OrgChoice, OrgOffer, RestrictAssignment,
+    assignment_restrictions, new_user_form, step_url, user_organisations_form, AddNewUser,
+    AddUserRoles, NewUserStep, NewUserView, OrgChoice, OrgOffer, RestrictAssignment,
 };
 use crate::url::enc;
 
@@ -137,7 +137,9 @@ fn AddOrganisationBody(
 }
 
 /// Add Organisation: the organisations added so far, Search By, and a tick
-/// box for each open organisation found in the administrator's scope. Lives inside a GET form.
+/// box for each open organisation found in the administrator's scope. Lives inside a GET form to
+/// a page, or (`indexed`) a form posted to a server function, whose encoding refuses repeated
+/// names: there each box is `organisations[i]`.
 #[component]
 fn OrgSearch(
     chosen: Vec<OrgChoice>,
@@ -145,12 +147,21 @@ fn OrgSearch(
     q: String,
     problem: Option<crate::error::Problem>,
     search_step: &'static str,
+    #[prop(optional)] indexed: bool,
 ) -> impl IntoView {
+    let name = move |i: usize| {
+        if indexed {
+            format!("organisations[{i}]")
+        } else {
+            "organisations".to_owned()
+        }
+    };
+    let first_result = chosen.len();
     let none_found = results.is_empty() && !q.is_empty();
     let shown = domain::features::add_user::ORGANISATIONS_SHOWN;
     let cut = (results.len() > shown).then(|| organisations_found(results.len(), shown));
     view! {
-        {chosen.iter().map(|o| view! { <input type="hidden" name="organisations" value=o.code.clone()/> }).collect_view()}
+        {chosen.iter().enumerate().map(|(i, o)| view! { <input type="hidden" name=name(i) value=o.code.clone()/> }).collect_view()}
         <fieldset class=if problem.is_some() { "nhsuk-fieldset nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-fieldset nhsuk-form-group" } id="organisation">
             <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Add Organisation"</legend>
             {problem.map(|p| view! {
@@ -170,11 +181,11 @@ fn OrgSearch(
             {(!results.is_empty()).then(|| view! {
                 {cut.map(|m| view! { <p class="nhsuk-body">{m}</p> })}
                 <div class="nhsuk-checkboxes">
-                    {results.iter().take(shown).map(|o| {
+                    {results.iter().take(shown).enumerate().map(|(i, o)| {
                         let id = format!("add-{}", o.code);
                         view! {
                             <div class="nhsuk-checkboxes__item">
-                                <input class="nhsuk-checkboxes__input" id=id.clone() name="organisations" type="checkbox" value=o.code.clone()/>
+                                <input class="nhsuk-checkboxes__input" id=id.clone() name=name(first_result + i) type="checkbox" value=o.code.clone()/>
                                 <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{format!("{} ({}), {}", o.name, o.code, o.parent)}</label>
                             </div>
                         }

@@ -7,23 +7,15 @@ pub fn NewUserPage() -> impl IntoView {
     let query = use_query_map();
     let args = move || {
         let q = query.read();
-        let text = |k: &str| q.get(k).unwrap_or_default();
         (
-            text("email"),
-            text("confirm_email"),
-            text("first_name"),
-            text("last_name"),
-            text("phone"),
-            text("mobile"),
             q.get_all("organisations").unwrap_or_default(),
-            text("q"),
-            text("step"),
+            q.get("q").unwrap_or_default(),
+            q.get("step").unwrap_or_default(),
         )
     };
-    let view_of = Resource::new(args, |(e, c, f, l, p, m, o, q, s)| {
-        new_user_form(e, c, f, l, p, m, o, q, s)
-    });
+    let view_of = Resource::new(args, |(o, q, s)| new_user_form(o, q, s));
     let add = ServerAction::<AddNewUser>::new();
+    let next = ServerAction::<NewUserStep>::new();
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Suspense fallback=|| ()>
@@ -36,8 +28,8 @@ pub fn NewUserPage() -> impl IntoView {
                                 let title = if failed { "Error: Add New User - Gatehouse" } else { "Add New User - Gatehouse" };
                                 let body = match f.step.as_str() {
                                     "roles" => view! { <RolesStep f=f add=add/> }.into_any(),
-                                    "details" => view! { <DetailsStep f=f/> }.into_any(),
-                                    _ => view! { <EmailStep f=f/> }.into_any(),
+                                    "details" => view! { <DetailsStep f=f next=next/> }.into_any(),
+                                    _ => view! { <EmailStep f=f next=next/> }.into_any(),
                                 };
                                 view! { <Page title=title viewer=Some(v)>{body}</Page> }.into_any()
                             }
@@ -55,32 +47,32 @@ pub fn NewUserPage() -> impl IntoView {
 }
 
 #[component]
-fn EmailStep(f: NewUserView) -> impl IntoView {
+fn EmailStep(f: NewUserView, next: ServerAction<NewUserStep>) -> impl IntoView {
     let error = f.error.clone();
     view! {
+        <BackLink href="/users"/>
         <ErrorSummary error=error.clone()/>
         <h1 class="nhsuk-heading-l">"Add New User"</h1>
-        <form method="get" action="/users/new" novalidate="novalidate">
+        <ActionForm action=next attr:novalidate="novalidate">
             <InputField field=Field::Email label="Email Address" autocomplete="off" value=f.email.clone() problem=problem_for(&error, Field::Email)/>
             <InputField field=Field::ConfirmEmail label="Confirm Email Address" autocomplete="off" value=f.confirm_email.clone() problem=problem_for(&error, Field::ConfirmEmail)/>
             <button class="nhsuk-button" type="submit" name="step" value="details">"Continue"</button>
-        </form>
+        </ActionForm>
         <p class="nhsuk-body"><a href="/users">"Back to Users"</a></p>
     }
 }
 
 #[component]
-fn DetailsStep(f: NewUserView) -> impl IntoView {
+fn DetailsStep(f: NewUserView, next: ServerAction<NewUserStep>) -> impl IntoView {
     let error = f.error.clone();
     let org_problem = problem_for(&error, Field::Organisation);
     view! {
+        <BackLink href=step_url("email", &[], "")/>
         <ErrorSummary error=error.clone()/>
         <h1 class="nhsuk-heading-l">"Add New User"</h1>
         <h2 class="nhsuk-heading-m">"User Information"</h2>
         <p class="nhsuk-body">"All fields are mandatory except Mobile Phone."</p>
-        <form method="get" action="/users/new" novalidate="novalidate">
-            <input type="hidden" name="email" value=f.email.clone()/>
-            <input type="hidden" name="confirm_email" value=f.confirm_email.clone()/>
+        <ActionForm action=next attr:novalidate="novalidate">
             <dl class="nhsuk-summary-list">
                 <div class="nhsuk-summary-list__row">
                     <dt class="nhsuk-summary-list__key">"Email Address"</dt>
@@ -91,9 +83,9 @@ fn DetailsStep(f: NewUserView) -> impl IntoView {
             <InputField field=Field::LastName label="Last Name" autocomplete="off" value=f.last_name.clone() problem=problem_for(&error, Field::LastName)/>
             <InputField field=Field::Phone label="Telephone Number" autocomplete="off" value=f.phone.clone() problem=problem_for(&error, Field::Phone)/>
             <InputField field=Field::Mobile label="Mobile Phone (optional)" autocomplete="off" value=f.mobile.clone() problem=problem_for(&error, Field::Mobile)/>
-            <OrgSearch chosen=f.chosen.clone() results=f.results.clone() q=f.q.clone() problem=org_problem search_step="details"/>
+            <OrgSearch chosen=f.chosen.clone() results=f.results.clone() q=f.q.clone() problem=org_problem search_step="details" indexed=true/>
             <button class="nhsuk-button" type="submit" name="step" value="roles">"Submit"</button>
-        </form>
+        </ActionForm>
     }
 }
 
@@ -105,21 +97,13 @@ fn RolesStep(f: NewUserView, add: ServerAction<AddNewUser>) -> impl IntoView {
         .map(|o| o.code.clone())
         .collect::<Vec<_>>()
         .join(",");
-    let back = {
-        let mut href = format!(
-            "/users/new?step=details&email={}&confirm_email={}&first_name={}&last_name={}&phone={}&mobile={}",
-            enc(&f.email), enc(&f.confirm_email), enc(&f.first_name), enc(&f.last_name), enc(&f.phone), enc(&f.mobile)
-        );
-        for o in &f.offers {
-            href.push_str("&organisations=");
-            href.push_str(&enc(&o.code));
-        }
-        href
-    };
+    let codes: Vec<String> = f.offers.iter().map(|o| o.code.clone()).collect();
+    let back = step_url("details", &codes, "");
     let offers = role_choices(&f.offers, &f.payment_types);
     let server_error = move || add.value().get().and_then(|r| r.err());
     let page_error = f.error.clone();
     view! {
+        <BackLink href=back.clone()/>
         {move || {
             let e = server_error().or_else(|| page_error.clone());
             view! { <ErrorSummary error=e/> }

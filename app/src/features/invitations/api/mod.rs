@@ -1,7 +1,8 @@
 //! Invitations: Users → Invite → email → names → organisation → role
 //! → preview → Send; the link's page for the invitee; Resend and Withdraw on the user's page.
-//! Each step posts to the server, which checks everything so far and sends the browser on with
-//! the answers in the next page's URL, so the flow works the same without JavaScript.
+//! Each step posts to the server, which checks everything so far, keeps the answers as the
+//! browser's draft and sends the browser on to the next page, so the flow works the same without
+//! JavaScript and no answer travels in an address.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -10,10 +11,19 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::{Field, Problem};
 
+/// The invitee as typed so far: kept on the server between steps (`crate::ssr::drafts`), never
+/// in the address.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InviteDraft {
+    pub email: String,
+    pub first: String,
+    pub last: String,
+}
+
 /// The invitee as the names step shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InviteeView {
-    pub email: String,
+    pub answers: InviteDraft,
     /// Set for an existing user: their names, shown locked.
     pub existing: Option<(String, String)>,
 }
@@ -109,29 +119,39 @@ fn parse_email(email: &str) -> Result<domain::EmailAddress, AppError> {
     })
 }
 
-/// `/users/invite/…?email=&first=&last=&org=&role=` with what is known so far.
-pub fn step_url(
-    step: &str,
-    email: &str,
-    first: &str,
-    last: &str,
-    org: &str,
-    role: Option<i64>,
-) -> String {
-    use crate::url::enc;
-    let mut url = format!(
-        "/users/invite/{step}?email={}&first={}&last={}",
-        enc(email),
-        enc(first),
-        enc(last)
-    );
+/// `/users/invite/{step}?org=&role=`: only the organisation's code and the role's number travel in
+/// the address; the invitee's email address and names stay in the draft.
+pub fn step_url(step: &str, org: &str, role: Option<i64>) -> String {
+    let mut url = format!("/users/invite/{step}");
+    let mut sep = '?';
     if !org.is_empty() {
-        url.push_str(&format!("&org={}", enc(org)));
+        url.push_str(&format!("{sep}org={}", crate::url::enc(org)));
+        sep = '&';
     }
     if let Some(r) = role {
-        url.push_str(&format!("&role={r}"));
+        url.push_str(&format!("{sep}role={r}"));
     }
     url
+}
+
+/// The draft's name: the invitee's email address and names, kept on the server between steps.
+#[cfg(feature = "ssr")]
+const DRAFT: &str = "invite";
+
+/// The invitee's answers so far; without them (never started, or expired) the step is not found
+/// and its page says to start again.
+#[cfg(feature = "ssr")]
+async fn kept() -> Result<InviteDraft, AppError> {
+    crate::ssr::drafts::load::<InviteDraft>(DRAFT)
+        .await?
+        .ok_or_else(crate::ssr::request::not_found)
+}
+
+/// The answers so far, for a step's page.
+#[server(endpoint = "invite_answers")]
+pub async fn invite_answers() -> Result<InviteDraft, AppError> {
+    crate::ssr::require_actor()?;
+    kept().await
 }
 
 /// Step 1: the email address → the names step.
@@ -144,47 +164,52 @@ pub async fn invite_email(email: String) -> Result<(), AppError> {
     let who = domain::features::invitations::invitee(&st.services(), &actor, &parsed)
         .await
         .map_err(|e| invite_error(e, vec![(Field::Email, short(&email))]))?;
-    let (first, last) = who
-        .existing
-        .map(|u| (u.first_name, u.last_name))
-        .unwrap_or_default();
-    leptos_axum::redirect(&step_url(
-        "details",
-        parsed.as_str(),
-        &first,
-        &last,
-        "",
-        None,
-    ));
+    // Names typed for this address earlier are kept when the person comes back to this step.
+    let earlier = crate::ssr::drafts::load::<InviteDraft>(DRAFT)
+        .await?
+        .filter(|a| a.email == parsed.as_str());
+    let (first, last) = match (who.existing, earlier) {
+        (Some(u), _) => (u.first_name, u.last_name),
+        (None, Some(a)) => (a.first, a.last),
+        (None, None) => Default::default(),
+    };
+    crate::ssr::drafts::save(
+        DRAFT,
+        &InviteDraft {
+            email: parsed.as_str().to_owned(),
+            first,
+            last,
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&step_url("details", "", None));
     Ok(())
 }
 
-/// Whether the address belongs to an existing user (whose names are then locked).
+/// Whether the draft's address belongs to an existing user (whose names are then locked).
 #[server(endpoint = "invitee")]
-pub async fn invitee(email: String) -> Result<InviteeView, AppError> {
+pub async fn invitee() -> Result<InviteeView, AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
-    let parsed = parse_email(&email)?;
+    let answers = kept().await?;
+    let parsed = parse_email(&answers.email)?;
     let st = state()?;
     let who = domain::features::invitations::invitee(&st.services(), &actor, &parsed)
         .await
         .map_err(|e| invite_error(e, vec![]))?;
     Ok(InviteeView {
-        email: who.email.as_str().to_owned(),
         existing: who.existing.map(|u| (u.first_name, u.last_name)),
+        answers,
     })
 }
 
 /// Step 2: first and last name → the organisation step.
 #[server(endpoint = "invite_names")]
-pub async fn invite_names(
-    email: String,
-    first_name: String,
-    last_name: String,
-) -> Result<(), AppError> {
+pub async fn invite_names(first_name: String, last_name: String) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
-    let parsed = parse_email(&email)?;
+    let answers = kept().await?;
+    let parsed = parse_email(&answers.email)?;
     let st = state()?;
     let who = domain::features::invitations::invitee(&st.services(), &actor, &parsed)
         .await
@@ -209,14 +234,16 @@ pub async fn invite_names(
             }
         }
     };
-    leptos_axum::redirect(&step_url(
-        "organisation",
-        parsed.as_str(),
-        &first,
-        &last,
-        "",
-        None,
-    ));
+    crate::ssr::drafts::save(
+        DRAFT,
+        &InviteDraft {
+            email: parsed.as_str().to_owned(),
+            first,
+            last,
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&step_url("organisation", "", None));
     Ok(())
 }
 
@@ -240,14 +267,10 @@ pub async fn invite_organisations(query: String) -> Result<Vec<InviteOrg>, AppEr
 
 /// Step 3: the organisation (an ODS code, or a name to choose from) → the role step.
 #[server(endpoint = "invite_organisation")]
-pub async fn invite_organisation(
-    email: String,
-    first: String,
-    last: String,
-    organisation: String,
-) -> Result<(), AppError> {
+pub async fn invite_organisation(organisation: String) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
+    kept().await?;
     let echo = vec![(Field::Organisation, short(&organisation))];
     let text = organisation.trim();
     if text.is_empty() {
@@ -259,14 +282,7 @@ pub async fn invite_organisation(
     let st = state()?;
     let ctx = st.services();
     if let Ok(o) = domain::features::invitations::organisation(&ctx, &actor, text).await {
-        leptos_axum::redirect(&step_url(
-            "role",
-            &email,
-            &first,
-            &last,
-            o.code.as_str(),
-            None,
-        ));
+        leptos_axum::redirect(&step_url("role", o.code.as_str(), None));
         return Ok(());
     }
     let found = domain::features::invitations::organisations_for(&ctx, &actor, text)
@@ -278,20 +294,13 @@ pub async fn invite_organisation(
             echo,
         )),
         [only] => {
-            leptos_axum::redirect(&step_url(
-                "role",
-                &email,
-                &first,
-                &last,
-                only.code.as_str(),
-                None,
-            ));
+            leptos_axum::redirect(&step_url("role", only.code.as_str(), None));
             Ok(())
         }
         _ => {
             leptos_axum::redirect(&format!(
-                "{}&q={}#matches",
-                step_url("organisation", &email, &first, &last, "", None),
+                "{}?q={}#matches",
+                step_url("organisation", "", None),
                 crate::url::enc(text)
             ));
             Ok(())
@@ -327,9 +336,7 @@ pub async fn invite_roles(org: String) -> Result<(InviteOrg, Vec<RoleOption>), A
 
 #[cfg(feature = "ssr")]
 fn form(
-    email: &str,
-    first: &str,
-    last: &str,
+    answers: &InviteDraft,
     org: &str,
     role: Option<&str>,
 ) -> Result<domain::features::invitations::InviteForm, AppError> {
@@ -345,9 +352,9 @@ fn form(
         domain::PersonName::parse(s).map_err(|e| invalid(vec![Problem::from_name(f, e)], vec![]))
     };
     Ok(domain::features::invitations::InviteForm {
-        email: parse_email(email)?,
-        first_name: name(first, Field::FirstName)?,
-        last_name: name(last, Field::LastName)?,
+        email: parse_email(&answers.email)?,
+        first_name: name(&answers.first, Field::FirstName)?,
+        last_name: name(&answers.last, Field::LastName)?,
         organisation: org.to_owned(),
         role: domain::RoleId(role),
     })
@@ -360,43 +367,24 @@ fn inviter_name(ctx: &domain::access::actor::RequestContext) -> String {
 
 /// Step 4: the role → the preview.
 #[server(endpoint = "invite_role")]
-pub async fn invite_role(
-    email: String,
-    first: String,
-    last: String,
-    org: String,
-    role: Option<String>,
-) -> Result<(), AppError> {
+pub async fn invite_role(org: String, role: Option<String>) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
-    let f = form(&email, &first, &last, &org, role.as_deref())?;
+    let f = form(&kept().await?, &org, role.as_deref())?;
     let st = state()?;
     domain::features::invitations::check(&st.services(), &actor, &f)
         .await
         .map_err(|e| invite_error(e, vec![]))?;
-    leptos_axum::redirect(&step_url(
-        "preview",
-        &email,
-        &first,
-        &last,
-        &org,
-        Some(f.role.0),
-    ));
+    leptos_axum::redirect(&step_url("preview", &org, Some(f.role.0)));
     Ok(())
 }
 
 /// The email as it will be sent (the link itself is made at Send).
 #[server(endpoint = "invite_preview")]
-pub async fn invite_preview(
-    email: String,
-    first: String,
-    last: String,
-    org: String,
-    role: String,
-) -> Result<PreviewView, AppError> {
+pub async fn invite_preview(org: String, role: String) -> Result<PreviewView, AppError> {
     use crate::ssr::{request::state, require_actor};
     let (ctx, actor) = require_actor()?;
-    let f = form(&email, &first, &last, &org, Some(&role))?;
+    let f = form(&kept().await?, &org, Some(&role))?;
     let st = state()?;
     let c = domain::features::invitations::check(&st.services(), &actor, &f)
         .await
@@ -417,16 +405,10 @@ pub async fn invite_preview(
 
 /// Send → "invite successfully sent".
 #[server(endpoint = "send_invite")]
-pub async fn send_invite(
-    email: String,
-    first: String,
-    last: String,
-    org: String,
-    role: String,
-) -> Result<(), AppError> {
+pub async fn send_invite(org: String, role: String) -> Result<(), AppError> {
     use crate::ssr::{request::client_address, request::state, require_actor};
     let (ctx, actor) = require_actor()?;
-    let f = form(&email, &first, &last, &org, Some(&role))?;
+    let f = form(&kept().await?, &org, Some(&role))?;
     let st = state()?;
     domain::features::invitations::send(
         &st.services(),
@@ -437,6 +419,7 @@ pub async fn send_invite(
     )
     .await
     .map_err(|e| invite_error(e, vec![]))?;
+    crate::ssr::drafts::forget(DRAFT).await?;
     // A Commissioning Approver may invite but has no Users page to come back to.
     if actor.has(domain::Capability::ManageUsers) {
         leptos_axum::redirect("/users?done=invited");

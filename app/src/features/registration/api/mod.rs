@@ -72,9 +72,14 @@ pub async fn find_organisations(query: String) -> Result<Vec<OrgChoice>, AppErro
         .collect())
 }
 
-/// Register, first step: email address and organisation → Next.
+/// Register, first step: email address and organisation → Next. `choose` is a match chosen from
+/// the list under the form (its ODS code), which then stands for what was typed.
 #[server(endpoint = "register_start")]
-pub async fn register_start(email: String, organisation: String) -> Result<(), AppError> {
+pub async fn register_start(
+    email: String,
+    organisation: String,
+    choose: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr::request::state;
     use domain::features::registration::{lookup_organisation, Lookup};
     let echo = vec![
@@ -86,7 +91,7 @@ pub async fn register_start(email: String, organisation: String) -> Result<(), A
     if let Err(e) = &parsed {
         problems.push(Problem::from_email(Field::Email, *e));
     }
-    let text = organisation.trim();
+    let text = choose.as_deref().unwrap_or(&organisation).trim();
     if text.is_empty() {
         problems.push(Problem::OrganisationEmpty(Field::Organisation));
     } else if text.len() > 100 {
@@ -111,19 +116,35 @@ pub async fn register_start(email: String, organisation: String) -> Result<(), A
         return Err(invalid(problems, echo));
     }
     let email = parsed.map(|e| e.as_str().to_owned()).unwrap_or_default();
+    crate::ssr::drafts::save(DRAFT, &RegisterDraft { email }).await?;
     match lookup {
         Some(Lookup::Found(o)) => leptos_axum::redirect(&format!(
-            "/register/details?email={}&org={}",
-            crate::url::enc(&email),
+            "/register/details?org={}",
             crate::url::enc(o.code.as_str())
         )),
-        _ => leptos_axum::redirect(&format!(
-            "/register?email={}&q={}#matches",
-            crate::url::enc(&email),
-            crate::url::enc(text)
-        )),
+        _ => leptos_axum::redirect(&format!("/register?q={}#matches", crate::url::enc(text))),
     }
     Ok(())
+}
+
+/// The draft's name: the address typed at the first step, kept on the server between steps.
+#[cfg(feature = "ssr")]
+const DRAFT: &str = "register";
+
+/// What Register keeps between its steps (never in the address).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterDraft {
+    pub email: String,
+}
+
+/// The address this browser typed at the first step, if it is still kept: only ever this
+/// browser's own answer, so it needs no sign-in.
+#[server(endpoint = "register_email")]
+pub async fn register_email() -> Result<Option<String>, AppError> {
+    Ok(crate::ssr::drafts::load::<RegisterDraft>(DRAFT)
+        .await?
+        .map(|d| d.email)
+        .filter(|e| !e.is_empty()))
 }
 
 /// The organisation and its roles, for the second step; `None` when the code is not one that
@@ -157,7 +178,7 @@ pub async fn registration_options(org: String) -> Result<Option<RegisterChoices>
 /// Register, second step: role and names → Register → "your request is under review".
 #[server(endpoint = "register")]
 pub async fn register(
-    email: String,
+    email: Option<String>,
     org: String,
     role: Option<String>,
     first_name: String,
@@ -165,7 +186,17 @@ pub async fn register(
 ) -> Result<(), AppError> {
     use crate::ssr::request::state;
     use domain::features::registration::{RegistrationForm, SignupError};
+    // The address comes from the first step's draft; the details page asks for it again only
+    // when that is gone (the person came straight to a matching organisation's link).
+    let email = match email {
+        Some(typed) => typed,
+        None => crate::ssr::drafts::load::<RegisterDraft>(DRAFT)
+            .await?
+            .map(|d| d.email)
+            .unwrap_or_default(),
+    };
     let echo = vec![
+        (Field::Email, short(&email)),
         (Field::FirstName, short(&first_name)),
         (Field::LastName, short(&last_name)),
         (Field::Role, short(role.as_deref().unwrap_or_default())),
@@ -215,6 +246,7 @@ pub async fn register(
     {
         // A known address gets the same page as any other; its owner is emailed.
         Ok(_) => {
+            crate::ssr::drafts::forget(DRAFT).await?;
             leptos_axum::redirect("/register/done");
             Ok(())
         }
