@@ -74,6 +74,13 @@ pub fn page_policy(nonce: &str) -> String {
 pub const NO_SCRIPT_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// Marks the body as the NHS.UK frontend's template does, before anything is drawn.
+const FRONTEND_SUPPORTED: &str = "document.body.className += ' js-enabled' + \
+    ('noModule' in HTMLScriptElement.prototype ? ' nhsuk-frontend-supported' : '');";
+
+/// Starts the NHS.UK frontend's components (the vendored module, served from this site).
+const FRONTEND_START: &str = "import { initAll } from '/vendor/nhsuk-frontend.min.js'; initAll();";
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(res)) = (
@@ -84,6 +91,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -95,7 +103,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags/>
             </head>
             <body>
+                // The NHS.UK frontend's own script, as its template loads it: the body says it may
+                // run first (so nothing jumps), then every component with a `data-module` (the
+                // error summary's focus, the password input's Show, the character count, the
+                // file upload, the notification banner) is started. Inline, so with the nonce.
+                <script nonce=nonce.clone() inner_html=FRONTEND_SUPPORTED></script>
                 <App/>
+                <script type="module" nonce=nonce inner_html=FRONTEND_START></script>
             </body>
         </html>
     }

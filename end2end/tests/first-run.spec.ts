@@ -50,7 +50,7 @@ test('the first Service Desk of a new database signs in through the link and imp
   await expect(page.getByText('Your password has been set')).toBeVisible();
 
   await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(STRONG);
+  await page.getByLabel('Password', { exact: true }).fill(STRONG);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await ready(page, info);

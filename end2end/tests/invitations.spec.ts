@@ -76,7 +76,7 @@ test('invite a new user → they accept from the email → they sign in', async 
   await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
   await ready(page, info);
   await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(strong);
+  await page.getByLabel('Password', { exact: true }).fill(strong);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await expect(page.getByText('Acting as')).toContainText('Provider User');
@@ -95,7 +95,7 @@ test('invite an existing user to a second organisation → they sign in through 
   await ready(page, info);
   await expect(page.getByRole('heading', { name: 'Sign in to accept your invitation' })).toBeVisible();
   await expectAccessible(page);
-  await page.getByLabel('Password').fill('Gatehouse-Demo-2026!');
+  await page.getByLabel('Password', { exact: true }).fill('Gatehouse-Demo-2026!');
   await page.getByRole('button', { name: 'Sign in and accept' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/select-account');
   await ready(page, info);

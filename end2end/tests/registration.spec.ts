@@ -151,7 +151,7 @@ test('register → the administrator approves → the email link sets the passwo
   await expectAccessible(page);
 
   await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(STRONG);
+  await page.getByLabel('Password', { exact: true }).fill(STRONG);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await ready(page, info);

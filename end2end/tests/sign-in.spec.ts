@@ -107,7 +107,7 @@ test('an over-long email is refused with a message, not an error page', async ({
   await page.goto('/sign-in');
   await ready(page, info);
   await page.getByLabel('Email address').fill(`${'a'.repeat(260)}@nhs.net`);
-  await page.getByLabel('Password').fill('x');
+  await page.getByLabel('Password', { exact: true }).fill('x');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await ready(page, info);
   await expect(page.locator('#email-error')).toContainText('254 characters or fewer');

@@ -73,7 +73,7 @@ test('an administrator adds a new user with roles, payment types and a cluster',
   await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
   await ready(page, info);
   await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(strong);
+  await page.getByLabel('Password', { exact: true }).fill(strong);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await ready(page, info);

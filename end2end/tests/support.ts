@@ -119,7 +119,7 @@ export async function signIn(page: Page, info: TestInfo, local: string, password
   await page.goto('/sign-in');
   await ready(page, info);
   await page.getByLabel('Email address').fill(demo(local));
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
@@ -154,14 +154,29 @@ export async function linkInOutbox(page: Page, info: TestInfo, to: string, subje
 const demoData = (file: string) => nodePath.join(__dirname, '..', '..', 'server', 'demo-data', file);
 
 /**
+ * Chooses a file as a person would: with JavaScript the NHS.UK file upload is a button that opens
+ * the browser's file chooser; without it, the plain file input.
+ */
+async function chooseFile(page: Page, info: TestInfo, label: string, file: string) {
+  const field = page.getByLabel(label, { exact: true });
+  if (!jsOn(info)) {
+    await field.setInputFiles(file);
+    return;
+  }
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), field.click()]);
+  await chooser.setFiles(file);
+  await expect(field).toContainText(nodePath.basename(file));
+}
+
+/**
  * On the Service Desk's upload page: chooses the three QHM extracts and uploads them. When another
  * project's import is running, waits and uploads again, as a person would.
  */
 export async function uploadExtracts(page: Page, info: TestInfo, dryRun = false) {
   for (let attempt = 0; attempt < 40; attempt++) {
-    await page.getByLabel('ICB list').setInputFiles(demoData('icb.csv'));
-    await page.getByLabel('Commissioners').setInputFiles(demoData('eccg-qhm.csv'));
-    await page.getByLabel('GP practices').setInputFiles(demoData('epraccur-qhm.csv'));
+    await chooseFile(page, info, 'ICB list', demoData('icb.csv'));
+    await chooseFile(page, info, 'Commissioners', demoData('eccg-qhm.csv'));
+    await chooseFile(page, info, 'GP practices', demoData('epraccur-qhm.csv'));
     await page.getByLabel('Only one ICB (optional)').fill('QHM');
     if (dryRun) await page.getByLabel('Dry run').check();
     await page.getByRole('button', { name: 'Upload and import' }).click();

@@ -22,7 +22,7 @@ async function idleFor(page: Page, seconds: number) {
 
 async function fillSignIn(page: Page, local: string) {
   await page.getByLabel('Email address').fill(demo(local));
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 

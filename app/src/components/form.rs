@@ -51,7 +51,7 @@ pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
         // Focused as the page loads, so a screen reader reads the problems first and a keyboard
         // starts from their links (the NHS.UK error summary's rule); `autofocus` does it with
         // or without JavaScript, and a failed submit is always a newly loaded page here.
-        <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
+        <div class="nhsuk-error-summary" data-module="nhsuk-error-summary" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
             <div role="alert">
                 <h2 class="nhsuk-error-summary__heading" id="error-summary-title">"There is a problem"</h2>
                 <div class="nhsuk-error-summary__body">
@@ -123,6 +123,19 @@ pub fn InputField(
     };
     let hint_id = format!("{id}-hint");
     let described = described_by(hint.map(|_| &hint_id), problem.map(|_| &error_id));
+    if input_type == "password" {
+        // The NHS.UK password input: its Show button appears once the frontend's script runs.
+        return view! {
+            <div class=format!("{group_class} nhsuk-password-input") data-module="nhsuk-password-input">
+                <label class="nhsuk-label" for=id>{label}</label>
+                {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
+                <FieldError id=error_id.clone() problem=problem/>
+                <PasswordBox id=id class=input_class autocomplete=autocomplete.unwrap_or("current-password")
+                    described=described/>
+            </div>
+        }
+        .into_any();
+    }
     view! {
         <div class=group_class>
             <label class="nhsuk-label" for=id>{label}</label>
@@ -130,6 +143,29 @@ pub fn InputField(
             <FieldError id=error_id.clone() problem=problem/>
             <input class=input_class id=id name=id type=input_type autocomplete=autocomplete
                 spellcheck="false" value=value aria-describedby=described/>
+        </div>
+    }
+    .into_any()
+}
+
+/// A password box with the NHS.UK password input's Show button (hidden until the frontend's
+/// script runs, which shows it and makes it switch the box between hidden and shown).
+#[component]
+fn PasswordBox(
+    id: &'static str,
+    class: &'static str,
+    autocomplete: &'static str,
+    described: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="nhsuk-input-wrapper">
+            <input class=format!("{class} nhsuk-password-input__input nhsuk-js-password-input-input")
+                id=id name=id type="password" spellcheck="false" autocomplete=autocomplete autocapitalize="none"
+                aria-describedby=described/>
+            <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-password-input__toggle nhsuk-js-password-input-toggle"
+                data-module="nhsuk-button" type="button" aria-label="Show password" aria-controls=id hidden>
+                "Show"
+            </button>
         </div>
     }
 }
@@ -248,31 +284,53 @@ pub fn Radios(
     }
 }
 
-/// A labelled text area with its error message and a hint.
+/// A labelled text area with its error message and a hint, and (`max_chars`) the NHS.UK
+/// character count: "You can enter up to 250 characters", counting down as the person types
+/// once the frontend's script runs.
 #[component]
 pub fn TextArea(
     field: Field,
     label: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] value: Option<String>,
+    #[prop(optional)] max_chars: Option<usize>,
     problem: Option<Problem>,
 ) -> impl IntoView {
     let id = field.id();
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
+    let info_id = format!("{id}-info");
     let described = described_by(hint.map(|_| &hint_id), problem.map(|_| &error_id));
+    let described = match (max_chars, described) {
+        (None, d) => d,
+        (Some(_), None) => Some(info_id.clone()),
+        (Some(_), Some(d)) => Some(format!("{info_id} {d}")),
+    };
     let group_class = group_class(problem.is_some());
     let area_class = if problem.is_some() {
         "nhsuk-textarea nhsuk-textarea--error"
     } else {
         "nhsuk-textarea"
     };
+    let (group_class, area_class) = match max_chars {
+        Some(_) => (
+            format!("{group_class} nhsuk-character-count"),
+            format!("{area_class} nhsuk-js-character-count"),
+        ),
+        None => (group_class.to_owned(), area_class.to_owned()),
+    };
     view! {
-        <div class=group_class>
+        <div class=group_class data-module=max_chars.map(|_| "nhsuk-character-count")
+            data-maxlength=max_chars.map(|n| n.to_string())>
             <label class="nhsuk-label" for=id>{label}</label>
             {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
             <FieldError id=error_id.clone() problem=problem/>
             <textarea class=area_class id=id name=id rows="4" aria-describedby=described>{value}</textarea>
+            {max_chars.map(|n| view! {
+                <div class="nhsuk-hint nhsuk-character-count__message" id=info_id.clone()>
+                    {format!("You can enter up to {n} characters")}
+                </div>
+            })}
         </div>
     }
 }
@@ -351,7 +409,7 @@ pub fn NewPasswordFields(error: Option<AppError>) -> impl IntoView {
         <ul class="nhsuk-list nhsuk-list--bullet" aria-labelledby="password-rules-intro">
             {password_policy().rules().iter().map(|r| view! { <li>{r.describe()}</li> }).collect_view()}
         </ul>
-        <div class=group_class(has_error)>
+        <div class=format!("{} nhsuk-password-input", group_class(has_error)) data-module="nhsuk-password-input">
             <label class="nhsuk-label" for="password">"New password"</label>
             {has_error.then(|| view! {
                 <div id="password-error">
@@ -362,9 +420,8 @@ pub fn NewPasswordFields(error: Option<AppError>) -> impl IntoView {
                     }).collect_view()}
                 </div>
             })}
-            <input class=if has_error { "nhsuk-input nhsuk-input--error" } else { "nhsuk-input" }
-                id="password" name="password" type="password" autocomplete="new-password"
-                aria-describedby=has_error.then_some("password-error")/>
+            <PasswordBox id="password" class=if has_error { "nhsuk-input nhsuk-input--error" } else { "nhsuk-input" }
+                autocomplete="new-password" described=has_error.then(|| "password-error".to_owned())/>
         </div>
         <InputField field=Field::ConfirmPassword label="Confirm new password" input_type="password"
             autocomplete="new-password" problem=problem_for(&error, Field::ConfirmPassword)/>

@@ -96,24 +96,46 @@ pub fn Paging(
     previous: Option<String>,
     next: Option<String>,
 ) -> impl IntoView {
+    // The NHS.UK pagination component: previous and next with their arrows, under the count.
+    let any = previous.is_some() || next.is_some();
     view! {
-        <nav class="gh-paging" aria-label=label>
-            <p class="nhsuk-body">{summary}</p>
-            <ul class="nhsuk-list gh-paging__list">
-                {previous.map(|href| view! { <li><a href=href>"Previous page"</a></li> })}
-                {next.map(|href| view! { <li><a href=href>"Next page"</a></li> })}
-            </ul>
-        </nav>
+        <p class="nhsuk-body gh-paging">{summary}</p>
+        {any.then(|| view! {
+            <nav class="nhsuk-pagination nhsuk-pagination--numbered" role="navigation" aria-label=label>
+                {previous.map(|href| view! {
+                    <a href=href class="nhsuk-pagination__previous" rel="prev">
+                        <svg class="nhsuk-icon nhsuk-icon--arrow-left" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16" focusable="false" aria-hidden="true">
+                            <path d="M10.7 6.3c.4.4.4 1 0 1.4L7.4 11H19a1 1 0 0 1 0 2H7.4l3.3 3.3c.4.4.4 1 0 1.4a1 1 0 0 1-1.4 0l-5-5A1 1 0 0 1 4 12c0-.3.1-.5.3-.7l5-5a1 1 0 0 1 1.4 0Z"/>
+                        </svg>
+                        <span class="nhsuk-pagination__title">"Previous"<span class="nhsuk-u-visually-hidden">" page"</span></span>
+                    </a>
+                })}
+                {next.map(|href| view! {
+                    <a href=href class="nhsuk-pagination__next" rel="next">
+                        <span class="nhsuk-pagination__title">"Next"<span class="nhsuk-u-visually-hidden">" page"</span></span>
+                        <svg class="nhsuk-icon nhsuk-icon--arrow-right" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16" focusable="false" aria-hidden="true">
+                            <path d="m14.7 6.3 5 5c.2.2.3.4.3.7 0 .3-.1.5-.3.7l-5 5a1 1 0 0 1-1.4-1.4l3.3-3.3H5a1 1 0 0 1 0-2h11.6l-3.3-3.3a1 1 0 1 1 1.4-1.4Z"/>
+                        </svg>
+                    </a>
+                })}
+            </nav>
+        })}
     }
 }
 
-/// The notice a page shows after a change went through.
+/// The notice a page shows after a change went through: the NHS.UK notification banner, success
+/// variant (a live region, so it is read out when the page opens).
 #[component]
 pub fn SuccessNotice(#[prop(into)] message: String) -> impl IntoView {
     view! {
-        <div class="nhsuk-inset-text gh-success" role="status">
-            <span class="nhsuk-u-visually-hidden">"Success: "</span>
-            <p>{message}</p>
+        <div class="nhsuk-notification-banner nhsuk-notification-banner--success gh-success" data-module="nhsuk-notification-banner"
+            role="alert" aria-labelledby="nhsuk-notification-banner-title">
+            <div class="nhsuk-notification-banner__header">
+                <h2 class="nhsuk-notification-banner__title" id="nhsuk-notification-banner-title">"Success"</h2>
+            </div>
+            <div class="nhsuk-notification-banner__content">
+                <p class="nhsuk-notification-banner__heading">{message}</p>
+            </div>
         </div>
     }
 }

@@ -142,7 +142,7 @@ pub fn RequestRolePage() -> impl IntoView {
                                                 <Radios field=Field::Role legend="Role" choices=choices
                                                     selected=role
                                                     problem=problem_for(&error, Field::Role)/>
-                                                <TextArea field=Field::Reason label="Reason"
+                                                <TextArea field=Field::Reason label="Reason" max_chars=domain::rules::review::REASON_MAX
                                                     hint="Why you need this role, up to 250 characters. The administrator who decides sees it."
                                                     value=error.as_ref().and_then(|e| e.echo(Field::Reason)).unwrap_or(reason)
                                                     problem=problem_for(&error, Field::Reason)/>
@@ -384,7 +384,7 @@ pub fn ReviewRequestPage() -> impl IntoView {
                                                         ]
                                                         selected=error.as_ref().and_then(|e| e.echo(Field::Decision)).unwrap_or_default()
                                                         problem=problem_for(&error, Field::Decision)/>
-                                                    <TextArea field=Field::Reason label="Reason for rejecting"
+                                                    <TextArea field=Field::Reason label="Reason for rejecting" max_chars=domain::rules::review::REASON_MAX
                                                         hint="Needed only to reject, up to 250 characters. The user is told it."
                                                         value=error.as_ref().and_then(|e| e.echo(Field::Reason)).unwrap_or_default()
                                                         problem=problem_for(&error, Field::Reason)/>

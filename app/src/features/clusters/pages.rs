@@ -231,7 +231,7 @@ fn FormStep(f: ClusterFormView, heading: &'static str) -> impl IntoView {
                 <p class="nhsuk-body gh-short-name" aria-labelledby="short-name-label"><strong>{f.short_name.clone()}</strong></p>
             </div>
             <InputField field=Field::Name label="Name" autocomplete="off" value=f.name.clone() problem=problem_for(&error, Field::Name)/>
-            <TextArea field=Field::Description label="Description" value=f.description.clone() problem=problem_for(&error, Field::Description)/>
+            <TextArea field=Field::Description label="Description" max_chars=domain::features::clusters::DESCRIPTION_MAX value=f.description.clone() problem=problem_for(&error, Field::Description)/>
             {elsewhere.into_iter().map(|c| view! { <input type="hidden" name="members" value=c/> }).collect_view()}
             <fieldset class=if providers_problem.is_some() { "nhsuk-fieldset nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-fieldset nhsuk-form-group" }
                 id="providers" aria-describedby=providers_problem.map(|_| "providers-error")>
@@ -382,17 +382,17 @@ pub fn ClusterCreatedPage() -> impl IntoView {
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title="Service Provider Cluster saved - Gatehouse" viewer=Some(v)>
-                <div class="nhsuk-inset-text gh-success" role="status">
-                    <span class="nhsuk-u-visually-hidden">"Success: "</span>
-                    <p class="nhsuk-body">
-                        "The selected cluster is submitted and saved. "
-                        <a href="/clusters">"View Service Provider Clusters"</a>
-                        " or "
-                        <a href="/clusters/new">"create a new Service Provider Cluster"</a>
-                        "."
-                    </p>
+                <div class="nhsuk-panel">
+                    <h1 class="nhsuk-panel__heading">"Service Provider Cluster saved"</h1>
+                    <div class="nhsuk-panel__body">"The selected cluster is submitted and saved."</div>
                 </div>
-                <h1 class="nhsuk-heading-l">"Service Provider Cluster saved"</h1>
+                <h2 class="nhsuk-heading-m">"What next"</h2>
+                <p class="nhsuk-body">
+                    <a href="/clusters">"View Service Provider Clusters"</a>
+                    " or "
+                    <a href="/clusters/new">"create a new Service Provider Cluster"</a>
+                    "."
+                </p>
             </Page>
         }/>
     }

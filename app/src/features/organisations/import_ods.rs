@@ -33,13 +33,14 @@ fn FileField(
         Some(_) => format!("{hint_id} {error_id}"),
         None => hint_id.clone(),
     };
+    // The NHS.UK file upload: the frontend's script turns it into a drop zone with a button.
     let group = if problem.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error"
+        "nhsuk-form-group nhsuk-form-group--error nhsuk-file-upload"
     } else {
-        "nhsuk-form-group"
+        "nhsuk-form-group nhsuk-file-upload"
     };
     view! {
-        <div class=group>
+        <div class=group data-module="nhsuk-file-upload">
             <label class="nhsuk-label" for=id>{label}</label>
             <div class="nhsuk-hint" id=hint_id>{hint}</div>
             {problem.map(|p| view! {

@@ -255,7 +255,7 @@ fn ReviewBody(d: RegistrationView, action: ServerAction<DecideRegistration>) -> 
                                 ]
                                 selected=error.as_ref().and_then(|e| e.echo(Field::Decision)).unwrap_or_default()
                                 problem=problem_for(&error, Field::Decision)/>
-                            <TextArea field=Field::Reason label="Reason for rejecting"
+                            <TextArea field=Field::Reason label="Reason for rejecting" max_chars=domain::rules::review::REASON_MAX
                                 hint="Needed only to reject, up to 250 characters. The user receives it by email."
                                 value=error.as_ref().and_then(|e| e.echo(Field::Reason)).unwrap_or_default()
                                 problem=problem_for(&error, Field::Reason)/>

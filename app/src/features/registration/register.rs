@@ -202,8 +202,8 @@ pub fn RegisterDonePage() -> impl IntoView {
         <Page title="Your request is under review - Gatehouse" viewer=None>
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
-                    <div class="nhsuk-panel gh-panel-confirmation">
-                        <h1 class="nhsuk-panel__title">"Your request is under review"</h1>
+                    <div class="nhsuk-panel">
+                        <h1 class="nhsuk-panel__heading">"Your request is under review"</h1>
                         <div class="nhsuk-panel__body">
                             "You will receive an email to the address you registered with once our review is complete."
                         </div>

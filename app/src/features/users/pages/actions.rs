@@ -155,7 +155,7 @@ pub fn DisablePage() -> impl IntoView {
                                                     choices=choices.clone()
                                                     selected=error.as_ref().and_then(|e| e.echo(Field::DisableReason)).unwrap_or_default()
                                                     problem=problem_for(&error, Field::DisableReason)/>
-                                                <TextArea field=Field::OtherReason label="If Other, the reason"
+                                                <TextArea field=Field::OtherReason label="If Other, the reason" max_chars=domain::features::users::DISABLE_REASON_MAX
                                                     hint="Up to 250 characters. Give as much detail as you can."
                                                     value=error.as_ref().and_then(|e| e.echo(Field::OtherReason)).unwrap_or_default()
                                                     problem=problem_for(&error, Field::OtherReason)/>
