@@ -105,20 +105,46 @@ fn extract_row(
     })
 }
 
-/// The Debian-style title case ODS names lack: "THE DENSHAM SURGERY" → "The Densham Surgery".
+/// The title case ODS names lack: "THE DENSHAM SURGERY" → "The Densham Surgery". Each run of
+/// letters starts with a capital, so the name's own structure stays ("ROAD(RAWLING" →
+/// "Road(Rawling", "HART-ON-SEA" → "Hart-On-Sea"), but an apostrophe does not start one ("ST
+/// MARY'S" → "St Mary's"). Acronyms, and words with digits (codes), are kept as they are.
 pub fn tidy_name(raw: &str) -> String {
     const KEEP_UPPER: [&str; 6] = ["NHS", "ICB", "CCG", "GP", "PCN", "UK"];
     raw.split(' ')
         .map(|w| {
             if KEEP_UPPER.contains(&w) || w.chars().any(|c| c.is_ascii_digit()) {
-                w.to_owned()
-            } else {
-                let lower = w.to_lowercase();
-                let mut cs = lower.chars();
-                cs.next()
-                    .map(|f| f.to_uppercase().chain(cs).collect())
-                    .unwrap_or_default()
+                return w.to_owned();
             }
+            let chars: Vec<char> = w.chars().collect();
+            let mut out = String::with_capacity(w.len());
+            let mut i = 0;
+            while i < chars.len() {
+                if !chars[i].is_alphabetic() {
+                    out.push(chars[i]);
+                    i += 1;
+                    continue;
+                }
+                // A run of letters (an apostrophe inside keeps it going: "MARY'S").
+                let start = i;
+                while i < chars.len()
+                    && (chars[i].is_alphabetic() || matches!(chars[i], '\'' | '\u{2019}'))
+                {
+                    i += 1;
+                }
+                let run: String = chars[start..i].iter().collect();
+                if KEEP_UPPER.contains(&run.as_str()) {
+                    out.push_str(&run);
+                } else {
+                    let lower = run.to_lowercase();
+                    let mut cs = lower.chars();
+                    if let Some(f) = cs.next() {
+                        out.extend(f.to_uppercase());
+                        out.extend(cs);
+                    }
+                }
+            }
+            out
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -393,5 +419,16 @@ mod tests {
             tidy_name("NHS NORTH EAST ICB - 16C"),
             "NHS North East ICB - 16C"
         );
+    }
+
+    #[test]
+    fn each_part_of_a_name_keeps_its_capital() {
+        assert_eq!(
+            tidy_name("108 RAWLING ROAD(RAWLING ROAD PRACTICE)"),
+            "108 Rawling Road(Rawling Road Practice)"
+        );
+        assert_eq!(tidy_name("ST MARY'S SURGERY"), "St Mary's Surgery");
+        assert_eq!(tidy_name("HARTLEPOOL-NORTH & SEATON"), "Hartlepool-North & Seaton");
+        assert_eq!(tidy_name("THE GP PRACTICE (NHS)"), "The GP Practice (NHS)");
     }
 }
