@@ -21,6 +21,9 @@ pub struct Viewer {
     /// ("9:42am") a page without JavaScript shows.
     #[serde(default)]
     pub session: SessionEnd,
+    /// Whether the user holds more than one active role (Switch Role has something to offer).
+    #[serde(default)]
+    pub several_roles: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -86,6 +89,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
             seconds_left: ctx.ends_at.0 - now.0,
             at: crate::ssr::uk_time::time(ctx.ends_at),
         },
+        several_roles: ctx.active_roles > 1,
     }))
 }
 

@@ -16,6 +16,8 @@ test('a user with one role signs in and lands on Home', async ({ page }, info) =
   await expect(header.getByRole('link', { name: 'View My Profile' })).toHaveAttribute('href', '/my-profile');
   await expect(header.getByRole('link', { name: 'My Account' })).toHaveAttribute('href', '/my-account');
   await expect(page.getByRole('link', { name: 'Roles', exact: true })).toHaveCount(0);
+  // One role: nothing to switch to, so Switch Role is offered neither in the header nor as a tile.
+  await expect(page.getByRole('link', { name: 'Switch Role' })).toHaveCount(0);
   await expectAccessible(page);
 });
 

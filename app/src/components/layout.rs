@@ -102,9 +102,11 @@ fn Header(viewer: Option<Viewer>) -> impl IntoView {
                             <li class="nhsuk-header__account-item">
                                 <a class="nhsuk-header__account-link" href="/my-account">"My Account"</a>
                             </li>
-                            <li class="nhsuk-header__account-item">
-                                <a class="nhsuk-header__account-link" href="/select-account">"Switch Role"</a>
-                            </li>
+                            {v.several_roles.then(|| view! {
+                                <li class="nhsuk-header__account-item">
+                                    <a class="nhsuk-header__account-link" href="/select-account">"Switch Role"</a>
+                                </li>
+                            })}
                             <li class="nhsuk-header__account-item">
                                 <ActionForm action=sign_out attr:class="nhsuk-header__account-form">
                                     <button class="nhsuk-header__account-button" type="submit">"Sign out"</button>

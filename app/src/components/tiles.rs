@@ -106,11 +106,14 @@ pub const TILES: &[Tile] = &[
     },
 ];
 
-pub fn tiles_for(capabilities: &[Capability]) -> Vec<Tile> {
+/// The tiles the acting role's capabilities allow; Switch Role only for someone with another role
+/// to switch to.
+pub fn tiles_for(capabilities: &[Capability], several_roles: bool) -> Vec<Tile> {
     TILES
         .iter()
         .copied()
         .filter(|t| t.needs.is_empty() || t.needs.iter().any(|c| capabilities.contains(c)))
+        .filter(|t| several_roles || t.href != "/select-account")
         .collect()
 }
 
@@ -153,7 +156,7 @@ mod tests {
 
     #[test]
     fn a_role_without_manage_users_gets_no_roles_tile() {
-        let titles: Vec<_> = tiles_for(&[]).iter().map(|t| t.title).collect();
+        let titles: Vec<_> = tiles_for(&[], true).iter().map(|t| t.title).collect();
         assert_eq!(
             titles,
             ["My Account", "My Profile", "Switch Role", "Notifications"]
@@ -161,8 +164,14 @@ mod tests {
     }
 
     #[test]
+    fn someone_with_one_role_is_not_offered_switch_role() {
+        let titles: Vec<_> = tiles_for(&[], false).iter().map(|t| t.title).collect();
+        assert_eq!(titles, ["My Account", "My Profile", "Notifications"]);
+    }
+
+    #[test]
     fn a_user_manager_gets_the_roles_and_pending_actions_tiles() {
-        let tiles = tiles_for(&[Capability::ManageUsers]);
+        let tiles = tiles_for(&[Capability::ManageUsers], false);
         assert!(tiles.iter().any(|t| t.href == "/roles"));
         assert!(tiles.iter().any(|t| t.href == "/pending-actions"));
         assert!(!tiles.iter().any(|t| t.href == "/outbox"));
@@ -170,7 +179,7 @@ mod tests {
 
     #[test]
     fn a_commissioning_approver_reviews_approver_requests_in_pending_actions() {
-        let tiles = tiles_for(&[Capability::GrantApproverRoles]);
+        let tiles = tiles_for(&[Capability::GrantApproverRoles], false);
         assert!(tiles.iter().any(|t| t.href == "/pending-actions"));
         assert!(!tiles.iter().any(|t| t.href == "/roles"));
     }

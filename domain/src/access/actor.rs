@@ -197,6 +197,8 @@ pub struct RequestContext {
     pub started_at: Timestamp,
     /// When the session ends if nothing more happens (the idle or the absolute time-out).
     pub ends_at: Timestamp,
+    /// How many active roles the user holds: Switch Role is offered only when there is another.
+    pub active_roles: i64,
 }
 
 /// Audit events written by an actor carry who they acted as; only this floor knows an actor.

@@ -19,6 +19,8 @@ pub struct SessionContext {
     pub session: SessionRecord,
     pub user: User,
     pub acting: Option<ActingAs>,
+    /// How many active roles the user holds (whether Switch Role has anything to offer).
+    pub active_roles: i64,
 }
 
 #[derive(Debug, Clone)]

@@ -30,7 +30,8 @@ impl domain::storage::Sessions for crate::Backend<Db> {
                     a.id AS acting_id, a.role_id, \
                     o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, \
                     EXISTS (SELECT 1 FROM assignment_clusters ac WHERE ac.assignment_id = a.id) AS clustered, \
-                    EXISTS (SELECT 1 FROM assignment_payment_types ap WHERE ap.assignment_id = a.id) AS paid \
+                    EXISTS (SELECT 1 FROM assignment_payment_types ap WHERE ap.assignment_id = a.id) AS paid, \
+                    (SELECT COUNT(*) FROM role_assignments r WHERE r.user_id = u.id AND r.status = 'active') AS active_roles \
              FROM sessions s \
              JOIN users u ON u.id = s.user_id \
              LEFT JOIN role_assignments a ON a.id = s.assignment_id AND a.status = 'active' \
@@ -69,7 +70,13 @@ impl domain::storage::Sessions for crate::Backend<Db> {
             }),
             None => None,
         };
-        Ok(Some(SessionContext { session, user, acting }))
+        let active_roles: i64 = r.try_get("active_roles").map_err(map)?;
+        Ok(Some(SessionContext {
+            session,
+            user,
+            acting,
+            active_roles,
+        }))
     }
 
     async fn touch_session(&self, id: &TokenHash, now: Timestamp) -> StoreResult<()> {

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{problem_for, ErrorSummary, InputField, PageError, TextArea};
 use crate::components::guard::SignedIn;
-use crate::components::layout::Page;
+use crate::components::layout::{BackLink, Page};
 use crate::components::list::{count_of, Cell, SearchBox, SuccessNotice};
 use crate::components::live::TickAll;
 use crate::error::Field;
@@ -218,6 +218,7 @@ fn FormStep(f: ClusterFormView, heading: &'static str) -> impl IntoView {
     let providers_problem = problem_for(&error, Field::Providers);
     let count = f.selected.len();
     view! {
+        <BackLink href="/clusters"/>
         <ErrorSummary error=error.clone()/>
         <h1 class="nhsuk-heading-l">{heading}</h1>
         <p class="nhsuk-body"><a href="/clusters">"Service Provider Clusters"</a></p>
@@ -328,8 +329,13 @@ fn SummaryStep(
     let members = f.selected.join(",");
     let detail = cluster_detail(&f.short_name, &f.name, &f.description);
     view! {
+        <BackLink href=no.clone()/>
         {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary error=Some(e)/> })}
         <h1 class="nhsuk-heading-l">{heading}</h1>
+        {detail}
+        <h2 class="nhsuk-heading-m">"Selected Service Providers"</h2>
+        <MembersTable rows=rows/>
+        // The question comes after what it asks about, as on the job aid's screen.
         <div class="nhsuk-inset-text gh-confirm">
             <span class="nhsuk-u-visually-hidden">"Information: "</span>
             <p class="nhsuk-body">{question}</p>
@@ -345,9 +351,6 @@ fn SummaryStep(
                 </div>
             </ActionForm>
         </div>
-        {detail}
-        <h2 class="nhsuk-heading-m">"Selected Service Providers"</h2>
-        <MembersTable rows=rows/>
     }
 }
 

@@ -11,7 +11,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <SignedIn needs_role=true render=move |v| {
             let acting = v.acting.clone();
-            let tiles = tiles_for(acting.as_ref().map(|a| a.capabilities.as_slice()).unwrap_or_default());
+            let tiles = tiles_for(acting.as_ref().map(|a| a.capabilities.as_slice()).unwrap_or_default(), v.several_roles);
             view! {
                 <Page title="Home - Gatehouse" viewer=Some(v.clone())>
                     <h1 class="nhsuk-heading-l">"Home"</h1>

@@ -428,7 +428,10 @@ mod tests {
             "108 Rawling Road(Rawling Road Practice)"
         );
         assert_eq!(tidy_name("ST MARY'S SURGERY"), "St Mary's Surgery");
-        assert_eq!(tidy_name("HARTLEPOOL-NORTH & SEATON"), "Hartlepool-North & Seaton");
+        assert_eq!(
+            tidy_name("HARTLEPOOL-NORTH & SEATON"),
+            "Hartlepool-North & Seaton"
+        );
         assert_eq!(tidy_name("THE GP PRACTICE (NHS)"), "The GP Practice (NHS)");
     }
 }

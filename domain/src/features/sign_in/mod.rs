@@ -147,6 +147,7 @@ pub async fn resolve<S: Storage>(
         actor,
         started_at: ctx.session.created_at,
         ends_at,
+        active_roles: ctx.active_roles,
     }))
 }
 
