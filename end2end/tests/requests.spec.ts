@@ -108,7 +108,10 @@ test('a locum asks for access, is approved, rejected with a reason and withdraws
     await ready(admin, info);
     await expect(admin.getByRole('row').filter({ hasText: `(${p.approve})` })).toContainText('Approved');
 
-    // Still signed in, the locum switches to the new practice.
+    // Still signed in, the locum switches to the new practice: on their next page Switch Role is
+    // offered, now that they hold a second role.
+    await page.goto('/my-profile');
+    await ready(page, info);
     await page.getByRole('link', { name: 'Switch Role' }).first().click();
     await expect(page).toHaveURL((u) => u.pathname === '/select-account');
     await ready(page, info);

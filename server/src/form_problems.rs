@@ -159,6 +159,16 @@ fn only_a_reference(error: &str) -> bool {
     }
 }
 
+/// Whether the browser is opening the page itself, not fetching it from a script (the island that
+/// follows what is typed asks for the same page, and must not take the problems the redirect's
+/// page is about to show). A client that does not say is opening it.
+fn is_navigation(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-mode")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|m| m == "navigate")
+}
+
 /// A page: problems in its address are dropped, except a failure's reference (left there when
 /// the database could not keep it); problems kept for it are handed to it, once.
 async fn show(state: &AppState, mut req: Request, next: Next) -> Response {
@@ -176,7 +186,7 @@ async fn show(state: &AppState, mut req: Request, next: Next) -> Response {
         }
     }
     let cookie = read_form_cookie(req.headers(), state.secure_cookies);
-    let Some(cookie) = cookie.filter(|c| c.problems_waiting) else {
+    let Some(cookie) = cookie.filter(|c| c.problems_waiting && is_navigation(req.headers())) else {
         return next.run(req).await;
     };
     let browser = cookie.token.hash();
@@ -246,6 +256,16 @@ mod tests {
         let typed = AppError::invalid(vec![], vec![(app::error::Field::Email, "a@b".into())]);
         assert!(!only_a_reference(&encode(typed)));
         assert!(!only_a_reference("not base64 at all"));
+    }
+
+    #[test]
+    fn only_opening_a_page_takes_its_problems() {
+        let mut h = axum::http::HeaderMap::new();
+        assert!(is_navigation(&h));
+        h.insert("sec-fetch-mode", HeaderValue::from_static("navigate"));
+        assert!(is_navigation(&h));
+        h.insert("sec-fetch-mode", HeaderValue::from_static("cors"));
+        assert!(!is_navigation(&h));
     }
 
     #[test]

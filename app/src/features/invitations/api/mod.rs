@@ -147,6 +147,24 @@ async fn kept() -> Result<InviteDraft, AppError> {
         .ok_or_else(crate::ssr::request::not_found)
 }
 
+/// Keeps the invitee's address and names, and sends the browser to the next step.
+#[cfg(feature = "ssr")]
+async fn keep_and_go(
+    email: &domain::EmailAddress,
+    first: String,
+    last: String,
+    next: &str,
+) -> Result<(), AppError> {
+    let draft = InviteDraft {
+        email: email.as_str().to_owned(),
+        first,
+        last,
+    };
+    crate::ssr::drafts::save(DRAFT, &draft).await?;
+    leptos_axum::redirect(&step_url(next, "", None));
+    Ok(())
+}
+
 /// The answers so far, for a step's page.
 #[server(endpoint = "invite_answers")]
 pub async fn invite_answers() -> Result<InviteDraft, AppError> {
@@ -173,17 +191,7 @@ pub async fn invite_email(email: String) -> Result<(), AppError> {
         (None, Some(a)) => (a.first, a.last),
         (None, None) => Default::default(),
     };
-    crate::ssr::drafts::save(
-        DRAFT,
-        &InviteDraft {
-            email: parsed.as_str().to_owned(),
-            first,
-            last,
-        },
-    )
-    .await?;
-    leptos_axum::redirect(&step_url("details", "", None));
-    Ok(())
+    keep_and_go(&parsed, first, last, "details").await
 }
 
 /// Whether the draft's address belongs to an existing user (whose names are then locked).
@@ -234,17 +242,7 @@ pub async fn invite_names(first_name: String, last_name: String) -> Result<(), A
             }
         }
     };
-    crate::ssr::drafts::save(
-        DRAFT,
-        &InviteDraft {
-            email: parsed.as_str().to_owned(),
-            first,
-            last,
-        },
-    )
-    .await?;
-    leptos_axum::redirect(&step_url("organisation", "", None));
-    Ok(())
+    keep_and_go(&parsed, first, last, "organisation").await
 }
 
 /// Organisations in the inviter's scope matching what was typed.
