@@ -306,18 +306,16 @@ pub fn TextArea(
         (Some(_), None) => Some(info_id.clone()),
         (Some(_), Some(d)) => Some(format!("{info_id} {d}")),
     };
-    let group_class = group_class(problem.is_some());
-    let area_class = if problem.is_some() {
-        "nhsuk-textarea nhsuk-textarea--error"
+    let counted = if max_chars.is_some() {
+        (" nhsuk-character-count", " nhsuk-js-character-count")
     } else {
-        "nhsuk-textarea"
+        ("", "")
     };
-    let (group_class, area_class) = match max_chars {
-        Some(_) => (
-            format!("{group_class} nhsuk-character-count"),
-            format!("{area_class} nhsuk-js-character-count"),
-        ),
-        None => (group_class.to_owned(), area_class.to_owned()),
+    let group_class = format!("{}{}", group_class(problem.is_some()), counted.0);
+    let area_class = if problem.is_some() {
+        format!("nhsuk-textarea nhsuk-textarea--error{}", counted.1)
+    } else {
+        format!("nhsuk-textarea{}", counted.1)
     };
     view! {
         <div class=group_class data-module=max_chars.map(|_| "nhsuk-character-count")

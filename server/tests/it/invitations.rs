@@ -111,6 +111,27 @@ async fn start_invite(b: &crate::support::Browser, email: &str, names: (&str, &s
     .await;
 }
 
+/// The first step is a page like any other on every visit (nothing kept yet is not "not found");
+/// a later step opened without the earlier ones is, and says to start again.
+#[tokio::test]
+async fn the_first_step_opens_fresh_and_a_later_step_needs_the_earlier_ones() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let first = admin.get("/users/invite").await;
+    assert_eq!(first.status(), 200);
+    assert!(first.text().await.expect("page").contains("Invite a user"));
+    for later in ["/users/invite/details", "/users/invite/organisation"] {
+        let res = admin.get(later).await;
+        assert_eq!(res.status(), 404, "{later}");
+        assert!(res
+            .text()
+            .await
+            .expect("page")
+            .contains("Start again from Users."));
+    }
+}
+
 #[tokio::test]
 async fn a_new_person_is_invited_accepts_and_signs_in() {
     let app = TestApp::start().await;

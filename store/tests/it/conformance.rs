@@ -45,7 +45,7 @@ async fn small_tree(s: &Store) {
     );
 }
 
-async fn user(s: &Store, email: &str) -> UserId {
+pub(crate) async fn user(s: &Store, email: &str) -> UserId {
     s.insert_user(&NewUser {
         email: EmailAddress::parse(email).expect("email"),
         first_name: PersonName::parse("Jane").expect("name"),

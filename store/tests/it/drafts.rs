@@ -3,26 +3,14 @@
 //! deleted by the next write.
 
 use domain::model::draft::{DraftKey, NewDraft};
-use domain::model::user::{AccountStatus, NewUser, UserId};
-use domain::storage::{Accounts, Drafts};
+use domain::model::user::UserId;
+use domain::storage::Drafts;
 use domain::values::clock::{Timestamp, TokenHash};
-use domain::{EmailAddress, PersonName};
 use store::Store;
 
-const NOW: Timestamp = Timestamp(1_800_000_000);
+use crate::conformance::user;
 
-async fn user(s: &Store, email: &str) -> UserId {
-    s.insert_user(&NewUser {
-        email: EmailAddress::parse(email).expect("email"),
-        first_name: PersonName::parse("Sam").expect("name"),
-        last_name: PersonName::parse("Staff").expect("name"),
-        status: AccountStatus::Active,
-        password_hash: None,
-        created_at: NOW,
-    })
-    .await
-    .expect("user")
-}
+const NOW: Timestamp = Timestamp(1_800_000_000);
 
 fn browser(s: &str) -> TokenHash {
     TokenHash::from_stored(s.to_owned())

@@ -37,8 +37,13 @@ fn chosen() -> impl Fn() -> Chosen + Copy + Send + Sync + 'static {
     }
 }
 
+/// A step reached without the earlier ones (or after its answers expired), or a refusal.
 #[component]
 fn InviteNotFound(e: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if e == AppError::NotFound {
+        crate::ssr::request::set_status(axum::http::StatusCode::NOT_FOUND);
+    }
     view! { <PageError e=e why="Start again from Users." back="/users" back_label="Back to Users"/> }
 }
 
@@ -55,7 +60,7 @@ pub fn InviteEmailPage() -> impl IntoView {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Invite a user") viewer=Some(v)>
                 <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let typed = if sent() { String::new() } else { earlier.await.map(|a| a.email).unwrap_or_default() };
+                    let typed = if sent() { String::new() } else { earlier.await.ok().flatten().map(|a| a.email).unwrap_or_default() };
                     let error = action.value().get().and_then(|r| r.err());
                     view! {
                         <ErrorSummary error=error.clone()/>
@@ -152,7 +157,8 @@ pub fn InviteOrganisationPage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let who = match answers.await {
-                        Ok(w) => w,
+                        Ok(Some(w)) => w,
+                        Ok(None) => return view! { <InviteNotFound e=AppError::NotFound/> }.into_any(),
                         Err(e) => return view! { <InviteNotFound e=e/> }.into_any(),
                     };
                     let error = action.value().get().and_then(|r| r.err());

@@ -69,6 +69,12 @@ fn invite_scope(actor: &Actor) -> Result<crate::access::scope::Scope, InviteErro
         .map_err(|_| InviteError::NotFound)
 }
 
+/// Whether the actor may invite at all (the rule of `invite_scope`), for what Invite shows before
+/// any answer is checked.
+pub fn may_invite(actor: &Actor) -> Result<(), InviteError> {
+    invite_scope(actor).map(|_| ())
+}
+
 /// The first step: is this address someone the actor may see (a person with a role in their
 /// scope, by the Users rule)? Anyone else, an unknown address or an account the actor cannot
 /// see, disabled or not, gets exactly the answer for a new person: whether an account exists is

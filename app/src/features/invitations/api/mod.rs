@@ -165,11 +165,13 @@ async fn keep_and_go(
     Ok(())
 }
 
-/// The answers so far, for a step's page.
+/// The answers so far, for a step's page; `None` before the first step (a question, not a
+/// refusal: the first step's page asks it on every visit).
 #[server(endpoint = "invite_answers")]
-pub async fn invite_answers() -> Result<InviteDraft, AppError> {
-    crate::ssr::require_actor()?;
-    kept().await
+pub async fn invite_answers() -> Result<Option<InviteDraft>, AppError> {
+    let (_, actor) = crate::ssr::require_actor()?;
+    domain::features::invitations::may_invite(&actor).map_err(|e| invite_error(e, vec![]))?;
+    crate::ssr::drafts::load::<InviteDraft>(DRAFT).await
 }
 
 /// Step 1: the email address → the names step.

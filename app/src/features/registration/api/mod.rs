@@ -137,14 +137,20 @@ pub struct RegisterDraft {
     pub email: String,
 }
 
-/// The address this browser typed at the first step, if it is still kept: only ever this
-/// browser's own answer, so it needs no sign-in.
-#[server(endpoint = "register_email")]
-pub async fn register_email() -> Result<Option<String>, AppError> {
+/// The address typed at the first step, if this browser's draft still holds one.
+#[cfg(feature = "ssr")]
+async fn kept_email() -> Result<Option<String>, AppError> {
     Ok(crate::ssr::drafts::load::<RegisterDraft>(DRAFT)
         .await?
         .map(|d| d.email)
         .filter(|e| !e.is_empty()))
+}
+
+/// The address this browser typed at the first step, if it is still kept: only ever this
+/// browser's own answer, so it needs no sign-in.
+#[server(endpoint = "register_email")]
+pub async fn register_email() -> Result<Option<String>, AppError> {
+    kept_email().await
 }
 
 /// The organisation and its roles, for the second step; `None` when the code is not one that
@@ -187,13 +193,10 @@ pub async fn register(
     use crate::ssr::request::state;
     use domain::features::registration::{RegistrationForm, SignupError};
     // The address comes from the first step's draft; the details page asks for it again only
-    // when that is gone (the person came straight to a matching organisation's link).
+    // when that is gone (it expired, or the details page was opened from a saved address).
     let email = match email {
         Some(typed) => typed,
-        None => crate::ssr::drafts::load::<RegisterDraft>(DRAFT)
-            .await?
-            .map(|d| d.email)
-            .unwrap_or_default(),
+        None => kept_email().await?.unwrap_or_default(),
     };
     let echo = vec![
         (Field::Email, short(&email)),
