@@ -56,16 +56,35 @@ function row(page: Page, code: string) {
   return page.getByRole('row').filter({ hasText: `(${code})` });
 }
 
-/** The administrator finds the locum on Users and opens the request waiting there. */
-async function openReview(admin: Page, info: TestInfo, me: string, code: string) {
-  await admin.goto('/users');
+/**
+ * The administrator finds the locum on Users and opens the request waiting there: by Review, or
+ * as the job aid says, by the Users tile, View, then View beside the organisation whose status
+ * is "Pending Access Request".
+ */
+async function openReview(admin: Page, info: TestInfo, me: string, code: string, jobAid = false) {
+  if (jobAid) {
+    await admin.goto('/');
+    await ready(admin, info);
+    await admin.getByRole('link', { name: 'Users', exact: true }).click();
+  } else {
+    await admin.goto('/users');
+  }
   await ready(admin, info);
   await admin.getByLabel('Search Firstname, Lastname, Email, ODS Code or Organisation').fill(me);
   if (!jsOn(info)) await admin.getByRole('button', { name: 'Search' }).click();
   await ready(admin, info);
   const user = admin.getByRole('row').filter({ hasText: `${me}@` });
   await expect(user).toContainText('Yes');
-  await user.getByRole('link', { name: /Review/ }).click();
+  if (jobAid) {
+    await user.getByRole('link', { name: /^View/ }).click();
+    await expect(admin).toHaveURL((u) => /^\/users\/\d+$/.test(u.pathname));
+    await ready(admin, info);
+    const waiting = admin.getByRole('row').filter({ hasText: `(${code})` });
+    await expect(waiting).toContainText('Pending Access Request');
+    await waiting.getByRole('link', { name: /^View/ }).click();
+  } else {
+    await user.getByRole('link', { name: /Review/ }).click();
+  }
   await expect(admin.getByRole('heading', { name: /Access request from/ })).toBeVisible();
   await ready(admin, info);
   await expect(admin.getByText(`(${code})`)).toBeVisible();
@@ -133,7 +152,7 @@ test('a locum asks for access, is approved, rejected with a reason and withdraws
     await expect(row(page, p.withdraw).getByRole('link', { name: /Withdraw/ })).toHaveCount(0);
 
     await ask(page, info, p.reject, 'View', 'Covering a colleague');
-    await openReview(admin, info, p.me, p.reject);
+    await openReview(admin, info, p.me, p.reject, true);
     await admin.getByRole('radio', { name: 'Reject' }).check();
     await admin.getByRole('button', { name: 'Confirm' }).click();
     await expect(admin.locator('#reason-error')).toContainText('Enter the reason for rejecting the request');

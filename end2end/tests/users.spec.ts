@@ -53,7 +53,23 @@ test('an administrator finds a user by each of the five fields and views them', 
   await search(page, info, 'nobody-by-this-name');
   await expect(page.locator('#user-results').getByText('No users match.')).toBeVisible();
   await search(page, info, 'Priya');
-  await page.getByRole('row').filter({ hasText: demo('provider.user') }).getByRole('link', { name: /View/ }).click();
+  // Each person's organisation, role and the date they were added, as the job aid's list has.
+  const priya = page.getByRole('row').filter({ hasText: demo('provider.user') });
+  await expect(priya).toContainText('The Densham Surgery (A81001)');
+  await expect(priya).toContainText('Provider User, Approved');
+  await expect(priya).toContainText(/\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}/);
+  // The people found, with every role of theirs in the area, download as CSV.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: "Download these users' roles in your area as CSV" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('gatehouse-users.csv');
+  const lines = (await (await import('node:fs/promises')).readFile(await download.path(), 'utf8')).trim().split('\n');
+  expect(lines[0]).toBe('Last name,First name,Email,Account,Added (UTC),Organisation code,Organisation,Role,Role status,Role since (UTC)');
+  expect(lines.slice(1).filter((l) => l.includes(demo('provider.user')))).toEqual([
+    expect.stringContaining(',A81001,The Densham Surgery,Provider User,Approved,'),
+  ]);
+  await priya.getByRole('link', { name: /View/ }).click();
   await expect(page).toHaveURL((u) => /^\/users\/\d+$/.test(u.pathname));
   await ready(page, info);
   await expect(page.getByRole('heading', { name: 'Priya Provider' })).toBeVisible();

@@ -120,6 +120,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                 .with_state(state.clone()),
         )
         .route(
+            app::features::users::download::PATH,
+            axum::routing::get(app::features::users::download::csv_download)
+                .with_state(state.clone()),
+        )
+        .route(
             app::features::organisations::import_api::UPLOAD_PATH,
             axum::routing::post(upload::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(

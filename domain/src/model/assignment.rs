@@ -51,6 +51,57 @@ impl AssignmentStatus {
     }
 }
 
+/// How an assignment came about, as far as its state's words depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AssignmentOrigin {
+    /// Given by an administrator (Add New User, Add Organisation, Add Organisation Users).
+    Admin,
+    Registration,
+    Invitation,
+    Request,
+}
+
+impl AssignmentOrigin {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(AssignmentOrigin::Admin),
+            "registration" => Some(AssignmentOrigin::Registration),
+            "invitation" => Some(AssignmentOrigin::Invitation),
+            "request" => Some(AssignmentOrigin::Request),
+            _ => None,
+        }
+    }
+}
+
+/// The words for an assignment's state in lists and downloads: a pending one says what it waits
+/// for ("Pending Access Request" is the job aid's status, reviewed with View on the user's page).
+pub fn state_words(status: AssignmentStatus, origin: AssignmentOrigin) -> &'static str {
+    match (status, origin) {
+        (AssignmentStatus::Pending, AssignmentOrigin::Request) => "Pending Access Request",
+        (AssignmentStatus::Pending, AssignmentOrigin::Invitation) => "Invited",
+        (AssignmentStatus::Pending, _) => "Pending Registration",
+        (s, _) => s.label(),
+    }
+}
+
+/// One role of a user, as the Users list and its download show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleLine {
+    pub org_code: String,
+    pub org_name: String,
+    pub role_name: String,
+    pub status: AssignmentStatus,
+    pub origin: AssignmentOrigin,
+    /// When it was asked for or given.
+    pub since: crate::values::clock::Timestamp,
+}
+
+impl RoleLine {
+    pub fn state(&self) -> &'static str {
+        state_words(self.status, self.origin)
+    }
+}
+
 /// A role assignment with the names needed to show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignmentView {
@@ -133,5 +184,26 @@ mod tests {
         ] {
             assert_eq!(AssignmentStatus::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn a_pending_role_says_what_it_waits_for() {
+        use AssignmentOrigin as O;
+        use AssignmentStatus as S;
+        assert_eq!(
+            state_words(S::Pending, O::Request),
+            "Pending Access Request"
+        );
+        assert_eq!(state_words(S::Pending, O::Invitation), "Invited");
+        assert_eq!(
+            state_words(S::Pending, O::Registration),
+            "Pending Registration"
+        );
+        assert_eq!(state_words(S::Active, O::Request), "Approved");
+        assert_eq!(state_words(S::Revoked, O::Admin), "Revoked");
+        for o in ["admin", "registration", "invitation", "request"] {
+            assert!(AssignmentOrigin::parse(o).is_some(), "{o}");
+        }
+        assert_eq!(AssignmentOrigin::parse("other"), None);
     }
 }

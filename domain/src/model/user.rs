@@ -24,6 +24,15 @@ impl AccountStatus {
         }
     }
 
+    /// The words lists and downloads use.
+    pub fn label(self) -> &'static str {
+        match self {
+            AccountStatus::Pending => "Not yet activated",
+            AccountStatus::Active => "Active",
+            AccountStatus::Disabled => "Disabled",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "pending" => Some(AccountStatus::Pending),

@@ -61,6 +61,24 @@ pub struct UserRow {
     pub pending_review: Option<crate::AssignmentId>,
     /// The oldest pending access request the viewer may review, if any.
     pub pending_request: Option<crate::AssignmentId>,
+    /// When the account was made (the job aid's "date they were added").
+    pub added: crate::Timestamp,
+    /// The role the list shows for the user: in the query's scope, an active one first, then a
+    /// pending one, then by organisation name.
+    pub first_role: Option<crate::model::assignment::RoleLine>,
+    /// How many roles in the query's scope the user's page shows (the first included).
+    pub roles_in_scope: i64,
+}
+
+/// A line of the Users download: one role in scope of a user the search found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRoleRow {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub account: AccountStatus,
+    pub added: crate::Timestamp,
+    pub role: crate::model::assignment::RoleLine,
 }
 
 /// The Users section and the audit trail.
@@ -70,6 +88,13 @@ pub trait Users: Send + Sync {
         &self,
         q: &crate::storage::UserQuery,
     ) -> impl Future<Output = StoreResult<(Vec<crate::storage::UserRow>, i64)>> + Send;
+    /// Every role in the query's scope of the users the query finds (its text only: not its page),
+    /// by last name, first name, organisation and role, at most `q.limit` lines: the Users
+    /// download.
+    fn user_roles(
+        &self,
+        q: &crate::storage::UserQuery,
+    ) -> impl Future<Output = StoreResult<Vec<UserRoleRow>>> + Send;
     /// Revokes the user's active assignments at organisations under `under` that lie in `scope`,
     /// with the audit event, in one transaction; how many ended.
     fn revoke_assignments(

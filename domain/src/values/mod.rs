@@ -7,3 +7,4 @@ pub mod email;
 pub mod ods_code;
 pub mod password;
 pub mod person_name;
+pub mod spreadsheet;

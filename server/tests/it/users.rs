@@ -612,3 +612,68 @@ async fn an_administrator_cannot_revoke_disable_or_enable_their_own_account() {
         "Commissioning Account Administrator"
     );
 }
+
+/// Users names each person's organisation, role and date added, and downloads the roles of the
+/// people found: only roles inside the administrator's area, and nothing for anyone else.
+#[tokio::test]
+async fn the_users_list_and_its_download_show_roles_in_the_area_only() {
+    let app = TestApp::start().await;
+    other_icb(&app).await;
+    let b = app.browser();
+    b.sign_in("account.admin").await;
+    // Jo Twopractices (practice.manager): Provider User at A81001 and A81002. The list names
+    // the first by organisation name, Queens Park Medical Centre.
+    let list = table(
+        &b.get("/users?q=practice.manager")
+            .await
+            .text()
+            .await
+            .expect("list"),
+    );
+    assert!(
+        list.contains("Queens Park Medical Centre (A81002)"),
+        "{list}"
+    );
+    assert!(list.contains("Provider User, Approved"), "{list}");
+    assert!(list.contains("and 1 more role<"), "{list}");
+    assert!(list.contains("Date Added"), "{list}");
+    let res = b.get("/users.csv?q=practice.manager").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .expect("cd")
+        .contains("gatehouse-users.csv"));
+    let body = res.text().await.expect("csv");
+    let lines: Vec<&str> = body.lines().collect();
+    assert!(
+        lines[0].starts_with("Last name,First name,Email,Account,Added (UTC)"),
+        "{body}"
+    );
+    assert_eq!(lines.len(), 3, "a line per role: {body}");
+    assert!(
+        body.contains(",A81001,") && body.contains(",A81002,"),
+        "{body}"
+    );
+    assert!(
+        lines
+            .iter()
+            .skip(1)
+            .all(|l| l.contains("Provider User,Approved")),
+        "{body}"
+    );
+    // The other ICB's administrator downloads their own people, never this area's.
+    let q = app.browser();
+    q.sign_in("qop.admin").await;
+    let theirs = q.get("/users.csv").await.text().await.expect("csv");
+    assert!(theirs.contains(&demo_email("qop.user")), "{theirs}");
+    assert!(
+        !theirs.contains(&demo_email("practice.manager")),
+        "{theirs}"
+    );
+    assert!(!theirs.contains("A81001"), "{theirs}");
+    // Without the capability, or signed out: not found.
+    let plain = app.browser();
+    plain.sign_in("provider.user").await;
+    assert_eq!(plain.get("/users.csv").await.status(), 404);
+    assert_eq!(app.browser().get("/users.csv").await.status(), 404);
+}

@@ -102,6 +102,32 @@ const VISIBLE: &str = "(a.origin <> 'invitation' OR a.status IN ('active', 'revo
      OR (u.status <> 'active' AND NOT EXISTS (SELECT 1 FROM role_assignments x WHERE x.user_id = u.id \
          AND (x.origin <> 'invitation' OR x.status IN ('active', 'revoked')))))";
 
+/// The columns [`role_line`] reads, from the aliases of the assignment, its organisation and its
+/// role.
+fn role_line_columns(a: &str, o: &str, r: &str) -> String {
+    format!(
+        "{o}.code AS role_org_code, {o}.name AS role_org_name, {r}.name AS role_name, \
+         {a}.status AS role_status, {a}.origin AS role_origin, {a}.created_at AS role_since"
+    )
+}
+
+/// A role of a user as lists show it; `None` where the outer join found none.
+fn role_line(r: &DbRow) -> StoreResult<Option<domain::model::assignment::RoleLine>> {
+    let Some(status) = r.try_get::<Option<String>, _>("role_status").map_err(map)? else {
+        return Ok(None);
+    };
+    let origin: String = r.try_get("role_origin").map_err(map)?;
+    Ok(Some(domain::model::assignment::RoleLine {
+        org_code: r.try_get("role_org_code").map_err(map)?,
+        org_name: r.try_get("role_org_name").map_err(map)?,
+        role_name: r.try_get("role_name").map_err(map)?,
+        status: AssignmentStatus::parse(&status).ok_or_else(|| corrupt("role status"))?,
+        origin: domain::model::assignment::AssignmentOrigin::parse(&origin)
+            .ok_or_else(|| corrupt("role origin"))?,
+        since: Timestamp(r.try_get("role_since").map_err(map)?),
+    }))
+}
+
 fn audit_event_row(r: &DbRow) -> StoreResult<AuditEvent> {
     let action: String = r.try_get("action").map_err(map)?;
     Ok(AuditEvent {
@@ -133,12 +159,27 @@ impl domain::storage::Users for crate::Backend<Db> {
         let limit = args.push(Arg::Int(q.limit));
         let offset = args.push(Arg::Int(q.offset));
         let pending = pending_columns(q, &mut args);
+        let first_scope = scope_condition(&q.scope, &mut args);
+        let count_scope = scope_condition(&q.scope, &mut args);
         let dir = if q.descending { "DESC" } else { "ASC" };
         let order = format!("{} {dir}, u.id {dir}", user_sort_column(q.sort));
+        // The role each row shows, and how many its page lists: for the page's rows only.
         let sql = format!(
-            "WITH page AS (SELECT u.id, u.first_name, u.last_name, u.email, u.status, COUNT(*) OVER () AS total \
-               {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}) \
-             SELECT u.id, u.first_name, u.last_name, u.email, u.status, u.total, {pending} FROM page u ORDER BY {order}"
+            "WITH page AS (SELECT u.id, u.first_name, u.last_name, u.email, u.status, u.created_at, COUNT(*) OVER () AS total \
+               {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}), \
+             shown AS (SELECT u.*, {pending}, \
+               (SELECT a.id FROM role_assignments a JOIN organisations o ON o.id = a.organisation_id \
+                 WHERE a.user_id = u.id AND {first_scope} AND {VISIBLE} \
+                 ORDER BY CASE a.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END, o.name, a.id LIMIT 1) AS first_role, \
+               (SELECT COUNT(*) FROM role_assignments a JOIN organisations o ON o.id = a.organisation_id \
+                 WHERE a.user_id = u.id AND {count_scope} AND {VISIBLE}) AS roles_in_scope \
+               FROM page u) \
+             SELECT u.*, {columns} FROM shown u \
+               LEFT JOIN role_assignments ra ON ra.id = u.first_role \
+               LEFT JOIN organisations ro ON ro.id = ra.organisation_id \
+               LEFT JOIN roles rr ON rr.id = ra.role_id \
+             ORDER BY {order}",
+            columns = role_line_columns("ra", "ro", "rr"),
         );
         let rows = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
             .fetch_all(&self.pool)
@@ -166,6 +207,9 @@ impl domain::storage::Users for crate::Backend<Db> {
                         .try_get::<Option<i64>, _>("pending_request")
                         .map_err(map)?
                         .map(AssignmentId),
+                    added: Timestamp(r.try_get("created_at").map_err(map)?),
+                    first_role: role_line(r)?,
+                    roles_in_scope: r.try_get("roles_in_scope").map_err(map)?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -186,6 +230,43 @@ impl domain::storage::Users for crate::Backend<Db> {
             }
         };
         Ok((rows, total))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn user_roles(
+        &self,
+        q: &domain::storage::UserQuery,
+    ) -> StoreResult<Vec<domain::storage::UserRoleRow>> {
+        let mut args = Args::default();
+        let filter = user_search_filter(q, &mut args);
+        let scope = scope_condition(&q.scope, &mut args);
+        let limit = args.push(Arg::Int(q.limit));
+        // The matches' ids first (the search's own index paths), then their roles in scope.
+        let sql = format!(
+            "SELECT u.first_name, u.last_name, u.email, u.status, u.created_at, {columns} \
+             FROM users u JOIN role_assignments a ON a.user_id = u.id \
+               JOIN organisations o ON o.id = a.organisation_id JOIN roles rr ON rr.id = a.role_id \
+             WHERE u.id IN (SELECT u.id {filter}) AND {scope} AND {VISIBLE} \
+             ORDER BY lower(u.last_name), lower(u.first_name), u.id, o.name, rr.sort_order, a.id LIMIT {limit}",
+            columns = role_line_columns("a", "o", "rr"),
+        );
+        let rows = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                let status: String = r.try_get("status").map_err(map)?;
+                Ok(domain::storage::UserRoleRow {
+                    first_name: r.try_get("first_name").map_err(map)?,
+                    last_name: r.try_get("last_name").map_err(map)?,
+                    email: r.try_get("email").map_err(map)?,
+                    account: AccountStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
+                    added: Timestamp(r.try_get("created_at").map_err(map)?),
+                    role: role_line(r)?.ok_or_else(|| corrupt("role"))?,
+                })
+            })
+            .collect()
     }
 
     #[tracing::instrument(skip_all)]
@@ -322,6 +403,7 @@ impl domain::storage::Audit for crate::Backend<Db> {
 once! {
     dispatch!(domain::storage::Users {
         fn search_users(&self, q: &domain::storage::UserQuery) -> (Vec<domain::storage::UserRow>, i64);
+        fn user_roles(&self, q: &domain::storage::UserQuery) -> Vec<domain::storage::UserRoleRow>;
         fn revoke_assignments(&self, user: UserId, under: &OrgPath, scope: &domain::Scope, audit: &NewAudit) -> usize;
         fn set_disabled(&self, user: UserId, disabled: bool, audit: &NewAudit) -> bool;
     });

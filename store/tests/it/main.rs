@@ -11,4 +11,5 @@ mod outbox;
 mod registrations;
 mod requests;
 mod security;
+mod user_list;
 mod users;

@@ -57,7 +57,7 @@ async fn tree(s: &Store) {
     s.insert_organisations(&orgs, None).await.expect("tree");
 }
 
-async fn person(s: &Store, email: &str, first: &str, last: &str) -> UserId {
+pub(crate) async fn person(s: &Store, email: &str, first: &str, last: &str) -> UserId {
     s.insert_user(&NewUser {
         email: EmailAddress::parse(email).expect("email"),
         first_name: PersonName::parse(first).expect("name"),
@@ -70,7 +70,7 @@ async fn person(s: &Store, email: &str, first: &str, last: &str) -> UserId {
     .expect("user")
 }
 
-async fn assign(
+pub(crate) async fn assign(
     s: &Store,
     u: UserId,
     code: &str,
@@ -94,7 +94,7 @@ async fn assign(
     .expect("assignment")
 }
 
-async fn subtree(s: &Store, code: &str) -> (Scope, domain::OrgPath) {
+pub(crate) async fn subtree(s: &Store, code: &str) -> (Scope, domain::OrgPath) {
     let o = s
         .organisation_by_code(&OdsCode::parse(code).expect("code"))
         .await
@@ -106,7 +106,7 @@ async fn subtree(s: &Store, code: &str) -> (Scope, domain::OrgPath) {
     )
 }
 
-fn query(scope: Scope, text: &str) -> UserQuery {
+pub(crate) fn query(scope: Scope, text: &str) -> UserQuery {
     UserQuery {
         scope,
         review: vec![],
@@ -125,7 +125,7 @@ async fn emails(s: &Store, q: &UserQuery) -> Vec<String> {
 }
 
 /// The people of the fixtures: Ann and Bob in QHM's area, Cat in QOP's, Dan in both.
-async fn people(s: &Store) -> [UserId; 4] {
+pub(crate) async fn people(s: &Store) -> [UserId; 4] {
     tree(s).await;
     let ann = person(s, "ann.archer@example.nhs.uk", "Ann", "Archer").await;
     let bob = person(s, "bob.baker@example.nhs.uk", "Bob", "Baker").await;

@@ -18,6 +18,18 @@ pub struct UserListRow {
     /// Where to review the registration (Pending Actions) or access request (the user's page)
     /// the viewer may decide, if there is one.
     pub review: Option<String>,
+    /// "Castle Practice (A81001)": the organisation of the role the list names, if any.
+    #[serde(default)]
+    pub organisation: String,
+    /// "Practice Manager, Approved": that role and its state.
+    #[serde(default)]
+    pub role: String,
+    /// How many more roles in the viewer's area the user's page lists.
+    #[serde(default)]
+    pub more_roles: i64,
+    /// The date the account was made, in UK words.
+    #[serde(default)]
+    pub added: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,6 +156,18 @@ pub async fn list_users(
                     (None, Some(a)) => Some(format!("/users/{}/requests/{}", r.id.0, a.0)),
                     (None, None) => None,
                 },
+                organisation: r
+                    .first_role
+                    .as_ref()
+                    .map(|l| format!("{} ({})", l.org_name, l.org_code))
+                    .unwrap_or_default(),
+                role: r
+                    .first_role
+                    .as_ref()
+                    .map(|l| format!("{}, {}", l.role_name, l.state()))
+                    .unwrap_or_default(),
+                more_roles: (r.roles_in_scope - 1).max(0),
+                added: crate::ssr::uk_time::date(r.added),
             })
             .collect(),
         total,

@@ -2,4 +2,6 @@
 
 pub mod api;
 pub mod disable_own;
+#[cfg(feature = "ssr")]
+pub mod download;
 pub mod pages;

@@ -55,45 +55,35 @@ pub async fn list<S: Storage>(
     Ok(store.audit_events(&q).await?)
 }
 
-/// The CSV download: a header row, then one row per event. A cell that a spreadsheet would read
-/// as a formula (starting with = + - @, a tab or a carriage return) is prefixed with an
-/// apostrophe, so a name like `=HYPERLINK(...)` stays text (OWASP "CSV injection").
+/// The CSV download: a header row, then one row per event, made safe for spreadsheets
+/// ([`crate::values::spreadsheet::csv`]).
 pub fn to_csv(events: &[AuditEvent]) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "When (UTC)",
-        "Actor",
-        "Acting as",
-        "Action",
-        "Target user",
-        "Organisation code",
-        "Organisation",
-        "Reason",
-        "From",
-    ])?;
-    for e in events {
-        let cells = [
-            e.at.iso_utc(),
-            e.actor_email.clone().unwrap_or_default(),
-            e.acting_as.clone().unwrap_or_default(),
-            e.action.label().to_owned(),
-            e.target_email.clone().unwrap_or_default(),
-            e.organisation_code.clone().unwrap_or_default(),
-            e.organisation_name.clone().unwrap_or_default(),
-            e.reason.clone().unwrap_or_default(),
-            e.origin.clone().unwrap_or_default(),
-        ];
-        w.write_record(cells.iter().map(|c| defuse(c).into_owned()))?;
-    }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
+    crate::values::spreadsheet::csv(
+        [
+            "When (UTC)",
+            "Actor",
+            "Acting as",
+            "Action",
+            "Target user",
+            "Organisation code",
+            "Organisation",
+            "Reason",
+            "From",
+        ],
+        events.iter().map(|e| {
+            [
+                e.at.iso_utc(),
+                e.actor_email.clone().unwrap_or_default(),
+                e.acting_as.clone().unwrap_or_default(),
+                e.action.label().to_owned(),
+                e.target_email.clone().unwrap_or_default(),
+                e.organisation_code.clone().unwrap_or_default(),
+                e.organisation_name.clone().unwrap_or_default(),
+                e.reason.clone().unwrap_or_default(),
+                e.origin.clone().unwrap_or_default(),
+            ]
+        }),
+    )
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -11,10 +11,12 @@ use crate::rules::visibility::Unseen;
 pub use crate::rules::visibility::UserDetail;
 use crate::services::Services;
 use crate::storage::{Storage, StoreError};
-use crate::storage::{UserQuery, UserRow, UserSort};
+use crate::storage::{UserQuery, UserRoleRow, UserRow, UserSort};
 
 pub const SEARCH_MAX: usize = 100;
 pub const PAGE_SIZES: [i64; 3] = [10, 25, 50];
+/// The most lines a Users download holds; the page says so when a search reaches it.
+pub const EXPORT_MAX_ROWS: i64 = 50_000;
 pub const DISABLE_REASON_MAX: usize = 250;
 
 /// Why an account is disabled: a reason from the list, or Other with the administrator's text.
@@ -126,6 +128,59 @@ pub async fn search<S: Storage>(
         limit: per_page,
     };
     Ok(ctx.store.search_users(&q).await?)
+}
+
+/// The Users download: every role in the actor's scope of the people a search finds (all of them
+/// when `text` is empty), at most [`EXPORT_MAX_ROWS`] lines. Scope is the same as the list's.
+#[tracing::instrument(skip_all)]
+pub async fn export<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    text: &str,
+) -> Result<Vec<UserRoleRow>, UsersError> {
+    let q = UserQuery {
+        scope: manage_scope(actor)?,
+        review: Vec::new(),
+        text: text.trim().chars().take(SEARCH_MAX).collect(),
+        sort: UserSort::LastName,
+        descending: false,
+        offset: 0,
+        limit: EXPORT_MAX_ROWS,
+    };
+    Ok(ctx.store.user_roles(&q).await?)
+}
+
+/// The download's text: one line per role, dates in ISO 8601 UTC (spreadsheets and scripts read
+/// it), safe for spreadsheets.
+pub fn to_csv(rows: &[UserRoleRow]) -> Result<String, csv::Error> {
+    crate::values::spreadsheet::csv(
+        [
+            "Last name",
+            "First name",
+            "Email",
+            "Account",
+            "Added (UTC)",
+            "Organisation code",
+            "Organisation",
+            "Role",
+            "Role status",
+            "Role since (UTC)",
+        ],
+        rows.iter().map(|r| {
+            [
+                r.last_name.clone(),
+                r.first_name.clone(),
+                r.email.clone(),
+                r.account.label().to_owned(),
+                r.added.iso_utc(),
+                r.role.org_code.clone(),
+                r.role.org_name.clone(),
+                r.role.role_name.clone(),
+                r.role.state().to_owned(),
+                r.role.since.iso_utc(),
+            ]
+        }),
+    )
 }
 
 /// Whether the account of a user the administrator can see is locked by failed sign-ins (their
@@ -272,6 +327,44 @@ pub async fn disable_own<S: Storage>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_download_has_a_line_per_role_with_its_state_in_words() {
+        use crate::model::assignment::{AssignmentOrigin, RoleLine};
+        use crate::AssignmentStatus;
+        let row = |role: &str, status, origin| UserRoleRow {
+            first_name: "Jo".into(),
+            last_name: "Bloggs, Jr".into(),
+            email: "jo@example.org".into(),
+            account: AccountStatus::Active,
+            added: crate::Timestamp(0),
+            role: RoleLine {
+                org_code: "A81001".into(),
+                org_name: "=Practice".into(),
+                role_name: role.into(),
+                status,
+                origin,
+                since: crate::Timestamp(86_400),
+            },
+        };
+        let out = to_csv(&[
+            row(
+                "Practice Manager",
+                AssignmentStatus::Active,
+                AssignmentOrigin::Admin,
+            ),
+            row("GP", AssignmentStatus::Pending, AssignmentOrigin::Request),
+        ])
+        .unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("Last name,First name,Email,Account,Added (UTC)"));
+        assert_eq!(
+            lines[1],
+            "\"Bloggs, Jr\",Jo,jo@example.org,Active,1970-01-01T00:00:00Z,A81001,'=Practice,Practice Manager,Approved,1970-01-02T00:00:00Z"
+        );
+        assert!(lines[2].contains(",GP,Pending Access Request,"));
+    }
 
     #[test]
     fn a_listed_reason_is_its_label() {

@@ -117,6 +117,8 @@ pub fn UsersPage() -> impl IntoView {
                                                             </th>
                                                         }
                                                     }).collect_view()}
+                                                    <th scope="col" class="nhsuk-table__header">"Organisation"</th>
+                                                    <th scope="col" class="nhsuk-table__header">"Date Added"</th>
                                                     <th scope="col" class="nhsuk-table__header">"Pending Role Review"</th>
                                                     <th scope="col" class="nhsuk-table__header">"Action"</th>
                                                 </tr>
@@ -125,6 +127,11 @@ pub fn UsersPage() -> impl IntoView {
                                                 {l.rows.into_iter().map(|r| view! { <UserRowView r=r/> }).collect_view()}
                                             </tbody>
                                         </table>
+                                        <p class="nhsuk-body">
+                                            <a href=format!("/users.csv?q={}", enc(&text)) download="gatehouse-users.csv" rel="external">
+                                                {if text.trim().is_empty() { "Download everyone's roles in your area as CSV".to_owned() } else { "Download these users' roles in your area as CSV".to_owned() }}
+                                            </a>
+                                        </p>
                                         <Paging label="Pages of users" summary=format!("Page {} of {}", l.page, l.pages)
                                             previous=(l.page > 1).then(|| users_href(&text, n, &s, &d, l.page - 1))
                                             next=(l.page < l.pages).then(|| users_href(&text, n, &s, &d, l.page + 1))/>
@@ -154,17 +161,24 @@ fn UserRowView(r: UserListRow) -> impl IntoView {
             <Cell heading="First Name" value=r.first_name.clone()/>
             <Cell heading="Last Name" value=r.last_name.clone()/>
             <Cell heading="Email" value=email long=true/>
+            <td class="nhsuk-table__cell">
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Organisation "</span>
+                {r.organisation.clone()}
+                {(!r.role.is_empty()).then(|| view! { <br/><span class="nhsuk-body-s">{r.role.clone()}</span> })}
+                {(r.more_roles > 0).then(|| view! {
+                    <br/><span class="nhsuk-body-s">{format!("and {}", count_of(r.more_roles, "more role", "more roles"))}</span>
+                })}
+            </td>
+            <Cell heading="Date Added" value=r.added.clone() date=true/>
             <Cell heading="Pending Role Review" value=(if r.review.is_some() { "Yes" } else { "No" }).to_owned()/>
             <td class="nhsuk-table__cell">
                 <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
-                {match r.review.clone() {
-                    Some(href) => view! {
-                        <a href=href>"Review"<span class="nhsuk-u-visually-hidden">{who.clone()}</span></a>
-                    }.into_any(),
-                    None => view! {
-                        <a href=format!("/users/{}", r.id)>"View"<span class="nhsuk-u-visually-hidden">{who.clone()}</span></a>
-                    }.into_any(),
-                }}
+                // View always leads to the user's page, where a role waiting for a decision reads
+                // "Pending Access Request" with its own View; Review goes straight to the decision.
+                <a href=format!("/users/{}", r.id)>"View"<span class="nhsuk-u-visually-hidden">{who.clone()}</span></a>
+                {r.review.clone().map(|href| view! {
+                    " "<a href=href>"Review"<span class="nhsuk-u-visually-hidden">{who.clone()}</span></a>
+                })}
             </td>
         </tr>
     }
