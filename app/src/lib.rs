@@ -39,7 +39,7 @@ use features::{
         AcceptInvitationPage, ChangeInvitationPage, InviteDetailsPage, InviteEmailPage,
         InviteOrganisationPage, InvitePreviewPage, InviteRolePage,
     },
-    notifications::home::HomePage,
+    notifications::home::{AdministrativeTasksPage, HomePage},
     notifications::outbox::OutboxPage,
     notifications::pages::{NotificationSettingsPage, NotificationsPage},
     organisations::import_ods::{ImportOdsPage, ImportProgressPage},
@@ -126,6 +126,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/administrative-tasks") view=AdministrativeTasksPage ssr=SsrMode::Async/>
                 <Route path=path!("/contact-us") view=ContactUsPage/>
                 <Route path=path!("/accessibility") view=AccessibilityPage/>
                 <Route path=path!("/privacy") view=PrivacyPage/>

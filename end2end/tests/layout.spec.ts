@@ -12,7 +12,7 @@ async function brokenWords(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const broken: string[] = [];
     const blocks = document.querySelectorAll(
-      '.nhsuk-table__cell, .nhsuk-table__header, h1, h2, .nhsuk-summary-list__key, .nhsuk-summary-list__value',
+      '.nhsuk-table__cell, .nhsuk-table__header, h1, h2, h3, .nhsuk-summary-list__key, .nhsuk-summary-list__value',
     );
     for (const block of blocks) {
       const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
@@ -39,7 +39,7 @@ async function brokenWords(page: Page): Promise<string[]> {
 // CSS, so the no-JS project does not run this file (playwright.config.ts); the desktop and phone
 // browsers measure it at every width.
 const pages: [string, string[]][] = [
-  ['account.admin', ['/users?q=a', '/audit']],
+  ['account.admin', ['/users?q=a', '/audit', '/administrative-tasks']],
   ['org.admin', ['/organisations?q=practice', '/clusters']],
   ['commissioner.tier1', ['/providers?q=road']],
 ];
@@ -53,7 +53,8 @@ for (const [who, paths] of pages) {
       await page.goto(target);
       await ready(page, info);
       expect(path(page), `${who} reaches ${target}`).toBe(new URL(target, 'http://x').pathname);
-      await expect(page.locator('.nhsuk-table__cell').first()).toBeVisible();
+      // Something to measure: a table, or the tiles of Administrative Tasks.
+      await expect(page.locator('.nhsuk-table__cell, .nhsuk-card__heading').first()).toBeVisible();
       for (const width of [320, 360, 1280]) {
         await page.setViewportSize({ width, height: 800 });
         expect(await brokenWords(page), `${target} at ${width} px`).toEqual([]);

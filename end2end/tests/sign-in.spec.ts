@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demo, expectAccessible, path, ready, signIn } from './support';
+import { demo, expectAccessible, path, ready, signIn, signOut } from './support';
 
 test('a user with one role signs in and lands on Home', async ({ page }, info) => {
   await page.goto('/sign-in');
@@ -19,6 +19,41 @@ test('a user with one role signs in and lands on Home', async ({ page }, info) =
   // One role: nothing to switch to, so Switch Role is offered neither in the header nor as a tile.
   await expect(page.getByRole('link', { name: 'Switch Role' })).toHaveCount(0);
   await expectAccessible(page);
+});
+
+test('the national job aids’ way in: Administrative Tasks, then Manage Org’s & Users', async ({ page }, info) => {
+  // The cluster job aid's walk, as the organisation administrator; the Users one as the account
+  // administrator.
+  for (const [who, sub, path] of [['org.admin', 'Service Provider Clusters', '/clusters'], ['account.admin', 'Users', '/users']]) {
+    await signIn(page, info, who);
+    await expect(page).toHaveURL((u) => u.pathname === '/');
+    await ready(page, info);
+    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Administrative Tasks' }).click();
+    await expect(page).toHaveURL((u) => u.pathname === '/administrative-tasks');
+    await ready(page, info);
+    await expect(page.getByRole('heading', { level: 1, name: 'Administrative Tasks' })).toBeVisible();
+    const manage = page.getByRole('region', { name: "Manage Org's & Users" });
+    await expectAccessible(page);
+    await manage.getByRole('link', { name: sub, exact: true }).click();
+    await expect(page).toHaveURL((u) => u.pathname === path);
+    await ready(page, info);
+    if (who === 'org.admin') await signOut(page);
+  }
+  await page.goto('/administrative-tasks');
+  await ready(page, info);
+  // Only what the role may use: the account administrator manages no clusters, so Users is first.
+  const first = page.getByRole('region', { name: "Manage Org's & Users" }).getByRole('heading', { level: 3 }).first();
+  await expect(first).toHaveText('Users');
+  // Reviews and records hold Pending Actions and Audit; nothing of the Service Desk's is there.
+  await page.goto('/administrative-tasks');
+  await ready(page, info);
+  await expect(page.getByRole('region', { name: 'Reviews and records' }).getByRole('link', { name: 'Audit' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Service Desk' })).toHaveCount(0);
+  // Someone who administers nobody has no Administrative Tasks in the header.
+  await signOut(page);
+  await signIn(page, info, 'provider.user');
+  await ready(page, info);
+  await expect(page.getByRole('link', { name: 'Administrative Tasks' })).toHaveCount(0);
 });
 
 test('a commissioner with two roles selects an account, switches role and sees both on My Account', async ({ page }, info) => {

@@ -74,8 +74,12 @@ pub fn Page(
 #[component]
 fn Header(viewer: Option<Viewer>) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    let administers = viewer
+        .as_ref()
+        .and_then(|v| v.acting.as_ref())
+        .is_some_and(|a| !crate::components::tiles::tasks_for(&a.capabilities).is_empty());
     view! {
-        <header class="nhsuk-header">
+        <header class="nhsuk-header" data-module="nhsuk-header">
             <div class="nhsuk-header__container nhsuk-width-container">
                 <div class="nhsuk-header__service">
                     <a class="nhsuk-header__service-logo" href="/" aria-label="Gatehouse homepage">
@@ -87,7 +91,7 @@ fn Header(viewer: Option<Viewer>) -> impl IntoView {
                         <span class="nhsuk-header__service-name">"Gatehouse"</span>
                     </a>
                 </div>
-                {viewer.map(|v| view! {
+                {viewer.clone().map(|v| view! {
                     <nav class="nhsuk-header__account" aria-label="Account">
                         <ul class="nhsuk-header__account-list">
                             <li class="nhsuk-header__account-item gh-header__name">
@@ -116,6 +120,27 @@ fn Header(viewer: Option<Viewer>) -> impl IntoView {
                     </nav>
                 })}
             </div>
+            // The national job aids start from an "Administrative Tasks" tab: a header link to
+            // the same tasks as Home's tiles, grouped under the words they use.
+            {administers.then(|| view! {
+                <nav class="nhsuk-header__navigation" aria-label="Menu">
+                    <div class="nhsuk-header__navigation-container nhsuk-width-container">
+                        <ul class="nhsuk-header__navigation-list">
+                            <li class="nhsuk-header__navigation-item">
+                                <a class="nhsuk-header__navigation-link" href="/">"Home"</a>
+                            </li>
+                            <li class="nhsuk-header__navigation-item">
+                                <a class="nhsuk-header__navigation-link" href="/administrative-tasks">"Administrative Tasks"</a>
+                            </li>
+                            <li class="nhsuk-header__menu" hidden>
+                                <button class="nhsuk-header__menu-toggle nhsuk-header__navigation-link" id="toggle-menu" aria-expanded="false">
+                                    <span class="nhsuk-u-visually-hidden">"Browse "</span>"More"
+                                </button>
+                            </li>
+                        </ul>
+                    </div>
+                </nav>
+            })}
         </header>
     }
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::tiles::{tiles_for, Counts, TileGrid};
+use crate::components::tiles::{tasks_for, tiles_for, Counts, TileGrid};
 use crate::features::notifications::api::home_counts;
 
 #[component]
@@ -53,6 +53,34 @@ pub fn HomePage() -> impl IntoView {
                             })
                         }}
                     </Suspense>
+                </Page>
+            }
+        }/>
+    }
+}
+
+/// Administrative Tasks: the national job aids' starting place. The administering tiles of the
+/// acting role, under the groups those job aids name ("Manage Org's & Users" first).
+#[component]
+pub fn AdministrativeTasksPage() -> impl IntoView {
+    view! {
+        <SignedIn needs_role=true render=move |v| {
+            let groups = tasks_for(v.acting.as_ref().map(|a| a.capabilities.as_slice()).unwrap_or_default());
+            view! {
+                <Page title="Administrative Tasks - Gatehouse" viewer=Some(v.clone())>
+                    <h1 class="nhsuk-heading-l">"Administrative Tasks"</h1>
+                    {if groups.is_empty() {
+                        view! {
+                            <p class="nhsuk-body">"Your role has no administrative tasks. Home has what you can do."</p>
+                        }.into_any()
+                    } else {
+                        groups.into_iter().map(|(g, tiles)| view! {
+                            <section aria-labelledby=g.id()>
+                                <h2 class="nhsuk-heading-m" id=g.id()>{g.heading()}</h2>
+                                <TileGrid tiles=tiles under_heading=true/>
+                            </section>
+                        }).collect_view().into_any()
+                    }}
                 </Page>
             }
         }/>

@@ -22,36 +22,42 @@ pub fn MyProfilePage() -> impl IntoView {
                         href: "/my-profile/details",
                         description: "Your name and email address, which is your user name.",
                         needs: &[],
+                        task: None,
                     },
                     Tile {
                         title: "Available Roles",
                         href: "/my-profile/roles",
                         description: "Every role you have or have asked for, and its status. Withdraw a pending request.",
                         needs: &[],
+                        task: None,
                     },
                     Tile {
                         title: "Request Access",
                         href: "/my-profile/request-access",
                         description: "Ask for a role at another organisation, such as a second practice.",
                         needs: &[],
+                        task: None,
                     },
                     Tile {
                         title: "Sessions",
                         href: "/my-profile/sessions",
                         description: "Where you are signed in. Sign out everywhere else.",
                         needs: &[],
+                        task: None,
                     },
                     Tile {
                         title: "Notification Settings",
                         href: "/my-profile/notification-settings",
                         description: "Choose whether notifications are also sent to you by email.",
                         needs: &[],
+                        task: None,
                     },
                     Tile {
                         title: "Disable Account",
                         href: "/my-profile/disable",
                         description: "Stop using Gatehouse: you will no longer be able to sign in.",
                         needs: &[],
+                        task: None,
                     },
                 ])
                 .collect();

@@ -163,11 +163,14 @@ fn UserRowView(r: UserListRow) -> impl IntoView {
             <Cell heading="Email" value=email long=true/>
             <td class="nhsuk-table__cell">
                 <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Organisation "</span>
-                {r.organisation.clone()}
-                {(!r.role.is_empty()).then(|| view! { <br/><span class="nhsuk-body-s">{r.role.clone()}</span> })}
-                {(r.more_roles > 0).then(|| view! {
-                    <br/><span class="nhsuk-body-s">{format!("and {}", count_of(r.more_roles, "more role", "more roles"))}</span>
-                })}
+                // One box for the three lines: a phone's stacked cell lays its children side by side.
+                <span>
+                    {r.organisation.clone()}
+                    {(!r.role.is_empty()).then(|| view! { <br/><span class="nhsuk-u-font-size-16">{r.role.clone()}</span> })}
+                    {(r.more_roles > 0).then(|| view! {
+                        <br/><span class="nhsuk-u-font-size-16">{format!("and {}", count_of(r.more_roles, "more role", "more roles"))}</span>
+                    })}
+                </span>
             </td>
             <Cell heading="Date Added" value=r.added.clone() date=true/>
             <Cell heading="Pending Role Review" value=(if r.review.is_some() { "Yes" } else { "No" }).to_owned()/>
