@@ -55,15 +55,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let Some(ctx) = current() else {
         return Ok(None);
     };
-    let acting = ctx.actor.as_ref().map(|a| Acting {
-        role_name: a.role_name.clone(),
-        org_name: a.organisation.name.clone(),
-        org_code: a.organisation.code.clone(),
-        capabilities: a.capabilities(),
-        payment_types: a.payment_types().to_vec(),
-        clustered: a.clusters().is_some(),
-        reaches_nothing: a.reaches_nothing(),
-    });
+    let acting = acting_of(&ctx);
     // Only a session without an acting role needs to know where to send its user.
     let landing = match acting {
         Some(_) => Landing::Home,
@@ -78,8 +70,30 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
             }
         }
     };
-    let now = state()?.clock.now();
-    Ok(Some(Viewer {
+    Ok(Some(viewer_of(&ctx, acting, landing, state()?.clock.now())))
+}
+
+#[cfg(feature = "ssr")]
+fn acting_of(ctx: &domain::access::actor::RequestContext) -> Option<Acting> {
+    ctx.actor.as_ref().map(|a| Acting {
+        role_name: a.role_name.clone(),
+        org_name: a.organisation.name.clone(),
+        org_code: a.organisation.code.clone(),
+        capabilities: a.capabilities(),
+        payment_types: a.payment_types().to_vec(),
+        clustered: a.clusters().is_some(),
+        reaches_nothing: a.reaches_nothing(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn viewer_of(
+    ctx: &domain::access::actor::RequestContext,
+    acting: Option<Acting>,
+    landing: Landing,
+    now: domain::Timestamp,
+) -> Viewer {
+    Viewer {
         first_name: ctx.user.first_name.clone(),
         last_name: ctx.user.last_name.clone(),
         email: ctx.user.email.to_string(),
@@ -90,7 +104,23 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
             at: crate::ssr::uk_time::time(ctx.ends_at),
         },
         several_roles: ctx.active_roles > 1,
-    }))
+    }
+}
+
+/// Who is signed in, for a page that cannot wait for data (the page-not-found page, drawn
+/// outside the routes that do): everything the header and the footer show, read from the
+/// request's session without a query. Where the person would land is not needed there.
+#[cfg(feature = "ssr")]
+pub fn viewer_now() -> Option<Viewer> {
+    let ctx = crate::ssr::current()?;
+    let now = crate::ssr::request::state().ok()?.clock.now();
+    let acting = acting_of(&ctx);
+    let landing = if acting.is_some() {
+        Landing::Home
+    } else {
+        Landing::SelectAccount
+    };
+    Some(viewer_of(&ctx, acting, landing, now))
 }
 
 /// "Stay signed in": keeps the session going and says how long it now has, in seconds. Signed

@@ -198,5 +198,20 @@ test('an unknown page says so', async ({ page }, info) => {
   expect(res?.status()).toBe(404);
   await ready(page, info);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Account' })).toHaveCount(0);
   await expectAccessible(page);
+  // Signed in, the page keeps the header: who is signed in, and the way on from there.
+  await signIn(page, info, 'account.admin');
+  await ready(page, info);
+  const again = await page.goto('/no-such-page');
+  expect(again?.status()).toBe(404);
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  const account = page.getByRole('navigation', { name: 'Account' });
+  await expect(account).toContainText('Alex Admin');
+  await expect(account.getByRole('link', { name: 'View My Profile' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Administrative Tasks' })).toBeVisible();
+  await expectAccessible(page);
+  await account.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
 });

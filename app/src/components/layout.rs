@@ -174,8 +174,14 @@ pub fn ServiceProblem(reference: Option<String>) -> impl IntoView {
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::ssr::request::set_status(axum::http::StatusCode::NOT_FOUND);
+    // The signed-in header stays: someone who followed a bad link is still signed in, and
+    // their way on is in it. (Pages are drawn on the server only: islands hydrate, pages do not.)
+    #[cfg(feature = "ssr")]
+    let viewer = crate::viewer::viewer_now();
+    #[cfg(not(feature = "ssr"))]
+    let viewer = None;
     view! {
-        <Page title="Page not found - Gatehouse" viewer=None>
+        <Page title="Page not found - Gatehouse" viewer=viewer>
             <h1 class="nhsuk-heading-l">"Page not found"</h1>
             <p class="nhsuk-body">"If you typed the web address, check it was correct."</p>
             <p class="nhsuk-body"><a href="/">"Go to the home page"</a></p>
