@@ -36,6 +36,18 @@ test('an organisation administrator creates a Service Provider Cluster: form, su
   await expectAccessible(page);
   const short = (await page.locator('.gh-short-name').innerText()).trim();
   expect(short).toMatch(/^[0-9A-F]{10}$/);
+  // On a phone each practice is its box alone, labelled with its name and code; the other
+  // columns are left out, so a page of 25 is a short list rather than 12,000 px of stacked rows.
+  const phone = (page.viewportSize()?.width ?? 1280) < 641;
+  const firstCode = page.locator('tbody tr').first().getByRole('cell').nth(1);
+  if (phone) {
+    await expect(page.locator('tbody .gh-phone-only').first()).toHaveText(/^.+ \([A-Z]\d{5}\)$/);
+    await expect(firstCode).toBeHidden();
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(5000);
+  } else {
+    await expect(page.locator('tbody .gh-phone-only').first()).toBeHidden();
+    await expect(firstCode).toBeVisible();
+  }
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Description').fill('My new cluster');
   // Continue with nothing ticked: the problem is shown at the table, the typing kept.

@@ -14,6 +14,9 @@ pub fn Cell(
     value: String,
     #[prop(optional)] long: bool,
     #[prop(optional)] date: bool,
+    /// Left out on a phone, where a long list of stacked rows would otherwise be pages long.
+    #[prop(optional)]
+    wide_only: bool,
 ) -> impl IntoView {
     let class = if long {
         Some("gh-break")
@@ -23,7 +26,7 @@ pub fn Cell(
         None
     };
     view! {
-        <td class="nhsuk-table__cell">
+        <td class=if wide_only { "nhsuk-table__cell gh-wide-only" } else { "nhsuk-table__cell" }>
             <span class="nhsuk-table-responsive__heading" aria-hidden="true">{heading}" "</span>
             {match class {
                 Some(class) => view! { <span class=class>{value}</span> }.into_any(),

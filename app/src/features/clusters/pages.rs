@@ -90,14 +90,17 @@ fn form_href(base: &str, f: &ClusterFormView, extra: &str) -> String {
     href
 }
 
-fn provider_cells(p: &ProviderChoice) -> impl IntoView {
+/// The job aid's columns. Choosing practices on a phone (`compact`), each row is its box alone,
+/// labelled with the practice's name and code: stacked, a row was eight lines tall, and a page
+/// of 25 made the form 12,000 px long at 320 px. The other columns are on the practice's page.
+fn provider_cells(p: &ProviderChoice, compact: bool) -> impl IntoView {
     view! {
-        <Cell heading="Organisation Name" value=p.name.clone()/>
-        <Cell heading="Organisation Type" value=p.type_label.clone()/>
-        <Cell heading="Parent Organisation" value=p.parent.clone()/>
-        <Cell heading="Start Date" value=p.start_date.clone() date=true/>
-        <Cell heading="End Date" value=p.end_date.clone() date=true/>
-        <Cell heading="Contract Type" value=p.contract.clone()/>
+        <Cell heading="Organisation Name" value=p.name.clone() wide_only=compact/>
+        <Cell heading="Organisation Type" value=p.type_label.clone() wide_only=compact/>
+        <Cell heading="Parent Organisation" value=p.parent.clone() wide_only=compact/>
+        <Cell heading="Start Date" value=p.start_date.clone() date=true wide_only=compact/>
+        <Cell heading="End Date" value=p.end_date.clone() date=true wide_only=compact/>
+        <Cell heading="Contract Type" value=p.contract.clone() wide_only=compact/>
     }
 }
 
@@ -282,14 +285,18 @@ fn FormStep(f: ClusterFormView, heading: &'static str) -> impl IntoView {
                                                     <input class="nhsuk-checkboxes__input gh-member" id=id.clone() name="members" type="checkbox" value=p.code.clone()
                                                         checked=ticked/>
                                                     <label class="nhsuk-label nhsuk-checkboxes__label" for=id>
-                                                        <span class="nhsuk-u-visually-hidden">{format!("Select {}", p.name)}</span>
+                                                        <span class="nhsuk-u-visually-hidden">"Select "</span>
+                                                        // On a phone the row is this box alone, so its label
+                                                        // shows what it selects.
+                                                        <span class="nhsuk-u-visually-hidden gh-wide-only">{p.name.clone()}</span>
+                                                        <span class="gh-phone-only">{format!("{} ({})", p.name, p.code)}</span>
                                                     </label>
                                                 </div>
                                             </td>
-                                            <td class="nhsuk-table__cell">
+                                            <td class="nhsuk-table__cell gh-wide-only">
                                                 <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Organisation ID "</span>{p.code.clone()}
                                             </td>
-                                            {provider_cells(p)}
+                                            {provider_cells(p, true)}
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -371,7 +378,7 @@ fn MembersTable(rows: Vec<ProviderChoice>) -> impl IntoView {
                         <td class="nhsuk-table__cell">
                             <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Organisation ID "</span>{p.code.clone()}
                         </td>
-                        {provider_cells(p)}
+                        {provider_cells(p, false)}
                     </tr>
                 }).collect_view()}
             </tbody>
