@@ -105,6 +105,9 @@ pub struct Settings {
     /// Wrong passwords in a row that lock an account (default 5).
     #[arg(long, global = true, env = "GATEHOUSE_LOCK_AFTER_FAILURES")]
     pub lock_after_failures: Option<String>,
+    /// The furthest ahead, in days, a role's "Access ends on" date may be set (default 366).
+    #[arg(long, global = true, env = "GATEHOUSE_MAX_TEMPORARY_DAYS")]
+    pub max_temporary_days: Option<String>,
     /// Sign-in, registration and password requests per minute from one address (default 60).
     #[arg(long, global = true, env = "GATEHOUSE_RATE_LIMIT_PER_MINUTE")]
     pub rate_limit_per_minute: Option<String>,
@@ -158,6 +161,7 @@ impl Settings {
             "GATEHOUSE_SESSION_ABSOLUTE_HOURS" => &self.session_absolute_hours,
             "GATEHOUSE_LOCK_AFTER_FAILURES" => &self.lock_after_failures,
             "GATEHOUSE_RATE_LIMIT_PER_MINUTE" => &self.rate_limit_per_minute,
+            "GATEHOUSE_MAX_TEMPORARY_DAYS" => &self.max_temporary_days,
             "GATEHOUSE_TRUSTED_PROXIES" => &self.trusted_proxies,
             "GATEHOUSE_PASSWORD_POLICY" => &self.password_policy,
             "LEPTOS_SITE_ROOT" => &self.site_root,

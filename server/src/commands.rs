@@ -212,6 +212,10 @@ pub fn check_config(src: &Source<'_>) -> Outcome<String> {
             config.rate_limit_per_minute.to_string(),
         ),
         (
+            "GATEHOUSE_MAX_TEMPORARY_DAYS",
+            config.max_temporary_days.to_string(),
+        ),
+        (
             "GATEHOUSE_TRUSTED_PROXIES",
             if proxies.is_empty() {
                 "(none)".into()

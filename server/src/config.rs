@@ -21,6 +21,8 @@ pub struct Config {
     /// Requests per minute and client address to sign-in, registration, forgotten password and
     /// change password (a burst of the same size is allowed).
     pub rate_limit_per_minute: u32,
+    /// How far ahead a role's end may be set, in days.
+    pub max_temporary_days: i64,
     /// Proxies (load balancers) whose `X-Forwarded-For` header names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// A folder to serve the site from (pkg/, vendor/, assets/) instead of the files compiled into
@@ -202,6 +204,10 @@ impl Config {
                 "GATEHOUSE_LOCK_AFTER_FAILURES",
                 domain::features::account_security::DEFAULT_LOCK_AFTER,
             )?,
+            max_temporary_days: number(
+                "GATEHOUSE_MAX_TEMPORARY_DAYS",
+                domain::features::temporary_access::MAX_TEMPORARY_DAYS,
+            )?,
             rate_limit_per_minute: u32::try_from(number("GATEHOUSE_RATE_LIMIT_PER_MINUTE", 60)?)
                 .map_err(|_| ConfigError::Invalid {
                     name: "GATEHOUSE_RATE_LIMIT_PER_MINUTE",
@@ -354,6 +360,7 @@ mod tests {
             sessions: SessionPolicy::default(),
             lock_after: 5,
             rate_limit_per_minute: 60,
+            max_temporary_days: 366,
             trusted_proxies: Vec::new(),
             site_root: None,
             password_policy: domain::PasswordPolicy::default(),

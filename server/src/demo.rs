@@ -197,6 +197,26 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "Staff",
         &[("Provider User", "A81022", Active)],
     ),
+    // Covering staff, one per browser-test project: an administrator gives each an "Access ends
+    // on" date, and the tests bring it into the past, so parallel runs never end another's role.
+    (
+        "cover.one",
+        "Cory",
+        "Cover",
+        &[("Provider User", "A81005", Active)],
+    ),
+    (
+        "cover.two",
+        "Cass",
+        "Cover",
+        &[("Provider User", "A81005", Active)],
+    ),
+    (
+        "cover.three",
+        "Cal",
+        "Cover",
+        &[("Provider User", "A81005", Active)],
+    ),
     // Restricted to the demo cluster below, so they reach only its practices.
     (
         "cluster.admin",

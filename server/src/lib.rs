@@ -77,6 +77,8 @@ pub async fn build_state_with(
         sessions: config.sessions,
         lock_after: config.lock_after,
         rate_limit_per_minute: config.rate_limit_per_minute,
+        max_temporary_days: config.max_temporary_days,
+        expiry: Arc::default(),
         trusted_proxies: config.trusted_proxies.clone().into(),
         secure_cookies: config.public_url.starts_with("https://"),
         allowed_origins: config.allowed_origins().into(),

@@ -124,6 +124,16 @@ pub async fn resolve_session(
     }
     let presented = session_token(req.headers(), session_cookie_name(state.secure_cookies));
     let signed_in = presented.is_some();
+    // Roles whose end has come are marked ended before anything reads them, when one is due (a
+    // comparison otherwise). A failure is logged, never a refusal: each request compares the
+    // acting role's end itself, so access stops on time even when this cannot run.
+    if signed_in {
+        if let Err(e) =
+            domain::features::temporary_access::sweep_if_due(&state.services(), &state.expiry).await
+        {
+            tracing::error!(error = %e, "marking ended roles failed");
+        }
+    }
     let ctx = match presented {
         None => None,
         Some(token) => match domain::features::sign_in::resolve(&state.services(), &token).await {

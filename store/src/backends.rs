@@ -78,6 +78,7 @@ macro_rules! backend {
             include!("queries/security.rs");
             include!("queries/clusters.rs");
             include!("queries/drafts.rs");
+            include!("queries/temporary_access.rs");
         }
     };
 }

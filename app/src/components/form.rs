@@ -178,14 +178,14 @@ fn PasswordBox(
 pub fn DateInput(
     field: Field,
     legend: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] value: Option<String>,
     problem: Option<Problem>,
 ) -> impl IntoView {
     let id = field.id();
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = described_by(hint.map(|_| &hint_id), problem.map(|_| &error_id));
+    let described = described_by(hint.as_ref().map(|_| &hint_id), problem.map(|_| &error_id));
     let group_class = group_class(problem.is_some());
     let input_class = |width: &str| {
         let error = if problem.is_some() {

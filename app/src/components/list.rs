@@ -155,6 +155,17 @@ pub fn page_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     }
 }
 
+/// The `:id` and `:assignment` path parameters of a page about one role of a user, as numbers
+/// (0, which nothing has, when unreadable).
+pub fn id_and_assignment_params() -> impl Fn() -> (i64, i64) + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        let p = params.read();
+        let n = |k: &str| p.get(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        (n("id"), n("assignment"))
+    }
+}
+
 /// The `:id` path parameter as a number (0, which nothing has, when unreadable).
 pub fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();

@@ -39,6 +39,8 @@ pub enum Field {
     Mobile,
     /// The Audit filter's first and last days.
     From,
+    /// A role's "Access ends on" date boxes.
+    AccessEnds,
     To,
 }
 
@@ -78,6 +80,7 @@ impl Field {
             Field::Phone => "phone",
             Field::Mobile => "mobile",
             Field::From => "from",
+            Field::AccessEnds => "access_ends",
             Field::To => "to",
         }
     }

@@ -145,6 +145,10 @@ pub enum Problem {
     PaymentTypeNotAllowed(Field),
     ClusterNotOffered(Field),
     RolesConflict(Field),
+    AccessEndEmpty(Field),
+    AccessEndInThePast(Field),
+    AccessEndTooFar(Field),
+    RoleNotActive(Field),
 }
 
 impl Problem {
@@ -184,6 +188,10 @@ impl Problem {
             | Problem::WrongParentKind(f)
             | Problem::Cycle(f)
             | Problem::DateInvalid(f)
+            | Problem::AccessEndEmpty(f)
+            | Problem::AccessEndInThePast(f)
+            | Problem::AccessEndTooFar(f)
+            | Problem::RoleNotActive(f)
             | Problem::StartDateEmpty(f)
             | Problem::ContractInvalid(f)
             | Problem::DisableReasonMissing(f)
@@ -278,6 +286,10 @@ impl Problem {
             Problem::WrongParentKind(_) => "That kind of organisation cannot sit under this parent",
             Problem::Cycle(_) => "An organisation cannot move under itself or one of its own descendants",
             Problem::DateInvalid(_) => "Enter a real date, with the day, month and year as numbers, for example 1 4 2024",
+            Problem::AccessEndEmpty(_) => "Enter the date access ends",
+            Problem::AccessEndInThePast(_) => "The date access ends must be today or in the future",
+            Problem::AccessEndTooFar(_) => "The date access ends is further ahead than this service allows",
+            Problem::RoleNotActive(_) => "This role is no longer active, so it has no end date to set",
             Problem::StartDateEmpty(_) => "Enter the start date",
             Problem::ContractInvalid(_) => "Select GMS, PMS or APMS",
             Problem::DisableReasonMissing(_) => "Select a reason for disabling the account",

@@ -15,4 +15,5 @@ pub mod providers;
 pub mod registration;
 pub mod roles;
 pub mod sign_in;
+pub mod temporary_access;
 pub mod users;

@@ -21,6 +21,10 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// Consecutive failed sign-ins that lock an account.
     pub lock_after: i64,
+    /// How far ahead a role's "Access ends on" may be set, in days.
+    pub max_temporary_days: i64,
+    /// When the next role end is due: requests sweep ended roles then.
+    pub expiry: Arc<domain::features::temporary_access::ExpiryWatch>,
     /// Requests a minute per client address to the endpoints that guess or send (server::limits).
     pub rate_limit_per_minute: u32,
     /// Proxies whose `X-Forwarded-For` names the client (load balancers in front of instances).

@@ -34,6 +34,14 @@ pub fn calendar(iso: &str) -> String {
         .unwrap_or_else(|_| iso.to_owned())
 }
 
+/// The last UK day before the instant `t`, as `YYYY-MM-DD`: the last day of access of a role
+/// whose access ends at `t` (ends are set at the start of the following day).
+pub fn last_day(t: Timestamp) -> String {
+    zoned(Timestamp(t.0 - 1))
+        .map(|z| z.date().to_string())
+        .unwrap_or_default()
+}
+
 /// When a UK day (`YYYY-MM-DD`) starts, and when the day after it starts: midnight UK time,
 /// whichever of GMT or BST is in force. `None` unless it is a real date.
 pub fn day_bounds(iso: &str) -> Option<(Timestamp, Timestamp)> {
@@ -66,6 +74,14 @@ fn clock(z: &Zoned) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_last_day_of_access_round_trips_through_its_end_across_both_clock_changes() {
+        for day in ["2026-03-29", "2026-10-25", "2026-12-31", "2027-06-01"] {
+            let (_, end) = day_bounds(day).expect("a day");
+            assert_eq!(last_day(end), day);
+        }
+    }
 
     fn at(iso: &str) -> Timestamp {
         Timestamp(iso.parse::<jiff::Timestamp>().expect("iso").as_second())

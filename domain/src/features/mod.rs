@@ -13,4 +13,5 @@ pub mod organisations;
 pub mod providers;
 pub mod registration;
 pub mod sign_in;
+pub mod temporary_access;
 pub mod users;

@@ -94,12 +94,29 @@ pub struct RoleLine {
     pub origin: AssignmentOrigin,
     /// When it was asked for or given.
     pub since: crate::values::clock::Timestamp,
+    /// It ended on its date.
+    #[serde(default)]
+    pub expired: bool,
 }
 
 impl RoleLine {
     pub fn state(&self) -> &'static str {
-        state_words(self.status, self.origin)
+        if self.expired {
+            "Expired"
+        } else {
+            state_words(self.status, self.origin)
+        }
     }
+}
+
+/// Whether a role with this end may be used at `now`: up to its end instant, not a second after
+/// (a role without an end: always). Compared on every request, so a role stops at its end
+/// whether or not anything has marked it ended.
+pub fn usable(
+    ends_at: Option<crate::values::clock::Timestamp>,
+    now: crate::values::clock::Timestamp,
+) -> bool {
+    ends_at.is_none_or(|end| now.0 < end.0)
 }
 
 /// A role assignment with the names needed to show it.
@@ -115,6 +132,23 @@ pub struct AssignmentView {
     /// The clusters the assignment is restricted to: (short name, name); a retired one's name
     /// ends in " (retired)".
     pub clusters: Vec<(String, String)>,
+    /// When its access ends by itself, if it does.
+    #[serde(default)]
+    pub ends_at: Option<crate::values::clock::Timestamp>,
+    /// It ended on its date (it reads "Expired", not "Revoked").
+    #[serde(default)]
+    pub expired: bool,
+}
+
+impl AssignmentView {
+    /// The words for its state: "Expired" for a role that ended on its date.
+    pub fn status_words(&self) -> &'static str {
+        if self.expired {
+            "Expired"
+        } else {
+            self.status.label()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,6 +194,8 @@ mod tests {
             status: AssignmentStatus::Active,
             payment_types: vec![],
             clusters: vec![],
+            ends_at: None,
+            expired: false,
         }
     }
 

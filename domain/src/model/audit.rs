@@ -48,10 +48,13 @@ pub enum AuditAction {
     RolesAdded,
     InvitationUndelivered,
     RegistrationEmailResent,
+    AccessEndSet,
+    AccessEndRemoved,
+    AccessExpired,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 38] = [
+    pub const ALL: [AuditAction; 41] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -90,6 +93,9 @@ impl AuditAction {
         AuditAction::RolesAdded,
         AuditAction::InvitationUndelivered,
         AuditAction::RegistrationEmailResent,
+        AuditAction::AccessEndSet,
+        AuditAction::AccessEndRemoved,
+        AuditAction::AccessExpired,
     ];
 
     /// The stored (and URL) form.
@@ -133,6 +139,9 @@ impl AuditAction {
             AuditAction::RolesAdded => "roles_added",
             AuditAction::InvitationUndelivered => "invitation_undelivered",
             AuditAction::RegistrationEmailResent => "registration_email_resent",
+            AuditAction::AccessEndSet => "access_end_set",
+            AuditAction::AccessEndRemoved => "access_end_removed",
+            AuditAction::AccessExpired => "access_expired",
         }
     }
 
@@ -176,6 +185,9 @@ impl AuditAction {
             AuditAction::RolesAdded => "Organisation and roles added",
             AuditAction::InvitationUndelivered => "Invitation not made (the account is disabled)",
             AuditAction::RegistrationEmailResent => "Registration email resent",
+            AuditAction::AccessEndSet => "Access end date set",
+            AuditAction::AccessEndRemoved => "Access end date removed",
+            AuditAction::AccessExpired => "Access ended on its date",
         }
     }
 

@@ -15,6 +15,7 @@ mod registrations;
 mod requests;
 mod security;
 mod sessions;
+mod temporary_access;
 mod users;
 
 pub use accounts::*;
@@ -30,6 +31,7 @@ pub use registrations::*;
 pub use requests::*;
 pub use security::*;
 pub use sessions::*;
+pub use temporary_access::*;
 pub use users::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +100,7 @@ pub trait Storage:
     + Grants
     + Audit
     + Drafts
+    + TemporaryAccess
 {
 }
 impl<
@@ -114,7 +117,8 @@ impl<
             + Clusters
             + Grants
             + Audit
-            + Drafts,
+            + Drafts
+            + TemporaryAccess,
     > Storage for T
 {
 }

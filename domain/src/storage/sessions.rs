@@ -33,6 +33,9 @@ pub struct ActingAs {
     pub clusters: Option<Vec<OrgPath>>,
     /// The payment types the assignment is restricted to (empty: all).
     pub payment_types: Vec<String>,
+    /// When the role's access ends by itself, if it does: compared with the clock on every
+    /// request, so no sweep has to have run for it to stop.
+    pub ends_at: Option<crate::Timestamp>,
 }
 
 pub trait Sessions: Send + Sync {

@@ -134,6 +134,9 @@ const TABLE: &[Row] = &[
     row("new_user_step", USERS, NoTarget, false, &[("email", "nia.new@example.nhs.uk"), ("confirm_email", "nia.new@example.nhs.uk"), ("step", "details")]),
     row("assignment_restrictions", USERS, Hillside, false, &[("user", "{staff}"), ("assignment", "{staff_assignment}")]),
     row("restrict_assignment", USERS, Hillside, true, &[("user", "{staff}"), ("assignment", "{staff_assignment}"), ("clusters[0]", "C61A6DB801")]),
+    row("role_end", USERS, Hillside, false, &[("user", "{staff}"), ("assignment", "{staff_assignment}")]),
+    // Removing an end that is not there still writes its audit event: a change to look for.
+    row("set_role_end", USERS, Hillside, true, &[("user", "{staff}"), ("assignment", "{staff_assignment}"), ("remove", "1")]),
     row("user_organisations_form", USERS, Hillside, false, &[("user", "{staff}"), ("organisations[0]", "A81022"), ("step", "roles")]),
     row("add_user_roles", USERS, Hillside, true, &[("user", "{staff}"), ("organisations", "A81022"), ("grants[0]", "{approver_at_hillside}")]),
     row("add_new_user", USERS, Hillside, true, &[("email", "nia.new@example.nhs.uk"), ("confirm_email", "nia.new@example.nhs.uk"), ("first_name", "Nia"), ("last_name", "New"), ("phone", "0191 123 4567"), ("organisations", "A81022"), ("grants[0]", "{provider_user_at_hillside}")]),

@@ -20,6 +20,7 @@ mod security;
 mod sign_in;
 mod smtp;
 mod staff;
+mod temporary_access;
 mod two_instances;
 mod upload;
 mod users;

@@ -1,6 +1,6 @@
 //! Sign-in, sessions and role switching over HTTP against the real app (SQLite, demo data).
 
-use crate::support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
+use crate::support::{demo_email, location, Js, TestApp, PASSWORD};
 
 #[tokio::test]
 async fn signing_in_with_one_role_lands_home_with_a_safe_cookie() {

@@ -84,7 +84,9 @@ impl domain::storage::Accounts for crate::Backend<Db> {
     #[tracing::instrument(skip_all)]
     async fn assignments_of(&self, user: UserId) -> StoreResult<Vec<AssignmentView>> {
         let rows = sqlx::query(
-            "SELECT a.id, a.role_id, a.status, r.name AS role_name, \
+            "SELECT a.id, a.role_id, a.status, r.name AS role_name, a.ends_at, \
+                    CASE WHEN a.status = 'revoked' AND a.ends_at IS NOT NULL AND a.decided_at = a.ends_at AND a.decided_by IS NULL \
+                         THEN TRUE ELSE FALSE END AS expired, \
                     o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path \
              FROM role_assignments a \
              JOIN roles r ON r.id = a.role_id \
@@ -147,6 +149,8 @@ impl domain::storage::Accounts for crate::Backend<Db> {
                     status: AssignmentStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
                     payment_types: by_assignment.remove(&id).unwrap_or_default(),
                     clusters: clusters.remove(&id).unwrap_or_default(),
+                    ends_at: r.try_get::<Option<i64>, _>("ends_at").map_err(map)?.map(Timestamp),
+                    expired: r.try_get::<bool, _>("expired").map_err(map)?,
                 })
             })
             .collect()

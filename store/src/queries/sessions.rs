@@ -27,7 +27,7 @@ impl domain::storage::Sessions for crate::Backend<Db> {
         let row = sqlx::query(
             "SELECT s.id_hash, s.assignment_id, s.created_at, s.last_seen_at, \
                     u.id AS user_id, u.email, u.first_name, u.last_name, u.status, \
-                    a.id AS acting_id, a.role_id, \
+                    a.id AS acting_id, a.role_id, a.ends_at, \
                     o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, \
                     EXISTS (SELECT 1 FROM assignment_clusters ac WHERE ac.assignment_id = a.id) AS clustered, \
                     EXISTS (SELECT 1 FROM assignment_payment_types ap WHERE ap.assignment_id = a.id) AS paid, \
@@ -67,6 +67,7 @@ impl domain::storage::Sessions for crate::Backend<Db> {
                 } else {
                     Vec::new()
                 },
+                ends_at: r.try_get::<Option<i64>, _>("ends_at").map_err(map)?.map(Timestamp),
             }),
             None => None,
         };

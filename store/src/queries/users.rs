@@ -107,7 +107,9 @@ const VISIBLE: &str = "(a.origin <> 'invitation' OR a.status IN ('active', 'revo
 fn role_line_columns(a: &str, o: &str, r: &str) -> String {
     format!(
         "{o}.code AS role_org_code, {o}.name AS role_org_name, {r}.name AS role_name, \
-         {a}.status AS role_status, {a}.origin AS role_origin, {a}.created_at AS role_since"
+         {a}.status AS role_status, {a}.origin AS role_origin, {a}.created_at AS role_since, \
+         CASE WHEN {a}.status = 'revoked' AND {a}.ends_at IS NOT NULL AND {a}.decided_at = {a}.ends_at \
+           AND {a}.decided_by IS NULL THEN TRUE ELSE FALSE END AS role_expired"
     )
 }
 
@@ -125,6 +127,7 @@ fn role_line(r: &DbRow) -> StoreResult<Option<domain::model::assignment::RoleLin
         origin: domain::model::assignment::AssignmentOrigin::parse(&origin)
             .ok_or_else(|| corrupt("role origin"))?,
         since: Timestamp(r.try_get("role_since").map_err(map)?),
+        expired: r.try_get::<bool, _>("role_expired").map_err(map)?,
     }))
 }
 

@@ -11,5 +11,6 @@ mod outbox;
 mod registrations;
 mod requests;
 mod security;
+mod temporary_access;
 mod user_list;
 mod users;

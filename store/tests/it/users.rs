@@ -239,7 +239,7 @@ fn event(action: AuditAction, at: i64) -> NewAudit {
     }
 }
 
-async fn audit_query(s: &Store, code: &str) -> AuditQuery {
+pub(crate) async fn audit_query(s: &Store, code: &str) -> AuditQuery {
     let (scope, _) = subtree(s, code).await;
     AuditQuery {
         scope,

@@ -195,7 +195,15 @@ fn account_view(
         role_name: a.role_name.clone(),
         org_name: a.organisation.name.clone(),
         org_code: a.organisation.code.clone(),
-        status: a.status.label().to_owned(),
+        // "Approved" and, for a role with an end, its last day; "Expired" once it has passed.
+        status: match a.ends_at {
+            Some(end) if a.status == domain::AssignmentStatus::Active => format!(
+                "{}: access ends after {}",
+                a.status_words(),
+                crate::ssr::uk_time::calendar(&crate::ssr::uk_time::last_day(end))
+            ),
+            _ => a.status_words().to_owned(),
+        },
         payment_types: a.payment_types.clone(),
         clusters: a.clusters.iter().map(|(_, name)| name.clone()).collect(),
         current: Some(a.id) == acting,

@@ -60,6 +60,12 @@ pub struct UserAssignmentView {
     /// Remove Organisation: an organisation where the viewer may revoke this role.
     #[serde(default)]
     pub remove: Option<String>,
+    /// "Access ends after 31 March 2027" for a role with an end.
+    #[serde(default)]
+    pub ends: Option<String>,
+    /// Where to set or change the role's end: an active role the viewer may revoke.
+    #[serde(default)]
+    pub end_date: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,9 +219,31 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
                 role_name: a.role_name.clone(),
                 status: if d.requests.contains(&a.id) {
                     "Pending Access Request".to_owned()
+                } else if a.status == domain::AssignmentStatus::Active
+                    && !domain::model::assignment::usable(a.ends_at, st.clock.now())
+                {
+                    // Ended a moment ago, before the sweep marked it.
+                    "Expired".to_owned()
                 } else {
-                    a.status.label().to_owned()
+                    a.status_words().to_owned()
                 },
+                ends: a.ends_at.map(|e| {
+                    let day = crate::ssr::uk_time::calendar(&crate::ssr::uk_time::last_day(e));
+                    if a.status == domain::AssignmentStatus::Active
+                        && domain::model::assignment::usable(a.ends_at, st.clock.now())
+                    {
+                        format!("Access ends after {day}")
+                    } else {
+                        format!("Access ended after {day}")
+                    }
+                }),
+                end_date: (a.status == domain::AssignmentStatus::Active
+                    && domain::model::assignment::usable(a.ends_at, st.clock.now())
+                    && !d.own
+                    && d.revocable_at
+                        .iter()
+                        .any(|o| o.path.covers(&a.organisation.path)))
+                .then(|| format!("/users/{}/roles/{}/end", d.user.id.0, a.id.0)),
                 review: d
                     .reviewable
                     .contains(&a.id)

@@ -51,6 +51,8 @@ fn held(org_id: i64, role: i64, status: AssignmentStatus) -> AssignmentView {
         status,
         payment_types: vec![],
         clusters: vec![],
+        ends_at: None,
+        expired: false,
     }
 }
 

@@ -142,6 +142,8 @@ fn held(role: i64, status: AssignmentStatus) -> AssignmentView {
         status,
         payment_types: vec![],
         clusters: vec![],
+        ends_at: None,
+        expired: false,
     }
 }
 

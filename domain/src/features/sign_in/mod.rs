@@ -130,17 +130,31 @@ pub async fn resolve<S: Storage>(
         ctx.session.last_seen_at
     };
     let ends_at = ctx.session.ends_at(seen, policy);
-    let actor = ctx.acting.and_then(|a| {
-        let role = catalogue.role(a.role)?;
-        // Read on every request: a cluster's change reaches its users on their next request.
-        let clusters = a
-            .clusters
-            .map(|members| Restriction::new(&a.organisation.path, members));
-        Some(
-            Actor::new(ctx.user.id, a.assignment, a.organisation, role, clusters)
-                .with_payment_types(a.payment_types),
-        )
-    });
+    // The acting role's end has passed and nothing has marked it yet (its date was moved, or
+    // another instance set it): mark ended roles now, so that where this request sends the
+    // person (Select your account, My Profile) already knows.
+    if ctx
+        .acting
+        .as_ref()
+        .is_some_and(|a| !crate::model::assignment::usable(a.ends_at, now))
+    {
+        store.expire_roles(now).await?;
+    }
+    // A role past its end acts as nothing from that instant, whether or not a sweep has marked it.
+    let actor = ctx
+        .acting
+        .filter(|a| crate::model::assignment::usable(a.ends_at, now))
+        .and_then(|a| {
+            let role = catalogue.role(a.role)?;
+            // Read on every request: a cluster's change reaches its users on their next request.
+            let clusters = a
+                .clusters
+                .map(|members| Restriction::new(&a.organisation.path, members));
+            Some(
+                Actor::new(ctx.user.id, a.assignment, a.organisation, role, clusters)
+                    .with_payment_types(a.payment_types),
+            )
+        });
     Ok(Resolved::Live(RequestContext {
         session: id,
         user: ctx.user,

@@ -345,6 +345,7 @@ mod tests {
                 status,
                 origin,
                 since: crate::Timestamp(86_400),
+                expired: false,
             },
         };
         let out = to_csv(&[

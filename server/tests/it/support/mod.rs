@@ -57,6 +57,7 @@ impl TestApp {
             sessions: Default::default(),
             lock_after: domain::features::account_security::DEFAULT_LOCK_AFTER,
             rate_limit_per_minute: 60,
+            max_temporary_days: domain::features::temporary_access::MAX_TEMPORARY_DAYS,
             trusted_proxies: Vec::new(),
             // The files compiled into the binary, as in production.
             site_root: None,

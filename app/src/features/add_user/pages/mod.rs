@@ -283,12 +283,7 @@ fn role_choices(offers: &[OrgOffer], payment_types: &[(String, String)]) -> impl
 /// administrator.
 #[component]
 pub fn RestrictionsPage() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
-    let ids = move || {
-        let p = params.read();
-        let n = |k: &str| p.get(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-        (n("id"), n("assignment"))
-    };
+    let ids = crate::components::list::id_and_assignment_params();
     let current = Resource::new(ids, |(u, a)| assignment_restrictions(u, a));
     let save = ServerAction::<RestrictAssignment>::new();
     view! {

@@ -199,6 +199,8 @@ fn done_message(done: &str) -> Option<&'static str> {
         "invite-withdrawn" => Some("The invitation has been withdrawn. Its link no longer works."),
         "request-approved" => Some("The request has been approved. The user has been told, and can switch to the new role."),
         "request-rejected" => Some("The request has been rejected. The user has been told the reason."),
+        "end-set" => Some("The date access ends has been saved. The role stops working at the end of that day."),
+        "end-removed" => Some("The end date has been removed. The role no longer ends by itself."),
         _ => None,
     }
 }
@@ -286,13 +288,19 @@ pub fn UserPage() -> impl IntoView {
                                                         {(!a.payment_types.is_empty()).then(|| format!(" ({})", a.payment_types.join(", ")))}
                                                         {(!a.clusters.is_empty()).then(|| view! { <br/><span class="nhsuk-body-s">{format!("Clusters: {}", a.clusters.join(", "))}</span> })}
                                                     </td>
-                                                    <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Status "</span>{a.status}</td>
+                                                    <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Status "</span>
+                                                        <span>{a.status}{a.ends.map(|e| view! { <br/><span class="nhsuk-u-font-size-16">{e}</span> })}</span>
+                                                    </td>
                                                     <td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>
                                                         {a.review.map(|href| view! {
                                                             <a href=href>"View"<span class="nhsuk-u-visually-hidden">{hidden}</span></a>
                                                         })}
                                                         {a.change.map(|href| view! {
                                                             <a href=href>"Change"<span class="nhsuk-u-visually-hidden">{format!(" the role, payment types and clusters of {} at {}", a.role_name, a.org_name)}</span></a>
+                                                        })}
+                                                        {a.end_date.map(|href| view! {
+                                                            <br/>
+                                                            <a href=href>"Access ends on"<span class="nhsuk-u-visually-hidden">{format!(": when {} at {} ends", a.role_name, a.org_name)}</span></a>
                                                         })}
                                                         {a.remove.map(|href| view! {
                                                             <br/>

@@ -1,0 +1,199 @@
+//! Access that ends by itself: a role with an end date (a locum's cover, a secondment). An
+//! administrator who may revoke a role may give it an end, move the end or remove it, each
+//! audited. The end is compared with the clock on every request
+//! ([`crate::model::assignment::usable`]), so a role stops
+//! working at its end whether or not anything else has run; a sweep, run by requests when the
+//! next end is due ([`ExpiryWatch`]), then marks ended roles "Expired" for every list and writes
+//! the "expired" audit event once.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use crate::access::actor::Actor;
+use crate::model::assignment::{usable, AssignmentId, AssignmentStatus, AssignmentView};
+use crate::model::audit::{AuditAction, NewAudit};
+use crate::model::role::Capability;
+use crate::model::user::UserId;
+use crate::services::Services;
+use crate::storage::{Storage, StoreError};
+use crate::values::clock::Timestamp;
+
+/// How far ahead an end may be set when the service sets no limit of its own, in days.
+pub const MAX_TEMPORARY_DAYS: i64 = 366;
+/// The longest a list may go without a sweep when no end is known to be due (another instance
+/// may have set one): a minute.
+pub const SWEEP_AT_LEAST_EVERY_SECONDS: i64 = 60;
+
+const DAY: i64 = 24 * 60 * 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EndError {
+    /// No such user or role that the administrator may change: answered as "not found".
+    #[error("not found")]
+    NotFound,
+    /// The administrator's own role: another administrator ends it.
+    #[error("own account")]
+    OwnAccount,
+    /// The role is not active (waiting, revoked, expired): nothing to end.
+    #[error("not active")]
+    NotActive,
+    #[error("in the past")]
+    InThePast,
+    #[error("too far ahead")]
+    TooFar { max_days: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Checks a proposed end against the clock and the service's limit: after `now`, and at most
+/// `max_days` ahead.
+pub fn check_end(ends_at: Timestamp, now: Timestamp, max_days: i64) -> Result<(), EndError> {
+    if ends_at.0 <= now.0 {
+        return Err(EndError::InThePast);
+    }
+    if ends_at.0 > now.0 + max_days * DAY {
+        return Err(EndError::TooFar { max_days });
+    }
+    Ok(())
+}
+
+/// The role whose end an administrator would set: an active, unended role of someone they see
+/// (not themselves), at an organisation where they may revoke. Anything else is "not found", so
+/// nothing is told about roles outside their area.
+#[tracing::instrument(skip_all)]
+pub async fn endable<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    user: UserId,
+    assignment: AssignmentId,
+) -> Result<(crate::model::user::User, AssignmentView), EndError> {
+    actor
+        .permit(Capability::ManageUsers)
+        .map_err(|_| EndError::NotFound)?;
+    if user == actor.user {
+        return Err(EndError::OwnAccount);
+    }
+    let detail = crate::rules::visibility::view(ctx, actor, user)
+        .await
+        .map_err(|e| match e {
+            crate::rules::visibility::Unseen::NotFound => EndError::NotFound,
+            crate::rules::visibility::Unseen::Store(e) => EndError::Store(e),
+        })?;
+    let role = detail
+        .assignments
+        .iter()
+        .find(|a| a.id == assignment)
+        .cloned()
+        .ok_or(EndError::NotFound)?;
+    // Only where the administrator may revoke: ending a role is revoking it on a date.
+    if !detail
+        .revocable_at
+        .iter()
+        .any(|o| o.path.covers(&role.organisation.path))
+    {
+        return Err(EndError::NotFound);
+    }
+    if role.status != AssignmentStatus::Active || !usable(role.ends_at, ctx.clock.now()) {
+        return Err(EndError::NotActive);
+    }
+    Ok((detail.user, role))
+}
+
+/// Sets, moves or (with `None`) removes the end of a role [`endable`] allows, with the audit
+/// event. The watch learns of an end sooner than the one it knew.
+#[allow(clippy::too_many_arguments)]
+#[tracing::instrument(skip_all)]
+pub async fn set_end<S: Storage>(
+    ctx: &Services<'_, S>,
+    actor: &Actor,
+    user: UserId,
+    assignment: AssignmentId,
+    ends_at: Option<Timestamp>,
+    max_days: i64,
+    watch: &ExpiryWatch,
+    origin: Option<&str>,
+) -> Result<(), EndError> {
+    let (_, role) = endable(ctx, actor, user, assignment).await?;
+    let now = ctx.clock.now();
+    if let Some(end) = ends_at {
+        check_end(end, now, max_days)?;
+    }
+    let action = if ends_at.is_some() {
+        AuditAction::AccessEndSet
+    } else {
+        AuditAction::AccessEndRemoved
+    };
+    let audit = NewAudit::by(actor, action, now, origin)
+        .target(user)
+        .at_organisation(role.organisation.id);
+    let audit = match ends_at {
+        Some(e) => audit.reason(format!(
+            "{} at {} ends at {}",
+            role.role_name,
+            role.organisation.code,
+            e.iso_utc()
+        )),
+        None => audit.reason(format!(
+            "{} at {} has no end",
+            role.role_name, role.organisation.code
+        )),
+    };
+    if !ctx.store.set_role_end(assignment, ends_at, &audit).await? {
+        return Err(EndError::NotActive);
+    }
+    if let Some(end) = ends_at {
+        watch.expect(end);
+    }
+    Ok(())
+}
+
+/// When the next end is due, as far as this instance knows: requests sweep when it has come, or
+/// when a minute has passed since the last sweep (another instance may have set an earlier end).
+#[derive(Debug)]
+pub struct ExpiryWatch {
+    next: AtomicI64,
+}
+
+impl Default for ExpiryWatch {
+    /// Due at once: the first request sweeps whatever ended while the service was stopped.
+    fn default() -> Self {
+        Self {
+            next: AtomicI64::new(i64::MIN),
+        }
+    }
+}
+
+impl ExpiryWatch {
+    pub fn due(&self, now: Timestamp) -> bool {
+        self.next.load(Ordering::Relaxed) <= now.0
+    }
+
+    /// An end was set: sweep no later than it.
+    pub fn expect(&self, end: Timestamp) {
+        self.next.fetch_min(end.0, Ordering::Relaxed);
+    }
+
+    fn swept(&self, now: Timestamp, next_end: Option<Timestamp>) {
+        let at_latest = now.0 + SWEEP_AT_LEAST_EVERY_SECONDS;
+        let next = next_end.map_or(at_latest, |e| e.0.min(at_latest));
+        self.next.store(next, Ordering::Relaxed);
+    }
+}
+
+/// Marks every role whose end has come "Expired" (with its audit event, once, even when two
+/// instances sweep at the same moment) if the watch says it is due; how many ended.
+#[tracing::instrument(skip_all)]
+pub async fn sweep_if_due<S: Storage>(
+    ctx: &Services<'_, S>,
+    watch: &ExpiryWatch,
+) -> Result<usize, StoreError> {
+    let now = ctx.clock.now();
+    if !watch.due(now) {
+        return Ok(0);
+    }
+    let sweep = ctx.store.expire_roles(now).await?;
+    watch.swept(now, sweep.next_end);
+    Ok(sweep.ended)
+}
+
+#[cfg(test)]
+mod tests;

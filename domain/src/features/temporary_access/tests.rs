@@ -1,0 +1,56 @@
+use super::*;
+use crate::model::assignment::usable;
+
+const NOW: Timestamp = Timestamp(1_800_000_000);
+
+#[test]
+fn a_role_is_usable_up_to_its_end_instant_and_not_a_second_after() {
+    let end = Timestamp(NOW.0 + 10);
+    assert!(usable(Some(end), Timestamp(end.0 - 1)));
+    assert!(!usable(Some(end), end), "at its end it has ended");
+    assert!(!usable(Some(end), Timestamp(end.0 + 1)));
+    assert!(usable(None, Timestamp(i64::MAX)), "no end: always");
+}
+
+#[test]
+fn an_end_is_after_now_and_within_the_limit() {
+    assert!(matches!(check_end(NOW, NOW, 366), Err(EndError::InThePast)));
+    assert!(matches!(
+        check_end(Timestamp(NOW.0 - 1), NOW, 366),
+        Err(EndError::InThePast)
+    ));
+    assert!(check_end(Timestamp(NOW.0 + 1), NOW, 366).is_ok());
+    let limit = Timestamp(NOW.0 + 366 * DAY);
+    assert!(check_end(limit, NOW, 366).is_ok());
+    assert!(matches!(
+        check_end(Timestamp(limit.0 + 1), NOW, 366),
+        Err(EndError::TooFar { max_days: 366 })
+    ));
+    assert!(matches!(
+        check_end(Timestamp(NOW.0 + 8 * DAY), NOW, 7),
+        Err(EndError::TooFar { max_days: 7 })
+    ));
+}
+
+#[test]
+fn the_watch_is_due_at_first_then_at_the_next_end_or_within_a_minute() {
+    let w = ExpiryWatch::default();
+    assert!(
+        w.due(NOW),
+        "the first request sweeps what ended while stopped"
+    );
+    // Swept, with an end in ten seconds: due then, not before.
+    w.swept(NOW, Some(Timestamp(NOW.0 + 10)));
+    assert!(!w.due(Timestamp(NOW.0 + 9)));
+    assert!(w.due(Timestamp(NOW.0 + 10)));
+    // No end known: at the latest a minute later (another instance may have set one).
+    w.swept(NOW, None);
+    assert!(!w.due(Timestamp(NOW.0 + SWEEP_AT_LEAST_EVERY_SECONDS - 1)));
+    assert!(w.due(Timestamp(NOW.0 + SWEEP_AT_LEAST_EVERY_SECONDS)));
+    // An end set here that is sooner brings the sweep forward; a later one does not delay it.
+    w.swept(NOW, Some(Timestamp(NOW.0 + 50)));
+    w.expect(Timestamp(NOW.0 + 5));
+    assert!(w.due(Timestamp(NOW.0 + 5)));
+    w.expect(Timestamp(NOW.0 + 500));
+    assert!(w.due(Timestamp(NOW.0 + 5)));
+}

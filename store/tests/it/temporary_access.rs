@@ -1,0 +1,121 @@
+//! Conformance of roles that end by themselves: an end set only on an active role, with its
+//! audit event; the session's read carries the end; the sweep marks each ended role once (two
+//! sweeps at the same moment included), dated at its end, and names the next end to come.
+
+use domain::model::audit::{AuditAction, NewAudit};
+use domain::storage::{Accounts, Audit, AuditQuery, TemporaryAccess};
+use domain::values::clock::Timestamp;
+use domain::AssignmentStatus;
+use store::Store;
+
+use crate::users::{assign, audit_query, people};
+
+const NOW: Timestamp = Timestamp(1_800_000_000);
+
+fn event(action: AuditAction) -> NewAudit {
+    NewAudit::anonymous(action, NOW, None)
+}
+
+async fn count(s: &Store, q: &AuditQuery, action: AuditAction) -> i64 {
+    s.audit_events(&AuditQuery {
+        action: Some(action),
+        include_unplaced: true,
+        ..q.clone()
+    })
+    .await
+    .expect("events")
+    .1
+}
+
+async fn an_end_is_set_on_an_active_role_only_and_audited(s: &Store) {
+    let [ann, bob, ..] = people(s).await;
+    let q = audit_query(s, "GATEHOUSE").await;
+    let anns = s.assignments_of(ann).await.expect("roles");
+    let end = Timestamp(NOW.0 + 3_600);
+    assert!(s
+        .set_role_end(anns[0].id, Some(end), &event(AuditAction::AccessEndSet))
+        .await
+        .expect("set"));
+    let anns = s.assignments_of(ann).await.expect("roles");
+    assert_eq!((anns[0].ends_at, anns[0].expired), (Some(end), false));
+    // Bob's role waits for a decision: nothing to end, and no event.
+    let bobs = s.assignments_of(bob).await.expect("roles");
+    assert_eq!(bobs[0].status, AssignmentStatus::Pending);
+    assert!(!s
+        .set_role_end(bobs[0].id, Some(end), &event(AuditAction::AccessEndSet))
+        .await
+        .expect("set"));
+    assert_eq!(count(s, &q, AuditAction::AccessEndSet).await, 1);
+    // Removing it leaves no end.
+    assert!(s
+        .set_role_end(anns[0].id, None, &event(AuditAction::AccessEndRemoved))
+        .await
+        .expect("remove"));
+    assert_eq!(s.assignments_of(ann).await.expect("roles")[0].ends_at, None);
+}
+
+async fn the_sweep_marks_each_ended_role_once_and_names_the_next_end(s: &Store) {
+    let [ann, bob, cat, dan] = people(s).await;
+    let q = audit_query(s, "GATEHOUSE").await;
+    let role = |u| async move { s.assignments_of(u).await.expect("roles")[0].id };
+    let set = |a, at: i64| async move {
+        s.set_role_end(a, Some(Timestamp(at)), &event(AuditAction::AccessEndSet))
+            .await
+            .expect("set")
+    };
+    // Ann's ended a second ago, Cat's ends now, Dan's in an hour; Bob's role is pending.
+    assert!(set(role(ann).await, NOW.0 - 1).await);
+    assert!(set(role(cat).await, NOW.0).await);
+    let dans = role(dan).await;
+    assert!(set(dans, NOW.0 + 3_600).await);
+    let _ = bob;
+    // Two sweeps at the same moment: each ended role is marked, and audited, once.
+    let (a, b) = tokio::join!(s.expire_roles(NOW), s.expire_roles(NOW));
+    let (a, b) = (a.expect("sweep"), b.expect("sweep"));
+    assert_eq!(a.ended + b.ended, 2);
+    assert_eq!(a.next_end, Some(Timestamp(NOW.0 + 3_600)));
+    assert_eq!(count(s, &q, AuditAction::AccessExpired).await, 2);
+    for u in [ann, cat] {
+        let r = &s.assignments_of(u).await.expect("roles")[0];
+        assert_eq!(r.status, AssignmentStatus::Revoked);
+        assert!(r.expired, "reads Expired, not Revoked");
+    }
+    let d = &s.assignments_of(dan).await.expect("roles");
+    assert_eq!(
+        (d[0].status, d[0].expired),
+        (AssignmentStatus::Active, false)
+    );
+    // Nothing more until Dan's end; then his ends, and no end is left.
+    let again = s
+        .expire_roles(Timestamp(NOW.0 + 3_599))
+        .await
+        .expect("sweep");
+    assert_eq!(
+        (again.ended, again.next_end),
+        (0, Some(Timestamp(NOW.0 + 3_600)))
+    );
+    let last = s
+        .expire_roles(Timestamp(NOW.0 + 3_600))
+        .await
+        .expect("sweep");
+    assert_eq!((last.ended, last.next_end), (1, None));
+    assert_eq!(count(s, &q, AuditAction::AccessExpired).await, 3);
+    // A role without an end is never swept.
+    let kept = assign(s, ann, "A81002", 6, AssignmentStatus::Active).await;
+    assert_eq!(
+        s.expire_roles(Timestamp(i64::MAX))
+            .await
+            .expect("sweep")
+            .ended,
+        0
+    );
+    let anns = s.assignments_of(ann).await.expect("roles");
+    assert!(anns
+        .iter()
+        .any(|r| r.id == kept && r.status == AssignmentStatus::Active));
+}
+
+conformance!(
+    an_end_is_set_on_an_active_role_only_and_audited,
+    the_sweep_marks_each_ended_role_once_and_names_the_next_end,
+);
