@@ -65,10 +65,15 @@ test('an administrator finds a user by each of the five fields and views them', 
   ]);
   expect(download.suggestedFilename()).toBe('gatehouse-users.csv');
   const lines = (await (await import('node:fs/promises')).readFile(await download.path(), 'utf8')).trim().split('\n');
-  expect(lines[0]).toBe('Last name,First name,Email,Account,Added (UTC),Organisation code,Organisation,Role,Role status,Role since (UTC)');
+  expect(lines[0]).toBe('Last name,First name,Email,Account,Added (UTC),Last signed in (UTC),Dormant,Organisation code,Organisation,Role,Role status,Role since (UTC)');
   expect(lines.slice(1).filter((l) => l.includes(demo('provider.user')))).toEqual([
     expect.stringContaining(',A81001,The Densham Surgery,Provider User,Approved,'),
   ]);
+  // Someone with no sign-in for 90 days is marked Dormant; Priya, who signs in, is not.
+  await expect(priya).not.toContainText('Dormant:');
+  await search(page, info, 'dormant@');
+  await expect(page.getByRole('row').filter({ hasText: demo('dormant') })).toContainText('Dormant: never signed in');
+  await search(page, info, 'Priya');
   await priya.getByRole('link', { name: /View/ }).click();
   await expect(page).toHaveURL((u) => /^\/users\/\d+$/.test(u.pathname));
   await ready(page, info);

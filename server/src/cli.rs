@@ -105,6 +105,9 @@ pub struct Settings {
     /// Wrong passwords in a row that lock an account (default 5).
     #[arg(long, global = true, env = "GATEHOUSE_LOCK_AFTER_FAILURES")]
     pub lock_after_failures: Option<String>,
+    /// Days without a sign-in that mark an active account "Dormant" on Users (default 90).
+    #[arg(long, global = true, env = "GATEHOUSE_DORMANT_DAYS")]
+    pub dormant_days: Option<String>,
     /// The furthest ahead, in days, a role's "Access ends on" date may be set (default 366).
     #[arg(long, global = true, env = "GATEHOUSE_MAX_TEMPORARY_DAYS")]
     pub max_temporary_days: Option<String>,
@@ -162,6 +165,7 @@ impl Settings {
             "GATEHOUSE_LOCK_AFTER_FAILURES" => &self.lock_after_failures,
             "GATEHOUSE_RATE_LIMIT_PER_MINUTE" => &self.rate_limit_per_minute,
             "GATEHOUSE_MAX_TEMPORARY_DAYS" => &self.max_temporary_days,
+            "GATEHOUSE_DORMANT_DAYS" => &self.dormant_days,
             "GATEHOUSE_TRUSTED_PROXIES" => &self.trusted_proxies,
             "GATEHOUSE_PASSWORD_POLICY" => &self.password_policy,
             "LEPTOS_SITE_ROOT" => &self.site_root,

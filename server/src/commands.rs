@@ -34,6 +34,8 @@ pub async fn serve(src: &Source<'_>, no_migrate: bool) -> Outcome<()> {
              LEPTOS_SITE_ROOT to a built site"
         );
     }
+    // Marks ended roles and sends the reminders of ends to come, whatever the traffic.
+    let _ending_worker = crate::temporary_access::spawn(state.clone());
     let outbox_worker = match &mail.smtp_url {
         Some(url) => {
             tracing::info!(smtp = %url.redacted(), "sending the outbox through SMTP");
@@ -215,6 +217,7 @@ pub fn check_config(src: &Source<'_>) -> Outcome<String> {
             "GATEHOUSE_MAX_TEMPORARY_DAYS",
             config.max_temporary_days.to_string(),
         ),
+        ("GATEHOUSE_DORMANT_DAYS", config.dormant_days.to_string()),
         (
             "GATEHOUSE_TRUSTED_PROXIES",
             if proxies.is_empty() {

@@ -23,6 +23,8 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// How far ahead a role's end may be set, in days.
     pub max_temporary_days: i64,
+    /// Days without a session that mark an active account "Dormant".
+    pub dormant_days: i64,
     /// Proxies (load balancers) whose `X-Forwarded-For` header names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// A folder to serve the site from (pkg/, vendor/, assets/) instead of the files compiled into
@@ -208,6 +210,10 @@ impl Config {
                 "GATEHOUSE_MAX_TEMPORARY_DAYS",
                 domain::features::temporary_access::MAX_TEMPORARY_DAYS,
             )?,
+            dormant_days: number(
+                "GATEHOUSE_DORMANT_DAYS",
+                domain::features::users::DORMANT_DAYS,
+            )?,
             rate_limit_per_minute: u32::try_from(number("GATEHOUSE_RATE_LIMIT_PER_MINUTE", 60)?)
                 .map_err(|_| ConfigError::Invalid {
                     name: "GATEHOUSE_RATE_LIMIT_PER_MINUTE",
@@ -361,6 +367,7 @@ mod tests {
             lock_after: 5,
             rate_limit_per_minute: 60,
             max_temporary_days: 366,
+            dormant_days: 90,
             trusted_proxies: Vec::new(),
             site_root: None,
             password_policy: domain::PasswordPolicy::default(),

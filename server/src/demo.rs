@@ -27,6 +27,9 @@ type DemoUser = (
 use AssignmentStatus::{Active, Revoked};
 
 /// Commissioning roles sit at the ICB, practice roles at The Densham Surgery (A81001).
+/// The demo user who has not signed in for 200 days.
+pub const DORMANT_DEMO_USER: &str = "dormant";
+
 pub const DEMO_USERS: &[DemoUser] = &[
     (
         "service.desk",
@@ -217,6 +220,14 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "Cover",
         &[("Provider User", "A81005", Active)],
     ),
+    // Added 200 days before the demo began and never signed in since: "Dormant" on Users (signing
+    // in as them ends that).
+    (
+        DORMANT_DEMO_USER,
+        "Dee",
+        "Dormant",
+        &[("Provider User", "A81005", Active)],
+    ),
     // Restricted to the demo cluster below, so they reach only its practices.
     (
         "cluster.admin",
@@ -303,7 +314,11 @@ pub async fn seed(
                     .map_err(|_| DemoError::Missing((*last).into()))?,
                 status: AccountStatus::Active,
                 password_hash: Some(hash.clone()),
-                created_at: now,
+                created_at: if *local == DORMANT_DEMO_USER {
+                    domain::Timestamp(now.0 - 200 * 24 * 60 * 60)
+                } else {
+                    now
+                },
             })
             .await?;
         for (role_name, code, status) in *roles {

@@ -14,6 +14,7 @@ pub mod mailer;
 pub mod middleware;
 pub mod site;
 pub mod telemetry;
+pub mod temporary_access;
 pub mod upload;
 pub mod watchdog;
 
@@ -78,6 +79,7 @@ pub async fn build_state_with(
         lock_after: config.lock_after,
         rate_limit_per_minute: config.rate_limit_per_minute,
         max_temporary_days: config.max_temporary_days,
+        dormant_days: config.dormant_days,
         expiry: Arc::default(),
         trusted_proxies: config.trusted_proxies.clone().into(),
         secure_cookies: config.public_url.starts_with("https://"),

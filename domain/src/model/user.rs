@@ -24,6 +24,20 @@ impl AccountStatus {
         }
     }
 
+    /// Whether an account counts as dormant at `now`: an active account with no session started
+    /// for `days` days (counted from when it was added, if it never signed in). Accounts waiting
+    /// for their password, or disabled, are not: they say so already.
+    pub fn dormant(
+        self,
+        added: crate::Timestamp,
+        last_signed_in: Option<crate::Timestamp>,
+        now: crate::Timestamp,
+        days: i64,
+    ) -> bool {
+        let since = last_signed_in.unwrap_or(added);
+        self == AccountStatus::Active && now.0 - since.0 >= days * 24 * 60 * 60
+    }
+
     /// The words lists and downloads use.
     pub fn label(self) -> &'static str {
         match self {
@@ -110,3 +124,27 @@ pub trait PasswordHasher: Send + Sync {
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]
 pub struct HashError(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Timestamp;
+
+    const DAY: i64 = 86_400;
+
+    #[test]
+    fn an_active_account_is_dormant_after_its_days_without_a_session() {
+        let added = Timestamp(0);
+        let now = Timestamp(100 * DAY);
+        let active = AccountStatus::Active;
+        // Signed in 90 days ago exactly: dormant; a second later than that: not yet.
+        assert!(active.dormant(added, Some(Timestamp(10 * DAY)), now, 90));
+        assert!(!active.dormant(added, Some(Timestamp(10 * DAY + 1)), now, 90));
+        // Never signed in: counted from when it was added.
+        assert!(active.dormant(added, None, now, 90));
+        assert!(!active.dormant(Timestamp(20 * DAY), None, now, 90));
+        // Waiting for a password, or disabled: never "Dormant".
+        assert!(!AccountStatus::Pending.dormant(added, None, now, 90));
+        assert!(!AccountStatus::Disabled.dormant(added, None, now, 90));
+    }
+}

@@ -63,6 +63,8 @@ pub struct UserRow {
     pub pending_request: Option<crate::AssignmentId>,
     /// When the account was made (the job aid's "date they were added").
     pub added: crate::Timestamp,
+    /// When a session of theirs last started; `None`: never.
+    pub last_signed_in: Option<crate::Timestamp>,
     /// The role the list shows for the user: in the query's scope, an active one first, then a
     /// pending one, then by organisation name.
     pub first_role: Option<crate::model::assignment::RoleLine>,
@@ -78,6 +80,7 @@ pub struct UserRoleRow {
     pub email: String,
     pub account: AccountStatus,
     pub added: crate::Timestamp,
+    pub last_signed_in: Option<crate::Timestamp>,
     pub role: crate::model::assignment::RoleLine,
 }
 

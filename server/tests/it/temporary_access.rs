@@ -174,3 +174,63 @@ async fn only_an_administrator_who_may_revoke_the_role_reaches_its_end() {
     }
     assert_eq!(events(&app, "access_end_removed").await, 0);
 }
+
+/// The worker tells a holder once a week before their role ends and once a day before: in the
+/// app, and by email only when they take email.
+#[tokio::test]
+async fn the_holder_is_reminded_a_week_and_a_day_before_once_each() {
+    let app = TestApp::start().await;
+    let three = app.demo_user("cover.three").await;
+    let two = app.demo_user("cover.two").await;
+    app.sql(&format!(
+        "UPDATE users SET notify_by_email = FALSE WHERE id = {two}"
+    ))
+    .await;
+    let end_in = |user: i64, seconds: i64| {
+        format!(
+            "UPDATE role_assignments SET ends_at = CAST(strftime('%s', 'now') AS INTEGER) + {seconds} \
+             WHERE user_id = {user} AND status = 'active'"
+        )
+    };
+    let at = &app;
+    let notices = |user: i64| async move {
+        at.scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = {user} AND body LIKE 'Your access as Provider User at Springwood Surgery (A81005) ends after %'"
+        ))
+        .await
+    };
+    let emails = |user: i64| async move {
+        at.scalar(&format!(
+            "SELECT COUNT(*) FROM outbox o JOIN users u ON u.email = o.recipient WHERE u.id = {user} \
+             AND o.subject LIKE 'Your Gatehouse access at Springwood Surgery ends after %'"
+        ))
+        .await
+    };
+    // Eight days away: too early. Three days: the week's reminder, once.
+    app.sql(&end_in(three, 8 * 86_400)).await;
+    assert_eq!(server::temporary_access::tick(&app.state).await.1, 0);
+    app.sql(&end_in(three, 3 * 86_400)).await;
+    app.sql(&end_in(two, 3 * 86_400)).await;
+    assert_eq!(server::temporary_access::tick(&app.state).await.1, 2);
+    assert_eq!(
+        server::temporary_access::tick(&app.state).await.1,
+        0,
+        "once"
+    );
+    assert_eq!((notices(three).await, emails(three).await), (1, 1));
+    assert_eq!(
+        (notices(two).await, emails(two).await),
+        (1, 0),
+        "no email asked for"
+    );
+    // Twelve hours: the day's reminder, once.
+    app.sql(&end_in(three, 12 * 3_600)).await;
+    assert_eq!(server::temporary_access::tick(&app.state).await.1, 1);
+    assert_eq!(server::temporary_access::tick(&app.state).await.1, 0);
+    assert_eq!((notices(three).await, emails(three).await), (2, 2));
+    // The holder reads it on Notifications.
+    let b = app.browser();
+    b.sign_in("cover.three").await;
+    let page = b.get("/notifications").await.text().await.expect("page");
+    assert!(page.contains("ends after"), "{page}");
+}

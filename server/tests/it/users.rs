@@ -677,3 +677,60 @@ async fn the_users_list_and_its_download_show_roles_in_the_area_only() {
     assert_eq!(plain.get("/users.csv").await.status(), 404);
     assert_eq!(app.browser().get("/users.csv").await.status(), 404);
 }
+
+/// An active account unused for 90 days reads "Dormant" on Users and in the download; signing in
+/// ends that.
+#[tokio::test]
+async fn an_account_unused_for_ninety_days_is_marked_dormant_until_it_signs_in() {
+    let app = TestApp::start().await;
+    let b = app.browser();
+    b.sign_in("account.admin").await;
+    let list = || async {
+        table(
+            &b.get("/users?q=dormant%40")
+                .await
+                .text()
+                .await
+                .expect("list"),
+        )
+    };
+    assert!(
+        list().await.contains("Dormant: never signed in"),
+        "{}",
+        list().await
+    );
+    let csv = b
+        .get("/users.csv?q=dormant%40")
+        .await
+        .text()
+        .await
+        .expect("csv");
+    assert!(
+        csv.lines().nth(1).expect("a line").contains(",,Yes,"),
+        "{csv}"
+    );
+    // A user signed in since is not dormant, whenever they were added.
+    app.browser().sign_in("dormant").await;
+    assert!(!list().await.contains("Dormant: "), "{}", list().await);
+    let csv = b
+        .get("/users.csv?q=dormant%40")
+        .await
+        .text()
+        .await
+        .expect("csv");
+    assert!(
+        csv.lines().nth(1).expect("a line").contains(",No,"),
+        "{csv}"
+    );
+    // Signed in 91 days ago: dormant again, with the date.
+    app.sql(&format!(
+        "UPDATE users SET last_signed_in_at = CAST(strftime('%s', 'now') AS INTEGER) - 91 * 86400 WHERE email = '{}'",
+        demo_email("dormant")
+    ))
+    .await;
+    assert!(
+        list().await.contains("Dormant: last signed in "),
+        "{}",
+        list().await
+    );
+}

@@ -13,10 +13,18 @@ fn insert_session(s: &NewSession) -> sqlx::query::Query<'_, Db, <Db as sqlx::Dat
     .bind(s.agent.as_deref())
 }
 
+/// A session of the user started now: what "Dormant" is measured from.
+fn note_session_start(s: &NewSession) -> sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments> {
+    sqlx::query("UPDATE users SET last_signed_in_at = $1 WHERE id = $2")
+        .bind(s.now.0)
+        .bind(s.user.0)
+}
+
 impl domain::storage::Sessions for crate::Backend<Db> {
     async fn create_session(&self, s: &NewSession, audit: &NewAudit) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         insert_session(s).execute(&mut *tx).await.map_err(map)?;
+        note_session_start(s).execute(&mut *tx).await.map_err(map)?;
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(())
@@ -98,6 +106,7 @@ impl domain::storage::Sessions for crate::Backend<Db> {
             .await
             .map_err(map)?;
         insert_session(new).execute(&mut *tx).await.map_err(map)?;
+        note_session_start(new).execute(&mut *tx).await.map_err(map)?;
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(())

@@ -63,6 +63,71 @@ impl domain::storage::TemporaryAccess for crate::Backend<Db> {
             next_end: next.map(Timestamp),
         })
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn ending_roles(&self, now: Timestamp, within: i64) -> StoreResult<Vec<domain::storage::EndingRole>> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.user_id, a.ends_at, a.end_reminders, u.email, u.first_name, u.notify_by_email, \
+                    r.name AS role_name, o.name AS org_name, o.code AS org_code \
+             FROM role_assignments a JOIN users u ON u.id = a.user_id \
+               JOIN roles r ON r.id = a.role_id JOIN organisations o ON o.id = a.organisation_id \
+             WHERE a.status = 'active' AND a.ends_at IS NOT NULL AND a.ends_at > $1 AND a.ends_at <= $2 \
+               AND a.end_reminders < 2 \
+             ORDER BY a.ends_at, a.id",
+        )
+        .bind(now.0)
+        .bind(now.0 + within)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                let email: String = r.try_get("email").map_err(map)?;
+                let reminded: i32 = r.try_get("end_reminders").map_err(map)?;
+                Ok(domain::storage::EndingRole {
+                    assignment: AssignmentId(r.try_get("id").map_err(map)?),
+                    user: UserId(r.try_get("user_id").map_err(map)?),
+                    email: EmailAddress::parse(&email).map_err(|_| corrupt("email"))?,
+                    first_name: r.try_get("first_name").map_err(map)?,
+                    notify_by_email: r.try_get("notify_by_email").map_err(map)?,
+                    role_name: r.try_get("role_name").map_err(map)?,
+                    org_name: r.try_get("org_name").map_err(map)?,
+                    org_code: r.try_get("org_code").map_err(map)?,
+                    ends_at: Timestamp(r.try_get("ends_at").map_err(map)?),
+                    reminded: u8::try_from(reminded).map_err(|_| corrupt("end_reminders"))?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn record_end_reminder(&self, r: &domain::storage::EndReminder) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let done = sqlx::query(
+            "UPDATE role_assignments SET end_reminders = $1 WHERE id = $2 AND status = 'active' AND end_reminders < $1",
+        )
+        .bind(i32::from(r.stage))
+        .bind(r.assignment.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO notifications (user_id, body, assignment_id, created_at) VALUES ($1, $2, NULL, $3)")
+            .bind(r.user.0)
+            .bind(&r.notice)
+            .bind(r.at.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        if let Some(email) = &r.email {
+            queue_emails_in(&mut tx, std::slice::from_ref(email), r.at).await?;
+        }
+        tx.commit().await.map_err(map)?;
+        Ok(true)
+    }
 }
 
 // `Store` forwards each method to the backend in use (written in the first pass only).
@@ -70,5 +135,7 @@ once! {
     dispatch!(domain::storage::TemporaryAccess {
         fn set_role_end(&self, assignment: AssignmentId, ends_at: Option<Timestamp>, audit: &NewAudit) -> bool;
         fn expire_roles(&self, now: Timestamp) -> domain::storage::ExpirySweep;
+        fn ending_roles(&self, now: Timestamp, within: i64) -> Vec<domain::storage::EndingRole>;
+        fn record_end_reminder(&self, r: &domain::storage::EndReminder) -> bool;
     });
 }

@@ -113,6 +113,10 @@ fn role_line_columns(a: &str, o: &str, r: &str) -> String {
     )
 }
 
+fn last_signed_in(r: &DbRow) -> StoreResult<Option<Timestamp>> {
+    Ok(r.try_get::<Option<i64>, _>("last_signed_in_at").map_err(map)?.map(Timestamp))
+}
+
 /// A role of a user as lists show it; `None` where the outer join found none.
 fn role_line(r: &DbRow) -> StoreResult<Option<domain::model::assignment::RoleLine>> {
     let Some(status) = r.try_get::<Option<String>, _>("role_status").map_err(map)? else {
@@ -168,7 +172,7 @@ impl domain::storage::Users for crate::Backend<Db> {
         let order = format!("{} {dir}, u.id {dir}", user_sort_column(q.sort));
         // The role each row shows, and how many its page lists: for the page's rows only.
         let sql = format!(
-            "WITH page AS (SELECT u.id, u.first_name, u.last_name, u.email, u.status, u.created_at, COUNT(*) OVER () AS total \
+            "WITH page AS (SELECT u.id, u.first_name, u.last_name, u.email, u.status, u.created_at, u.last_signed_in_at, COUNT(*) OVER () AS total \
                {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}), \
              shown AS (SELECT u.*, {pending}, \
                (SELECT a.id FROM role_assignments a JOIN organisations o ON o.id = a.organisation_id \
@@ -211,6 +215,7 @@ impl domain::storage::Users for crate::Backend<Db> {
                         .map_err(map)?
                         .map(AssignmentId),
                     added: Timestamp(r.try_get("created_at").map_err(map)?),
+                    last_signed_in: last_signed_in(r)?,
                     first_role: role_line(r)?,
                     roles_in_scope: r.try_get("roles_in_scope").map_err(map)?,
                 })
@@ -246,7 +251,7 @@ impl domain::storage::Users for crate::Backend<Db> {
         let limit = args.push(Arg::Int(q.limit));
         // The matches' ids first (the search's own index paths), then their roles in scope.
         let sql = format!(
-            "SELECT u.first_name, u.last_name, u.email, u.status, u.created_at, {columns} \
+            "SELECT u.first_name, u.last_name, u.email, u.status, u.created_at, u.last_signed_in_at, {columns} \
              FROM users u JOIN role_assignments a ON a.user_id = u.id \
                JOIN organisations o ON o.id = a.organisation_id JOIN roles rr ON rr.id = a.role_id \
              WHERE u.id IN (SELECT u.id {filter}) AND {scope} AND {VISIBLE} \
@@ -266,6 +271,7 @@ impl domain::storage::Users for crate::Backend<Db> {
                     email: r.try_get("email").map_err(map)?,
                     account: AccountStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
                     added: Timestamp(r.try_get("created_at").map_err(map)?),
+                    last_signed_in: last_signed_in(r)?,
                     role: role_line(r)?.ok_or_else(|| corrupt("role"))?,
                 })
             })

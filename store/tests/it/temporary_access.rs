@@ -115,7 +115,70 @@ async fn the_sweep_marks_each_ended_role_once_and_names_the_next_end(s: &Store) 
         .any(|r| r.id == kept && r.status == AssignmentStatus::Active));
 }
 
+async fn each_reminder_is_recorded_once_with_its_notice(s: &Store) {
+    use domain::storage::{EndReminder, Notifications};
+    let [ann, _, cat, dan] = people(s).await;
+    let role = |u| async move { s.assignments_of(u).await.expect("roles")[0].id };
+    let set = |a, at: i64| async move {
+        s.set_role_end(a, Some(Timestamp(at)), &event(AuditAction::AccessEndSet))
+            .await
+            .expect("set")
+    };
+    // Ann's ends in three days, Cat's in ten, Dan's ended.
+    let anns = role(ann).await;
+    set(anns, NOW.0 + 3 * 86_400).await;
+    set(role(cat).await, NOW.0 + 10 * 86_400).await;
+    set(role(dan).await, NOW.0 - 1).await;
+    let due = s.ending_roles(NOW, 7 * 86_400).await.expect("due");
+    assert_eq!(
+        due.len(),
+        1,
+        "only Ann's, within the week and not yet ended"
+    );
+    assert_eq!((due[0].assignment, due[0].reminded), (anns, 0));
+    assert_eq!(due[0].email.as_str(), "ann.archer@example.nhs.uk");
+    let reminder = |stage| EndReminder {
+        assignment: anns,
+        user: ann,
+        stage,
+        notice: format!("Reminder {stage}"),
+        email: None,
+        at: NOW,
+    };
+    // Two instances at once: one records it.
+    let (first, second) = (reminder(1), reminder(1));
+    let (a, b) = tokio::join!(
+        s.record_end_reminder(&first),
+        s.record_end_reminder(&second)
+    );
+    assert_eq!(
+        [a.expect("a"), b.expect("b")]
+            .iter()
+            .filter(|x| **x)
+            .count(),
+        1
+    );
+    assert_eq!(
+        s.ending_roles(NOW, 7 * 86_400).await.expect("due")[0].reminded,
+        1
+    );
+    assert!(s.record_end_reminder(&reminder(2)).await.expect("day"));
+    assert!(
+        s.ending_roles(NOW, 7 * 86_400)
+            .await
+            .expect("due")
+            .is_empty(),
+        "both sent"
+    );
+    assert!(
+        !s.record_end_reminder(&reminder(1)).await.expect("late"),
+        "never backwards"
+    );
+    assert_eq!(s.unread_notifications(ann).await.expect("n"), 2);
+}
+
 conformance!(
+    each_reminder_is_recorded_once_with_its_notice,
     an_end_is_set_on_an_active_role_only_and_audited,
     the_sweep_marks_each_ended_role_once_and_names_the_next_end,
 );

@@ -130,7 +130,49 @@ async fn the_download_lists_every_role_in_scope_of_the_people_found(s: &Store) {
     );
 }
 
+/// A session started (a sign-in) is what "last signed in" reads, on the list and the download.
+async fn the_list_and_the_download_know_when_each_person_last_signed_in(s: &Store) {
+    use domain::model::audit::{AuditAction, NewAudit};
+    use domain::model::session::NewSession;
+    use domain::storage::Sessions;
+    use domain::values::clock::{SecretToken, Timestamp, TokenSource};
+    struct Seven;
+    impl TokenSource for Seven {
+        fn random_bytes(&self) -> [u8; 32] {
+            [7; 32]
+        }
+    }
+    let [ann, ..] = people(s).await;
+    let (qhm, _) = subtree(s, "QHM").await;
+    let (rows, _) = s
+        .search_users(&query(qhm.clone(), "ann"))
+        .await
+        .expect("search");
+    assert_eq!(rows[0].last_signed_in, None, "never");
+    s.create_session(
+        &NewSession {
+            id_hash: SecretToken::generate(&Seven).hash(),
+            user: ann,
+            assignment: None,
+            now: Timestamp(5_000),
+            client: None,
+            agent: None,
+        },
+        &NewAudit::anonymous(AuditAction::SignIn, Timestamp(5_000), None),
+    )
+    .await
+    .expect("session");
+    let (rows, _) = s
+        .search_users(&query(qhm.clone(), "ann"))
+        .await
+        .expect("search");
+    assert_eq!(rows[0].last_signed_in, Some(Timestamp(5_000)));
+    let lines = s.user_roles(&query(qhm, "ann")).await.expect("download");
+    assert_eq!(lines[0].last_signed_in, Some(Timestamp(5_000)));
+}
+
 conformance!(
+    the_list_and_the_download_know_when_each_person_last_signed_in,
     the_list_names_a_role_in_scope_and_counts_only_those,
     the_download_lists_every_role_in_scope_of_the_people_found,
 );

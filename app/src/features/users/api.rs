@@ -30,6 +30,10 @@ pub struct UserListRow {
     /// The date the account was made, in UK words.
     #[serde(default)]
     pub added: String,
+    /// "Dormant: last signed in 1 June 2026" (or "never signed in") for an active account
+    /// unused for the service's dormant days.
+    #[serde(default)]
+    pub dormant: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -173,6 +177,15 @@ pub async fn list_users(
                     .map(|l| format!("{}, {}", l.role_name, l.state()))
                     .unwrap_or_default(),
                 more_roles: (r.roles_in_scope - 1).max(0),
+                dormant: r
+                    .status
+                    .dormant(r.added, r.last_signed_in, st.clock.now(), st.dormant_days)
+                    .then(|| match r.last_signed_in {
+                        Some(t) => {
+                            format!("Dormant: last signed in {}", crate::ssr::uk_time::date(t))
+                        }
+                        None => "Dormant: never signed in".to_owned(),
+                    }),
                 added: crate::ssr::uk_time::date(r.added),
             })
             .collect(),

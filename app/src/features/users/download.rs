@@ -36,7 +36,7 @@ pub async fn csv_download(
         Err(UsersError::Store(e)) => return failed(&e),
         Err(_) => return not_found(),
     };
-    match to_csv(&rows) {
+    match to_csv(&rows, st.clock.now(), st.dormant_days) {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -53,7 +53,7 @@ pub async fn sign_in<S: Storage>(
     let origin = client.address;
     let user = check_password(env, email, password, origin).await?;
     let all = env.store.assignments_of(user).await?;
-    let active = active_assignments(&all);
+    let active = active_assignments(&all, env.clock.now());
     let landing = Landing::for_active_count(active.len());
     let acting = match active.as_slice() {
         [only] => Some(*only),
@@ -82,9 +82,13 @@ pub async fn sign_in<S: Storage>(
     Ok(SignedIn { token, landing })
 }
 
-fn active_assignments(all: &[AssignmentView]) -> Vec<&AssignmentView> {
+/// The roles that may be acted as at `now`: active, and not past their end (a role whose end has
+/// passed is never offered or chosen, whether or not a sweep has marked it yet).
+fn active_assignments(all: &[AssignmentView], now: Timestamp) -> Vec<&AssignmentView> {
     all.iter()
-        .filter(|a| a.status == AssignmentStatus::Active)
+        .filter(|a| {
+            a.status == AssignmentStatus::Active && crate::model::assignment::usable(a.ends_at, now)
+        })
         .collect()
 }
 
@@ -195,7 +199,9 @@ pub async fn landing_for<S: Storage>(
 ) -> Result<Landing, StoreError> {
     let store = env.store;
     let all = store.assignments_of(user.id).await?;
-    Ok(Landing::for_active_count(active_assignments(&all).len()))
+    Ok(Landing::for_active_count(
+        active_assignments(&all, env.clock.now()).len(),
+    ))
 }
 
 /// The accounts a user may pick from on "select your account".
@@ -205,10 +211,8 @@ pub async fn selectable_accounts<S: Storage>(
 ) -> Result<Vec<AssignmentView>, StoreError> {
     let store = env.store;
     let all = store.assignments_of(user.id).await?;
-    Ok(all
-        .into_iter()
-        .filter(|a| a.status == AssignmentStatus::Active)
-        .collect())
+    let now = env.clock.now();
+    Ok(active_assignments(&all, now).into_iter().cloned().collect())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -231,7 +235,7 @@ pub async fn select_account<S: Storage>(
 ) -> Result<SecretToken, SelectError> {
     let origin = client.address;
     let all = env.store.assignments_of(ctx.user.id).await?;
-    let Some(to) = active_assignments(&all)
+    let Some(to) = active_assignments(&all, env.clock.now())
         .into_iter()
         .find(|a| a.id == chosen)
     else {

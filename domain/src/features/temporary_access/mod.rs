@@ -195,5 +195,70 @@ pub async fn sweep_if_due<S: Storage>(
     Ok(sweep.ended)
 }
 
+/// The reminders of an end, as (stage, how long before the end it is due): a week, then a day.
+pub const REMINDERS: [(u8, i64); 2] = [(1, 7 * DAY), (2, DAY)];
+
+/// The reminder stage a role ending at `ends_at` has reached at `now`: 0 none yet, 1 the week
+/// before, 2 the day before. A role whose end has passed reaches none: it has ended.
+pub fn reminder_stage(ends_at: Timestamp, now: Timestamp) -> u8 {
+    let left = ends_at.0 - now.0;
+    if left <= 0 {
+        return 0;
+    }
+    REMINDERS
+        .iter()
+        .filter(|(_, before)| left <= *before)
+        .map(|(stage, _)| *stage)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Tells each holder whose role ends within a week, once a week before and once a day before:
+/// in the app, and by email when they take email. `last_day` says a role's last day in the
+/// words people read ("31 March 2027"). How many reminders were sent. Run by the server's
+/// worker; a reminder another instance sent first is not sent again.
+#[tracing::instrument(skip_all)]
+pub async fn send_reminders<S: Storage>(
+    ctx: &Services<'_, S>,
+    last_day: &(dyn Fn(Timestamp) -> String + Sync),
+) -> Result<usize, StoreError> {
+    let now = ctx.clock.now();
+    let mut sent = 0;
+    for role in ctx.store.ending_roles(now, REMINDERS[0].1).await? {
+        let stage = reminder_stage(role.ends_at, now);
+        if stage <= role.reminded {
+            continue;
+        }
+        let day = last_day(role.ends_at);
+        let notice = format!(
+            "Your access as {} at {} ({}) ends after {day}. If you still need it, ask an administrator of {} to change its end date.",
+            role.role_name, role.org_name, role.org_code, role.org_name
+        );
+        let email = role.notify_by_email.then(|| crate::model::outbox::NewEmail {
+            to: role.email.clone(),
+            subject: format!("Your Gatehouse access at {} ends after {day}", role.org_name),
+            body: format!(
+                "Dear {},\n\n{notice}\n\nYou receive this email because your Notification Settings ask for emails. Sign in to Gatehouse to see your roles on My Account.\n",
+                role.first_name
+            ),
+        });
+        let recorded = ctx
+            .store
+            .record_end_reminder(&crate::storage::EndReminder {
+                assignment: role.assignment,
+                user: role.user,
+                stage,
+                notice,
+                email,
+                at: now,
+            })
+            .await?;
+        if recorded {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
 #[cfg(test)]
 mod tests;

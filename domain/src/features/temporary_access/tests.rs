@@ -54,3 +54,21 @@ fn the_watch_is_due_at_first_then_at_the_next_end_or_within_a_minute() {
     w.expect(Timestamp(NOW.0 + 500));
     assert!(w.due(Timestamp(NOW.0 + 5)));
 }
+
+#[test]
+fn a_week_before_the_end_then_a_day_before_and_nothing_once_it_has_passed() {
+    let end = Timestamp(NOW.0 + 30 * DAY);
+    let at = |before: i64| Timestamp(end.0 - before);
+    assert_eq!(reminder_stage(end, at(8 * DAY)), 0);
+    assert_eq!(reminder_stage(end, at(7 * DAY + 1)), 0);
+    assert_eq!(
+        reminder_stage(end, at(7 * DAY)),
+        1,
+        "a week before, exactly"
+    );
+    assert_eq!(reminder_stage(end, at(DAY + 1)), 1);
+    assert_eq!(reminder_stage(end, at(DAY)), 2, "a day before, exactly");
+    assert_eq!(reminder_stage(end, at(1)), 2);
+    assert_eq!(reminder_stage(end, at(0)), 0, "ended: no reminder");
+    assert_eq!(reminder_stage(end, at(-DAY)), 0);
+}

@@ -15,6 +15,9 @@ use crate::storage::{UserQuery, UserRoleRow, UserRow, UserSort};
 
 pub const SEARCH_MAX: usize = 100;
 pub const PAGE_SIZES: [i64; 3] = [10, 25, 50];
+/// No session started for this many days marks an active account "Dormant", unless the service
+/// sets its own (`GATEHOUSE_DORMANT_DAYS`).
+pub const DORMANT_DAYS: i64 = 90;
 /// The most lines a Users download holds; the page says so when a search reaches it.
 pub const EXPORT_MAX_ROWS: i64 = 50_000;
 pub const DISABLE_REASON_MAX: usize = 250;
@@ -151,8 +154,12 @@ pub async fn export<S: Storage>(
 }
 
 /// The download's text: one line per role, dates in ISO 8601 UTC (spreadsheets and scripts read
-/// it), safe for spreadsheets.
-pub fn to_csv(rows: &[UserRoleRow]) -> Result<String, csv::Error> {
+/// it), safe for spreadsheets; "Dormant" as at `now`, after `dormant_days`.
+pub fn to_csv(
+    rows: &[UserRoleRow],
+    now: crate::Timestamp,
+    dormant_days: i64,
+) -> Result<String, csv::Error> {
     crate::values::spreadsheet::csv(
         [
             "Last name",
@@ -160,6 +167,8 @@ pub fn to_csv(rows: &[UserRoleRow]) -> Result<String, csv::Error> {
             "Email",
             "Account",
             "Added (UTC)",
+            "Last signed in (UTC)",
+            "Dormant",
             "Organisation code",
             "Organisation",
             "Role",
@@ -173,6 +182,14 @@ pub fn to_csv(rows: &[UserRoleRow]) -> Result<String, csv::Error> {
                 r.email.clone(),
                 r.account.label().to_owned(),
                 r.added.iso_utc(),
+                r.last_signed_in.map(|t| t.iso_utc()).unwrap_or_default(),
+                if r.account
+                    .dormant(r.added, r.last_signed_in, now, dormant_days)
+                {
+                    "Yes".to_owned()
+                } else {
+                    "No".to_owned()
+                },
                 r.role.org_code.clone(),
                 r.role.org_name.clone(),
                 r.role.role_name.clone(),
@@ -338,6 +355,7 @@ mod tests {
             email: "jo@example.org".into(),
             account: AccountStatus::Active,
             added: crate::Timestamp(0),
+            last_signed_in: None,
             role: RoleLine {
                 org_code: "A81001".into(),
                 org_name: "=Practice".into(),
@@ -348,21 +366,28 @@ mod tests {
                 expired: false,
             },
         };
-        let out = to_csv(&[
-            row(
-                "Practice Manager",
-                AssignmentStatus::Active,
-                AssignmentOrigin::Admin,
-            ),
-            row("GP", AssignmentStatus::Pending, AssignmentOrigin::Request),
-        ])
+        let out = to_csv(
+            &[
+                row(
+                    "Practice Manager",
+                    AssignmentStatus::Active,
+                    AssignmentOrigin::Admin,
+                ),
+                row("GP", AssignmentStatus::Pending, AssignmentOrigin::Request),
+            ],
+            crate::Timestamp(DORMANT_DAYS * 86_400),
+            DORMANT_DAYS,
+        )
         .unwrap();
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3);
-        assert!(lines[0].starts_with("Last name,First name,Email,Account,Added (UTC)"));
+        assert!(lines[0].starts_with(
+            "Last name,First name,Email,Account,Added (UTC),Last signed in (UTC),Dormant,"
+        ));
+        // Added at 0 and never signed in: dormant exactly DORMANT_DAYS later.
         assert_eq!(
             lines[1],
-            "\"Bloggs, Jr\",Jo,jo@example.org,Active,1970-01-01T00:00:00Z,A81001,'=Practice,Practice Manager,Approved,1970-01-02T00:00:00Z"
+            "\"Bloggs, Jr\",Jo,jo@example.org,Active,1970-01-01T00:00:00Z,,Yes,A81001,'=Practice,Practice Manager,Approved,1970-01-02T00:00:00Z"
         );
         assert!(lines[2].contains(",GP,Pending Access Request,"));
     }

@@ -35,6 +35,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The server's own connection pool: closing it takes the database away from the server.
     pub store: store::Store,
+    /// The server's state, for running a worker's round on demand.
+    pub state: app::ssr::AppState,
 }
 
 impl TestApp {
@@ -58,6 +60,7 @@ impl TestApp {
             lock_after: domain::features::account_security::DEFAULT_LOCK_AFTER,
             rate_limit_per_minute: 60,
             max_temporary_days: domain::features::temporary_access::MAX_TEMPORARY_DAYS,
+            dormant_days: domain::features::users::DORMANT_DAYS,
             trusted_proxies: Vec::new(),
             // The files compiled into the binary, as in production.
             site_root: None,
@@ -82,15 +85,16 @@ impl TestApp {
         server_runtime().spawn(async move {
             let state = build_state(&config).await.expect("state");
             let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
-            let _ = started.send((listener.local_addr().expect("addr"), state.store.clone()));
+            let _ = started.send((listener.local_addr().expect("addr"), state.clone()));
             let app = router(state, leptos_options(&config));
             let _ = server::serve(listener, app).await;
         });
-        let (addr, store) = addr.await.expect("the server started");
+        let (addr, state) = addr.await.expect("the server started");
         Self {
             base: format!("http://{addr}"),
             database_url,
-            store,
+            store: state.store.clone(),
+            state,
         }
     }
 

@@ -172,7 +172,13 @@ fn UserRowView(r: UserListRow) -> impl IntoView {
                     })}
                 </span>
             </td>
-            <Cell heading="Date Added" value=r.added.clone() date=true/>
+            <td class="nhsuk-table__cell">
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Date Added "</span>
+                <span>
+                    <span class="gh-date">{r.added.clone()}</span>
+                    {r.dormant.clone().map(|d| view! { <br/><strong class="nhsuk-tag nhsuk-tag--grey">{d}</strong> })}
+                </span>
+            </td>
             <Cell heading="Pending Role Review" value=(if r.review.is_some() { "Yes" } else { "No" }).to_owned()/>
             <td class="nhsuk-table__cell">
                 <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Action "</span>

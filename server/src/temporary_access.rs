@@ -1,0 +1,44 @@
+//! The worker for access that ends by itself: every minute it marks the roles whose end has come
+//! (each "expired" audit event once) and sends the reminders that are due (a week and a day
+//! before). Access itself never waits for it: every request compares the acting role's end
+//! with the clock.
+
+use std::time::Duration;
+
+use app::ssr::AppState;
+use tokio::task::JoinHandle;
+
+pub const EVERY: Duration = Duration::from_secs(60);
+
+pub fn spawn(state: AppState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tick(&state).await;
+            tokio::time::sleep(EVERY).await;
+        }
+    })
+}
+
+/// One round: roles marked ended, and reminders sent. A failure is logged and tried again on the
+/// next round.
+pub async fn tick(state: &AppState) -> (usize, usize) {
+    let services = state.services();
+    let ended = domain::features::temporary_access::sweep_if_due(&services, &state.expiry)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "marking ended roles failed");
+            0
+        });
+    let last_day =
+        |t: domain::Timestamp| app::ssr::uk_time::calendar(&app::ssr::uk_time::last_day(t));
+    let reminded = domain::features::temporary_access::send_reminders(&services, &last_day)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "sending end-of-access reminders failed");
+            0
+        });
+    if ended + reminded > 0 {
+        tracing::info!(ended, reminded, "access that ends by itself");
+    }
+    (ended, reminded)
+}
