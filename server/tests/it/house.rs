@@ -120,6 +120,42 @@ fn no_comment_or_document_cites_a_document_outside_the_repository() {
     assert_eq!(found, Vec::<String>::new());
 }
 
+/// Migrations are checked too, from the first one written after the rule: an applied migration
+/// is never edited (sqlx refuses a database whose applied migration's checksum changed), so the
+/// twelve before it keep the section numbers they were written with.
+#[test]
+fn no_migration_written_since_the_rule_cites_a_document_outside_the_repository() {
+    const FIRST_CHECKED: u32 = 13;
+    let root = workspace();
+    let mut found = Vec::new();
+    for backend in ["sqlite", "postgres"] {
+        let dir = root.join("store/migrations").join(backend);
+        for entry in std::fs::read_dir(&dir).expect("migrations") {
+            let p = entry.expect("entry").path();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            let number: u32 = name
+                .split('_')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            if number < FIRST_CHECKED {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).expect("migration");
+            for (n, line) in text.lines().enumerate() {
+                if cites_outside(line) {
+                    found.push(format!("{backend}/{name}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
+}
+
 #[test]
 fn the_citation_check_knows_a_citation_when_it_sees_one() {
     assert!(cites_outside(
