@@ -29,7 +29,7 @@ for (const [shape, device] of Object.entries(shapes)) {
   const page = await context.newPage();
   await page.goto('/sign-in');
   await page.getByLabel('Email address').fill('account.admin@demo.gatehouse.example');
-  await page.getByLabel('Password').fill('Gatehouse-Demo-2026!');
+  await page.getByLabel('Password', { exact: true }).fill('Gatehouse-Demo-2026!');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((u) => u.pathname === '/');
   for (const [name, path] of [['home', '/'], ['users', '/users?q=a'], ['pending-actions', '/pending-actions']]) {
