@@ -29,14 +29,15 @@ pub async fn tick(state: &AppState) -> (usize, usize) {
             tracing::error!(error = %e, "marking ended roles failed");
             0
         });
-    let last_day =
-        |t: domain::Timestamp| app::ssr::uk_time::calendar(&app::ssr::uk_time::last_day(t));
-    let reminded = domain::features::temporary_access::send_reminders(&services, &last_day)
-        .await
-        .unwrap_or_else(|e| {
-            tracing::error!(error = %e, "sending end-of-access reminders failed");
-            0
-        });
+    let reminded = domain::features::temporary_access::send_reminders(
+        &services,
+        &app::ssr::uk_time::last_day_words,
+    )
+    .await
+    .unwrap_or_else(|e| {
+        tracing::error!(error = %e, "sending end-of-access reminders failed");
+        0
+    });
     if ended + reminded > 0 {
         tracing::info!(ended, reminded, "access that ends by itself");
     }

@@ -42,6 +42,11 @@ pub fn last_day(t: Timestamp) -> String {
         .unwrap_or_default()
 }
 
+/// That last day in words, "31 March 2027": how a role's end is shown.
+pub fn last_day_words(t: Timestamp) -> String {
+    calendar(&last_day(t))
+}
+
 /// When a UK day (`YYYY-MM-DD`) starts, and when the day after it starts: midnight UK time,
 /// whichever of GMT or BST is in force. `None` unless it is a real date.
 pub fn day_bounds(iso: &str) -> Option<(Timestamp, Timestamp)> {

@@ -141,9 +141,15 @@ pub struct AssignmentView {
 }
 
 impl AssignmentView {
-    /// The words for its state: "Expired" for a role that ended on its date.
-    pub fn status_words(&self) -> &'static str {
-        if self.expired {
+    /// Whether it may be acted as at `now`: active, and not past its end.
+    pub fn in_force(&self, now: crate::values::clock::Timestamp) -> bool {
+        self.status == AssignmentStatus::Active && usable(self.ends_at, now)
+    }
+
+    /// The words for its state at `now`: "Expired" for a role that ended on its date, whether or
+    /// not the sweep has marked it yet.
+    pub fn status_words(&self, now: crate::values::clock::Timestamp) -> &'static str {
+        if self.expired || (self.status == AssignmentStatus::Active && !self.in_force(now)) {
             "Expired"
         } else {
             self.status.label()

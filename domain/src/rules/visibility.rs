@@ -98,6 +98,12 @@ impl UserDetail {
     pub fn may_enable(&self) -> bool {
         !self.own && self.held_outside == 0 && self.user.status == AccountStatus::Disabled
     }
+
+    /// Whether the administrator may revoke (and so end on a date) a role held at `at`: it lies
+    /// under an organisation where they may revoke.
+    pub fn revocable(&self, at: &crate::model::organisation::OrgPath) -> bool {
+        self.revocable_at.iter().any(|o| o.path.covers(at))
+    }
 }
 
 /// Add Organisation for an existing user (on the user's page): the user as the administrator

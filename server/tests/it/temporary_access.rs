@@ -12,6 +12,14 @@ async fn events(app: &TestApp, action: &str) -> i64 {
     .await
 }
 
+/// The one active role of a covering demo user.
+async fn active_role(app: &TestApp, user: i64) -> i64 {
+    app.scalar(&format!(
+        "SELECT id FROM role_assignments WHERE user_id = {user} AND status = 'active'"
+    ))
+    .await
+}
+
 /// A date `days` from today as the three boxes take it.
 async fn boxes(app: &TestApp, days: i64) -> [String; 3] {
     let iso = app
@@ -36,11 +44,7 @@ async fn an_end_is_checked_audited_and_stops_the_role_on_the_next_request() {
     let admin = app.browser();
     admin.sign_in("account.admin").await;
     let user = app.demo_user("cover.one").await;
-    let role = app
-        .scalar(&format!(
-            "SELECT id FROM role_assignments WHERE user_id = {user} AND status = 'active'"
-        ))
-        .await;
+    let role = active_role(&app, user).await;
     let page = format!("/users/{user}/roles/{role}/end");
     let html = admin.get(&page).await.text().await.expect("page");
     assert!(html.contains("Access ends on"), "{html}");
@@ -135,11 +139,7 @@ async fn an_end_is_checked_audited_and_stops_the_role_on_the_next_request() {
 async fn only_an_administrator_who_may_revoke_the_role_reaches_its_end() {
     let app = TestApp::start().await;
     let user = app.demo_user("cover.two").await;
-    let role = app
-        .scalar(&format!(
-            "SELECT id FROM role_assignments WHERE user_id = {user} AND status = 'active'"
-        ))
-        .await;
+    let role = active_role(&app, user).await;
     let page = format!("/users/{user}/roles/{role}/end");
     // A practice's own user administrator (A81001) does not reach a role at A81005; a provider
     // user has no Users at all; the holder cannot set their own.

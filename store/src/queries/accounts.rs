@@ -83,17 +83,16 @@ impl domain::storage::Accounts for crate::Backend<Db> {
 
     #[tracing::instrument(skip_all)]
     async fn assignments_of(&self, user: UserId) -> StoreResult<Vec<AssignmentView>> {
-        let rows = sqlx::query(
-            "SELECT a.id, a.role_id, a.status, r.name AS role_name, a.ends_at, \
-                    CASE WHEN a.status = 'revoked' AND a.ends_at IS NOT NULL AND a.decided_at = a.ends_at AND a.decided_by IS NULL \
-                         THEN TRUE ELSE FALSE END AS expired, \
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, a.role_id, a.status, r.name AS role_name, a.ends_at, {expired} AS expired, \
                     o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path \
              FROM role_assignments a \
              JOIN roles r ON r.id = a.role_id \
              JOIN organisations o ON o.id = a.organisation_id \
              WHERE a.user_id = $1 \
              ORDER BY o.name, r.sort_order, a.id",
-        )
+            expired = ended_on_its_date("a"),
+        )))
         .bind(user.0)
         .fetch_all(&self.pool)
         .await

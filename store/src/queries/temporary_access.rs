@@ -1,6 +1,15 @@
 // Roles that end by themselves on a date. Included once per backend by `backends.rs`, with `Db`
 // set.
 
+/// Whether the assignment `a` (an alias) ended on its date: what the sweep writes (revoked, at
+/// its end, by nobody). Lists read it as "Expired" rather than "Revoked".
+fn ended_on_its_date(a: &str) -> String {
+    format!(
+        "CASE WHEN {a}.status = 'revoked' AND {a}.ends_at IS NOT NULL AND {a}.decided_at = {a}.ends_at \
+           AND {a}.decided_by IS NULL THEN TRUE ELSE FALSE END"
+    )
+}
+
 impl domain::storage::TemporaryAccess for crate::Backend<Db> {
     #[tracing::instrument(skip_all)]
     async fn set_role_end(

@@ -108,8 +108,8 @@ fn role_line_columns(a: &str, o: &str, r: &str) -> String {
     format!(
         "{o}.code AS role_org_code, {o}.name AS role_org_name, {r}.name AS role_name, \
          {a}.status AS role_status, {a}.origin AS role_origin, {a}.created_at AS role_since, \
-         CASE WHEN {a}.status = 'revoked' AND {a}.ends_at IS NOT NULL AND {a}.decided_at = {a}.ends_at \
-           AND {a}.decided_by IS NULL THEN TRUE ELSE FALSE END AS role_expired"
+         {expired} AS role_expired",
+        expired = ended_on_its_date(a),
     )
 }
 

@@ -128,49 +128,16 @@ pub async fn csv_download(
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
     axum::Extension(session): axum::Extension<crate::ssr::request::CurrentSession>,
 ) -> axum::response::Response {
-    use axum::http::{header, StatusCode};
-    use axum::response::IntoResponse;
-    let not_found = || (StatusCode::NOT_FOUND, "Page not found").into_response();
-    let Some(actor) = session.0.as_ref().and_then(|c| c.actor.clone()) else {
+    use crate::ssr::download::{csv, failed, not_found};
+    use domain::features::audit_trail::{list, to_csv, AuditError};
+    let Some(actor) = crate::ssr::download::actor(&session) else {
         return not_found();
     };
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or_default();
     let (filter, _) = filter_from(get("user"), get("action"), get("from"), get("to"));
-    let events =
-        match domain::features::audit_trail::list(&st.services(), &actor, &filter, 0, CSV_MAX_ROWS)
-            .await
-        {
-            Ok((events, _)) => events,
-            Err(domain::features::audit_trail::AuditError::NotFound) => return not_found(),
-            Err(domain::features::audit_trail::AuditError::Store(e)) => {
-                tracing::error!(error = %e, "audit download failed");
-                return (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Sorry, there is a problem with the service",
-                )
-                    .into_response();
-            }
-        };
-    match domain::features::audit_trail::to_csv(&events) {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"gatehouse-audit.csv\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "audit csv failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Sorry, there is a problem with the service",
-            )
-                .into_response()
-        }
+    match list(&st.services(), &actor, &filter, 0, CSV_MAX_ROWS).await {
+        Ok((events, _)) => csv("gatehouse-audit.csv", to_csv(&events)),
+        Err(AuditError::NotFound) => not_found(),
+        Err(AuditError::Store(e)) => failed("audit download", &e),
     }
 }

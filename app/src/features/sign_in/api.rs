@@ -116,7 +116,8 @@ pub async fn selectable_accounts() -> Result<Vec<AccountView>, AppError> {
         .await
         .map_err(|e| internal(&e))?;
     let acting = ctx.actor.as_ref().map(|a| a.assignment);
-    Ok(list.iter().map(|a| account_view(a, acting)).collect())
+    let now = st.clock.now();
+    Ok(list.iter().map(|a| account_view(a, acting, now)).collect())
 }
 
 #[server(endpoint = "select_account")]
@@ -175,12 +176,16 @@ pub async fn my_account() -> Result<Vec<OrganisationAccess>, AppError> {
         .await
         .map_err(|e| internal(&e))?;
     let acting = ctx.actor.as_ref().map(|a| a.assignment);
+    let now = st.clock.now();
     Ok(domain::model::assignment::group_by_organisation(&all)
         .into_iter()
         .map(|(org, roles)| OrganisationAccess {
             org_name: org.name,
             org_code: org.code,
-            roles: roles.into_iter().map(|a| account_view(a, acting)).collect(),
+            roles: roles
+                .into_iter()
+                .map(|a| account_view(a, acting, now))
+                .collect(),
         })
         .collect())
 }
@@ -189,6 +194,7 @@ pub async fn my_account() -> Result<Vec<OrganisationAccess>, AppError> {
 fn account_view(
     a: &domain::model::assignment::AssignmentView,
     acting: Option<domain::AssignmentId>,
+    now: domain::Timestamp,
 ) -> AccountView {
     AccountView {
         assignment: a.id.0,
@@ -197,12 +203,12 @@ fn account_view(
         org_code: a.organisation.code.clone(),
         // "Approved" and, for a role with an end, its last day; "Expired" once it has passed.
         status: match a.ends_at {
-            Some(end) if a.status == domain::AssignmentStatus::Active => format!(
+            Some(end) if a.in_force(now) => format!(
                 "{}: access ends after {}",
-                a.status_words(),
-                crate::ssr::uk_time::calendar(&crate::ssr::uk_time::last_day(end))
+                a.status_words(now),
+                crate::ssr::uk_time::last_day_words(end)
             ),
-            _ => a.status_words().to_owned(),
+            _ => a.status_words(now).to_owned(),
         },
         payment_types: a.payment_types.clone(),
         clusters: a.clusters.iter().map(|(_, name)| name.clone()).collect(),

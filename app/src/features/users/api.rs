@@ -152,6 +152,7 @@ pub async fn list_users(
     )
     .await
     .map_err(users_error)?;
+    let now = st.clock.now();
     Ok(UserListing {
         rows: rows
             .into_iter()
@@ -179,7 +180,7 @@ pub async fn list_users(
                 more_roles: (r.roles_in_scope - 1).max(0),
                 dormant: r
                     .status
-                    .dormant(r.added, r.last_signed_in, st.clock.now(), st.dormant_days)
+                    .dormant(r.added, r.last_signed_in, now, st.dormant_days)
                     .then(|| match r.last_signed_in {
                         Some(t) => {
                             format!("Dormant: last signed in {}", crate::ssr::uk_time::date(t))
@@ -201,6 +202,7 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
+    let now = st.clock.now();
     let d = domain::features::users::view(&st.services(), &actor, domain::UserId(id))
         .await
         .map_err(users_error)?;
@@ -232,31 +234,21 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
                 role_name: a.role_name.clone(),
                 status: if d.requests.contains(&a.id) {
                     "Pending Access Request".to_owned()
-                } else if a.status == domain::AssignmentStatus::Active
-                    && !domain::model::assignment::usable(a.ends_at, st.clock.now())
-                {
-                    // Ended a moment ago, before the sweep marked it.
-                    "Expired".to_owned()
                 } else {
-                    a.status_words().to_owned()
+                    a.status_words(now).to_owned()
                 },
                 ends: a.ends_at.map(|e| {
-                    let day = crate::ssr::uk_time::calendar(&crate::ssr::uk_time::last_day(e));
-                    if a.status == domain::AssignmentStatus::Active
-                        && domain::model::assignment::usable(a.ends_at, st.clock.now())
-                    {
+                    let day = crate::ssr::uk_time::last_day_words(e);
+                    if a.in_force(now) {
                         format!("Access ends after {day}")
                     } else {
                         format!("Access ended after {day}")
                     }
                 }),
-                end_date: (a.status == domain::AssignmentStatus::Active
-                    && domain::model::assignment::usable(a.ends_at, st.clock.now())
-                    && !d.own
-                    && d.revocable_at
-                        .iter()
-                        .any(|o| o.path.covers(&a.organisation.path)))
-                .then(|| format!("/users/{}/roles/{}/end", d.user.id.0, a.id.0)),
+                // What `temporary_access::endable` allows (never on one's own record, where
+                // nothing is revocable).
+                end_date: (a.in_force(now) && d.revocable(&a.organisation.path))
+                    .then(|| format!("/users/{}/roles/{}/end", d.user.id.0, a.id.0)),
                 review: d
                     .reviewable
                     .contains(&a.id)

@@ -5,7 +5,7 @@
 use crate::access::actor::Actor;
 use crate::access::actor::RequestContext;
 use crate::access::scope::Restriction;
-use crate::model::assignment::{AssignmentId, AssignmentStatus, AssignmentView};
+use crate::model::assignment::{AssignmentId, AssignmentView};
 use crate::model::audit::{AuditAction, NewAudit};
 use crate::model::session::{Landing, NewSession, SessionSummary, AGENT_MAX};
 use crate::model::user::{AccountStatus, User};
@@ -85,11 +85,7 @@ pub async fn sign_in<S: Storage>(
 /// The roles that may be acted as at `now`: active, and not past their end (a role whose end has
 /// passed is never offered or chosen, whether or not a sweep has marked it yet).
 fn active_assignments(all: &[AssignmentView], now: Timestamp) -> Vec<&AssignmentView> {
-    all.iter()
-        .filter(|a| {
-            a.status == AssignmentStatus::Active && crate::model::assignment::usable(a.ends_at, now)
-        })
-        .collect()
+    all.iter().filter(|a| a.in_force(now)).collect()
 }
 
 /// What a presented session token turned out to be.

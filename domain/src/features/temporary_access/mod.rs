@@ -9,7 +9,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use crate::access::actor::Actor;
-use crate::model::assignment::{usable, AssignmentId, AssignmentStatus, AssignmentView};
+use crate::model::assignment::{AssignmentId, AssignmentView};
 use crate::model::audit::{AuditAction, NewAudit};
 use crate::model::role::Capability;
 use crate::model::user::UserId;
@@ -85,14 +85,10 @@ pub async fn endable<S: Storage>(
         .cloned()
         .ok_or(EndError::NotFound)?;
     // Only where the administrator may revoke: ending a role is revoking it on a date.
-    if !detail
-        .revocable_at
-        .iter()
-        .any(|o| o.path.covers(&role.organisation.path))
-    {
+    if !detail.revocable(&role.organisation.path) {
         return Err(EndError::NotFound);
     }
-    if role.status != AssignmentStatus::Active || !usable(role.ends_at, ctx.clock.now()) {
+    if !role.in_force(ctx.clock.now()) {
         return Err(EndError::NotActive);
     }
     Ok((detail.user, role))
