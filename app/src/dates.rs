@@ -37,6 +37,15 @@ pub fn split(joined: &str) -> (String, String, String) {
     (plain(day), plain(month), year.to_owned())
 }
 
+/// The hint under an optional "Access ends on": what an empty date means, and the limit.
+pub fn optional_hint(max_days: i64) -> String {
+    format!(
+        "Only for temporary access, like a locum's cover: the last day the role works. It stops \
+         at the end of that day, UK time. Leave it empty for access that lasts until it is \
+         removed. For example, 31 3 2027. At most {max_days} days from today."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! What every use case needs from the outside world, in one type: the store, the role catalogue,
 //! the clock, the source of secret tokens, the password hasher, the public base URL for links in
-//! emails, and the session and lock-out policies. The server builds one from its state for each
-//! call; every use case takes `&Services` first, then the actor or permit, then its input.
+//! emails, the session and lock-out policies, and how far ahead access may end. The server
+//! builds one from its state for each call; every use case takes `&Services` first, then the
+//! actor or permit, then its input.
 
 use crate::model::role::Catalogue;
 use crate::model::session::SessionPolicy;
@@ -19,4 +20,6 @@ pub struct Services<'a, S> {
     pub sessions: SessionPolicy,
     /// Consecutive failed sign-ins that lock an account.
     pub lock_after: i64,
+    /// How far ahead a role's end may be set, in days.
+    pub max_temporary_days: i64,
 }

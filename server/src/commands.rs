@@ -113,6 +113,7 @@ pub async fn create_service_desk(
         base_url: &config.public_url,
         sessions: config.sessions,
         lock_after: config.lock_after,
+        max_temporary_days: config.max_temporary_days,
     };
     let made = operator::create_service_desk(&services, email, first_name, last_name).await;
     let said = match made {

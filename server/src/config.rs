@@ -208,7 +208,7 @@ impl Config {
             )?,
             max_temporary_days: number(
                 "GATEHOUSE_MAX_TEMPORARY_DAYS",
-                domain::features::temporary_access::MAX_TEMPORARY_DAYS,
+                domain::rules::access_end::MAX_DAYS,
             )?,
             dormant_days: number(
                 "GATEHOUSE_DORMANT_DAYS",

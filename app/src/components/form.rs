@@ -425,3 +425,26 @@ pub fn NewPasswordFields(error: Option<AppError>) -> impl IntoView {
             autocomplete="new-password" problem=problem_for(&error, Field::ConfirmPassword)/>
     }
 }
+
+/// "Access ends on (optional)" on a form that gives roles: empty for access without an end, the
+/// last day of a temporary role otherwise. Shows again what was typed when the form came back
+/// with a problem.
+#[component]
+pub fn AccessEndsOptional(
+    max_days: i64,
+    error: Option<AppError>,
+    #[prop(optional)] value: Option<String>,
+    #[prop(optional)] legend: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let hint = hint.map_or_else(|| crate::dates::optional_hint(max_days), str::to_owned);
+    let typed = error
+        .as_ref()
+        .and_then(|e| e.echo(Field::AccessEnds))
+        .or(value)
+        .unwrap_or_default();
+    view! {
+        <DateInput field=Field::AccessEnds legend=legend.unwrap_or("Access ends on (optional)")
+            hint=hint value=typed problem=problem_for(&error, Field::AccessEnds)/>
+    }
+}

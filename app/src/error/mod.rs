@@ -148,6 +148,7 @@ pub enum Problem {
     AccessEndEmpty(Field),
     AccessEndInThePast(Field),
     AccessEndTooFar(Field),
+    AccessEndAfterProposal(Field),
     RoleNotActive(Field),
 }
 
@@ -191,6 +192,7 @@ impl Problem {
             | Problem::AccessEndEmpty(f)
             | Problem::AccessEndInThePast(f)
             | Problem::AccessEndTooFar(f)
+            | Problem::AccessEndAfterProposal(f)
             | Problem::RoleNotActive(f)
             | Problem::StartDateEmpty(f)
             | Problem::ContractInvalid(f)
@@ -289,6 +291,7 @@ impl Problem {
             Problem::AccessEndEmpty(_) => "Enter the date access ends",
             Problem::AccessEndInThePast(_) => "The date access ends must be today or in the future",
             Problem::AccessEndTooFar(_) => "The date access ends is further ahead than this service allows",
+            Problem::AccessEndAfterProposal(_) => "The date access ends must be no later than the date the requester asked for",
             Problem::RoleNotActive(_) => "This role is no longer active, so it has no end date to set",
             Problem::StartDateEmpty(_) => "Enter the start date",
             Problem::ContractInvalid(_) => "Select GMS, PMS or APMS",
@@ -435,6 +438,17 @@ impl AppError {
         match self {
             AppError::Invalid { problems, .. } => problems,
             _ => &[],
+        }
+    }
+
+    /// The same error, with these answers shown again as well (a form's problems only).
+    pub fn with_echo(self, more: Vec<(Field, String)>) -> Self {
+        match self {
+            AppError::Invalid { problems, mut echo } => {
+                echo.extend(more);
+                AppError::Invalid { problems, echo }
+            }
+            other => other,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Server-only glue for server functions: the shared state, password hashing off the executor,
 //! and the request's session. Compiled with the `ssr` feature only.
 
+pub mod access_end;
 pub mod download;
 pub mod drafts;
 pub mod hasher;

@@ -63,6 +63,7 @@ impl AppState {
             base_url: &self.public_url,
             sessions: self.sessions,
             lock_after: self.lock_after,
+            max_temporary_days: self.max_temporary_days,
         }
     }
 }

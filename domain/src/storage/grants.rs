@@ -30,6 +30,8 @@ pub struct AddedUser {
     pub phone: String,
     pub mobile: Option<String>,
     pub grants: Vec<AddedGrant>,
+    /// When the roles' access ends by itself, if it does.
+    pub ends_at: Option<Timestamp>,
     pub token: TokenHash,
     pub expires_at: Timestamp,
     pub email: NewEmail,
@@ -42,6 +44,8 @@ pub struct AddedUser {
 pub struct GrantedRoles {
     pub user: UserId,
     pub grants: Vec<AddedGrant>,
+    /// When the roles' access ends by itself, if it does.
+    pub ends_at: Option<Timestamp>,
     pub at: Timestamp,
     pub email: NewEmail,
     /// One event per organisation roles were added at.

@@ -22,6 +22,8 @@ pub struct NewInvitation {
     pub existing: Option<UserId>,
     pub organisation: OrgId,
     pub role: RoleId,
+    /// When the role stops working by itself, if it does.
+    pub ends_at: Option<Timestamp>,
     pub invited_by: UserId,
     pub token: TokenHash,
     pub at: Timestamp,

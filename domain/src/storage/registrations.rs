@@ -145,6 +145,8 @@ pub enum VerdictOutcome {
     Approve {
         token: TokenHash,
         expires_at: Timestamp,
+        /// When the role ends by itself, if it does.
+        ends_at: Option<Timestamp>,
     },
     Reject {
         reason: String,

@@ -22,6 +22,8 @@ pub struct NewRequest {
     pub role: RoleId,
     /// The requester's reason, shown to the reviewer.
     pub reason: String,
+    /// The end the requester proposes, if any.
+    pub ends_at: Option<Timestamp>,
     pub at: Timestamp,
     /// Reviewers to notify in-app, the notification's text, and emails to those who allow them.
     pub notify: Vec<UserId>,
@@ -59,6 +61,8 @@ pub struct RequestRow {
     pub status: AssignmentStatus,
     pub decision_reason: Option<String>,
     pub created_at: Timestamp,
+    /// While pending, the end the requester proposed; once approved, the end given.
+    pub ends_at: Option<Timestamp>,
 }
 
 /// A reviewer's decision on an access request, with what it causes.
@@ -68,6 +72,8 @@ pub struct RequestVerdict {
     pub by: UserId,
     pub at: Timestamp,
     pub approve: bool,
+    /// On approval: when the role ends by itself, if it does.
+    pub ends_at: Option<Timestamp>,
     /// Required to reject.
     pub reason: Option<String>,
     /// The requester's in-app notification, and their email if they allow it.

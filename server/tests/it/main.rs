@@ -21,6 +21,7 @@ mod sign_in;
 mod smtp;
 mod staff;
 mod temporary_access;
+mod temporary_access_flows;
 mod two_instances;
 mod upload;
 mod users;

@@ -266,13 +266,14 @@ impl domain::storage::Grants for crate::Backend<Db> {
         let user: i64 = row.try_get("id").map_err(map)?;
         for g in &u.grants {
             let row = sqlx::query(
-                "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) \
-                 VALUES ($1, $2, $3, 'active', $4, 'admin') RETURNING id",
+                "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin, ends_at) \
+                 VALUES ($1, $2, $3, 'active', $4, 'admin', $5) RETURNING id",
             )
             .bind(user)
             .bind(g.organisation.0)
             .bind(g.role.0)
             .bind(u.user.created_at.0)
+            .bind(u.ends_at.map(|e| e.0))
             .fetch_one(&mut *tx)
             .await
             .map_err(map)?;
@@ -313,8 +314,8 @@ impl domain::storage::Grants for crate::Backend<Db> {
             // Never a role held or waited for there, nor one that may not sit beside an active
             // role there (tier 1 and tier 2).
             let row = sqlx::query(
-                "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin) \
-                 SELECT $1, $2, $3, 'active', $4, 'admin' \
+                "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin, ends_at) \
+                 SELECT $1, $2, $3, 'active', $4, 'admin', $9 \
                  WHERE NOT EXISTS (SELECT 1 FROM role_assignments h \
                                    WHERE h.user_id = $5 AND h.organisation_id = $6 \
                                      AND ((h.role_id = $7 AND h.status IN ('active', 'pending')) \
@@ -330,6 +331,7 @@ impl domain::storage::Grants for crate::Backend<Db> {
             .bind(grant.organisation.0)
             .bind(grant.role.0)
             .bind(grant.role.0)
+            .bind(g.ends_at.map(|e| e.0))
             .fetch_optional(&mut *tx)
             .await
             .map_err(map)?;

@@ -73,14 +73,15 @@ impl domain::storage::Invitations for crate::Backend<Db> {
             return Err(StoreError::Conflict(Taken::Invitation));
         }
         let assignment: i64 = sqlx::query(
-            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin, decided_by) \
-             VALUES ($1, $2, $3, 'pending', $4, 'invitation', $5) RETURNING id",
+            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin, decided_by, ends_at) \
+             VALUES ($1, $2, $3, 'pending', $4, 'invitation', $5, $6) RETURNING id",
         )
         .bind(user)
         .bind(i.organisation.0)
         .bind(i.role.0)
         .bind(i.at.0)
         .bind(i.invited_by.0)
+        .bind(i.ends_at.map(|e| e.0))
         .fetch_one(&mut *tx)
         .await
         .map_err(map)?

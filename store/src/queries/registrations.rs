@@ -281,12 +281,12 @@ impl domain::storage::Registrations for crate::Backend<Db> {
     #[tracing::instrument(skip_all)]
     async fn decide_registration(&self, v: &Verdict) -> StoreResult<DecideOutcome> {
         let mut tx = self.pool.begin().await.map_err(map)?;
-        let (status, reason) = match &v.outcome {
-            VerdictOutcome::Approve { .. } => (AssignmentStatus::Active, None),
-            VerdictOutcome::Reject { reason } => (AssignmentStatus::Rejected, Some(reason.clone())),
+        let (status, reason, ends_at) = match &v.outcome {
+            VerdictOutcome::Approve { ends_at, .. } => (AssignmentStatus::Active, None, *ends_at),
+            VerdictOutcome::Reject { reason } => (AssignmentStatus::Rejected, Some(reason.clone()), None),
         };
         let done = sqlx::query(
-            "UPDATE role_assignments SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
+            "UPDATE role_assignments SET status = $1, reason = $2, decided_by = $3, decided_at = $4, ends_at = $6 \
              WHERE id = $5 AND status = 'pending' AND origin = 'registration'",
         )
         .bind(status.as_str())
@@ -294,6 +294,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         .bind(v.by.0)
         .bind(v.at.0)
         .bind(v.assignment.0)
+        .bind(ends_at.map(|e| e.0))
         .execute(&mut *tx)
         .await
         .map_err(map)?;
@@ -306,7 +307,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
                 None => DecideOutcome::Missing,
             });
         }
-        if let VerdictOutcome::Approve { token, expires_at } = &v.outcome {
+        if let VerdictOutcome::Approve { token, expires_at, .. } = &v.outcome {
             sqlx::query(
                 "INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) \
                  SELECT $1, user_id, 'activation', $2, $3 FROM role_assignments WHERE id = $4",

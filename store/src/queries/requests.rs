@@ -3,7 +3,7 @@
 
 macro_rules! request_select {
     () => {
-        "SELECT a.id, a.user_id, a.role_id, a.status, a.role_reason, a.reason, a.created_at, r.name AS role_name, \
+        "SELECT a.id, a.user_id, a.role_id, a.status, a.role_reason, a.reason, a.created_at, a.ends_at, r.name AS role_name, \
                 u.first_name, u.last_name, u.email, u.notify_by_email, \
                 o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path \
          FROM role_assignments a \
@@ -30,6 +30,7 @@ fn request_row(r: &DbRow) -> StoreResult<domain::storage::RequestRow> {
         status: AssignmentStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
         decision_reason: r.try_get("reason").map_err(map)?,
         created_at: Timestamp(r.try_get("created_at").map_err(map)?),
+        ends_at: r.try_get::<Option<i64>, _>("ends_at").map_err(map)?.map(Timestamp),
     })
 }
 
@@ -54,14 +55,15 @@ impl domain::storage::Requests for crate::Backend<Db> {
     async fn create_request(&self, req: &domain::storage::NewRequest) -> StoreResult<AssignmentId> {
         let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
         let row = sqlx::query(
-            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, origin, role_reason, created_at) \
-             VALUES ($1, $2, $3, 'pending', 'request', $4, $5) RETURNING id",
+            "INSERT INTO role_assignments (user_id, organisation_id, role_id, status, origin, role_reason, created_at, ends_at) \
+             VALUES ($1, $2, $3, 'pending', 'request', $4, $5, $6) RETURNING id",
         )
         .bind(req.user.0)
         .bind(req.organisation.0)
         .bind(req.role.0)
         .bind(&req.reason)
         .bind(req.at.0)
+        .bind(req.ends_at.map(|e| e.0))
         .fetch_one(&mut *tx)
         .await
         // One open request per person, organisation and role (a partial unique index).
@@ -166,7 +168,7 @@ impl domain::storage::Requests for crate::Backend<Db> {
         let done = if v.approve {
             // Never two roles that may not be held together at one organisation (tier 1, tier 2).
             sqlx::query(
-                "UPDATE role_assignments SET status = 'active', decided_by = $1, decided_at = $2 \
+                "UPDATE role_assignments SET status = 'active', decided_by = $1, decided_at = $2, ends_at = $4 \
                  WHERE id = $3 AND status = 'pending' AND origin = 'request' \
                    AND NOT EXISTS (SELECT 1 FROM role_assignments c \
                                    JOIN role_conflicts k ON k.other_role_id = c.role_id \
@@ -177,6 +179,7 @@ impl domain::storage::Requests for crate::Backend<Db> {
             .bind(v.by.0)
             .bind(v.at.0)
             .bind(v.id.0)
+            .bind(v.ends_at.map(|e| e.0))
             .execute(&mut *tx)
             .await
             .map_err(map)?

@@ -551,6 +551,7 @@ async fn add_new_user_writes_everything_or_nothing(s: &Store) {
                 clusters: vec![],
             },
         ],
+        ends_at: None,
         token: token.hash(),
         expires_at: Timestamp(2_000),
         email: domain::model::outbox::NewEmail {
@@ -560,14 +561,15 @@ async fn add_new_user_writes_everything_or_nothing(s: &Store) {
         },
         audit: audit(AuditAction::UserAdded, 1_000, admin, qhm.id),
     };
-    let nia = s
-        .add_user(&added("nia.new@example.nhs.uk", vec![east]))
-        .await
-        .expect("added");
+    // A locum's account: every role it is given ends at the same instant.
+    let mut locum = added("nia.new@example.nhs.uk", vec![east]);
+    locum.ends_at = Some(Timestamp(90_000));
+    let nia = s.add_user(&locum).await.expect("added");
     let user = s.user(nia).await.expect("q").expect("user");
     assert_eq!(user.status, AccountStatus::Pending);
     let roles = s.assignments_of(nia).await.expect("roles");
     assert_eq!(roles.len(), 2);
+    assert!(roles.iter().all(|a| a.ends_at == Some(Timestamp(90_000))));
     let at_qhm = roles
         .iter()
         .find(|a| a.organisation.code == "QHM")
@@ -760,6 +762,7 @@ async fn add_organisation_grants_each_role_once_and_never_beside_a_conflicting_o
     let granted = |grants: Vec<AddedGrant>| GrantedRoles {
         user: finn,
         grants,
+        ends_at: None,
         at: Timestamp(1_000),
         email: domain::model::outbox::NewEmail {
             to: EmailAddress::parse("finn.view@example.nhs.uk").expect("email"),
@@ -771,14 +774,17 @@ async fn add_organisation_grants_each_role_once_and_never_beside_a_conflicting_o
             audit(AuditAction::RolesAdded, 1_000, admin, a81001.id),
         ],
     };
-    s.grant_roles(&granted(vec![
+    // Given until an end: the new roles carry it, the role Finn held already does not.
+    let mut until = granted(vec![
         grant(qhm.id, 9, &["QOF"], vec![east]),
         grant(a81001.id, 6, &[], vec![]),
-    ]))
-    .await
-    .expect("granted");
+    ]);
+    until.ends_at = Some(Timestamp(90_000));
+    s.grant_roles(&until).await.expect("granted");
     let roles = s.assignments_of(finn).await.expect("roles");
     assert_eq!(roles.len(), 3);
+    let ending: Vec<_> = roles.iter().filter_map(|a| a.ends_at).collect();
+    assert_eq!(ending, [Timestamp(90_000), Timestamp(90_000)]);
     let finance = roles
         .iter()
         .find(|a| a.role == RoleId(9))

@@ -317,6 +317,7 @@ fn approve(id: AssignmentId, by: UserId, token: &str) -> Verdict {
         outcome: VerdictOutcome::Approve {
             token: TokenHash::from_stored(token.into()),
             expires_at: Timestamp(1000),
+            ends_at: None,
         },
         email: NewEmail {
             to: email("jo@example.nhs.uk"),
@@ -439,10 +440,17 @@ async fn an_activation_link_works_once_and_not_after_it_expires(s: &Store) {
         .await
         .expect("register");
     let token = TokenHash::from_stored("a".repeat(64));
-    s.decide_registration(&approve(id, ann, &"a".repeat(64)))
-        .await
-        .expect("approve");
+    // Approved as temporary access: the role carries its end.
+    let mut until = approve(id, ann, &"a".repeat(64));
+    if let VerdictOutcome::Approve { ends_at, .. } = &mut until.outcome {
+        *ends_at = Some(Timestamp(90_000));
+    }
+    s.decide_registration(&until).await.expect("approve");
     let user = s.registration(id).await.expect("q").expect("row").user;
+    assert_eq!(
+        s.assignments_of(user).await.expect("roles")[0].ends_at,
+        Some(Timestamp(90_000))
+    );
     assert_eq!(
         s.activation_token(&token, Timestamp(999)).await.expect("t"),
         TokenState::Valid { user }

@@ -73,6 +73,7 @@ fn request(user: UserId, org: OrgId, role: i64, reviewer: UserId) -> NewRequest 
         organisation: org,
         role: RoleId(role),
         reason: "I manage this practice too".into(),
+        ends_at: None,
         at: Timestamp(10),
         notify: vec![reviewer],
         notice: "Pat Asker has asked for access.".into(),
@@ -88,6 +89,7 @@ fn verdict(id: AssignmentId, by: UserId, approve: bool) -> RequestVerdict {
         by,
         at: Timestamp(20),
         approve,
+        ends_at: None,
         reason: (!approve).then(|| "Not at this practice".to_owned()),
         notice: "Decided.".into(),
         email: None,
@@ -309,7 +311,29 @@ async fn tier_1_and_tier_2_are_never_approved_together(s: &Store) {
     );
 }
 
+async fn a_proposed_end_is_kept_while_pending_and_the_approved_end_given(s: &Store) {
+    let (asker, admin, _, practice) = setup(s).await;
+    let mut covering = request(asker, practice, PROVIDER_USER, admin);
+    covering.ends_at = Some(Timestamp(90_000));
+    let id = s.create_request(&covering).await.expect("asked");
+    let row = s.access_request(id).await.expect("q").expect("row");
+    assert_eq!(row.ends_at, Some(Timestamp(90_000)), "the proposal");
+    // Approved until an earlier end: the role ends then.
+    let mut approve = verdict(id, admin, true);
+    approve.ends_at = Some(Timestamp(50_000));
+    assert_eq!(
+        s.decide_request(&approve).await.expect("q"),
+        RequestOutcome::Decided
+    );
+    let role = &s.assignments_of(asker).await.expect("roles")[0];
+    assert_eq!(
+        (role.status, role.ends_at),
+        (AssignmentStatus::Active, Some(Timestamp(50_000)))
+    );
+}
+
 conformance!(
+    a_proposed_end_is_kept_while_pending_and_the_approved_end_given,
     one_open_request_per_person_organisation_and_role,
     only_the_requester_withdraws_and_only_while_pending,
     an_approval_racing_a_withdrawal_yields_exactly_one_outcome,

@@ -443,6 +443,7 @@ fn invitation(
         existing,
         organisation: org,
         role: RoleId(6),
+        ends_at: None,
         invited_by: by,
         token: domain::values::clock::TokenHash::from_stored(token.into()),
         at: Timestamp(100),
@@ -475,15 +476,10 @@ async fn an_invitation_is_accepted_once_and_makes_a_new_person_active(s: &Store)
         .expect("q")
         .expect("o")
         .id;
-    s.create_invitation(&invitation(
-        "nia@example.nhs.uk",
-        None,
-        practice,
-        ann,
-        &"a".repeat(64),
-    ))
-    .await
-    .expect("invite");
+    // A locum's invitation: the role, once accepted, ends on its date.
+    let mut locum = invitation("nia@example.nhs.uk", None, practice, ann, &"a".repeat(64));
+    locum.ends_at = Some(Timestamp(90_000));
+    s.create_invitation(&locum).await.expect("invite");
     let token = domain::values::clock::TokenHash::from_stored("a".repeat(64));
     let state = s
         .invitation_by_token(&token, Timestamp(200))
@@ -532,9 +528,10 @@ async fn an_invitation_is_accepted_once_and_makes_a_new_person_active(s: &Store)
         (u.status, u.last_name.as_str()),
         (AccountStatus::Active, "Newton")
     );
+    let role = &s.assignments_of(nia).await.expect("a")[0];
     assert_eq!(
-        s.assignments_of(nia).await.expect("a")[0].status,
-        AssignmentStatus::Active
+        (role.status, role.ends_at),
+        (AssignmentStatus::Active, Some(Timestamp(90_000)))
     );
     assert!(
         !s.invitation_by_token(&token, Timestamp(300))

@@ -47,6 +47,12 @@ pub struct RequestReview {
     pub requested: String,
     pub status: String,
     pub pending: bool,
+    /// The last day the requester proposed (`YYYY-MM-DD`; while pending) or the role's last day
+    /// (once approved), and the same in words; empty when there is none.
+    pub last_day: String,
+    pub last_day_words: String,
+    /// How far ahead an end may be, in days.
+    pub max_days: i64,
 }
 
 /// `/my-profile/request-access/{step}?org=&role=`: the organisation's code and the role's number
@@ -68,21 +74,23 @@ const DRAFT: &str = "request_access";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RequestDraft {
     pub reason: String,
+    /// The last day the requester proposes, as `YYYY-MM-DD`; empty for none.
+    #[serde(default)]
+    pub ends: String,
 }
 
 #[cfg(feature = "ssr")]
-async fn kept_reason() -> Result<String, AppError> {
+async fn kept() -> Result<RequestDraft, AppError> {
     Ok(crate::ssr::drafts::load::<RequestDraft>(DRAFT)
         .await?
-        .map(|d| d.reason)
         .unwrap_or_default())
 }
 
-/// The reason typed before, for the role step when the person comes back to it.
+/// The reason and proposed end typed before, for the role step when the person comes back to it.
 #[server(endpoint = "request_reason")]
-pub async fn request_reason() -> Result<String, AppError> {
+pub async fn request_reason() -> Result<RequestDraft, AppError> {
     crate::ssr::require_user()?;
-    kept_reason().await
+    kept().await
 }
 
 #[cfg(feature = "ssr")]
@@ -99,6 +107,7 @@ fn request_error(e: domain::features::access_requests::RequestError) -> Problem 
         E::AlreadyRequested => Problem::RoleRequested(Field::Role),
         E::Conflicts(_) => Problem::RoleConflict(Field::Role),
         E::AlreadyDecided(_) => Problem::RequestClosed(Field::Decision),
+        E::AccessEnd(p) => crate::ssr::access_end::problem(p),
         // Mapped before this is reached.
         E::NotFound | E::Store(_) => Problem::RequestClosed(Field::Decision),
     }
@@ -169,7 +178,7 @@ pub async fn request_organisation(
 
 /// Step 2: the organisation and the roles that may be held there.
 #[server(endpoint = "request_roles")]
-pub async fn request_roles(org: String) -> Result<(RequestOrg, Vec<RoleChoice>), AppError> {
+pub async fn request_roles(org: String) -> Result<(RequestOrg, Vec<RoleChoice>, i64), AppError> {
     use crate::ssr::{request::state, require_user};
     require_user()?;
     let st = state()?;
@@ -190,6 +199,7 @@ pub async fn request_roles(org: String) -> Result<(RequestOrg, Vec<RoleChoice>),
             name: o.name,
         },
         roles,
+        st.max_temporary_days,
     ))
 }
 
@@ -200,9 +210,15 @@ async fn checked<'c>(
     org: &str,
     role: &str,
     reason: &str,
+    ends: &str,
 ) -> Result<domain::features::access_requests::Checked<'c>, AppError> {
     use crate::ssr::request::{invalid, short};
-    let echo = vec![(Field::Reason, short(reason))];
+    let echo = vec![
+        (Field::Reason, short(reason)),
+        (Field::AccessEnds, short(ends)),
+    ];
+    // Kept only once it made a real date (the role step checks that); the domain checks the rest.
+    let ends_at = crate::ssr::uk_time::day_bounds(ends).map(|(_, next_day)| next_day);
     let Ok(role) = role.trim().parse::<i64>() else {
         let mut problems = vec![Problem::RoleMissing(Field::Role)];
         if domain::features::access_requests::RequestReason::parse(reason).is_err() {
@@ -216,6 +232,7 @@ async fn checked<'c>(
         org,
         domain::RoleId(role),
         reason,
+        ends_at,
     )
     .await
     .map_err(|errors| {
@@ -238,16 +255,30 @@ pub async fn request_role(
     org: String,
     role: Option<String>,
     reason: String,
+    #[server(default)] access_ends_day: String,
+    #[server(default)] access_ends_month: String,
+    #[server(default)] access_ends_year: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
     let role = role.unwrap_or_default();
-    let c = checked(&st, &ctx.user, &org, &role, &reason).await?;
+    let typed =
+        crate::ssr::access_end::typed(&access_ends_day, &access_ends_month, &access_ends_year);
+    if let Err(p) = typed.end {
+        let echo = vec![
+            (Field::Reason, crate::ssr::request::short(&reason)),
+            typed.echo,
+        ];
+        return Err(crate::ssr::request::invalid(vec![p], echo));
+    }
+    let ends = typed.echo.1;
+    let c = checked(&st, &ctx.user, &org, &role, &reason, &ends).await?;
     crate::ssr::drafts::save(
         DRAFT,
         &RequestDraft {
             reason: c.reason.as_str().to_owned(),
+            ends,
         },
     )
     .await?;
@@ -264,12 +295,12 @@ pub async fn request_role(
 pub async fn request_summary(
     org: String,
     role: String,
-) -> Result<(RequestOrg, String, String), AppError> {
+) -> Result<(RequestOrg, String, String, String), AppError> {
     use crate::ssr::{request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
-    let reason = kept_reason().await?;
-    let c = checked(&st, &ctx.user, &org, &role, &reason).await?;
+    let draft = kept().await?;
+    let c = checked(&st, &ctx.user, &org, &role, &draft.reason, &draft.ends).await?;
     Ok((
         RequestOrg {
             code: c.organisation.code.as_str().to_owned(),
@@ -277,6 +308,10 @@ pub async fn request_summary(
         },
         c.role.name.clone(),
         c.reason.as_str().to_owned(),
+        // The proposed last day in words; empty for none.
+        c.ends_at
+            .map(crate::ssr::uk_time::last_day_words)
+            .unwrap_or_default(),
     ))
 }
 
@@ -286,8 +321,8 @@ pub async fn send_request(org: String, role: String) -> Result<(), AppError> {
     use crate::ssr::{request::client_address, request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
-    let reason = kept_reason().await?;
-    let c = checked(&st, &ctx.user, &org, &role, &reason).await?;
+    let draft = kept().await?;
+    let c = checked(&st, &ctx.user, &org, &role, &draft.reason, &draft.ends).await?;
     domain::features::access_requests::send(
         &st.services(),
         &ctx.user,
@@ -381,6 +416,15 @@ pub async fn get_request(id: i64) -> Result<RequestReview, AppError> {
             s => s.label().to_owned(),
         },
         pending: r.status == domain::AssignmentStatus::Pending,
+        last_day: r
+            .ends_at
+            .map(crate::ssr::uk_time::last_day)
+            .unwrap_or_default(),
+        last_day_words: r
+            .ends_at
+            .map(crate::ssr::uk_time::last_day_words)
+            .unwrap_or_default(),
+        max_days: st.max_temporary_days,
     })
 }
 
@@ -390,16 +434,23 @@ pub async fn decide_request(
     id: i64,
     decision: Option<String>,
     reason: String,
+    #[server(default)] access_ends_day: String,
+    #[server(default)] access_ends_month: String,
+    #[server(default)] access_ends_year: String,
 ) -> Result<(), AppError> {
     use crate::ssr::require_actor;
     use crate::ssr::{request::client_address, request::invalid, request::short, request::state};
     let (_, actor) = require_actor()?;
     let st = state()?;
     let decision = decision.unwrap_or_default();
+    let typed =
+        crate::ssr::access_end::typed(&access_ends_day, &access_ends_month, &access_ends_year);
     let echo = vec![
         (Field::Decision, short(&decision)),
         (Field::Reason, short(&reason)),
+        typed.echo,
     ];
+    let ends_at = typed.end.map_err(|p| invalid(vec![p], echo.clone()))?;
     let d = domain::rules::review::Decision::parse(&decision, &reason).map_err(|e| {
         use domain::rules::review::DecisionError as D;
         let p = match e {
@@ -420,6 +471,7 @@ pub async fn decide_request(
         &actor,
         id,
         d.clone(),
+        ends_at,
         client_address().as_deref(),
     )
     .await
@@ -429,6 +481,11 @@ pub async fn decide_request(
             echo.clone(),
         ),
         other => fail(other, echo.clone()),
+    })
+    .inspect(|given| {
+        if let Some(end) = given {
+            st.expiry.expect(*end);
+        }
     })?;
     let done = match d {
         domain::rules::review::Decision::Approve => "request-approved",

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{
-    form_title, problem_for, Choice, ErrorSummary, Hidden, PageError, Radios, TextArea,
+    form_title, problem_for, AccessEndsOptional, Choice, ErrorSummary, Hidden, PageError, Radios,
+    TextArea,
 };
 use crate::components::guard::SignedIn;
 use crate::components::layout::{BackLink, Page};
@@ -120,9 +121,9 @@ pub fn RequestRolePage() -> impl IntoView {
                 <BackLink href=format!("/my-profile/request-access?q={}", crate::url::enc(&chosen().0))/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let reason = kept.await.unwrap_or_default();
+                        let kept = kept.await.unwrap_or_default();
                         match roles.await {
-                            Ok((org, roles)) => {
+                            Ok((org, roles, max_days)) => {
                                 let choices: Vec<Choice> = roles.into_iter().map(|r| Choice {
                                     value: r.id.to_string(),
                                     label: r.name,
@@ -133,7 +134,7 @@ pub fn RequestRolePage() -> impl IntoView {
                                         let (choices, heading) = (choices.clone(), format!("Your role at {}", org.name));
                                         let error = action.value().get().and_then(|r| r.err());
                                         let (code, role) = chosen();
-                                        let reason = reason.clone();
+                                        let (reason, ends) = (kept.reason.clone(), kept.ends.clone());
                                         view! {
                                             <ErrorSummary error=error.clone()/>
                                             <h1 class="nhsuk-heading-l">{heading}</h1>
@@ -146,6 +147,9 @@ pub fn RequestRolePage() -> impl IntoView {
                                                     hint="Why you need this role, up to 250 characters. The administrator who decides sees it."
                                                     value=error.as_ref().and_then(|e| e.echo(Field::Reason)).unwrap_or(reason)
                                                     problem=problem_for(&error, Field::Reason)/>
+                                                <AccessEndsOptional max_days=max_days error=error.clone() value=ends
+                                                    legend="Until when do you need it? (optional)"
+                                                    hint="Only if you need it for a while, like covering a vacancy: the last day you need it. The administrator who decides may choose an earlier day. Leave it empty if you need it until further notice. For example, 31 3 2027."/>
                                                 <button class="nhsuk-button" type="submit">"Next"</button>
                                             </ActionForm>
                                             <p class="nhsuk-body"><a href="/my-profile/request-access">"Choose another organisation"</a></p>
@@ -177,12 +181,14 @@ pub fn RequestCheckPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         let (code, role) = chosen();
                         match summary.await {
-                            Ok((org, role_name, why)) => {
+                            Ok((org, role_name, why, last_day)) => {
                                 let role_id = role.parse::<i64>().ok();
+                                let until = if last_day.is_empty() { "Until it is removed".to_owned() } else { format!("Until {last_day}") };
                                 let rows = [
                                     ("Organisation", format!("{} ({})", org.name, org.code), "/my-profile/request-access".to_owned()),
                                     ("Role", role_name, request_url("role", &code, role_id)),
                                     ("Reason", why, request_url("role", &code, role_id)),
+                                    ("Access needed", until, request_url("role", &code, role_id)),
                                 ];
                                 view! {
                                     <h1 class="nhsuk-heading-l">"Check your request"</h1>
@@ -358,8 +364,16 @@ pub fn ReviewRequestPage() -> impl IntoView {
                                     ("Reason given", r.reason.clone()),
                                     ("Requested", r.requested.clone()),
                                     ("Status", r.status.clone()),
+                                    (if r.pending { "Access asked for" } else { "Access" },
+                                        if r.last_day_words.is_empty() { "Until it is removed".to_owned() } else { format!("Until {}", r.last_day_words) }),
                                 ];
                                 let (rid, pending, user) = (r.id, r.pending, r.user);
+                                let (last_day, max_days) = (r.last_day.clone(), r.max_days);
+                                let end_hint: &'static str = if r.last_day.is_empty() {
+                                    "Only for temporary access, like a locum's cover: the last day the role works, at the end of that day UK time. Leave it empty for access until it is removed. For example, 31 3 2027."
+                                } else {
+                                    "The requester asked for access until this day. You may choose an earlier day, not a later one. The role stops working at the end of that day, UK time."
+                                };
                                 view! {
                                     {move || view! { <ErrorSummary error=action.value().get().and_then(|r| r.err())/> }}
                                     <h1 class="nhsuk-heading-l">{format!("Access request from {}", r.name)}</h1>
@@ -373,6 +387,7 @@ pub fn ReviewRequestPage() -> impl IntoView {
                                     </dl>
                                     {pending.then(|| view! {
                                         {move || {
+                                            let last_day = last_day.clone();
                                             let error = action.value().get().and_then(|r| r.err());
                                             view! {
                                                 <ActionForm action=action attr:novalidate="novalidate">
@@ -388,6 +403,8 @@ pub fn ReviewRequestPage() -> impl IntoView {
                                                         hint="Needed only to reject, up to 250 characters. The user is told it."
                                                         value=error.as_ref().and_then(|e| e.echo(Field::Reason)).unwrap_or_default()
                                                         problem=problem_for(&error, Field::Reason)/>
+                                                    <AccessEndsOptional max_days=max_days error=error.clone() value=last_day.clone()
+                                                        legend="If you approve, access ends on (optional)" hint=end_hint/>
                                                     <button class="nhsuk-button" type="submit">"Confirm"</button>
                                                 </ActionForm>
                                             }

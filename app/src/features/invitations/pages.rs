@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{
-    form_title, problem_for, Choice, ErrorSummary, Hidden, InputField, PageError, Radios,
+    form_title, problem_for, AccessEndsOptional, Choice, ErrorSummary, Hidden, InputField,
+    PageError, Radios,
 };
 use crate::components::guard::SignedIn;
 use crate::components::layout::{BackLink, Page};
@@ -208,7 +209,7 @@ pub fn InviteRolePage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match roles.await {
-                            Ok((org, roles)) => {
+                            Ok((org, roles, end)) => {
                                 let choices: Vec<Choice> = roles.into_iter().map(|r| Choice {
                                     value: r.id.to_string(),
                                     label: r.name,
@@ -218,6 +219,7 @@ pub fn InviteRolePage() -> impl IntoView {
                                     {move || {
                                         let error = action.value().get().and_then(|r| r.err());
                                         let x = a();
+                                        let ends = end.ends.clone();
                                         let choices = choices.clone();
                                         view! {
                                             <ErrorSummary error=error.clone()/>
@@ -227,6 +229,7 @@ pub fn InviteRolePage() -> impl IntoView {
                                                 <Radios field=Field::Role legend="Role" choices=choices
                                                     selected=x.role.clone()
                                                     problem=problem_for(&error, Field::Role)/>
+                                                <AccessEndsOptional max_days=end.max_days error=error.clone() value=ends/>
                                                 <button class="nhsuk-button" type="submit">"Next"</button>
                                             </ActionForm>
                                         }
@@ -264,6 +267,9 @@ pub fn InvitePreviewPage() -> impl IntoView {
                                     <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"To"</dt><dd class="nhsuk-summary-list__value">{p.to}</dd></div>
                                     <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Organisation"</dt><dd class="nhsuk-summary-list__value">{p.org_name}</dd></div>
                                     <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Role"</dt><dd class="nhsuk-summary-list__value">{p.role_name}</dd></div>
+                                    {(!p.last_day.is_empty()).then(|| view! {
+                                        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Access ends"</dt><dd class="nhsuk-summary-list__value">{format!("After {}", p.last_day)}</dd></div>
+                                    })}
                                     <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Subject"</dt><dd class="nhsuk-summary-list__value">{p.subject}</dd></div>
                                 </dl>
                                 <div class="nhsuk-inset-text gh-email-preview">
@@ -275,7 +281,7 @@ pub fn InvitePreviewPage() -> impl IntoView {
                                     <Hidden name="role" value=x.role.clone()/>
                                     <button class="nhsuk-button" type="submit">"Send"</button>
                                 </ActionForm>
-                                <p class="nhsuk-body"><a href=change>"Change the role"</a></p>
+                                <p class="nhsuk-body"><a href=change>"Change the role or when access ends"</a></p>
                             }.into_any(),
                             Err(e) => view! { <ErrorSummary error=Some(e)/> <p class="nhsuk-body"><a href="/users/invite">"Start again"</a></p> }.into_any(),
                         }

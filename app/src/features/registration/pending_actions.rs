@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form::{problem_for, Choice, ErrorSummary, PageError, Radios, TextArea};
+use crate::components::form::{
+    problem_for, AccessEndsOptional, Choice, ErrorSummary, PageError, Radios, TextArea,
+};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::{id_param, Cell, Paging, SuccessNotice};
@@ -221,6 +223,7 @@ fn ReviewBody(d: RegistrationView, action: ServerAction<DecideRegistration>) -> 
     let id = d.id;
     let heading = format!("Details for {} {}", d.first_name, d.last_name);
     let warnings = d.warnings.clone();
+    let max_days = d.max_days;
     let (pending, awaiting, decided_by, reason, status) = (
         d.pending,
         d.awaiting_activation,
@@ -259,6 +262,8 @@ fn ReviewBody(d: RegistrationView, action: ServerAction<DecideRegistration>) -> 
                                 hint="Needed only to reject, up to 250 characters. The user receives it by email."
                                 value=error.as_ref().and_then(|e| e.echo(Field::Reason)).unwrap_or_default()
                                 problem=problem_for(&error, Field::Reason)/>
+                            <AccessEndsOptional max_days=max_days error=error.clone()
+                                legend="If you approve, access ends on (optional)"/>
                             <button class="nhsuk-button" type="submit">"Confirm"</button>
                         </ActionForm>
                     }

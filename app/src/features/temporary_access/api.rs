@@ -35,8 +35,7 @@ fn end_error(
         E::Store(e) => return crate::ssr::request::internal(&e),
         E::OwnAccount => Problem::OwnAccount(Field::AccessEnds),
         E::NotActive => Problem::RoleNotActive(Field::AccessEnds),
-        E::InThePast => Problem::AccessEndInThePast(Field::AccessEnds),
-        E::TooFar { .. } => Problem::AccessEndTooFar(Field::AccessEnds),
+        E::End(p) => crate::ssr::access_end::problem(p),
     };
     crate::ssr::request::invalid(vec![problem], echo)
 }
@@ -85,26 +84,19 @@ pub async fn set_role_end(
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
     let st = state()?;
-    let typed = crate::dates::join(&access_ends_day, &access_ends_month, &access_ends_year);
-    let echo = vec![(Field::AccessEnds, typed.clone())];
-    let ends_at = if remove.is_some() {
-        None
-    } else if typed.is_empty() {
-        return Err(crate::ssr::request::invalid(
-            vec![Problem::AccessEndEmpty(Field::AccessEnds)],
-            echo,
-        ));
-    } else {
-        match crate::ssr::uk_time::day_bounds(&typed) {
-            // Usable through the whole of that UK day.
-            Some((_, next_day)) => Some(next_day),
-            None => {
-                return Err(crate::ssr::request::invalid(
-                    vec![Problem::DateInvalid(Field::AccessEnds)],
-                    echo,
-                ))
-            }
+    let typed =
+        crate::ssr::access_end::typed(&access_ends_day, &access_ends_month, &access_ends_year);
+    let echo = vec![typed.echo];
+    let ends_at = match (remove.is_some(), typed.end) {
+        (true, _) => None,
+        (false, Ok(Some(end))) => Some(end),
+        (false, Ok(None)) => {
+            return Err(crate::ssr::request::invalid(
+                vec![Problem::AccessEndEmpty(Field::AccessEnds)],
+                echo,
+            ))
         }
+        (false, Err(p)) => return Err(crate::ssr::request::invalid(vec![p], echo)),
     };
     domain::features::temporary_access::set_end(
         &st.services(),
@@ -112,7 +104,6 @@ pub async fn set_role_end(
         domain::UserId(user),
         domain::AssignmentId(assignment),
         ends_at,
-        st.max_temporary_days,
         &st.expiry,
         crate::ssr::request::client_address().as_deref(),
     )

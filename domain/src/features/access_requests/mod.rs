@@ -39,6 +39,10 @@ pub enum RequestError {
     Conflicts(String),
     #[error("already {}", .0.as_str())]
     AlreadyDecided(AssignmentStatus),
+    /// "Access ends on" (proposed, or given on approval): in the past, too far ahead, or later
+    /// than the proposal.
+    #[error(transparent)]
+    AccessEnd(#[from] crate::rules::access_end::EndProblem),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -119,6 +123,8 @@ pub struct Checked<'c> {
     pub organisation: Organisation,
     pub role: &'c Role,
     pub reason: RequestReason,
+    /// The end the requester proposes ("I am covering until…"), if any.
+    pub ends_at: Option<crate::values::clock::Timestamp>,
 }
 
 /// Checks a request without sending it: every problem at once where they are independent.
@@ -128,6 +134,7 @@ pub async fn check<'c, S: Storage>(
     org_code: &str,
     role: RoleId,
     reason: &str,
+    ends_at: Option<crate::values::clock::Timestamp>,
 ) -> Result<Checked<'c>, Vec<RequestError>> {
     let store = ctx.store;
     let catalogue = ctx.catalogue;
@@ -143,6 +150,11 @@ pub async fn check<'c, S: Storage>(
     let reason = RequestReason::parse(reason)
         .map_err(|e| problems.push(RequestError::Reason(e)))
         .ok();
+    if let Err(e) =
+        crate::rules::access_end::check_optional(ends_at, ctx.clock.now(), ctx.max_temporary_days)
+    {
+        problems.push(e.into());
+    }
     if let Some(role) = role {
         let held = store
             .assignments_of(user.id)
@@ -157,6 +169,7 @@ pub async fn check<'c, S: Storage>(
             organisation: org,
             role,
             reason,
+            ends_at,
         }),
         _ => Err(problems),
     }
@@ -180,6 +193,7 @@ pub async fn send<S: Storage>(
         organisation: org.id,
         role: role.id,
         reason: checked.reason.as_str().to_owned(),
+        ends_at: checked.ends_at,
         at: now,
         notify,
         notice: format!(
@@ -271,20 +285,32 @@ pub async fn for_review<S: Storage>(
 }
 
 /// Approves or rejects (with a reason); the requester is told in-app, and by email if they allow
-/// it. A withdrawn or already decided request is left as it is.
+/// it. An approval gives the role until `ends_at`, or until the requester's proposal when the
+/// reviewer gives none: a reviewer may shorten a proposal, never lengthen or remove it. A
+/// withdrawn or already decided request is left as it is.
 #[tracing::instrument(skip_all)]
 pub async fn decide<S: Storage>(
     ctx: &Services<'_, S>,
     actor: &Actor,
     id: AssignmentId,
     decision: Decision,
+    ends_at: Option<crate::values::clock::Timestamp>,
     origin: Option<&str>,
-) -> Result<(), RequestError> {
+) -> Result<Option<crate::values::clock::Timestamp>, RequestError> {
     let row = for_review(ctx, actor, id).await?;
     if row.status != AssignmentStatus::Pending {
         return Err(RequestError::AlreadyDecided(row.status));
     }
     let now = ctx.clock.now();
+    let ends_at = match decision {
+        Decision::Approve => crate::rules::access_end::on_approval(
+            ends_at,
+            row.ends_at,
+            now,
+            ctx.max_temporary_days,
+        )?,
+        Decision::Reject(_) => None,
+    };
     let place = format!("{} at {}", row.role_name, row.organisation.name);
     let (approve, reason, action, notice) = match &decision {
         Decision::Approve => (
@@ -306,15 +332,17 @@ pub async fn decide<S: Storage>(
     let mut audit = NewAudit::by(actor, action, now, origin)
         .target(row.user)
         .at_organisation(row.organisation.id);
-    audit.reason = Some(match &reason {
-        Some(r) => format!("{}: {r}", row.role_name),
-        None => row.role_name.clone(),
+    audit.reason = Some(match (&reason, ends_at) {
+        (Some(r), _) => format!("{}: {r}", row.role_name),
+        (None, Some(end)) => format!("{}, ending at {}", row.role_name, end.iso_utc()),
+        (None, None) => row.role_name.clone(),
     });
     let verdict = RequestVerdict {
         id,
         by: actor.user,
         at: now,
         approve,
+        ends_at,
         email: row
             .notify_by_email
             .then(|| emails::decided(&row.email, &row.first_name, &notice)),
@@ -323,7 +351,7 @@ pub async fn decide<S: Storage>(
         audit,
     };
     match ctx.store.decide_request(&verdict).await? {
-        RequestOutcome::Decided => Ok(()),
+        RequestOutcome::Decided => Ok(ends_at),
         RequestOutcome::AlreadyDecided(s) => Err(RequestError::AlreadyDecided(s)),
         RequestOutcome::Conflicting => {
             let held = ctx.store.assignments_of(row.user).await?;

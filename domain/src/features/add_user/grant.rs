@@ -115,13 +115,16 @@ pub async fn grantee<S: Storage>(
 }
 
 /// Submit on Add Organisation: active roles at the organisations chosen, with their payment
-/// types and clusters; the user is emailed; all in one transaction. Returns how many roles.
+/// types and clusters, ending at `ends_at` if given; the user is emailed; all in one
+/// transaction. Returns how many roles.
+#[allow(clippy::too_many_arguments)]
 pub async fn grant<S: Storage>(
     ctx: &Services<'_, S>,
     actor: &Actor,
     user: UserId,
     organisations: &[String],
     choices: &[Choice],
+    ends_at: Option<crate::values::clock::Timestamp>,
     origin: Option<&str>,
 ) -> Result<usize, Vec<StaffProblem>> {
     let detail = grantee(ctx, actor, user).await.map_err(|p| vec![p])?;
@@ -134,6 +137,8 @@ pub async fn grant<S: Storage>(
     let grants = check_choices(ctx.catalogue, &offered, choices)?;
     check_held(ctx.catalogue, &detail.assignments, &grants)?;
     let now = ctx.clock.now();
+    crate::rules::access_end::check_optional(ends_at, now, ctx.max_temporary_days)
+        .map_err(|p| vec![p.into()])?;
     let mut what: Vec<String> = Vec::new();
     // One event per organisation, placed there, so each area's administrators see their own.
     let mut audits: Vec<NewAudit> = Vec::new();
@@ -157,7 +162,10 @@ pub async fn grant<S: Storage>(
         let mut audit = NewAudit::by(actor, AuditAction::RolesAdded, now, origin)
             .target(user)
             .at_organisation(o.organisation.id);
-        audit.reason = Some(here.join("; "));
+        audit.reason = Some(match ends_at {
+            Some(end) => format!("{}; ending at {}", here.join("; "), end.iso_utc()),
+            None => here.join("; "),
+        });
         audits.push(audit);
         what.extend(here);
     }
@@ -173,6 +181,7 @@ pub async fn grant<S: Storage>(
         .grant_roles(&GrantedRoles {
             user,
             grants: grants.clone(),
+            ends_at,
             at: now,
             email,
             audits,

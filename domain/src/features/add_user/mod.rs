@@ -66,6 +66,9 @@ pub enum StaffProblem {
     /// Add Organisation: the account is disabled; it is enabled first.
     #[error("the account is disabled")]
     AccountDisabled,
+    /// "Access ends on": in the past, or too far ahead.
+    #[error(transparent)]
+    AccessEnd(#[from] crate::rules::access_end::EndProblem),
     #[error("storage failed")]
     Store(String),
 }
@@ -408,6 +411,8 @@ pub struct StaffForm {
     pub mobile: String,
     pub organisations: Vec<String>,
     pub choices: Vec<Choice>,
+    /// "Access ends on": when the roles stop working by themselves, if they do.
+    pub ends_at: Option<crate::values::clock::Timestamp>,
 }
 
 /// The final Submit: the account, its roles, payment types and clusters, the link and
@@ -439,10 +444,18 @@ pub async fn add<S: Storage>(
     if problems.contains(&StaffProblem::NotFound) {
         return Err(vec![StaffProblem::NotFound]);
     }
+    let now = ctx.clock.now();
+    if let Err(p) =
+        crate::rules::access_end::check_optional(form.ends_at, now, ctx.max_temporary_days)
+    {
+        problems.push(p.into());
+    }
     let (Some(email), Some(details), Some(grants)) = (email, details, grants) else {
         return Err(problems);
     };
-    let now = ctx.clock.now();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let token = SecretToken::generate(ctx.tokens);
     let mail = added_email(
         &email,
@@ -452,7 +465,10 @@ pub async fn add<S: Storage>(
         token.expose(),
     );
     let mut audit = NewAudit::by(actor, AuditAction::UserAdded, now, origin);
-    audit.reason = Some(format!("{} role(s)", grants.len()));
+    audit.reason = Some(match form.ends_at {
+        Some(end) => format!("{} role(s), ending at {}", grants.len(), end.iso_utc()),
+        None => format!("{} role(s)", grants.len()),
+    });
     let added = AddedUser {
         user: NewUser {
             email,
@@ -465,6 +481,7 @@ pub async fn add<S: Storage>(
         phone: details.phone,
         mobile: details.mobile,
         grants,
+        ends_at: form.ends_at,
         token: token.hash(),
         expires_at: now.plus_seconds(ACTIVATION_TTL_SECONDS),
         email: mail,

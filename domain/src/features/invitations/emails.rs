@@ -15,13 +15,14 @@ pub fn email(c: &Checked, inviter: &str, link: &str) -> NewEmail {
         subject: "Gatehouse: you have been invited".into(),
         body: format!(
             "Dear {},\n\n{} has invited you to Gatehouse as {} at {} ({}).\n\n\
-             {action}. It works once and expires in 7 days:\n{link}\n\n\
+             {}{action}. It works once and expires in 7 days:\n{link}\n\n\
              If you were not expecting this, you can ignore this email.\n",
             crate::model::outbox::quoted(&c.first_name),
             crate::model::outbox::quoted(inviter),
             c.role.name,
             c.organisation.name,
             c.organisation.code.as_str(),
+            temporary(c),
         ),
     }
 }
@@ -34,7 +35,7 @@ pub fn email_to_unseen_account(c: &Checked, inviter: &str, link: &str) -> NewEma
         subject: "Gatehouse: you have been invited".into(),
         body: format!(
             "Hello,\n\n{} has invited you to Gatehouse as {} at {} ({}).\n\n\
-             You already have a Gatehouse account. Open this secure link to add the role to it: \
+             {}You already have a Gatehouse account. Open this secure link to add the role to it: \
              you will be asked to sign in, or to set your password if you have not set one yet. \
              It works once and expires in 7 days:\n{link}\n\n\
              If you were not expecting this, you can ignore this email.\n",
@@ -42,8 +43,17 @@ pub fn email_to_unseen_account(c: &Checked, inviter: &str, link: &str) -> NewEma
             c.role.name,
             c.organisation.name,
             c.organisation.code.as_str(),
+            temporary(c),
         ),
     }
+}
+
+/// The paragraph that says a temporary role's last day, or nothing.
+fn temporary(c: &Checked) -> String {
+    c.ends
+        .as_ref()
+        .map(|(_, day)| format!("This access is temporary: it ends after {day}.\n\n"))
+        .unwrap_or_default()
 }
 
 /// The email for a disabled account found at Send: no invitation is made, and its owner is told.

@@ -45,6 +45,9 @@ pub enum InviteError {
     LinkNotValid,
     #[error("Email address or password not recognised")]
     NotRecognised,
+    /// "Access ends on": in the past, or too far ahead.
+    #[error(transparent)]
+    AccessEnd(#[from] crate::rules::access_end::EndProblem),
     #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
@@ -158,6 +161,9 @@ pub struct InviteForm {
     pub last_name: PersonName,
     pub organisation: String,
     pub role: RoleId,
+    /// "Access ends on": when the role stops working by itself, if it does, and its last day in
+    /// the words the email uses ("31 March 2027").
+    pub ends: Option<(crate::values::clock::Timestamp, String)>,
 }
 
 /// A checked invitation: every rule holds now.
@@ -168,6 +174,7 @@ pub struct Checked {
     pub last_name: String,
     pub organisation: Organisation,
     pub role: Role,
+    pub ends: Option<(crate::values::clock::Timestamp, String)>,
 }
 
 pub async fn check<S: Storage>(
@@ -182,6 +189,11 @@ pub async fn check<S: Storage>(
         .find(|r| r.id == form.role)
         .cloned()
         .ok_or(InviteError::RoleNotOffered)?;
+    crate::rules::access_end::check_optional(
+        form.ends.as_ref().map(|(t, _)| *t),
+        ctx.clock.now(),
+        ctx.max_temporary_days,
+    )?;
     // An existing user keeps their names: Invite shows them pre-filled and locked.
     let (first_name, last_name) = match &invitee.existing {
         Some(u) => (u.first_name.clone(), u.last_name.clone()),
@@ -196,6 +208,7 @@ pub async fn check<S: Storage>(
         last_name,
         organisation: org,
         role,
+        ends: form.ends.clone(),
     })
 }
 
@@ -214,11 +227,15 @@ pub async fn send<S: Storage>(
     let link = format!("{}/invite?token={}", ctx.base_url, token.expose());
     let mut audit = NewAudit::by(actor, AuditAction::InvitationSent, now, origin)
         .at_organisation(c.organisation.id)
-        .reason(format!(
-            "{} at {}",
-            c.role.name,
-            c.organisation.code.as_str()
-        ));
+        .reason(match &c.ends {
+            Some((end, _)) => format!(
+                "{} at {}, ending at {}",
+                c.role.name,
+                c.organisation.code.as_str(),
+                end.iso_utc()
+            ),
+            None => format!("{} at {}", c.role.name, c.organisation.code.as_str()),
+        });
     if let Some(u) = &c.invitee.existing {
         audit = audit.target(u.id);
     }
@@ -241,6 +258,7 @@ pub async fn send<S: Storage>(
         existing: c.invitee.existing.as_ref().map(|u| u.id),
         organisation: c.organisation.id,
         role: c.role.id,
+        ends_at: c.ends.as_ref().map(|(t, _)| *t),
         invited_by: actor.user,
         token: token.hash(),
         at: now,
@@ -403,6 +421,8 @@ pub async fn resend<S: Storage>(
         last_name: u.last_name.clone(),
         organisation: org,
         role,
+        // The resent email does not repeat the end; the role keeps it.
+        ends: None,
     };
     let now = ctx.clock.now();
     let token = SecretToken::generate(ctx.tokens);

@@ -154,6 +154,7 @@ pub async fn create_service_desk<S: Storage>(
             phone: String::new(),
             mobile: None,
             grants: vec![grant],
+            ends_at: None,
             token: token.hash(),
             expires_at,
             email: welcome_email(&email, ctx.base_url, first.as_str(), Some(token.expose())),
@@ -189,6 +190,7 @@ pub async fn create_service_desk<S: Storage>(
             .grant_roles(&GrantedRoles {
                 user,
                 grants: vec![grant],
+                ends_at: None,
                 at: now,
                 email: welcome_email(&email, ctx.base_url, &account.first_name, None),
                 audits: vec![audit],

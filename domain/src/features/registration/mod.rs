@@ -51,6 +51,9 @@ pub enum SignupError {
     NotApproved,
     #[error("the link is no longer valid")]
     LinkNotValid,
+    /// "Access ends on" given on approval: in the past, or too far ahead.
+    #[error(transparent)]
+    AccessEnd(#[from] crate::rules::access_end::EndProblem),
     #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
@@ -223,20 +226,35 @@ pub async fn registration_for<S: Storage>(
     }
 }
 
-/// Approves (sending the activation link) or rejects (sending the reason). Of two racing
-/// decisions exactly one is recorded; the other learns who decided first.
+/// Approves (sending the activation link), with the role ending at `ends_at` if given, or
+/// rejects (sending the reason). Of two racing decisions exactly one is recorded; the other
+/// learns who decided first.
 #[tracing::instrument(skip_all)]
 pub async fn decide<S: Storage>(
     ctx: &Services<'_, S>,
     actor: &Actor,
     id: AssignmentId,
     decision: Decision,
+    ends_at: Option<crate::values::clock::Timestamp>,
     origin: Option<&str>,
 ) -> Result<(), SignupError> {
     let row = registration_for(ctx, actor, id).await?;
     let now = ctx.clock.now();
+    let ends_at = match decision {
+        Decision::Approve => {
+            crate::rules::access_end::check_optional(ends_at, now, ctx.max_temporary_days)?;
+            ends_at
+        }
+        Decision::Reject(_) => None,
+    };
     let audit = match &decision {
-        Decision::Approve => NewAudit::by(actor, AuditAction::RegistrationApproved, now, origin),
+        Decision::Approve => {
+            let audit = NewAudit::by(actor, AuditAction::RegistrationApproved, now, origin);
+            match ends_at {
+                Some(end) => audit.reason(format!("ending at {}", end.iso_utc())),
+                None => audit,
+            }
+        }
         Decision::Reject(reason) => {
             NewAudit::by(actor, AuditAction::RegistrationRejected, now, origin)
                 .reason(reason.as_str())
@@ -251,6 +269,7 @@ pub async fn decide<S: Storage>(
             let outcome = VerdictOutcome::Approve {
                 token: token.hash(),
                 expires_at: now.plus_seconds(ACTIVATION_TTL_SECONDS),
+                ends_at,
             };
             (outcome, email)
         }

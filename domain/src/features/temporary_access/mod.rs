@@ -13,12 +13,11 @@ use crate::model::assignment::{AssignmentId, AssignmentView};
 use crate::model::audit::{AuditAction, NewAudit};
 use crate::model::role::Capability;
 use crate::model::user::UserId;
+use crate::rules::access_end::{check_optional, EndProblem};
 use crate::services::Services;
 use crate::storage::{Storage, StoreError};
 use crate::values::clock::Timestamp;
 
-/// How far ahead an end may be set when the service sets no limit of its own, in days.
-pub const MAX_TEMPORARY_DAYS: i64 = 366;
 /// The longest a list may go without a sweep when no end is known to be due (another instance
 /// may have set one): a minute.
 pub const SWEEP_AT_LEAST_EVERY_SECONDS: i64 = 60;
@@ -36,24 +35,11 @@ pub enum EndError {
     /// The role is not active (waiting, revoked, expired): nothing to end.
     #[error("not active")]
     NotActive,
-    #[error("in the past")]
-    InThePast,
-    #[error("too far ahead")]
-    TooFar { max_days: i64 },
+    /// The date itself: in the past, or too far ahead.
+    #[error(transparent)]
+    End(#[from] EndProblem),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// Checks a proposed end against the clock and the service's limit: after `now`, and at most
-/// `max_days` ahead.
-pub fn check_end(ends_at: Timestamp, now: Timestamp, max_days: i64) -> Result<(), EndError> {
-    if ends_at.0 <= now.0 {
-        return Err(EndError::InThePast);
-    }
-    if ends_at.0 > now.0 + max_days * DAY {
-        return Err(EndError::TooFar { max_days });
-    }
-    Ok(())
 }
 
 /// The role whose end an administrator would set: an active, unended role of someone they see
@@ -96,7 +82,6 @@ pub async fn endable<S: Storage>(
 
 /// Sets, moves or (with `None`) removes the end of a role [`endable`] allows, with the audit
 /// event. The watch learns of an end sooner than the one it knew.
-#[allow(clippy::too_many_arguments)]
 #[tracing::instrument(skip_all)]
 pub async fn set_end<S: Storage>(
     ctx: &Services<'_, S>,
@@ -104,15 +89,12 @@ pub async fn set_end<S: Storage>(
     user: UserId,
     assignment: AssignmentId,
     ends_at: Option<Timestamp>,
-    max_days: i64,
     watch: &ExpiryWatch,
     origin: Option<&str>,
 ) -> Result<(), EndError> {
     let (_, role) = endable(ctx, actor, user, assignment).await?;
     let now = ctx.clock.now();
-    if let Some(end) = ends_at {
-        check_end(end, now, max_days)?;
-    }
+    check_optional(ends_at, now, ctx.max_temporary_days)?;
     let action = if ends_at.is_some() {
         AuditAction::AccessEndSet
     } else {

@@ -59,7 +59,7 @@ impl TestApp {
             sessions: Default::default(),
             lock_after: domain::features::account_security::DEFAULT_LOCK_AFTER,
             rate_limit_per_minute: 60,
-            max_temporary_days: domain::features::temporary_access::MAX_TEMPORARY_DAYS,
+            max_temporary_days: domain::rules::access_end::MAX_DAYS,
             dormant_days: domain::features::users::DORMANT_DAYS,
             trusted_proxies: Vec::new(),
             // The files compiled into the binary, as in production.

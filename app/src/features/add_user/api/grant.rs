@@ -18,6 +18,8 @@ pub struct AddOrganisationView {
     pub offers: Vec<OrgOffer>,
     /// (code, name)
     pub payment_types: Vec<(String, String)>,
+    /// How far ahead "Access ends on" may be, in days.
+    pub max_temporary_days: i64,
     pub error: Option<AppError>,
 }
 
@@ -50,6 +52,7 @@ pub async fn user_organisations_form(
         chosen: chosen_of(&chosen),
         offers: Vec::new(),
         payment_types: payment_type_names(&st.catalogue),
+        max_temporary_days: st.max_temporary_days,
         error: None,
     };
     if detail.user.status == domain::AccountStatus::Disabled {
@@ -82,9 +85,18 @@ pub async fn add_user_roles(
     #[server(default)] grants: Vec<String>,
     #[server(default)] payments: Vec<String>,
     #[server(default)] clusters: Vec<String>,
+    #[server(default)] access_ends_day: String,
+    #[server(default)] access_ends_month: String,
+    #[server(default)] access_ends_year: String,
 ) -> Result<(), AppError> {
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
+    let typed =
+        crate::ssr::access_end::typed(&access_ends_day, &access_ends_month, &access_ends_year);
+    let echo = vec![typed.echo];
+    let ends_at = typed
+        .end
+        .map_err(|p| invalid_at_fields(AppError::invalid(vec![p], echo.clone())))?;
     let choices = parse_choices(&grants, &payments, &clusters)?;
     domain::features::add_user::grant(
         &st.services(),
@@ -92,10 +104,14 @@ pub async fn add_user_roles(
         domain::UserId(user),
         &codes(organisations.split(',').map(str::to_owned)),
         &choices,
+        ends_at,
         crate::ssr::request::client_address().as_deref(),
     )
     .await
-    .map_err(|p| invalid_at_fields(staff_error(p, Vec::new())))?;
+    .map_err(|p| invalid_at_fields(staff_error(p, echo)))?;
+    if let Some(end) = ends_at {
+        st.expiry.expect(end);
+    }
     leptos_axum::redirect(&format!("/users/{user}?done=roles-added"));
     Ok(())
 }

@@ -56,6 +56,8 @@ pub struct NewUserView {
     pub offers: Vec<OrgOffer>,
     /// (code, name)
     pub payment_types: Vec<(String, String)>,
+    /// How far ahead "Access ends on" may be, in days.
+    pub max_temporary_days: i64,
     pub error: Option<AppError>,
 }
 
@@ -88,6 +90,7 @@ fn problem(p: &domain::features::add_user::StaffProblem) -> Option<Problem> {
         S::RoleConflict => Problem::RolesConflict(Field::Role),
         S::RoleHeld => Problem::AlreadyInvited(Field::Role),
         S::AccountDisabled => Problem::InviteeDisabled(Field::Organisation),
+        S::AccessEnd(p) => crate::ssr::access_end::problem(*p),
         S::NotFound | S::Store(_) => return None,
     })
 }
@@ -234,6 +237,7 @@ pub async fn new_user_form(
         chosen: Vec::new(),
         offers: Vec::new(),
         payment_types: payment_type_names(&st.catalogue),
+        max_temporary_days: st.max_temporary_days,
         error: None,
     };
     let echo = |v: &NewUserView| {
@@ -379,16 +383,25 @@ pub async fn add_new_user(
     #[server(default)] grants: Vec<String>,
     #[server(default)] payments: Vec<String>,
     #[server(default)] clusters: Vec<String>,
+    #[server(default)] access_ends_day: String,
+    #[server(default)] access_ends_month: String,
+    #[server(default)] access_ends_year: String,
 ) -> Result<(), AppError> {
     use domain::features::add_user::{self, StaffForm};
     let actor = administrator()?;
     let st = crate::ssr::request::state()?;
     let ctx = st.services();
+    let typed =
+        crate::ssr::access_end::typed(&access_ends_day, &access_ends_month, &access_ends_year);
     let echo = vec![
         (Field::Email, email.chars().take(300).collect()),
         (Field::FirstName, first_name.chars().take(200).collect()),
         (Field::LastName, last_name.chars().take(200).collect()),
+        typed.echo.clone(),
     ];
+    let ends_at = typed
+        .end
+        .map_err(|p| invalid_at_fields(AppError::invalid(vec![p], echo.clone())))?;
     let choices = parse_choices(&grants, &payments, &clusters)?;
     let form = StaffForm {
         email,
@@ -399,6 +412,7 @@ pub async fn add_new_user(
         mobile,
         organisations: codes(organisations.split(',').map(str::to_owned)),
         choices,
+        ends_at,
     };
     let id = add_user::add(
         &ctx,
@@ -408,6 +422,9 @@ pub async fn add_new_user(
     )
     .await
     .map_err(|p| invalid_at_fields(staff_error(p, echo)))?;
+    if let Some(end) = ends_at {
+        st.expiry.expect(end);
+    }
     crate::ssr::drafts::forget(DRAFT).await?;
     leptos_axum::redirect(&format!("/users/{}?done=added", id.0));
     Ok(())

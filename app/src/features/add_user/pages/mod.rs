@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, PageError, Radios};
+use crate::components::form::{
+    problem_for, AccessEndsOptional, Choice, ErrorSummary, InputField, PageError, Radios,
+};
 use crate::components::guard::SignedIn;
 use crate::components::layout::{BackLink, Page};
 use crate::components::list::organisations_found;
@@ -103,6 +105,7 @@ fn AddOrganisationBody(
         back.push_str(&enc(&o.code));
     }
     let held_everywhere = f.offers.iter().all(|o| o.roles.is_empty());
+    let max_days = f.max_temporary_days;
     let offers = role_choices(&f.offers, &f.payment_types);
     let held: Vec<String> = f
         .offers
@@ -128,6 +131,7 @@ fn AddOrganisationBody(
                     <p class="nhsuk-body">"Select the roles to give at each organisation. Roles marked * can be limited to some payment types; leave them all unticked for all payment types. The roles are active at once, and the user is emailed."</p>
                     {offers}
                 </div>
+                {move || view! { <AccessEndsOptional max_days=max_days error=add.value().get().and_then(|r| r.err())/> }}
                 <button class="nhsuk-button" type="submit">"Submit"</button>
             </ActionForm>
         })}

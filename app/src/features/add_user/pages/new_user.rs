@@ -132,6 +132,7 @@ fn RolesStep(f: NewUserView, add: ServerAction<AddNewUser>) -> impl IntoView {
                 <p class="nhsuk-body">"Select the roles to give at each organisation. Roles marked * can be limited to some payment types; leave them all unticked for all payment types."</p>
                 {offers}
             </div>
+            {move || view! { <AccessEndsOptional max_days=f.max_temporary_days error=server_error()/> }}
             <button class="nhsuk-button" type="submit">"Submit"</button>
         </ActionForm>
     }

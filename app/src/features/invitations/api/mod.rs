@@ -18,6 +18,16 @@ pub struct InviteDraft {
     pub email: String,
     pub first: String,
     pub last: String,
+    /// "Access ends on", as `YYYY-MM-DD`; empty for access without an end.
+    #[serde(default)]
+    pub ends: String,
+}
+
+/// The role step's "Access ends on": what was chosen before, and how far ahead it may be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InviteEnd {
+    pub ends: String,
+    pub max_days: i64,
 }
 
 /// The invitee as the names step shows them.
@@ -48,6 +58,8 @@ pub struct PreviewView {
     pub body: String,
     pub org_name: String,
     pub role_name: String,
+    /// The last day of access in words, for a temporary role; empty otherwise.
+    pub last_day: String,
 }
 
 /// What an invitation link offers.
@@ -105,6 +117,7 @@ fn invite_error(
         E::AlreadyHolds => Problem::AlreadyInvited(Field::Role),
         E::LinkNotValid => Problem::LinkNotValid(Field::Link),
         E::NotRecognised => Problem::NotRecognised(Field::Password),
+        E::AccessEnd(p) => crate::ssr::access_end::problem(p),
     };
     invalid(vec![problem], echo)
 }
@@ -155,10 +168,17 @@ async fn keep_and_go(
     last: String,
     next: &str,
 ) -> Result<(), AppError> {
+    // An end chosen earlier for the same person stays chosen.
+    let ends = crate::ssr::drafts::load::<InviteDraft>(DRAFT)
+        .await?
+        .filter(|d| d.email == email.as_str())
+        .map(|d| d.ends)
+        .unwrap_or_default();
     let draft = InviteDraft {
         email: email.as_str().to_owned(),
         first,
         last,
+        ends,
     };
     crate::ssr::drafts::save(DRAFT, &draft).await?;
     leptos_axum::redirect(&step_url(next, "", None));
@@ -310,9 +330,12 @@ pub async fn invite_organisation(organisation: String) -> Result<(), AppError> {
 
 /// The roles the inviter may invite to at the organisation, with its name.
 #[server(endpoint = "invite_roles")]
-pub async fn invite_roles(org: String) -> Result<(InviteOrg, Vec<RoleOption>), AppError> {
+pub async fn invite_roles(
+    org: String,
+) -> Result<(InviteOrg, Vec<RoleOption>, InviteEnd), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
+    let ends = kept().await?.ends;
     let st = state()?;
     let o = domain::features::invitations::organisation(&st.services(), &actor, &org)
         .await
@@ -331,6 +354,10 @@ pub async fn invite_roles(org: String) -> Result<(InviteOrg, Vec<RoleOption>), A
             name: o.name,
         },
         roles,
+        InviteEnd {
+            ends,
+            max_days: st.max_temporary_days,
+        },
     ))
 }
 
@@ -351,12 +378,16 @@ fn form(
     let name = |s: &str, f: Field| {
         domain::PersonName::parse(s).map_err(|e| invalid(vec![Problem::from_name(f, e)], vec![]))
     };
+    // Kept only once it made a real date; the domain checks it is ahead and within the limit.
+    let ends = crate::ssr::uk_time::day_bounds(&answers.ends)
+        .map(|(_, next_day)| (next_day, crate::ssr::uk_time::calendar(&answers.ends)));
     Ok(domain::features::invitations::InviteForm {
         email: parse_email(&answers.email)?,
         first_name: name(&answers.first, Field::FirstName)?,
         last_name: name(&answers.last, Field::LastName)?,
         organisation: org.to_owned(),
         role: domain::RoleId(role),
+        ends,
     })
 }
 
@@ -365,16 +396,29 @@ fn inviter_name(ctx: &domain::access::actor::RequestContext) -> String {
     format!("{} {}", ctx.user.first_name, ctx.user.last_name)
 }
 
-/// Step 4: the role → the preview.
+/// Step 4: the role, and "Access ends on" for temporary access → the preview.
 #[server(endpoint = "invite_role")]
-pub async fn invite_role(org: String, role: Option<String>) -> Result<(), AppError> {
+pub async fn invite_role(
+    org: String,
+    role: Option<String>,
+    #[server(default)] access_ends_day: String,
+    #[server(default)] access_ends_month: String,
+    #[server(default)] access_ends_year: String,
+) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
-    let f = form(&kept().await?, &org, role.as_deref())?;
+    let typed =
+        crate::ssr::access_end::typed(&access_ends_day, &access_ends_month, &access_ends_year);
+    let echo = vec![typed.echo.clone()];
+    typed.end.map_err(|p| invalid(vec![p], echo.clone()))?;
+    let mut answers = kept().await?;
+    answers.ends = typed.echo.1;
+    let f = form(&answers, &org, role.as_deref()).map_err(|e| e.with_echo(echo.clone()))?;
     let st = state()?;
     domain::features::invitations::check(&st.services(), &actor, &f)
         .await
-        .map_err(|e| invite_error(e, vec![]))?;
+        .map_err(|e| invite_error(e, echo))?;
+    crate::ssr::drafts::save(DRAFT, &answers).await?;
     leptos_axum::redirect(&step_url("preview", &org, Some(f.role.0)));
     Ok(())
 }
@@ -400,6 +444,7 @@ pub async fn invite_preview(org: String, role: String) -> Result<PreviewView, Ap
         body: mail.body,
         org_name: format!("{} ({})", c.organisation.name, c.organisation.code.as_str()),
         role_name: c.role.name,
+        last_day: c.ends.map(|(_, day)| day).unwrap_or_default(),
     })
 }
 

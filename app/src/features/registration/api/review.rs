@@ -93,6 +93,9 @@ pub struct RegistrationView {
     pub reason: Option<String>,
     /// Why the request looks like a shared mailbox, which the reviewer must reject.
     pub warnings: Vec<String>,
+    /// How far ahead "Access ends on" may be, in days.
+    #[serde(default)]
+    pub max_days: i64,
 }
 
 #[cfg(feature = "ssr")]
@@ -107,6 +110,7 @@ pub(super) fn signup_error(e: domain::features::registration::SignupError) -> Ap
             invalid(vec![Problem::NotApproved(Field::Decision)], Vec::new())
         }
         SignupError::LinkNotValid => invalid(vec![Problem::LinkNotValid(Field::Link)], Vec::new()),
+        SignupError::AccessEnd(p) => invalid(vec![crate::ssr::access_end::problem(p)], Vec::new()),
         other => crate::ssr::request::internal(&other),
     }
 }
@@ -157,6 +161,7 @@ pub async fn registration_detail(id: i64) -> Result<RegistrationView, AppError> 
         decided_by: r.decided_by,
         reason: r.reason,
         warnings,
+        max_days: st.max_temporary_days,
     })
 }
 
@@ -166,17 +171,24 @@ pub async fn decide_registration(
     id: i64,
     decision: Option<String>,
     reason: String,
+    #[server(default)] access_ends_day: String,
+    #[server(default)] access_ends_month: String,
+    #[server(default)] access_ends_year: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{request::state, require_actor};
     use domain::rules::review::{Decision, DecisionError};
     let (_, actor) = require_actor()?;
+    let typed =
+        crate::ssr::access_end::typed(&access_ends_day, &access_ends_month, &access_ends_year);
     let echo = vec![
         (Field::Reason, reason.chars().take(400).collect()),
         (
             Field::Decision,
             short(decision.as_deref().unwrap_or_default()),
         ),
+        typed.echo,
     ];
+    let ends_at = typed.end.map_err(|p| invalid(vec![p], echo.clone()))?;
     let decision =
         Decision::parse(decision.as_deref().unwrap_or_default(), &reason).map_err(|e| {
             let p = match e {
@@ -196,10 +208,14 @@ pub async fn decide_registration(
         &actor,
         domain::AssignmentId(id),
         decision,
+        ends_at,
         crate::ssr::request::client_address().as_deref(),
     )
     .await
-    .map_err(signup_error)?;
+    .map_err(|e| signup_error(e).with_echo(echo))?;
+    if let Some(end) = ends_at {
+        st.expiry.expect(end);
+    }
     leptos_axum::redirect(&format!("/pending-actions?done={outcome}"));
     Ok(())
 }

@@ -352,6 +352,7 @@ async fn write_person(
                         organisation: orgs[other].id,
                         role: role(other_name)?,
                         reason: "Covering sessions at this practice".into(),
+                        ends_at: None,
                         at,
                         notify: vec![],
                         notice: String::new(),

@@ -93,6 +93,7 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
         base_url: "",
         sessions: domain::model::session::SessionPolicy::default(),
         lock_after: 5,
+        max_temporary_days: domain::rules::access_end::MAX_DAYS,
     };
     println!(
         "user search over {users} users, {rounds} searches a field, first page of 10, by last name"
