@@ -55,6 +55,7 @@ use features::{
     sign_in::my_profile::{MyProfilePage, SessionsPage, UserDetailsPage},
     sign_in::pages::SignInPage,
     sign_in::select_account::SelectAccountPage,
+    temporary_access::dormancy::DormancyPage,
     temporary_access::pages::RoleEndPage,
     users::disable_own::{AccountDisabledPage, ConfirmDisableOwnPage, DisableOwnPage},
     users::pages::{AccessPage, DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
@@ -167,6 +168,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/users/new") view=NewUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/roles/:assignment") view=RestrictionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/roles/:assignment/end") view=RoleEndPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/dormancy") view=DormancyPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/organisations") view=AddOrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/access") view=AccessPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/details") view=InviteDetailsPage ssr=SsrMode::Async/>

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
-import { demo, expectAccessible, jsOn, path, ready, signIn } from './support';
+import { demo, expectAccessible, jsOn, linkInOutbox, path, ready, signIn, signOut } from './support';
 
 // Each project gives its own covering member of staff an end date, so parallel runs never end
 // another's role.
@@ -28,13 +28,17 @@ async function fillEnd(page: Page, [day, month, year]: [string, string, string])
  * in the product moves a clock), as if their last day had passed.
  */
 function endHasPassed(local: string) {
+  endHasPassedFor(demo(local));
+}
+
+function endHasPassedFor(email: string) {
   execFileSync('sqlite3', [
     '-cmd',
     '.timeout 10000',
     '.state/e2e.db',
     `UPDATE role_assignments SET ends_at = CAST(strftime('%s', 'now') AS INTEGER) - 1 \
      WHERE status = 'active' AND ends_at IS NOT NULL \
-       AND user_id = (SELECT id FROM users WHERE email = '${demo(local)}')`,
+       AND user_id = (SELECT id FROM users WHERE email = '${email}')`,
   ]);
 }
 
@@ -114,4 +118,75 @@ test('an administrator gives a locum’s role an end date; when it passes the ro
   } finally {
     await theirs.close();
   }
+});
+
+test('a locum invited until a date accepts, works, and loses the role mid-session when the date passes', async ({ page }, info) => {
+  test.slow(); // an invitation, its acceptance and a session, across two people
+  const email = `locum.${info.project.name}.${Date.now()}@example.nhs.uk`;
+  await signIn(page, info, 'account.admin');
+  await ready(page, info);
+  await page.goto('/users/invite');
+  await ready(page, info);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await ready(page, info);
+  await page.getByLabel('First name').fill('Lou');
+  await page.getByLabel('Last name').fill('Locum');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await ready(page, info);
+  await page.getByLabel('ODS code or organisation name').fill('A81002');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/users/invite/role');
+  await ready(page, info);
+  await page.getByLabel('Provider User').check();
+  const group = page.getByRole('group', { name: 'Access ends on (optional)' });
+  // A day already past is named at the field, and the role stays chosen.
+  const [pd, pm, py] = ukDate(-2);
+  await group.getByLabel('Day').fill(pd);
+  await group.getByLabel('Month').fill(pm);
+  await group.getByLabel('Year').fill(py);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await ready(page, info);
+  await expect(page.locator('#access_ends-error')).toContainText('must be today or in the future');
+  await expectAccessible(page);
+  const [day, month, year] = ukDate(14);
+  await group.getByLabel('Day').fill(day);
+  await group.getByLabel('Month').fill(month);
+  await group.getByLabel('Year').fill(year);
+  await page.getByLabel('Provider User').check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/users/invite/preview');
+  await ready(page, info);
+  await expect(page.getByRole('definition').filter({ hasText: /^After \d{1,2} \w+ \d{4}$/ })).toBeVisible();
+  await expect(page.locator('pre')).toContainText('This access is temporary: it ends after');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByText('Invite successfully sent.')).toBeVisible();
+  await ready(page, info);
+  await signOut(page);
+
+  // The locum accepts and works.
+  const href = await linkInOutbox(page, info, email, 'you have been invited', '/invite?token=');
+  await page.goto(href);
+  await ready(page, info);
+  const strong = 'Locum-Cover-2027!';
+  await page.getByLabel('Password', { exact: true }).fill(strong);
+  await page.getByLabel('Confirm password').fill(strong);
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/sign-in');
+  await ready(page, info);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(strong);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL((u) => u.pathname === '/');
+  await ready(page, info);
+  await expect(page.getByText('Acting as')).toContainText('Provider User');
+
+  // Their last day passes: on the very next page the role is gone.
+  endHasPassedFor(email);
+  await page.goto('/');
+  await expect(page).toHaveURL((u) => u.pathname === '/my-profile');
+  await ready(page, info);
+  await expect(page.getByText('You are signed in as Provider User')).toHaveCount(0);
+  await expectAccessible(page);
 });

@@ -108,6 +108,10 @@ pub struct Settings {
     /// Days without a sign-in that mark an active account "Dormant" on Users (default 90).
     #[arg(long, global = true, env = "GATEHOUSE_DORMANT_DAYS")]
     pub dormant_days: Option<String>,
+    /// Days without a sign-in after which an active account is disabled (default: never; 180
+    /// is suggested). The Service Desk may exempt an account.
+    #[arg(long, global = true, env = "GATEHOUSE_DISABLE_DORMANT_DAYS")]
+    pub disable_dormant_days: Option<String>,
     /// The furthest ahead, in days, a role's "Access ends on" date may be set (default 366).
     #[arg(long, global = true, env = "GATEHOUSE_MAX_TEMPORARY_DAYS")]
     pub max_temporary_days: Option<String>,
@@ -166,6 +170,7 @@ impl Settings {
             "GATEHOUSE_RATE_LIMIT_PER_MINUTE" => &self.rate_limit_per_minute,
             "GATEHOUSE_MAX_TEMPORARY_DAYS" => &self.max_temporary_days,
             "GATEHOUSE_DORMANT_DAYS" => &self.dormant_days,
+            "GATEHOUSE_DISABLE_DORMANT_DAYS" => &self.disable_dormant_days,
             "GATEHOUSE_TRUSTED_PROXIES" => &self.trusted_proxies,
             "GATEHOUSE_PASSWORD_POLICY" => &self.password_policy,
             "LEPTOS_SITE_ROOT" => &self.site_root,

@@ -220,6 +220,14 @@ pub fn check_config(src: &Source<'_>) -> Outcome<String> {
         ),
         ("GATEHOUSE_DORMANT_DAYS", config.dormant_days.to_string()),
         (
+            "GATEHOUSE_DISABLE_DORMANT_DAYS",
+            if config.disable_dormant_days == 0 {
+                "never".to_owned()
+            } else {
+                config.disable_dormant_days.to_string()
+            },
+        ),
+        (
             "GATEHOUSE_TRUSTED_PROXIES",
             if proxies.is_empty() {
                 "(none)".into()

@@ -25,6 +25,8 @@ pub struct Config {
     pub max_temporary_days: i64,
     /// Days without a session that mark an active account "Dormant".
     pub dormant_days: i64,
+    /// Days without a sign-in after which an active account is disabled; 0: never (the default).
+    pub disable_dormant_days: i64,
     /// Proxies (load balancers) whose `X-Forwarded-For` header names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// A folder to serve the site from (pkg/, vendor/, assets/) instead of the files compiled into
@@ -214,6 +216,8 @@ impl Config {
                 "GATEHOUSE_DORMANT_DAYS",
                 domain::features::users::DORMANT_DAYS,
             )?,
+            // Off unless set: disabling accounts is a decision each service makes.
+            disable_dormant_days: number("GATEHOUSE_DISABLE_DORMANT_DAYS", 0)?,
             rate_limit_per_minute: u32::try_from(number("GATEHOUSE_RATE_LIMIT_PER_MINUTE", 60)?)
                 .map_err(|_| ConfigError::Invalid {
                     name: "GATEHOUSE_RATE_LIMIT_PER_MINUTE",
@@ -368,6 +372,7 @@ mod tests {
             rate_limit_per_minute: 60,
             max_temporary_days: 366,
             dormant_days: 90,
+            disable_dormant_days: 0,
             trusted_proxies: Vec::new(),
             site_root: None,
             password_policy: domain::PasswordPolicy::default(),

@@ -80,6 +80,7 @@ pub async fn build_state_with(
         rate_limit_per_minute: config.rate_limit_per_minute,
         max_temporary_days: config.max_temporary_days,
         dormant_days: config.dormant_days,
+        disable_dormant_days: config.disable_dormant_days,
         expiry: Arc::default(),
         trusted_proxies: config.trusted_proxies.clone().into(),
         secure_cookies: config.public_url.starts_with("https://"),

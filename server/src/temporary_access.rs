@@ -1,6 +1,7 @@
 //! The worker for access that ends by itself: every minute it marks the roles whose end has come
 //! (each "expired" audit event once) and sends the reminders that are due (a week and a day
-//! before). Access itself never waits for it: every request compares the acting role's end
+//! before); when the service sets `GATEHOUSE_DISABLE_DORMANT_DAYS`, it also disables the
+//! accounts nobody has used for that long. Access itself never waits for it: every request compares the acting role's end
 //! with the clock.
 
 use std::time::Duration;
@@ -19,8 +20,9 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
     })
 }
 
-/// One round: roles marked ended, and reminders sent. A failure is logged and tried again on the
-/// next round.
+/// One round: roles marked ended, reminders sent, and (when the service disables unused
+/// accounts) accounts nobody used disabled. A failure is logged and tried again on the next
+/// round.
 pub async fn tick(state: &AppState) -> (usize, usize) {
     let services = state.services();
     let ended = domain::features::temporary_access::sweep_if_due(&services, &state.expiry)
@@ -38,8 +40,15 @@ pub async fn tick(state: &AppState) -> (usize, usize) {
         tracing::error!(error = %e, "sending end-of-access reminders failed");
         0
     });
-    if ended + reminded > 0 {
-        tracing::info!(ended, reminded, "access that ends by itself");
+    let disabled =
+        domain::features::temporary_access::disable_unused(&services, state.disable_dormant_days)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "disabling unused accounts failed");
+                0
+            });
+    if ended + reminded + disabled > 0 {
+        tracing::info!(ended, reminded, disabled, "access that ends by itself");
     }
     (ended, reminded)
 }

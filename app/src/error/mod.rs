@@ -149,6 +149,7 @@ pub enum Problem {
     AccessEndInThePast(Field),
     AccessEndTooFar(Field),
     AccessEndAfterProposal(Field),
+    ExemptionReasonEmpty(Field),
     RoleNotActive(Field),
 }
 
@@ -193,6 +194,7 @@ impl Problem {
             | Problem::AccessEndInThePast(f)
             | Problem::AccessEndTooFar(f)
             | Problem::AccessEndAfterProposal(f)
+            | Problem::ExemptionReasonEmpty(f)
             | Problem::RoleNotActive(f)
             | Problem::StartDateEmpty(f)
             | Problem::ContractInvalid(f)
@@ -291,6 +293,7 @@ impl Problem {
             Problem::AccessEndEmpty(_) => "Enter the date access ends",
             Problem::AccessEndInThePast(_) => "The date access ends must be today or in the future",
             Problem::AccessEndTooFar(_) => "The date access ends is further ahead than this service allows",
+            Problem::ExemptionReasonEmpty(_) => "Enter why the rule must leave this account alone",
             Problem::AccessEndAfterProposal(_) => "The date access ends must be no later than the date the requester asked for",
             Problem::RoleNotActive(_) => "This role is no longer active, so it has no end date to set",
             Problem::StartDateEmpty(_) => "Enter the start date",

@@ -23,6 +23,8 @@ pub struct AppState {
     pub lock_after: i64,
     /// Days without a session that mark an active account "Dormant".
     pub dormant_days: i64,
+    /// Days without a sign-in after which the worker disables an active account; 0: never.
+    pub disable_dormant_days: i64,
     /// How far ahead a role's "Access ends on" may be set, in days.
     pub max_temporary_days: i64,
     /// When the next role end is due: requests sweep ended roles then.

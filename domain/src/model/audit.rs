@@ -51,10 +51,14 @@ pub enum AuditAction {
     AccessEndSet,
     AccessEndRemoved,
     AccessExpired,
+    /// The dormancy rule disabled an account nobody had used for a while.
+    AccountDisabledUnused,
+    DormancyExemptionSet,
+    DormancyExemptionRemoved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 41] = [
+    pub const ALL: [AuditAction; 44] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -96,6 +100,9 @@ impl AuditAction {
         AuditAction::AccessEndSet,
         AuditAction::AccessEndRemoved,
         AuditAction::AccessExpired,
+        AuditAction::AccountDisabledUnused,
+        AuditAction::DormancyExemptionSet,
+        AuditAction::DormancyExemptionRemoved,
     ];
 
     /// The stored (and URL) form.
@@ -142,6 +149,9 @@ impl AuditAction {
             AuditAction::AccessEndSet => "access_end_set",
             AuditAction::AccessEndRemoved => "access_end_removed",
             AuditAction::AccessExpired => "access_expired",
+            AuditAction::AccountDisabledUnused => "account_disabled_unused",
+            AuditAction::DormancyExemptionSet => "dormancy_exemption_set",
+            AuditAction::DormancyExemptionRemoved => "dormancy_exemption_removed",
         }
     }
 
@@ -188,6 +198,9 @@ impl AuditAction {
             AuditAction::AccessEndSet => "Access end date set",
             AuditAction::AccessEndRemoved => "Access end date removed",
             AuditAction::AccessExpired => "Access ended on its date",
+            AuditAction::AccountDisabledUnused => "Account disabled as not used",
+            AuditAction::DormancyExemptionSet => "Kept from the dormancy rule",
+            AuditAction::DormancyExemptionRemoved => "Dormancy rule applies again",
         }
     }
 

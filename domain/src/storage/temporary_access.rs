@@ -45,6 +45,14 @@ pub struct EndReminder {
     pub at: Timestamp,
 }
 
+/// An active account nobody has used for a while, with what the email telling its owner needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnusedAccount {
+    pub user: UserId,
+    pub email: EmailAddress,
+    pub first_name: String,
+}
+
 pub trait TemporaryAccess: Send + Sync {
     /// Sets (or with `None` removes) the end of an active role, with the audit event, in one
     /// transaction. False when the role is not active.
@@ -72,4 +80,34 @@ pub trait TemporaryAccess: Send + Sync {
         &self,
         r: &EndReminder,
     ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Active accounts not exempt from the dormancy rule whose last sign-in (or, never signed in,
+    /// their making), and last enabling, are both before `before`; at most `limit`, oldest first.
+    fn unused_accounts(
+        &self,
+        before: Timestamp,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<UnusedAccount>>> + Send;
+    /// Disables one account found by [`TemporaryAccess::unused_accounts`] if it is still unused
+    /// then (checked in the same statement), ending its sessions, with the audit event and the
+    /// owner's email, in one transaction; false, and nothing written, otherwise.
+    fn disable_unused(
+        &self,
+        user: UserId,
+        before: Timestamp,
+        audit: &NewAudit,
+        email: &NewEmail,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Exempts an account from the dormancy rule with a reason, or (`None`) ends the exemption,
+    /// with the audit event. False when there is no such account.
+    fn set_dormancy_exemption(
+        &self,
+        user: UserId,
+        reason: Option<&str>,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Why an account is exempt from the dormancy rule, if it is.
+    fn dormancy_exemption(
+        &self,
+        user: UserId,
+    ) -> impl Future<Output = StoreResult<Option<String>>> + Send;
 }

@@ -178,6 +178,8 @@ const TABLE: &[Row] = &[
     row("import_status", DESK, Hillside, false, &[("job", "0123456789abcdef")]),
     row("locked_accounts", DESK, NoTarget, false, &[]),
     row("unlock_account", DESK, Hillside, true, &[("user", "{staff}")]),
+    row("dormancy_exemption", DESK, Hillside, false, &[("user", "{staff}")]),
+    row("set_dormancy_exemption", DESK, Hillside, true, &[("user", "{staff}"), ("reason", "On-call account")]),
 ];
 
 /// The objects the table's arguments name, made at Hillside (A81022) before the matrix runs.

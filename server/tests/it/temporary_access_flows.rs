@@ -358,3 +358,85 @@ async fn a_registration_may_be_approved_as_temporary_access() {
         .await;
     assert!(near(ends, end_of(&app, 7).await), "{ends}");
 }
+
+#[tokio::test]
+async fn the_dormancy_rule_disables_an_unused_account_unless_the_service_desk_keeps_it() {
+    let app = TestApp::start().await;
+    // The demo's dormant user was added 200 days ago and never signed in.
+    let dee = app.demo_user("dormant").await;
+    let status = format!("SELECT status FROM users WHERE id = {dee}");
+    let mut rule = app.state.clone();
+    // Off by default: nothing happens.
+    server::temporary_access::tick(&rule).await;
+    assert_eq!(app.texts(&status).await, ["active"]);
+    rule.disable_dormant_days = 180;
+
+    // The Service Desk keeps the account from the rule; nobody else may.
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let dee_id = dee.to_string();
+    let keep = [("user", dee_id.as_str()), ("reason", "On-call account")];
+    let res = admin
+        .post("set_dormancy_exemption", &keep, Js::On, "/users")
+        .await;
+    assert_eq!(res.status(), 404);
+    let desk = app.browser();
+    desk.sign_in("service.desk").await;
+    let page = format!("/users/{dee}/dormancy");
+    let res = desk
+        .post(
+            "set_dormancy_exemption",
+            &[("user", dee_id.as_str()), ("reason", "  ")],
+            Js::On,
+            &page,
+        )
+        .await;
+    assert!(problems(res).await.contains("ExemptionReasonEmpty"));
+    let res = desk
+        .post("set_dormancy_exemption", &keep, Js::Off, &page)
+        .await;
+    assert_eq!(location(&res), format!("/users/{dee}?done=exempted"));
+    let shown = desk.get(&page).await.text().await.expect("page");
+    assert!(
+        shown.contains("kept from the rule: On-call account"),
+        "{shown}"
+    );
+    server::temporary_access::tick(&rule).await;
+    assert_eq!(app.texts(&status).await, ["active"], "kept");
+
+    // The exemption ends: the next round disables it, once, with its reason, and emails Dee.
+    let res = desk
+        .post(
+            "set_dormancy_exemption",
+            &[("user", dee_id.as_str()), ("remove", "1")],
+            Js::Off,
+            &page,
+        )
+        .await;
+    assert_eq!(
+        location(&res),
+        format!("/users/{dee}?done=exemption-removed")
+    );
+    server::temporary_access::tick(&rule).await;
+    server::temporary_access::tick(&rule).await;
+    assert_eq!(app.texts(&status).await, ["disabled"]);
+    assert_eq!(
+        app.texts(&format!(
+            "SELECT reason FROM audit_events WHERE action = 'account_disabled_unused' AND target_user_id = {dee}"
+        ))
+        .await,
+        ["Not used for 180 days"]
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE subject = 'Your Gatehouse account has been disabled'")
+            .await,
+        1
+    );
+    // Enabled again by an administrator: not disabled again at the next round.
+    app.sql(&format!(
+        "UPDATE users SET status = 'active', enabled_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = {dee}"
+    ))
+    .await;
+    server::temporary_access::tick(&rule).await;
+    assert_eq!(app.texts(&status).await, ["active"]);
+}

@@ -137,6 +137,94 @@ impl domain::storage::TemporaryAccess for crate::Backend<Db> {
         tx.commit().await.map_err(map)?;
         Ok(true)
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn unused_accounts(&self, before: Timestamp, limit: i64) -> StoreResult<Vec<domain::storage::UnusedAccount>> {
+        // Through the partial index on when each active, unexempt account was last used.
+        let rows = sqlx::query(
+            "SELECT id, email, first_name FROM users \
+             WHERE status = 'active' AND dormancy_exempt_reason IS NULL \
+               AND COALESCE(last_signed_in_at, created_at) < $1 \
+               AND (enabled_at IS NULL OR enabled_at < $1) \
+             ORDER BY COALESCE(last_signed_in_at, created_at), id LIMIT $2",
+        )
+        .bind(before.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                let email: String = r.try_get("email").map_err(map)?;
+                Ok(domain::storage::UnusedAccount {
+                    user: UserId(r.try_get("id").map_err(map)?),
+                    email: EmailAddress::parse(&email).map_err(|_| corrupt("email"))?,
+                    first_name: r.try_get("first_name").map_err(map)?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn disable_unused(&self, user: UserId, before: Timestamp, audit: &NewAudit, email: &NewEmail) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        // Still unused now: a sign-in, an enabling or an exemption since the search wins.
+        let done = sqlx::query(
+            "UPDATE users SET status = 'disabled' \
+             WHERE id = $1 AND status = 'active' AND dormancy_exempt_reason IS NULL \
+               AND COALESCE(last_signed_in_at, created_at) < $2 \
+               AND (enabled_at IS NULL OR enabled_at < $2)",
+        )
+        .bind(user.0)
+        .bind(before.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        insert_audit(&mut *tx, audit).await?;
+        queue_emails_in(&mut tx, std::slice::from_ref(email), audit.at).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(true)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_dormancy_exemption(&self, user: UserId, reason: Option<&str>, audit: &NewAudit) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let done = sqlx::query("UPDATE users SET dormancy_exempt_reason = $1 WHERE id = $2")
+            .bind(reason)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(false);
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(true)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn dormancy_exemption(&self, user: UserId) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT dormancy_exempt_reason FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(match row {
+            Some(r) => r.try_get("dormancy_exempt_reason").map_err(map)?,
+            None => None,
+        })
+    }
 }
 
 // `Store` forwards each method to the backend in use (written in the first pass only).
@@ -146,5 +234,9 @@ once! {
         fn expire_roles(&self, now: Timestamp) -> domain::storage::ExpirySweep;
         fn ending_roles(&self, now: Timestamp, within: i64) -> Vec<domain::storage::EndingRole>;
         fn record_end_reminder(&self, r: &domain::storage::EndReminder) -> bool;
+        fn unused_accounts(&self, before: Timestamp, limit: i64) -> Vec<domain::storage::UnusedAccount>;
+        fn disable_unused(&self, user: UserId, before: Timestamp, audit: &NewAudit, email: &NewEmail) -> bool;
+        fn set_dormancy_exemption(&self, user: UserId, reason: Option<&str>, audit: &NewAudit) -> bool;
+        fn dormancy_exemption(&self, user: UserId) -> Option<String>;
     });
 }

@@ -323,10 +323,12 @@ impl domain::storage::Users for crate::Backend<Db> {
                 .map_err(map)?
         } else {
             sqlx::query(
-                "UPDATE users SET status = CASE WHEN password_hash IS NULL THEN 'pending' ELSE 'active' END \
+                "UPDATE users SET status = CASE WHEN password_hash IS NULL THEN 'pending' ELSE 'active' END, \
+                        enabled_at = $2 \
                  WHERE id = $1 AND status = 'disabled'",
             )
             .bind(user.0)
+            .bind(audit.at.0)
             .execute(&mut *tx)
             .await
             .map_err(map)?

@@ -177,7 +177,83 @@ async fn each_reminder_is_recorded_once_with_its_notice(s: &Store) {
     assert_eq!(s.unread_notifications(ann).await.expect("n"), 2);
 }
 
+async fn the_dormancy_rule_disables_each_unused_account_once_and_spares_the_exempt(s: &Store) {
+    use domain::storage::{Outbox, Users};
+    let [ann, _, cat, _] = people(s).await;
+    // Everyone was made at 1 and never signed in: all are unused before NOW.
+    let unused = |before: i64| async move {
+        s.unused_accounts(Timestamp(before), 100)
+            .await
+            .expect("unused")
+            .iter()
+            .map(|a| a.user)
+            .collect::<Vec<_>>()
+    };
+    assert!(unused(NOW.0).await.contains(&ann));
+    assert!(unused(1).await.is_empty(), "made at 1: not unused before 1");
+    // The Service Desk keeps Ann from the rule.
+    assert!(s
+        .set_dormancy_exemption(
+            ann,
+            Some("On-call account"),
+            &event(AuditAction::DormancyExemptionSet)
+        )
+        .await
+        .expect("exempt"));
+    assert_eq!(
+        s.dormancy_exemption(ann).await.expect("q").as_deref(),
+        Some("On-call account")
+    );
+    assert!(!unused(NOW.0).await.contains(&ann));
+    // Cat is disabled once, even by two instances at once, with her sessions ended and emailed.
+    let mail = domain::model::outbox::NewEmail {
+        to: domain::EmailAddress::parse("cat.cooper@example.nhs.uk").expect("e"),
+        subject: "Your Gatehouse account has been disabled".into(),
+        body: "unused".into(),
+    };
+    let audit = event(AuditAction::AccountDisabledUnused);
+    let (a, b) = tokio::join!(
+        s.disable_unused(cat, NOW, &audit, &mail),
+        s.disable_unused(cat, NOW, &audit, &mail)
+    );
+    assert_eq!(
+        [a.expect("a"), b.expect("b")]
+            .iter()
+            .filter(|x| **x)
+            .count(),
+        1
+    );
+    assert_eq!(
+        s.user(cat).await.expect("q").expect("cat").status,
+        domain::AccountStatus::Disabled
+    );
+    assert_eq!(s.outbox(10).await.expect("o").len(), 1);
+    // Ann is exempt: never disabled by the rule.
+    assert!(!s
+        .disable_unused(ann, NOW, &audit, &mail)
+        .await
+        .expect("ann"));
+    // Enabled again at NOW: unused only from then on.
+    assert!(s
+        .set_disabled(
+            cat,
+            false,
+            &NewAudit::anonymous(AuditAction::AccountEnabled, NOW, None)
+        )
+        .await
+        .expect("enabled"));
+    assert!(!unused(NOW.0).await.contains(&cat));
+    assert!(unused(NOW.0 + 1).await.contains(&cat));
+    // The exemption ends: Ann is unused again.
+    assert!(s
+        .set_dormancy_exemption(ann, None, &event(AuditAction::DormancyExemptionRemoved))
+        .await
+        .expect("end"));
+    assert!(unused(NOW.0).await.contains(&ann));
+}
+
 conformance!(
+    the_dormancy_rule_disables_each_unused_account_once_and_spares_the_exempt,
     each_reminder_is_recorded_once_with_its_notice,
     an_end_is_set_on_an_active_role_only_and_audited,
     the_sweep_marks_each_ended_role_once_and_names_the_next_end,

@@ -94,6 +94,9 @@ pub struct UserDetailView {
     /// Add Organisation: anyone the viewer sees but themselves (nobody gives themselves roles).
     #[serde(default)]
     pub may_add_organisation: bool,
+    /// For the Service Desk: the page that keeps the account from the dormancy rule.
+    #[serde(default)]
+    pub dormancy: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -269,6 +272,9 @@ pub async fn get_user(id: i64) -> Result<UserDetailView, AppError> {
             })
             .collect(),
         may_add_organisation: domain::features::add_user::may_grant_to(&actor, d.user.id),
+        dormancy: actor
+            .has(domain::Capability::ServiceDesk)
+            .then(|| format!("/users/{}/dormancy", d.user.id.0)),
         may_disable: d.may_disable(),
         may_enable: d.may_enable(),
         held_outside: d.held_outside,

@@ -238,5 +238,8 @@ pub async fn send_reminders<S: Storage>(
     Ok(sent)
 }
 
+mod dormancy;
+pub use dormancy::*;
+
 #[cfg(test)]
 mod tests;

@@ -61,6 +61,7 @@ impl TestApp {
             rate_limit_per_minute: 60,
             max_temporary_days: domain::rules::access_end::MAX_DAYS,
             dormant_days: domain::features::users::DORMANT_DAYS,
+            disable_dormant_days: 0,
             trusted_proxies: Vec::new(),
             // The files compiled into the binary, as in production.
             site_root: None,

@@ -77,7 +77,9 @@ pub async fn user_organisations_form(
     Ok(view)
 }
 
-/// Submit on Add Organisation: the ticks arrive as on Add New User.
+/// Submit on Add Organisation: the ticks arrive as on Add New User, and "Access ends on" as its
+/// three boxes.
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "add_user_roles")]
 pub async fn add_user_roles(
     user: i64,
@@ -243,4 +245,67 @@ pub async fn restrict_assignment(
     })?;
     leptos_axum::redirect(&format!("/users/{user}?done=restricted"));
     Ok(())
+}
+
+/// A problem at a field is a 400; "not found" and failures keep their own status.
+#[cfg(feature = "ssr")]
+pub(super) fn invalid_at_fields(e: AppError) -> AppError {
+    if matches!(e, AppError::Invalid { .. }) {
+        crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
+    }
+    e
+}
+
+/// The ticks of a roles step: `grants[i]=ORG:ROLE`, `payments[i]=ORG:ROLE:TYPE` and
+/// `clusters[i]=ORG:SHORT`; any not of that shape makes the request a 400.
+#[cfg(feature = "ssr")]
+pub(super) fn parse_choices(
+    grants: &[String],
+    payments: &[String],
+    clusters: &[String],
+) -> Result<Vec<domain::features::add_user::Choice>, AppError> {
+    use domain::features::add_user::Choice;
+    let mut choices: Vec<Choice> = Vec::new();
+    let mut bad = false;
+    for g in grants.iter().take(200) {
+        match split2(g).and_then(|(org, role)| Some((org, role.parse::<i64>().ok()?))) {
+            Some((organisation, role)) => choices.push(Choice {
+                organisation,
+                role: domain::RoleId(role),
+                payment_types: Vec::new(),
+                clusters: Vec::new(),
+            }),
+            None => bad = true,
+        }
+    }
+    for p in payments.iter().take(1000) {
+        let parts: Vec<&str> = p.split(':').collect();
+        let [org, role, code] = parts[..] else {
+            bad = true;
+            continue;
+        };
+        let role = role.parse::<i64>().ok();
+        // A payment type of an unticked role restricts nothing: it is dropped.
+        if let Some(c) = choices
+            .iter_mut()
+            .find(|c| c.organisation == org.to_uppercase() && Some(c.role.0) == role)
+        {
+            c.payment_types.push(code.to_owned());
+        }
+    }
+    for k in clusters.iter().take(1000) {
+        match split2(k) {
+            Some((org, short)) => {
+                for c in choices.iter_mut().filter(|c| c.organisation == org) {
+                    c.clusters.push(short.clone());
+                }
+            }
+            None => bad = true,
+        }
+    }
+    if bad {
+        crate::ssr::request::set_status(axum::http::StatusCode::BAD_REQUEST);
+        return Err(AppError::BadRequest);
+    }
+    Ok(choices)
 }

@@ -335,7 +335,11 @@ pub async fn invite_roles(
 ) -> Result<(InviteOrg, Vec<RoleOption>, InviteEnd), AppError> {
     use crate::ssr::{request::state, require_actor};
     let (_, actor) = require_actor()?;
-    let ends = kept().await?.ends;
+    // The end chosen earlier, if any: the roles are offered with or without a draft.
+    let ends = crate::ssr::drafts::load::<InviteDraft>(DRAFT)
+        .await?
+        .map(|d| d.ends)
+        .unwrap_or_default();
     let st = state()?;
     let o = domain::features::invitations::organisation(&st.services(), &actor, &org)
         .await

@@ -207,6 +207,8 @@ fn done_message(done: &str) -> Option<&'static str> {
         "request-rejected" => Some("The request has been rejected. The user has been told the reason."),
         "end-set" => Some("The date access ends has been saved. The role stops working at the end of that day."),
         "end-removed" => Some("The end date has been removed. The role no longer ends by itself."),
+        "exempted" => Some("The account is kept from the dormancy rule."),
+        "exemption-removed" => Some("The dormancy rule applies to the account again."),
         _ => None,
     }
 }
@@ -260,6 +262,7 @@ pub fn UserPage() -> impl IntoView {
                                 let outside = d.held_outside;
                                 let may_add = d.may_add_organisation;
                                 let own = d.own;
+                                let dormancy = d.dormancy.clone();
                                 view! {
                                     // The person's name, not "User": a tab or a screen reader's list of
                                     // pages tells one person from another.
@@ -273,6 +276,7 @@ pub fn UserPage() -> impl IntoView {
                                     })}
                                     <UserSummary d=d/>
                                     {(may_disable || may_enable).then(|| view! { <AccessForm id=id enabled=may_disable/> })}
+                                    {dormancy.map(|href| view! { <p class="nhsuk-body"><a href=href>"Dormancy rule"</a></p> })}
                                     <h2 class="nhsuk-heading-m">"Roles in your area"</h2>
                                     <table class="nhsuk-table-responsive">
                                         <caption class="nhsuk-u-visually-hidden">"Roles in your area"</caption>
