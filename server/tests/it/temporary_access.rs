@@ -21,7 +21,7 @@ async fn active_role(app: &TestApp, user: i64) -> i64 {
 }
 
 /// A date `days` from today as the three boxes take it.
-async fn boxes(app: &TestApp, days: i64) -> [String; 3] {
+pub(crate) async fn boxes(app: &TestApp, days: i64) -> [String; 3] {
     let iso = app
         .texts(&format!("SELECT date('now', '{days:+} days')"))
         .await

@@ -7,16 +7,7 @@ use crate::support::{location, Js, TestApp};
 
 /// A date `days` from today as the three boxes take it: (day, month, year).
 async fn boxes(app: &TestApp, days: i64) -> (String, String, String) {
-    let iso = app
-        .texts(&format!("SELECT date('now', '{days:+} days')"))
-        .await
-        .remove(0);
-    let mut parts = iso.split('-').map(str::to_owned);
-    let (y, m, d) = (
-        parts.next().unwrap_or_default(),
-        parts.next().unwrap_or_default(),
-        parts.next().unwrap_or_default(),
-    );
+    let [d, m, y] = crate::temporary_access::boxes(app, days).await;
     (d, m, y)
 }
 
