@@ -79,6 +79,8 @@ macro_rules! backend {
             include!("queries/clusters.rs");
             include!("queries/drafts.rs");
             include!("queries/temporary_access.rs");
+            include!("queries/access_review_rows.rs");
+            include!("queries/access_reviews.rs");
         }
     };
 }

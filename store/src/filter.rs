@@ -8,6 +8,7 @@ pub(crate) enum Arg {
     Text(String),
     Int(i64),
     MaybeInt(Option<i64>),
+    MaybeText(Option<String>),
 }
 
 /// The values of a dynamic query, numbered as they are pushed.
@@ -95,6 +96,7 @@ macro_rules! bind_args {
                 crate::filter::Arg::Text(t) => q.bind(t.clone()),
                 crate::filter::Arg::Int(n) => q.bind(*n),
                 crate::filter::Arg::MaybeInt(n) => q.bind(*n),
+                crate::filter::Arg::MaybeText(t) => q.bind(t.clone()),
             };
         }
         q

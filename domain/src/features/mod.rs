@@ -2,6 +2,7 @@
 //! errors. Features stand on [`crate::access`], [`crate::model`] and [`crate::values`].
 
 pub mod access_requests;
+pub mod access_reviews;
 pub mod account_security;
 pub mod add_user;
 pub mod audit_trail;

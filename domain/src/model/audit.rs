@@ -55,10 +55,14 @@ pub enum AuditAction {
     AccountDisabledUnused,
     DormancyExemptionSet,
     DormancyExemptionRemoved,
+    AccessReviewStarted,
+    AccessReviewCompleted,
+    /// A role ended by the completion of an access review that marked it to end.
+    AccessEndedByReview,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 44] = [
+    pub const ALL: [AuditAction; 47] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -103,6 +107,9 @@ impl AuditAction {
         AuditAction::AccountDisabledUnused,
         AuditAction::DormancyExemptionSet,
         AuditAction::DormancyExemptionRemoved,
+        AuditAction::AccessReviewStarted,
+        AuditAction::AccessReviewCompleted,
+        AuditAction::AccessEndedByReview,
     ];
 
     /// The stored (and URL) form.
@@ -152,6 +159,9 @@ impl AuditAction {
             AuditAction::AccountDisabledUnused => "account_disabled_unused",
             AuditAction::DormancyExemptionSet => "dormancy_exemption_set",
             AuditAction::DormancyExemptionRemoved => "dormancy_exemption_removed",
+            AuditAction::AccessReviewStarted => "access_review_started",
+            AuditAction::AccessReviewCompleted => "access_review_completed",
+            AuditAction::AccessEndedByReview => "access_ended_by_review",
         }
     }
 
@@ -201,6 +211,9 @@ impl AuditAction {
             AuditAction::AccountDisabledUnused => "Account disabled as not used",
             AuditAction::DormancyExemptionSet => "Kept from the dormancy rule",
             AuditAction::DormancyExemptionRemoved => "Dormancy rule applies again",
+            AuditAction::AccessReviewStarted => "Access review started",
+            AuditAction::AccessReviewCompleted => "Access review completed",
+            AuditAction::AccessEndedByReview => "Access ended by an access review",
         }
     }
 

@@ -74,6 +74,16 @@ impl OrgPath {
     pub fn depth(&self) -> usize {
         self.0.matches('/').count().saturating_sub(1)
     }
+
+    /// The organisation the path ends at (`42` of `/1/7/42/`).
+    pub fn last_id(&self) -> Option<OrgId> {
+        self.0
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .map(OrgId)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! every use case is generic over. `store` implements them for SQLite and PostgreSQL and runs one
 //! conformance suite against both.
 
+mod access_reviews;
 mod accounts;
 mod audit;
 mod clusters;
@@ -18,6 +19,7 @@ mod sessions;
 mod temporary_access;
 mod users;
 
+pub use access_reviews::*;
 pub use accounts::*;
 pub use audit::*;
 pub use clusters::*;
@@ -101,6 +103,7 @@ pub trait Storage:
     + Audit
     + Drafts
     + TemporaryAccess
+    + AccessReviews
 {
 }
 impl<
@@ -118,7 +121,8 @@ impl<
             + Grants
             + Audit
             + Drafts
-            + TemporaryAccess,
+            + TemporaryAccess
+            + AccessReviews,
     > Storage for T
 {
 }

@@ -3,6 +3,7 @@
 #[macro_use]
 mod harness;
 
+mod access_reviews;
 mod clusters;
 mod conformance;
 mod drafts;

@@ -1,0 +1,60 @@
+-- Access reviews. A review lists every active role of an area at the moment it starts; its
+-- rows are a snapshot (names, organisation, role, payment types, clusters, last sign-in, who
+-- granted it), so what the reviewer reads does not change while they review, whatever happens
+-- to the roles meanwhile. Each row is marked Keep or End; completing the review ends the roles
+-- marked to end and records on each row what became of it.
+CREATE TABLE access_reviews (
+    id BIGSERIAL PRIMARY KEY,
+    title TEXT NOT NULL,
+    started_by BIGINT NOT NULL REFERENCES users (id),
+    started_at BIGINT NOT NULL,
+    due_at BIGINT NOT NULL,
+    -- What completion does with rows nobody reviewed.
+    unreviewed TEXT NOT NULL CHECK (unreviewed IN ('keep', 'end')),
+    -- When the starter was last reminded that the review is past its due date.
+    reminded_at BIGINT,
+    completed_at BIGINT,
+    completed_by BIGINT REFERENCES users (id)
+);
+CREATE INDEX access_reviews_overdue ON access_reviews (due_at) WHERE completed_at IS NULL;
+
+-- A review's area: organisations, each with everything below it when `subtree`.
+CREATE TABLE access_review_roots (
+    review_id BIGINT NOT NULL REFERENCES access_reviews (id),
+    organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+    subtree BOOLEAN NOT NULL,
+    PRIMARY KEY (review_id, organisation_id)
+);
+CREATE INDEX access_review_roots_organisation ON access_review_roots (organisation_id);
+
+CREATE TABLE access_review_items (
+    review_id BIGINT NOT NULL REFERENCES access_reviews (id),
+    assignment_id BIGINT NOT NULL REFERENCES role_assignments (id),
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    -- lower(last name) and lower(first name): the order a review's pages are read in.
+    sort_key TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+    org_code TEXT NOT NULL,
+    org_name TEXT NOT NULL,
+    role_name TEXT NOT NULL,
+    -- Names, comma-separated; empty: all payment types, or no cluster restriction.
+    payment_types TEXT NOT NULL,
+    clusters TEXT NOT NULL,
+    last_signed_in_at BIGINT,
+    granted_by TEXT,
+    granted_at BIGINT NOT NULL,
+    decision TEXT CHECK (decision IN ('keep', 'end')),
+    reason TEXT,
+    decided_by BIGINT REFERENCES users (id),
+    decided_at BIGINT,
+    outcome TEXT CHECK (outcome IN ('kept', 'ended', 'already_ended')),
+    PRIMARY KEY (review_id, assignment_id)
+);
+-- A page in reading order; the same by decision (the progress and its filters) and by
+-- organisation (the "by practice" filter).
+CREATE INDEX access_review_items_page ON access_review_items (review_id, sort_key, assignment_id);
+CREATE INDEX access_review_items_decision ON access_review_items (review_id, decision, sort_key, assignment_id);
+CREATE INDEX access_review_items_org ON access_review_items (review_id, org_code, sort_key, assignment_id);

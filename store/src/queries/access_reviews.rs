@@ -1,0 +1,427 @@
+// Access reviews. Included once per backend by `backends.rs`, with `Db` set.
+
+impl domain::storage::AccessReviews for crate::Backend<Db> {
+    #[tracing::instrument(skip_all)]
+    async fn start_review(
+        &self,
+        r: &domain::storage::NewReview,
+        scope: &domain::Scope,
+    ) -> StoreResult<(domain::storage::ReviewId, i64)> {
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO access_reviews (title, started_by, started_at, due_at, unreviewed) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&r.title)
+        .bind(r.started_by.0)
+        .bind(r.started_at.0)
+        .bind(r.due_at.0)
+        .bind(r.unreviewed.key())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map)?
+        .try_get("id")
+        .map_err(map)?;
+        for root in &r.roots {
+            sqlx::query("INSERT INTO access_review_roots (review_id, organisation_id, subtree) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(root.organisation.0)
+                .bind(root.subtree)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+        }
+        // The snapshot, in one statement: every role active and not past its end at the start,
+        // at an organisation of the area that is also in the reviewer's scope.
+        let mut args = Args::default();
+        let review = args.push(Arg::Int(id));
+        let now = args.push(Arg::Int(r.started_at.0));
+        let area = roots_condition(&r.roots, &mut args);
+        let scope = scope_condition(scope, &mut args);
+        let sql = format!(
+            "INSERT INTO access_review_items (review_id, assignment_id, user_id, sort_key, first_name, last_name, \
+               email, organisation_id, org_code, org_name, role_name, payment_types, clusters, \
+               last_signed_in_at, granted_by, granted_at) \
+             SELECT {review}, a.id, u.id, lower(u.last_name) || ' ' || lower(u.first_name), u.first_name, \
+               u.last_name, u.email, o.id, o.code, o.name, rr.name, \
+               COALESCE((SELECT string_agg(pt.name, ', ' ORDER BY pt.sort_order) FROM assignment_payment_types apt \
+                  JOIN payment_types pt ON pt.code = apt.payment_type WHERE apt.assignment_id = a.id), ''), \
+               COALESCE((SELECT string_agg(c.name, ', ' ORDER BY c.name) FROM assignment_clusters ac \
+                  JOIN clusters c ON c.id = ac.cluster_id WHERE ac.assignment_id = a.id AND c.retired_at IS NULL), ''), \
+               u.last_signed_in_at, g.email, COALESCE(a.decided_at, a.created_at) \
+             FROM role_assignments a JOIN organisations o ON o.id = a.organisation_id \
+               JOIN users u ON u.id = a.user_id JOIN roles rr ON rr.id = a.role_id \
+               LEFT JOIN users g ON g.id = a.decided_by \
+             WHERE a.status = 'active' AND (a.ends_at IS NULL OR a.ends_at > {now}) AND {area} AND {scope}"
+        );
+        let rows = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?
+            .rows_affected() as i64;
+        if rows == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok((domain::storage::ReviewId(0), 0));
+        }
+        insert_audit(&mut *tx, &r.audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok((domain::storage::ReviewId(id), rows))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn reviews(&self, scope: &domain::Scope, limit: i64) -> StoreResult<Vec<domain::storage::ReviewSummary>> {
+        let mut args = Args::default();
+        let scope = scope_condition(scope, &mut args);
+        let limit = args.push(Arg::Int(limit));
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM access_reviews r JOIN users s ON s.id = r.started_by \
+               LEFT JOIN users c ON c.id = r.completed_by \
+             WHERE r.id IN (SELECT rr.review_id FROM access_review_roots rr \
+               JOIN organisations o ON o.id = rr.organisation_id WHERE {scope}) \
+             ORDER BY r.started_at DESC, r.id DESC LIMIT {limit}"
+        );
+        let rows = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id").map_err(map)).collect::<StoreResult<_>>()?;
+        let mut roots = review_roots(&self.pool, &ids).await?;
+        rows.iter()
+            .zip(ids)
+            .map(|(r, id)| review_summary(r, roots.remove(&id).unwrap_or_default()))
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn review(&self, id: domain::storage::ReviewId) -> StoreResult<Option<domain::storage::ReviewSummary>> {
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM access_reviews r JOIN users s ON s.id = r.started_by \
+               LEFT JOIN users c ON c.id = r.completed_by WHERE r.id = $1"
+        );
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)?
+        else {
+            return Ok(None);
+        };
+        let mut roots = review_roots(&self.pool, &[id.0]).await?;
+        Ok(Some(review_summary(&row, roots.remove(&id.0).unwrap_or_default())?))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn review_items(
+        &self,
+        q: &domain::storage::ItemQuery,
+    ) -> StoreResult<(Vec<domain::storage::ReviewItem>, i64)> {
+        use domain::storage::ItemState;
+        let mut args = Args::default();
+        let review = args.push(Arg::Int(q.review.0));
+        let mut filter = format!(
+            "FROM access_review_items i JOIN organisations o ON o.id = i.organisation_id WHERE i.review_id = {review}"
+        );
+        match q.state {
+            ItemState::All => {}
+            ItemState::NotReviewed => filter.push_str(" AND i.decision IS NULL"),
+            ItemState::Kept => filter.push_str(" AND i.decision = 'keep'"),
+            ItemState::ToEnd => filter.push_str(" AND i.decision = 'end'"),
+        }
+        if let Some(code) = &q.org_code {
+            filter.push_str(&format!(" AND i.org_code = {}", args.push(Arg::Text(code.clone()))));
+        }
+        if let Some(before) = q.signed_in_before {
+            filter.push_str(&format!(
+                " AND (i.last_signed_in_at IS NULL OR i.last_signed_in_at < {})",
+                args.push(Arg::Int(before.0))
+            ));
+        }
+        let scope = scope_condition(&q.scope, &mut args);
+        filter.push_str(&format!(" AND {scope}"));
+        let count_sql = format!("SELECT COUNT(*) AS n {filter}");
+        let total: i64 = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args.clone())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)?
+            .try_get("n")
+            .map_err(map)?;
+        let limit = args.push(Arg::Int(q.limit));
+        let offset = args.push(Arg::Int(q.offset));
+        let sql = format!(
+            "SELECT i.*, d.email AS decided_by_email, \
+               CASE WHEN a.status = 'active' AND (a.ends_at IS NULL OR a.ends_at > {now}) THEN TRUE ELSE FALSE END AS active_now \
+             {from} \
+             ORDER BY i.sort_key, i.assignment_id LIMIT {limit} OFFSET {offset}",
+            now = args.push(Arg::Int(q.now.0)),
+            from = filter.replacen(
+                "FROM access_review_items i JOIN organisations o ON o.id = i.organisation_id",
+                "FROM access_review_items i JOIN organisations o ON o.id = i.organisation_id \
+                 JOIN role_assignments a ON a.id = i.assignment_id LEFT JOIN users d ON d.id = i.decided_by",
+                1
+            ),
+        );
+        let rows = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        let items = rows.iter().map(review_item).collect::<StoreResult<Vec<_>>>()?;
+        Ok((items, total))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn mark_items(&self, m: &domain::storage::ItemMarks<'_>) -> StoreResult<i64> {
+        if m.items.is_empty() {
+            return Ok(0);
+        }
+        let mut args = Args::default();
+        let decision = args.push(Arg::MaybeText(m.decision.map(|d| d.key().to_owned())));
+        let reason = args.push(Arg::MaybeText(m.reason.map(str::to_owned)));
+        let by = args.push(Arg::Int(m.by.0));
+        let at = args.push(Arg::Int(m.at.0));
+        let review = args.push(Arg::Int(m.review.0));
+        let list: Vec<String> = m.items.iter().map(|a| args.push(Arg::Int(a.0))).collect();
+        let scope = scope_condition(m.scope, &mut args);
+        // Only while the review is open, never the marker's own rows, only rows in scope.
+        let sql = format!(
+            "UPDATE access_review_items SET decision = {decision}, reason = {reason}, \
+               decided_by = CASE WHEN {decision} IS NULL THEN NULL ELSE {by} END, \
+               decided_at = CASE WHEN {decision} IS NULL THEN NULL ELSE {at} END \
+             WHERE review_id = {review} AND assignment_id IN ({ids}) AND user_id <> {by} \
+               AND EXISTS (SELECT 1 FROM access_reviews r WHERE r.id = {review} AND r.completed_at IS NULL) \
+               AND organisation_id IN (SELECT o.id FROM organisations o WHERE {scope})",
+            ids = list.join(", "),
+        );
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        // Completion takes the review's row first; marking waits for it, then finds it closed.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM access_reviews WHERE id = $1{}",
+            row_lock!()
+        )))
+        .bind(m.review.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map)?;
+        let n = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?
+            .rows_affected() as i64;
+        tx.commit().await.map_err(map)?;
+        Ok(n)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn complete_review(
+        &self,
+        c: &domain::storage::Completion<'_>,
+    ) -> StoreResult<Option<domain::storage::CompletionReport>> {
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        // The row that decides who completes: a second completer finds it completed (waiting
+        // for the first on PostgreSQL, behind the write lock on SQLite) and does nothing.
+        let closed = sqlx::query(
+            "UPDATE access_reviews SET completed_at = $1, completed_by = $2 WHERE id = $3 AND completed_at IS NULL \
+             RETURNING unreviewed",
+        )
+        .bind(c.at.0)
+        .bind(c.by.0)
+        .bind(c.review.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map)?;
+        let Some(closed) = closed else {
+            tx.rollback().await.map_err(map)?;
+            return Ok(None);
+        };
+        let unreviewed: String = closed.try_get("unreviewed").map_err(map)?;
+        if unreviewed == "end" {
+            sqlx::query(
+                "UPDATE access_review_items SET decision = 'end', reason = 'Not reviewed by the time the review was completed', \
+                   decided_at = $1 WHERE review_id = $2 AND decision IS NULL AND user_id <> $3",
+            )
+            .bind(c.at.0)
+            .bind(c.review.0)
+            .bind(c.by.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        }
+        // Rows marked to end, in the completer's scope, whose role is still active and usable.
+        let mut args = Args::default();
+        let at = args.push(Arg::Int(c.at.0));
+        let by = args.push(Arg::Int(c.by.0));
+        let review = args.push(Arg::Int(c.review.0));
+        let scope = scope_condition(c.scope, &mut args);
+        let ended = format!(
+            "UPDATE role_assignments SET status = 'revoked', decided_at = {at}, decided_by = {by} \
+             WHERE status = 'active' AND (ends_at IS NULL OR ends_at > {at}) AND id IN \
+               (SELECT i.assignment_id FROM access_review_items i JOIN organisations o ON o.id = i.organisation_id \
+                WHERE i.review_id = {review} AND i.decision = 'end' AND i.user_id <> {by} AND {scope})"
+        );
+        let ended = bind_args!(sqlx::query(sqlx::AssertSqlSafe(ended)), args)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?
+            .rows_affected() as i64;
+        // What became of each row: ended by this completion (revoked at this instant by this
+        // completer), marked to end but ended already, or kept.
+        sqlx::query(
+            "UPDATE access_review_items SET outcome = CASE \
+               WHEN decision = 'end' AND EXISTS (SELECT 1 FROM role_assignments a WHERE a.id = assignment_id \
+                 AND a.status = 'revoked' AND a.decided_at = $1 AND a.decided_by = $2) THEN 'ended' \
+               WHEN decision = 'end' AND EXISTS (SELECT 1 FROM role_assignments a WHERE a.id = assignment_id \
+                 AND (a.status <> 'active' OR (a.ends_at IS NOT NULL AND a.ends_at <= $1))) THEN 'already_ended' \
+               ELSE 'kept' END \
+             WHERE review_id = $3",
+        )
+        .bind(c.at.0)
+        .bind(c.by.0)
+        .bind(c.review.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        // An audit event and a notice for each role ended, and an email to each holder who takes
+        // email: one statement each, however many rows.
+        sqlx::query(
+            "INSERT INTO audit_events (at, actor_user_id, acting_as, action, target_user_id, organisation_id, reason, origin) \
+             SELECT $1, $2, $3, $4, i.user_id, i.organisation_id, \
+               $7 || i.role_name || ' at ' || i.org_code || ': ' || COALESCE(i.reason, ''), $6 \
+             FROM access_review_items i WHERE i.review_id = $5 AND i.outcome = 'ended'",
+        )
+        .bind(c.at.0)
+        .bind(c.by.0)
+        .bind(c.acting_as.clone())
+        .bind(AuditAction::AccessEndedByReview.key())
+        .bind(c.review.0)
+        .bind(c.origin.clone())
+        .bind(format!("Access review {}: ", c.review.0))
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        sqlx::query(
+            "INSERT INTO notifications (user_id, body, assignment_id, created_at) \
+             SELECT i.user_id, 'Your access as ' || i.role_name || ' at ' || i.org_name || ' (' || i.org_code || \
+               ') has been ended by an access review. Reason: ' || COALESCE(i.reason, '') || \
+               ' If you still need it, ask an administrator of ' || i.org_name || ', or request access again from My Profile.', \
+               NULL, $1 \
+             FROM access_review_items i WHERE i.review_id = $2 AND i.outcome = 'ended'",
+        )
+        .bind(c.at.0)
+        .bind(c.review.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        sqlx::query(
+            "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) \
+             SELECT u.email, 'Your Gatehouse access at ' || i.org_name || ' has ended', \
+               'Your access as ' || i.role_name || ' at ' || i.org_name || ' (' || i.org_code || \
+               ') has been ended by an access review.' || $3 || 'Reason: ' || COALESCE(i.reason, '') || \
+               $3 || 'If you still need it, ask an administrator of ' || i.org_name || \
+               ', or sign in to Gatehouse and request access again from My Profile.' || $3 || \
+               'You receive this email because your Notification Settings ask for emails.' || $4, $1, $1 \
+             FROM access_review_items i JOIN users u ON u.id = i.user_id \
+             WHERE i.review_id = $2 AND i.outcome = 'ended' AND u.notify_by_email",
+        )
+        .bind(c.at.0)
+        .bind(c.review.0)
+        .bind("\n\n")
+        .bind("\n")
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        insert_audit(&mut *tx, &c.audit).await?;
+        let counts = sqlx::query(
+            "SELECT \
+               (SELECT COUNT(*) FROM access_review_items WHERE review_id = $1 AND outcome = 'kept') AS kept, \
+               (SELECT COUNT(*) FROM access_review_items WHERE review_id = $1 AND outcome = 'already_ended') AS already",
+        )
+        .bind(c.review.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map)?;
+        let report = domain::storage::CompletionReport {
+            kept: counts.try_get("kept").map_err(map)?,
+            ended,
+            already_ended: counts.try_get("already").map_err(map)?,
+        };
+        tx.commit().await.map_err(map)?;
+        Ok(Some(report))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn overdue_reviews(
+        &self,
+        now: Timestamp,
+        since: Timestamp,
+    ) -> StoreResult<Vec<domain::storage::OverdueReview>> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.title, r.started_by, \
+               (SELECT COUNT(*) FROM access_review_items i WHERE i.review_id = r.id AND i.decision IS NULL) AS unreviewed \
+             FROM access_reviews r WHERE r.completed_at IS NULL AND r.due_at <= $1 \
+               AND (r.reminded_at IS NULL OR r.reminded_at <= $2) ORDER BY r.due_at, r.id",
+        )
+        .bind(now.0)
+        .bind(since.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                Ok(domain::storage::OverdueReview {
+                    id: domain::storage::ReviewId(r.try_get("id").map_err(map)?),
+                    title: r.try_get("title").map_err(map)?,
+                    started_by: UserId(r.try_get("started_by").map_err(map)?),
+                    unreviewed: r.try_get("unreviewed").map_err(map)?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn record_review_reminder(
+        &self,
+        id: domain::storage::ReviewId,
+        user: UserId,
+        notice: &str,
+        at: Timestamp,
+        since: Timestamp,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        let done = sqlx::query(
+            "UPDATE access_reviews SET reminded_at = $1 WHERE id = $2 AND completed_at IS NULL \
+               AND (reminded_at IS NULL OR reminded_at <= $3)",
+        )
+        .bind(at.0)
+        .bind(id.0)
+        .bind(since.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO notifications (user_id, body, assignment_id, created_at) VALUES ($1, $2, NULL, $3)")
+            .bind(user.0)
+            .bind(notice)
+            .bind(at.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        tx.commit().await.map_err(map)?;
+        Ok(true)
+    }
+}
+
+// `Store` forwards each method to the backend in use (written in the first pass only).
+once! {
+    dispatch!(domain::storage::AccessReviews {
+        fn start_review(&self, r: &domain::storage::NewReview, scope: &domain::Scope) -> (domain::storage::ReviewId, i64);
+        fn reviews(&self, scope: &domain::Scope, limit: i64) -> Vec<domain::storage::ReviewSummary>;
+        fn review(&self, id: domain::storage::ReviewId) -> Option<domain::storage::ReviewSummary>;
+        fn review_items(&self, q: &domain::storage::ItemQuery) -> (Vec<domain::storage::ReviewItem>, i64);
+        fn mark_items(&self, m: &domain::storage::ItemMarks<'_>) -> i64;
+        fn complete_review(&self, c: &domain::storage::Completion<'_>) -> Option<domain::storage::CompletionReport>;
+        fn overdue_reviews(&self, now: Timestamp, since: Timestamp) -> Vec<domain::storage::OverdueReview>;
+        fn record_review_reminder(&self, id: domain::storage::ReviewId, user: UserId, notice: &str, at: Timestamp, since: Timestamp) -> bool;
+    });
+}
