@@ -27,6 +27,7 @@ use features::{
         AvailableRolesPage, RequestAccessPage, RequestCheckPage, RequestRolePage,
         ReviewRequestPage, WithdrawRequestPage,
     },
+    access_reviews::pages::{AccessReviewPage, AccessReviewsPage, CompleteReviewPage},
     account_security::pages::{
         ChangePasswordPage, ForgottenPasswordPage, ForgottenPasswordSentPage,
         ForgottenUserNamePage, LockedAccountsPage, ResetPasswordPage,
@@ -191,6 +192,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/my-profile/disable/confirm") view=ConfirmDisableOwnPage ssr=SsrMode::Async/>
                 <Route path=path!("/account-disabled") view=AccountDisabledPage ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/reviews") view=AccessReviewsPage ssr=SsrMode::Async/>
+                <Route path=path!("/reviews/:id") view=AccessReviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/reviews/:id/complete") view=CompleteReviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgotten-password") view=ForgottenPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgotten-password/sent") view=ForgottenPasswordSentPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgotten-user-name") view=ForgottenUserNamePage ssr=SsrMode::Async/>

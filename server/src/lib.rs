@@ -125,6 +125,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                 .with_state(state.clone()),
         )
         .route(
+            app::features::access_reviews::download::PATH,
+            axum::routing::get(app::features::access_reviews::download::csv_download)
+                .with_state(state.clone()),
+        )
+        .route(
             app::features::users::download::PATH,
             axum::routing::get(app::features::users::download::csv_download)
                 .with_state(state.clone()),

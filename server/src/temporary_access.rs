@@ -20,8 +20,9 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
     })
 }
 
-/// One round: roles marked ended, reminders sent, and (when the service disables unused
-/// accounts) accounts nobody used disabled. A failure is logged and tried again on the next
+/// One round: roles marked ended, reminders sent, (when the service disables unused accounts)
+/// accounts nobody used disabled, and the starters of overdue access reviews reminded (once a
+/// day). A failure is logged and tried again on the next
 /// round.
 pub async fn tick(state: &AppState) -> (usize, usize) {
     let services = state.services();
@@ -47,8 +48,20 @@ pub async fn tick(state: &AppState) -> (usize, usize) {
                 tracing::error!(error = %e, "disabling unused accounts failed");
                 0
             });
-    if ended + reminded + disabled > 0 {
-        tracing::info!(ended, reminded, disabled, "access that ends by itself");
+    let overdue = domain::features::access_reviews::remind_overdue(&services)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "reminding overdue access reviews failed");
+            0
+        });
+    if ended + reminded + disabled + overdue > 0 {
+        tracing::info!(
+            ended,
+            reminded,
+            disabled,
+            overdue,
+            "access that ends by itself"
+        );
     }
     (ended, reminded)
 }

@@ -98,6 +98,13 @@ pub const TILES: &[Tile] = &[
         task: Some(TaskGroup::Reviews),
     },
     Tile {
+        title: "Access reviews",
+        href: "/reviews",
+        description: "Check who has access in your area: keep what is needed, end the rest.",
+        needs: &[Capability::ManageUsers],
+        task: Some(TaskGroup::Reviews),
+    },
+    Tile {
         title: "Notifications",
         href: "/notifications",
         description: "Messages for you, such as new registrations to review.",

@@ -42,6 +42,12 @@ pub enum Field {
     /// A role's "Access ends on" date boxes.
     AccessEnds,
     To,
+    /// An access review's area, due date, setting for rows left unreviewed, and ticked rows.
+    ReviewOf,
+    Cluster,
+    DueDays,
+    Unreviewed,
+    Rows,
 }
 
 impl Field {
@@ -82,6 +88,11 @@ impl Field {
             Field::From => "from",
             Field::AccessEnds => "access_ends",
             Field::To => "to",
+            Field::ReviewOf => "review_of",
+            Field::Cluster => "cluster",
+            Field::DueDays => "due_days",
+            Field::Unreviewed => "unreviewed",
+            Field::Rows => "rows",
         }
     }
 }

@@ -151,6 +151,15 @@ pub enum Problem {
     AccessEndAfterProposal(Field),
     ExemptionReasonEmpty(Field),
     RoleNotActive(Field),
+    ReviewOfMissing(Field),
+    ReviewOrganisation(Field),
+    ReviewCluster(Field),
+    ReviewDueDays(Field),
+    NothingToReview(Field),
+    NothingTicked(Field),
+    EndReasonEmpty(Field),
+    OwnRolesNotReviewed(Field),
+    ReviewCompleted(Field),
 }
 
 impl Problem {
@@ -196,6 +205,15 @@ impl Problem {
             | Problem::AccessEndAfterProposal(f)
             | Problem::ExemptionReasonEmpty(f)
             | Problem::RoleNotActive(f)
+            | Problem::ReviewOfMissing(f)
+            | Problem::ReviewOrganisation(f)
+            | Problem::ReviewCluster(f)
+            | Problem::ReviewDueDays(f)
+            | Problem::NothingToReview(f)
+            | Problem::NothingTicked(f)
+            | Problem::EndReasonEmpty(f)
+            | Problem::OwnRolesNotReviewed(f)
+            | Problem::ReviewCompleted(f)
             | Problem::StartDateEmpty(f)
             | Problem::ContractInvalid(f)
             | Problem::DisableReasonMissing(f)
@@ -296,6 +314,15 @@ impl Problem {
             Problem::ExemptionReasonEmpty(_) => "Enter why the rule must leave this account alone",
             Problem::AccessEndAfterProposal(_) => "The date access ends must be no later than the date the requester asked for",
             Problem::RoleNotActive(_) => "This role is no longer active, so it has no end date to set",
+            Problem::ReviewOfMissing(_) => "Select what to review",
+            Problem::ReviewOrganisation(_) => "Enter the ODS code of an organisation in your area",
+            Problem::ReviewCluster(_) => "Enter the short name of a live cluster whose practices you manage",
+            Problem::ReviewDueDays(_) => "Enter a number of days from 1 to 90",
+            Problem::NothingToReview(_) => "There are no active roles to review there",
+            Problem::NothingTicked(_) => "Tick at least one row",
+            Problem::EndReasonEmpty(_) => "Enter why access ends",
+            Problem::OwnRolesNotReviewed(_) => "You cannot review your own roles: another administrator reviews them",
+            Problem::ReviewCompleted(_) => "This review has been completed, so it can no longer change",
             Problem::StartDateEmpty(_) => "Enter the start date",
             Problem::ContractInvalid(_) => "Select GMS, PMS or APMS",
             Problem::DisableReasonMissing(_) => "Select a reason for disabling the account",

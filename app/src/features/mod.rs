@@ -3,6 +3,7 @@
 //! `/api/<endpoint>`, so plain forms and HTTP tests can reach them), the other modules its pages.
 
 pub mod access_requests;
+pub mod access_reviews;
 pub mod account_security;
 pub mod add_user;
 pub mod audit_trail;

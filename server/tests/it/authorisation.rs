@@ -180,6 +180,12 @@ const TABLE: &[Row] = &[
     row("unlock_account", DESK, Hillside, true, &[("user", "{staff}")]),
     row("dormancy_exemption", DESK, Hillside, false, &[("user", "{staff}")]),
     row("set_dormancy_exemption", DESK, Hillside, true, &[("user", "{staff}"), ("reason", "On-call account")]),
+    // Access reviews of an area (the table's review is of Hillside).
+    row("list_access_reviews", USERS, NoTarget, false, &[]),
+    row("start_access_review", USERS, Hillside, true, &[("review_of", "organisation"), ("code", "A81022"), ("due_days", "14"), ("unreviewed", "keep")]),
+    row("access_review", USERS, Hillside, false, &[("id", "{review}")]),
+    row("mark_access_review", USERS, Hillside, true, &[("id", "{review}"), ("one", "keep:{staff_assignment}")]),
+    row("complete_access_review", USERS, Hillside, true, &[("id", "{review}")]),
 ];
 
 /// The objects the table's arguments name, made at Hillside (A81022) before the matrix runs.
@@ -251,9 +257,27 @@ impl Objects {
         let invitation = app
             .add_invitation(invitee, invited_as, admin, "not-a-real-hash")
             .await;
+        // An access review of Hillside, holding staff.one's role.
+        app.sql(&format!(
+            "INSERT INTO access_reviews (title, started_by, started_at, due_at, unreviewed) \
+             VALUES ('Hillside', {admin}, 1, 4102444800, 'keep')"
+        ))
+        .await;
+        let review = app.scalar("SELECT MAX(id) FROM access_reviews").await;
+        app.sql(&format!(
+            "INSERT INTO access_review_roots (review_id, organisation_id, subtree) VALUES ({review}, {hillside}, TRUE)"
+        ))
+        .await;
+        app.sql(&format!(
+            "INSERT INTO access_review_items (review_id, assignment_id, user_id, sort_key, first_name, last_name, email, \
+               organisation_id, org_code, org_name, role_name, payment_types, clusters, granted_at) \
+             VALUES ({review}, {staff_assignment}, {staff}, 'one staff', 'Staff', 'One', 'staff.one@example.nhs.uk', \
+               {hillside}, 'A81022', 'Hillside', 'Provider User', '', '', 1)"
+        ))
+        .await;
         // A locked account, for the Service Desk's unlock.
         app.lock_account(staff).await;
-        let [staff, staff_assignment, disabled, registration, request, invitation, invitee, locum_assignment, provider_user, approver_role] =
+        let [staff, staff_assignment, disabled, registration, request, invitation, invitee, locum_assignment, provider_user, approver_role, review] =
             [
                 staff,
                 staff_assignment,
@@ -265,6 +289,7 @@ impl Objects {
                 locum_assignment,
                 provider_user,
                 approver_role,
+                review,
             ]
             .map(|n| n.to_string());
         Objects(vec![
@@ -282,6 +307,7 @@ impl Objects {
             ),
             ("{provider_user_role}", provider_user),
             ("{approver_at_hillside}", format!("A81022:{approver_role}")),
+            ("{review}", review),
         ])
     }
 
@@ -522,12 +548,13 @@ async fn objects_outside_the_acting_roles_scope_are_not_found() {
         {
             cells += 1;
             let (status, body) = call(outside, &objects, r).await;
-            // The invitation steps and Add New User name the organisation in a form field: out
-            // of scope, it is "not found" at that field, as an organisation that does not exist
-            // would be.
+            // The invitation steps, Add New User and Start a review name the organisation in a
+            // form field: out of scope, it is "not found" at that field, as an organisation that
+            // does not exist would be.
             let at_the_field = status == 400
                 && (body.contains("InviteOrganisationNotFound")
-                    || body.contains("OrganisationNotOffered"));
+                    || body.contains("OrganisationNotOffered")
+                    || body.contains("ReviewOrganisation"));
             if !(status == 404 && body == "\"NotFound\"" || at_the_field) {
                 failures.push(format!("{local} → {}: {status} {body}", r.endpoint));
             }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access_reviews;
 mod authorisation;
 mod bad_input;
 mod binary;
