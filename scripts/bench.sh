@@ -4,7 +4,8 @@
 # the release server, then:
 #   1. the scope check of one request (criterion, in process);
 #   2. national-scale data: the whole ODS extract and BENCH_USERS users (default 100,000) on each
-#      backend, the Users search over it (each of the five fields), and the server's memory at
+#      backend, the Users search over it (each of the five fields), an access review of a whole
+#      region (start, pages with each filter, marking, completion), and the server's memory at
 #      rest on that database;
 #   3. the first visit's bytes, compressed as the browser gets them;
 #   4. the signed-in pages at 64 clients and the sign-in storm (scripts/bench-pages.sh).
@@ -76,6 +77,7 @@ for backend in sqlite postgres; do
   printf '\n== 2. %s: %s users on the whole ODS extract\n' "$backend" "$users"
   DATABASE_URL="$url" "$bench" data --users "$users"
   DATABASE_URL="$url" "$bench" search
+  DATABASE_URL="$url" "$bench" review
   start_server "$url" 0
   curl -fs -o /dev/null "$base/sign-in"
   sleep 3

@@ -23,7 +23,9 @@ use domain::{Clock, EmailAddress, PersonName, UserId};
 use store::Store;
 use tokio::task::JoinSet;
 
+mod review;
 mod search;
+pub use review::*;
 pub use search::*;
 
 const USAGE: &str = "usage: gatehouse bench-data [--users N] [--ods DIR]\n       \

@@ -8,6 +8,53 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
+/// An actor holding `role` at `org`, as the user `user`.
+pub(super) fn actor_at(
+    catalogue: &Catalogue,
+    org: &Organisation,
+    role: &str,
+    user: UserId,
+) -> Result<Actor, String> {
+    let role = catalogue.by_name(role).ok_or(format!("no role {role}"))?;
+    Ok(Actor::new(
+        user,
+        domain::AssignmentId(0),
+        OrgRef {
+            id: org.id,
+            code: org.code.to_string(),
+            name: org.name.clone(),
+            kind: org.kind,
+            path: org.path.clone(),
+        },
+        role,
+        None,
+    ))
+}
+
+/// The services every use case takes, as the server builds them.
+pub(super) fn services<'a>(
+    store: &'a Store,
+    catalogue: &'a Catalogue,
+    clock: &'a app::ssr::state::SystemClock,
+    hasher: &'a app::ssr::hasher::Argon2Hasher,
+) -> domain::services::Services<'a, Store> {
+    domain::services::Services {
+        store,
+        catalogue,
+        clock,
+        tokens: &app::ssr::state::OsTokens,
+        hasher,
+        base_url: "",
+        sessions: domain::model::session::SessionPolicy::default(),
+        lock_after: 5,
+        max_temporary_days: domain::rules::access_end::MAX_DAYS,
+    }
+}
+
+pub(super) fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
+    percentile(sorted, p)
+}
+
 /// Times the Users search (`domain::features::users::search`, the server function's own call) for each of
 /// the five fields it searches, as two administrators: the Service Desk, whose scope is the whole
 /// country, and an Advanced User Administrator of one NHS England region (the first organisation
@@ -32,22 +79,7 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
         .iter()
         .find(|o| o.parent == Some(root.id))
         .ok_or("no region: run bench-data first")?;
-    let actor_at = |org: &Organisation, role: &str| -> Result<Actor, String> {
-        let role = catalogue.by_name(role).ok_or(format!("no role {role}"))?;
-        Ok(Actor::new(
-            UserId(0),
-            domain::AssignmentId(0),
-            OrgRef {
-                id: org.id,
-                code: org.code.to_string(),
-                name: org.name.clone(),
-                kind: org.kind,
-                path: org.path.clone(),
-            },
-            role,
-            None,
-        ))
-    };
+    let actor_at = |org: &Organisation, role: &str| actor_at(&catalogue, org, role, UserId(0));
     let viewers = [
         ("Service Desk (national)", actor_at(&root, "Service Desk")?),
         (
@@ -84,17 +116,7 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
     let clock = app::ssr::state::SystemClock;
     // The search hashes nothing; the hasher is there because every use case takes one Services.
     let hasher = app::ssr::hasher::Argon2Hasher::new(1)?;
-    let ctx = domain::services::Services {
-        store: &store,
-        catalogue: &catalogue,
-        clock: &clock,
-        tokens: &app::ssr::state::OsTokens,
-        hasher: &hasher,
-        base_url: "",
-        sessions: domain::model::session::SessionPolicy::default(),
-        lock_after: 5,
-        max_temporary_days: domain::rules::access_end::MAX_DAYS,
-    };
+    let ctx = services(&store, &catalogue, &clock, &hasher);
     println!(
         "user search over {users} users, {rounds} searches a field, first page of 10, by last name"
     );
