@@ -58,6 +58,10 @@ export default defineConfig({
         // Shown on Contact us and wherever a page sends people to the Service Desk.
         GATEHOUSE_SUPPORT_PHONE: '0300 123 4567',
         GATEHOUSE_SUPPORT_EMAIL: 'servicedesk@example.nhs.uk',
+        // The dormancy rule, on: accounts unused for 300 days are disabled by the server's
+        // worker. Every demo account is younger (the oldest, `dormant`, was added 200 days ago),
+        // so only the account tests/dormancy.spec.ts ages past it is disabled.
+        GATEHOUSE_DISABLE_DORMANT_DAYS: '300',
       },
     },
     {
