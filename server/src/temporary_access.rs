@@ -21,8 +21,8 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
 }
 
 /// One round: roles marked ended, reminders sent, (when the service disables unused accounts)
-/// accounts nobody used disabled, and the starters of overdue access reviews reminded (once a
-/// day). A failure is logged and tried again on the next
+/// accounts nobody used disabled, the starters of overdue access reviews reminded (once a day),
+/// and scheduled access reviews whose year has come started again. A failure is logged and tried again on the next
 /// round.
 pub async fn tick(state: &AppState) -> (usize, usize) {
     let services = state.services();
@@ -54,12 +54,19 @@ pub async fn tick(state: &AppState) -> (usize, usize) {
             tracing::error!(error = %e, "reminding overdue access reviews failed");
             0
         });
-    if ended + reminded + disabled + overdue > 0 {
+    let repeated = domain::features::access_reviews::start_repeats(&services)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "starting scheduled access reviews again failed");
+            0
+        });
+    if ended + reminded + disabled + overdue + repeated > 0 {
         tracing::info!(
             ended,
             reminded,
             disabled,
             overdue,
+            repeated,
             "access that ends by itself"
         );
     }

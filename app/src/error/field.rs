@@ -48,6 +48,7 @@ pub enum Field {
     DueDays,
     Unreviewed,
     Rows,
+    Repeat,
 }
 
 impl Field {
@@ -93,6 +94,7 @@ impl Field {
             Field::DueDays => "due_days",
             Field::Unreviewed => "unreviewed",
             Field::Rows => "rows",
+            Field::Repeat => "repeat",
         }
     }
 }

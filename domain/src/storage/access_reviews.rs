@@ -103,6 +103,8 @@ pub struct NewReview {
     pub started_at: Timestamp,
     pub due_at: Timestamp,
     pub unreviewed: Unreviewed,
+    /// A scheduled review starts again this many days after it started.
+    pub repeat_days: Option<i64>,
     pub audit: NewAudit,
 }
 
@@ -116,6 +118,7 @@ pub struct ReviewSummary {
     pub started_at: Timestamp,
     pub due_at: Timestamp,
     pub unreviewed: Unreviewed,
+    pub repeat_days: Option<i64>,
     pub completed_at: Option<Timestamp>,
     pub completed_by: Option<String>,
     pub total: i64,
@@ -243,6 +246,19 @@ pub struct OverdueReview {
     pub unreviewed: i64,
 }
 
+/// A scheduled review whose time to start again has come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatDue {
+    pub id: ReviewId,
+    pub title: String,
+    pub roots: Vec<ReviewRoot>,
+    pub started_by: UserId,
+    /// How many days the review ran before it was due.
+    pub due_days: i64,
+    pub unreviewed: Unreviewed,
+    pub repeat_days: i64,
+}
+
 pub trait AccessReviews: Send + Sync {
     /// Starts a review: the review, a snapshot of every active, unended role at an organisation
     /// in its area that also lies in `scope`, and the audit event, in one transaction. The
@@ -280,6 +296,20 @@ pub trait AccessReviews: Send + Sync {
         &self,
         c: &Completion<'_>,
     ) -> impl Future<Output = StoreResult<Option<CompletionReport>>> + Send;
+    /// Scheduled reviews that started at least their repeat's days before `now` and have not
+    /// started again.
+    fn due_repeats(
+        &self,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<RepeatDue>>> + Send;
+    /// Takes a scheduled review's repeat for this instance: true once, whoever else asks.
+    fn claim_repeat(&self, id: ReviewId) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Records the review that followed a scheduled one.
+    fn set_repeated_as(
+        &self,
+        id: ReviewId,
+        next: ReviewId,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Open reviews due at or before `now` whose starter was not reminded since `since`.
     fn overdue_reviews(
         &self,

@@ -26,6 +26,9 @@ pub struct EndingRole {
     pub first_name: String,
     pub notify_by_email: bool,
     pub role_name: String,
+    pub last_name: String,
+    pub org_id: crate::model::organisation::OrgId,
+    pub org_path: crate::model::organisation::OrgPath,
     pub org_name: String,
     pub org_code: String,
     pub ends_at: Timestamp,
@@ -42,6 +45,11 @@ pub struct EndReminder {
     pub stage: u8,
     pub notice: String,
     pub email: Option<NewEmail>,
+    /// The administrators in scope of the role, told too: each gets `administrator_notice`, and
+    /// `administrator_emails` go to those who take email.
+    pub administrators: Vec<UserId>,
+    pub administrator_notice: String,
+    pub administrator_emails: Vec<NewEmail>,
     pub at: Timestamp,
 }
 

@@ -286,3 +286,87 @@ async fn an_administrator_cannot_mark_their_own_role() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_scheduled_review_starts_again_a_year_later_by_itself_once() {
+    let app = TestApp::start().await;
+    let admin = app.browser();
+    admin.sign_in("account.admin").await;
+    let res = admin
+        .post(
+            "start_access_review",
+            &[
+                ("review_of", "organisation"),
+                ("code", "A81005"),
+                ("due_days", "21"),
+                ("unreviewed", "end"),
+                ("repeat", "1"),
+            ],
+            Js::Off,
+            "/reviews",
+        )
+        .await;
+    assert!(
+        location(&res).contains("done=started"),
+        "{}",
+        location(&res)
+    );
+    let first = app.scalar("SELECT MAX(id) FROM access_reviews").await;
+    // Not yet a year: nothing starts.
+    server::temporary_access::tick(&app.state).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM access_reviews").await, 1);
+    // A year and a day later (its start moved back through the database).
+    app.sql(&format!(
+        "UPDATE access_reviews SET started_at = started_at - 366 * 86400, due_at = due_at - 366 * 86400 WHERE id = {first}"
+    ))
+    .await;
+    server::temporary_access::tick(&app.state).await;
+    server::temporary_access::tick(&app.state).await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM access_reviews").await,
+        2,
+        "once"
+    );
+    let next = app.scalar("SELECT MAX(id) FROM access_reviews").await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT repeated_as FROM access_reviews WHERE id = {first}"
+        ))
+        .await,
+        next
+    );
+    let same = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM access_reviews n JOIN access_reviews o ON o.id = {first} \
+             WHERE n.id = {next} AND n.title = o.title AND n.started_by = o.started_by \
+               AND n.unreviewed = 'end' AND n.repeat_days = 365 AND n.due_at - n.started_at = 21 * 86400"
+        ))
+        .await;
+    assert_eq!(same, 1, "the same review, settings and starter");
+    assert!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM access_review_items WHERE review_id = {next}"
+        ))
+        .await
+            > 0
+    );
+    // Its starter no longer manages users: the next year's does not start (fails closed).
+    app.sql(&format!(
+        "UPDATE access_reviews SET started_at = started_at - 366 * 86400 WHERE id = {next}"
+    ))
+    .await;
+    app.sql(&format!(
+        "UPDATE role_assignments SET status = 'revoked' WHERE user_id = {}",
+        app.demo_user("account.admin").await
+    ))
+    .await;
+    server::temporary_access::tick(&app.state).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM access_reviews").await, 2);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT repeated_as FROM access_reviews WHERE id = {next}"
+        ))
+        .await,
+        0
+    );
+}

@@ -228,6 +228,21 @@ async fn the_holder_is_reminded_a_week_and_a_day_before_once_each() {
     assert_eq!(server::temporary_access::tick(&app.state).await.1, 1);
     assert_eq!(server::temporary_access::tick(&app.state).await.1, 0);
     assert_eq!((notices(three).await, emails(three).await), (2, 2));
+    // The administrators of Springwood are told with each reminder (QHM's Commissioning Account
+    // Administrator, for both holders' two and one reminders); the Service Desk, and anyone who
+    // does not manage users there, is not.
+    let told = |local: &'static str| async move {
+        let user = at.demo_user(local).await;
+        at.scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = {user} \
+             AND body LIKE '% access as Provider User at Springwood Surgery (A81005) ends after %' \
+             AND body LIKE '%Change its end date on their page%'"
+        ))
+        .await
+    };
+    assert_eq!(told("account.admin").await, 3);
+    assert_eq!(told("service.desk").await, 0);
+    assert_eq!(told("provider.user").await, 0);
     // The holder reads it on Notifications.
     let b = app.browser();
     b.sign_in("cover.three").await;

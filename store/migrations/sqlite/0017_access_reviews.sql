@@ -14,9 +14,15 @@ CREATE TABLE access_reviews (
     -- When the starter was last reminded that the review is past its due date.
     reminded_at BIGINT,
     completed_at BIGINT,
-    completed_by BIGINT REFERENCES users (id)
+    completed_by BIGINT REFERENCES users (id),
+    -- A scheduled review starts again this many days after it started (365: every 12 months),
+    -- once: `repeated_as` is the review that followed it (0 when it could not start).
+    repeat_days INTEGER,
+    repeated_as BIGINT
 );
 CREATE INDEX access_reviews_overdue ON access_reviews (due_at) WHERE completed_at IS NULL;
+CREATE INDEX access_reviews_repeat ON access_reviews (started_at)
+    WHERE repeat_days IS NOT NULL AND repeated_as IS NULL;
 
 -- A review's area: organisations, each with everything below it when `subtree`.
 CREATE TABLE access_review_roots (
@@ -53,8 +59,9 @@ CREATE TABLE access_review_items (
     outcome TEXT CHECK (outcome IN ('kept', 'ended', 'already_ended')),
     PRIMARY KEY (review_id, assignment_id)
 );
--- A page in reading order; the same by decision (the progress and its filters) and by
--- organisation (the "by practice" filter).
-CREATE INDEX access_review_items_page ON access_review_items (review_id, sort_key, assignment_id);
+-- A page in reading order (with the last sign-in, for the "not signed in" filter); the same by
+-- decision (the progress and its filters) and by organisation (the "by practice" filter, and
+-- the review's organisations). A page's keys come from these alone, however deep the page.
+CREATE INDEX access_review_items_page ON access_review_items (review_id, sort_key, assignment_id, last_signed_in_at);
 CREATE INDEX access_review_items_decision ON access_review_items (review_id, decision, sort_key, assignment_id);
-CREATE INDEX access_review_items_org ON access_review_items (review_id, org_code, sort_key, assignment_id);
+CREATE INDEX access_review_items_org ON access_review_items (review_id, organisation_id, sort_key, assignment_id);

@@ -3,7 +3,7 @@
 
 /// The columns of a review's summary, from `access_reviews r` and its starter `s` and completer
 /// `c`, with the counts of its rows (each an index range of its own).
-const REVIEW_COLUMNS: &str = "r.id, r.title, s.email AS started_by, r.started_at, r.due_at, r.unreviewed, \
+const REVIEW_COLUMNS: &str = "r.id, r.title, s.email AS started_by, r.started_at, r.due_at, r.unreviewed, r.repeat_days, \
      r.completed_at, c.email AS completed_by, \
      (SELECT COUNT(*) FROM access_review_items i WHERE i.review_id = r.id) AS total, \
      (SELECT COUNT(*) FROM access_review_items i WHERE i.review_id = r.id AND i.decision = 'keep') AS kept, \
@@ -19,6 +19,7 @@ fn review_summary(r: &DbRow, roots: Vec<domain::storage::ReviewRoot>) -> StoreRe
         started_at: Timestamp(r.try_get("started_at").map_err(map)?),
         due_at: Timestamp(r.try_get("due_at").map_err(map)?),
         unreviewed: domain::storage::Unreviewed::parse(&unreviewed).ok_or_else(|| corrupt("unreviewed"))?,
+        repeat_days: r.try_get::<Option<i32>, _>("repeat_days").map_err(map)?.map(i64::from),
         completed_at: r.try_get::<Option<i64>, _>("completed_at").map_err(map)?.map(Timestamp),
         completed_by: r.try_get("completed_by").map_err(map)?,
         total: r.try_get("total").map_err(map)?,

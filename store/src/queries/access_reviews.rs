@@ -9,14 +9,15 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
     ) -> StoreResult<(domain::storage::ReviewId, i64)> {
         let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
         let id: i64 = sqlx::query(
-            "INSERT INTO access_reviews (title, started_by, started_at, due_at, unreviewed) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO access_reviews (title, started_by, started_at, due_at, unreviewed, repeat_days) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(&r.title)
         .bind(r.started_by.0)
         .bind(r.started_at.0)
         .bind(r.due_at.0)
         .bind(r.unreviewed.key())
+        .bind(r.repeat_days.map(|d| d as i32))
         .fetch_one(&mut *tx)
         .await
         .map_err(map)?
@@ -116,11 +117,24 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
         q: &domain::storage::ItemQuery,
     ) -> StoreResult<(Vec<domain::storage::ReviewItem>, i64)> {
         use domain::storage::ItemState;
+        // The review's organisations that lie outside the viewer's scope now (an organisation
+        // moved since the review started, say): usually none. Found once from the review's
+        // distinct organisations, so the count and the page below need no join per row.
         let mut args = Args::default();
         let review = args.push(Arg::Int(q.review.0));
-        let mut filter = format!(
-            "FROM access_review_items i JOIN organisations o ON o.id = i.organisation_id WHERE i.review_id = {review}"
+        let scope = scope_condition(&q.scope, &mut args);
+        let outside_sql = format!(
+            "SELECT o.id FROM organisations o WHERE o.id IN \
+               (SELECT DISTINCT organisation_id FROM access_review_items WHERE review_id = {review}) \
+             AND NOT ({scope})"
         );
+        let outside: Vec<i64> = bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(outside_sql)), args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?;
+        let mut args = Args::default();
+        let review = args.push(Arg::Int(q.review.0));
+        let mut filter = format!("FROM access_review_items i WHERE i.review_id = {review}");
         match q.state {
             ItemState::All => {}
             ItemState::NotReviewed => filter.push_str(" AND i.decision IS NULL"),
@@ -128,7 +142,10 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
             ItemState::ToEnd => filter.push_str(" AND i.decision = 'end'"),
         }
         if let Some(code) = &q.org_code {
-            filter.push_str(&format!(" AND i.org_code = {}", args.push(Arg::Text(code.clone()))));
+            filter.push_str(&format!(
+                " AND i.organisation_id = (SELECT id FROM organisations WHERE code = {})",
+                args.push(Arg::Text(code.clone()))
+            ));
         }
         if let Some(before) = q.signed_in_before {
             filter.push_str(&format!(
@@ -136,8 +153,10 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
                 args.push(Arg::Int(before.0))
             ));
         }
-        let scope = scope_condition(&q.scope, &mut args);
-        filter.push_str(&format!(" AND {scope}"));
+        if !outside.is_empty() {
+            let list: Vec<String> = outside.iter().map(|o| args.push(Arg::Int(*o))).collect();
+            filter.push_str(&format!(" AND i.organisation_id NOT IN ({})", list.join(", ")));
+        }
         let count_sql = format!("SELECT COUNT(*) AS n {filter}");
         let total: i64 = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args.clone())
             .fetch_one(&self.pool)
@@ -145,20 +164,17 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
             .map_err(map)?
             .try_get("n")
             .map_err(map)?;
+        // The page's keys first, from the index alone however deep the page; then its rows.
         let limit = args.push(Arg::Int(q.limit));
         let offset = args.push(Arg::Int(q.offset));
+        let now = args.push(Arg::Int(q.now.0));
         let sql = format!(
             "SELECT i.*, d.email AS decided_by_email, \
                CASE WHEN a.status = 'active' AND (a.ends_at IS NULL OR a.ends_at > {now}) THEN TRUE ELSE FALSE END AS active_now \
-             {from} \
-             ORDER BY i.sort_key, i.assignment_id LIMIT {limit} OFFSET {offset}",
-            now = args.push(Arg::Int(q.now.0)),
-            from = filter.replacen(
-                "FROM access_review_items i JOIN organisations o ON o.id = i.organisation_id",
-                "FROM access_review_items i JOIN organisations o ON o.id = i.organisation_id \
-                 JOIN role_assignments a ON a.id = i.assignment_id LEFT JOIN users d ON d.id = i.decided_by",
-                1
-            ),
+             FROM (SELECT i.assignment_id {filter} ORDER BY i.sort_key, i.assignment_id LIMIT {limit} OFFSET {offset}) page \
+               JOIN access_review_items i ON i.review_id = {review} AND i.assignment_id = page.assignment_id \
+               JOIN role_assignments a ON a.id = i.assignment_id LEFT JOIN users d ON d.id = i.decided_by \
+             ORDER BY i.sort_key, i.assignment_id"
         );
         let rows = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
             .fetch_all(&self.pool)
@@ -348,6 +364,60 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn due_repeats(&self, now: Timestamp) -> StoreResult<Vec<domain::storage::RepeatDue>> {
+        // Through the partial index of the scheduled reviews not yet started again: few rows.
+        let rows = sqlx::query(
+            "SELECT id, title, started_by, started_at, due_at, unreviewed, repeat_days FROM access_reviews \
+             WHERE repeat_days IS NOT NULL AND repeated_as IS NULL AND started_at + repeat_days * 86400 <= $1 \
+             ORDER BY started_at, id",
+        )
+        .bind(now.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id").map_err(map)).collect::<StoreResult<_>>()?;
+        let mut roots = review_roots(&self.pool, &ids).await?;
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id").map_err(map)?;
+                let unreviewed: String = r.try_get("unreviewed").map_err(map)?;
+                let started: i64 = r.try_get("started_at").map_err(map)?;
+                let due: i64 = r.try_get("due_at").map_err(map)?;
+                Ok(domain::storage::RepeatDue {
+                    id: domain::storage::ReviewId(id),
+                    title: r.try_get("title").map_err(map)?,
+                    roots: roots.remove(&id).unwrap_or_default(),
+                    started_by: UserId(r.try_get("started_by").map_err(map)?),
+                    due_days: ((due - started) / 86_400).max(1),
+                    unreviewed: domain::storage::Unreviewed::parse(&unreviewed).ok_or_else(|| corrupt("unreviewed"))?,
+                    repeat_days: i64::from(r.try_get::<i32, _>("repeat_days").map_err(map)?),
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn claim_repeat(&self, id: domain::storage::ReviewId) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE access_reviews SET repeated_as = 0 WHERE id = $1 AND repeated_as IS NULL")
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_repeated_as(&self, id: domain::storage::ReviewId, next: domain::storage::ReviewId) -> StoreResult<()> {
+        sqlx::query("UPDATE access_reviews SET repeated_as = $1 WHERE id = $2")
+            .bind(next.0)
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn overdue_reviews(
         &self,
         now: Timestamp,
@@ -421,6 +491,9 @@ once! {
         fn review_items(&self, q: &domain::storage::ItemQuery) -> (Vec<domain::storage::ReviewItem>, i64);
         fn mark_items(&self, m: &domain::storage::ItemMarks<'_>) -> i64;
         fn complete_review(&self, c: &domain::storage::Completion<'_>) -> Option<domain::storage::CompletionReport>;
+        fn due_repeats(&self, now: Timestamp) -> Vec<domain::storage::RepeatDue>;
+        fn claim_repeat(&self, id: domain::storage::ReviewId) -> bool;
+        fn set_repeated_as(&self, id: domain::storage::ReviewId, next: domain::storage::ReviewId) -> ();
         fn overdue_reviews(&self, now: Timestamp, since: Timestamp) -> Vec<domain::storage::OverdueReview>;
         fn record_review_reminder(&self, id: domain::storage::ReviewId, user: UserId, notice: &str, at: Timestamp, since: Timestamp) -> bool;
     });

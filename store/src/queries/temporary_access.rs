@@ -77,7 +77,8 @@ impl domain::storage::TemporaryAccess for crate::Backend<Db> {
     async fn ending_roles(&self, now: Timestamp, within: i64) -> StoreResult<Vec<domain::storage::EndingRole>> {
         let rows = sqlx::query(
             "SELECT a.id, a.user_id, a.ends_at, a.end_reminders, u.email, u.first_name, u.notify_by_email, \
-                    r.name AS role_name, o.name AS org_name, o.code AS org_code \
+                    r.name AS role_name, o.name AS org_name, o.code AS org_code, o.id AS org_id, o.path AS org_path, \
+                    u.last_name \
              FROM role_assignments a JOIN users u ON u.id = a.user_id \
                JOIN roles r ON r.id = a.role_id JOIN organisations o ON o.id = a.organisation_id \
              WHERE a.status = 'active' AND a.ends_at IS NOT NULL AND a.ends_at > $1 AND a.ends_at <= $2 \
@@ -100,6 +101,9 @@ impl domain::storage::TemporaryAccess for crate::Backend<Db> {
                     first_name: r.try_get("first_name").map_err(map)?,
                     notify_by_email: r.try_get("notify_by_email").map_err(map)?,
                     role_name: r.try_get("role_name").map_err(map)?,
+                    last_name: r.try_get("last_name").map_err(map)?,
+                    org_id: OrgId(r.try_get("org_id").map_err(map)?),
+                    org_path: OrgPath::from_stored(r.try_get("org_path").map_err(map)?),
                     org_name: r.try_get("org_name").map_err(map)?,
                     org_code: r.try_get("org_code").map_err(map)?,
                     ends_at: Timestamp(r.try_get("ends_at").map_err(map)?),
@@ -134,6 +138,16 @@ impl domain::storage::TemporaryAccess for crate::Backend<Db> {
         if let Some(email) = &r.email {
             queue_emails_in(&mut tx, std::slice::from_ref(email), r.at).await?;
         }
+        for admin in &r.administrators {
+            sqlx::query("INSERT INTO notifications (user_id, body, assignment_id, created_at) VALUES ($1, $2, NULL, $3)")
+                .bind(admin.0)
+                .bind(&r.administrator_notice)
+                .bind(r.at.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+        }
+        queue_emails_in(&mut tx, &r.administrator_emails, r.at).await?;
         tx.commit().await.map_err(map)?;
         Ok(true)
     }

@@ -48,6 +48,17 @@ async fn start(
     scope: &Scope,
     unreviewed: Unreviewed,
 ) -> (ReviewId, i64) {
+    start_repeating(s, by, code, scope, unreviewed, None).await
+}
+
+async fn start_repeating(
+    s: &Store,
+    by: UserId,
+    code: &str,
+    scope: &Scope,
+    unreviewed: Unreviewed,
+    repeat_days: Option<i64>,
+) -> (ReviewId, i64) {
     let r = NewReview {
         title: format!("Review of {code}"),
         roots: vec![root(s, code).await],
@@ -55,6 +66,7 @@ async fn start(
         started_at: NOW,
         due_at: Timestamp(NOW.0 + 14 * 86_400),
         unreviewed,
+        repeat_days,
         audit: NewAudit::anonymous(AuditAction::AccessReviewStarted, NOW, None),
     };
     s.start_review(&r, scope).await.expect("start")
@@ -433,7 +445,53 @@ async fn an_overdue_review_is_reminded_once_a_day(s: &Store) {
     );
 }
 
+async fn a_scheduled_review_is_due_after_its_days_and_claimed_once(s: &Store) {
+    let [ann, ..] = people(s).await;
+    let (qhm, _) = subtree(s, "QHM").await;
+    let (once, _) = start(s, ann, "QHM", &qhm, Unreviewed::Keep).await;
+    let (yearly, _) = start_repeating(s, ann, "QHM", &qhm, Unreviewed::End, Some(365)).await;
+    let year = Timestamp(NOW.0 + 365 * 86_400);
+    assert!(s
+        .due_repeats(Timestamp(year.0 - 1))
+        .await
+        .expect("q")
+        .is_empty());
+    let due = s.due_repeats(year).await.expect("q");
+    assert_eq!(due.len(), 1, "only the scheduled one");
+    assert_eq!(
+        (
+            due[0].id,
+            due[0].started_by,
+            due[0].due_days,
+            due[0].unreviewed,
+            due[0].repeat_days
+        ),
+        (yearly, ann, 14, Unreviewed::End, 365)
+    );
+    assert_eq!(due[0].roots, vec![root(s, "QHM").await]);
+    // Two instances at once: one takes it.
+    let (a, b) = tokio::join!(s.claim_repeat(yearly), s.claim_repeat(yearly));
+    assert_eq!(
+        [a.expect("a"), b.expect("b")]
+            .iter()
+            .filter(|x| **x)
+            .count(),
+        1
+    );
+    assert!(s.due_repeats(year).await.expect("q").is_empty(), "taken");
+    s.set_repeated_as(yearly, once).await.expect("set");
+    assert_eq!(
+        s.review(yearly)
+            .await
+            .expect("q")
+            .expect("review")
+            .repeat_days,
+        Some(365)
+    );
+}
+
 conformance!(
+    a_scheduled_review_is_due_after_its_days_and_claimed_once,
     the_snapshot_takes_active_roles_in_the_area_and_scope_and_keeps_still,
     marks_stay_in_scope_skip_the_markers_own_and_filter,
     two_completers_at_once_end_each_role_once_and_say_which_had_ended,

@@ -143,6 +143,9 @@ async fn each_reminder_is_recorded_once_with_its_notice(s: &Store) {
         stage,
         notice: format!("Reminder {stage}"),
         email: None,
+        administrators: vec![dan],
+        administrator_notice: format!("Ann's role ends: reminder {stage}"),
+        administrator_emails: vec![],
         at: NOW,
     };
     // Two instances at once: one records it.
@@ -160,6 +163,14 @@ async fn each_reminder_is_recorded_once_with_its_notice(s: &Store) {
     );
     assert_eq!(
         s.ending_roles(NOW, 7 * 86_400).await.expect("due")[0].reminded,
+        1
+    );
+    // The administrator in scope is told with the holder, once.
+    let dans = s.notifications(dan, 10).await.expect("notices");
+    assert_eq!(
+        dans.iter()
+            .filter(|n| n.body == "Ann's role ends: reminder 1")
+            .count(),
         1
     );
     assert!(s.record_end_reminder(&reminder(2)).await.expect("day"));

@@ -61,6 +61,8 @@ pub struct ReviewView {
     /// What completion does with unreviewed rows, in words.
     pub unreviewed: String,
     pub ends_unreviewed: bool,
+    /// A scheduled review: it starts again 12 months after it started.
+    pub repeats: bool,
     pub completed: Option<String>,
     pub total: i64,
     pub reviewed: i64,
@@ -119,11 +121,19 @@ pub async fn list_access_reviews() -> Result<ReviewsView, AppError> {
             started_by: r.started_by.clone(),
             started: date(r.started_at),
             due: date(r.due_at),
-            state: match r.completed_at {
-                Some(at) => format!("Completed on {}", date(at)),
-                None if r.due_at <= now => "Overdue".to_owned(),
-                None => "Open".to_owned(),
-            },
+            state: format!(
+                "{}{}",
+                match r.completed_at {
+                    Some(at) => format!("Completed on {}", date(at)),
+                    None if r.due_at <= now => "Overdue".to_owned(),
+                    None => "Open".to_owned(),
+                },
+                if r.repeat_days.is_some() {
+                    "; starts again every 12 months"
+                } else {
+                    ""
+                }
+            ),
             progress: format!("{} of {} reviewed", r.kept + r.to_end, r.total),
         })
         .collect();
@@ -152,6 +162,7 @@ pub async fn start_access_review(
     #[server(default)] cluster: String,
     #[server(default)] due_days: String,
     #[server(default)] unreviewed: String,
+    #[server(default)] repeat: Option<String>,
 ) -> Result<(), AppError> {
     use crate::ssr::request::{client_address, short, state};
     use domain::features::access_reviews::{start, Target};
@@ -163,6 +174,7 @@ pub async fn start_access_review(
         (Field::Cluster, short(&cluster)),
         (Field::DueDays, short(&due_days)),
         (Field::Unreviewed, short(&unreviewed)),
+        (Field::Repeat, repeat.clone().unwrap_or_default()),
     ];
     let target = match review_of.as_str() {
         "area" => Target::Area,
@@ -184,6 +196,7 @@ pub async fn start_access_review(
         &target,
         days,
         unreviewed,
+        repeat.is_some(),
         client_address().as_deref(),
     )
     .await
@@ -270,6 +283,7 @@ pub async fn access_review(
             domain::storage::Unreviewed::End => "ended".into(),
         },
         ends_unreviewed: r.unreviewed == domain::storage::Unreviewed::End,
+        repeats: r.repeat_days.is_some(),
         completed: r.completed_at.map(|at| {
             format!(
                 "{} by {}",

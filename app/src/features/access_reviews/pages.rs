@@ -21,7 +21,7 @@ pub fn thousands(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -112,6 +112,16 @@ pub fn AccessReviewsPage() -> impl IntoView {
                                             ]
                                             selected=echo(Field::Unreviewed).unwrap_or_else(|| "keep".into())
                                             problem=problem_for(&error, Field::Unreviewed)/>
+                                        <div class="nhsuk-form-group">
+                                            <div class="nhsuk-checkboxes">
+                                                <div class="nhsuk-checkboxes__item">
+                                                    <input class="nhsuk-checkboxes__input" id="repeat" name="repeat" type="checkbox" value="1" aria-describedby="repeat-hint"
+                                                        checked=echo(Field::Repeat).is_some_and(|v| !v.is_empty())/>
+                                                    <label class="nhsuk-label nhsuk-checkboxes__label" for="repeat">"Start this review again every 12 months"</label>
+                                                    <div class="nhsuk-hint nhsuk-checkboxes__hint" id="repeat-hint">"A year after it starts, the same review starts again by itself, with the same settings, while you still manage the area."</div>
+                                                </div>
+                                            </div>
+                                        </div>
                                         <button class="nhsuk-button" type="submit">"Start review"</button>
                                     </ActionForm>
                                 }.into_any()

@@ -138,6 +138,7 @@ fn ReviewBody(
             {summary_row("Started", format!("{} by {}", r.started, r.started_by))}
             {summary_row("Due", if r.overdue { format!("{} (overdue)", r.due) } else { r.due.clone() })}
             {summary_row("Roles not reviewed at completion", format!("will be {}", r.unreviewed))}
+            {r.repeats.then(|| summary_row("Repeats", "Starts again by itself every 12 months".to_owned()))}
             {r.completed.clone().map(|c| summary_row("Completed", c))}
         </dl>
         <p class="nhsuk-body-l" id="progress">

@@ -27,7 +27,6 @@ use crate::storage::{
     ReviewItem, ReviewRoot, ReviewSummary, Storage, StoreError, Unreviewed,
 };
 use crate::values::clock::Timestamp;
-use crate::values::ods_code::OdsCode;
 
 /// Rows on a page of a review.
 pub const PAGE_SIZE: i64 = 25;
@@ -39,19 +38,10 @@ pub const REASON_MAX: usize = crate::rules::review::REASON_MAX;
 pub const DOWNLOAD_MAX: i64 = 1_000_000;
 /// The most reviews the list shows.
 pub const LIST_MAX: i64 = 100;
+/// A scheduled review starts again this many days after it started: every 12 months.
+pub const REPEAT_DAYS: i64 = 365;
 
 const DAY: i64 = 24 * 60 * 60;
-
-/// What a review covers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// Everything the reviewer manages.
-    Area,
-    /// One organisation (and, for a reviewer whose scope is a subtree, what lies below it).
-    Organisation(String),
-    /// The practices of one live cluster, as far as the reviewer reaches them.
-    Cluster(String),
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
@@ -148,130 +138,6 @@ pub fn completion_words(r: &CompletionReport) -> String {
         ));
     }
     words
-}
-
-/// The area of a review of `target`, with its title, as far as the permit reaches.
-async fn area<S: Storage>(
-    ctx: &Services<'_, S>,
-    permit: &Permit<'_>,
-    target: &Target,
-) -> Result<(String, Vec<ReviewRoot>), ReviewError> {
-    let actor = permit.actor();
-    let scope = permit.scope();
-    match target {
-        Target::Area => {
-            if let Some(id) = scope.single() {
-                return Ok((
-                    actor.organisation.name.clone(),
-                    vec![ReviewRoot {
-                        organisation: id,
-                        path: actor.organisation.path.clone(),
-                        subtree: false,
-                    }],
-                ));
-            }
-            let roots: Vec<ReviewRoot> = scope
-                .subtree_roots()
-                .iter()
-                .filter_map(|p| {
-                    p.last_id().map(|id| ReviewRoot {
-                        organisation: id,
-                        path: p.clone(),
-                        subtree: true,
-                    })
-                })
-                .collect();
-            let title = if actor.clusters().is_some() {
-                format!("the clusters of {}", actor.organisation.name)
-            } else {
-                actor.organisation.name.clone()
-            };
-            Ok((title, roots))
-        }
-        Target::Organisation(code) => {
-            let code =
-                OdsCode::parse(code.trim()).map_err(|_| ReviewError::OrganisationNotInScope)?;
-            let org = ctx
-                .store
-                .organisation_by_code(&code)
-                .await?
-                .filter(|o| permit.reaches(o.id, &o.path))
-                .ok_or(ReviewError::OrganisationNotInScope)?;
-            Ok((
-                org.name.clone(),
-                vec![ReviewRoot {
-                    organisation: org.id,
-                    path: org.path,
-                    subtree: scope.single().is_none(),
-                }],
-            ))
-        }
-        Target::Cluster(name) => {
-            let cluster = ctx
-                .store
-                .cluster_by_short_name(name.trim())
-                .await?
-                .filter(|c| c.retired_at.is_none())
-                .ok_or(ReviewError::NoSuchCluster)?;
-            if scope.single().is_some() {
-                return Err(ReviewError::NoSuchCluster);
-            }
-            let roots: Vec<ReviewRoot> = ctx
-                .store
-                .cluster_members(cluster.id)
-                .await?
-                .into_iter()
-                .filter(|(o, _)| permit.reaches(o.id, &o.path))
-                .map(|(o, _)| ReviewRoot {
-                    organisation: o.id,
-                    path: o.path,
-                    subtree: true,
-                })
-                .collect();
-            if roots.is_empty() {
-                return Err(ReviewError::NoSuchCluster);
-            }
-            Ok((format!("the practices of cluster {}", cluster.name), roots))
-        }
-    }
-}
-
-/// Starts a review, due in `due_days` days; its id. Nothing is written when there is nothing
-/// to review.
-#[tracing::instrument(skip_all)]
-pub async fn start<S: Storage>(
-    ctx: &Services<'_, S>,
-    actor: &Actor,
-    target: &Target,
-    due_days: i64,
-    unreviewed: Unreviewed,
-    origin: Option<&str>,
-) -> Result<ReviewId, ReviewError> {
-    let permit = manage(actor)?;
-    let now = ctx.clock.now();
-    let due = due_at(now, due_days)?;
-    let (title, roots) = area(ctx, &permit, target).await?;
-    let audit = NewAudit::by(actor, AuditAction::AccessReviewStarted, now, origin)
-        .at_organisation(
-            roots
-                .first()
-                .map_or(actor.organisation.id, |r| r.organisation),
-        )
-        .reason(format!("Review access for {title}, due {}", due.iso_utc()));
-    let review = NewReview {
-        title,
-        roots,
-        started_by: actor.user,
-        started_at: now,
-        due_at: due,
-        unreviewed,
-        audit,
-    };
-    let (id, rows) = ctx.store.start_review(&review, permit.scope()).await?;
-    if rows == 0 {
-        return Err(ReviewError::NothingToReview);
-    }
-    Ok(id)
 }
 
 /// The reviews the administrator may see (their whole area lies in the administrator's scope),
@@ -465,7 +331,9 @@ pub fn own_row(item: &ReviewItem, user: UserId) -> bool {
 }
 
 mod evidence;
+mod start;
 pub use evidence::*;
+pub use start::*;
 
 #[cfg(test)]
 mod tests;

@@ -51,9 +51,15 @@ fn a_review_is_seen_only_by_a_scope_that_covers_its_whole_area() {
 
 #[test]
 fn a_review_is_due_in_one_to_ninety_days() {
-    assert_eq!(due_at(NOW, 14).unwrap(), Timestamp(NOW.0 + 14 * DAY));
-    assert_eq!(due_at(NOW, 1).unwrap(), Timestamp(NOW.0 + DAY));
-    assert_eq!(due_at(NOW, 90).unwrap(), Timestamp(NOW.0 + 90 * DAY));
+    assert_eq!(
+        due_at(NOW, 14).expect("14 days"),
+        Timestamp(NOW.0 + 14 * DAY)
+    );
+    assert_eq!(due_at(NOW, 1).expect("a day"), Timestamp(NOW.0 + DAY));
+    assert_eq!(
+        due_at(NOW, 90).expect("90 days"),
+        Timestamp(NOW.0 + 90 * DAY)
+    );
     assert!(matches!(due_at(NOW, 0), Err(ReviewError::DueDays)));
     assert!(matches!(due_at(NOW, 91), Err(ReviewError::DueDays)));
     assert!(matches!(due_at(NOW, -3), Err(ReviewError::DueDays)));
@@ -62,7 +68,7 @@ fn a_review_is_due_in_one_to_ninety_days() {
 #[test]
 fn ending_access_needs_a_reason_of_at_most_250_characters() {
     assert_eq!(
-        end_reason("  Left the practice ").unwrap(),
+        end_reason("  Left the practice ").expect("a reason"),
         "Left the practice"
     );
     assert!(matches!(end_reason("   "), Err(ReviewError::ReasonEmpty)));

@@ -192,7 +192,8 @@ pub fn reminder_stage(ends_at: Timestamp, now: Timestamp) -> u8 {
 }
 
 /// Tells each holder whose role ends within a week, once a week before and once a day before:
-/// in the app, and by email when they take email. `last_day` says a role's last day in the
+/// in the app, and by email when they take email; and, with each, the administrators in scope of
+/// the role. `last_day` says a role's last day in the
 /// words people read ("31 March 2027"). How many reminders were sent. Run by the server's
 /// worker; a reminder another instance sent first is not sent again.
 #[tracing::instrument(skip_all)]
@@ -220,6 +221,22 @@ pub async fn send_reminders<S: Storage>(
                 role.first_name
             ),
         });
+        let (administrators, mail_to) = administrators_of(ctx, &role).await?;
+        let administrator_notice = format!(
+            "{} {}'s access as {} at {} ({}) ends after {day}. Change its end date on their page if they still need it.",
+            role.first_name, role.last_name, role.role_name, role.org_name, role.org_code
+        );
+        let administrator_emails = mail_to
+            .into_iter()
+            .map(|to| crate::model::outbox::NewEmail {
+                to,
+                subject: format!("Gatehouse access at {} ends after {day}", role.org_name),
+                body: format!(
+                    "{administrator_notice}\n\nYou receive this email because you administer users at {} and your Notification Settings ask for emails.\n",
+                    role.org_name
+                ),
+            })
+            .collect();
         let recorded = ctx
             .store
             .record_end_reminder(&crate::storage::EndReminder {
@@ -228,6 +245,9 @@ pub async fn send_reminders<S: Storage>(
                 stage,
                 notice,
                 email,
+                administrators,
+                administrator_notice,
+                administrator_emails,
                 at: now,
             })
             .await?;
@@ -236,6 +256,43 @@ pub async fn send_reminders<S: Storage>(
         }
     }
     Ok(sent)
+}
+
+/// The administrators in scope of an ending role, who are told with its holder: everyone whose
+/// active role manages users at its organisation (the Service Desk aside, who is not told of
+/// every locum in the country), never the holder themselves; and the addresses of those who
+/// take email.
+async fn administrators_of<S: Storage>(
+    ctx: &Services<'_, S>,
+    role: &crate::storage::EndingRole,
+) -> Result<(Vec<UserId>, Vec<crate::values::email::EmailAddress>), StoreError> {
+    let mut users = Vec::new();
+    let mut mail_to = Vec::new();
+    for h in ctx.store.holders_above(&role.org_path).await? {
+        let Some(held) = ctx.catalogue.role(h.role) else {
+            continue;
+        };
+        let clusters = h
+            .clusters
+            .clone()
+            .map(|m| crate::access::scope::Restriction::new(&h.organisation.path, m));
+        let actor = Actor::new(h.user, h.assignment, h.organisation.clone(), held, clusters);
+        let reaches = actor
+            .permit(Capability::ManageUsers)
+            .is_ok_and(|p| p.reaches(role.org_id, &role.org_path));
+        if !reaches
+            || actor.has(Capability::ServiceDesk)
+            || h.user == role.user
+            || users.contains(&h.user)
+        {
+            continue;
+        }
+        users.push(h.user);
+        if h.notify_by_email {
+            mail_to.push(h.email.clone());
+        }
+    }
+    Ok((users, mail_to))
 }
 
 mod dormancy;

@@ -47,7 +47,16 @@ pub async fn review_command(args: &[String]) -> Result<(), Box<dyn std::error::E
         region.name
     );
     let t = Instant::now();
-    let id = reviews::start(&ctx, &actor, &Target::Area, 14, Unreviewed::Keep, None).await?;
+    let id = reviews::start(
+        &ctx,
+        &actor,
+        &Target::Area,
+        14,
+        Unreviewed::Keep,
+        false,
+        None,
+    )
+    .await?;
     let started = t.elapsed().as_secs_f64() * 1000.0;
     let summary = reviews::get(&ctx, &actor, id).await?;
     println!(
@@ -65,7 +74,13 @@ pub async fn review_command(args: &[String]) -> Result<(), Box<dyn std::error::E
         .collect();
     type FilterMaker = Box<dyn Fn(&mut Rng) -> Filters>;
     let filters: [(&str, FilterMaker); 5] = [
-        ("first page", Box::new(|_| Filters { page: 1, ..Filters::default() })),
+        (
+            "first page",
+            Box::new(|_| Filters {
+                page: 1,
+                ..Filters::default()
+            }),
+        ),
         (
             "any page",
             Box::new(move |r: &mut Rng| Filters {
@@ -130,7 +145,15 @@ pub async fn review_command(args: &[String]) -> Result<(), Box<dyn std::error::E
         times.push(t.elapsed());
     }
     report("mark a page of 25 rows", &mut times);
-    reviews::mark(&ctx, &actor, id, &first_page[..1], Some(Decision::End), "Left").await?;
+    reviews::mark(
+        &ctx,
+        &actor,
+        id,
+        &first_page[..1],
+        Some(Decision::End),
+        "Left",
+    )
+    .await?;
     let t = Instant::now();
     let done = reviews::complete(&ctx, &actor, id, None).await?;
     let ms = t.elapsed().as_secs_f64() * 1000.0;
