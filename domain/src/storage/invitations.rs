@@ -64,6 +64,8 @@ pub struct PendingInvitation {
     pub role_name: String,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// When the role it offers ends by itself, if it does.
+    pub ends_at: Option<Timestamp>,
 }
 
 pub trait Invitations: Send + Sync {

@@ -265,7 +265,9 @@ impl Objects {
         .await;
         let review = app.scalar("SELECT MAX(id) FROM access_reviews").await;
         app.sql(&format!(
-            "INSERT INTO access_review_roots (review_id, organisation_id, subtree) VALUES ({review}, {hillside}, TRUE)"
+            "INSERT INTO access_review_roots (review_id, organisation_id, subtree) VALUES ({review}, {hillside}, TRUE); \
+             INSERT INTO access_review_orgs (review_id, organisation_id) VALUES ({review}, {hillside}); \
+             UPDATE access_reviews SET total = 1 WHERE id = {review}"
         ))
         .await;
         app.sql(&format!(

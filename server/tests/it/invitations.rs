@@ -332,6 +332,12 @@ async fn resend_replaces_the_link_and_withdraw_ends_it() {
         .and_then(|s| s.split(',').next())
         .and_then(|s| s.parse().ok())
         .expect("an invitation id");
+    // The role offered ends in ten days: the resent email says so again.
+    app.sql(&format!(
+        "UPDATE role_assignments SET ends_at = CAST(strftime('%s', 'now') AS INTEGER) + 10 * 86400 \
+         WHERE user_id = {user} AND status = 'pending'"
+    ))
+    .await;
     let res = admin
         .post(
             "change_invitation",
@@ -345,6 +351,15 @@ async fn resend_replaces_the_link_and_withdraw_ends_it() {
         )
         .await;
     assert_eq!(location(&res), format!("/users/{user}?done=invite-resent"));
+    let resent = app
+        .texts(&format!(
+            "SELECT body FROM outbox WHERE recipient = '{email}' ORDER BY id DESC LIMIT 1"
+        ))
+        .await;
+    assert!(
+        resent[0].contains("This access is temporary: it ends after"),
+        "{resent:?}"
+    );
     let second = link_to(&app, email).await;
     assert_ne!(first, second);
     let old = app

@@ -18,7 +18,9 @@ CREATE TABLE access_reviews (
     -- A scheduled review starts again this many days after it started (365: every 12 months),
     -- once: `repeated_as` is the review that followed it (0 when it could not start).
     repeat_days INTEGER,
-    repeated_as BIGINT
+    repeated_as BIGINT,
+    -- How many rows the snapshot took: it never changes.
+    total INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX access_reviews_overdue ON access_reviews (due_at) WHERE completed_at IS NULL;
 CREATE INDEX access_reviews_repeat ON access_reviews (started_at)
@@ -32,6 +34,14 @@ CREATE TABLE access_review_roots (
     PRIMARY KEY (review_id, organisation_id)
 );
 CREATE INDEX access_review_roots_organisation ON access_review_roots (organisation_id);
+
+-- The organisations a review's rows are at, taken with the snapshot: a page finds those outside
+-- its viewer's scope among these few rather than joining every row to its organisation.
+CREATE TABLE access_review_orgs (
+    review_id BIGINT NOT NULL REFERENCES access_reviews (id),
+    organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+    PRIMARY KEY (review_id, organisation_id)
+);
 
 CREATE TABLE access_review_items (
     review_id BIGINT NOT NULL REFERENCES access_reviews (id),

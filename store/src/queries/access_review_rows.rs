@@ -2,10 +2,10 @@
 // with `Db` set.
 
 /// The columns of a review's summary, from `access_reviews r` and its starter `s` and completer
-/// `c`, with the counts of its rows (each an index range of its own).
+/// `c`, with the counts of its rows marked (each an index range of its own).
 const REVIEW_COLUMNS: &str = "r.id, r.title, s.email AS started_by, r.started_at, r.due_at, r.unreviewed, r.repeat_days, \
      r.completed_at, c.email AS completed_by, \
-     (SELECT COUNT(*) FROM access_review_items i WHERE i.review_id = r.id) AS total, \
+     r.total, \
      (SELECT COUNT(*) FROM access_review_items i WHERE i.review_id = r.id AND i.decision = 'keep') AS kept, \
      (SELECT COUNT(*) FROM access_review_items i WHERE i.review_id = r.id AND i.decision = 'end') AS to_end";
 
@@ -22,7 +22,7 @@ fn review_summary(r: &DbRow, roots: Vec<domain::storage::ReviewRoot>) -> StoreRe
         repeat_days: r.try_get::<Option<i32>, _>("repeat_days").map_err(map)?.map(i64::from),
         completed_at: r.try_get::<Option<i64>, _>("completed_at").map_err(map)?.map(Timestamp),
         completed_by: r.try_get("completed_by").map_err(map)?,
-        total: r.try_get("total").map_err(map)?,
+        total: i64::from(r.try_get::<i32, _>("total").map_err(map)?),
         kept: r.try_get("kept").map_err(map)?,
         to_end: r.try_get("to_end").map_err(map)?,
     })
@@ -109,3 +109,139 @@ fn review_item(r: &DbRow) -> StoreResult<domain::storage::ReviewItem> {
     })
 }
 
+/// Completes a review: what `AccessReviews::complete_review` promises, in one transaction.
+async fn complete_in(
+    pool: &sqlx::Pool<Db>,
+    c: &domain::storage::Completion<'_>,
+) -> StoreResult<Option<domain::storage::CompletionReport>> {
+    let mut tx = pool.begin_with(begin_write!()).await.map_err(map)?;
+    // The row that decides who completes: a second completer finds it completed (waiting
+    // for the first on PostgreSQL, behind the write lock on SQLite) and does nothing.
+    let closed = sqlx::query(
+        "UPDATE access_reviews SET completed_at = $1, completed_by = $2 WHERE id = $3 AND completed_at IS NULL \
+         RETURNING unreviewed",
+    )
+    .bind(c.at.0)
+    .bind(c.by.0)
+    .bind(c.review.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(map)?;
+    let Some(closed) = closed else {
+        tx.rollback().await.map_err(map)?;
+        return Ok(None);
+    };
+    let unreviewed: String = closed.try_get("unreviewed").map_err(map)?;
+    if unreviewed == "end" {
+        sqlx::query(
+            "UPDATE access_review_items SET decision = 'end', reason = 'Not reviewed by the time the review was completed', \
+               decided_at = $1 WHERE review_id = $2 AND decision IS NULL AND user_id <> $3",
+        )
+        .bind(c.at.0)
+        .bind(c.review.0)
+        .bind(c.by.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+    }
+    // Rows marked to end, in the completer's scope, whose role is still active and usable.
+    let mut args = Args::default();
+    let at = args.push(Arg::Int(c.at.0));
+    let by = args.push(Arg::Int(c.by.0));
+    let review = args.push(Arg::Int(c.review.0));
+    let scope = scope_condition(c.scope, &mut args);
+    let ended = format!(
+        "UPDATE role_assignments SET status = 'revoked', decided_at = {at}, decided_by = {by} \
+         WHERE status = 'active' AND (ends_at IS NULL OR ends_at > {at}) AND id IN \
+           (SELECT i.assignment_id FROM access_review_items i JOIN organisations o ON o.id = i.organisation_id \
+            WHERE i.review_id = {review} AND i.decision = 'end' AND i.user_id <> {by} AND {scope})"
+    );
+    let ended = bind_args!(sqlx::query(sqlx::AssertSqlSafe(ended)), args)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?
+        .rows_affected() as i64;
+    // What became of each row: ended by this completion (revoked at this instant by this
+    // completer), marked to end but ended already, or kept.
+    sqlx::query(
+        "UPDATE access_review_items SET outcome = CASE \
+           WHEN decision = 'end' AND EXISTS (SELECT 1 FROM role_assignments a WHERE a.id = assignment_id \
+             AND a.status = 'revoked' AND a.decided_at = $1 AND a.decided_by = $2) THEN 'ended' \
+           WHEN decision = 'end' AND EXISTS (SELECT 1 FROM role_assignments a WHERE a.id = assignment_id \
+             AND (a.status <> 'active' OR (a.ends_at IS NOT NULL AND a.ends_at <= $1))) THEN 'already_ended' \
+           ELSE 'kept' END \
+         WHERE review_id = $3",
+    )
+    .bind(c.at.0)
+    .bind(c.by.0)
+    .bind(c.review.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(map)?;
+    // An audit event and a notice for each role ended, and an email to each holder who takes
+    // email: one statement each, however many rows.
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor_user_id, acting_as, action, target_user_id, organisation_id, reason, origin) \
+         SELECT $1, $2, $3, $4, i.user_id, i.organisation_id, \
+           $7 || i.role_name || ' at ' || i.org_code || ': ' || COALESCE(i.reason, ''), $6 \
+         FROM access_review_items i WHERE i.review_id = $5 AND i.outcome = 'ended'",
+    )
+    .bind(c.at.0)
+    .bind(c.by.0)
+    .bind(c.acting_as.clone())
+    .bind(AuditAction::AccessEndedByReview.key())
+    .bind(c.review.0)
+    .bind(c.origin.clone())
+    .bind(format!("Access review {}: ", c.review.0))
+    .execute(&mut *tx)
+    .await
+    .map_err(map)?;
+    sqlx::query(
+        "INSERT INTO notifications (user_id, body, assignment_id, created_at) \
+         SELECT i.user_id, 'Your access as ' || i.role_name || ' at ' || i.org_name || ' (' || i.org_code || \
+           ') has been ended by an access review. Reason: ' || COALESCE(i.reason, '') || \
+           ' If you still need it, ask an administrator of ' || i.org_name || ', or request access again from My Profile.', \
+           NULL, $1 \
+         FROM access_review_items i WHERE i.review_id = $2 AND i.outcome = 'ended'",
+    )
+    .bind(c.at.0)
+    .bind(c.review.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(map)?;
+    sqlx::query(
+        "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) \
+         SELECT u.email, 'Your Gatehouse access at ' || i.org_name || ' has ended', \
+           'Your access as ' || i.role_name || ' at ' || i.org_name || ' (' || i.org_code || \
+           ') has been ended by an access review.' || $3 || 'Reason: ' || COALESCE(i.reason, '') || \
+           $3 || 'If you still need it, ask an administrator of ' || i.org_name || \
+           ', or sign in to Gatehouse and request access again from My Profile.' || $3 || \
+           'You receive this email because your Notification Settings ask for emails.' || $4, $1, $1 \
+         FROM access_review_items i JOIN users u ON u.id = i.user_id \
+         WHERE i.review_id = $2 AND i.outcome = 'ended' AND u.notify_by_email",
+    )
+    .bind(c.at.0)
+    .bind(c.review.0)
+    .bind("\n\n")
+    .bind("\n")
+    .execute(&mut *tx)
+    .await
+    .map_err(map)?;
+    insert_audit(&mut *tx, &c.audit).await?;
+    let counts = sqlx::query(
+        "SELECT \
+           (SELECT COUNT(*) FROM access_review_items WHERE review_id = $1 AND outcome = 'kept') AS kept, \
+           (SELECT COUNT(*) FROM access_review_items WHERE review_id = $1 AND outcome = 'already_ended') AS already",
+    )
+    .bind(c.review.0)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(map)?;
+    let report = domain::storage::CompletionReport {
+        kept: counts.try_get("kept").map_err(map)?,
+        ended,
+        already_ended: counts.try_get("already").map_err(map)?,
+    };
+    tx.commit().await.map_err(map)?;
+    Ok(Some(report))
+}

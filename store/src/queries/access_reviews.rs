@@ -64,6 +64,20 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
             tx.rollback().await.map_err(map)?;
             return Ok((domain::storage::ReviewId(0), 0));
         }
+        sqlx::query("UPDATE access_reviews SET total = $1 WHERE id = $2")
+            .bind(rows as i32)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        sqlx::query(
+            "INSERT INTO access_review_orgs (review_id, organisation_id) \
+             SELECT DISTINCT review_id, organisation_id FROM access_review_items WHERE review_id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
         insert_audit(&mut *tx, &r.audit).await?;
         tx.commit().await.map_err(map)?;
         Ok((domain::storage::ReviewId(id), rows))
@@ -118,15 +132,14 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
     ) -> StoreResult<(Vec<domain::storage::ReviewItem>, i64)> {
         use domain::storage::ItemState;
         // The review's organisations that lie outside the viewer's scope now (an organisation
-        // moved since the review started, say): usually none. Found once from the review's
-        // distinct organisations, so the count and the page below need no join per row.
+        // moved since the review started, say): usually none. Found among the few the snapshot
+        // recorded, so the count and the page below need no join per row.
         let mut args = Args::default();
         let review = args.push(Arg::Int(q.review.0));
         let scope = scope_condition(&q.scope, &mut args);
         let outside_sql = format!(
-            "SELECT o.id FROM organisations o WHERE o.id IN \
-               (SELECT DISTINCT organisation_id FROM access_review_items WHERE review_id = {review}) \
-             AND NOT ({scope})"
+            "SELECT o.id FROM access_review_orgs ro JOIN organisations o ON o.id = ro.organisation_id \
+             WHERE ro.review_id = {review} AND NOT ({scope})"
         );
         let outside: Vec<i64> = bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(outside_sql)), args)
             .fetch_all(&self.pool)
@@ -157,7 +170,16 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
             let list: Vec<String> = outside.iter().map(|o| args.push(Arg::Int(*o))).collect();
             filter.push_str(&format!(" AND i.organisation_id NOT IN ({})", list.join(", ")));
         }
-        let count_sql = format!("SELECT COUNT(*) AS n {filter}");
+        // Every row: the snapshot's own count. Otherwise counted, through an index range.
+        let unfiltered = q.state == ItemState::All
+            && q.org_code.is_none()
+            && q.signed_in_before.is_none()
+            && outside.is_empty();
+        let count_sql = if unfiltered {
+            format!("SELECT CAST(total AS BIGINT) AS n FROM access_reviews WHERE id = {review}")
+        } else {
+            format!("SELECT COUNT(*) AS n {filter}")
+        };
         let total: i64 = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args.clone())
             .fetch_one(&self.pool)
             .await
@@ -231,136 +253,7 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
         &self,
         c: &domain::storage::Completion<'_>,
     ) -> StoreResult<Option<domain::storage::CompletionReport>> {
-        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
-        // The row that decides who completes: a second completer finds it completed (waiting
-        // for the first on PostgreSQL, behind the write lock on SQLite) and does nothing.
-        let closed = sqlx::query(
-            "UPDATE access_reviews SET completed_at = $1, completed_by = $2 WHERE id = $3 AND completed_at IS NULL \
-             RETURNING unreviewed",
-        )
-        .bind(c.at.0)
-        .bind(c.by.0)
-        .bind(c.review.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map)?;
-        let Some(closed) = closed else {
-            tx.rollback().await.map_err(map)?;
-            return Ok(None);
-        };
-        let unreviewed: String = closed.try_get("unreviewed").map_err(map)?;
-        if unreviewed == "end" {
-            sqlx::query(
-                "UPDATE access_review_items SET decision = 'end', reason = 'Not reviewed by the time the review was completed', \
-                   decided_at = $1 WHERE review_id = $2 AND decision IS NULL AND user_id <> $3",
-            )
-            .bind(c.at.0)
-            .bind(c.review.0)
-            .bind(c.by.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(map)?;
-        }
-        // Rows marked to end, in the completer's scope, whose role is still active and usable.
-        let mut args = Args::default();
-        let at = args.push(Arg::Int(c.at.0));
-        let by = args.push(Arg::Int(c.by.0));
-        let review = args.push(Arg::Int(c.review.0));
-        let scope = scope_condition(c.scope, &mut args);
-        let ended = format!(
-            "UPDATE role_assignments SET status = 'revoked', decided_at = {at}, decided_by = {by} \
-             WHERE status = 'active' AND (ends_at IS NULL OR ends_at > {at}) AND id IN \
-               (SELECT i.assignment_id FROM access_review_items i JOIN organisations o ON o.id = i.organisation_id \
-                WHERE i.review_id = {review} AND i.decision = 'end' AND i.user_id <> {by} AND {scope})"
-        );
-        let ended = bind_args!(sqlx::query(sqlx::AssertSqlSafe(ended)), args)
-            .execute(&mut *tx)
-            .await
-            .map_err(map)?
-            .rows_affected() as i64;
-        // What became of each row: ended by this completion (revoked at this instant by this
-        // completer), marked to end but ended already, or kept.
-        sqlx::query(
-            "UPDATE access_review_items SET outcome = CASE \
-               WHEN decision = 'end' AND EXISTS (SELECT 1 FROM role_assignments a WHERE a.id = assignment_id \
-                 AND a.status = 'revoked' AND a.decided_at = $1 AND a.decided_by = $2) THEN 'ended' \
-               WHEN decision = 'end' AND EXISTS (SELECT 1 FROM role_assignments a WHERE a.id = assignment_id \
-                 AND (a.status <> 'active' OR (a.ends_at IS NOT NULL AND a.ends_at <= $1))) THEN 'already_ended' \
-               ELSE 'kept' END \
-             WHERE review_id = $3",
-        )
-        .bind(c.at.0)
-        .bind(c.by.0)
-        .bind(c.review.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(map)?;
-        // An audit event and a notice for each role ended, and an email to each holder who takes
-        // email: one statement each, however many rows.
-        sqlx::query(
-            "INSERT INTO audit_events (at, actor_user_id, acting_as, action, target_user_id, organisation_id, reason, origin) \
-             SELECT $1, $2, $3, $4, i.user_id, i.organisation_id, \
-               $7 || i.role_name || ' at ' || i.org_code || ': ' || COALESCE(i.reason, ''), $6 \
-             FROM access_review_items i WHERE i.review_id = $5 AND i.outcome = 'ended'",
-        )
-        .bind(c.at.0)
-        .bind(c.by.0)
-        .bind(c.acting_as.clone())
-        .bind(AuditAction::AccessEndedByReview.key())
-        .bind(c.review.0)
-        .bind(c.origin.clone())
-        .bind(format!("Access review {}: ", c.review.0))
-        .execute(&mut *tx)
-        .await
-        .map_err(map)?;
-        sqlx::query(
-            "INSERT INTO notifications (user_id, body, assignment_id, created_at) \
-             SELECT i.user_id, 'Your access as ' || i.role_name || ' at ' || i.org_name || ' (' || i.org_code || \
-               ') has been ended by an access review. Reason: ' || COALESCE(i.reason, '') || \
-               ' If you still need it, ask an administrator of ' || i.org_name || ', or request access again from My Profile.', \
-               NULL, $1 \
-             FROM access_review_items i WHERE i.review_id = $2 AND i.outcome = 'ended'",
-        )
-        .bind(c.at.0)
-        .bind(c.review.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(map)?;
-        sqlx::query(
-            "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) \
-             SELECT u.email, 'Your Gatehouse access at ' || i.org_name || ' has ended', \
-               'Your access as ' || i.role_name || ' at ' || i.org_name || ' (' || i.org_code || \
-               ') has been ended by an access review.' || $3 || 'Reason: ' || COALESCE(i.reason, '') || \
-               $3 || 'If you still need it, ask an administrator of ' || i.org_name || \
-               ', or sign in to Gatehouse and request access again from My Profile.' || $3 || \
-               'You receive this email because your Notification Settings ask for emails.' || $4, $1, $1 \
-             FROM access_review_items i JOIN users u ON u.id = i.user_id \
-             WHERE i.review_id = $2 AND i.outcome = 'ended' AND u.notify_by_email",
-        )
-        .bind(c.at.0)
-        .bind(c.review.0)
-        .bind("\n\n")
-        .bind("\n")
-        .execute(&mut *tx)
-        .await
-        .map_err(map)?;
-        insert_audit(&mut *tx, &c.audit).await?;
-        let counts = sqlx::query(
-            "SELECT \
-               (SELECT COUNT(*) FROM access_review_items WHERE review_id = $1 AND outcome = 'kept') AS kept, \
-               (SELECT COUNT(*) FROM access_review_items WHERE review_id = $1 AND outcome = 'already_ended') AS already",
-        )
-        .bind(c.review.0)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map)?;
-        let report = domain::storage::CompletionReport {
-            kept: counts.try_get("kept").map_err(map)?,
-            ended,
-            already_ended: counts.try_get("already").map_err(map)?,
-        };
-        tx.commit().await.map_err(map)?;
-        Ok(Some(report))
+        complete_in(&self.pool, c).await
     }
 
     #[tracing::instrument(skip_all)]

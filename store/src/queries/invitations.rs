@@ -224,7 +224,7 @@ impl domain::storage::Invitations for crate::Backend<Db> {
         user: UserId,
     ) -> StoreResult<Vec<domain::storage::PendingInvitation>> {
         let rows = sqlx::query(
-            "SELECT i.id, i.created_at, i.expires_at, a.role_id, r.name AS role_name, \
+            "SELECT i.id, i.created_at, i.expires_at, a.role_id, a.ends_at, r.name AS role_name, \
                     o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path \
              FROM invitations i \
              JOIN role_assignments a ON a.id = i.assignment_id \
@@ -246,6 +246,7 @@ impl domain::storage::Invitations for crate::Backend<Db> {
                     role_name: r.try_get("role_name").map_err(map)?,
                     created_at: Timestamp(r.try_get("created_at").map_err(map)?),
                     expires_at: Timestamp(r.try_get("expires_at").map_err(map)?),
+                    ends_at: r.try_get::<Option<i64>, _>("ends_at").map_err(map)?.map(Timestamp),
                 })
             })
             .collect()

@@ -390,14 +390,17 @@ async fn pending_one<S: Storage>(
         .ok_or(InviteError::NotFound)
 }
 
-/// Resend: a new link replaces the old one, with seven more days.
+/// Resend: a new link replaces the old one, with seven more days. The email says the role's
+/// last day again when it has one; `last_day` puts it in the words people read.
 #[tracing::instrument(skip_all)]
+#[allow(clippy::too_many_arguments)]
 pub async fn resend<S: Storage>(
     ctx: &Services<'_, S>,
     actor: &Actor,
     inviter: &str,
     user: UserId,
     id: i64,
+    last_day: &(dyn Fn(crate::values::clock::Timestamp) -> String + Sync),
     origin: Option<&str>,
 ) -> Result<(), InviteError> {
     let inv = pending_one(ctx, actor, user, id).await?;
@@ -421,8 +424,7 @@ pub async fn resend<S: Storage>(
         last_name: u.last_name.clone(),
         organisation: org,
         role,
-        // The resent email does not repeat the end; the role keeps it.
-        ends: None,
+        ends: inv.ends_at.map(|e| (e, last_day(e))),
     };
     let now = ctx.clock.now();
     let token = SecretToken::generate(ctx.tokens);

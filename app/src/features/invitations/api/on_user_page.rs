@@ -40,6 +40,7 @@ pub async fn change_invitation(user: i64, invitation: i64, change: String) -> Re
             &inviter_name(&ctx),
             id,
             invitation,
+            &crate::ssr::uk_time::last_day_words,
             origin.as_deref(),
         )
         .await
