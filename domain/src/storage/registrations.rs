@@ -31,6 +31,28 @@ pub struct Holder {
     pub clusters: Option<Vec<OrgPath>>,
 }
 
+impl Holder {
+    /// The holder acting as this role: what it may do and where, its clusters' restriction
+    /// included. `None` for a role the catalogue does not know.
+    pub fn actor(
+        &self,
+        catalogue: &crate::model::role::Catalogue,
+    ) -> Option<crate::access::actor::Actor> {
+        let held = catalogue.role(self.role)?;
+        let clusters = self
+            .clusters
+            .clone()
+            .map(|m| crate::access::scope::Restriction::new(&self.organisation.path, m));
+        Some(crate::access::actor::Actor::new(
+            self.user,
+            self.assignment,
+            self.organisation.clone(),
+            held,
+            clusters,
+        ))
+    }
+}
+
 /// A self-registration, with what it causes, written in one transaction.
 #[derive(Debug, Clone)]
 pub struct NewRegistration {

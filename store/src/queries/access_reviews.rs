@@ -363,13 +363,7 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
             tx.rollback().await.map_err(map)?;
             return Ok(false);
         }
-        sqlx::query("INSERT INTO notifications (user_id, body, assignment_id, created_at) VALUES ($1, $2, NULL, $3)")
-            .bind(user.0)
-            .bind(notice)
-            .bind(at.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(map)?;
+        insert_notice(&mut *tx, user, notice, at).await?;
         tx.commit().await.map_err(map)?;
         Ok(true)
     }

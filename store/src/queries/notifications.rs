@@ -1,5 +1,20 @@
 // In-app notifications and the email setting. Included once per backend by `backends.rs`.
 
+/// Writes one in-app notice, about nothing to review, inside the caller's transaction.
+async fn insert_notice<'e, E>(ex: E, user: UserId, body: &str, at: Timestamp) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    sqlx::query("INSERT INTO notifications (user_id, body, assignment_id, created_at) VALUES ($1, $2, NULL, $3)")
+        .bind(user.0)
+        .bind(body)
+        .bind(at.0)
+        .execute(ex)
+        .await
+        .map_err(map)?;
+    Ok(())
+}
+
 impl domain::storage::Notifications for crate::Backend<Db> {
     async fn notifications(&self, user: UserId, limit: i64) -> StoreResult<Vec<Notification>> {
         let rows = sqlx::query(

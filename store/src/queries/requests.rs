@@ -218,13 +218,7 @@ impl domain::storage::Requests for crate::Backend<Db> {
             .execute(&mut *tx)
             .await
             .map_err(map)?;
-        sqlx::query("INSERT INTO notifications (user_id, body, assignment_id, created_at) VALUES ($1, $2, NULL, $3)")
-            .bind(requester)
-            .bind(&v.notice)
-            .bind(v.at.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(map)?;
+        insert_notice(&mut *tx, UserId(requester), &v.notice, v.at).await?;
         if let Some(email) = &v.email {
             queue_emails_in(&mut tx, std::slice::from_ref(email), v.at).await?;
         }

@@ -128,24 +128,12 @@ impl domain::storage::TemporaryAccess for crate::Backend<Db> {
             tx.rollback().await.map_err(map)?;
             return Ok(false);
         }
-        sqlx::query("INSERT INTO notifications (user_id, body, assignment_id, created_at) VALUES ($1, $2, NULL, $3)")
-            .bind(r.user.0)
-            .bind(&r.notice)
-            .bind(r.at.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(map)?;
+        insert_notice(&mut *tx, r.user, &r.notice, r.at).await?;
         if let Some(email) = &r.email {
             queue_emails_in(&mut tx, std::slice::from_ref(email), r.at).await?;
         }
         for admin in &r.administrators {
-            sqlx::query("INSERT INTO notifications (user_id, body, assignment_id, created_at) VALUES ($1, $2, NULL, $3)")
-                .bind(admin.0)
-                .bind(&r.administrator_notice)
-                .bind(r.at.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(map)?;
+            insert_notice(&mut *tx, *admin, &r.administrator_notice, r.at).await?;
         }
         queue_emails_in(&mut tx, &r.administrator_emails, r.at).await?;
         tx.commit().await.map_err(map)?;

@@ -191,17 +191,12 @@ pub async fn start_repeats<S: Storage>(ctx: &Services<'_, S>) -> Result<usize, S
         };
         let mut next = None;
         for h in ctx.store.holders_above(&first.path).await? {
-            let Some(held) = ctx.catalogue.role(h.role) else {
-                continue;
-            };
             if h.user != due.started_by {
                 continue;
             }
-            let clusters = h
-                .clusters
-                .clone()
-                .map(|m| crate::access::scope::Restriction::new(&h.organisation.path, m));
-            let actor = Actor::new(h.user, h.assignment, h.organisation.clone(), held, clusters);
+            let Some(actor) = h.actor(ctx.catalogue) else {
+                continue;
+            };
             let Ok(permit) = manage(&actor) else {
                 continue;
             };

@@ -269,14 +269,9 @@ async fn administrators_of<S: Storage>(
     let mut users = Vec::new();
     let mut mail_to = Vec::new();
     for h in ctx.store.holders_above(&role.org_path).await? {
-        let Some(held) = ctx.catalogue.role(h.role) else {
+        let Some(actor) = h.actor(ctx.catalogue) else {
             continue;
         };
-        let clusters = h
-            .clusters
-            .clone()
-            .map(|m| crate::access::scope::Restriction::new(&h.organisation.path, m));
-        let actor = Actor::new(h.user, h.assignment, h.organisation.clone(), held, clusters);
         let reaches = actor
             .permit(Capability::ManageUsers)
             .is_ok_and(|p| p.reaches(role.org_id, &role.org_path));

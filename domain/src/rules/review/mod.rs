@@ -308,15 +308,10 @@ pub async fn reviewers<S: Storage>(
     let mut notify: Vec<UserId> = Vec::new();
     let mut mail_to: Vec<EmailAddress> = Vec::new();
     for h in store.holders_above(&org.path).await? {
-        let Some(held) = catalogue.role(h.role) else {
+        // A holder restricted to clusters hears only of the organisations they reach.
+        let Some(actor) = h.actor(catalogue) else {
             continue;
         };
-        // A holder restricted to clusters hears only of the organisations they reach.
-        let clusters = h
-            .clusters
-            .clone()
-            .map(|m| crate::access::scope::Restriction::new(&h.organisation.path, m));
-        let actor = Actor::new(h.user, h.assignment, h.organisation.clone(), held, clusters);
         if notify.contains(&h.user)
             || Some(h.user) == asker
             || actor.has(Capability::ServiceDesk) != for_desk

@@ -8,25 +8,16 @@ use domain::storage::{Decision, ItemState, Unreviewed};
 use super::*;
 
 pub async fn review_command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
-    let mut rounds = 100usize;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--rounds" => rounds = it.next().and_then(|v| v.parse().ok()).ok_or(USAGE)?,
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
-        }
-    }
-    let config = server::Config::from_env()?;
-    let store = store::connect(&config.database_url).await?;
-    let catalogue = store.catalogue().await?;
-    let users = store.count_users().await?;
-    let commissioners = all_of(&store, OrgKind::Commissioning).await?;
-    let practices = all_of(&store, OrgKind::Provider).await?;
-    let root = store.platform_root().await?;
-    let region = commissioners
-        .iter()
-        .find(|o| o.parent == Some(root.id))
-        .ok_or("no region: run bench-data first")?;
+    let rounds = rounds_of(args, 100)?;
+    let National {
+        store,
+        catalogue,
+        users,
+        practices,
+        region,
+        ..
+    } = National::open().await?;
+    let region = &region;
     // The reviewer is a real account (a review records who started it): the first generated.
     let reviewer = store
         .user(UserId(1))

@@ -55,12 +55,12 @@ pub(super) fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
     percentile(sorted, p)
 }
 
-/// Times the Users search (`domain::features::users::search`, the server function's own call) for each of
-/// the five fields it searches, as two administrators: the Service Desk, whose scope is the whole
-/// country, and an Advanced User Administrator of one NHS England region (the first organisation
-/// under the platform's root: a region's ICBs, sub-ICB locations and practices).
-pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
-    let mut rounds = 200usize;
+/// `--rounds N` of a command's arguments, or `default`.
+pub(super) fn rounds_of(
+    args: &[String],
+    default: usize,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let mut rounds = default;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -68,17 +68,60 @@ pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::E
             other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
         }
     }
-    let config = server::Config::from_env()?;
-    let store = store::connect(&config.database_url).await?;
-    let catalogue = store.catalogue().await?;
-    let users = store.count_users().await?;
-    let practices = all_of(&store, OrgKind::Provider).await?;
-    let commissioners = all_of(&store, OrgKind::Commissioning).await?;
-    let root = store.platform_root().await?;
-    let region = commissioners
-        .iter()
-        .find(|o| o.parent == Some(root.id))
-        .ok_or("no region: run bench-data first")?;
+    Ok(rounds)
+}
+
+/// The national database a benchmark reads, and what it needs of it: the practices, the
+/// platform's root, and one NHS England region (the first organisation under the root: its
+/// ICBs, sub-ICB locations and practices).
+pub(super) struct National {
+    pub store: Store,
+    pub catalogue: Catalogue,
+    pub users: i64,
+    pub practices: Vec<Organisation>,
+    pub root: Organisation,
+    pub region: Organisation,
+}
+
+impl National {
+    pub async fn open() -> Result<Self, Box<dyn std::error::Error>> {
+        let config = server::Config::from_env()?;
+        let store = store::connect(&config.database_url).await?;
+        let catalogue = store.catalogue().await?;
+        let users = store.count_users().await?;
+        let practices = all_of(&store, OrgKind::Provider).await?;
+        let commissioners = all_of(&store, OrgKind::Commissioning).await?;
+        let root = store.platform_root().await?;
+        let region = commissioners
+            .into_iter()
+            .find(|o| o.parent == Some(root.id))
+            .ok_or("no region: run bench-data first")?;
+        Ok(Self {
+            store,
+            catalogue,
+            users,
+            practices,
+            root,
+            region,
+        })
+    }
+}
+
+/// Times the Users search (`domain::features::users::search`, the server function's own call) for each of
+/// the five fields it searches, as two administrators: the Service Desk, whose scope is the whole
+/// country, and an Advanced User Administrator of one NHS England region (the first organisation
+/// under the platform's root: a region's ICBs, sub-ICB locations and practices).
+pub async fn search_command(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let rounds = rounds_of(args, 200)?;
+    let National {
+        store,
+        catalogue,
+        users,
+        practices,
+        root,
+        region,
+    } = National::open().await?;
+    let region = &region;
     let actor_at = |org: &Organisation, role: &str| actor_at(&catalogue, org, role, UserId(0));
     let viewers = [
         ("Service Desk (national)", actor_at(&root, "Service Desk")?),
