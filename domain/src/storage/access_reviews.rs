@@ -166,8 +166,8 @@ pub struct ItemQuery {
     pub state: ItemState,
     /// Only the rows at the organisation with this ODS code.
     pub org_code: Option<String>,
-    /// Only the rows of people whose last sign-in (at the start of the review) was before this,
-    /// or who never signed in.
+    /// Only the rows of people whose account was last used (signed in to, or made if it never
+    /// was) at or before this, at the start of the review.
     pub signed_in_before: Option<Timestamp>,
     pub offset: i64,
     pub limit: i64,
@@ -191,6 +191,9 @@ pub struct ReviewItem {
     /// Cluster names, comma-separated; empty: not restricted.
     pub clusters: String,
     pub last_signed_in: Option<Timestamp>,
+    /// Its last sign-in, or when the account was made if it never signed in: what "Dormant" is
+    /// measured from.
+    pub last_used: Timestamp,
     /// Who approved or gave the role, where the record says.
     pub granted_by: Option<String>,
     pub granted_at: Timestamp,

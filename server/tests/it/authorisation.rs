@@ -272,9 +272,9 @@ impl Objects {
         .await;
         app.sql(&format!(
             "INSERT INTO access_review_items (review_id, assignment_id, user_id, sort_key, first_name, last_name, email, \
-               organisation_id, org_code, org_name, role_name, payment_types, clusters, granted_at) \
+               organisation_id, org_code, org_name, role_name, payment_types, clusters, last_used_at, granted_at) \
              VALUES ({review}, {staff_assignment}, {staff}, 'one staff', 'Staff', 'One', 'staff.one@example.nhs.uk', \
-               {hillside}, 'A81022', 'Hillside', 'Provider User', '', '', 1)"
+               {hillside}, 'A81022', 'Hillside', 'Provider User', '', '', 1, 1)"
         ))
         .await;
         // A locked account, for the Service Desk's unlock.

@@ -60,6 +60,9 @@ CREATE TABLE access_review_items (
     payment_types TEXT NOT NULL,
     clusters TEXT NOT NULL,
     last_signed_in_at BIGINT,
+    -- When the account was last used at the start: its last sign-in, or its making if it never
+    -- signed in (what "Dormant" is measured from, as on Users).
+    last_used_at BIGINT NOT NULL,
     granted_by TEXT,
     granted_at BIGINT NOT NULL,
     decision TEXT CHECK (decision IN ('keep', 'end')),
@@ -69,9 +72,9 @@ CREATE TABLE access_review_items (
     outcome TEXT CHECK (outcome IN ('kept', 'ended', 'already_ended')),
     PRIMARY KEY (review_id, assignment_id)
 );
--- A page in reading order (with the last sign-in, for the "not signed in" filter); the same by
+-- A page in reading order (with the last use, for the "not signed in" filter); the same by
 -- decision (the progress and its filters) and by organisation (the "by practice" filter, and
 -- the review's organisations). A page's keys come from these alone, however deep the page.
-CREATE INDEX access_review_items_page ON access_review_items (review_id, sort_key, assignment_id, last_signed_in_at);
+CREATE INDEX access_review_items_page ON access_review_items (review_id, sort_key, assignment_id, last_used_at);
 CREATE INDEX access_review_items_decision ON access_review_items (review_id, decision, sort_key, assignment_id);
 CREATE INDEX access_review_items_org ON access_review_items (review_id, organisation_id, sort_key, assignment_id);

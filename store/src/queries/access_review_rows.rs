@@ -95,6 +95,7 @@ fn review_item(r: &DbRow) -> StoreResult<domain::storage::ReviewItem> {
         payment_types: r.try_get("payment_types").map_err(map)?,
         clusters: r.try_get("clusters").map_err(map)?,
         last_signed_in: r.try_get::<Option<i64>, _>("last_signed_in_at").map_err(map)?.map(Timestamp),
+        last_used: Timestamp(r.try_get("last_used_at").map_err(map)?),
         granted_by: r.try_get("granted_by").map_err(map)?,
         granted_at: Timestamp(r.try_get("granted_at").map_err(map)?),
         decision: decision

@@ -42,14 +42,14 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
         let sql = format!(
             "INSERT INTO access_review_items (review_id, assignment_id, user_id, sort_key, first_name, last_name, \
                email, organisation_id, org_code, org_name, role_name, payment_types, clusters, \
-               last_signed_in_at, granted_by, granted_at) \
+               last_signed_in_at, last_used_at, granted_by, granted_at) \
              SELECT {review}, a.id, u.id, lower(u.last_name) || ' ' || lower(u.first_name), u.first_name, \
                u.last_name, u.email, o.id, o.code, o.name, rr.name, \
                COALESCE((SELECT string_agg(pt.name, ', ' ORDER BY pt.sort_order) FROM assignment_payment_types apt \
                   JOIN payment_types pt ON pt.code = apt.payment_type WHERE apt.assignment_id = a.id), ''), \
                COALESCE((SELECT string_agg(c.name, ', ' ORDER BY c.name) FROM assignment_clusters ac \
                   JOIN clusters c ON c.id = ac.cluster_id WHERE ac.assignment_id = a.id AND c.retired_at IS NULL), ''), \
-               u.last_signed_in_at, g.email, COALESCE(a.decided_at, a.created_at) \
+               u.last_signed_in_at, COALESCE(u.last_signed_in_at, u.created_at), g.email, COALESCE(a.decided_at, a.created_at) \
              FROM role_assignments a JOIN organisations o ON o.id = a.organisation_id \
                JOIN users u ON u.id = a.user_id JOIN roles rr ON rr.id = a.role_id \
                LEFT JOIN users g ON g.id = a.decided_by \
@@ -162,7 +162,7 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
         }
         if let Some(before) = q.signed_in_before {
             filter.push_str(&format!(
-                " AND (i.last_signed_in_at IS NULL OR i.last_signed_in_at < {})",
+                " AND i.last_used_at <= {}",
                 args.push(Arg::Int(before.0))
             ));
         }

@@ -281,6 +281,9 @@ async fn marks_stay_in_scope_skip_the_markers_own_and_filter(s: &Store) {
     q.org_code = Some("A81001".into());
     q.signed_in_before = Some(NOW);
     assert_eq!(emails(s, &q).await.len(), 2);
+    // Never signed in counts from the account's making (at 1), as on Users: not before it.
+    q.signed_in_before = Some(Timestamp(0));
+    assert_eq!(emails(s, &q).await.len(), 0);
     let summary = s.review(id).await.expect("q").expect("review");
     assert_eq!((summary.total, summary.kept, summary.to_end), (2, 0, 0));
 }

@@ -258,7 +258,7 @@ pub async fn access_review(
                 role: i.role_name.clone(),
                 limits,
                 last_signed_in: i.last_signed_in.map(date).unwrap_or_else(|| "Never".into()),
-                dormant: i.last_signed_in.is_none_or(|t| t.0 < dormant_before),
+                dormant: i.last_used.0 <= dormant_before,
                 granted: match &i.granted_by {
                     Some(by) => format!("{} by {by}", date(i.granted_at)),
                     None => date(i.granted_at),
