@@ -60,7 +60,6 @@ pub struct ReviewView {
     pub overdue: bool,
     /// What completion does with unreviewed rows, in words.
     pub unreviewed: String,
-    pub ends_unreviewed: bool,
     /// A scheduled review: it starts again 12 months after it started.
     pub repeats: bool,
     pub completed: Option<String>,
@@ -85,7 +84,6 @@ fn review_error(
     let problem = match e {
         E::NotFound => return crate::ssr::request::not_found(),
         E::Store(e) => return crate::ssr::request::internal(&e),
-        E::NoTarget => Problem::ReviewOfMissing(Field::ReviewOf),
         E::OrganisationNotInScope => Problem::ReviewOrganisation(Field::Code),
         E::NoSuchCluster => Problem::ReviewCluster(Field::Cluster),
         E::DueDays => Problem::ReviewDueDays(Field::DueDays),
@@ -282,7 +280,6 @@ pub async fn access_review(
             domain::storage::Unreviewed::Keep => "kept".into(),
             domain::storage::Unreviewed::End => "ended".into(),
         },
-        ends_unreviewed: r.unreviewed == domain::storage::Unreviewed::End,
         repeats: r.repeat_days.is_some(),
         completed: r.completed_at.map(|at| {
             format!(

@@ -20,7 +20,6 @@ use crate::access::scope::Scope;
 use crate::model::assignment::AssignmentId;
 use crate::model::audit::{AuditAction, NewAudit};
 use crate::model::role::Capability;
-use crate::model::user::UserId;
 use crate::services::Services;
 use crate::storage::{
     Completion, CompletionReport, Decision, ItemMarks, ItemQuery, ItemState, NewReview, ReviewId,
@@ -49,8 +48,6 @@ pub enum ReviewError {
     /// answered as "not found".
     #[error("not found")]
     NotFound,
-    #[error("Select what to review")]
-    NoTarget,
     #[error("Enter the ODS code of an organisation in your area")]
     OrganisationNotInScope,
     #[error("Enter the name of one of your organisation's clusters")]
@@ -323,11 +320,6 @@ pub async fn rows<S: Storage>(
     };
     let (items, _) = ctx.store.review_items(&q).await?;
     Ok((review, items))
-}
-
-/// Whether `user` is the person a row is about: nobody marks their own roles.
-pub fn own_row(item: &ReviewItem, user: UserId) -> bool {
-    item.user == user
 }
 
 mod evidence;

@@ -159,11 +159,11 @@ pub async fn review_command(args: &[String]) -> Result<(), Box<dyn std::error::E
 
 fn report(name: &str, times: &mut [Duration]) {
     times.sort();
-    let p95 = percentile_ms(times, 0.95);
+    let p95 = percentile(times, 0.95);
     println!(
         "{name:<42} {:>9.2} {p95:>9.2} {:>9.2}  < 20 ms: {}",
-        percentile_ms(times, 0.5),
-        percentile_ms(times, 1.0),
+        percentile(times, 0.5),
+        percentile(times, 1.0),
         if p95 < 20.0 { "met" } else { "MISSED" }
     );
 }

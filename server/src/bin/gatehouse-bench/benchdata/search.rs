@@ -3,7 +3,7 @@
 
 use super::*;
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
+pub(super) fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[i].as_secs_f64() * 1000.0
 }
@@ -49,10 +49,6 @@ pub(super) fn services<'a>(
         lock_after: 5,
         max_temporary_days: domain::rules::access_end::MAX_DAYS,
     }
-}
-
-pub(super) fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
-    percentile(sorted, p)
 }
 
 /// `--rounds N` of a command's arguments, or `default`.
