@@ -62,6 +62,25 @@ export default defineConfig({
         // worker. Every demo account is younger (the oldest, `dormant`, was added 200 days ago),
         // so only the account tests/dormancy.spec.ts ages past it is disabled.
         GATEHOUSE_DISABLE_DORMANT_DAYS: '300',
+        // Two-factor sign-in for nobody unless they set it up: the flows here sign in as the
+        // same demo administrators many times a minute from three projects at once, and a code
+        // is accepted once. tests/two-factor.spec.ts runs against the default policy below.
+        GATEHOUSE_MFA: 'optional',
+      },
+    },
+    {
+      // The default policy (every administrator must have a second factor), on demo data whose
+      // administrators have the demo's authenticator app (tests/two-factor.spec.ts).
+      command: '../target/debug/gatehouse',
+      url: `http://127.0.0.1:${port + 2}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        DATABASE_URL: 'sqlite://.state/two-factor.db',
+        GATEHOUSE_DEMO: '1',
+        GATEHOUSE_BIND: `127.0.0.1:${port + 2}`,
+        RUST_LOG: 'warn',
+        GATEHOUSE_RATE_LIMIT_PER_MINUTE: '5000',
       },
     },
     {

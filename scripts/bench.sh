@@ -78,6 +78,7 @@ for backend in sqlite postgres; do
   DATABASE_URL="$url" "$bench" data --users "$users"
   DATABASE_URL="$url" "$bench" search
   DATABASE_URL="$url" "$bench" review
+  DATABASE_URL="$url" "$bench" two-factor
   start_server "$url" 0
   curl -fs -o /dev/null "$base/sign-in"
   sleep 3

@@ -54,7 +54,7 @@ cargo test --workspace 2>&1 | tee end2end/.state/cargo-test.log
 
 phase 'browser tests (Playwright, Debian Chromium)'
 cd end2end
-rm -f .state/e2e.db* .state/first-run.db* .state/results.json
+rm -f .state/e2e.db* .state/first-run.db* .state/two-factor.db* .state/results.json
 npx playwright test
 
 # One closing line for the whole run: Rust tests plus browser tests.

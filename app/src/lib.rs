@@ -58,6 +58,8 @@ use features::{
     sign_in::select_account::SelectAccountPage,
     temporary_access::dormancy::DormancyPage,
     temporary_access::pages::RoleEndPage,
+    two_factor::pages::{CarryOnPage, CodePage, RecoveryCodesPage, SetUpAppPage, TwoFactorPage},
+    two_factor::reset::ResetTwoFactorPage,
     users::disable_own::{AccountDisabledPage, ConfirmDisableOwnPage, DisableOwnPage},
     users::pages::{AccessPage, DisablePage, EnablePage, RevokePage, UserPage, UsersPage},
 };
@@ -170,6 +172,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/users/:id/roles/:assignment") view=RestrictionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/roles/:assignment/end") view=RoleEndPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/dormancy") view=DormancyPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:id/two-factor/reset") view=ResetTwoFactorPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-profile/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
+                <Route path=path!("/two-factor/set-up") view=SetUpAppPage ssr=SsrMode::Async/>
+                <Route path=path!("/two-factor/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::Async/>
+                <Route path=path!("/two-factor/code") view=CodePage ssr=SsrMode::Async/>
+                <Route path=path!("/two-factor/carry-on") view=CarryOnPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/organisations") view=AddOrganisationPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:id/access") view=AccessPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/invite/details") view=InviteDetailsPage ssr=SsrMode::Async/>

@@ -22,4 +22,6 @@ pub struct Services<'a, S> {
     pub lock_after: i64,
     /// How far ahead a role's end may be set, in days.
     pub max_temporary_days: i64,
+    /// Who must have a second factor.
+    pub mfa: crate::model::second_factor::MfaPolicy,
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import nodePath from 'node:path';
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
@@ -187,4 +188,24 @@ export async function uploadExtracts(page: Page, info: TestInfo, dryRun = false)
     await page.waitForTimeout(500);
   }
   throw new Error('the upload was never accepted');
+}
+
+/**
+ * The code an authenticator app with `secret` (base32) shows `ahead` 30-second steps from now
+ * (RFC 6238: HMAC-SHA-1, 6 digits), as a test's phone would.
+ */
+export function totp(secret: string, ahead = 0): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const step = Math.floor(Date.now() / 1000 / 30) + ahead;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
 }

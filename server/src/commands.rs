@@ -114,6 +114,7 @@ pub async fn create_service_desk(
         sessions: config.sessions,
         lock_after: config.lock_after,
         max_temporary_days: config.max_temporary_days,
+        mfa: config.mfa,
     };
     let made = operator::create_service_desk(&services, email, first_name, last_name).await;
     let said = match made {

@@ -37,6 +37,8 @@ pub struct Config {
     /// How people reach the Service Desk: shown on Contact us and wherever a page says to
     /// contact it.
     pub support: app::support::SupportContact,
+    /// Who must have a second factor: `admins` (default), `everyone` or `optional`.
+    pub mfa: domain::model::second_factor::MfaPolicy,
 }
 
 /// The public URL when none is configured: the bound address. Listening on every address says
@@ -233,6 +235,17 @@ impl Config {
                 })?
             },
             support: support_contact(src)?,
+            mfa: match var("GATEHOUSE_MFA") {
+                None => Default::default(),
+                Some(raw) => {
+                    domain::model::second_factor::MfaPolicy::parse(&raw).ok_or_else(|| {
+                        ConfigError::Invalid {
+                            name: "GATEHOUSE_MFA",
+                            reason: format!("{raw:?}: must be admins, everyone or optional"),
+                        }
+                    })?
+                }
+            },
         })
     }
 
@@ -377,6 +390,7 @@ mod tests {
             site_root: None,
             password_policy: domain::PasswordPolicy::default(),
             support: Default::default(),
+            mfa: Default::default(),
         }
     }
 

@@ -270,11 +270,45 @@ pub enum DemoError {
     Hash(#[from] domain::model::user::HashError),
 }
 
+/// The demo's authenticator-app key (printed in the README, shown on the demo's code page).
+pub use app::features::two_factor::DEMO_TOTP_SECRET;
+
+/// Gives every demo user the policy asks a second factor of (an administrator under `admins`,
+/// everyone under `everyone`) the demo's authenticator app, already confirmed.
+async fn give_demo_administrators_an_app(
+    store: &Store,
+    catalogue: &domain::model::role::Catalogue,
+    mfa: domain::model::second_factor::MfaPolicy,
+    now: domain::Timestamp,
+) -> Result<(), DemoError> {
+    use domain::model::audit::{AuditAction, NewAudit};
+    use domain::storage::{Accounts as _, SecondFactors};
+    for (local, _, _, roles) in DEMO_USERS {
+        let asked = roles
+            .iter()
+            .any(|(name, _, _)| mfa.requires(catalogue.by_name(name)));
+        if !asked {
+            continue;
+        }
+        let email = EmailAddress::parse(&format!("{local}@{DEMO_DOMAIN}"))
+            .map_err(|_| DemoError::Missing((*local).into()))?;
+        let Some(creds) = store.credentials(&email).await? else {
+            continue;
+        };
+        store.begin_app(creds.user, DEMO_TOTP_SECRET, now).await?;
+        let audit = NewAudit::by_user(creds.user, AuditAction::SecondFactorSetUp, now, None)
+            .reason("Demo data: the demo authenticator app");
+        store.confirm_app(creds.user, 0, &[], &audit).await?;
+    }
+    Ok(())
+}
+
 /// Fills an empty database; a database that already has users is left alone.
 pub async fn seed(
     store: &Store,
     hasher: &impl PasswordHasher,
     now: domain::Timestamp,
+    mfa: domain::model::second_factor::MfaPolicy,
 ) -> Result<bool, DemoError> {
     if store.count_users().await? > 0 {
         return Ok(false);
@@ -344,6 +378,9 @@ pub async fn seed(
         }
     }
     tracing::info!(users = DEMO_USERS.len(), "demo data: users created");
+    if mfa != domain::model::second_factor::MfaPolicy::Optional {
+        give_demo_administrators_an_app(store, &catalogue, mfa, now).await?;
+    }
     seed_cluster(store, &held, now).await?;
     Ok(true)
 }

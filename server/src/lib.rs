@@ -12,6 +12,7 @@ pub mod import;
 pub mod limits;
 pub mod mailer;
 pub mod middleware;
+pub mod second_factor;
 pub mod site;
 pub mod telemetry;
 pub mod temporary_access;
@@ -66,7 +67,7 @@ pub async fn build_state_with(
         .unwrap_or(2);
     let hasher = Argon2Hasher::new(cores)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    if config.demo && demo::seed(&store, &hasher, clock.now()).await? {
+    if config.demo && demo::seed(&store, &hasher, clock.now(), config.mfa).await? {
         tracing::info!("demo mode: filled an empty database with demo organisations and users");
     }
     Ok(AppState {
@@ -79,6 +80,7 @@ pub async fn build_state_with(
         lock_after: config.lock_after,
         rate_limit_per_minute: config.rate_limit_per_minute,
         max_temporary_days: config.max_temporary_days,
+        mfa: config.mfa,
         dormant_days: config.dormant_days,
         disable_dormant_days: config.disable_dormant_days,
         expiry: Arc::default(),
@@ -189,6 +191,12 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             form_problems::keep_problems_off_the_address,
+        ))
+        // Inside the session's layer, so it knows what the session has proved; outside the
+        // problems' layer, whose drafts it shares.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            second_factor::ask_for_second_factor,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

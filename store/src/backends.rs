@@ -81,6 +81,7 @@ macro_rules! backend {
             include!("queries/temporary_access.rs");
             include!("queries/access_review_rows.rs");
             include!("queries/access_reviews.rs");
+            include!("queries/second_factors.rs");
         }
     };
 }

@@ -17,4 +17,5 @@ pub mod registration;
 pub mod roles;
 pub mod sign_in;
 pub mod temporary_access;
+pub mod two_factor;
 pub mod users;

@@ -27,6 +27,8 @@ pub struct AppState {
     pub disable_dormant_days: i64,
     /// How far ahead a role's "Access ends on" may be set, in days.
     pub max_temporary_days: i64,
+    /// Who must have a second factor (`GATEHOUSE_MFA`).
+    pub mfa: domain::model::second_factor::MfaPolicy,
     /// When the next role end is due: requests sweep ended roles then.
     pub expiry: Arc<domain::features::temporary_access::ExpiryWatch>,
     /// Requests a minute per client address to the endpoints that guess or send (server::limits).
@@ -66,6 +68,7 @@ impl AppState {
             sessions: self.sessions,
             lock_after: self.lock_after,
             max_temporary_days: self.max_temporary_days,
+            mfa: self.mfa,
         }
     }
 }

@@ -199,6 +199,15 @@ pub struct RequestContext {
     pub ends_at: Timestamp,
     /// How many active roles the user holds: Switch Role is offered only when there is another.
     pub active_roles: i64,
+    /// How the person proved who they are on this session.
+    pub proof: crate::model::session::SessionProof,
+    /// Whether the person has a second factor set up.
+    pub has_second_factor: bool,
+    /// What the session must do before anything else (enter a code, set up a second factor);
+    /// while it is set, `actor` is `None`.
+    pub gate: Option<crate::model::second_factor::Gate>,
+    /// The assignment the session acts as, even while a gate withholds its actor.
+    pub session_assignment: Option<crate::model::assignment::AssignmentId>,
 }
 
 /// Audit events written by an actor carry who they acted as; only this floor knows an actor.

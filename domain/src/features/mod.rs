@@ -15,4 +15,5 @@ pub mod providers;
 pub mod registration;
 pub mod sign_in;
 pub mod temporary_access;
+pub mod two_factor;
 pub mod users;

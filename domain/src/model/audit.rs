@@ -59,10 +59,16 @@ pub enum AuditAction {
     AccessReviewCompleted,
     /// A role ended by the completion of an access review that marked it to end.
     AccessEndedByReview,
+    SecondFactorSetUp,
+    SecondFactorUsed,
+    SecondFactorFailed,
+    RecoveryCodesReplaced,
+    SecondFactorRemoved,
+    SecondFactorReset,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 47] = [
+    pub const ALL: [AuditAction; 53] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -110,6 +116,12 @@ impl AuditAction {
         AuditAction::AccessReviewStarted,
         AuditAction::AccessReviewCompleted,
         AuditAction::AccessEndedByReview,
+        AuditAction::SecondFactorSetUp,
+        AuditAction::SecondFactorUsed,
+        AuditAction::SecondFactorFailed,
+        AuditAction::RecoveryCodesReplaced,
+        AuditAction::SecondFactorRemoved,
+        AuditAction::SecondFactorReset,
     ];
 
     /// The stored (and URL) form.
@@ -162,6 +174,12 @@ impl AuditAction {
             AuditAction::AccessReviewStarted => "access_review_started",
             AuditAction::AccessReviewCompleted => "access_review_completed",
             AuditAction::AccessEndedByReview => "access_ended_by_review",
+            AuditAction::SecondFactorSetUp => "second_factor_set_up",
+            AuditAction::SecondFactorUsed => "second_factor_used",
+            AuditAction::SecondFactorFailed => "second_factor_failed",
+            AuditAction::RecoveryCodesReplaced => "recovery_codes_replaced",
+            AuditAction::SecondFactorRemoved => "second_factor_removed",
+            AuditAction::SecondFactorReset => "second_factor_reset",
         }
     }
 
@@ -214,6 +232,12 @@ impl AuditAction {
             AuditAction::AccessReviewStarted => "Access review started",
             AuditAction::AccessReviewCompleted => "Access review completed",
             AuditAction::AccessEndedByReview => "Access ended by an access review",
+            AuditAction::SecondFactorSetUp => "Two-factor authentication set up",
+            AuditAction::SecondFactorUsed => "Second factor used",
+            AuditAction::SecondFactorFailed => "Wrong two-factor code",
+            AuditAction::RecoveryCodesReplaced => "New recovery codes made",
+            AuditAction::SecondFactorRemoved => "Two-factor authentication removed",
+            AuditAction::SecondFactorReset => "Two-factor authentication reset by the Service Desk",
         }
     }
 

@@ -10,5 +10,6 @@ pub mod notification;
 pub mod organisation;
 pub mod outbox;
 pub mod role;
+pub mod second_factor;
 pub mod session;
 pub mod user;

@@ -30,6 +30,7 @@ pub struct SessionRecord {
     pub assignment: Option<AssignmentId>,
     pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
+    pub proof: SessionProof,
 }
 
 /// When a session started at `created` and last seen at `seen` ends if nothing more happens: the
@@ -94,6 +95,35 @@ pub struct NewSession {
     /// the owner on My Profile → Sessions.
     pub client: Option<String>,
     pub agent: Option<String>,
+    pub proof: SessionProof,
+}
+
+/// How a session's person proved who they are: the `amr` values (RFC 8176: `pwd`, then `otp`
+/// for an app's code) and when a second factor was last used on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionProof {
+    pub amr: String,
+    pub second_factor_at: Option<Timestamp>,
+}
+
+impl Default for SessionProof {
+    /// A password alone.
+    fn default() -> Self {
+        Self {
+            amr: "pwd".into(),
+            second_factor_at: None,
+        }
+    }
+}
+
+impl SessionProof {
+    /// A password, then the second factor `method` at `now`.
+    pub fn with_second_factor(method: &str, now: Timestamp) -> Self {
+        Self {
+            amr: format!("pwd {method}"),
+            second_factor_at: Some(now),
+        }
+    }
 }
 
 /// How much of a User-Agent header is kept.
@@ -153,6 +183,7 @@ mod tests {
             assignment: None,
             created_at: Timestamp(created),
             last_seen_at: Timestamp(seen),
+            proof: SessionProof::default(),
         }
     }
 

@@ -5,4 +5,6 @@
 pub mod access_end;
 pub mod credentials;
 pub mod review;
+pub mod second_factor;
+pub mod totp;
 pub mod visibility;

@@ -14,6 +14,7 @@ mod notifications;
 mod outbox;
 mod registrations;
 mod requests;
+mod second_factors;
 mod security;
 mod sessions;
 mod temporary_access;
@@ -31,6 +32,7 @@ pub use notifications::*;
 pub use outbox::*;
 pub use registrations::*;
 pub use requests::*;
+pub use second_factors::*;
 pub use security::*;
 pub use sessions::*;
 pub use temporary_access::*;
@@ -104,6 +106,7 @@ pub trait Storage:
     + Drafts
     + TemporaryAccess
     + AccessReviews
+    + SecondFactors
 {
 }
 impl<
@@ -122,7 +125,8 @@ impl<
             + Audit
             + Drafts
             + TemporaryAccess
-            + AccessReviews,
+            + AccessReviews
+            + SecondFactors,
     > Storage for T
 {
 }

@@ -21,6 +21,8 @@ pub struct SessionContext {
     pub acting: Option<ActingAs>,
     /// How many active roles the user holds (whether Switch Role has anything to offer).
     pub active_roles: i64,
+    /// Whether the user has a confirmed second factor.
+    pub has_second_factor: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -186,6 +186,19 @@ const TABLE: &[Row] = &[
     row("access_review", USERS, Hillside, false, &[("id", "{review}")]),
     row("mark_access_review", USERS, Hillside, true, &[("id", "{review}"), ("one", "keep:{staff_assignment}")]),
     row("complete_access_review", USERS, Hillside, true, &[("id", "{review}")]),
+    // Two-factor authentication: each person's own (set up, codes, the code after the password
+    // or before a dangerous action), and the Service Desk's reset of someone else's.
+    row("two_factor_status", User, NoTarget, false, &[]),
+    row("two_factor_setup", User, NoTarget, true, &[]),
+    row("two_factor_confirm", User, NoTarget, true, &[("code", "123456")]),
+    row("two_factor_shown_codes", User, NoTarget, false, &[]),
+    row("two_factor_new_codes", User, NoTarget, true, &[]),
+    row("two_factor_remove", User, NoTarget, true, &[]),
+    row("two_factor_prompt", User, NoTarget, false, &[]),
+    row("two_factor_code", User, NoTarget, true, &[("code", "123456")]),
+    row("two_factor_pending", User, NoTarget, false, &[]),
+    row("reset_two_factor_target", DESK, Hillside, false, &[("user", "{staff}")]),
+    row("reset_two_factor", DESK, Hillside, true, &[("user", "{staff}"), ("reason", "Lost phone")]),
 ];
 
 /// The objects the table's arguments name, made at Hillside (A81022) before the matrix runs.
@@ -670,6 +683,8 @@ const ANY_BODY_IS_VALID: &[&str] = &[
     "sign_out",
     "disable_own_account",
     "save_notification_settings",
+    // Begins setting up an authenticator app for whoever asks (shown again, the same one).
+    "two_factor_setup",
 ];
 
 #[tokio::test]
@@ -1164,4 +1179,58 @@ async fn outside_demo_mode_the_outbox_gives_no_link_even_to_the_service_desk() {
     admin.sign_in("account.admin").await;
     let res = admin.post("outbox", &[], Js::On, "/outbox").await;
     assert_eq!(res.status(), 404);
+}
+
+/// The states a session passes through before it may act under the default policy (an
+/// administrator who has not yet set up a second factor, and one who has given only the
+/// password): every server function but signing in and out, the page furniture and the
+/// two-factor ones sends it to set up or to enter its code, and nothing changes.
+#[tokio::test]
+async fn a_session_that_owes_a_second_factor_reaches_nothing_else() {
+    let app =
+        TestApp::start_with(|c| c.mfa = domain::model::second_factor::MfaPolicy::Admins).await;
+    let objects = Objects::make(&app).await;
+    // account.admin has no app (enrol); advanced.admin keeps the demo's (enter the code).
+    let admin = app.demo_user("account.admin").await;
+    app.sql(&format!(
+        "DELETE FROM authenticator_apps WHERE user_id = {admin}"
+    ))
+    .await;
+    let before = snapshot(&app).await;
+    let allowed = |e: &str| {
+        e.starts_with("two_factor_")
+            || ["sign_in", "sign_out", "viewer", "stay_signed_in"].contains(&e)
+    };
+    let mut failures = Vec::new();
+    for (local, page) in [
+        ("account.admin", "/two-factor/set-up"),
+        ("advanced.admin", "/two-factor/code"),
+    ] {
+        let b = app.browser();
+        b.sign_in(local).await;
+        let viewer = b.viewer().await;
+        assert!(
+            viewer["acting"].is_null(),
+            "{local} acts as nothing yet: {viewer}"
+        );
+        let home = b.get("/users").await;
+        assert_eq!(home.status(), 303, "{local}: a page");
+        assert!(
+            crate::support::location(&home).starts_with(page),
+            "{local}: {}",
+            crate::support::location(&home)
+        );
+        for r in TABLE.iter().filter(|r| !allowed(r.endpoint)) {
+            let (status, _) = call(&b, &objects, r).await;
+            if status != 303 {
+                failures.push(format!("{local} → {}: {status}", r.endpoint));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "reached while owing a second factor:\n{}",
+        failures.join("\n")
+    );
+    assert_eq!(snapshot(&app).await, before, "a call changed the database");
 }

@@ -23,6 +23,7 @@ mod smtp;
 mod staff;
 mod temporary_access;
 mod temporary_access_flows;
+mod two_factor;
 mod two_instances;
 mod upload;
 mod users;

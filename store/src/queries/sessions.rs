@@ -2,8 +2,8 @@
 
 fn insert_session(s: &NewSession) -> sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at, client_address, user_agent) \
-         VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at, client_address, user_agent, amr, second_factor_at) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8)",
     )
     .bind(s.id_hash.as_str())
     .bind(s.user.0)
@@ -11,6 +11,8 @@ fn insert_session(s: &NewSession) -> sqlx::query::Query<'_, Db, <Db as sqlx::Dat
     .bind(s.now.0)
     .bind(s.client.as_deref())
     .bind(s.agent.as_deref())
+    .bind(s.proof.amr.as_str())
+    .bind(s.proof.second_factor_at.map(|t| t.0))
 }
 
 /// A session of the user started now: what "Dormant" is measured from.
@@ -33,13 +35,14 @@ impl domain::storage::Sessions for crate::Backend<Db> {
     #[tracing::instrument(skip_all)]
     async fn session_context(&self, id: &TokenHash) -> StoreResult<Option<SessionContext>> {
         let row = sqlx::query(
-            "SELECT s.id_hash, s.assignment_id, s.created_at, s.last_seen_at, \
+            "SELECT s.id_hash, s.assignment_id, s.created_at, s.last_seen_at, s.amr, s.second_factor_at, \
                     u.id AS user_id, u.email, u.first_name, u.last_name, u.status, \
                     a.id AS acting_id, a.role_id, a.ends_at, \
                     o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, \
                     EXISTS (SELECT 1 FROM assignment_clusters ac WHERE ac.assignment_id = a.id) AS clustered, \
                     EXISTS (SELECT 1 FROM assignment_payment_types ap WHERE ap.assignment_id = a.id) AS paid, \
-                    (SELECT COUNT(*) FROM role_assignments r WHERE r.user_id = u.id AND r.status = 'active') AS active_roles \
+                    (SELECT COUNT(*) FROM role_assignments r WHERE r.user_id = u.id AND r.status = 'active') AS active_roles, \
+                    EXISTS (SELECT 1 FROM authenticator_apps t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS has_second_factor \
              FROM sessions s \
              JOIN users u ON u.id = s.user_id \
              LEFT JOIN role_assignments a ON a.id = s.assignment_id AND a.status = 'active' \
@@ -58,6 +61,10 @@ impl domain::storage::Sessions for crate::Backend<Db> {
             assignment: r.try_get::<Option<i64>, _>("assignment_id").map_err(map)?.map(AssignmentId),
             created_at: Timestamp(r.try_get("created_at").map_err(map)?),
             last_seen_at: Timestamp(r.try_get("last_seen_at").map_err(map)?),
+            proof: domain::model::session::SessionProof {
+                amr: r.try_get("amr").map_err(map)?,
+                second_factor_at: r.try_get::<Option<i64>, _>("second_factor_at").map_err(map)?.map(Timestamp),
+            },
         };
         let acting = match r.try_get::<Option<i64>, _>("acting_id").map_err(map)? {
             Some(a) => Some(ActingAs {
@@ -85,6 +92,7 @@ impl domain::storage::Sessions for crate::Backend<Db> {
             user,
             acting,
             active_roles,
+            has_second_factor: r.try_get::<bool, _>("has_second_factor").map_err(map)?,
         }))
     }
 

@@ -210,6 +210,7 @@ async fn the_snapshot_takes_active_roles_in_the_area_and_scope_and_keeps_still(s
             now: NOW,
             client: None,
             agent: None,
+            proof: Default::default(),
         },
         &NewAudit::anonymous(AuditAction::SignIn, NOW, None),
     )

@@ -308,6 +308,7 @@ async fn sign_in(
             now: Timestamp(10),
             client: None,
             agent: None,
+            proof: Default::default(),
         },
         &NewAudit::by_user(user, AuditAction::SignIn, Timestamp(10), None),
     )

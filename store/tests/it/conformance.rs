@@ -280,6 +280,7 @@ async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
             now: Timestamp(100),
             client: None,
             agent: None,
+            proof: Default::default(),
         },
         &event(AuditAction::SignIn),
     )
@@ -305,6 +306,7 @@ async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
             now: Timestamp(100),
             client: None,
             agent: None,
+            proof: Default::default(),
         },
         &event(AuditAction::SignIn),
     )
@@ -333,6 +335,7 @@ async fn rotating_a_session_ends_the_old_id(s: &Store) {
             now: Timestamp(1),
             client: None,
             agent: None,
+            proof: Default::default(),
         },
         &event(AuditAction::SignIn),
     )
@@ -347,6 +350,7 @@ async fn rotating_a_session_ends_the_old_id(s: &Store) {
             now: Timestamp(5),
             client: None,
             agent: None,
+            proof: Default::default(),
         },
         &event(AuditAction::RoleSwitch),
     )

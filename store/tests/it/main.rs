@@ -11,6 +11,7 @@ mod import;
 mod outbox;
 mod registrations;
 mod requests;
+mod second_factors;
 mod security;
 mod temporary_access;
 mod user_list;

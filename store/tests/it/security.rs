@@ -14,7 +14,7 @@ use store::Store;
 
 const NOW: Timestamp = Timestamp(1_800_000_000);
 
-async fn user(s: &Store, email: &str) -> UserId {
+pub(crate) async fn user(s: &Store, email: &str) -> UserId {
     s.insert_user(&NewUser {
         email: EmailAddress::parse(email).expect("email"),
         first_name: PersonName::parse("Sam").expect("name"),
@@ -27,7 +27,7 @@ async fn user(s: &Store, email: &str) -> UserId {
     .expect("user")
 }
 
-fn mail(to: &str) -> NewEmail {
+pub(crate) fn mail(to: &str) -> NewEmail {
     NewEmail {
         to: EmailAddress::parse(to).expect("email"),
         subject: "subject".into(),
@@ -35,15 +35,15 @@ fn mail(to: &str) -> NewEmail {
     }
 }
 
-fn event(action: AuditAction, user: UserId) -> NewAudit {
+pub(crate) fn event(action: AuditAction, user: UserId) -> NewAudit {
     NewAudit::by_user(user, action, NOW, Some("127.0.0.1"))
 }
 
-fn hash(s: &str) -> TokenHash {
+pub(crate) fn hash(s: &str) -> TokenHash {
     TokenHash::from_stored(s.to_owned())
 }
 
-async fn session(s: &Store, id: &str, user: UserId) {
+pub(crate) async fn session(s: &Store, id: &str, user: UserId) {
     s.create_session(
         &NewSession {
             id_hash: hash(id),
@@ -52,6 +52,7 @@ async fn session(s: &Store, id: &str, user: UserId) {
             now: NOW,
             client: None,
             agent: None,
+            proof: Default::default(),
         },
         &event(AuditAction::SignIn, user),
     )
@@ -59,11 +60,11 @@ async fn session(s: &Store, id: &str, user: UserId) {
     .expect("session");
 }
 
-async fn live(s: &Store, id: &str) -> bool {
+pub(crate) async fn live(s: &Store, id: &str) -> bool {
     s.session_context(&hash(id)).await.expect("q").is_some()
 }
 
-async fn events(s: &Store, action: AuditAction) -> i64 {
+pub(crate) async fn events(s: &Store, action: AuditAction) -> i64 {
     let root = s.platform_root().await.expect("root");
     let (_, total) = s
         .audit_events(&AuditQuery {
@@ -272,6 +273,7 @@ async fn a_user_sees_their_sessions_and_ends_the_others(s: &Store) {
             now: NOW,
             client: Some("192.0.2.7".into()),
             agent: Some("Firefox".into()),
+            proof: Default::default(),
         },
         &event(AuditAction::SignIn, u),
     )

@@ -157,6 +157,7 @@ async fn the_list_and_the_download_know_when_each_person_last_signed_in(s: &Stor
             now: Timestamp(5_000),
             client: None,
             agent: None,
+            proof: Default::default(),
         },
         &NewAudit::anonymous(AuditAction::SignIn, Timestamp(5_000), None),
     )

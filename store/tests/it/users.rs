@@ -322,6 +322,7 @@ async fn disabling_ends_every_session_and_enabling_restores_the_account(s: &Stor
                 now: Timestamp(10),
                 client: None,
                 agent: None,
+                proof: Default::default(),
             },
             &event(AuditAction::SignIn, 10),
         )

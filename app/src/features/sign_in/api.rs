@@ -95,7 +95,10 @@ pub async fn sign_in(
 /// service only), through Select your account when they hold several roles. With no role there
 /// is nothing to return to: My Profile.
 #[cfg(feature = "ssr")]
-fn after_sign_in(landing: domain::model::session::Landing, next: Option<&str>) -> String {
+pub(crate) fn after_sign_in(
+    landing: domain::model::session::Landing,
+    next: Option<&str>,
+) -> String {
     use domain::model::session::{return_path, Landing};
     match (landing, next.and_then(return_path)) {
         (Landing::Home, Some(next)) => next.to_owned(),

@@ -46,6 +46,13 @@ pub fn MyProfilePage() -> impl IntoView {
                         task: None,
                     },
                     Tile {
+                        title: "Two-factor authentication",
+                        href: "/my-profile/two-factor",
+                        description: "A code from an authenticator app after your password, and your recovery codes.",
+                        needs: &[],
+                        task: None,
+                    },
+                    Tile {
                         title: "Notification Settings",
                         href: "/my-profile/notification-settings",
                         description: "Choose whether notifications are also sent to you by email.",

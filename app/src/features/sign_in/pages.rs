@@ -15,6 +15,7 @@ pub fn SignInPage() -> impl IntoView {
     let activated = move || query.read().get("activated").is_some();
     let reset = move || query.read().get("reset").is_some();
     let inactive = move || query.read().get("inactive").is_some();
+    let locked = move || query.read().get("locked").is_some();
     // The page to return to; the server keeps it only when it is a page of this service.
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
@@ -38,6 +39,15 @@ pub fn SignInPage() -> impl IntoView {
                             })}
                             {reset().then(|| view! {
                                 <SuccessNotice message="Your password has been changed. Sign in with your email address and new password."/>
+                            })}
+                            {locked().then(|| view! {
+                                <div class="nhsuk-error-summary" aria-labelledby="locked-title" role="alert" tabindex="-1">
+                                    <h2 class="nhsuk-error-summary__title" id="locked-title">"Your account is locked"</h2>
+                                    <div class="nhsuk-error-summary__body">
+                                        <p>"A wrong code was entered too many times, so your account has been locked and you have been signed out. Contact the Service Desk to unlock it."</p>
+                                    </div>
+                                </div>
+                                <ContactServiceDesk/>
                             })}
                             {inactive().then(|| view! {
                                 <div class="nhsuk-inset-text gh-signed-out">

@@ -68,6 +68,8 @@ pub async fn sign_in<S: Storage>(
         now,
         client: client.address.map(str::to_owned),
         agent: client.agent(),
+        // A password alone: a person with a second factor is asked for it next (`Gate::Code`).
+        proof: Default::default(),
     };
     let mut audit = NewAudit::by_user(user, AuditAction::SignIn, now, origin);
     if let Some(a) = acting {
@@ -140,9 +142,21 @@ pub async fn resolve<S: Storage>(
     {
         store.expire_roles(now).await?;
     }
+    let session_assignment = ctx.acting.as_ref().map(|a| a.assignment);
+    // What the policy asks of the acting role, and whether the session has done it. While the
+    // session must enter a code or set up a second factor, it acts as nothing.
+    let required = env
+        .mfa
+        .requires(ctx.acting.as_ref().and_then(|a| catalogue.role(a.role)));
+    let gate = crate::model::second_factor::gate(
+        ctx.has_second_factor,
+        ctx.session.proof.second_factor_at,
+        required,
+    );
     // A role past its end acts as nothing from that instant, whether or not a sweep has marked it.
     let actor = ctx
         .acting
+        .filter(|_| gate.is_none())
         .filter(|a| crate::model::assignment::usable(a.ends_at, now))
         .and_then(|a| {
             let role = catalogue.role(a.role)?;
@@ -162,6 +176,10 @@ pub async fn resolve<S: Storage>(
         started_at: ctx.session.created_at,
         ends_at,
         active_roles: ctx.active_roles,
+        proof: ctx.session.proof,
+        has_second_factor: ctx.has_second_factor,
+        gate,
+        session_assignment,
     }))
 }
 
@@ -246,6 +264,8 @@ pub async fn select_account<S: Storage>(
         now,
         client: client.address.map(str::to_owned),
         agent: client.agent(),
+        // The same sign-in: what it proved goes with it.
+        proof: ctx.proof.clone(),
     };
     let mut audit = NewAudit::by_user(ctx.user.id, AuditAction::RoleSwitch, now, origin)
         .at_organisation(to.organisation.id);

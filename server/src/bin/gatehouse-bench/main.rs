@@ -1,14 +1,15 @@
 //! `gatehouse-bench`: the benchmark tools, kept out of the production binary.
 //! `gatehouse-bench data --users N` fills an empty database at national scale,
 //! `gatehouse-bench search` times the Users search on it, `gatehouse-bench review` an access review
-//! of a whole region on it, and `gatehouse-bench hash` times one
+//! of a whole region on it, `gatehouse-bench two-factor` the code after the password, and
+//! `gatehouse-bench hash` times one
 //! password hash. `scripts/bench.sh` and `scripts/bench-pages.sh` run them.
 
 mod benchdata;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: gatehouse-bench data [--users N] | search | review | hash";
+const USAGE: &str = "usage: gatehouse-bench data [--users N] | search | review | two-factor | hash";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -18,6 +19,7 @@ async fn main() -> ExitCode {
         Some("data") => benchdata::data_command(&args[1..]).await,
         Some("search") => benchdata::search_command(&args[1..]).await,
         Some("review") => benchdata::review_command(&args[1..]).await,
+        Some("two-factor") => benchdata::two_factor_command(&args[1..]).await,
         Some("hash") => benchdata::hash_command().await,
         _ => Err(USAGE.into()),
     };

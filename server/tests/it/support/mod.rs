@@ -60,6 +60,9 @@ impl TestApp {
             lock_after: domain::features::account_security::DEFAULT_LOCK_AFTER,
             rate_limit_per_minute: 60,
             max_temporary_days: domain::rules::access_end::MAX_DAYS,
+            // Demo users sign in with their password alone here; tests/it/two_factor.rs starts
+            // its apps with the default policy.
+            mfa: domain::model::second_factor::MfaPolicy::Optional,
             dormant_days: domain::features::users::DORMANT_DAYS,
             disable_dormant_days: 0,
             trusted_proxies: Vec::new(),

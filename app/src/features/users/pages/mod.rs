@@ -209,6 +209,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "end-removed" => Some("The end date has been removed. The role no longer ends by itself."),
         "exempted" => Some("The account is kept from the dormancy rule."),
         "exemption-removed" => Some("The dormancy rule applies to the account again."),
+        "two-factor-reset" => Some("Two-factor authentication has been reset. The user has been signed out everywhere and emailed; they set it up again when they next sign in."),
         _ => None,
     }
 }
@@ -276,7 +277,10 @@ pub fn UserPage() -> impl IntoView {
                                     })}
                                     <UserSummary d=d/>
                                     {(may_disable || may_enable).then(|| view! { <AccessForm id=id enabled=may_disable/> })}
-                                    {dormancy.map(|href| view! { <p class="nhsuk-body"><a href=href>"Dormancy rule"</a></p> })}
+                                    {dormancy.map(|href| view! {
+                                        <p class="nhsuk-body"><a href=href>"Dormancy rule"</a></p>
+                                        <p class="nhsuk-body"><a href=format!("/users/{id}/two-factor/reset")>"Reset two-factor authentication"</a></p>
+                                    })}
                                     <h2 class="nhsuk-heading-m">"Roles in your area"</h2>
                                     <table class="nhsuk-table-responsive">
                                         <caption class="nhsuk-u-visually-hidden">"Roles in your area"</caption>

@@ -25,8 +25,10 @@ use tokio::task::JoinSet;
 
 mod review;
 mod search;
+mod two_factor;
 pub use review::*;
 pub use search::*;
+pub use two_factor::*;
 
 const USAGE: &str = "usage: gatehouse bench-data [--users N] [--ods DIR]\n       \
                      gatehouse bench-search [--rounds N]\n\

@@ -48,6 +48,7 @@ pub(super) fn services<'a>(
         sessions: domain::model::session::SessionPolicy::default(),
         lock_after: 5,
         max_temporary_days: domain::rules::access_end::MAX_DAYS,
+        mfa: domain::model::second_factor::MfaPolicy::Optional,
     }
 }
 
