@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever the build needs and is missing, from the package registries only:
-# the wasm32 target, wasm-bindgen-cli matching Cargo.lock, and the npm packages (NHS.UK
+# OpenSSL's headers (Debian's libssl-dev), the wasm32 target, wasm-bindgen-cli matching Cargo.lock, and the npm packages (NHS.UK
 # frontend, wasm-opt from binaryen, Playwright). Safe to run again: it skips what is already
 # there. Sourced by run.sh and test.sh. (cargo-leptos is not needed: scripts/site.sh builds the
 # site with cargo and wasm-bindgen; `cargo leptos watch` still works for those who have it.)
@@ -8,6 +8,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 say() { printf '\n== %s\n' "$*"; }
+
+# Passkeys (webauthn-rs) check signatures with OpenSSL: its headers, found with pkg-config.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  say "installing libssl-dev and pkg-config from Debian (for passkeys' signature checks)"
+  if [ "$(id -u)" = 0 ]; then sudo_=(); else sudo_=(sudo); fi
+  "${sudo_[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo_[@]}" apt-get install -y libssl-dev pkg-config
+fi
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"

@@ -207,3 +207,77 @@ test('the Service Desk resets the two-factor authentication of someone who lost 
   await password(page, info, lost);
   await expect(page).toHaveURL((u) => u.pathname === '/two-factor/set-up');
 });
+
+test.describe('passkeys', () => {
+  // A passkey's relying party is a domain name, never an address: the browser comes by name.
+  test.use({ baseURL: `http://localhost:${port}` });
+
+  test('an administrator adds a passkey instead of an app, signs in with it, and removes it', async ({ page }, info) => {
+    test.slow(); // two sign-ins, two WebAuthn ceremonies and a scan of each page
+    const email = person(info, 'keyholder', 'Commissioning Account Administrator', 'QHM');
+    if (info.project.name === 'no-js') {
+      // Passkeys need the browser's WebAuthn API: without JavaScript the page says so, and the
+      // authenticator app (walked above without JavaScript) is the way in.
+      await password(page, info, email);
+      await expect(page).toHaveURL((u) => u.pathname === '/two-factor/set-up');
+      await expect(page.getByText('Adding a passkey needs JavaScript')).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Add a passkey' })).toBeDisabled();
+      await expectAccessible(page);
+      return;
+    }
+    // Chromium's virtual authenticator: a platform key with a fingerprint that always matches.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await password(page, info, email);
+    await expect(page).toHaveURL((u) => u.pathname === '/two-factor/set-up');
+
+    // No name: said at the field, nothing made.
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect(page.getByRole('alert')).toContainText('Enter a name for the passkey');
+    await page.getByLabel('Name for the passkey').fill('Work laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.waitForURL((u) => u.pathname === '/two-factor/recovery-codes');
+    await ready(page, info);
+    // The first second factor: recovery codes with it.
+    await expect(page.locator('.gh-recovery-codes code')).toHaveCount(10);
+    await page.getByRole('link', { name: 'Continue' }).click();
+    await ready(page, info);
+    await expect(page).toHaveURL((u) => u.pathname === '/');
+    expect(sql(`SELECT name FROM passkeys WHERE user_id = (SELECT id FROM users WHERE email = '${email}')`)).toBe('Work laptop');
+    await signOut(page);
+
+    // Next time: the password, then the passkey.
+    await password(page, info, email);
+    await expect(page).toHaveURL((u) => u.pathname === '/two-factor/code');
+    await expect(page.getByRole('heading', { name: 'Use your passkey' })).toBeVisible();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Use your passkey' }).click();
+    await page.waitForURL((u) => u.pathname === '/');
+    await ready(page, info);
+    expect(
+      sql(`SELECT amr FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = '${email}') ORDER BY created_at DESC LIMIT 1`),
+    ).toBe('pwd hwk');
+
+    // My Profile lists it, used; it is removed by name.
+    await page.goto('/my-profile/two-factor');
+    await ready(page, info);
+    const row = page.getByRole('row').filter({ hasText: 'Work laptop' });
+    await expect(row).not.toContainText('Not yet');
+    await expectAccessible(page);
+    await row.getByRole('button', { name: 'Remove Work laptop' }).click();
+    await ready(page, info);
+    // It was the only second factor of an administrator: set one up again before anything else.
+    await expect(page).toHaveURL((u) => u.pathname === '/two-factor/set-up');
+    expect(sql(`SELECT COUNT(*) FROM passkeys WHERE user_id = (SELECT id FROM users WHERE email = '${email}')`)).toBe('0');
+  });
+});

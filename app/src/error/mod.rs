@@ -165,6 +165,11 @@ pub enum Problem {
     TotpWrong(Field),
     RecoveryCodeWrong(Field),
     ResetReasonEmpty(Field),
+    PasskeyNameMissing(Field),
+    PasskeyNameTooLong(Field),
+    PasskeyNotMade(Field),
+    PasskeyTaken(Field),
+    PasskeyRefused(Field),
 }
 
 impl Problem {
@@ -223,6 +228,11 @@ impl Problem {
             | Problem::TotpWrong(f)
             | Problem::RecoveryCodeWrong(f)
             | Problem::ResetReasonEmpty(f)
+            | Problem::PasskeyNameMissing(f)
+            | Problem::PasskeyNameTooLong(f)
+            | Problem::PasskeyNotMade(f)
+            | Problem::PasskeyTaken(f)
+            | Problem::PasskeyRefused(f)
             | Problem::StartDateEmpty(f)
             | Problem::ContractInvalid(f)
             | Problem::DisableReasonMissing(f)

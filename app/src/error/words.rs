@@ -62,6 +62,15 @@ impl Problem {
             Problem::EndReasonEmpty(_) => "Enter why access ends",
             Problem::OwnRolesNotReviewed(_) => "You cannot review your own roles: another administrator reviews them",
             Problem::ReviewCompleted(_) => "This review has been completed, so it can no longer change",
+            Problem::PasskeyNameMissing(_) => "Enter a name for the passkey",
+            Problem::PasskeyNameTooLong(_) => "The passkey's name must be 60 characters or fewer",
+            Problem::PasskeyNotMade(_) => {
+                "The passkey was not added: your browser or key did not finish. Try again"
+            }
+            Problem::PasskeyTaken(_) => "That passkey is already added",
+            Problem::PasskeyRefused(_) => {
+                "Your passkey was not accepted. Try again, or use your authenticator app or a recovery code"
+            }
             Problem::ResetReasonEmpty(_) => "Enter why you are resetting two-factor authentication",
             Problem::TotpMissing(_) => "Enter the 6-digit code from your authenticator app",
             Problem::TotpWrong(_) => {

@@ -104,6 +104,7 @@ pub fn recent_enough(has_factor: bool, used_at: Option<Timestamp>, now: Timestam
 pub enum Method {
     App,
     RecoveryCode,
+    Passkey,
 }
 
 impl Method {
@@ -111,6 +112,7 @@ impl Method {
         match self {
             Self::App => "otp",
             Self::RecoveryCode => "rec",
+            Self::Passkey => "hwk",
         }
     }
 
@@ -118,6 +120,7 @@ impl Method {
         match self {
             Self::App => "authenticator app",
             Self::RecoveryCode => "recovery code",
+            Self::Passkey => "passkey",
         }
     }
 }

@@ -20,7 +20,57 @@ pub struct StoredApp {
     pub last_step: i64,
 }
 
+/// A passkey or security key as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPasskey {
+    pub id: i64,
+    /// The key's own id (base64url).
+    pub credential_id: String,
+    /// What its owner called it.
+    pub name: String,
+    /// The public key and its counters, as the WebAuthn library keeps them (JSON).
+    pub passkey: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+}
+
 pub trait SecondFactors: Send + Sync {
+    /// The person's passkeys, oldest first.
+    fn passkeys(
+        &self,
+        user: UserId,
+    ) -> impl Future<Output = StoreResult<Vec<StoredPasskey>>> + Send;
+    /// Keeps a new passkey with its event; false (nothing written) when a key with that id is
+    /// kept already (for anyone).
+    fn add_passkey(
+        &self,
+        user: UserId,
+        key: &StoredPasskey,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Removes one of the person's passkeys with its event; false when it is not theirs. With no
+    /// second factor left, the recovery codes go too.
+    fn remove_passkey(
+        &self,
+        user: UserId,
+        id: i64,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Removes the person's authenticator app with its event (their passkeys stay); false when
+    /// they had none. With no second factor left, the recovery codes go too.
+    fn remove_app(
+        &self,
+        user: UserId,
+        audit: &NewAudit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Keeps a passkey's counters after it was used; false when it is not the person's.
+    fn passkey_used(
+        &self,
+        user: UserId,
+        credential_id: &str,
+        passkey: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
     fn authenticator_app(
         &self,
         user: UserId,
@@ -63,7 +113,7 @@ pub trait SecondFactors: Send + Sync {
         codes: &[String],
         audit: &NewAudit,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Removes the app and the recovery codes with the event, in one transaction. With
+    /// Removes the app, the passkeys and the recovery codes with the event, in one transaction. With
     /// `end_sessions`, every session of the person ends too, and `email` is queued: the Service
     /// Desk's reset. False (nothing written) when there was nothing to remove.
     fn remove_second_factor(

@@ -197,6 +197,12 @@ const TABLE: &[Row] = &[
     row("two_factor_prompt", User, NoTarget, false, &[]),
     row("two_factor_code", User, NoTarget, true, &[("code", "123456")]),
     row("two_factor_pending", User, NoTarget, false, &[]),
+    // Passkeys: each ceremony's first step keeps its state as the browser's draft.
+    row("two_factor_passkey_options", User, NoTarget, true, &[]),
+    row("two_factor_passkey_add", User, NoTarget, true, &[("name", "Laptop"), ("credential", "{}")]),
+    row("two_factor_passkey_remove", User, NoTarget, true, &[("id", "1")]),
+    row("two_factor_passkey_challenge", User, NoTarget, true, &[]),
+    row("two_factor_passkey_use", User, NoTarget, true, &[("credential", "{}")]),
     row("reset_two_factor_target", DESK, Hillside, false, &[("user", "{staff}")]),
     row("reset_two_factor", DESK, Hillside, true, &[("user", "{staff}"), ("reason", "Lost phone")]),
 ];

@@ -535,3 +535,54 @@ async fn the_service_desk_resets_a_second_factor_and_a_password_reset_never_does
     .await;
     assert_eq!(location(&back.get("/").await), "/two-factor/set-up");
 }
+
+#[tokio::test]
+async fn a_passkey_answer_that_does_not_verify_counts_as_a_wrong_code() {
+    let app = start().await;
+    let admin = app.demo_user("account.admin").await;
+    // account.admin's only second factor: a passkey (its stored key is never reached: the
+    // forged answer fails before it).
+    app.sql(&format!(
+        "DELETE FROM authenticator_apps WHERE user_id = {admin}; \
+         INSERT INTO passkeys (user_id, credential_id, name, passkey, created_at) VALUES ({admin}, 'AAAA', 'Laptop', '{{}}', 1)"
+    ))
+    .await;
+    let b = app.browser();
+    b.sign_in("account.admin").await;
+    assert_eq!(
+        location(&b.get("/users").await),
+        "/two-factor/code?next=%2Fusers"
+    );
+    // The page offers the passkey, not an app's code.
+    let page = b.get("/two-factor/code").await.text().await.expect("page");
+    assert!(page.contains("Use your passkey"));
+    assert!(!page.contains("6-digit code"));
+    // An answer to no challenge of ours is refused, and counted like a wrong code.
+    let forged = b
+        .post(
+            "two_factor_passkey_use",
+            &[("credential", "{\"id\":\"AAAA\"}")],
+            Js::On,
+            "/two-factor/code",
+        )
+        .await;
+    assert_eq!(forged.status(), 400);
+    assert!(forged
+        .text()
+        .await
+        .expect("body")
+        .contains("PasskeyRefused"));
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT failed_sign_ins FROM users WHERE id = {admin}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(events(&app, "second_factor_failed").await, 1);
+    // Still owes its second factor.
+    assert_eq!(
+        location(&b.get("/users").await),
+        "/two-factor/code?next=%2Fusers"
+    );
+}

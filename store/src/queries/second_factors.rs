@@ -1,5 +1,19 @@
 // Second factors. Included once per backend by `backends.rs`, with `Db` set.
 
+/// Recovery codes are a way back to a second factor: with none left, they go.
+async fn drop_codes_without_factor(tx: &mut sqlx::Transaction<'_, Db>, user: UserId) -> StoreResult<()> {
+    sqlx::query(
+        "DELETE FROM recovery_codes WHERE user_id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM authenticator_apps WHERE user_id = $1 AND confirmed_at IS NOT NULL) \
+         AND NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1)",
+    )
+    .bind(user.0)
+    .execute(&mut **tx)
+    .await
+    .map_err(map)?;
+    Ok(())
+}
+
 async fn insert_recovery_codes(
     tx: &mut sqlx::Transaction<'_, Db>,
     user: UserId,
@@ -24,6 +38,114 @@ async fn insert_recovery_codes(
 }
 
 impl domain::storage::SecondFactors for crate::Backend<Db> {
+    async fn passkeys(&self, user: UserId) -> StoreResult<Vec<domain::storage::StoredPasskey>> {
+        let rows = sqlx::query(
+            "SELECT id, credential_id, name, passkey, created_at, last_used_at FROM passkeys \
+             WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                Ok(domain::storage::StoredPasskey {
+                    id: r.try_get("id").map_err(map)?,
+                    credential_id: r.try_get("credential_id").map_err(map)?,
+                    name: r.try_get("name").map_err(map)?,
+                    passkey: r.try_get("passkey").map_err(map)?,
+                    created_at: Timestamp(r.try_get("created_at").map_err(map)?),
+                    last_used_at: r.try_get::<Option<i64>, _>("last_used_at").map_err(map)?.map(Timestamp),
+                })
+            })
+            .collect()
+    }
+
+    async fn add_passkey(&self, user: UserId, key: &domain::storage::StoredPasskey, audit: &NewAudit) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(begin_write!()).await.map_err(map)?;
+        let taken = sqlx::query("SELECT 1 FROM passkeys WHERE credential_id = $1")
+            .bind(&key.credential_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map)?
+            .is_some();
+        if taken {
+            tx.rollback().await.map_err(map)?;
+            return Ok(false);
+        }
+        let added = sqlx::query(
+            "INSERT INTO passkeys (user_id, credential_id, name, passkey, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user.0)
+        .bind(&key.credential_id)
+        .bind(&key.name)
+        .bind(&key.passkey)
+        .bind(key.created_at.0)
+        .execute(&mut *tx)
+        .await;
+        match added.map_err(map) {
+            Ok(_) => {}
+            // Two requests with one key at once: the other kept it.
+            Err(StoreError::Conflict(_)) => {
+                tx.rollback().await.map_err(map)?;
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(true)
+    }
+
+    async fn remove_passkey(&self, user: UserId, id: i64, audit: &NewAudit) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(false);
+        }
+        drop_codes_without_factor(&mut tx, user).await?;
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(true)
+    }
+
+    async fn remove_app(&self, user: UserId, audit: &NewAudit) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let done = sqlx::query("DELETE FROM authenticator_apps WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await.map_err(map)?;
+            return Ok(false);
+        }
+        drop_codes_without_factor(&mut tx, user).await?;
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await.map_err(map)?;
+        Ok(true)
+    }
+
+    async fn passkey_used(&self, user: UserId, credential_id: &str, passkey: &str, now: Timestamp) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE user_id = $3 AND credential_id = $4",
+        )
+        .bind(passkey)
+        .bind(now.0)
+        .bind(user.0)
+        .bind(credential_id)
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn authenticator_app(&self, user: UserId) -> StoreResult<Option<domain::storage::StoredApp>> {
         let row = sqlx::query("SELECT secret, confirmed_at, last_step FROM authenticator_apps WHERE user_id = $1")
             .bind(user.0)
@@ -150,13 +272,19 @@ impl domain::storage::SecondFactors for crate::Backend<Db> {
             .await
             .map_err(map)?
             .rows_affected();
+        let keys = sqlx::query("DELETE FROM passkeys WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?
+            .rows_affected();
         let codes = sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user.0)
             .execute(&mut *tx)
             .await
             .map_err(map)?
             .rows_affected();
-        if apps + codes == 0 {
+        if apps + keys + codes == 0 {
             tx.rollback().await.map_err(map)?;
             return Ok(false);
         }
@@ -207,6 +335,11 @@ impl domain::storage::SecondFactors for crate::Backend<Db> {
 
 once! {
     dispatch!(domain::storage::SecondFactors {
+        fn passkeys(&self, user: UserId) -> Vec<domain::storage::StoredPasskey>;
+        fn add_passkey(&self, user: UserId, key: &domain::storage::StoredPasskey, audit: &NewAudit) -> bool;
+        fn remove_passkey(&self, user: UserId, id: i64, audit: &NewAudit) -> bool;
+        fn remove_app(&self, user: UserId, audit: &NewAudit) -> bool;
+        fn passkey_used(&self, user: UserId, credential_id: &str, passkey: &str, now: Timestamp) -> bool;
         fn authenticator_app(&self, user: UserId) -> Option<domain::storage::StoredApp>;
         fn begin_app(&self, user: UserId, secret: &str, now: Timestamp) -> bool;
         fn confirm_app(&self, user: UserId, step: i64, codes: &[String], audit: &NewAudit) -> bool;

@@ -42,7 +42,8 @@ impl domain::storage::Sessions for crate::Backend<Db> {
                     EXISTS (SELECT 1 FROM assignment_clusters ac WHERE ac.assignment_id = a.id) AS clustered, \
                     EXISTS (SELECT 1 FROM assignment_payment_types ap WHERE ap.assignment_id = a.id) AS paid, \
                     (SELECT COUNT(*) FROM role_assignments r WHERE r.user_id = u.id AND r.status = 'active') AS active_roles, \
-                    EXISTS (SELECT 1 FROM authenticator_apps t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS has_second_factor \
+                    (EXISTS (SELECT 1 FROM authenticator_apps t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) \
+                     OR EXISTS (SELECT 1 FROM passkeys k WHERE k.user_id = u.id)) AS has_second_factor \
              FROM sessions s \
              JOIN users u ON u.id = s.user_id \
              LEFT JOIN role_assignments a ON a.id = s.assignment_id AND a.status = 'active' \

@@ -5,7 +5,7 @@
 
 use domain::model::audit::AuditAction;
 use domain::model::session::{NewSession, SessionProof};
-use domain::storage::{Outbox, SecondFactors, Sessions};
+use domain::storage::{Outbox, SecondFactors, Sessions, StoredPasskey};
 use store::Store;
 
 use super::security::{event, events, hash, live, mail, session, user};
@@ -13,13 +13,10 @@ use super::security::{event, events, hash, live, mail, session, user};
 const NOW: domain::Timestamp = domain::Timestamp(1_800_000_000);
 const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
+/// An app begun and confirmed at step 100, with the recovery codes "a" and "b".
 async fn confirmed(s: &Store, u: domain::UserId) {
     assert!(s.begin_app(u, SECRET, NOW).await.expect("begin"));
-    let codes = vec!["a".to_owned(), "b".to_owned()];
-    assert!(s
-        .confirm_app(u, 100, &codes, &event(AuditAction::SecondFactorSetUp, u))
-        .await
-        .expect("confirm"));
+    confirmed_again(s, u).await;
 }
 
 async fn an_app_is_begun_again_until_confirmed_and_then_only_once(s: &Store) {
@@ -230,7 +227,118 @@ async fn a_reset_removes_everything_ends_every_session_and_emails_at_once(s: &St
     assert!(live(s, "d").await);
 }
 
+fn key(credential_id: &str, name: &str) -> StoredPasskey {
+    StoredPasskey {
+        id: 0,
+        credential_id: credential_id.into(),
+        name: name.into(),
+        passkey: format!("{{\"key\":\"{credential_id}\"}}"),
+        created_at: NOW,
+        last_used_at: None,
+    }
+}
+
+async fn passkeys_are_each_persons_own_and_a_key_is_kept_once(s: &Store) {
+    let u = user(s, "sam@example.nhs.uk").await;
+    let other = user(s, "other@example.nhs.uk").await;
+    session(s, "s1", u).await;
+    let added = event(AuditAction::SecondFactorSetUp, u);
+    assert!(s
+        .add_passkey(u, &key("cred-1", "Laptop"), &added)
+        .await
+        .expect("add"));
+    // A passkey alone is a second factor.
+    let ctx = s
+        .session_context(&hash("s1"))
+        .await
+        .expect("q")
+        .expect("ctx");
+    assert!(ctx.has_second_factor);
+    // The same key again, for anyone: refused, nothing written.
+    assert!(!s
+        .add_passkey(other, &key("cred-1", "Stolen"), &added)
+        .await
+        .expect("add"));
+    assert!(s.passkeys(other).await.expect("q").is_empty());
+    assert!(s
+        .add_passkey(u, &key("cred-2", "Blue key"), &added)
+        .await
+        .expect("add"));
+    let keys = s.passkeys(u).await.expect("q");
+    assert_eq!(
+        keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
+        ["Laptop", "Blue key"]
+    );
+    // Used: its counters kept, for its owner only.
+    let later = domain::Timestamp(NOW.0 + 60);
+    assert!(!s
+        .passkey_used(other, "cred-1", "{}", later)
+        .await
+        .expect("used"));
+    assert!(s
+        .passkey_used(u, "cred-1", "{\"counter\":2}", later)
+        .await
+        .expect("used"));
+    let keys = s.passkeys(u).await.expect("q");
+    assert_eq!(
+        (keys[0].passkey.as_str(), keys[0].last_used_at),
+        ("{\"counter\":2}", Some(later))
+    );
+    // Removed by its owner only.
+    let removed = event(AuditAction::SecondFactorRemoved, u);
+    assert!(!s
+        .remove_passkey(other, keys[0].id, &removed)
+        .await
+        .expect("remove"));
+    assert!(s
+        .remove_passkey(u, keys[0].id, &removed)
+        .await
+        .expect("remove"));
+    assert_eq!(s.passkeys(u).await.expect("q").len(), 1);
+    assert_eq!(events(s, AuditAction::SecondFactorSetUp).await, 2);
+}
+
+async fn removing_the_last_factor_takes_the_recovery_codes_and_a_reset_takes_the_keys(s: &Store) {
+    let u = user(s, "sam@example.nhs.uk").await;
+    confirmed(s, u).await;
+    let added = event(AuditAction::SecondFactorSetUp, u);
+    assert!(s
+        .add_passkey(u, &key("cred-9", "Phone"), &added)
+        .await
+        .expect("add"));
+    // The app goes; the passkey and the codes stay.
+    assert!(s
+        .remove_app(u, &event(AuditAction::SecondFactorRemoved, u))
+        .await
+        .expect("remove"));
+    assert!(!s
+        .remove_app(u, &event(AuditAction::SecondFactorRemoved, u))
+        .await
+        .expect("again"));
+    assert_eq!(s.authenticator_app(u).await.expect("q"), None);
+    assert_eq!(s.recovery_codes_left(u).await.expect("q"), 2);
+    // The last passkey goes: so do the codes.
+    let id = s.passkeys(u).await.expect("q")[0].id;
+    assert!(s
+        .remove_passkey(u, id, &event(AuditAction::SecondFactorRemoved, u))
+        .await
+        .expect("remove"));
+    assert_eq!(s.recovery_codes_left(u).await.expect("q"), 0);
+    // A reset takes passkeys too.
+    assert!(s
+        .add_passkey(u, &key("cred-10", "Phone"), &added)
+        .await
+        .expect("add"));
+    assert!(s
+        .remove_second_factor(u, &event(AuditAction::SecondFactorReset, u), true, None)
+        .await
+        .expect("reset"));
+    assert!(s.passkeys(u).await.expect("q").is_empty());
+}
+
 conformance!(
+    passkeys_are_each_persons_own_and_a_key_is_kept_once,
+    removing_the_last_factor_takes_the_recovery_codes_and_a_reset_takes_the_keys,
     an_app_is_begun_again_until_confirmed_and_then_only_once,
     each_step_is_taken_once_even_by_racing_requests,
     a_recovery_code_is_used_once_and_new_ones_replace_the_old,

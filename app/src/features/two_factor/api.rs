@@ -12,9 +12,19 @@ use crate::error::{Field, Problem};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusView {
     pub app: bool,
+    pub passkeys: Vec<PasskeyView>,
     pub recovery_codes_left: i64,
     /// The policy asks a second factor of the role the session acts as.
     pub required: bool,
+}
+
+/// One of the person's passkeys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasskeyView {
+    pub id: i64,
+    pub name: String,
+    pub added: String,
+    pub last_used: String,
 }
 
 /// Setting up an authenticator app: the QR code (SVG) and the secret to type instead.
@@ -30,6 +40,9 @@ pub struct SetupView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PromptView {
     pub step_up: bool,
+    /// Which second factors the person has.
+    pub app: bool,
+    pub passkeys: bool,
     /// Demo mode only: the demo administrators' secret.
     pub demo_secret: Option<String>,
 }
@@ -54,8 +67,19 @@ pub async fn two_factor_status() -> Result<StatusView, AppError> {
         .await
         .map_err(|e| internal(&e))?;
     let role = ctx.actor.as_ref().and_then(|a| st.catalogue.role(a.role));
+    let when = crate::ssr::uk_time::date_time;
     Ok(StatusView {
         app: s.app,
+        passkeys: s
+            .passkeys
+            .iter()
+            .map(|k| PasskeyView {
+                id: k.id,
+                name: k.name.clone(),
+                added: when(k.created_at),
+                last_used: k.last_used_at.map(when).unwrap_or_else(|| "Not yet".into()),
+            })
+            .collect(),
         recovery_codes_left: s.recovery_codes_left,
         required: st.mfa.requires(role),
     })
@@ -192,8 +216,13 @@ pub async fn two_factor_prompt() -> Result<PromptView, AppError> {
     use crate::ssr::{request::state, require_user};
     let ctx = require_user()?;
     let st = state()?;
+    let s = domain::features::two_factor::status(&st.services(), ctx.user.id)
+        .await
+        .map_err(|e| crate::ssr::request::internal(&e))?;
     Ok(PromptView {
         step_up: ctx.gate.is_none(),
+        app: s.app,
+        passkeys: !s.passkeys.is_empty(),
         demo_secret: st.demo.then(|| super::DEMO_TOTP_SECRET.to_owned()),
     })
 }
@@ -218,8 +247,8 @@ pub async fn two_factor_code(
         _ => Method::App,
     };
     let wrong = match method {
-        Method::App => Problem::TotpWrong(Field::Code),
         Method::RecoveryCode => Problem::RecoveryCodeWrong(Field::Code),
+        Method::App | Method::Passkey => Problem::TotpWrong(Field::Code),
     };
     if method == Method::App && domain::rules::totp::normalise_code(&code).is_none() {
         return Err(invalid(vec![Problem::TotpMissing(Field::Code)], vec![]));

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod passkeys;
 pub mod reset;
 
 /// The authenticator-app secret every demo administrator has, when the policy asks them for a

@@ -10,8 +10,10 @@ use crate::components::list::SuccessNotice;
 use crate::error::Field;
 use crate::features::two_factor::api::{
     two_factor_pending, two_factor_prompt, two_factor_setup, two_factor_shown_codes,
-    two_factor_status, TwoFactorCode, TwoFactorConfirm, TwoFactorNewCodes, TwoFactorRemove,
+    two_factor_status, StatusView, TwoFactorCode, TwoFactorConfirm, TwoFactorNewCodes,
+    TwoFactorRemove,
 };
+use crate::features::two_factor::passkeys::{AddPasskey, TwoFactorPasskeyRemove, UsePasskey};
 
 /// My Profile → Two-factor authentication.
 #[component]
@@ -19,58 +21,117 @@ pub fn TwoFactorPage() -> impl IntoView {
     let status = Resource::new(|| (), |_| two_factor_status());
     let query = use_query_map();
     let removed = move || query.read().get("removed").is_some();
+    let added_key = move || query.read().get("added").is_some();
+    let removed_key = move || query.read().get("removed-key").is_some();
     let new_codes = ServerAction::<TwoFactorNewCodes>::new();
     let remove = ServerAction::<TwoFactorRemove>::new();
     view! {
         <SignedIn render=move |v| view! {
             <Page title="Two-factor authentication - Gatehouse" viewer=Some(v.clone())>
-                {move || removed().then(|| view! { <SuccessNotice message="Your authenticator app and recovery codes have been removed."/> })}
+                {move || removed().then(|| view! { <SuccessNotice message="Your authenticator app has been removed."/> })}
+                {move || added_key().then(|| view! { <SuccessNotice message="Your passkey has been added. You can use it after your password."/> })}
+                {move || removed_key().then(|| view! { <SuccessNotice message="The passkey has been removed."/> })}
                 <h1 class="nhsuk-heading-l">"Two-factor authentication"</h1>
-                <p class="nhsuk-body">"After your password, Gatehouse asks for a code from an authenticator app on your phone. Someone who learns your password cannot sign in without it."</p>
+                <p class="nhsuk-body">"After your password, Gatehouse asks for a code from an authenticator app on your phone, or for a passkey (your device's fingerprint, face or PIN, or a security key). Someone who learns your password cannot sign in without it."</p>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match status.await {
-                            Ok(s) if s.app => view! {
-                                <dl class="nhsuk-summary-list">
-                                    <div class="nhsuk-summary-list__row">
-                                        <dt class="nhsuk-summary-list__key">"Authenticator app"</dt>
-                                        <dd class="nhsuk-summary-list__value">"Set up"</dd>
-                                    </div>
-                                    <div class="nhsuk-summary-list__row">
-                                        <dt class="nhsuk-summary-list__key">"Recovery codes"</dt>
-                                        <dd class="nhsuk-summary-list__value">{format!("{} of 10 unused", s.recovery_codes_left)}</dd>
-                                    </div>
-                                </dl>
-                                <h2 class="nhsuk-heading-m">"Recovery codes"</h2>
-                                <p class="nhsuk-body">"Each recovery code signs you in once when you do not have your phone. New codes replace all the old ones."</p>
-                                <ActionForm action=new_codes>
-                                    <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Make new recovery codes"</button>
-                                </ActionForm>
-                                <h2 class="nhsuk-heading-m">"Remove the authenticator app"</h2>
-                                <p class="nhsuk-body">{if s.required {
-                                    "Your role needs two-factor authentication: once it is removed, you will be asked to set up an app again before you can carry on."
-                                } else {
-                                    "You will then sign in with your password alone."
-                                }}</p>
-                                <ActionForm action=remove>
-                                    <button class="nhsuk-button nhsuk-button--warning" type="submit">"Remove authenticator app"</button>
-                                </ActionForm>
-                            }.into_any(),
-                            Ok(s) => view! {
-                                <p class="nhsuk-body">{if s.required {
-                                    "Your role needs two-factor authentication."
-                                } else {
-                                    "Two-factor authentication is not set up."
-                                }}</p>
-                                <a class="nhsuk-button" href="/two-factor/set-up">"Set up an authenticator app"</a>
-                            }.into_any(),
+                            Ok(s) => {
+                                let any = s.app || !s.passkeys.is_empty();
+                                view! {
+                                    {s.required.then(|| view! {
+                                        <p class="nhsuk-body">"Your role needs two-factor authentication."</p>
+                                    })}
+                                    <dl class="nhsuk-summary-list">
+                                        <div class="nhsuk-summary-list__row">
+                                            <dt class="nhsuk-summary-list__key">"Authenticator app"</dt>
+                                            <dd class="nhsuk-summary-list__value">{if s.app { "Set up" } else { "Not set up" }}</dd>
+                                        </div>
+                                        {any.then(|| view! {
+                                            <div class="nhsuk-summary-list__row">
+                                                <dt class="nhsuk-summary-list__key">"Recovery codes"</dt>
+                                                <dd class="nhsuk-summary-list__value">{format!("{} of 10 unused", s.recovery_codes_left)}</dd>
+                                            </div>
+                                        })}
+                                    </dl>
+                                    {(!s.app).then(|| view! {
+                                        <a class="nhsuk-button" href="/two-factor/set-up">"Set up an authenticator app"</a>
+                                    })}
+                                    {any.then(|| view! {
+                                        <h2 class="nhsuk-heading-m">"Recovery codes"</h2>
+                                        <p class="nhsuk-body">"Each recovery code signs you in once when you do not have your phone or key. New codes replace all the old ones."</p>
+                                        <ActionForm action=new_codes>
+                                            <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Make new recovery codes"</button>
+                                        </ActionForm>
+                                    })}
+                                    {s.app.then(|| view! {
+                                        <h2 class="nhsuk-heading-m">"Remove the authenticator app"</h2>
+                                        <p class="nhsuk-body">{if s.required {
+                                            "Your role needs two-factor authentication: with no second factor left, you will be asked to set one up again before you can carry on."
+                                        } else {
+                                            "Your passkeys, if you have any, stay."
+                                        }}</p>
+                                        <ActionForm action=remove>
+                                            <button class="nhsuk-button nhsuk-button--warning" type="submit">"Remove authenticator app"</button>
+                                        </ActionForm>
+                                    })}
+                                }.into_any()
+                            }
                             Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
                         }
+                    })}
+                </Suspense>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        status.await.ok().map(|s| view! { <Passkeys s=s/> })
                     })}
                 </Suspense>
                 <p class="nhsuk-body"><a href="/my-profile">"Back to My Profile"</a></p>
             </Page>
         }/>
+    }
+}
+
+/// The person's passkeys, each removable, and the island that adds one.
+#[component]
+fn Passkeys(s: StatusView) -> impl IntoView {
+    let remove = ServerAction::<TwoFactorPasskeyRemove>::new();
+    view! {
+        <h2 class="nhsuk-heading-m">"Passkeys and security keys"</h2>
+        {if s.passkeys.is_empty() {
+            view! { <p class="nhsuk-body">"You have no passkeys."</p> }.into_any()
+        } else {
+            view! {
+                <table class="nhsuk-table">
+                    <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"Your passkeys"</caption>
+                    <thead class="nhsuk-table__head">
+                        <tr class="nhsuk-table__row">
+                            <th class="nhsuk-table__header" scope="col">"Name"</th>
+                            <th class="nhsuk-table__header" scope="col">"Added"</th>
+                            <th class="nhsuk-table__header" scope="col">"Last used"</th>
+                            <th class="nhsuk-table__header" scope="col">"Action"</th>
+                        </tr>
+                    </thead>
+                    <tbody class="nhsuk-table__body">
+                        {s.passkeys.into_iter().map(|k| view! {
+                            <tr class="nhsuk-table__row">
+                                <td class="nhsuk-table__cell">{k.name.clone()}</td>
+                                <td class="nhsuk-table__cell">{k.added}</td>
+                                <td class="nhsuk-table__cell">{k.last_used}</td>
+                                <td class="nhsuk-table__cell">
+                                    <ActionForm action=remove>
+                                        <input type="hidden" name="id" value=k.id.to_string()/>
+                                        <button class="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" type="submit"
+                                            aria-label=format!("Remove {}", k.name)>"Remove"</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <AddPasskey/>
     }
 }
 
@@ -114,6 +175,9 @@ pub fn SetUpAppPage() -> impl IntoView {
                                                         problem=problem_for(&error, Field::Code)/>
                                                     <button class="nhsuk-button" type="submit">"Continue"</button>
                                                 </ActionForm>
+                                                <h2 class="nhsuk-heading-m">"Or add a passkey"</h2>
+                                                <p class="nhsuk-body">"Use your device's fingerprint, face or PIN, or a security key, instead of an app."</p>
+                                                <AddPasskey/>
                                             }
                                         }}
                                     }.into_any(),
@@ -185,27 +249,29 @@ pub fn CodePage() -> impl IntoView {
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
                                 let p = prompt.await;
-                                let (step_up, demo) = match &p {
-                                    Ok(p) => (p.step_up, p.demo_secret.clone()),
-                                    Err(_) => (false, None),
+                                let (step_up, demo, has_app, has_keys) = match &p {
+                                    Ok(p) => (p.step_up, p.demo_secret.clone(), p.app, p.passkeys),
+                                    Err(_) => (false, None, true, false),
                                 };
                                 view! {
                                     {move || {
                                         let error = action.value().get().and_then(|r| r.err());
                                         let demo = demo.clone();
                                         let switch = if recovery() {
-                                            (format!("/two-factor/code?next={}", crate::url::enc(&next())), "Use your authenticator app instead")
+                                            (format!("/two-factor/code?next={}", crate::url::enc(&next())), if has_app { "Use your authenticator app instead" } else { "Use your passkey instead" })
                                         } else {
                                             (format!("/two-factor/code?method=recovery&next={}", crate::url::enc(&next())), "Use a recovery code")
                                         };
                                         view! {
                                             <ErrorSummary error=error.clone()/>
-                                            <h1 class="nhsuk-heading-l">{heading()}</h1>
+                                            <h1 class="nhsuk-heading-l">{if has_keys && !has_app && !recovery() { "Use your passkey" } else { heading() }}</h1>
                                             <p class="nhsuk-body">{if step_up {
                                                 "This change needs you to confirm it is you. Then the form you filled in carries on."
                                             } else {
                                                 "Your password was right. Now confirm it is you with your second factor."
                                             }}</p>
+                                            {(has_keys && !recovery()).then(|| view! { <UsePasskey next=next()/> })}
+                                            {(has_app || recovery()).then(|| view! {
                                             <ActionForm action=action attr:novalidate="novalidate">
                                                 {if recovery() {
                                                     view! {
@@ -224,6 +290,7 @@ pub fn CodePage() -> impl IntoView {
                                                 {(!next().is_empty()).then(|| view! { <input type="hidden" name="next" value=next()/> })}
                                                 <button class="nhsuk-button" type="submit">"Continue"</button>
                                             </ActionForm>
+                                            })}
                                             <p class="nhsuk-body"><a href=switch.0>{switch.1}</a></p>
                                             <p class="nhsuk-body">"Lost your phone and your recovery codes? Contact the Service Desk: they can reset two-factor authentication once they have checked who you are."</p>
                                             {demo.map(|secret| view! {

@@ -18,6 +18,9 @@ use crate::services::Services;
 use crate::storage::{Storage, StoreError};
 use crate::values::clock::SecretToken;
 
+mod passkeys;
+pub use passkeys::*;
+
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +40,16 @@ pub enum TwoFactorError {
     WrongCode,
     #[error("Give a reason")]
     ReasonMissing,
+    #[error("Name the passkey")]
+    PasskeyNameMissing,
+    #[error(
+        "The passkey's name must be {} characters or fewer",
+        passkeys::NAME_MAX
+    )]
+    PasskeyNameTooLong,
+    /// The key is kept already (for this person or another).
+    #[error("That passkey is already added")]
+    PasskeyTaken,
     #[error("The reason must be {REASON_MAX} characters or fewer")]
     ReasonTooLong,
     /// Not the Service Desk, or nothing to reset: answered as if the page did not exist.
@@ -50,7 +63,15 @@ pub enum TwoFactorError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub app: bool,
+    pub passkeys: Vec<crate::storage::StoredPasskey>,
     pub recovery_codes_left: i64,
+}
+
+impl Status {
+    /// Whether the person has any second factor.
+    pub fn any(&self) -> bool {
+        self.app || !self.passkeys.is_empty()
+    }
 }
 
 pub async fn status<S: Storage>(env: &Services<'_, S>, user: UserId) -> Result<Status, StoreError> {
@@ -61,6 +82,7 @@ pub async fn status<S: Storage>(env: &Services<'_, S>, user: UserId) -> Result<S
         .is_some_and(|a| a.confirmed_at.is_some());
     Ok(Status {
         app,
+        passkeys: env.store.passkeys(user).await?,
         recovery_codes_left: env.store.recovery_codes_left(user).await?,
     })
 }
@@ -147,7 +169,7 @@ pub async fn new_codes<S: Storage>(
     ctx: &RequestContext,
     origin: Option<&str>,
 ) -> Result<Vec<String>, TwoFactorError> {
-    if !status(env, ctx.user.id).await?.app {
+    if !status(env, ctx.user.id).await?.any() {
         return Err(TwoFactorError::NotSetUp);
     }
     let codes = new_recovery_codes(env.tokens);
@@ -164,8 +186,9 @@ pub async fn new_codes<S: Storage>(
     Ok(codes)
 }
 
-/// The person removes their own app and recovery codes. Where the policy asks a second factor
-/// of their role, the next page sends them to set one up again.
+/// The person removes their own app (their passkeys stay; with no second factor left, so do the
+/// recovery codes). Where the policy asks a second factor of their role and none is left, the
+/// next page sends them to set one up again.
 pub async fn remove<S: Storage>(
     env: &Services<'_, S>,
     ctx: &RequestContext,
@@ -178,11 +201,7 @@ pub async fn remove<S: Storage>(
         origin,
     )
     .target(ctx.user.id);
-    if env
-        .store
-        .remove_second_factor(ctx.user.id, &audit, false, None)
-        .await?
-    {
+    if env.store.remove_app(ctx.user.id, &audit).await? {
         Ok(())
     } else {
         Err(TwoFactorError::NotSetUp)
@@ -209,8 +228,19 @@ pub async fn verify<S: Storage>(
     purpose: Purpose,
     client: (Option<&str>, Option<String>),
 ) -> Result<Option<SecretToken>, CodeError> {
+    check_code(env, &ctx.user, typed, method, client.0).await?;
+    used(env, ctx, method, purpose, client).await
+}
+
+/// What follows a right second factor: at sign-in a new session, otherwise a note on this one.
+async fn used<S: Storage>(
+    env: &Services<'_, S>,
+    ctx: &RequestContext,
+    method: Method,
+    purpose: Purpose,
+    client: (Option<&str>, Option<String>),
+) -> Result<Option<SecretToken>, CodeError> {
     let (origin, agent) = client;
-    check_code(env, &ctx.user, typed, method, origin).await?;
     let now = env.clock.now();
     let proof = SessionProof::with_second_factor(method.amr(), now);
     let audit = NewAudit::by_user(ctx.user.id, AuditAction::SecondFactorUsed, now, origin)
@@ -248,7 +278,7 @@ pub async fn verify<S: Storage>(
 fn article(method: Method) -> String {
     match method {
         Method::App => format!("an {}", method.words()),
-        Method::RecoveryCode => format!("a {}", method.words()),
+        Method::RecoveryCode | Method::Passkey => format!("a {}", method.words()),
     }
 }
 
