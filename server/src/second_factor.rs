@@ -2,8 +2,8 @@
 //!
 //! - A session that must first enter its code, or set up a second factor, reaches nothing but
 //!   the two-factor pages, signing out and the page furniture; everything else sends it there.
-//! - A dangerous action (disable, revoke, unlock, add roles or a user, change a cluster or an
-//!   organisation, import organisations) needs a second factor used within the last 15 minutes.
+//! - A dangerous action (disable or enable, revoke, unlock, add roles or a user, change a cluster
+//!   or an organisation, import organisations) needs a second factor used within the last 15 minutes.
 //!   Otherwise its form, as filled in, is kept as the browser's draft, and the person is asked
 //!   for the code; after it, they send the same form with one button.
 
@@ -40,6 +40,7 @@ fn allowed_while_gated(path: &str) -> bool {
 /// The server functions that change who may do what, and so ask for a recent second factor.
 pub const DANGEROUS: &[&str] = &[
     "/api/disable_account",
+    "/api/enable_account",
     "/api/revoke_access",
     "/api/unlock_account",
     "/api/add_user_roles",
