@@ -2,8 +2,8 @@
 //!
 //! - A session that must first enter its code, or set up a second factor, reaches nothing but
 //!   the two-factor pages, signing out and the page furniture; everything else sends it there.
-//! - A dangerous action (disable or enable, revoke, unlock, add roles or a user, change a cluster
-//!   or an organisation, import organisations) needs a second factor used within the last 15 minutes.
+//! - A dangerous action (disable or enable, revoke, unlock, give a role by adding, inviting or
+//!   approving, change a cluster or an organisation, import organisations) needs a second factor used within the last 15 minutes.
 //!   Otherwise its form, as filled in, is kept as the browser's draft, and the person is asked
 //!   for the code; after it, they send the same form with one button.
 
@@ -43,8 +43,14 @@ pub const DANGEROUS: &[&str] = &[
     "/api/enable_account",
     "/api/revoke_access",
     "/api/unlock_account",
+    // Every way a role is given: added, invited, or approved from a registration or a request.
+    // Each asks, whatever the role (telling an administering role from the rest here would need
+    // the form's earlier steps and the database; asking a little more often is the safe side).
     "/api/add_user_roles",
     "/api/add_new_user",
+    "/api/send_invite",
+    "/api/decide_registration",
+    "/api/decide_request",
     "/api/save_cluster",
     "/api/retire_cluster",
     "/api/create_organisation",

@@ -586,3 +586,42 @@ async fn a_passkey_answer_that_does_not_verify_counts_as_a_wrong_code() {
         "/two-factor/code?next=%2Fusers"
     );
 }
+
+#[tokio::test]
+async fn every_way_of_giving_a_role_asks_for_a_recent_second_factor() {
+    let app = start().await;
+    let b = app.browser();
+    b.sign_in("account.admin").await;
+    b.post(
+        "two_factor_code",
+        &[("code", &code(&demo_secret(), 0))],
+        Js::Off,
+        "/two-factor/code",
+    )
+    .await;
+    app.sql("UPDATE sessions SET second_factor_at = second_factor_at - 960")
+        .await;
+    for endpoint in [
+        "add_user_roles",
+        "add_new_user",
+        "send_invite",
+        "decide_registration",
+        "decide_request",
+        "enable_account",
+        "revoke_access",
+        "unlock_account",
+        "save_cluster",
+        "retire_cluster",
+        "create_organisation",
+        "update_organisation",
+    ] {
+        let asked = b.post(endpoint, &[("id", "1")], Js::Off, "/users").await;
+        assert_eq!(
+            location(&asked),
+            "/two-factor/code?next=%2Ftwo-factor%2Fcarry-on",
+            "{endpoint}"
+        );
+    }
+    // Reading is not asked for.
+    assert_eq!(b.get("/users").await.status(), 200);
+}
