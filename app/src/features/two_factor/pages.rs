@@ -158,7 +158,7 @@ pub fn SetUpAppPage() -> impl IntoView {
                                                 {s.forced.then(|| view! {
                                                     <div class="nhsuk-inset-text">
                                                         <span class="nhsuk-u-visually-hidden">"Information: "</span>
-                                                        <p>"Your role lets you manage other people's access, so it needs two-factor authentication. Set it up to carry on."</p>
+                                                        <p>"This service asks for two-factor authentication for the role you are using. Set it up to carry on."</p>
                                                     </div>
                                                 })}
                                                 <ol class="nhsuk-list nhsuk-list--number">
