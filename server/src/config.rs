@@ -421,6 +421,20 @@ mod tests {
     }
 
     #[test]
+    fn the_two_factor_policy_is_one_of_three_words_and_admins_by_default() {
+        use domain::model::second_factor::MfaPolicy;
+        let with = |value: &'static str| {
+            let flags = move |name: &str| (name == "GATEHOUSE_MFA").then(|| value.to_owned());
+            Config::from_source(&Source { flags: &flags }).map(|c| c.mfa)
+        };
+        assert_eq!(with("optional").ok(), Some(MfaPolicy::Optional));
+        assert_eq!(with("Everyone").ok(), Some(MfaPolicy::Everyone));
+        assert_eq!(with("").ok(), Some(MfaPolicy::Admins), "blank is unset");
+        let e = with("off").expect_err("refused");
+        assert!(e.to_string().contains("GATEHOUSE_MFA"), "{e}");
+    }
+
+    #[test]
     fn listening_on_every_address_needs_a_public_url() {
         assert_eq!(
             default_public_url(SocketAddr::from(([127, 0, 0, 1], 3000))).ok(),
