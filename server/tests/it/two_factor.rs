@@ -65,7 +65,7 @@ async fn an_administrator_without_a_second_factor_sets_one_up_then_signs_in_with
         page.contains("<svg"),
         "the QR code, drawn on the server: {page}"
     );
-    assert!(page.contains("needs two-factor authentication"), "why");
+    assert!(page.contains("Set it up to carry on"), "why");
     let key = key_on(&page);
     // Shown again, the same key (a reload must not change what was scanned).
     let again = b
