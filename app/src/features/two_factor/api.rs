@@ -236,10 +236,8 @@ pub async fn two_factor_code(
     #[server(default)] method: Option<String>,
     #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::ssr::{
-        request::internal, request::invalid, request::state, require_user, set_session_cookie,
-    };
-    use domain::features::two_factor::{CodeError, Purpose};
+    use crate::ssr::{request::invalid, request::state, require_user};
+    use domain::features::two_factor::Purpose;
     use domain::model::second_factor::{Gate, Method};
     let ctx = require_user()?;
     let method = match method.as_deref() {
@@ -270,13 +268,8 @@ pub async fn two_factor_code(
     let services = st.services();
     let who = crate::ssr::request::ClientInfo::of_request();
     let client = who.client();
-    let agent = client.user_agent.map(|a| {
-        a.chars()
-            .filter(|c| !c.is_control())
-            .take(domain::model::session::AGENT_MAX)
-            .collect()
-    });
-    match domain::features::two_factor::verify(
+    let agent = client.agent();
+    let outcome = domain::features::two_factor::verify(
         &services,
         &ctx,
         &code,
@@ -284,35 +277,50 @@ pub async fn two_factor_code(
         purpose,
         (client.address, agent),
     )
-    .await
-    {
+    .await;
+    let to =
+        after_second_factor(&st, &ctx, outcome, wrong, next.as_deref(), client.address).await?;
+    leptos_axum::redirect(&to);
+    Ok(())
+}
+
+/// Where a second factor's outcome sends the person: after the password, the session's new
+/// cookie and where signing in lands; before a dangerous action, back to `next`; a wrong one,
+/// `wrong` at its field; the one that locked the account, Sign in, signed out.
+#[cfg(feature = "ssr")]
+pub(crate) async fn after_second_factor(
+    st: &crate::ssr::AppState,
+    ctx: &domain::access::actor::RequestContext,
+    outcome: Result<
+        Option<domain::values::clock::SecretToken>,
+        domain::features::two_factor::CodeError,
+    >,
+    wrong: Problem,
+    next: Option<&str>,
+    address: Option<&str>,
+) -> Result<String, AppError> {
+    use crate::ssr::{request::internal, request::invalid, set_session_cookie};
+    use domain::features::two_factor::CodeError;
+    let services = st.services();
+    match outcome {
         Ok(Some(token)) => {
             set_session_cookie(&token, st.secure_cookies);
             let landing = domain::features::sign_in::landing_for(&services, &ctx.user)
                 .await
                 .map_err(|e| internal(&e))?;
-            leptos_axum::redirect(&crate::features::sign_in::api::after_sign_in(
-                landing,
-                next.as_deref(),
-            ));
-            Ok(())
+            Ok(crate::features::sign_in::api::after_sign_in(landing, next))
         }
-        Ok(None) => {
-            let to = next
-                .as_deref()
-                .and_then(domain::model::session::return_path)
-                .unwrap_or("/");
-            leptos_axum::redirect(to);
-            Ok(())
-        }
+        Ok(None) => Ok(next
+            .and_then(domain::model::session::return_path)
+            .unwrap_or("/")
+            .to_owned()),
         Err(CodeError::Wrong) => Err(invalid(vec![wrong], vec![])),
         Err(CodeError::Locked) => {
-            domain::features::sign_in::sign_out(&services, &ctx, client.address)
+            domain::features::sign_in::sign_out(&services, ctx, address)
                 .await
                 .map_err(|e| internal(&e))?;
             crate::ssr::request::clear_session_cookie(st.secure_cookies);
-            leptos_axum::redirect("/sign-in?locked");
-            Ok(())
+            Ok("/sign-in?locked".into())
         }
         Err(CodeError::Store(e)) => Err(internal(&e)),
     }

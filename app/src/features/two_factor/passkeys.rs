@@ -187,10 +187,8 @@ pub async fn two_factor_passkey_use(
     credential: String,
     #[server(default)] next: Option<String>,
 ) -> Result<String, AppError> {
-    use crate::ssr::{
-        request::internal, request::invalid, request::state, require_user, set_session_cookie,
-    };
-    use domain::features::two_factor::{CodeError, Purpose};
+    use crate::ssr::{request::state, require_user};
+    use domain::features::two_factor::Purpose;
     use domain::model::second_factor::Gate;
     let ctx = require_user()?;
     let purpose = match ctx.gate {
@@ -213,12 +211,7 @@ pub async fn two_factor_passkey_use(
     let rp = relying_party(&st.public_url)?;
     let who = crate::ssr::request::ClientInfo::of_request();
     let client = who.client();
-    let agent = client.user_agent.map(|a| {
-        a.chars()
-            .filter(|c| !c.is_control())
-            .take(domain::model::session::AGENT_MAX)
-            .collect()
-    });
+    let agent = client.agent();
     let verify = |keys: &[domain::storage::StoredPasskey]| {
         let (state, answer) = (authenticating?, answer?);
         let result = rp.finish_passkey_authentication(&answer, &state).ok()?;
@@ -231,40 +224,23 @@ pub async fn two_factor_passkey_use(
             Some((k.credential_id.clone(), serde_json::to_string(&key).ok()?))
         })
     };
-    match domain::features::two_factor::use_passkey(
+    let outcome = domain::features::two_factor::use_passkey(
         &services,
         &ctx,
         purpose,
         (client.address, agent),
         verify,
     )
+    .await;
+    super::api::after_second_factor(
+        &st,
+        &ctx,
+        outcome,
+        Problem::PasskeyRefused(Field::Code),
+        next.as_deref(),
+        client.address,
+    )
     .await
-    {
-        Ok(Some(token)) => {
-            set_session_cookie(&token, st.secure_cookies);
-            let landing = domain::features::sign_in::landing_for(&services, &ctx.user)
-                .await
-                .map_err(|e| internal(&e))?;
-            Ok(crate::features::sign_in::api::after_sign_in(
-                landing,
-                next.as_deref(),
-            ))
-        }
-        Ok(None) => Ok(next
-            .as_deref()
-            .and_then(domain::model::session::return_path)
-            .unwrap_or("/")
-            .to_owned()),
-        Err(CodeError::Wrong) => Err(invalid(vec![Problem::PasskeyRefused(Field::Code)], vec![])),
-        Err(CodeError::Locked) => {
-            domain::features::sign_in::sign_out(&services, &ctx, client.address)
-                .await
-                .map_err(|e| internal(&e))?;
-            crate::ssr::request::clear_session_cookie(st.secure_cookies);
-            Ok("/sign-in?locked".into())
-        }
-        Err(CodeError::Store(e)) => Err(internal(&e)),
-    }
 }
 
 /// My Profile → Two-factor authentication → Add a passkey: its name, then the browser's own

@@ -26,7 +26,7 @@ pub struct Client<'a> {
 
 impl Client<'_> {
     /// The User-Agent as a session keeps it: at most [`AGENT_MAX`] characters, no controls.
-    fn agent(&self) -> Option<String> {
+    pub fn agent(&self) -> Option<String> {
         self.user_agent.map(|a| {
             a.chars()
                 .filter(|c| !c.is_control())
