@@ -35,6 +35,10 @@ use features::{
     add_user::pages::{AddOrganisationPage, NewUserPage, RestrictionsPage},
     audit_trail::pages::AuditPage,
     clusters::pages::{ClusterCreatedPage, ClusterFormPage, ClusterPage, ClustersPage},
+    connected_services::pages::{
+        AddConnectedServicePage, ChangeConnectedServicePage, ConnectedServicePage,
+        ConnectedServicesPage,
+    },
     help::pages::{AccessibilityPage, ContactUsPage, CookiesPage, PrivacyPage},
     invitations::pages::{
         AcceptInvitationPage, ChangeInvitationPage, InviteDetailsPage, InviteEmailPage,
@@ -154,6 +158,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-profile/notification-settings") view=NotificationSettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/outbox") view=OutboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/connected-services") view=ConnectedServicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/connected-services/add") view=AddConnectedServicePage ssr=SsrMode::Async/>
+                <Route path=path!("/connected-services/:id") view=ConnectedServicePage ssr=SsrMode::Async/>
+                <Route path=path!("/connected-services/:id/change") view=ChangeConnectedServicePage ssr=SsrMode::Async/>
                 <Route path=path!("/providers") view=ProvidersPage ssr=SsrMode::Async/>
                 <Route path=path!("/clusters") view=ClustersPage ssr=SsrMode::Async/>
                 <Route path=path!("/clusters/new") view=ClusterFormPage ssr=SsrMode::Async/>

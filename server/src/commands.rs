@@ -36,6 +36,19 @@ pub async fn serve(src: &Source<'_>, no_migrate: bool) -> Outcome<()> {
     }
     // Marks ended roles and sends the reminders of ends to come, whatever the traffic.
     let _ending_worker = crate::temporary_access::spawn(state.clone());
+    // Ends lapsed grants of connected services and tells the services that asked.
+    let _logout_worker = match crate::oidc::Provider::of(&state) {
+        Some(p) => {
+            tracing::info!(issuer = %p.issuer, "OpenID Connect provider on");
+            Some(crate::oidc::logout::spawn(p))
+        }
+        None => {
+            tracing::info!(
+                "GATEHOUSE_KEY_ENCRYPTION_KEY is not set: Gatehouse is no OpenID Connect provider"
+            );
+            None
+        }
+    };
     let outbox_worker = match &mail.smtp_url {
         Some(url) => {
             tracing::info!(smtp = %url.redacted(), "sending the outbox through SMTP");

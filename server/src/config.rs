@@ -39,6 +39,10 @@ pub struct Config {
     pub support: app::support::SupportContact,
     /// Who must have a second factor: `admins` (default), `everyone` or `optional`.
     pub mfa: domain::model::second_factor::MfaPolicy,
+    /// `GATEHOUSE_KEY_ENCRYPTION_KEY`: 32 bytes (64 hexadecimal digits, or base64) that encrypt
+    /// the private halves of the token signing keys. Unset, Gatehouse is no OpenID Connect
+    /// provider, except in demo mode, which uses a fixed demo key.
+    pub key_encryption_key: Option<[u8; 32]>,
 }
 
 /// The public URL when none is configured: the bound address. Listening on every address says
@@ -197,11 +201,12 @@ impl Config {
                 reason: "must start with http:// or https://".into(),
             });
         }
+        let demo = matches!(var("GATEHOUSE_DEMO").as_deref(), Some("1" | "true" | "yes"));
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://gatehouse.db".into()),
             bind,
             public_url: public_url.trim_end_matches('/').to_owned(),
-            demo: matches!(var("GATEHOUSE_DEMO").as_deref(), Some("1" | "true" | "yes")),
+            demo,
             sessions: SessionPolicy {
                 idle_seconds: number("GATEHOUSE_SESSION_IDLE_MINUTES", 30)? * 60,
                 absolute_seconds: number("GATEHOUSE_SESSION_ABSOLUTE_HOURS", 12)? * 3600,
@@ -235,6 +240,10 @@ impl Config {
                 })?
             },
             support: support_contact(src)?,
+            key_encryption_key: crate::oidc::keys::from_setting(
+                var("GATEHOUSE_KEY_ENCRYPTION_KEY"),
+                demo,
+            )?,
             mfa: match var("GATEHOUSE_MFA") {
                 None => Default::default(),
                 Some(raw) => {
@@ -391,6 +400,7 @@ mod tests {
             password_policy: domain::PasswordPolicy::default(),
             support: Default::default(),
             mfa: Default::default(),
+            key_encryption_key: None,
         }
     }
 
@@ -432,6 +442,28 @@ mod tests {
         assert_eq!(with("").ok(), Some(MfaPolicy::Admins), "blank is unset");
         let e = with("off").expect_err("refused");
         assert!(e.to_string().contains("GATEHOUSE_MFA"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_key_encryption_key_stops_the_service_and_demo_mode_has_its_own() {
+        let with = |name: &'static str, value: &'static str| {
+            let flags = move |n: &str| (n == name).then(|| value.to_owned());
+            Config::from_source(&Source { flags: &flags }).map(|c| c.key_encryption_key)
+        };
+        let e = with("GATEHOUSE_KEY_ENCRYPTION_KEY", "too-short").expect_err("refused");
+        assert!(
+            e.to_string().contains("GATEHOUSE_KEY_ENCRYPTION_KEY"),
+            "{e}"
+        );
+        assert_eq!(
+            with("GATEHOUSE_MFA", "admins").ok(),
+            Some(None),
+            "no provider without a key"
+        );
+        assert_eq!(
+            with("GATEHOUSE_DEMO", "1").ok(),
+            Some(Some(crate::oidc::keys::DEMO_KEY_ENCRYPTION_KEY))
+        );
     }
 
     #[test]

@@ -382,7 +382,38 @@ pub async fn seed(
         give_demo_administrators_an_app(store, &catalogue, mfa, now).await?;
     }
     seed_cluster(store, &held, now).await?;
+    seed_connected_service(store, now).await?;
     Ok(true)
+}
+
+/// The demo's connected service: the example claims service of `examples/claims-service`, at
+/// <http://localhost:4000>, with the README's demo secret.
+pub const DEMO_CLIENT_ID: &str = "claims-service";
+/// Demo data only: printed in the README so that the example service runs from two commands.
+pub const DEMO_CLIENT_SECRET: &str = "claims-service-demo-secret-not-for-real-use";
+pub const DEMO_CLIENT_ORIGIN: &str = "http://localhost:4000";
+
+async fn seed_connected_service(store: &Store, now: domain::Timestamp) -> Result<(), DemoError> {
+    use domain::model::connected_service::ServiceSettings;
+    use domain::storage::ConnectedServices;
+    let secret = domain::values::clock::SecretToken::from_presented(DEMO_CLIENT_SECRET)
+        .ok_or_else(|| DemoError::Missing("a valid demo client secret".into()))?;
+    let settings = ServiceSettings {
+        name: "Claims service (demo)".into(),
+        redirect_uris: vec![format!("{DEMO_CLIENT_ORIGIN}/callback")],
+        post_logout_redirect_uris: vec![format!("{DEMO_CLIENT_ORIGIN}/")],
+        backchannel_logout_uri: Some(format!("{DEMO_CLIENT_ORIGIN}/backchannel-logout")),
+    };
+    let mut audit = domain::model::audit::NewAudit::anonymous(
+        domain::model::audit::AuditAction::ConnectedServiceAdded,
+        now,
+        None,
+    );
+    audit.reason = Some(format!("{} ({DEMO_CLIENT_ID}) (demo data)", settings.name));
+    store
+        .add_service(DEMO_CLIENT_ID, &settings, Some(&secret.hash()), now, &audit)
+        .await?;
+    Ok(())
 }
 
 async fn seed_cluster(

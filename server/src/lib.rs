@@ -12,6 +12,7 @@ pub mod import;
 pub mod limits;
 pub mod mailer;
 pub mod middleware;
+pub mod oidc;
 pub mod second_factor;
 pub mod site;
 pub mod telemetry;
@@ -93,6 +94,7 @@ pub async fn build_state_with(
         password_policy: config.password_policy,
         refusals: Arc::default(),
         support: Arc::new(config.support.clone()),
+        key_encryption_key: config.key_encryption_key.map(Arc::new),
     })
 }
 
@@ -120,7 +122,12 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let secure = state.secure_cookies;
     let site_root =
         (options.site_root.as_ref() != site::COMPILED_IN).then(|| options.site_root.to_string());
-    let router = Router::new()
+    let provider = oidc::Provider::of(&state);
+    let mut router = Router::new();
+    if let Some(p) = &provider {
+        router = router.merge(oidc::browser_routes(p));
+    }
+    let router = router
         .route(
             "/audit.csv",
             axum::routing::get(app::features::audit_trail::api::csv_download)
@@ -240,6 +247,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         // Added after every layer, so none applies: a load balancer's probes need no session, are
         // not rate-limited and write no log line.
         .route("/healthz", axum::routing::get(health::alive))
+        // Likewise: services call these from their servers, with no cookie and no Origin.
+        .merge(match &provider {
+            Some(p) => oidc::api_routes(p),
+            None => Router::new(),
+        })
         .route(
             "/readyz",
             axum::routing::get(health::ready).with_state(store),

@@ -82,6 +82,8 @@ macro_rules! backend {
             include!("queries/access_review_rows.rs");
             include!("queries/access_reviews.rs");
             include!("queries/second_factors.rs");
+            include!("queries/connected_services.rs");
+            include!("queries/service_grants.rs");
         }
     };
 }

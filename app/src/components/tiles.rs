@@ -126,6 +126,13 @@ pub const TILES: &[Tile] = &[
         task: Some(TaskGroup::ServiceDesk),
     },
     Tile {
+        title: "Connected services",
+        href: "/connected-services",
+        description: "Services people sign in to through Gatehouse, and what they learn of the role.",
+        needs: &[Capability::ServiceDesk],
+        task: Some(TaskGroup::ServiceDesk),
+    },
+    Tile {
         title: "Import ODS extracts",
         href: "/organisations/import",
         description: "Load the latest organisations from the NHS Organisation Data Service.",

@@ -49,6 +49,10 @@ pub enum Field {
     Unreviewed,
     Rows,
     Repeat,
+    /// A connected service's addresses.
+    RedirectUris,
+    PostLogoutUris,
+    BackchannelUri,
 }
 
 impl Field {
@@ -95,6 +99,9 @@ impl Field {
             Field::Unreviewed => "unreviewed",
             Field::Rows => "rows",
             Field::Repeat => "repeat",
+            Field::RedirectUris => "redirect_uris",
+            Field::PostLogoutUris => "post_logout_redirect_uris",
+            Field::BackchannelUri => "backchannel_logout_uri",
         }
     }
 }

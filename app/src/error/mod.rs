@@ -170,6 +170,13 @@ pub enum Problem {
     PasskeyNotMade(Field),
     PasskeyTaken(Field),
     PasskeyRefused(Field),
+    ServiceNameEmpty(Field),
+    ServiceNameTooLong(Field),
+    RedirectUrisEmpty(Field),
+    UriNotHttps(Field),
+    UriMalformed(Field),
+    UriTooLong(Field),
+    TooManyUris(Field),
 }
 
 impl Problem {
@@ -233,6 +240,13 @@ impl Problem {
             | Problem::PasskeyNotMade(f)
             | Problem::PasskeyTaken(f)
             | Problem::PasskeyRefused(f)
+            | Problem::ServiceNameEmpty(f)
+            | Problem::ServiceNameTooLong(f)
+            | Problem::RedirectUrisEmpty(f)
+            | Problem::UriNotHttps(f)
+            | Problem::UriMalformed(f)
+            | Problem::UriTooLong(f)
+            | Problem::TooManyUris(f)
             | Problem::StartDateEmpty(f)
             | Problem::ContractInvalid(f)
             | Problem::DisableReasonMissing(f)

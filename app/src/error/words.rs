@@ -71,6 +71,13 @@ impl Problem {
             Problem::PasskeyRefused(_) => {
                 "Your passkey was not accepted. Try again, or use your authenticator app or a recovery code"
             }
+            Problem::ServiceNameEmpty(_) => "Enter the service's name",
+            Problem::ServiceNameTooLong(_) => "The service's name must be 100 characters or fewer",
+            Problem::RedirectUrisEmpty(_) => "Enter at least one address to send people back to after they sign in",
+            Problem::UriNotHttps(_) => "Enter addresses that start with https:// (or http://localhost for a service being developed)",
+            Problem::UriMalformed(_) => "Enter full addresses with a host name, without spaces, a # part or a user name",
+            Problem::UriTooLong(_) => "Each address must be 500 characters or fewer",
+            Problem::TooManyUris(_) => "Enter 10 addresses or fewer",
             Problem::ResetReasonEmpty(_) => "Enter why you are resetting two-factor authentication",
             Problem::TotpMissing(_) => "Enter the 6-digit code from your authenticator app",
             Problem::TotpWrong(_) => {

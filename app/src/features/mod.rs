@@ -8,6 +8,7 @@ pub mod account_security;
 pub mod add_user;
 pub mod audit_trail;
 pub mod clusters;
+pub mod connected_services;
 pub mod help;
 pub mod invitations;
 pub mod notifications;

@@ -53,6 +53,9 @@ pub struct AppState {
     pub refusals: Arc<super::refusals::Refusals>,
     /// How people reach the Service Desk.
     pub support: Arc<crate::support::SupportContact>,
+    /// The key that encrypts the private halves of the token signing keys kept in the
+    /// database; without one, Gatehouse is no OpenID Connect provider.
+    pub key_encryption_key: Option<Arc<[u8; 32]>>,
 }
 
 impl AppState {

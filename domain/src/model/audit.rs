@@ -65,10 +65,16 @@ pub enum AuditAction {
     RecoveryCodesReplaced,
     SecondFactorRemoved,
     SecondFactorReset,
+    ConnectedServiceAdded,
+    ConnectedServiceChanged,
+    ConnectedServiceDisabled,
+    ConnectedServiceEnabled,
+    ConnectedServiceSecretRotated,
+    SignedInToService,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 53] = [
+    pub const ALL: [AuditAction; 59] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -122,6 +128,12 @@ impl AuditAction {
         AuditAction::RecoveryCodesReplaced,
         AuditAction::SecondFactorRemoved,
         AuditAction::SecondFactorReset,
+        AuditAction::ConnectedServiceAdded,
+        AuditAction::ConnectedServiceChanged,
+        AuditAction::ConnectedServiceDisabled,
+        AuditAction::ConnectedServiceEnabled,
+        AuditAction::ConnectedServiceSecretRotated,
+        AuditAction::SignedInToService,
     ];
 
     /// The stored (and URL) form.
@@ -180,6 +192,12 @@ impl AuditAction {
             AuditAction::RecoveryCodesReplaced => "recovery_codes_replaced",
             AuditAction::SecondFactorRemoved => "second_factor_removed",
             AuditAction::SecondFactorReset => "second_factor_reset",
+            AuditAction::ConnectedServiceAdded => "connected_service_added",
+            AuditAction::ConnectedServiceChanged => "connected_service_changed",
+            AuditAction::ConnectedServiceDisabled => "connected_service_disabled",
+            AuditAction::ConnectedServiceEnabled => "connected_service_enabled",
+            AuditAction::ConnectedServiceSecretRotated => "connected_service_secret_rotated",
+            AuditAction::SignedInToService => "signed_in_to_service",
         }
     }
 
@@ -238,6 +256,12 @@ impl AuditAction {
             AuditAction::RecoveryCodesReplaced => "New recovery codes made",
             AuditAction::SecondFactorRemoved => "Two-factor authentication removed",
             AuditAction::SecondFactorReset => "Two-factor authentication reset by the Service Desk",
+            AuditAction::ConnectedServiceAdded => "Connected service added",
+            AuditAction::ConnectedServiceChanged => "Connected service changed",
+            AuditAction::ConnectedServiceDisabled => "Connected service disabled",
+            AuditAction::ConnectedServiceEnabled => "Connected service enabled",
+            AuditAction::ConnectedServiceSecretRotated => "Connected service's secret replaced",
+            AuditAction::SignedInToService => "Signed in to a connected service",
         }
     }
 

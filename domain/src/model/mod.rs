@@ -5,6 +5,7 @@
 pub mod assignment;
 pub mod audit;
 pub mod cluster;
+pub mod connected_service;
 pub mod draft;
 pub mod notification;
 pub mod organisation;

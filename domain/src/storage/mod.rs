@@ -6,6 +6,7 @@ mod access_reviews;
 mod accounts;
 mod audit;
 mod clusters;
+mod connected_services;
 mod directory;
 mod drafts;
 mod grants;
@@ -16,6 +17,7 @@ mod registrations;
 mod requests;
 mod second_factors;
 mod security;
+mod service_grants;
 mod sessions;
 mod temporary_access;
 mod users;
@@ -24,6 +26,7 @@ pub use access_reviews::*;
 pub use accounts::*;
 pub use audit::*;
 pub use clusters::*;
+pub use connected_services::*;
 pub use directory::*;
 pub use drafts::*;
 pub use grants::*;
@@ -34,6 +37,7 @@ pub use registrations::*;
 pub use requests::*;
 pub use second_factors::*;
 pub use security::*;
+pub use service_grants::*;
 pub use sessions::*;
 pub use temporary_access::*;
 pub use users::*;
@@ -107,6 +111,8 @@ pub trait Storage:
     + TemporaryAccess
     + AccessReviews
     + SecondFactors
+    + ConnectedServices
+    + ServiceGrants
 {
 }
 impl<
@@ -126,7 +132,9 @@ impl<
             + Drafts
             + TemporaryAccess
             + AccessReviews
-            + SecondFactors,
+            + SecondFactors
+            + ConnectedServices
+            + ServiceGrants,
     > Storage for T
 {
 }

@@ -205,6 +205,13 @@ const TABLE: &[Row] = &[
     row("two_factor_passkey_use", User, NoTarget, true, &[("credential", "{}")]),
     row("reset_two_factor_target", DESK, Hillside, false, &[("user", "{staff}")]),
     row("reset_two_factor", DESK, Hillside, true, &[("user", "{staff}"), ("reason", "Lost phone")]),
+    // Connected services: the demo's claims service is number 1.
+    row("connected_services", DESK, NoTarget, false, &[]),
+    row("connected_service", DESK, NoTarget, false, &[("id", "1")]),
+    row("connected_service_add", DESK, NoTarget, true, &[("name", "Reports"), ("redirect_uris", "https://reports.example.nhs.uk/cb"), ("kind", "confidential")]),
+    row("connected_service_change", DESK, NoTarget, true, &[("id", "1"), ("name", "Claims"), ("redirect_uris", "https://claims.example.nhs.uk/cb")]),
+    row("connected_service_enabled", DESK, NoTarget, true, &[("id", "1"), ("enabled", "false")]),
+    row("connected_service_new_secret", DESK, NoTarget, true, &[("id", "1")]),
 ];
 
 /// The objects the table's arguments name, made at Hillside (A81022) before the matrix runs.

@@ -12,6 +12,7 @@ mod concurrency;
 mod house;
 mod import;
 mod invitations;
+mod openid;
 mod operator;
 mod organisations;
 mod providers;

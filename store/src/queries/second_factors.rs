@@ -311,6 +311,7 @@ impl domain::storage::SecondFactors for crate::Backend<Db> {
             .await
             .map_err(map)?;
         insert_session(new).execute(&mut *tx).await.map_err(map)?;
+        follow_grants(&mut tx, old, new).await?;
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;
         Ok(())

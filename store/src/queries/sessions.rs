@@ -115,6 +115,7 @@ impl domain::storage::Sessions for crate::Backend<Db> {
             .await
             .map_err(map)?;
         insert_session(new).execute(&mut *tx).await.map_err(map)?;
+        follow_grants(&mut tx, old, new).await?;
         note_session_start(new).execute(&mut *tx).await.map_err(map)?;
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(map)?;

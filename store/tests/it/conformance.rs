@@ -31,7 +31,7 @@ fn org(code: &str, kind: OrgKind, parent: Option<&str>) -> NewOrganisation {
     }
 }
 
-async fn small_tree(s: &Store) {
+pub(crate) async fn small_tree(s: &Store) {
     let orgs = [
         org("Y63", OrgKind::Commissioning, Some("GATEHOUSE")),
         org("QHM", OrgKind::Commissioning, Some("Y63")),
@@ -66,7 +66,7 @@ async fn org_id(s: &Store, code: &str) -> OrgId {
         .id
 }
 
-async fn assign(
+pub(crate) async fn assign(
     s: &Store,
     u: UserId,
     code: &str,

@@ -13,6 +13,7 @@ mod registrations;
 mod requests;
 mod second_factors;
 mod security;
+mod service_grants;
 mod temporary_access;
 mod user_list;
 mod users;

@@ -70,6 +70,7 @@ impl TestApp {
             site_root: None,
             password_policy: Default::default(),
             support: Default::default(),
+            key_encryption_key: Some(*b"a test key of exactly 32 bytes!!"),
         };
         change(&mut config);
         // A test may point the app at another's database (a second instance, say).
