@@ -57,6 +57,9 @@ pub enum Command {
     /// Print the effective configuration with secrets hidden, and exit non-zero if any setting
     /// is wrong.
     CheckConfig,
+    /// Make a new key to sign tokens with: published at once, signing ten minutes later (once
+    /// services have fetched it); the keys before it stay published until their tokens expire.
+    RotateSigningKey,
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +157,15 @@ pub struct Settings {
     /// The Service Desk's web page (https://).
     #[arg(long, global = true, env = "GATEHOUSE_SUPPORT_URL")]
     pub support_url: Option<String>,
+    /// 32 bytes (64 hexadecimal digits, or base64) that seal the keys signing OpenID Connect
+    /// tokens; unset, Gatehouse is no OpenID Connect provider (demo mode has its own).
+    #[arg(
+        long,
+        global = true,
+        env = "GATEHOUSE_KEY_ENCRYPTION_KEY",
+        hide_env_values = true
+    )]
+    pub key_encryption_key: Option<String>,
 }
 
 impl Settings {
@@ -181,6 +193,7 @@ impl Settings {
             "GATEHOUSE_SUPPORT_PHONE" => &self.support_phone,
             "GATEHOUSE_SUPPORT_EMAIL" => &self.support_email,
             "GATEHOUSE_SUPPORT_URL" => &self.support_url,
+            "GATEHOUSE_KEY_ENCRYPTION_KEY" => &self.key_encryption_key,
             _ => return None,
         };
         v.clone()

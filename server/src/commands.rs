@@ -304,6 +304,17 @@ pub fn check_config(src: &Source<'_>) -> Outcome<String> {
                 .clone()
                 .unwrap_or_else(|| "(not set)".into()),
         ),
+        (
+            "GATEHOUSE_KEY_ENCRYPTION_KEY",
+            match (
+                config.key_encryption_key,
+                src.var("GATEHOUSE_KEY_ENCRYPTION_KEY"),
+            ) {
+                (None, _) => "(not set: Gatehouse is no OpenID Connect provider)".into(),
+                (Some(_), None) => "(not set: the demo's own key)".into(),
+                (Some(_), Some(_)) => "***".into(),
+            },
+        ),
     ];
     let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::from("The configuration is valid:\n");
@@ -311,6 +322,27 @@ pub fn check_config(src: &Source<'_>) -> Outcome<String> {
         out.push_str(&format!("  {k:width$}  {v}\n"));
     }
     Ok(out.trim_end().to_owned())
+}
+
+/// `gatehouse rotate-signing-key`: a new key that signs once services have had time to fetch
+/// it; the keys before it stay published until the last token they signed has expired.
+pub async fn rotate_signing_key(src: &Source<'_>) -> Outcome<String> {
+    let config = Config::from_source(src)?;
+    let Some(kek) = config.key_encryption_key else {
+        return Err(
+            "GATEHOUSE_KEY_ENCRYPTION_KEY is not set: there are no signing keys to rotate".into(),
+        );
+    };
+    let store = store::connect(&config.database_url).await?;
+    let now = SystemClock.now();
+    let key = crate::oidc::keys::rotate(&store, &kek, now).await?;
+    store.close().await;
+    let minutes = (key.signs_from.0 - now.0) / 60;
+    Ok(format!(
+        "New signing key {}: published now, signing tokens in {minutes} minutes. The keys before \
+         it sign until then and stay published until their last tokens have expired.",
+        key.kid
+    ))
 }
 
 #[cfg(test)]

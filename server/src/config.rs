@@ -445,28 +445,6 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_key_encryption_key_stops_the_service_and_demo_mode_has_its_own() {
-        let with = |name: &'static str, value: &'static str| {
-            let flags = move |n: &str| (n == name).then(|| value.to_owned());
-            Config::from_source(&Source { flags: &flags }).map(|c| c.key_encryption_key)
-        };
-        let e = with("GATEHOUSE_KEY_ENCRYPTION_KEY", "too-short").expect_err("refused");
-        assert!(
-            e.to_string().contains("GATEHOUSE_KEY_ENCRYPTION_KEY"),
-            "{e}"
-        );
-        assert_eq!(
-            with("GATEHOUSE_MFA", "admins").ok(),
-            Some(None),
-            "no provider without a key"
-        );
-        assert_eq!(
-            with("GATEHOUSE_DEMO", "1").ok(),
-            Some(Some(crate::oidc::keys::DEMO_KEY_ENCRYPTION_KEY))
-        );
-    }
-
-    #[test]
     fn listening_on_every_address_needs_a_public_url() {
         assert_eq!(
             default_public_url(SocketAddr::from(([127, 0, 0, 1], 3000))).ok(),

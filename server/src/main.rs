@@ -26,6 +26,9 @@ async fn main() -> ExitCode {
             .await
             .map(|said| println!("{said}")),
         Some(Command::CheckConfig) => commands::check_config(&src).map(|said| println!("{said}")),
+        Some(Command::RotateSigningKey) => commands::rotate_signing_key(&src)
+            .await
+            .map(|said| println!("{said}")),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,

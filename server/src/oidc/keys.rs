@@ -247,6 +247,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_bad_key_encryption_key_stops_the_service_and_demo_mode_has_its_own() {
+        use crate::config::{Config, Source};
+        let with = |name: &'static str, value: &'static str| {
+            let flags = move |n: &str| (n == name).then(|| value.to_owned());
+            Config::from_source(&Source::new(&flags)).map(|c| c.key_encryption_key)
+        };
+        let e = with("GATEHOUSE_KEY_ENCRYPTION_KEY", "too-short").expect_err("refused");
+        assert!(
+            e.to_string().contains("GATEHOUSE_KEY_ENCRYPTION_KEY"),
+            "{e}"
+        );
+        assert_eq!(
+            with("GATEHOUSE_MFA", "admins").ok(),
+            Some(None),
+            "no provider without a key"
+        );
+        assert_eq!(
+            with("GATEHOUSE_DEMO", "1").ok(),
+            Some(Some(DEMO_KEY_ENCRYPTION_KEY))
+        );
+    }
+
+    #[test]
     fn the_key_encryption_key_is_32_bytes_in_hex_or_base64() {
         let hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
         let key = parse_key(hex).expect("hex");

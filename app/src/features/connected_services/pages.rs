@@ -9,8 +9,11 @@ use super::api::{
     ConnectedServiceEnabled, ConnectedServiceNewSecret, ServiceView,
 };
 use crate::components::form::{
-    form_title, problem_for, Choice, ErrorSummary, InputField, Radios, TextArea,
+    form_title, problem_for, Choice, ErrorSummary, InputField, PageError, Radios, TextArea,
 };
+
+/// What "Page not found" means on these pages.
+const NOT_YOURS: &str = "Connected services are the Service Desk's, or the service does not exist.";
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
 use crate::components::list::{id_param, SuccessNotice};
@@ -33,15 +36,20 @@ pub fn ConnectedServicesPage() -> impl IntoView {
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title="Connected services - Gatehouse" viewer=Some(v)>
-                <h1 class="nhsuk-heading-l">"Connected services"</h1>
-                <p class="nhsuk-body">"Services that people sign in to through Gatehouse (OpenID Connect). Each learns who the person is and the one role they act as, and loses it as soon as that role, account or sign-in ends."</p>
-                <a class="nhsuk-button" href="/connected-services/add">"Add a connected service"</a>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match list.await {
-                            Ok(l) if l.is_empty() => view! { <p class="nhsuk-body">"No services are connected yet."</p> }.into_any(),
-                            Ok(l) => view! { <ServiceTable services=l/> }.into_any(),
-                            Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
+                            Ok(l) => view! {
+                                <h1 class="nhsuk-heading-l">"Connected services"</h1>
+                                <p class="nhsuk-body">"Services that people sign in to through Gatehouse (OpenID Connect). Each learns who the person is and the one role they act as, and loses it as soon as that role, account or sign-in ends."</p>
+                                <a class="nhsuk-button" href="/connected-services/add">"Add a connected service"</a>
+                                {if l.is_empty() {
+                                    view! { <p class="nhsuk-body">"No services are connected yet."</p> }.into_any()
+                                } else {
+                                    view! { <ServiceTable services=l/> }.into_any()
+                                }}
+                            }.into_any(),
+                            Err(e) => view! { <PageError e=e why=NOT_YOURS back="/" back_label="Go to Home"/> }.into_any(),
                         }
                     })}
                 </Suspense>
@@ -116,11 +124,19 @@ fn ServiceFields(error: Option<AppError>, service: Option<ServiceView>) -> impl 
 #[component]
 pub fn AddConnectedServicePage() -> impl IntoView {
     let action = ServerAction::<ConnectedServiceAdd>::new();
+    // Only the Service Desk has the form; anyone else has "Page not found".
+    let allowed = Resource::new(|| (), |_| connected_services());
     view! {
         <SignedIn needs_role=true render=move |v| view! {
             <Page title=move || form_title(action.value().get().is_some_and(|r| r.is_err()), "Add a connected service") viewer=Some(v.clone())>
                 <div class="nhsuk-grid-row">
                     <div class="nhsuk-grid-column-two-thirds">
+                        <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                        if let Err(e) = allowed.await {
+                            return view! { <PageError e=e why=NOT_YOURS back="/" back_label="Go to Home"/> }.into_any();
+                        }
+                        view! {
                         {move || {
                             let error = action.value().get().and_then(|r| r.err());
                             let kind = error.as_ref().and_then(|e| e.echo(Field::Kind)).unwrap_or_else(|| "confidential".into());
@@ -140,6 +156,9 @@ pub fn AddConnectedServicePage() -> impl IntoView {
                                 <p class="nhsuk-body"><a href="/connected-services">"Cancel"</a></p>
                             }
                         }}
+                        }.into_any()
+                        })}
+                        </Suspense>
                     </div>
                 </div>
             </Page>
@@ -206,7 +225,7 @@ pub fn ConnectedServicePage() -> impl IntoView {
                                     <p class="nhsuk-body"><a href="/connected-services">"All connected services"</a></p>
                                 }.into_any()
                             }
-                            Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
+                            Err(e) => view! { <PageError e=e why=NOT_YOURS back="/" back_label="Go to Home"/> }.into_any(),
                         }
                     })}
                 </Suspense>
@@ -244,7 +263,7 @@ pub fn ChangeConnectedServicePage() -> impl IntoView {
                                             }
                                         }}
                                     }.into_any(),
-                                    Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
+                                    Err(e) => view! { <PageError e=e why=NOT_YOURS back="/" back_label="Go to Home"/> }.into_any(),
                                 }
                             })}
                         </Suspense>

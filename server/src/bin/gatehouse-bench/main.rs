@@ -9,7 +9,8 @@ mod benchdata;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: gatehouse-bench data [--users N] | search | review | two-factor | hash";
+const USAGE: &str =
+    "usage: gatehouse-bench data [--users N] | search | review | two-factor | openid | hash";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -20,6 +21,7 @@ async fn main() -> ExitCode {
         Some("search") => benchdata::search_command(&args[1..]).await,
         Some("review") => benchdata::review_command(&args[1..]).await,
         Some("two-factor") => benchdata::two_factor_command(&args[1..]).await,
+        Some("openid") => benchdata::openid_command(&args[1..]).await,
         Some("hash") => benchdata::hash_command().await,
         _ => Err(USAGE.into()),
     };

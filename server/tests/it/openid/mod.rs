@@ -6,6 +6,7 @@
 //! server's own code, from the RFCs.
 
 mod flows;
+mod keys;
 mod revocation;
 
 use std::collections::HashMap;

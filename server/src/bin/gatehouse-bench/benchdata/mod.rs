@@ -23,9 +23,11 @@ use domain::{Clock, EmailAddress, PersonName, UserId};
 use store::Store;
 use tokio::task::JoinSet;
 
+mod openid;
 mod review;
 mod search;
 mod two_factor;
+pub use openid::*;
 pub use review::*;
 pub use search::*;
 pub use two_factor::*;
