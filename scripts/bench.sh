@@ -79,6 +79,7 @@ for backend in sqlite postgres; do
   DATABASE_URL="$url" "$bench" search
   DATABASE_URL="$url" "$bench" review
   DATABASE_URL="$url" "$bench" two-factor
+  DATABASE_URL="$url" "$bench" openid
   start_server "$url" 0
   curl -fs -o /dev/null "$base/sign-in"
   sleep 3

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { Issuer, generators } from 'openid-client';
 import { demo, expectAccessible, PASSWORD, path, ready, signOut, totp } from './support';
 
 // The server whose policy is the default: everyone who administers others must have a second
@@ -280,4 +281,46 @@ test.describe('passkeys', () => {
     await expect(page).toHaveURL((u) => u.pathname === '/two-factor/set-up');
     expect(sql(`SELECT COUNT(*) FROM passkeys WHERE user_id = (SELECT id FROM users WHERE email = '${email}')`)).toBe('0');
   });
+});
+
+test('a connected service gets a code only after the administrator has given their second factor', async ({ page }, info) => {
+  test.slow(); // a sign-in with its code, then two token requests
+  const email = person(info, 'oidc.admin', 'Commissioning Account Administrator', 'QHM', secretFor(`oidc.${info.project.name}`));
+  const secret = secretFor(`oidc.${info.project.name}`);
+  const issuer = await Issuer.discover(`http://127.0.0.1:${port}`);
+  const client = new issuer.Client({
+    client_id: 'claims-service',
+    client_secret: 'claims-service-demo-secret-not-for-real-use',
+    redirect_uris: ['http://localhost:4000/callback'],
+    response_types: ['code'],
+    id_token_signed_response_alg: 'ES256',
+  });
+  const verifier = generators.codeVerifier();
+  const nonce = generators.nonce();
+  const state = generators.state();
+  let landed = '';
+  page.on('request', (r) => {
+    if (r.url().startsWith('http://localhost:4000/')) landed = r.url();
+  });
+  await page.route('http://localhost:4000/**', (route) => {
+    landed = route.request().url();
+    return route.fulfill({ contentType: 'text/html', body: '<!DOCTYPE html><html lang="en"><title>Claims</title><main><h1>Claims</h1></main></html>' });
+  });
+  await page.goto(client.authorizationUrl({ scope: 'openid', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256', nonce, state }));
+  await ready(page, info);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await ready(page, info);
+  // The code first: until then the session reaches nothing, the service included.
+  expect(path(page)).toBe('/two-factor/code');
+  expect(landed).toBe('');
+  await expectAccessible(page);
+  await enterCode(page, totp(secret));
+  await expect.poll(() => landed, { timeout: 15_000 }).toContain('http://localhost:4000/callback');
+  const tokens = await client.callback('http://localhost:4000/callback', client.callbackParams(landed), { code_verifier: verifier, state, nonce });
+  const claims = tokens.claims() as Record<string, any>;
+  expect(claims.amr).toEqual(['pwd', 'otp']);
+  expect(claims.acr).toBe('aal2');
+  expect(claims.gatehouse_role.capabilities).toContain('manage_users');
 });

@@ -42,10 +42,10 @@ fn escape(s: &str) -> String {
 }
 
 /// Sends the person back to the service at `to`. Straight after one of Gatehouse's own forms
-/// (Sign in, the code, "Select your account": the request carries [`CHOSEN`]) a redirect would
-/// continue the form's submission to another site, which the pages' policy (`form-action
-/// 'self'`) rightly forbids; a page that moves on by itself (and has a link for anyone whose
-/// browser does not) starts a new navigation instead.
+/// (Sign in, the code, "Select your account": the request carries [`CHOSEN`], or the browser
+/// says it came from this site) a redirect would continue the form's submission to another
+/// site, which the pages' policy (`form-action 'self'`) rightly forbids; a page that moves on
+/// by itself (and has a link for anyone whose browser does not) starts a new navigation instead.
 fn to_service(to: &str, after_our_form: bool) -> Response {
     if !after_our_form {
         return see_other(to);
@@ -128,6 +128,7 @@ fn problem_page(why: NotRedirectable) -> Response {
 /// `GET /oidc/authorize`.
 pub async fn authorize(
     State(p): State<Provider>,
+    headers: axum::http::HeaderMap,
     Query(params): Query<Params>,
     Extension(session): Extension<CurrentSession>,
     address: Option<Extension<ClientAddress>>,
@@ -146,6 +147,10 @@ pub async fn authorize(
         max_age: params.get("max_age").cloned(),
     };
     let chosen = params.get(CHOSEN).is_some_and(|v| v == "1");
+    let from_here = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"same-origin");
+    let after_our_form = chosen || from_here;
     let after = params
         .get(AFTER)
         .and_then(|v| v.parse::<i64>().ok())
@@ -163,7 +168,7 @@ pub async fn authorize(
             if let Some(s) = state.as_deref() {
                 pairs.push(("state", s));
             }
-            to_service(&with_query(&redirect_uri, &pairs), chosen)
+            to_service(&with_query(&redirect_uri, &pairs), after_our_form)
         }
         Ok(AuthorizeStep::SignIn) => {
             let now = p.now();
@@ -196,7 +201,7 @@ pub async fn authorize(
             if let Some(s) = r.state.as_deref() {
                 pairs.push(("state", s));
             }
-            to_service(&with_query(&r.redirect_uri, &pairs), chosen)
+            to_service(&with_query(&r.redirect_uri, &pairs), after_our_form)
         }
         Err(AuthorizeError::Store(e)) => server_error("an authorization request", &e),
     }

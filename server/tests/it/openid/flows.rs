@@ -442,3 +442,54 @@ async fn several_roles_choose_on_select_your_account_when_the_service_asks_again
         .await;
     assert_eq!(query_of(&location(&res))["error"], "invalid_request");
 }
+
+#[tokio::test]
+async fn a_session_that_owes_a_second_factor_gives_it_before_the_service_gets_a_code() {
+    use domain::rules::totp::{step_of, TotpSecret};
+    let app =
+        TestApp::start_with(|c| c.mfa = domain::model::second_factor::MfaPolicy::Admins).await;
+    let b = signed_in(&app, "account.admin").await;
+    let authorize = authorize_path(CLIENT, CALLBACK, &[]);
+    let res = b.get(&authorize).await;
+    let to = location(&res);
+    assert!(to.starts_with("/two-factor/code?next="), "{to}");
+    let next = query_of(&to)["next"].clone();
+    assert_eq!(next, authorize, "back to the same request");
+    let now = domain::Timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs() as i64,
+    );
+    let secret = TotpSecret::from_stored(app::features::two_factor::DEMO_TOTP_SECRET).expect("key");
+    let code = secret.code_at_step(step_of(now)).expect("code");
+    let res = b
+        .post(
+            "two_factor_code",
+            &[("code", &code), ("next", &next)],
+            crate::support::Js::Off,
+            "/two-factor/code",
+        )
+        .await;
+    assert_eq!(location(&res), next);
+    // The browser follows the form's redirect from this site: a page moves on to the service.
+    let res = b
+        .client
+        .get(format!("{}{next}", b.base))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .expect("authorize");
+    assert_eq!(res.status(), 200);
+    let back = answer_of(res).await;
+    let t = exchange(&app, &query_of(&back)["code"]).await;
+    let (_, id) = verified(&app, t["id_token"].as_str().expect("id")).await;
+    assert_eq!(id["amr"], serde_json::json!(["pwd", "otp"]));
+    assert_eq!(id["acr"], "aal2");
+    assert_eq!(
+        id["gatehouse_role"]["capabilities"]
+            .as_array()
+            .map(|c| c.iter().any(|x| x == "manage_users")),
+        Some(true)
+    );
+}
