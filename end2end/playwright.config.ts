@@ -97,5 +97,15 @@ export default defineConfig({
         GATEHOUSE_RATE_LIMIT_PER_MINUTE: '5000',
       },
     },
+    {
+      // The example claims service (examples/claims-service, built by scripts/test.sh), signing
+      // its users in through the main server: the demo's connected service, at the address the
+      // demo registered for it (tests/claims-service.spec.ts).
+      command: '../examples/claims-service/target/debug/claims-service',
+      url: 'http://127.0.0.1:4000/',
+      reuseExistingServer: false,
+      timeout: 90_000,
+      env: { GATEHOUSE_ISSUER: baseURL, SERVICE_URL: 'http://localhost:4000' },
+    },
   ],
 });

@@ -53,6 +53,8 @@ mkdir -p end2end/.state
 cargo test --workspace 2>&1 | tee end2end/.state/cargo-test.log
 
 phase 'browser tests (Playwright, Debian Chromium)'
+# The example service the browser tests sign in to Gatehouse with (its own workspace).
+cargo build --manifest-path examples/claims-service/Cargo.toml
 cd end2end
 rm -f .state/e2e.db* .state/first-run.db* .state/two-factor.db* .state/results.json
 npx playwright test

@@ -76,7 +76,7 @@ pub struct GatehouseClaims {
 }
 impl AdditionalClaims for GatehouseClaims {}
 
-/// A logout token's own claims (Back-Channel Logout 1.0, section 2.4).
+/// A logout token's own claims: the session it ends (`sid`) and the logout event (`events`).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct LogoutClaims {
     pub sid: Option<String>,

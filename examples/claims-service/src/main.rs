@@ -58,16 +58,32 @@ fn fail(what: &str, error: &dyn Error) -> ! {
 
 #[tokio::main]
 async fn main() {
-    let issuer = env_or("GATEHOUSE_ISSUER", "http://localhost:3000");
+    let issuer = env_or("GATEHOUSE_ISSUER", "http://127.0.0.1:3000");
     let issuer = IssuerUrl::new(issuer).unwrap_or_else(|e| fail("GATEHOUSE_ISSUER", &e));
     let client_id = ClientId::new(env_or("CLIENT_ID", "claims-service"));
     let demo_secret = "claims-service-demo-secret-not-for-real-use";
     let client_secret = ClientSecret::new(env_or("CLIENT_SECRET", demo_secret));
     let service_url = env_or("SERVICE_URL", "http://localhost:4000");
     let service_url = service_url.trim_end_matches('/');
-    let gatehouse = Gatehouse::discover(issuer, client_id, client_secret, service_url)
+    // Gatehouse may still be starting (the browser tests start both at once): a minute's grace.
+    let mut tries = 0;
+    let gatehouse = loop {
+        match Gatehouse::discover(
+            issuer.clone(),
+            client_id.clone(),
+            client_secret.clone(),
+            service_url,
+        )
         .await
-        .unwrap_or_else(|e| fail("reaching Gatehouse", &*e));
+        {
+            Ok(g) => break g,
+            Err(e) if tries >= 60 => fail("reaching Gatehouse", &*e),
+            Err(_) => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }
+    };
 
     let app = Arc::new(App {
         gatehouse,

@@ -239,7 +239,7 @@ pub async fn authorize<S: Storage>(
     })
 }
 
-/// A token request refused, in the words of RFC 6749 section 5.2's error codes.
+/// A token request refused, with the error codes OAuth 2.0 gives token endpoints.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
     /// The service is unknown, disabled, or did not prove itself (answered 401).
