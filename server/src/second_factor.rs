@@ -56,6 +56,11 @@ pub const DANGEROUS: &[&str] = &[
     "/api/create_organisation",
     "/api/update_organisation",
     app::features::organisations::import_api::UPLOAD_PATH,
+    // What a connected service may learn of the people who sign in to it, and who it is.
+    "/api/connected_service_add",
+    "/api/connected_service_change",
+    "/api/connected_service_enabled",
+    "/api/connected_service_new_secret",
 ];
 
 /// The most of a dangerous form kept while its person enters a code (its file, for an import,

@@ -588,7 +588,7 @@ async fn a_passkey_answer_that_does_not_verify_counts_as_a_wrong_code() {
 }
 
 #[tokio::test]
-async fn every_way_of_giving_a_role_asks_for_a_recent_second_factor() {
+async fn giving_a_role_or_changing_a_connected_service_asks_for_a_recent_second_factor() {
     let app = start().await;
     let b = app.browser();
     b.sign_in("account.admin").await;
@@ -614,6 +614,10 @@ async fn every_way_of_giving_a_role_asks_for_a_recent_second_factor() {
         "retire_cluster",
         "create_organisation",
         "update_organisation",
+        "connected_service_add",
+        "connected_service_change",
+        "connected_service_enabled",
+        "connected_service_new_secret",
     ] {
         let asked = b.post(endpoint, &[("id", "1")], Js::Off, "/users").await;
         assert_eq!(
