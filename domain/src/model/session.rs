@@ -99,29 +99,35 @@ pub struct NewSession {
 }
 
 /// How a session's person proved who they are: the `amr` values (RFC 8176: `pwd`, then `otp`
-/// for an app's code) and when a second factor was last used on it.
+/// for an app's code), when a second factor was last used on it, and when they signed in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionProof {
     pub amr: String,
     pub second_factor_at: Option<Timestamp>,
+    /// When the sign-in this session carries on began; `None` for a sign-in happening now. A role
+    /// switch replaces the session but not the sign-in, so the absolute time-out (and a connected
+    /// service's `auth_time`) still counts from it.
+    pub signed_in_at: Option<Timestamp>,
 }
 
 impl Default for SessionProof {
-    /// A password alone.
+    /// A password alone, now.
     fn default() -> Self {
         Self {
             amr: "pwd".into(),
             second_factor_at: None,
+            signed_in_at: None,
         }
     }
 }
 
 impl SessionProof {
-    /// A password, then the second factor `method` at `now`.
+    /// A password, then the second factor `method` at `now`: the sign-in completes now.
     pub fn with_second_factor(method: &str, now: Timestamp) -> Self {
         Self {
             amr: format!("pwd {method}"),
             second_factor_at: Some(now),
+            signed_in_at: None,
         }
     }
 }

@@ -3,16 +3,17 @@
 fn insert_session(s: &NewSession) -> sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments> {
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, assignment_id, created_at, last_seen_at, client_address, user_agent, amr, second_factor_at) \
-         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8)",
+         VALUES ($1, $2, $3, $4, $9, $5, $6, $7, $8)",
     )
     .bind(s.id_hash.as_str())
     .bind(s.user.0)
     .bind(s.assignment.map(|a| a.0))
-    .bind(s.now.0)
+    .bind(s.proof.signed_in_at.unwrap_or(s.now).0)
     .bind(s.client.as_deref())
     .bind(s.agent.as_deref())
     .bind(s.proof.amr.as_str())
     .bind(s.proof.second_factor_at.map(|t| t.0))
+    .bind(s.now.0)
 }
 
 /// A session of the user started now: what "Dormant" is measured from.
@@ -65,6 +66,7 @@ impl domain::storage::Sessions for crate::Backend<Db> {
             proof: domain::model::session::SessionProof {
                 amr: r.try_get("amr").map_err(map)?,
                 second_factor_at: r.try_get::<Option<i64>, _>("second_factor_at").map_err(map)?.map(Timestamp),
+                signed_in_at: Some(Timestamp(r.try_get("created_at").map_err(map)?)),
             },
         };
         let acting = match r.try_get::<Option<i64>, _>("acting_id").map_err(map)? {

@@ -130,7 +130,12 @@ async fn a_session_keeps_what_it_proved_and_a_new_one_replaces_it(s: &Store) {
         .await
         .expect("q")
         .expect("ctx");
-    assert_eq!(ctx.session.proof, SessionProof::default());
+    let fresh = SessionProof::default();
+    assert_eq!(
+        (&ctx.session.proof.amr, ctx.session.proof.second_factor_at),
+        (&fresh.amr, fresh.second_factor_at)
+    );
+    assert_eq!(ctx.session.proof.signed_in_at, Some(ctx.session.created_at));
     let proof = SessionProof::with_second_factor("otp", NOW);
     s.rotate_after_second_factor(
         &hash("pwd"),

@@ -273,22 +273,41 @@ async fn a_grant_follows_its_session_and_lapses_with_it_or_its_role_account_or_s
     let svc = service(s, "claims", true).await;
     let (u, _) = granted(s, svc, "one@example.nhs.uk", "s1", "g1").await;
     redeemed(s, "g1", "r1").await;
-    // A role switch rotates the session: the grant follows.
+    // A role switch rotates the session: the grant follows, and the sign-in's start stays.
+    let proof = s
+        .session_context(&hash("s1"))
+        .await
+        .expect("q")
+        .expect("ctx")
+        .session
+        .proof;
+    assert_eq!(proof.signed_in_at, Some(NOW));
     let next = NewSession {
         id_hash: hash("s1b"),
         user: u,
         assignment: None,
-        now: NOW,
+        now: Timestamp(NOW.0 + 100),
         client: None,
         agent: None,
-        proof: Default::default(),
+        proof,
     };
     s.rotate_session(&hash("s1"), &next, &event(AuditAction::RoleSwitch, u))
         .await
         .expect("rotate");
-    assert!(live(s, "g1", NOW).await);
+    let switched = s
+        .session_context(&hash("s1b"))
+        .await
+        .expect("q")
+        .expect("ctx")
+        .session;
+    assert_eq!(
+        (switched.created_at, switched.last_seen_at),
+        (NOW, Timestamp(NOW.0 + 100)),
+        "the absolute time-out counts from sign-in"
+    );
+    assert!(live(s, "g1", Timestamp(NOW.0 + 100)).await);
     assert!(
-        !live(s, "g1", Timestamp(NOW.0 + 1800)).await,
+        !live(s, "g1", Timestamp(NOW.0 + 1900)).await,
         "idle too long"
     );
     assert_eq!(s.end_lapsed_grants(NOW, POLICY).await.expect("sweep"), 0);

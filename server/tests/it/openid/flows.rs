@@ -209,15 +209,11 @@ async fn pkce_s256_is_required_and_its_verifier_checked() {
         &app,
         CLIENT,
         Some(SECRET),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", CALLBACK),
-            (
-                "code_verifier",
-                "another-verifier-of-more-than-forty-three-characters",
-            ),
-        ],
+        &code_grant(
+            &code,
+            CALLBACK,
+            "another-verifier-of-more-than-forty-three-characters",
+        ),
     )
     .await;
     assert_eq!(error_of(res).await, (400, "invalid_grant".into()));
@@ -233,12 +229,7 @@ async fn a_code_is_used_once_by_its_own_service_within_its_minute() {
     // Replayed: refused, and the grant the first use made is ended with it.
     let code = code_for(&app, &b, CLIENT, CALLBACK).await;
     let first = exchange(&app, &code).await;
-    let again = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", CALLBACK),
-        ("code_verifier", VERIFIER),
-    ];
+    let again = code_grant(&code, CALLBACK, VERIFIER);
     assert_eq!(
         error_of(token(&app, CLIENT, Some(SECRET), &again).await)
             .await
@@ -264,12 +255,7 @@ async fn a_code_is_used_once_by_its_own_service_within_its_minute() {
         &app,
         "other-service",
         Some(&other_secret),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", VERIFIER),
-        ],
+        &code_grant(&code, CALLBACK, VERIFIER),
     )
     .await;
     assert_eq!(error_of(res).await.1, "invalid_grant");
@@ -279,12 +265,7 @@ async fn a_code_is_used_once_by_its_own_service_within_its_minute() {
         &app,
         CLIENT,
         Some(SECRET),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", "http://localhost:4000/other"),
-            ("code_verifier", VERIFIER),
-        ],
+        &code_grant(&code, "http://localhost:4000/other", VERIFIER),
     )
     .await;
     assert_eq!(error_of(res).await.1, "invalid_grant");
@@ -296,12 +277,7 @@ async fn a_code_is_used_once_by_its_own_service_within_its_minute() {
         &app,
         CLIENT,
         Some(SECRET),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", VERIFIER),
-        ],
+        &code_grant(&code, CALLBACK, VERIFIER),
     )
     .await;
     assert_eq!(error_of(res).await.1, "invalid_grant");
@@ -330,12 +306,7 @@ async fn services_prove_themselves_by_basic_or_by_form_and_public_ones_by_pkce_a
     assert_eq!(res.status(), 200);
     // A wrong secret, and no secret for a confidential service.
     let code = code_for(&app, &b, CLIENT, CALLBACK).await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", CALLBACK),
-        ("code_verifier", VERIFIER),
-    ];
+    let form = code_grant(&code, CALLBACK, VERIFIER);
     let wrong = token(
         &app,
         CLIENT,
@@ -352,18 +323,7 @@ async fn services_prove_themselves_by_basic_or_by_form_and_public_ones_by_pkce_a
     // A public service: its client_id and the verifier.
     let cb = "http://localhost:4001/public-app/cb";
     let code = code_for(&app, &b, "public-app", cb).await;
-    let res = token(
-        &app,
-        "public-app",
-        None,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", cb),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
+    let res = token(&app, "public-app", None, &code_grant(&code, cb, VERIFIER)).await;
     assert_eq!(res.status(), 200);
     let res = token(&app, CLIENT, None, &[("grant_type", "password")]).await;
     assert_eq!(error_of(res).await.0, 401, "who asks is checked first");
@@ -401,6 +361,12 @@ async fn prompt_none_without_a_session_answers_login_required_and_a_session_is_a
 async fn several_roles_choose_on_select_your_account_when_the_service_asks_again() {
     let app = TestApp::start().await;
     let b = signed_in(&app, "admin.commissioner").await;
+    let user = app.demo_user("admin.commissioner").await;
+    let signed_in_at = app
+        .scalar(&format!(
+            "SELECT created_at FROM sessions WHERE user_id = {user}"
+        ))
+        .await;
     let res = b
         .get(&authorize_path(CLIENT, CALLBACK, &[("prompt", "none")]))
         .await;
@@ -411,7 +377,19 @@ async fn several_roles_choose_on_select_your_account_when_the_service_asks_again
     let res = b.get(&authorize_path(CLIENT, CALLBACK, &[])).await;
     let next = query_of(&location(&res))["next"].clone();
     choose(&app, &b, "admin.commissioner", "QHM", &next).await;
-    assert!(answer_of(b.get(&next).await).await.starts_with(CALLBACK));
+    // Choosing replaced the session, not the sign-in: auth_time and the absolute time-out stay.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT created_at FROM sessions WHERE user_id = {user}"
+        ))
+        .await,
+        signed_in_at
+    );
+    let back = answer_of(b.get(&next).await).await;
+    assert!(back.starts_with(CALLBACK));
+    let t = exchange(&app, &query_of(&back)["code"]).await;
+    let (_, id) = verified(&app, t["id_token"].as_str().expect("id")).await;
+    assert_eq!(id["auth_time"].as_i64(), Some(signed_in_at));
     // With a role chosen, a service that asks (selectedrole) has the person choose again.
     let res = b
         .get(&authorize_path(
