@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { expect, test, type TestInfo } from '@playwright/test';
-import { expectAccessible, PASSWORD, ready } from './support';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, ownUser, PASSWORD, ready } from './support';
 
 // The example service of examples/claims-service, started beside the main server by
 // playwright.config.ts: a real relying party, written with the `openidconnect` crate.
@@ -10,21 +10,9 @@ function sql(statement: string): string {
   return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '.state/e2e.db', statement]).toString().trim();
 }
 
-/** A Commissioning Finance user of this project alone, whose role the test revokes. */
-function financeUser(info: TestInfo): string {
-  const email = `claims.${info.project.name.replace(/[^a-z]/g, '')}@example.nhs.uk`;
-  sql(`INSERT INTO users (email, first_name, last_name, status, password_hash, created_at)
-         SELECT '${email}', 'Cara', 'Claims', 'active', password_hash, CAST(strftime('%s', 'now') AS INTEGER)
-         FROM users WHERE email = 'finance@demo.gatehouse.example';
-       INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin)
-         SELECT u.id, o.id, r.id, 'active', u.created_at, 'admin' FROM users u, organisations o, roles r
-         WHERE u.email = '${email}' AND o.code = 'QHM' AND r.name = 'Commissioning Finance';`);
-  return email;
-}
-
 test('the example claims service signs a person in through Gatehouse, shows their role, and drops them when it is revoked', async ({ page }, info) => {
   test.slow(); // two servers, a sign-in, and the wait for the back-channel logout
-  const email = financeUser(info);
+  const email = ownUser(info, 'claims', 'Commissioning Finance', 'QHM');
   await page.goto(`${SERVICE}/`);
   await page.getByRole('link', { name: 'Sign in with Gatehouse' }).click();
   await ready(page, info);

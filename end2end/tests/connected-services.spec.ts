@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { Issuer, generators } from 'openid-client';
-import { demo, expectAccessible, PASSWORD, path, ready, signIn } from './support';
+import { expectAccessible, ownUser, PASSWORD, path, ready, signIn } from './support';
 
 // The demo's connected service (server/src/demo.rs): the example claims service's address, which
 // nothing serves during the tests, so the browser's visits to it are answered here.
@@ -76,6 +76,7 @@ test('a person who is not the Service Desk finds no connected services', async (
 
 test('a service signs a person in through Gatehouse with openid-client: discovery, PKCE, userinfo, refresh, logout', async ({ page }, info) => {
   test.slow(); // a sign-in, four token requests and a sign-out
+  const email = ownUser(info, 'relying', 'Commissioning Finance', 'QHM');
   const base = String(info.project.use.baseURL);
   // An independent, certified relying party finds everything from the discovery document.
   const issuer = await Issuer.discover(base);
@@ -117,7 +118,7 @@ test('a service signs a person in through Gatehouse with openid-client: discover
   // Not signed in: Gatehouse's own Sign in, which comes back to the service afterwards.
   expect(path(page)).toBe('/sign-in');
   await expectAccessible(page);
-  await page.getByLabel('Email address').fill(demo('finance'));
+  await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect.poll(() => landed, { timeout: 15_000 }).toContain(`${SERVICE}/callback`);
@@ -126,7 +127,7 @@ test('a service signs a person in through Gatehouse with openid-client: discover
   expect(params.state).toBe(state);
   const tokens = await client.callback(`${SERVICE}/callback`, params, { code_verifier: verifier, state, nonce });
   const claims = tokens.claims() as Record<string, any>;
-  expect(claims.email).toBe(demo('finance'));
+  expect(claims.email).toBe(email);
   expect(claims.gatehouse_role.role.name).toBe('Commissioning Finance');
   expect(claims.gatehouse_role.organisation.ods_code).toBe('QHM');
   expect(tokens.expires_in).toBeLessThanOrEqual(300);

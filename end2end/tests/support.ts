@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import nodePath from 'node:path';
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
@@ -208,4 +209,21 @@ export function totp(secret: string, ahead = 0): string {
   const offset = mac[mac.length - 1] & 15;
   const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return value.toString().padStart(6, '0');
+}
+
+/**
+ * A person of this test and this project alone, on the main server's database, with the demo
+ * password and one active role: for a flow that must not meet another test's doings to a shared
+ * demo user (one disables `finance`, for instance).
+ */
+export function ownUser(info: TestInfo, name: string, role: string, org: string): string {
+  const email = `${name}.${info.project.name.replace(/[^a-z]/g, '')}@example.nhs.uk`;
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', '.state/e2e.db', `
+    INSERT INTO users (email, first_name, last_name, status, password_hash, created_at)
+      SELECT '${email}', 'Cara', 'Claims', 'active', password_hash, CAST(strftime('%s', 'now') AS INTEGER)
+      FROM users WHERE email = '${demo('finance')}';
+    INSERT INTO role_assignments (user_id, organisation_id, role_id, status, created_at, origin)
+      SELECT u.id, o.id, r.id, 'active', u.created_at, 'admin' FROM users u, organisations o, roles r
+      WHERE u.email = '${email}' AND o.code = '${org}' AND r.name = '${role}';`]);
+  return email;
 }

@@ -117,6 +117,7 @@ test('revoke takes the role away on the user’s next request, mid-session', asy
 });
 
 test('disable needs a reason of at most 250 characters; enable gives access back', async ({ page, browser }, info) => {
+  test.slow(); // two browsers, three refused forms, a disable, an enable and two sign-ins, each scanned
   const target = pick(info, { desktop: 'finance.view', mobile: 'commissioning.management', 'no-js': 'approval.management' });
   await signIn(page, info, 'account.admin');
   await expect(page).toHaveURL((u) => u.pathname === '/');

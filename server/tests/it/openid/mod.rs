@@ -119,17 +119,26 @@ pub async fn token(
     req.send().await.expect("token request")
 }
 
+/// A code's token request: the code, where it was sent, and the verifier.
+pub fn code_grant<'a>(
+    code: &'a str,
+    redirect: &'a str,
+    verifier: &'a str,
+) -> [(&'a str, &'a str); 4] {
+    [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", redirect),
+        ("code_verifier", verifier),
+    ]
+}
+
 pub async fn exchange(app: &TestApp, code: &str) -> serde_json::Value {
     let res = token(
         app,
         CLIENT,
         Some(SECRET),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", VERIFIER),
-        ],
+        &code_grant(code, CALLBACK, VERIFIER),
     )
     .await;
     assert_eq!(res.status(), 200);

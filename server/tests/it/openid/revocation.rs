@@ -210,12 +210,7 @@ async fn signing_out_ends_the_grant_and_its_service_hears_once_with_the_sid() {
         &app,
         "listening",
         Some(&secret),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", cb),
-            ("code_verifier", VERIFIER),
-        ],
+        &code_grant(&code, cb, VERIFIER),
     )
     .await;
     let t: serde_json::Value = res.json().await.expect("json");
