@@ -10,7 +10,7 @@ use std::time::Duration;
 use domain::model::connected_service::PendingLogout;
 use domain::model::outbox::backoff_seconds;
 use domain::storage::ServiceGrants;
-use domain::values::clock::{SecretToken, Timestamp};
+use domain::values::clock::Timestamp;
 use tokio::task::JoinHandle;
 
 use super::{Provider, LOGOUT_TYP};
@@ -89,7 +89,7 @@ async fn post(
         "aud": logout.client_id,
         "iat": now.0,
         "exp": now.0 + 120,
-        "jti": SecretToken::generate(p.state.tokens.as_ref()).expose()[..22].to_owned(),
+        "jti": p.new_jti(),
         "sub": logout.subject,
         "sid": logout.grant,
         "events": { "http://schemas.openid.net/event/backchannel-logout": {} },

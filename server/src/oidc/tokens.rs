@@ -15,7 +15,6 @@ use domain::features::openid_provider::{
 };
 use domain::model::connected_service::ConnectedService;
 use domain::storage::LiveGrant;
-use domain::values::clock::SecretToken;
 
 use super::{
     access_expiry, json_error, no_store, server_error, AccessClaims, Provider, ACCESS_TYP, ID_TYP,
@@ -118,7 +117,9 @@ async fn id_token(
     if let Some(nonce) = &g.nonce {
         claims["nonce"] = nonce.clone().into();
     }
-    role_claims(p, live, &mut claims).await?;
+    if !role_claims(p, live, &mut claims).await? {
+        return Err(json_error(StatusCode::BAD_REQUEST, "invalid_grant", None));
+    }
     p.sign(ID_TYP, &claims).await
 }
 
@@ -128,14 +129,16 @@ fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
     }
 }
 
-/// `gatehouse_role`, and `gatehouse_roles` when the grant's scope holds `all_roles`.
+/// `gatehouse_role`, and `gatehouse_roles` when the grant's scope holds `all_roles`: false
+/// (nothing added) when the catalogue no longer knows the role, which then reaches nothing and
+/// is answered as an ended grant.
 async fn role_claims(
     p: &Provider,
     live: &LiveGrant,
     claims: &mut serde_json::Value,
-) -> Result<(), Response> {
+) -> Result<bool, Response> {
     let Some(role) = role_claim(live, &p.state.catalogue) else {
-        return Err(json_error(StatusCode::BAD_REQUEST, "invalid_grant", None));
+        return Ok(false);
     };
     claims["gatehouse_role"] =
         serde_json::to_value(role).map_err(|e| server_error("claims", &e))?;
@@ -151,7 +154,7 @@ async fn role_claims(
         claims["gatehouse_roles"] =
             serde_json::to_value(all).map_err(|e| server_error("claims", &e))?;
     }
-    Ok(())
+    Ok(true)
 }
 
 async fn issue(p: &Provider, issued: Issued, service: &ConnectedService) -> Response {
@@ -164,7 +167,7 @@ async fn issue(p: &Provider, issued: Issued, service: &ConnectedService) -> Resp
         client_id: service.client_id.clone(),
         exp: access_expiry(now),
         iat: now.0,
-        jti: SecretToken::generate(p.state.tokens.as_ref()).expose()[..22].to_owned(),
+        jti: p.new_jti(),
         sid: g.id.clone(),
         scope: g.scope.clone(),
     };
@@ -261,19 +264,16 @@ pub async fn userinfo(State(p): State<Provider>, headers: HeaderMap) -> Response
         Ok(c) => c,
         Err(e) => return server_error("claims", &e),
     };
-    if let Err(r) = role_claims(&p, &live, &mut claims).await {
-        return if r.status() == StatusCode::BAD_REQUEST {
-            invalid_token()
-        } else {
-            r
-        };
+    match role_claims(&p, &live, &mut claims).await {
+        Ok(true) => no_store(axum::Json(claims).into_response()),
+        Ok(false) => invalid_token(),
+        Err(r) => r,
     }
-    no_store(axum::Json(claims).into_response())
 }
 
-/// `POST /oidc/introspect` (RFC 7662), for confidential services: an access token or a refresh
-/// token of the caller's own is active while its grant is good; anything else is inactive, and
-/// nothing more is said.
+/// `POST /oidc/introspect` (RFC 7662), for confidential services: an access token of the
+/// caller's own is active while its grant is good; anything else (another service's token, a
+/// refresh token, junk) is inactive, and nothing more is said.
 pub async fn introspect(
     State(p): State<Provider>,
     headers: HeaderMap,
@@ -305,14 +305,11 @@ pub async fn introspect(
             "amr": amr_list(&live.grant.amr),
             "acr": acr_of(&live.grant.amr),
         });
-        if let Err(r) = role_claims(&p, &live, &mut answer).await {
-            return if r.status() == StatusCode::BAD_REQUEST {
-                inactive()
-            } else {
-                r
-            };
-        }
-        return no_store(axum::Json(answer).into_response());
+        return match role_claims(&p, &live, &mut answer).await {
+            Ok(true) => no_store(axum::Json(answer).into_response()),
+            Ok(false) => inactive(),
+            Err(r) => r,
+        };
     }
     inactive()
 }

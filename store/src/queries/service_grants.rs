@@ -247,12 +247,18 @@ impl domain::storage::ServiceGrants for crate::Backend<Db> {
         let grant = grant_row(&r)?;
         let a = grant.assignment.0;
         let clustered: bool = r.try_get("clustered").map_err(map)?;
-        let clusters = if clustered { cluster_reach_of(&self.pool, a).await? } else { Vec::new() };
+        // One query for both what the role reaches (the paths) and what the claim names.
+        let (clusters, members) = if clustered {
+            let (reach, paths) = cluster_reach_of(&self.pool, a).await?;
+            (reach, Some(paths))
+        } else {
+            (Vec::new(), None)
+        };
         let acting = ActingAs {
             assignment: grant.assignment,
             role: RoleId(r.try_get("role_id").map_err(map)?),
             organisation: org_ref_row(&r)?,
-            clusters: if clustered { restriction_of(&self.pool, a).await? } else { None },
+            clusters: members,
             payment_types: if r.try_get::<bool, _>("paid").map_err(map)? {
                 payment_types_of(&self.pool, a).await?
             } else {
@@ -351,10 +357,12 @@ impl domain::storage::ServiceGrants for crate::Backend<Db> {
     }
 }
 
-/// The live clusters an assignment is restricted to, each with the ODS codes of its members.
-async fn cluster_reach_of(pool: &sqlx::Pool<Db>, assignment: i64) -> StoreResult<Vec<ClusterReach>> {
+/// The live clusters an assignment is restricted to, each with the ODS codes of its members, and
+/// the paths of those members: what `restriction_of` gives, so that a role whose clusters are all
+/// retired still reaches nothing (no paths), never its whole organisation.
+async fn cluster_reach_of(pool: &sqlx::Pool<Db>, assignment: i64) -> StoreResult<(Vec<ClusterReach>, Vec<OrgPath>)> {
     let rows = sqlx::query(
-        "SELECT c.id, c.name, o.code FROM assignment_clusters ac \
+        "SELECT c.id, c.name, o.code, o.path FROM assignment_clusters ac \
          JOIN clusters c ON c.id = ac.cluster_id AND c.retired_at IS NULL \
          LEFT JOIN cluster_members m ON m.cluster_id = c.id \
          LEFT JOIN organisations o ON o.id = m.organisation_id \
@@ -365,6 +373,7 @@ async fn cluster_reach_of(pool: &sqlx::Pool<Db>, assignment: i64) -> StoreResult
     .await
     .map_err(map)?;
     let mut out: Vec<(i64, ClusterReach)> = Vec::new();
+    let mut paths = Vec::new();
     for r in &rows {
         let id: i64 = r.try_get("id").map_err(map)?;
         if out.last().is_none_or(|(last, _)| *last != id) {
@@ -373,8 +382,11 @@ async fn cluster_reach_of(pool: &sqlx::Pool<Db>, assignment: i64) -> StoreResult
         if let (Some(code), Some((_, c))) = (r.try_get::<Option<String>, _>("code").map_err(map)?, out.last_mut()) {
             c.ods_codes.push(code);
         }
+        if let Some(path) = r.try_get::<Option<String>, _>("path").map_err(map)? {
+            paths.push(OrgPath::from_stored(path));
+        }
     }
-    Ok(out.into_iter().map(|(_, c)| c).collect())
+    Ok((out.into_iter().map(|(_, c)| c).collect(), paths))
 }
 
 // `Store` forwards each method to the backend in use (written in the first pass only).

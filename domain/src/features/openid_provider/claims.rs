@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{acting_actor, kind_word};
+use super::acting_actor;
 use crate::access::actor::Actor;
 use crate::model::organisation::{OrgKind, OrgRef};
 use crate::model::role::Catalogue;
@@ -122,7 +122,7 @@ fn organisation(o: &OrgRef) -> OrgClaim {
     OrgClaim {
         ods_code: o.code.clone(),
         name: o.name.clone(),
-        kind: kind_word(o.kind),
+        kind: o.kind.as_str(),
     }
 }
 

@@ -10,7 +10,6 @@ use crate::model::audit::{AuditAction, NewAudit};
 use crate::model::connected_service::{
     ConnectedService, GrantEnd, NewCode, NewGrant, Redemption, Refresh, CODE_SECONDS,
 };
-use crate::model::organisation::OrgKind;
 use crate::model::role::Catalogue;
 use crate::services::Services;
 use crate::storage::{LiveGrant, Storage, StoreError};
@@ -461,13 +460,4 @@ pub fn acting_actor(live: &LiveGrant, catalogue: &Catalogue) -> Option<Actor> {
         )
         .with_payment_types(live.acting.payment_types.clone()),
     )
-}
-
-/// An organisation kind as the claims name it.
-pub fn kind_word(kind: OrgKind) -> &'static str {
-    match kind {
-        OrgKind::Platform => "platform",
-        OrgKind::Commissioning => "commissioning",
-        OrgKind::Provider => "provider",
-    }
 }

@@ -5,6 +5,7 @@
 //! another). The PKCE challenge and the token checks are computed here independently of the
 //! server's own code, from the RFCs.
 
+mod claims;
 mod flows;
 mod keys;
 mod revocation;

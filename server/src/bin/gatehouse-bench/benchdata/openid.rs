@@ -11,16 +11,12 @@ use std::sync::Arc;
 use domain::model::connected_service::{NewCode, NewGrant, ServiceSettings};
 use domain::model::session::NewSession;
 use domain::storage::{ConnectedServices, ServiceGrants, Sessions};
-use domain::values::clock::{SecretToken, TokenSource};
+use domain::values::clock::SecretToken;
 
 use super::*;
 
 const CLIENTS: usize = 16;
 const CLIENT_ID: &str = "bench-service";
-
-fn secret_text(tokens: &dyn TokenSource) -> SecretToken {
-    SecretToken::generate(tokens)
-}
 
 /// A signed-in person's grant with a refresh token nobody has used.
 async fn grant(
@@ -89,7 +85,7 @@ pub async fn openid_command(args: &[String]) -> Result<(), Box<dyn std::error::E
     let store = state.store.clone();
     let users = store.count_users().await?;
     let now = state.clock.now();
-    let secret = secret_text(&app::ssr::state::OsTokens);
+    let secret = SecretToken::generate(&app::ssr::state::OsTokens);
     let service = match store.service_by_client_id(CLIENT_ID).await? {
         Some(s) => {
             let audit = NewAudit::anonymous(AuditAction::ConnectedServiceSecretRotated, now, None);
