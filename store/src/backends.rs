@@ -2,7 +2,7 @@
 //! per-concept query files, which implement the domain's traits for `Backend<Db>`.
 
 macro_rules! backend {
-    ($module:ident, $once:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal, $prefix_by_like:literal) => {
+    ($module:ident, $once:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal, $prefix_by_like:literal, $one_pass:literal) => {
         mod $module {
             use std::collections::HashMap;
 
@@ -34,7 +34,8 @@ macro_rules! backend {
 
             use crate::error::{corrupt, map};
             use crate::filter::{
-                bind_args, contains_pattern, prefix_condition, scope_condition, Arg, Args,
+                area_condition_in, bind_args, contains_pattern, path_prefix, prefix_condition,
+                row_count, scope_condition_in, Arg, Args,
             };
 
             // What both backends share (`Store`'s forwarding) is written in the first pass only.
@@ -60,6 +61,18 @@ macro_rules! backend {
             // How a "starts with" search reaches its index: PostgreSQL's text_pattern_ops indexes
             // serve LIKE 'abc%'; SQLite's expression indexes serve a range.
             const PREFIX_BY_LIKE: bool = $prefix_by_like;
+            // How a users search gathers its candidates: PostgreSQL in one pass over the table
+            // (a BitmapOr of the name and email indexes), SQLite one index at a time, united.
+            const CANDIDATES_IN_ONE_PASS: bool = $one_pass;
+
+            /// [`crate::filter::scope_condition_in`] as this backend writes a path prefix.
+            fn scope_condition(scope: &domain::Scope, args: &mut Args) -> String {
+                scope_condition_in(scope, args, PREFIX_BY_LIKE)
+            }
+            /// [`crate::filter::area_condition_in`] as this backend writes a path prefix.
+            fn area_condition(scope: &domain::Scope, args: &mut Args) -> String {
+                area_condition_in(scope, args, PREFIX_BY_LIKE)
+            }
             macro_rules! row_lock {
                 () => {
                     $row_lock
@@ -88,7 +101,16 @@ macro_rules! backend {
     };
 }
 
-backend!(sqlite, keep, sqlx::Sqlite, "", "BEGIN IMMEDIATE", "", false);
+backend!(
+    sqlite,
+    keep,
+    sqlx::Sqlite,
+    "",
+    "BEGIN IMMEDIATE",
+    "",
+    false,
+    false
+);
 backend!(
     postgres,
     skip,
@@ -96,5 +118,6 @@ backend!(
     " FOR UPDATE SKIP LOCKED",
     "BEGIN",
     " FOR UPDATE",
+    true,
     true
 );

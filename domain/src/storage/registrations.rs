@@ -215,7 +215,7 @@ pub trait Registrations: Send + Sync {
         &self,
         r: &NewRegistration,
     ) -> impl Future<Output = StoreResult<AssignmentId>> + Send;
-    /// One page of registrations and the total.
+    /// One page of registrations and the total; a limit of 0 reads the total alone.
     fn registrations(
         &self,
         q: &RegistrationQuery,

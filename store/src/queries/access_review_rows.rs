@@ -67,7 +67,7 @@ fn roots_condition(roots: &[domain::storage::ReviewRoot], args: &mut Args) -> St
         .iter()
         .map(|r| {
             if r.subtree {
-                format!("o.path LIKE {}", args.push(Arg::Text(format!("{}%", r.path.as_str()))))
+                path_prefix("o.path", r.path.as_str(), PREFIX_BY_LIKE, args)
             } else {
                 format!("o.id = {}", args.push(Arg::Int(r.organisation.0)))
             }

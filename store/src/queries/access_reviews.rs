@@ -87,7 +87,7 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
     async fn reviews(&self, scope: &domain::Scope, limit: i64) -> StoreResult<Vec<domain::storage::ReviewSummary>> {
         let mut args = Args::default();
         let scope = scope_condition(scope, &mut args);
-        let limit = args.push(Arg::Int(limit));
+        let limit = row_count(limit);
         let sql = format!(
             "SELECT {REVIEW_COLUMNS} FROM access_reviews r JOIN users s ON s.id = r.started_by \
                LEFT JOIN users c ON c.id = r.completed_by \
@@ -187,8 +187,8 @@ impl domain::storage::AccessReviews for crate::Backend<Db> {
             .try_get("n")
             .map_err(map)?;
         // The page's keys first, from the index alone however deep the page; then its rows.
-        let limit = args.push(Arg::Int(q.limit));
-        let offset = args.push(Arg::Int(q.offset));
+        let limit = row_count(q.limit);
+        let offset = row_count(q.offset);
         let now = args.push(Arg::Int(q.now.0));
         let sql = format!(
             "SELECT i.*, d.email AS decided_by_email, \

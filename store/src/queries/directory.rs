@@ -394,8 +394,8 @@ impl domain::storage::Directory for crate::Backend<Db> {
         // Built only from fixed fragments and placeholder numbers.
         let count_sql = format!("SELECT COUNT(*) AS n FROM organisations o {filter}");
         let count = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args);
-        let limit = args.push(Arg::Int(limit));
-        let offset = args.push(Arg::Int(offset));
+        let limit = row_count(limit);
+        let offset = row_count(offset);
         let list_sql = format!(
             "SELECT o.id, o.code, o.name, o.kind, o.type_label, o.parent_id, o.path, o.start_date, o.end_date, \
                     o.contract_type, o.multi_level_approval, COALESCE(p.name, '') AS parent_name \
@@ -436,16 +436,19 @@ impl domain::storage::Directory for crate::Backend<Db> {
     #[tracing::instrument(skip_all)]
     async fn find_organisations(&self, text: &str, limit: i64) -> StoreResult<Vec<Organisation>> {
         let code = text.trim().to_uppercase();
-        let sql = concat!(
-            "SELECT ", org_columns!(), " FROM organisations \
-             WHERE end_date IS NULL AND kind <> 'platform' \
-               AND (code = $1 OR LOWER(name) LIKE $2 ESCAPE '\\') \
-             ORDER BY CASE WHEN code = $1 THEN 0 ELSE 1 END, name, code LIMIT $3"
+        let sql = format!(
+            "{} {} LIMIT {}",
+            concat!(
+                "SELECT ", org_columns!(), " FROM organisations \
+                 WHERE end_date IS NULL AND kind <> 'platform' \
+                   AND (code = $1 OR LOWER(name) LIKE $2 ESCAPE '\\')"
+            ),
+            "ORDER BY CASE WHEN code = $1 THEN 0 ELSE 1 END, name, code",
+            row_count(limit)
         );
-        let rows = sqlx::query(sql)
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(code)
             .bind(contains_pattern(text))
-            .bind(limit)
             .fetch_all(&self.pool)
             .await
             .map_err(map)?;

@@ -17,14 +17,15 @@ where
 
 impl domain::storage::Notifications for crate::Backend<Db> {
     async fn notifications(&self, user: UserId, limit: i64) -> StoreResult<Vec<Notification>> {
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT n.id, n.body, n.assignment_id, n.created_at, n.read_at, \
                     CASE WHEN a.origin = 'request' THEN a.user_id END AS request_of \
              FROM notifications n LEFT JOIN role_assignments a ON a.id = n.assignment_id \
-             WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT $2",
-        )
+             WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT {}",
+            row_count(limit)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(user.0)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await
         .map_err(map)?;

@@ -246,7 +246,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
 
     #[tracing::instrument(skip_all)]
     async fn registrations(&self, q: &RegistrationQuery) -> StoreResult<(Vec<RegistrationRow>, i64)> {
-        let (filter, mut args) = registration_filter(q);
+        let (filter, args) = registration_filter(q);
         let direction = if q.descending { "DESC" } else { "ASC" };
         let count_sql = format!(
             "SELECT COUNT(*) AS n FROM role_assignments a \
@@ -255,8 +255,8 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         );
         // Built only from fixed fragments and placeholder numbers (see registration_filter).
         let count = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args);
-        let limit = args.push(Arg::Int(q.limit));
-        let offset = args.push(Arg::Int(q.offset));
+        let limit = row_count(q.limit);
+        let offset = row_count(q.offset);
         let list_sql = format!(
             "{} {filter} ORDER BY {} {direction}, a.id {direction} LIMIT {limit} OFFSET {offset}",
             registration_select!(),
@@ -264,6 +264,10 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         );
         let list = bind_args!(sqlx::query(sqlx::AssertSqlSafe(list_sql)), args);
         let total: i64 = count.fetch_one(&self.pool).await.map_err(map)?.try_get("n").map_err(map)?;
+        // A limit of 0 asks for the count alone (Home's tile).
+        if q.limit <= 0 {
+            return Ok((Vec::new(), total));
+        }
         let rows = list
             .fetch_all(&self.pool)
             .await

@@ -78,11 +78,12 @@ impl domain::storage::Security for crate::Backend<Db> {
     }
 
     async fn locked_accounts(&self, limit: i64) -> StoreResult<Vec<LockedAccount>> {
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT id AS user_id, email, first_name, last_name, status, locked_at FROM users \
-             WHERE locked_at IS NOT NULL ORDER BY locked_at DESC, id LIMIT $1",
-        )
-        .bind(limit)
+             WHERE locked_at IS NOT NULL ORDER BY locked_at DESC, id LIMIT {}",
+            row_count(limit)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_all(&self.pool)
         .await
         .map_err(map)?;

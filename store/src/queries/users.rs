@@ -54,13 +54,16 @@ fn pending_columns(q: &domain::storage::UserQuery, args: &mut Args) -> String {
     )
 }
 
-/// The FROM and WHERE of a users search. Each search path is its own indexed lookup, united.
-/// Placeholders are numbered in the order they appear (SQLite numbers `$n` that way), so callers
-/// push arguments in the order the SQL text uses them.
+/// The columns of a user that a search reads (the page, its sort and the visibility rule).
+const SEARCHED_COLUMNS: &str = "id, first_name, last_name, email, status, created_at, last_signed_in_at";
+
+/// The FROM and WHERE of a users search, with the user as `u`. Placeholders are numbered in the
+/// order they appear (SQLite numbers `$n` that way), so callers push arguments in the order the
+/// SQL text uses them.
 fn user_search_filter(q: &domain::storage::UserQuery, args: &mut Args) -> String {
     let text = q.text.trim();
-    let hits = if text.is_empty() {
-        String::new()
+    let (source, hits) = if text.is_empty() {
+        ("users u".to_owned(), String::new())
     } else {
         let first = prefix_condition("lower(first_name)", text, PREFIX_BY_LIKE, args);
         let last = prefix_condition("lower(last_name)", text, PREFIX_BY_LIKE, args);
@@ -71,29 +74,50 @@ fn user_search_filter(q: &domain::storage::UserQuery, args: &mut Args) -> String
         let code_scope = scope_condition(&q.scope, args);
         let org_name = prefix_condition("lower(o.name)", text, PREFIX_BY_LIKE, args);
         let name_scope = scope_condition(&q.scope, args);
-        // UNION ALL: IN () does not mind a user found twice, and UNION's removal of duplicates
-        // cost a temporary B-tree per arm.
-        format!(
-            "u.id IN (SELECT id FROM users WHERE {first} \
-              UNION ALL SELECT id FROM users WHERE {last} \
-              UNION ALL SELECT id FROM users WHERE {email} \
-              UNION ALL SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE o.code = {code} AND {code_scope} \
-              UNION ALL SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE {org_name} AND {name_scope}) AND "
-        )
+        let by_organisation = format!(
+            "SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE o.code = {code} AND {code_scope} \
+             UNION ALL SELECT h.user_id FROM role_assignments h JOIN organisations o ON o.id = h.organisation_id WHERE {org_name} AND {name_scope}"
+        );
+        if CANDIDATES_IN_ONE_PASS {
+            // PostgreSQL: the name and email candidates in one pass over the table (a BitmapOr
+            // of the three indexes), which also removes duplicates; looking each up in its own
+            // index and joining the ids back to the table read the table four times.
+            (
+                format!(
+                    "(SELECT {SEARCHED_COLUMNS} FROM users WHERE {first} OR {last} OR {email} \
+                      UNION SELECT {SEARCHED_COLUMNS} FROM users WHERE id IN ({by_organisation})) u"
+                ),
+                String::new(),
+            )
+        } else {
+            // SQLite: each search path is its own indexed lookup, united. UNION ALL: IN () does
+            // not mind a user found twice, and UNION's removal of duplicates cost a temporary
+            // B-tree per arm.
+            (
+                "users u".to_owned(),
+                format!(
+                    "u.id IN (SELECT id FROM users WHERE {first} \
+                      UNION ALL SELECT id FROM users WHERE {last} \
+                      UNION ALL SELECT id FROM users WHERE {email} \
+                      UNION ALL {by_organisation}) AND "
+                ),
+            )
+        }
     };
     // A user is in scope when they hold an assignment there that makes them visible
     // (`domain::rules::visibility::makes_visible`, the same rule in SQL): anything but an invitation never
     // accepted, unless the account exists only through invitations. For a national scope no
-    // organisation needs looking up for each match.
+    // organisation needs looking up for each match; otherwise the assignment's own copy of its
+    // organisation's path answers, from one index, without reading the organisation.
     if q.scope.is_everything() {
         return format!(
-            "FROM users u WHERE {hits}EXISTS (SELECT 1 FROM role_assignments a WHERE a.user_id = u.id AND {VISIBLE})"
+            "FROM {source} WHERE {hits}EXISTS (SELECT 1 FROM role_assignments a WHERE a.user_id = u.id AND {VISIBLE})"
         );
     }
-    let scope = scope_condition(&q.scope, args);
+    let area = area_condition(&q.scope, args);
     format!(
-        "FROM users u WHERE {hits}EXISTS (SELECT 1 FROM role_assignments a JOIN organisations o ON o.id = a.organisation_id \
-          WHERE a.user_id = u.id AND {scope} AND {VISIBLE})"
+        "FROM {source} WHERE {hits}EXISTS (SELECT 1 FROM role_assignments a \
+          WHERE a.user_id = u.id AND {area} AND {VISIBLE})"
     )
 }
 
@@ -163,8 +187,8 @@ impl domain::storage::Users for crate::Backend<Db> {
         // over 100,000 users.
         let mut args = Args::default();
         let filter = user_search_filter(q, &mut args);
-        let limit = args.push(Arg::Int(q.limit));
-        let offset = args.push(Arg::Int(q.offset));
+        let limit = row_count(q.limit);
+        let offset = row_count(q.offset);
         let pending = pending_columns(q, &mut args);
         let first_scope = scope_condition(&q.scope, &mut args);
         let count_scope = scope_condition(&q.scope, &mut args);
@@ -248,7 +272,7 @@ impl domain::storage::Users for crate::Backend<Db> {
         let mut args = Args::default();
         let filter = user_search_filter(q, &mut args);
         let scope = scope_condition(&q.scope, &mut args);
-        let limit = args.push(Arg::Int(q.limit));
+        let limit = row_count(q.limit);
         // The matches' ids first (the search's own index paths), then their roles in scope.
         let sql = format!(
             "SELECT u.first_name, u.last_name, u.email, u.status, u.created_at, u.last_signed_in_at, {columns} \
@@ -290,12 +314,12 @@ impl domain::storage::Users for crate::Backend<Db> {
         let at = args.push(Arg::Int(audit.at.0));
         let by = args.push(Arg::MaybeInt(audit.actor.map(|u| u.0)));
         let who = args.push(Arg::Int(user.0));
-        let under = args.push(Arg::Text(format!("{}%", under.as_str())));
+        let under = path_prefix("o.path", under.as_str(), PREFIX_BY_LIKE, &mut args);
         let scope = scope_condition(scope, &mut args);
         let sql = format!(
             "UPDATE role_assignments SET status = 'revoked', decided_at = {at}, decided_by = {by} \
              WHERE user_id = {who} AND status = 'active' AND organisation_id IN \
-               (SELECT o.id FROM organisations o WHERE o.path LIKE {under} AND {scope})"
+               (SELECT o.id FROM organisations o WHERE {under} AND {scope})"
         );
         let mut tx = self.pool.begin().await.map_err(map)?;
         let done = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
@@ -394,8 +418,8 @@ impl domain::storage::Audit for crate::Backend<Db> {
             .map_err(map)?
             .try_get("n")
             .map_err(map)?;
-        let limit = args.push(Arg::Int(q.limit));
-        let offset = args.push(Arg::Int(q.offset));
+        let limit = row_count(q.limit);
+        let offset = row_count(q.offset);
         let sql = format!(
             "SELECT e.id, e.at, au.email AS actor_email, e.acting_as, e.action, tu.email AS target_email, \
                     o.code AS org_code, o.name AS org_name, e.reason, e.origin \

@@ -15,5 +15,6 @@ mod second_factors;
 mod security;
 mod service_grants;
 mod temporary_access;
+mod user_area;
 mod user_list;
 mod users;

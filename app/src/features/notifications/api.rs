@@ -68,7 +68,8 @@ pub async fn home_counts() -> Result<TileCounts, AppError> {
             RegistrationSort::Created,
             true,
             1,
-            1,
+            // The count alone: no row is read.
+            0,
         )
         .await
         .map_err(|e| internal(&e))?;
