@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: the signed-in Home, Users and Pending Actions pages at 64 concurrent
 # clients on loopback, measured with wrk (Debian's package), on SQLite and, when
-# GATEHOUSE_BENCH_POSTGRES_URL names an empty database, on PostgreSQL too. Each page is run
-# BENCH_RUNS times (default 3) for BENCH_SECONDS (default 10); the median of the runs' p50 and p99
-# is printed beside the budget (p99 < 10 ms, no errors). With BENCH_STORM set it also runs the
+# GATEHOUSE_BENCH_POSTGRES_URL names an empty database, on PostgreSQL too. Each page, and the
+# Sign in page (no session, no database), is run BENCH_RUNS times (default 3) for BENCH_SECONDS
+# (default 10), without and with Accept-Encoding; the medians of the runs' requests a second, p50
+# and p99 are printed, and each page's requests a second as a share of Sign in's beside the goal
+# (at least 0.5, no errors). With BENCH_STORM set it also runs the
 # sign-in storm on each backend. Not part of the test run: machines are noisy, so this prints
 # figures and never fails a build.
 set -euo pipefail
@@ -58,24 +60,39 @@ bench_backend() {
   local cookie
   cookie=$(awk '$6 == "gatehouse_session" { print $6 "=" $7 }' "$dir/jar")
   [ -n "$cookie" ] || { echo "could not sign in to the $label server"; exit 1; }
-  for page in / /users /pending-actions; do
-    # A warm-up, so the first run does not pay for cold caches.
-    wrk -t2 -c64 -d2s -H "Cookie: $cookie" "$base$page" >/dev/null
-    : >"$dir/p50"; : >"$dir/p99"; local errors=0 rps=""
-    for _ in $(seq 1 "$runs"); do
-      wrk -t2 -c64 -d"${seconds}s" --latency -H "Cookie: $cookie" -H 'Accept: text/html' "$base$page" >"$dir/wrk"
-      awk '$1 == "50%" { print $2 }' "$dir/wrk" | to_ms >>"$dir/p50"
-      awk '$1 == "99%" { print $2 }' "$dir/wrk" | to_ms >>"$dir/p99"
-      # Answers other than 2xx/3xx, and connections that failed or timed out.
-      errors=$((errors + $(awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 } END { print e + 0 }' "$dir/wrk")))
-      rps="$rps $(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$dir/wrk")"
+  # Each page as curl asks for it (no Accept-Encoding) and as a browser does (brotli), beside
+  # the Sign in page asked for the same way: the goal is a ratio of the same run, which a noisy
+  # machine cannot fake (a signed-in page at least half the Sign in page's requests a second).
+  local enc
+  for enc in identity br; do
+    local accept=()
+    [ "$enc" = br ] && accept=(-H 'Accept-Encoding: br, gzip')
+    local signin_rps=""
+    for page in /sign-in / /users /pending-actions; do
+      # A warm-up, so the first run does not pay for cold caches.
+      wrk -t2 -c64 -d2s -H "Cookie: $cookie" "${accept[@]}" "$base$page" >/dev/null
+      : >"$dir/p50"; : >"$dir/p99"; : >"$dir/rps"; local errors=0
+      for _ in $(seq 1 "$runs"); do
+        wrk -t2 -c64 -d"${seconds}s" --latency -H "Cookie: $cookie" -H 'Accept: text/html' "${accept[@]}" "$base$page" >"$dir/wrk"
+        awk '$1 == "50%" { print $2 }' "$dir/wrk" | to_ms >>"$dir/p50"
+        awk '$1 == "99%" { print $2 }' "$dir/wrk" | to_ms >>"$dir/p99"
+        awk '/Requests\/sec/ { printf "%.0f\n", $2 }' "$dir/wrk" >>"$dir/rps"
+        # Answers other than 2xx/3xx, and connections that failed or timed out.
+        errors=$((errors + $(awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 } END { print e + 0 }' "$dir/wrk")))
+      done
+      local p50 p99 rps verdict
+      p50=$(grep . "$dir/p50" | median)
+      p99=$(grep . "$dir/p99" | median)
+      rps=$(grep . "$dir/rps" | median)
+      if [ "$page" = /sign-in ]; then
+        signin_rps=$rps
+        verdict="(the measure of a page with no data)"
+      else
+        verdict=$(awk -v r="$rps" -v s="$signin_rps" -v e="$errors" 'BEGIN { x = r / s; printf "%.2f of Sign in (goal >= 0.5): %s", x, (x >= 0.5 && e == 0) ? "MEETS" : "MISSES" }')
+      fi
+      printf '%-10s %-8s %-17s %7s req/s  p50 %6s ms  p99 %6s ms  errors %s  %s\n' \
+        "$label" "$enc" "$page" "$rps" "$p50" "$p99" "$errors" "$verdict"
     done
-    local p50 p99 verdict
-    p50=$(grep . "$dir/p50" | median)
-    p99=$(grep . "$dir/p99" | median)
-    verdict=$(awk -v p="$p99" -v e="$errors" 'BEGIN { print (p < 10 && e == 0) ? "MEETS" : "MISSES" }')
-    printf '%-10s %-17s p50 %8s ms  p99 %8s ms  (budget p99 < 10 ms)  errors %s  req/s%s  %s\n' \
-      "$label" "$page" "$p50" "$p99" "$errors" "$rps" "$verdict"
   done
   if [ -n "${BENCH_STORM:-}" ]; then
     storm "$label" "$cookie"
@@ -123,12 +140,21 @@ LUA
   verdict=$(awk -v r="$rate" -v t="$storm_target" -v p="$p99" -v e="$errors" 'BEGIN { print (r >= t && p < 50 && e == 0) ? "MEETS" : "MISSES" }')
   printf '%-10s sign-in storm     %s sign-ins/s (budget >= %s: one hash %s ms)  Home p99 %s ms at %s pages/s (budget < 50 ms)  errors %s  %s\n' \
     "$label" "$rate" "$storm_target" "$hash_ms" "$p99" "$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$dir/storm-home")" "$errors" "$verdict"
+  # The figure people compare: sign-ins a second per core, beside Keycloak's published sizing
+  # (15 a second per vCPU with its default argon2id, m = 7 MiB, t = 5, p = 1). Ours hashes with
+  # m = 19 MiB, t = 2, p = 1; at Keycloak's hashing cost the same core would do 1000 / (its hash's
+  # time + what else a sign-in costs here).
+  awk -v r="$rate" -v c="$(nproc)" -v h="$hash_ms" -v k="$keycloak_ms" 'BEGIN {
+    per = r / c; other = 1000 / per - h; if (other < 0) other = 0
+    printf "%-10s per core          %.1f sign-ins/s a core with our argon2id (m=19 MiB, t=2, p=1; %.1f ms a hash); at Keycloak'"'"'s default argon2id (m=7 MiB, t=5, p=1; %.1f ms a hash) %.1f a core; Keycloak publishes 15 a vCPU\n", "'"$label"'", per, h, k, 1000 / (k + other)
+  }'
 }
 
 if [ -n "${BENCH_STORM:-}" ]; then
   hashing=$(target/server-release/gatehouse-bench hash)
   hash_ms=$(awk '$1 == "hash_ms" { print $2 }' <<<"$hashing")
   storm_target=$(awk '$1 == "storm_target" { print $2 }' <<<"$hashing")
+  keycloak_ms=$(awk '$1 == "keycloak_hash_ms" { print $2 }' <<<"$hashing")
 fi
 
 echo

@@ -39,6 +39,8 @@ const USAGE: &str = "usage: gatehouse bench-data [--users N] [--ods DIR]\n      
 /// The password of every generated user, so a benchmark can sign in as any of them.
 pub const BENCH_PASSWORD: &str = "Gatehouse-Bench-2026!";
 pub const BENCH_DOMAIN: &str = "bench.gatehouse.example";
+/// The Advanced User Administrator of the benchmarks' region, made by `data`.
+pub const REGION_ADMIN: &str = "region.admin@bench.gatehouse.example";
 
 const FIRST: &[&str] = &[
     "Aisha",
@@ -451,6 +453,32 @@ pub async fn data_command(args: &[String]) -> Result<(), Box<dyn std::error::Err
         done?.map_err(|e| e.to_string())?;
     }
     let secs = started.elapsed().as_secs_f64();
+    // The administrator the page benchmarks sign in as (scripts/bench-growth.sh): an Advanced
+    // User Administrator of the region the search benchmark searches as.
+    let region = National::open().await.map_err(|e| e.to_string())?.region;
+    let admin = store
+        .insert_user(&NewUser {
+            email: EmailAddress::parse(REGION_ADMIN).map_err(|_| "the region admin's email")?,
+            first_name: PersonName::parse("Regional").map_err(|_| "generated name")?,
+            last_name: PersonName::parse("Administrator").map_err(|_| "generated name")?,
+            status: AccountStatus::Active,
+            password_hash: Some(hash.clone()),
+            created_at: app::ssr::state::SystemClock.now(),
+        })
+        .await?;
+    store
+        .insert_assignment(&NewAssignment {
+            user: admin,
+            organisation: region.id,
+            role: catalogue
+                .by_name("Advanced User Administrator")
+                .ok_or("no Advanced User Administrator")?
+                .id,
+            status: AssignmentStatus::Active,
+            payment_types: vec![],
+            created_at: app::ssr::state::SystemClock.now(),
+        })
+        .await?;
     println!(
         "users: {} in {secs:.1} s ({:.0} a second), password {BENCH_PASSWORD}",
         store.count_users().await?,
