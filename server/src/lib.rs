@@ -163,6 +163,8 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         // /pkg/gatehouse.wasm whole, with a 404, and the page never hydrated.
         Some(root) => router.fallback_service(
             tower_http::services::ServeDir::new(root)
+                // The release site's copies compressed once with brotli's best (scripts/site.sh).
+                .precompressed_br()
                 // A POST to an unknown address gets the "Page not found" page too, not a bare 405.
                 .call_fallback_on_method_not_allowed(true)
                 .fallback(axum::handler::Handler::with_state(
