@@ -3,25 +3,11 @@
 //! a sub-ICB location with its practices under it, moves the people who work there into the new
 //! area of every administrator's search and out of the old one, on SQLite and PostgreSQL.
 
-use domain::model::organisation::{NewOrganisation, OrgKind};
+use domain::model::organisation::OrgKind;
 use domain::storage::Directory;
-use domain::OdsCode;
 use store::Store;
 
-use crate::users::{people, query, subtree};
-
-fn moved(code: &str, name: &str, kind: OrgKind, parent: &str) -> NewOrganisation {
-    NewOrganisation {
-        code: OdsCode::parse(code).expect("code"),
-        name: name.into(),
-        kind,
-        type_label: "Test".into(),
-        parent_code: Some(OdsCode::parse(parent).expect("code")),
-        start_date: "2020-04-01".into(),
-        end_date: None,
-        contract_type: None,
-    }
-}
+use crate::users::{org, people, query, subtree};
 
 async fn emails(s: &Store, area: &str, text: &str) -> Vec<String> {
     use domain::storage::Users;
@@ -38,7 +24,7 @@ async fn an_ods_move_takes_the_people_of_a_practice_into_the_new_area(s: &Store)
     // Castle Practice (Ann's and one of Dan's) moves from Tees Valley to Greater Manchester.
     let summary = s
         .import_organisations(
-            &[moved("A81001", "Castle Practice", OrgKind::Provider, "QOP")],
+            &[org("A81001", "Castle Practice", OrgKind::Provider, "QOP")],
             false,
             &|_| {},
             None,
@@ -65,7 +51,7 @@ async fn a_moved_sub_icb_location_takes_its_practices_people_along(s: &Store) {
     // Tees Valley and both its practices (Bob's Harbour Surgery among them) move to QOP: the
     // practices' paths change by the sub-ICB location's move, not a move of their own.
     s.import_organisations(
-        &[moved("16C", "Tees Valley", OrgKind::Commissioning, "QOP")],
+        &[org("16C", "Tees Valley", OrgKind::Commissioning, "QOP")],
         false,
         &|_| {},
         None,

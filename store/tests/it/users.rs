@@ -21,7 +21,7 @@ impl TokenSource for Fixed {
     }
 }
 
-fn org(code: &str, name: &str, kind: OrgKind, parent: &str) -> NewOrganisation {
+pub(crate) fn org(code: &str, name: &str, kind: OrgKind, parent: &str) -> NewOrganisation {
     NewOrganisation {
         code: OdsCode::parse(code).expect("code"),
         name: name.into(),
