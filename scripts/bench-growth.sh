@@ -99,9 +99,10 @@ run_scale() {
     local line
     line=$(grep '^figures' "$dir/wrk")
     printf '  %-17s %s\n' "$page" "${line#figures }"
-    # A request wrk gave up on (its time-out is 2 s) has no latency: a run with any is recorded
-    # as "timeout", never as a p95 of the requests that did finish (or of none, 0 ms).
-    record "$backend" "$users" "page $page" "$(awk '{ print ($9 > 0 || $7 == 0) ? "timeout" : $5 }' <<<"$line")"
+    # A request that failed (an error answer, or one wrk gave up on after its 2 s time-out) has
+    # no latency: a run with any is recorded as "failed", never as a p95 of the requests that did
+    # finish (or of none, 0 ms).
+    record "$backend" "$users" "page $page" "$(awk '{ print ($9 > 0 || $7 == 0) ? "failed" : $5 }' <<<"$line")"
   done
   local rss size
   rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$server/status")
@@ -138,8 +139,8 @@ for backend in $backends; do
     awk -v b="$backend" -v f="$figure" '$1 == b { k = $3; for (i = 4; i < NF; i++) k = k " " $i; if (k == f) v[$2] = $NF }
       END {
         if (!(100000 in v) || !(1000000 in v)) { print "   (needs 100000 and 1000000)"; exit }
-        if (v[1000000] == "timeout") { print "   MISSED (requests timed out)"; exit }
-        if (v[100000] == "timeout" || v[100000] == 0) { print "   (no figure at 100000)"; exit }
+        if (v[1000000] == "failed") { print "   MISSED (requests failed or timed out)"; exit }
+        if (v[100000] == "failed" || v[100000] == 0) { print "   (no figure at 100000)"; exit }
         g = v[1000000] / v[100000]
         if (f ~ /MB/) printf "   x%.1f (report)\n", g
         else printf "   x%.1f %s\n", g, (g <= 2 ? "met" : "MISSED")

@@ -50,7 +50,7 @@ pub fn answer(req: &Request) -> Option<Response> {
         .then(|| Site::get(&format!("{path}.br")))
         .flatten();
     let encoded = brotli.is_some();
-    let kind = original.metadata.mimetype().to_owned();
+    let kind = HeaderValue::from_str(original.metadata.mimetype()).ok();
     let file = brotli.unwrap_or(original);
     let hash = file.metadata.sha256_hash();
     let etag = format!(
@@ -76,7 +76,7 @@ pub fn answer(req: &Request) -> Option<Response> {
             Cow::Owned(bytes) => Body::from(bytes),
         };
         let mut res = Response::new(body);
-        if let Ok(kind) = HeaderValue::from_str(&kind) {
+        if let Some(kind) = kind {
             res.headers_mut().insert(header::CONTENT_TYPE, kind);
         }
         if encoded {
