@@ -59,6 +59,23 @@ pub fn count_of(n: i64, one: &str, many: &str) -> String {
     }
 }
 
+/// "1,204": a count as people read it.
+pub fn thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 /// What an organisation search found, out of `n` matches of which the page shows at most
 /// `shown`: "1 organisation found.", "N organisations found.", or, when the search was cut,
 /// "Showing the first 20: type more of the name or the ODS code."
@@ -79,6 +96,14 @@ pub fn organisations_found(n: usize, shown: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_with_thousands_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(312), "312");
+        assert_eq!(thousands(1204), "1,204");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
 
     #[test]
     fn one_is_singular_and_a_cut_search_says_so() {

@@ -48,6 +48,10 @@ pub struct UserQuery {
     pub descending: bool,
     pub offset: i64,
     pub limit: i64,
+    /// How far the total is counted: past this many matches a search counts no further and
+    /// reports `count_up_to + 1`, "more than `count_up_to`". A regional administrator's list of
+    /// everyone is the same work at any size of the country.
+    pub count_up_to: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,7 +90,8 @@ pub struct UserRoleRow {
 
 /// The Users section and the audit trail.
 pub trait Users: Send + Sync {
-    /// One page of users matching the query, and the total. Every search path is an index range.
+    /// One page of users matching the query, and the total counted up to `q.count_up_to + 1`
+    /// (see [`crate::storage::UserQuery::count_up_to`]). Every search path is an index range.
     fn search_users(
         &self,
         q: &crate::storage::UserQuery,

@@ -80,9 +80,11 @@ fn registration_filter(q: &RegistrationQuery) -> (String, Args) {
         .iter()
         .filter(|arm| !arm.roles.is_empty())
         .map(|arm| {
-            let scope = scope_condition(&arm.scope, &mut args);
+            // The assignment's own copy of its organisation's path: the open registrations'
+            // index of paths finds an area's without reading the country's.
+            let area = area_condition(&arm.scope, &mut args);
             let roles: Vec<String> = arm.roles.iter().map(|r| args.push(Arg::Int(r.0))).collect();
-            format!("({scope} AND a.role_id IN ({}))", roles.join(", "))
+            format!("({area} AND a.role_id IN ({}))", roles.join(", "))
         })
         .collect();
     let arms = if arms.is_empty() { "1 = 0".to_owned() } else { arms.join(" OR ") };
@@ -248,10 +250,10 @@ impl domain::storage::Registrations for crate::Backend<Db> {
     async fn registrations(&self, q: &RegistrationQuery) -> StoreResult<(Vec<RegistrationRow>, i64)> {
         let (filter, args) = registration_filter(q);
         let direction = if q.descending { "DESC" } else { "ASC" };
+        // The filter reads the assignment and its person only: no organisation is joined.
         let count_sql = format!(
             "SELECT COUNT(*) AS n FROM role_assignments a \
-             JOIN users u ON u.id = a.user_id \
-             JOIN organisations o ON o.id = a.organisation_id {filter}"
+             JOIN users u ON u.id = a.user_id {filter}"
         );
         // Built only from fixed fragments and placeholder numbers (see registration_filter).
         let count = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args);

@@ -115,6 +115,7 @@ pub(crate) fn query(scope: Scope, text: &str) -> UserQuery {
         descending: false,
         offset: 0,
         limit: 50,
+        count_up_to: 1_000,
     }
 }
 
@@ -211,6 +212,28 @@ async fn search_sorts_pages_and_flags_pending_reviews(s: &Store) {
         .await
         .expect("no match");
     assert_eq!((rows.len(), total), (0, 0));
+    // The total is counted only as far as asked: one past it says "more", on any page.
+    let mut q = query(subtree(s, "QHM").await.0, "");
+    q.limit = 1;
+    q.count_up_to = 2;
+    for offset in [0, 1, 5] {
+        q.offset = offset;
+        assert_eq!(
+            s.search_users(&q).await.expect("capped").1,
+            3,
+            "offset {offset}"
+        );
+    }
+    q.count_up_to = 1;
+    assert_eq!(s.search_users(&q).await.expect("capped").1, 2);
+    q.count_up_to = 3;
+    assert_eq!(s.search_users(&q).await.expect("exact").1, 3);
+    // A first page with room to spare is counted by its rows, and as far as asked too.
+    q.offset = 0;
+    q.limit = 10;
+    assert_eq!(s.search_users(&q).await.expect("one page").1, 3);
+    q.count_up_to = 1;
+    assert_eq!(s.search_users(&q).await.expect("one page, capped").1, 2);
     // Only a reviewer whose arm covers the pending role sees it as pending review.
     let mut q = query(qhm.clone(), "bob");
     assert_eq!(

@@ -8,30 +8,13 @@ use leptos_meta::Title;
 use crate::components::form::{problem_for, Choice, ErrorSummary, InputField, PageError, Radios};
 use crate::components::guard::SignedIn;
 use crate::components::layout::{BackLink, Page};
-use crate::components::list::{id_param, Cell};
+use crate::components::list::{id_param, thousands, Cell};
 use crate::error::Field;
 use crate::features::access_reviews::api::{
     access_review, list_access_reviews, CompleteAccessReview, StartAccessReview,
 };
 
 pub use super::review::AccessReviewPage;
-
-/// "1,204": a count as people read it.
-pub fn thousands(n: i64) -> String {
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
 
 #[component]
 pub fn AccessReviewsPage() -> impl IntoView {
@@ -199,11 +182,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_read_with_thousands_separated() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(312), "312");
-        assert_eq!(thousands(1204), "1,204");
-        assert_eq!(thousands(1_000_000), "1,000,000");
+    fn roles_are_counted_with_thousands_separated() {
         assert_eq!(roles(1), "1 role");
         assert_eq!(roles(1204), "1,204 roles");
     }

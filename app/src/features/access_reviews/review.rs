@@ -9,13 +9,14 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::{problem_for, ErrorSummary, PageError, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::{BackLink, Page};
+use crate::components::list::thousands;
 use crate::components::list::{id_param, Cell, Paging, SuccessNotice};
 use crate::components::live::{Follow, TickAll};
 use crate::error::{AppError, Field};
 use crate::features::access_reviews::api::{
     access_review, MarkAccessReview, ReviewItemRow, ReviewView,
 };
-use crate::features::access_reviews::pages::{roles, thousands};
+use crate::features::access_reviews::pages::roles;
 use crate::url::enc;
 
 const STATES: [(&str, &str); 4] = [

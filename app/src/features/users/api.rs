@@ -39,8 +39,13 @@ pub struct UserListRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserListing {
     pub rows: Vec<UserListRow>,
+    /// The matches, counted as far as the list counts (`more` past that).
     pub total: i64,
+    /// More match than `total`: the list counts no further.
+    #[serde(default)]
+    pub more: bool,
     pub page: i64,
+    /// The pages `total` fills (at least this many when `more`).
     pub pages: i64,
     pub size: i64,
 }
@@ -155,6 +160,7 @@ pub async fn list_users(
     )
     .await
     .map_err(users_error)?;
+    let (counted, more) = domain::features::users::counted(total);
     let now = st.clock.now();
     Ok(UserListing {
         rows: rows
@@ -193,9 +199,10 @@ pub async fn list_users(
                 added: crate::ssr::uk_time::date(r.added),
             })
             .collect(),
-        total,
+        total: counted,
+        more,
         page,
-        pages: ((total + size - 1) / size).max(1),
+        pages: ((counted + size - 1) / size).max(1),
         size,
     })
 }

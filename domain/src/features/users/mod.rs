@@ -15,6 +15,10 @@ use crate::storage::{UserQuery, UserRoleRow, UserRow, UserSort};
 
 pub const SEARCH_MAX: usize = 100;
 pub const PAGE_SIZES: [i64; 3] = [10, 25, 50];
+/// How many matches the Users list counts: beyond this it says "more than 1,000 users". Counting
+/// every person of a region at each page view is work that grows with the country, and nobody
+/// pages through a thousand people rather than search.
+pub const USERS_COUNTED: i64 = 1_000;
 /// No session started for this many days marks an active account "Dormant", unless the service
 /// sets its own (`GATEHOUSE_DORMANT_DAYS`).
 pub const DORMANT_DAYS: i64 = 90;
@@ -104,7 +108,13 @@ fn manage_scope(actor: &Actor) -> Result<Scope, UsersError> {
         .map_err(|_| UsersError::NotFound)
 }
 
-/// One page of the Users table and the total.
+/// A total from [`search`] as the list states it: the number, and whether more match than it
+/// (the search counted no further than [`USERS_COUNTED`]).
+pub fn counted(total: i64) -> (i64, bool) {
+    (total.min(USERS_COUNTED), total > USERS_COUNTED)
+}
+
+/// One page of the Users table and the total, counted up to [`USERS_COUNTED`] + 1.
 #[tracing::instrument(skip_all)]
 pub async fn search<S: Storage>(
     ctx: &Services<'_, S>,
@@ -129,6 +139,7 @@ pub async fn search<S: Storage>(
         descending,
         offset: (page.max(1) - 1) * per_page,
         limit: per_page,
+        count_up_to: USERS_COUNTED,
     };
     Ok(ctx.store.search_users(&q).await?)
 }
@@ -149,6 +160,7 @@ pub async fn export<S: Storage>(
         descending: false,
         offset: 0,
         limit: EXPORT_MAX_ROWS,
+        count_up_to: 0,
     };
     Ok(ctx.store.user_roles(&q).await?)
 }
@@ -344,6 +356,13 @@ pub async fn disable_own<S: Storage>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_total_past_what_the_list_counts_reads_as_more() {
+        assert_eq!(counted(0), (0, false));
+        assert_eq!(counted(USERS_COUNTED), (USERS_COUNTED, false));
+        assert_eq!(counted(USERS_COUNTED + 1), (USERS_COUNTED, true));
+    }
 
     #[test]
     fn the_download_has_a_line_per_role_with_its_state_in_words() {

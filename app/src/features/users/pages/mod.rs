@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::{problem_for, Choice, ErrorSummary, PageError, Radios, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::layout::Page;
-use crate::components::list::{count_of, id_param, Cell, Paging, SuccessNotice};
+use crate::components::list::{count_of, id_param, thousands, Cell, Paging, SuccessNotice};
 use crate::components::live::Follow;
 use crate::error::{AppError, Field};
 use crate::features::invitations::api::user_invitations;
@@ -34,6 +34,21 @@ fn users_href(q: &str, size: i64, sort: &str, dir: &str, page: i64) -> String {
         enc(sort),
         enc(dir)
     )
+}
+
+/// The list's caption: "3 users", or, where the list counted no further, "More than 1,000 users".
+fn users_counted(total: i64, more: bool) -> String {
+    if more {
+        format!("More than {} users", thousands(total))
+    } else {
+        count_of(total, "user", "users")
+    }
+}
+
+/// "Page 2 of 5", or "Page 2 of more than 100" where the list counted no further.
+fn page_of(page: i64, pages: i64, more: bool) -> String {
+    let more = if more { "more than " } else { "" };
+    format!("Page {page} of {more}{pages}")
 }
 
 #[component]
@@ -99,9 +114,11 @@ pub fn UsersPage() -> impl IntoView {
                                 }.into_any(),
                                 Ok(l) => {
                                     let n = l.size;
+                                    // Past the counted pages, a full page may have another after it.
+                                    let full = l.rows.len() as i64 == n;
                                     view! {
                                         <table class="nhsuk-table-responsive">
-                                            <caption class="nhsuk-table__caption" data-announce="">{count_of(l.total, "user", "users")}</caption>
+                                            <caption class="nhsuk-table__caption" data-announce="">{users_counted(l.total, l.more)}</caption>
                                             <thead class="nhsuk-table__head">
                                                 <tr>
                                                     {SORTABLE.iter().map(|(key, label)| {
@@ -132,9 +149,9 @@ pub fn UsersPage() -> impl IntoView {
                                                 {if text.trim().is_empty() { "Download everyone's roles in your area as CSV".to_owned() } else { "Download these users' roles in your area as CSV".to_owned() }}
                                             </a>
                                         </p>
-                                        <Paging label="Pages of users" summary=format!("Page {} of {}", l.page, l.pages)
+                                        <Paging label="Pages of users" summary=page_of(l.page, l.pages, l.more)
                                             previous=(l.page > 1).then(|| users_href(&text, n, &s, &d, l.page - 1))
-                                            next=(l.page < l.pages).then(|| users_href(&text, n, &s, &d, l.page + 1))/>
+                                            next=(l.page < l.pages || (l.more && full)).then(|| users_href(&text, n, &s, &d, l.page + 1))/>
                                     }.into_any()
                                 }
                                 Err(e) => view! { <ErrorSummary error=Some(e)/> }.into_any(),
@@ -374,5 +391,19 @@ pub fn UserPage() -> impl IntoView {
                 </Suspense>
             </Page>
         }/>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_counted_no_further_says_more_than() {
+        assert_eq!(users_counted(1, false), "1 user");
+        assert_eq!(users_counted(999, false), "999 users");
+        assert_eq!(users_counted(1000, true), "More than 1,000 users");
+        assert_eq!(page_of(2, 5, false), "Page 2 of 5");
+        assert_eq!(page_of(101, 100, true), "Page 101 of more than 100");
     }
 }
