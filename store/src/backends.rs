@@ -2,7 +2,7 @@
 //! per-concept query files, which implement the domain's traits for `Backend<Db>`.
 
 macro_rules! backend {
-    ($module:ident, $once:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal, $prefix_by_like:literal, $one_pass:literal) => {
+    ($module:ident, $once:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal, $prefix_by_like:literal, $one_pass:literal, $plan_each_time:literal) => {
         mod $module {
             use std::collections::HashMap;
 
@@ -64,6 +64,11 @@ macro_rules! backend {
             // How a users search gathers its candidates: PostgreSQL in one pass over the table
             // (a BitmapOr of the name and email indexes), SQLite one index at a time, united.
             const CANDIDATES_IN_ONE_PASS: bool = $one_pass;
+            // Whether a statement built from a filter or a scope (see `bind_args!`) is planned
+            // for each execution's values: PostgreSQL's plan for one value may be ruinous for
+            // another. SQLite prepares again by itself when a bound value could change its
+            // plan, so it keeps its statements.
+            const PLAN_DYNAMIC_EACH_TIME: bool = $plan_each_time;
 
             /// [`crate::filter::scope_condition_in`] as this backend writes a path prefix.
             fn scope_condition(scope: &domain::Scope, args: &mut Args) -> String {
@@ -109,6 +114,7 @@ backend!(
     "BEGIN IMMEDIATE",
     "",
     false,
+    false,
     false
 );
 backend!(
@@ -118,6 +124,7 @@ backend!(
     " FOR UPDATE SKIP LOCKED",
     "BEGIN",
     " FOR UPDATE",
+    true,
     true,
     true
 );
