@@ -183,10 +183,15 @@ impl domain::storage::Users for crate::Backend<Db> {
         &self,
         q: &domain::storage::UserQuery,
     ) -> StoreResult<(Vec<domain::storage::UserRow>, i64)> {
-        // The page straight from the sort's index, stopping at its end; then the pending columns
-        // and the role shown for the page's rows only. The total is counted on its own and only
-        // up to `count_up_to + 1`: a count of every match (a window count beside the page) read
-        // every person of a region, which grew with the country.
+        // With nothing typed: the page straight from the sort's index, stopping at its end, and
+        // the total counted on its own, only up to `count_up_to + 1`; a count of every match
+        // beside the page read every person of a region, which grew with the country. With text:
+        // the matches are the prefix's, gathered from the name indexes and sorted whatever
+        // happens, so one pass counts them beside the page (a window count), and a second
+        // statement would plan and gather them all again. Then, for the page's rows only, the
+        // pending columns and the role shown.
+        let searched = !q.text.trim().is_empty();
+        let window = if searched { ", COUNT(*) OVER () AS total" } else { "" };
         let mut args = Args::default();
         let filter = user_search_filter(q, &mut args);
         let limit = row_count(q.limit);
@@ -200,7 +205,7 @@ impl domain::storage::Users for crate::Backend<Db> {
         // the outer query and ran the first-role subquery twice, once for the row and once more
         // for the join on its result.
         let sql = format!(
-            "WITH page AS (SELECT u.id, u.first_name, u.last_name, u.email, u.status, u.created_at, u.last_signed_in_at \
+            "WITH page AS (SELECT u.id, u.first_name, u.last_name, u.email, u.status, u.created_at, u.last_signed_in_at{window} \
                {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}), \
              shown AS MATERIALIZED (SELECT u.*, {pending}, \
                (SELECT a.id FROM role_assignments a JOIN organisations o ON o.id = a.organisation_id \
@@ -220,6 +225,10 @@ impl domain::storage::Users for crate::Backend<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(map)?;
+        let counted: Option<i64> = match (searched, rows.first()) {
+            (true, Some(r)) => Some(r.try_get("total").map_err(map)?),
+            _ => None,
+        };
         let rows = rows
             .iter()
             .map(|r| {
@@ -245,13 +254,17 @@ impl domain::storage::Users for crate::Backend<Db> {
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        // A first page that is not full holds every match; otherwise count, as far as asked.
-        let total = if q.offset == 0 && (rows.len() as i64) < q.limit {
-            (rows.len() as i64).min(q.count_up_to.saturating_add(1))
+        let most = q.count_up_to.saturating_add(1);
+        // The window's count where there is one; a first page that is not full holds every
+        // match; otherwise count, as far as asked.
+        let total = if let (true, Some(n)) = (searched, counted) {
+            n.min(most)
+        } else if q.offset == 0 && (rows.len() as i64) < q.limit {
+            (rows.len() as i64).min(most)
         } else {
             let mut count_args = Args::default();
             let filter = user_search_filter(q, &mut count_args);
-            let cap = row_count(q.count_up_to.saturating_add(1));
+            let cap = row_count(most);
             let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {filter} LIMIT {cap}) c");
             bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), count_args)
                 .fetch_one(&self.pool)

@@ -234,6 +234,17 @@ async fn search_sorts_pages_and_flags_pending_reviews(s: &Store) {
     assert_eq!(s.search_users(&q).await.expect("one page").1, 3);
     q.count_up_to = 1;
     assert_eq!(s.search_users(&q).await.expect("one page, capped").1, 2);
+    // A search counts its matches beside the page, and as far as asked too.
+    let mut q = query(subtree(s, "QHM").await.0, "castle p");
+    q.limit = 1;
+    assert_eq!(s.search_users(&q).await.expect("searched").1, 2);
+    q.count_up_to = 0;
+    assert_eq!(s.search_users(&q).await.expect("searched, capped").1, 1);
+    q.offset = 3;
+    assert_eq!(
+        s.search_users(&q).await.expect("searched, past the end").1,
+        1
+    );
     // Only a reviewer whose arm covers the pending role sees it as pending review.
     let mut q = query(qhm.clone(), "bob");
     assert_eq!(

@@ -124,8 +124,14 @@ pub fn review_arms(actor: &Actor, catalogue: &Catalogue) -> Vec<ReviewArm> {
             .filter(|r| needed_to_review(r) == capability)
             .map(|r| r.id)
             .collect();
-        if !roles.is_empty() {
-            arms.push(ReviewArm { scope, roles });
+        if roles.is_empty() {
+            continue;
+        }
+        // Capabilities of one scope (an administrator's two, from one role) make one arm, so
+        // that storage filters by one area and can find it in an index.
+        match arms.iter_mut().find(|arm| arm.scope == scope) {
+            Some(arm) => arm.roles.extend(roles),
+            None => arms.push(ReviewArm { scope, roles }),
         }
     }
     arms

@@ -152,6 +152,15 @@ fn catalogue() -> Catalogue {
                 &[OrgKind::Commissioning, OrgKind::Provider],
                 vec![grant(Capability::ManageUsers, Reach::Organisation)],
             ),
+            // Two capabilities of different reach: two scopes, so two arms.
+            approver(role(
+                10,
+                &[OrgKind::Commissioning],
+                vec![
+                    grant(Capability::GrantApproverRoles, Reach::Subtree),
+                    grant(Capability::ManageUsers, Reach::Organisation),
+                ],
+            )),
         ],
         payment_types: Vec::new(),
     }
@@ -331,9 +340,9 @@ fn approver_tier_requests_need_grant_approver_roles() {
     };
     assert_eq!(arms(&actor(2, &ccg)), vec![vec![6]]);
     assert_eq!(arms(&actor(4, &ccg)), vec![vec![4, 7]]);
-    assert_eq!(
-        arms(&actor(1, &desk_org)),
-        vec![vec![1, 2, 9], vec![4, 7], vec![6]]
-    );
+    // The desk's three capabilities share one scope: one arm, which storage can find by area.
+    assert_eq!(arms(&actor(1, &desk_org)), vec![vec![1, 2, 9, 10, 4, 7, 6]]);
+    // Capabilities of different reach keep their own arms.
+    assert_eq!(arms(&actor(10, &ccg)), vec![vec![4, 7], vec![6]]);
     assert!(arms(&actor(6, &practice)).is_empty());
 }
