@@ -80,8 +80,7 @@ fn registration_filter(q: &RegistrationQuery) -> (String, Args) {
         .iter()
         .filter(|arm| !arm.roles.is_empty())
         .map(|arm| {
-            // The assignment's own copy of its organisation's path: the open registrations'
-            // index of paths finds an area's without reading the country's.
+            // The assignment's own path: an index of open registrations' paths finds an area's.
             let area = area_condition(&arm.scope, &mut args);
             let roles: Vec<String> = arm.roles.iter().map(|r| args.push(Arg::Int(r.0))).collect();
             format!("({area} AND a.role_id IN ({}))", roles.join(", "))
@@ -251,10 +250,7 @@ impl domain::storage::Registrations for crate::Backend<Db> {
         let (filter, args) = registration_filter(q);
         let direction = if q.descending { "DESC" } else { "ASC" };
         // The filter reads the assignment and its person only: no organisation is joined.
-        let count_sql = format!(
-            "SELECT COUNT(*) AS n FROM role_assignments a \
-             JOIN users u ON u.id = a.user_id {filter}"
-        );
+        let count_sql = format!("SELECT COUNT(*) AS n FROM role_assignments a JOIN users u ON u.id = a.user_id {filter}");
         // Built only from fixed fragments and placeholder numbers (see registration_filter).
         let count = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args);
         let limit = row_count(q.limit);
