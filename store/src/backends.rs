@@ -78,6 +78,26 @@ macro_rules! backend {
             fn area_condition(scope: &domain::Scope, args: &mut Args) -> String {
                 area_condition_in(scope, args, PREFIX_BY_LIKE)
             }
+            /// The condition that assignment `a` is one the viewer reviews: for any arm, one of its
+            /// roles inside its area (the assignment's own path, so no organisation is read).
+            /// No arm with roles reaches nothing.
+            fn review_condition(arms: &[domain::storage::ReviewArm], args: &mut Args) -> String {
+                let arms: Vec<String> = arms
+                    .iter()
+                    .filter(|arm| !arm.roles.is_empty())
+                    .map(|arm| {
+                        let area = area_condition(&arm.scope, args);
+                        let roles: Vec<String> =
+                            arm.roles.iter().map(|r| args.push(Arg::Int(r.0))).collect();
+                        format!("({area} AND a.role_id IN ({}))", roles.join(", "))
+                    })
+                    .collect();
+                if arms.is_empty() {
+                    "1 = 0".to_owned()
+                } else {
+                    format!("({})", arms.join(" OR "))
+                }
+            }
             macro_rules! row_lock {
                 () => {
                     $row_lock

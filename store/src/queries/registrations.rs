@@ -75,20 +75,10 @@ fn sort_column(s: RegistrationSort) -> &'static str {
 /// activated, for any arm's roles within that arm's scope.
 fn registration_filter(q: &RegistrationQuery) -> (String, Args) {
     let mut args = Args::default();
-    let arms: Vec<String> = q
-        .arms
-        .iter()
-        .filter(|arm| !arm.roles.is_empty())
-        .map(|arm| {
-            // The assignment's own path: an index of open registrations' paths finds an area's.
-            let area = area_condition(&arm.scope, &mut args);
-            let roles: Vec<String> = arm.roles.iter().map(|r| args.push(Arg::Int(r.0))).collect();
-            format!("({area} AND a.role_id IN ({}))", roles.join(", "))
-        })
-        .collect();
-    let arms = if arms.is_empty() { "1 = 0".to_owned() } else { arms.join(" OR ") };
+    // The assignment's own path: an index of open registrations' paths finds an area's.
+    let arms = review_condition(&q.arms, &mut args);
     let sql = format!(
-        "WHERE a.origin = 'registration' AND a.status IN ('pending', 'active') AND u.status = 'pending' AND ({arms}) "
+        "WHERE a.origin = 'registration' AND a.status IN ('pending', 'active') AND u.status = 'pending' AND {arms} "
     );
     (sql, args)
 }

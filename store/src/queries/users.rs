@@ -34,25 +34,15 @@ fn user_sort_column(s: domain::storage::UserSort) -> &'static str {
 /// The "Pending Role Review" columns: the oldest pending registration and access request of the
 /// user that the viewer reviews. Computed for the rows of one page only.
 fn pending_columns(q: &domain::storage::UserQuery, args: &mut Args) -> String {
-    let arms: Vec<String> = q
-        .review
-        .iter()
-        .filter(|arm| !arm.roles.is_empty())
-        .map(|arm| {
-            let area = area_condition(&arm.scope, args);
-            let roles: Vec<String> = arm.roles.iter().map(|r| args.push(Arg::Int(r.0))).collect();
-            format!("({area} AND a.role_id IN ({}))", roles.join(", "))
-        })
-        .collect();
-    let arms = if arms.is_empty() { "1 = 0".to_owned() } else { arms.join(" OR ") };
+    let arms = review_condition(&q.review, args);
     // Registrations are reviewed in Pending Actions, access requests on the user's page. The
     // assignment's own copy of its organisation's path answers the area, from the user's index
     // of assignments (user, path, origin, status): no organisation is read.
     format!(
         "(SELECT MIN(a.id) FROM role_assignments a \
-          WHERE a.user_id = u.id AND a.status = 'pending' AND a.origin NOT IN ('invitation', 'request') AND ({arms})) AS pending_review, \
+          WHERE a.user_id = u.id AND a.status = 'pending' AND a.origin NOT IN ('invitation', 'request') AND {arms}) AS pending_review, \
          (SELECT MIN(a.id) FROM role_assignments a \
-          WHERE a.user_id = u.id AND a.status = 'pending' AND a.origin = 'request' AND ({arms})) AS pending_request"
+          WHERE a.user_id = u.id AND a.status = 'pending' AND a.origin = 'request' AND {arms}) AS pending_request"
     )
 }
 
@@ -255,9 +245,9 @@ impl domain::storage::Users for crate::Backend<Db> {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         let most = q.count_up_to.saturating_add(1);
-        // The window's count where there is one; a first page that is not full holds every
+        // The window's count where there is one (a search with text); a first page that is not full holds every
         // match; otherwise count, as far as asked.
-        let total = if let (true, Some(n)) = (searched, counted) {
+        let total = if let Some(n) = counted {
             n.min(most)
         } else if q.offset == 0 && (rows.len() as i64) < q.limit {
             (rows.len() as i64).min(most)
