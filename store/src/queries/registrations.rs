@@ -58,27 +58,30 @@ fn token_state(r: &DbRow, now: Timestamp) -> StoreResult<TokenState> {
     })
 }
 
-fn sort_column(s: RegistrationSort) -> &'static str {
+/// The column a listing sorts by, and what a page of ids must join to read it.
+fn sort_column(s: RegistrationSort) -> (&'static str, &'static str) {
+    const USERS: &str = "JOIN users u ON u.id = a.user_id";
     match s {
-        RegistrationSort::Created => "a.created_at",
-        RegistrationSort::RoleReason => "a.role_reason",
-        RegistrationSort::FirstName => "u.first_name",
-        RegistrationSort::LastName => "u.last_name",
-        RegistrationSort::Organisation => "o.name",
-        RegistrationSort::Role => "r.sort_order",
-        RegistrationSort::Email => "u.email",
-        RegistrationSort::IsApproved => "CASE WHEN a.status = 'active' THEN 1 ELSE 0 END",
+        RegistrationSort::Created => ("a.created_at", ""),
+        RegistrationSort::RoleReason => ("a.role_reason", ""),
+        RegistrationSort::FirstName => ("u.first_name", USERS),
+        RegistrationSort::LastName => ("u.last_name", USERS),
+        RegistrationSort::Organisation => ("o.name", "JOIN organisations o ON o.id = a.organisation_id"),
+        RegistrationSort::Role => ("r.sort_order", "JOIN roles r ON r.id = a.role_id"),
+        RegistrationSort::Email => ("u.email", USERS),
+        RegistrationSort::IsApproved => ("CASE WHEN a.status = 'active' THEN 1 ELSE 0 END", ""),
     }
 }
 
-/// The WHERE clause of a registration listing and the values it binds: registrations not yet
-/// activated, for any arm's roles within that arm's scope.
+/// The WHERE clause of a registration listing and the values it binds: registrations whose
+/// person has not yet activated the account, for any arm's roles within that arm's scope. It
+/// reads the assignment alone (its copies of the path and of the account's state), which one
+/// index of waiting registrations answers.
 fn registration_filter(q: &RegistrationQuery) -> (String, Args) {
     let mut args = Args::default();
-    // The assignment's own path: an index of open registrations' paths finds an area's.
     let arms = review_condition(&q.arms, &mut args);
     let sql = format!(
-        "WHERE a.origin = 'registration' AND a.status IN ('pending', 'active') AND u.status = 'pending' AND {arms} "
+        "WHERE a.origin = 'registration' AND a.account_pending = TRUE AND a.status IN ('pending', 'active') AND {arms} "
     );
     (sql, args)
 }
@@ -239,16 +242,17 @@ impl domain::storage::Registrations for crate::Backend<Db> {
     async fn registrations(&self, q: &RegistrationQuery) -> StoreResult<(Vec<RegistrationRow>, i64)> {
         let (filter, args) = registration_filter(q);
         let direction = if q.descending { "DESC" } else { "ASC" };
-        // The filter reads the assignment and its person only: no organisation is joined.
-        let count_sql = format!("SELECT COUNT(*) AS n FROM role_assignments a JOIN users u ON u.id = a.user_id {filter}");
+        let count_sql = format!("SELECT COUNT(*) AS n FROM role_assignments a {filter}");
         // Built only from fixed fragments and placeholder numbers (see registration_filter).
         let count = bind_args!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), args);
-        let limit = row_count(q.limit);
-        let offset = row_count(q.offset);
+        let (limit, offset) = (row_count(q.limit), row_count(q.offset));
+        let (column, join) = sort_column(q.sort);
+        let order = format!("ORDER BY {column} {direction}, a.id {direction}");
+        // The page's ids first, joining only what the sort needs; the rest is read for them alone.
         let list_sql = format!(
-            "{} {filter} ORDER BY {} {direction}, a.id {direction} LIMIT {limit} OFFSET {offset}",
+            "WITH page AS MATERIALIZED (SELECT a.id FROM role_assignments a {join} {filter} {order} LIMIT {limit} OFFSET {offset}) \
+             {} WHERE a.id IN (SELECT id FROM page) {order}",
             registration_select!(),
-            sort_column(q.sort),
         );
         let list = bind_args!(sqlx::query(sqlx::AssertSqlSafe(list_sql)), args);
         let total: i64 = count.fetch_one(&self.pool).await.map_err(map)?.try_get("n").map_err(map)?;

@@ -9,7 +9,7 @@ use domain::model::role::Reach;
 use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::storage::{
     Accounts, DecideOutcome, Directory, NewRegistration, Notifications, Outbox, RegistrationQuery,
-    RegistrationSort, Registrations, ReviewArm, StoreError, Taken, TokenState, Verdict,
+    RegistrationSort, Registrations, ReviewArm, StoreError, Taken, TokenState, Users, Verdict,
     VerdictOutcome,
 };
 use domain::values::clock::{Timestamp, TokenHash};
@@ -307,6 +307,100 @@ async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
     let (rows, total) = s.registrations(&q).await.expect("list");
     assert_eq!((rows.len(), total), (2, 4));
     assert_eq!(rows[0].first_name, "Bea");
+}
+
+/// Every sort, both ways: pages of one, laid end to end, are the whole list in the same order
+/// (a page's ids are chosen first, then read).
+async fn every_sort_pages_as_it_lists(s: &Store) {
+    tree(s).await;
+    let a1 = organisation(s, "A81001").await;
+    let a2 = organisation(s, "A81002").await;
+    let qhm = organisation(s, "QHM").await;
+    for (mail, first, org, at) in [
+        ("b@example.nhs.uk", "Bea", a1.id, 3),
+        ("a@example.nhs.uk", "Abe", a2.id, 3),
+        ("c@example.nhs.uk", "Cal", a1.id, 2),
+        ("e@example.nhs.uk", "Eve", a2.id, 5),
+    ] {
+        s.register(&registration(mail, first, org, at, vec![]))
+            .await
+            .expect("register");
+    }
+    let mut admin_reg = registration("d@example.nhs.uk", "Dee", qhm.id, 4, vec![]);
+    admin_reg.role = CAA;
+    s.register(&admin_reg).await.expect("register");
+    for sort in RegistrationSort::ALL {
+        for descending in [false, true] {
+            let mut q = query(subtree(&qhm), sort, descending);
+            let (all, total) = s.registrations(&q).await.expect("list");
+            assert_eq!((all.len(), total), (5, 5), "{sort:?}");
+            let mut paged = Vec::new();
+            q.limit = 1;
+            for offset in 0..5 {
+                q.offset = offset;
+                let (rows, total) = s.registrations(&q).await.expect("page");
+                assert_eq!((rows.len(), total), (1, 5), "{sort:?} {offset}");
+                paged.extend(rows.into_iter().map(|r| r.assignment));
+            }
+            let listed: Vec<_> = all.iter().map(|r| r.assignment).collect();
+            assert_eq!(paged, listed, "{sort:?} descending {descending}");
+        }
+    }
+}
+
+/// A registration waits while its person's account is pending, whichever way the account
+/// changes: approved and not yet activated it still waits; disabled it does not; enabled again
+/// (still without a password) it waits again; activated it is done.
+async fn a_registration_waits_while_its_account_is_pending(s: &Store) {
+    tree(s).await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    let practice = organisation(s, "A81001").await;
+    let qhm = organisation(s, "QHM").await;
+    let id = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            10,
+            vec![],
+        ))
+        .await
+        .expect("register");
+    let waiting = || async {
+        let (rows, total) = s
+            .registrations(&query(subtree(&qhm), RegistrationSort::Created, false))
+            .await
+            .expect("list");
+        assert_eq!(rows.len() as i64, total, "the page and the count agree");
+        total
+    };
+    assert_eq!(waiting().await, 1);
+    s.decide_registration(&approve(id, ann, &"c".repeat(64)))
+        .await
+        .expect("approve");
+    assert_eq!(waiting().await, 1, "approved, awaiting its password");
+    let user = s.registration(id).await.expect("q").expect("row").user;
+    let audit = |action| NewAudit::anonymous(action, Timestamp(200), None).target(user);
+    assert!(s
+        .set_disabled(user, true, &audit(AuditAction::AccountDisabled))
+        .await
+        .expect("disable"));
+    assert_eq!(waiting().await, 0, "a disabled account waits for nothing");
+    assert!(s
+        .set_disabled(user, false, &audit(AuditAction::AccountEnabled))
+        .await
+        .expect("enable"));
+    assert_eq!(waiting().await, 1, "enabled again without a password");
+    s.activate(
+        &TokenHash::from_stored("c".repeat(64)),
+        &PasswordHash::from_phc("$set".into()),
+        Timestamp(300),
+        &activated(),
+    )
+    .await
+    .expect("activate")
+    .expect("used");
+    assert_eq!(waiting().await, 0, "activated");
 }
 
 fn approve(id: AssignmentId, by: UserId, token: &str) -> Verdict {
@@ -855,6 +949,8 @@ async fn two_identical_registrations_racing_write_one(s: &Store) {
 conformance!(
     a_registration_writes_user_request_notifications_and_email_at_once,
     registrations_are_listed_in_scope_sorted_and_paged,
+    every_sort_pages_as_it_lists,
+    a_registration_waits_while_its_account_is_pending,
     two_racing_decisions_yield_exactly_one,
     an_activation_link_works_once_and_not_after_it_expires,
     resending_replaces_the_link,
