@@ -16,6 +16,8 @@ use domain::values::clock::{Timestamp, TokenHash};
 use domain::{AssignmentId, EmailAddress, OdsCode, PersonName, RoleId};
 use store::Store;
 
+type Org = domain::model::organisation::Organisation;
+
 const PROVIDER_USER: RoleId = RoleId(6);
 const CAA: RoleId = RoleId(2);
 
@@ -69,7 +71,7 @@ fn name(s: &str) -> PersonName {
     PersonName::parse(s).expect("name")
 }
 
-async fn organisation(s: &Store, code: &str) -> domain::model::organisation::Organisation {
+async fn organisation(s: &Store, code: &str) -> Org {
     s.organisation_by_code(&OdsCode::parse(code).expect("code"))
         .await
         .expect("query")
@@ -128,7 +130,7 @@ fn query(scope: domain::Scope, sort: RegistrationSort, descending: bool) -> Regi
     }
 }
 
-fn subtree(o: &domain::model::organisation::Organisation) -> domain::Scope {
+fn subtree(o: &Org) -> domain::Scope {
     domain::access::scope::compute(o.id, &o.path, Reach::Subtree, None)
 }
 
@@ -219,7 +221,9 @@ async fn a_registration_writes_user_request_notifications_and_email_at_once(s: &
     assert_eq!(s.notifications(reviewer, 10).await.expect("notes").len(), 1);
 }
 
-async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
+/// Four registrations waiting under QHM: Provider Users Bea (at 3) and Cal (2) at A81001 and Abe
+/// (1) at A81002, and Dee (4) for CAA at QHM itself. Gives A81001, A81002 and QHM.
+async fn four_waiting(s: &Store) -> (Org, Org, Org) {
     tree(s).await;
     let a1 = organisation(s, "A81001").await;
     let a2 = organisation(s, "A81002").await;
@@ -236,6 +240,11 @@ async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
     let mut admin_reg = registration("d@example.nhs.uk", "Dee", qhm.id, 4, vec![]);
     admin_reg.role = CAA;
     s.register(&admin_reg).await.expect("register");
+    (a1, a2, qhm)
+}
+
+async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
+    let (a1, a2, qhm) = four_waiting(s).await;
 
     let (rows, total) = s
         .registrations(&query(subtree(&qhm), RegistrationSort::Created, true))
@@ -312,23 +321,11 @@ async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
 /// Every sort, both ways: pages of one, laid end to end, are the whole list in the same order
 /// (a page's ids are chosen first, then read).
 async fn every_sort_pages_as_it_lists(s: &Store) {
-    tree(s).await;
-    let a1 = organisation(s, "A81001").await;
-    let a2 = organisation(s, "A81002").await;
-    let qhm = organisation(s, "QHM").await;
-    for (mail, first, org, at) in [
-        ("b@example.nhs.uk", "Bea", a1.id, 3),
-        ("a@example.nhs.uk", "Abe", a2.id, 3),
-        ("c@example.nhs.uk", "Cal", a1.id, 2),
-        ("e@example.nhs.uk", "Eve", a2.id, 5),
-    ] {
-        s.register(&registration(mail, first, org, at, vec![]))
-            .await
-            .expect("register");
-    }
-    let mut admin_reg = registration("d@example.nhs.uk", "Dee", qhm.id, 4, vec![]);
-    admin_reg.role = CAA;
-    s.register(&admin_reg).await.expect("register");
+    let (_, a2, qhm) = four_waiting(s).await;
+    // Eve ties with Bea on the date: the id decides between them.
+    s.register(&registration("e@example.nhs.uk", "Eve", a2.id, 3, vec![]))
+        .await
+        .expect("register");
     for sort in RegistrationSort::ALL {
         for descending in [false, true] {
             let mut q = query(subtree(&qhm), sort, descending);
