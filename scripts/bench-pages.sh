@@ -84,7 +84,14 @@ bench_backend() {
         awk '$1 == "99%" { print $2 }' "$dir/wrk" | to_ms >>"$dir/p99"
         awk '/Requests\/sec/ { printf "%.0f\n", $2 }' "$dir/wrk" >>"$dir/rps"
         # Answers other than 2xx/3xx, and connections that failed or timed out.
-        errors=$((errors + $(awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 } END { print e + 0 }' "$dir/wrk")))
+        local failed
+        failed=$(awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 } END { print e + 0 }' "$dir/wrk")
+        errors=$((errors + failed))
+        # What failed, and what the server said meanwhile: the work directory goes at the end.
+        if [ "$failed" -gt 0 ]; then
+          grep -E 'Non-2xx|Socket errors' "$dir/wrk" | sed "s|^ *|  $label $enc $label_: wrk: |" >&2 || true
+          grep -E 'WARN|ERROR' "$dir/server-$label.log" | tail -5 | sed "s|^|  $label server: |" >&2 || true
+        fi
       done
       local p50 p99 rps verdict
       p50=$(grep . "$dir/p50" | median)
