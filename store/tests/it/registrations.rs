@@ -243,6 +243,24 @@ async fn four_waiting(s: &Store) -> (Org, Org, Org) {
     (a1, a2, qhm)
 }
 
+/// Jo's registration at A81001, waiting, and Ann, an administrator to decide it.
+async fn jo_waits(s: &Store) -> (UserId, AssignmentId) {
+    tree(s).await;
+    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
+    let practice = organisation(s, "A81001").await;
+    let id = s
+        .register(&registration(
+            "jo@example.nhs.uk",
+            "Jo",
+            practice.id,
+            10,
+            vec![],
+        ))
+        .await
+        .expect("register");
+    (ann, id)
+}
+
 async fn registrations_are_listed_in_scope_sorted_and_paged(s: &Store) {
     let (a1, a2, qhm) = four_waiting(s).await;
 
@@ -349,20 +367,8 @@ async fn every_sort_pages_as_it_lists(s: &Store) {
 /// changes: approved and not yet activated it still waits; disabled it does not; enabled again
 /// (still without a password) it waits again; activated it is done.
 async fn a_registration_waits_while_its_account_is_pending(s: &Store) {
-    tree(s).await;
-    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
-    let practice = organisation(s, "A81001").await;
+    let (ann, id) = jo_waits(s).await;
     let qhm = organisation(s, "QHM").await;
-    let id = s
-        .register(&registration(
-            "jo@example.nhs.uk",
-            "Jo",
-            practice.id,
-            10,
-            vec![],
-        ))
-        .await
-        .expect("register");
     let waiting = || async {
         let (rows, total) = s
             .registrations(&query(subtree(&qhm), RegistrationSort::Created, false))
@@ -517,19 +523,7 @@ async fn two_racing_decisions_yield_exactly_one(s: &Store) {
 }
 
 async fn an_activation_link_works_once_and_not_after_it_expires(s: &Store) {
-    tree(s).await;
-    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
-    let practice = organisation(s, "A81001").await;
-    let id = s
-        .register(&registration(
-            "jo@example.nhs.uk",
-            "Jo",
-            practice.id,
-            10,
-            vec![],
-        ))
-        .await
-        .expect("register");
+    let (ann, id) = jo_waits(s).await;
     let token = TokenHash::from_stored("a".repeat(64));
     // Approved as temporary access: the role carries its end.
     let mut until = approve(id, ann, &"a".repeat(64));
@@ -602,19 +596,7 @@ async fn an_activation_link_works_once_and_not_after_it_expires(s: &Store) {
 }
 
 async fn resending_replaces_the_link(s: &Store) {
-    tree(s).await;
-    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
-    let practice = organisation(s, "A81001").await;
-    let id = s
-        .register(&registration(
-            "jo@example.nhs.uk",
-            "Jo",
-            practice.id,
-            10,
-            vec![],
-        ))
-        .await
-        .expect("register");
+    let (ann, id) = jo_waits(s).await;
     s.decide_registration(&approve(id, ann, &"b".repeat(64)))
         .await
         .expect("approve");
@@ -803,19 +785,7 @@ async fn organisations_are_found_by_code_or_part_of_the_name(s: &Store) {
 }
 
 async fn activating_ends_what_a_resend_could_do(s: &Store) {
-    tree(s).await;
-    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
-    let practice = organisation(s, "A81001").await;
-    let id = s
-        .register(&registration(
-            "jo@example.nhs.uk",
-            "Jo",
-            practice.id,
-            10,
-            vec![],
-        ))
-        .await
-        .expect("register");
+    let (ann, id) = jo_waits(s).await;
     s.decide_registration(&approve(id, ann, &"c".repeat(64)))
         .await
         .expect("approve");
