@@ -36,7 +36,8 @@ wasm-bindgen --target web --no-typescript --out-dir "$stage/pkg" --out-name gate
 mv "$stage/pkg/gatehouse_bg.wasm" "$stage/pkg/gatehouse.wasm"
 if [ "$profile" = wasm-release ]; then
   # npm's binaryen (node_modules/.bin, put on PATH by setup.sh).
-  wasm-opt -Oz "$stage/pkg/gatehouse.wasm" -o "$stage/pkg/gatehouse.wasm"
+  # --converge runs the passes again until the file stops shrinking: 0.5 KB less with brotli.
+  wasm-opt -Oz --converge "$stage/pkg/gatehouse.wasm" -o "$stage/pkg/gatehouse.wasm"
 fi
 cp style/main.css "$stage/pkg/gatehouse.css"
 cp -r public/. "$stage/"

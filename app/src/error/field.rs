@@ -2,106 +2,94 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Form fields that problems can point at; the value is the input's `id`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Field {
-    Email,
-    Password,
-    Account,
-    Organisation,
-    Role,
-    FirstName,
-    LastName,
-    Decision,
-    Reason,
-    ConfirmPassword,
-    Link,
-    Code,
-    Name,
-    Kind,
-    TypeLabel,
-    Parent,
-    StartDate,
-    EndDate,
-    ContractType,
-    DisableReason,
-    OtherReason,
-    Confirm,
-    IcbList,
-    Eccg,
-    Epraccur,
-    OnlyIcb,
-    CurrentPassword,
-    Description,
-    Providers,
-    ConfirmEmail,
-    Phone,
-    Mobile,
-    /// The Audit filter's first and last days.
-    From,
-    /// A role's "Access ends on" date boxes.
-    AccessEnds,
-    To,
-    /// An access review's area, due date, setting for rows left unreviewed, and ticked rows.
-    ReviewOf,
-    Cluster,
-    DueDays,
-    Unreviewed,
-    Rows,
-    Repeat,
-    /// A connected service's addresses.
-    RedirectUris,
-    PostLogoutUris,
-    BackchannelUri,
+/// Declares `Field` from its variants and their inputs' `id`s. A field travels as its place in
+/// the list, as a problem does (see `wire`).
+macro_rules! fields {
+    ($($(#[$doc:meta])* $name:ident => $id:literal,)*) => {
+        /// Form fields that problems can point at; [`Field::id`] is the input's `id`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(into = "u8", try_from = "u8")]
+        pub enum Field {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Field {
+            /// Every field, in its number's place.
+            pub(super) const ALL: &[Field] = &[$(Field::$name,)*];
+
+            pub fn id(self) -> &'static str {
+                match self {
+                    $(Field::$name => $id,)*
+                }
+            }
+        }
+    };
 }
 
-impl Field {
-    pub fn id(self) -> &'static str {
-        match self {
-            Field::Email => "email",
-            Field::Password => "password",
-            Field::Account => "account",
-            Field::Organisation => "organisation",
-            Field::Role => "role",
-            Field::FirstName => "first_name",
-            Field::LastName => "last_name",
-            Field::Decision => "decision",
-            Field::Reason => "reason",
-            Field::ConfirmPassword => "confirm_password",
-            Field::Link => "link",
-            Field::Code => "code",
-            Field::Name => "name",
-            Field::Kind => "kind",
-            Field::TypeLabel => "type_label",
-            Field::Parent => "parent",
-            Field::StartDate => "start_date",
-            Field::EndDate => "end_date",
-            Field::ContractType => "contract_type",
-            Field::DisableReason => "disable_reason",
-            Field::OtherReason => "other_reason",
-            Field::Confirm => "confirm",
-            Field::IcbList => "icb_list",
-            Field::Eccg => "eccg",
-            Field::Epraccur => "epraccur",
-            Field::OnlyIcb => "only_icb",
-            Field::CurrentPassword => "current_password",
-            Field::Description => "description",
-            Field::Providers => "providers",
-            Field::ConfirmEmail => "confirm_email",
-            Field::Phone => "phone",
-            Field::Mobile => "mobile",
-            Field::From => "from",
-            Field::AccessEnds => "access_ends",
-            Field::To => "to",
-            Field::ReviewOf => "review_of",
-            Field::Cluster => "cluster",
-            Field::DueDays => "due_days",
-            Field::Unreviewed => "unreviewed",
-            Field::Rows => "rows",
-            Field::Repeat => "repeat",
-            Field::RedirectUris => "redirect_uris",
-            Field::PostLogoutUris => "post_logout_redirect_uris",
-            Field::BackchannelUri => "backchannel_logout_uri",
-        }
+fields! {
+    Email => "email",
+    Password => "password",
+    Account => "account",
+    Organisation => "organisation",
+    Role => "role",
+    FirstName => "first_name",
+    LastName => "last_name",
+    Decision => "decision",
+    Reason => "reason",
+    ConfirmPassword => "confirm_password",
+    Link => "link",
+    Code => "code",
+    Name => "name",
+    Kind => "kind",
+    TypeLabel => "type_label",
+    Parent => "parent",
+    StartDate => "start_date",
+    EndDate => "end_date",
+    ContractType => "contract_type",
+    DisableReason => "disable_reason",
+    OtherReason => "other_reason",
+    Confirm => "confirm",
+    IcbList => "icb_list",
+    Eccg => "eccg",
+    Epraccur => "epraccur",
+    OnlyIcb => "only_icb",
+    CurrentPassword => "current_password",
+    Description => "description",
+    Providers => "providers",
+    ConfirmEmail => "confirm_email",
+    Phone => "phone",
+    Mobile => "mobile",
+    /// The Audit filter's first and last days.
+    From => "from",
+    /// A role's "Access ends on" date boxes.
+    AccessEnds => "access_ends",
+    To => "to",
+    /// An access review's area, due date, setting for rows left unreviewed, and ticked rows.
+    ReviewOf => "review_of",
+    Cluster => "cluster",
+    DueDays => "due_days",
+    Unreviewed => "unreviewed",
+    Rows => "rows",
+    Repeat => "repeat",
+    /// A connected service's addresses.
+    RedirectUris => "redirect_uris",
+    PostLogoutUris => "post_logout_redirect_uris",
+    BackchannelUri => "backchannel_logout_uri",
+}
+
+impl From<Field> for u8 {
+    fn from(f: Field) -> u8 {
+        f as u8
+    }
+}
+
+impl TryFrom<u8> for Field {
+    type Error = &'static str;
+
+    fn try_from(n: u8) -> Result<Self, Self::Error> {
+        Field::ALL
+            .get(usize::from(n))
+            .copied()
+            .ok_or("not a field of Gatehouse")
     }
 }

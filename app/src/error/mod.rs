@@ -7,6 +7,8 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 mod field;
+#[macro_use]
+mod wire;
 mod words;
 pub use field::Field;
 
@@ -59,244 +61,125 @@ pub fn is_reference(text: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
 }
 
-/// What is wrong with one field, as a code with a fixed message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Problem {
-    EmailEmpty(Field),
+// Every problem but a broken password rule: `wire` adds that one, and numbers them all.
+problems! {
+    EmailEmpty,
     /// Someone else's email address (Invite, Add New User) left empty.
-    TheirEmailEmpty(Field),
-    EmailTooLong(Field),
-    EmailMalformed(Field),
-    PasswordEmpty(Field),
-    PasswordTooLong(Field),
-    ChooseAccount(Field),
+    TheirEmailEmpty,
+    EmailTooLong,
+    EmailMalformed,
+    PasswordEmpty,
+    PasswordTooLong,
+    ChooseAccount,
     /// The one sign-in failure message: never says which part was wrong.
-    NotRecognised(Field),
+    NotRecognised,
     /// A disabled account's right password: told so, and how to reach the Service Desk.
-    AccountDisabled(Field),
-    OrganisationEmpty(Field),
-    OrganisationNotFound(Field),
-    RoleMissing(Field),
-    RoleNotOffered(Field),
-    FirstNameEmpty(Field),
-    LastNameEmpty(Field),
-    NameTooLong(Field),
-    NameControl(Field),
-    DecisionMissing(Field),
-    ReasonEmpty(Field),
-    ReasonTooLong(Field),
-    AlreadyDecided(Field),
-    NotApproved(Field),
-    PasswordRule(Field, domain::PasswordRule),
-    ConfirmMismatch(Field),
-    LinkNotValid(Field),
-    CodeInvalid(Field),
-    CodeTaken(Field),
-    OrgNameEmpty(Field),
-    KindMissing(Field),
-    TypeEmpty(Field),
-    ParentNotFound(Field),
-    WrongParentKind(Field),
-    Cycle(Field),
-    DateInvalid(Field),
-    StartDateEmpty(Field),
-    ContractInvalid(Field),
-    DisableReasonMissing(Field),
-    OtherReasonEmpty(Field),
-    RolesOutsideScope(Field),
-    NothingToRevoke(Field),
-    OwnAccount(Field),
-    AlreadyDisabled(Field),
-    NotDisabled(Field),
-    InviteeDisabled(Field),
-    InviteOrganisationNotFound(Field),
-    AlreadyInvited(Field),
-    FileMissing(Field),
-    FileEmpty(Field),
-    FileNotText(Field),
-    UploadTooLarge(Field),
-    ImportBusy(Field),
-    RequestReasonEmpty(Field),
-    RoleHeld(Field),
-    RoleRequested(Field),
-    RoleConflict(Field),
-    ApprovalConflict(Field),
-    RequestClosed(Field),
-    ChooseOrganisation(Field),
-    InviteSelf(Field),
-    CurrentPasswordWrong(Field),
-    ClusterNameEmpty(Field),
-    ClusterNameTooLong(Field),
-    ClusterNameTaken(Field),
-    DescriptionEmpty(Field),
-    DescriptionTooLong(Field),
-    NoProvidersSelected(Field),
-    ProviderNotOffered(Field),
-    ProviderClosed(Field),
-    ClusterRetired(Field),
-    NewUserEmailTaken(Field),
-    EmailsDiffer(Field),
-    UserFirstNameEmpty(Field),
-    UserLastNameEmpty(Field),
-    PhoneEmpty(Field),
-    PhoneInvalid(Field),
-    AddOrganisation(Field),
-    OrganisationNotOffered(Field),
-    NoRoleTicked(Field),
-    PaymentTypeNotAllowed(Field),
-    ClusterNotOffered(Field),
-    RolesConflict(Field),
-    AccessEndEmpty(Field),
-    AccessEndInThePast(Field),
-    AccessEndTooFar(Field),
-    AccessEndAfterProposal(Field),
-    ExemptionReasonEmpty(Field),
-    RoleNotActive(Field),
-    ReviewOfMissing(Field),
-    ReviewOrganisation(Field),
-    ReviewCluster(Field),
-    ReviewDueDays(Field),
-    NothingToReview(Field),
-    NothingTicked(Field),
-    EndReasonEmpty(Field),
-    OwnRolesNotReviewed(Field),
-    ReviewCompleted(Field),
-    TotpMissing(Field),
-    TotpWrong(Field),
-    RecoveryCodeWrong(Field),
-    ResetReasonEmpty(Field),
-    PasskeyNameMissing(Field),
-    PasskeyNameTooLong(Field),
-    PasskeyNotMade(Field),
-    PasskeyTaken(Field),
-    PasskeyRefused(Field),
-    ServiceNameEmpty(Field),
-    ServiceNameTooLong(Field),
-    RedirectUrisEmpty(Field),
-    UriNotHttps(Field),
-    UriMalformed(Field),
-    UriTooLong(Field),
-    TooManyUris(Field),
+    AccountDisabled,
+    OrganisationEmpty,
+    OrganisationNotFound,
+    RoleMissing,
+    RoleNotOffered,
+    FirstNameEmpty,
+    LastNameEmpty,
+    NameTooLong,
+    NameControl,
+    DecisionMissing,
+    ReasonEmpty,
+    ReasonTooLong,
+    AlreadyDecided,
+    NotApproved,
+    ConfirmMismatch,
+    LinkNotValid,
+    CodeInvalid,
+    CodeTaken,
+    OrgNameEmpty,
+    KindMissing,
+    TypeEmpty,
+    ParentNotFound,
+    WrongParentKind,
+    Cycle,
+    DateInvalid,
+    StartDateEmpty,
+    ContractInvalid,
+    DisableReasonMissing,
+    OtherReasonEmpty,
+    RolesOutsideScope,
+    NothingToRevoke,
+    OwnAccount,
+    AlreadyDisabled,
+    NotDisabled,
+    InviteeDisabled,
+    InviteOrganisationNotFound,
+    AlreadyInvited,
+    FileMissing,
+    FileEmpty,
+    FileNotText,
+    UploadTooLarge,
+    ImportBusy,
+    RequestReasonEmpty,
+    RoleHeld,
+    RoleRequested,
+    RoleConflict,
+    ApprovalConflict,
+    RequestClosed,
+    ChooseOrganisation,
+    InviteSelf,
+    CurrentPasswordWrong,
+    ClusterNameEmpty,
+    ClusterNameTooLong,
+    ClusterNameTaken,
+    DescriptionEmpty,
+    DescriptionTooLong,
+    NoProvidersSelected,
+    ProviderNotOffered,
+    ProviderClosed,
+    ClusterRetired,
+    NewUserEmailTaken,
+    EmailsDiffer,
+    UserFirstNameEmpty,
+    UserLastNameEmpty,
+    PhoneEmpty,
+    PhoneInvalid,
+    AddOrganisation,
+    OrganisationNotOffered,
+    NoRoleTicked,
+    PaymentTypeNotAllowed,
+    ClusterNotOffered,
+    RolesConflict,
+    AccessEndEmpty,
+    AccessEndInThePast,
+    AccessEndTooFar,
+    AccessEndAfterProposal,
+    ExemptionReasonEmpty,
+    RoleNotActive,
+    ReviewOfMissing,
+    ReviewOrganisation,
+    ReviewCluster,
+    ReviewDueDays,
+    NothingToReview,
+    NothingTicked,
+    EndReasonEmpty,
+    OwnRolesNotReviewed,
+    ReviewCompleted,
+    TotpMissing,
+    TotpWrong,
+    RecoveryCodeWrong,
+    ResetReasonEmpty,
+    PasskeyNameMissing,
+    PasskeyNameTooLong,
+    PasskeyNotMade,
+    PasskeyTaken,
+    PasskeyRefused,
+    ServiceNameEmpty,
+    ServiceNameTooLong,
+    RedirectUrisEmpty,
+    UriNotHttps,
+    UriMalformed,
+    UriTooLong,
+    TooManyUris,
 }
 
 impl Problem {
-    pub fn field(self) -> Field {
-        match self {
-            Problem::EmailEmpty(f)
-            | Problem::TheirEmailEmpty(f)
-            | Problem::EmailTooLong(f)
-            | Problem::EmailMalformed(f)
-            | Problem::PasswordEmpty(f)
-            | Problem::PasswordTooLong(f)
-            | Problem::ChooseAccount(f)
-            | Problem::NotRecognised(f)
-            | Problem::AccountDisabled(f)
-            | Problem::OrganisationEmpty(f)
-            | Problem::OrganisationNotFound(f)
-            | Problem::RoleMissing(f)
-            | Problem::RoleNotOffered(f)
-            | Problem::FirstNameEmpty(f)
-            | Problem::LastNameEmpty(f)
-            | Problem::NameTooLong(f)
-            | Problem::NameControl(f)
-            | Problem::DecisionMissing(f)
-            | Problem::ReasonEmpty(f)
-            | Problem::ReasonTooLong(f)
-            | Problem::AlreadyDecided(f)
-            | Problem::NotApproved(f)
-            | Problem::PasswordRule(f, _)
-            | Problem::ConfirmMismatch(f)
-            | Problem::LinkNotValid(f)
-            | Problem::CodeInvalid(f)
-            | Problem::CodeTaken(f)
-            | Problem::OrgNameEmpty(f)
-            | Problem::KindMissing(f)
-            | Problem::TypeEmpty(f)
-            | Problem::ParentNotFound(f)
-            | Problem::WrongParentKind(f)
-            | Problem::Cycle(f)
-            | Problem::DateInvalid(f)
-            | Problem::AccessEndEmpty(f)
-            | Problem::AccessEndInThePast(f)
-            | Problem::AccessEndTooFar(f)
-            | Problem::AccessEndAfterProposal(f)
-            | Problem::ExemptionReasonEmpty(f)
-            | Problem::RoleNotActive(f)
-            | Problem::ReviewOfMissing(f)
-            | Problem::ReviewOrganisation(f)
-            | Problem::ReviewCluster(f)
-            | Problem::ReviewDueDays(f)
-            | Problem::NothingToReview(f)
-            | Problem::NothingTicked(f)
-            | Problem::EndReasonEmpty(f)
-            | Problem::OwnRolesNotReviewed(f)
-            | Problem::ReviewCompleted(f)
-            | Problem::TotpMissing(f)
-            | Problem::TotpWrong(f)
-            | Problem::RecoveryCodeWrong(f)
-            | Problem::ResetReasonEmpty(f)
-            | Problem::PasskeyNameMissing(f)
-            | Problem::PasskeyNameTooLong(f)
-            | Problem::PasskeyNotMade(f)
-            | Problem::PasskeyTaken(f)
-            | Problem::PasskeyRefused(f)
-            | Problem::ServiceNameEmpty(f)
-            | Problem::ServiceNameTooLong(f)
-            | Problem::RedirectUrisEmpty(f)
-            | Problem::UriNotHttps(f)
-            | Problem::UriMalformed(f)
-            | Problem::UriTooLong(f)
-            | Problem::TooManyUris(f)
-            | Problem::StartDateEmpty(f)
-            | Problem::ContractInvalid(f)
-            | Problem::DisableReasonMissing(f)
-            | Problem::OtherReasonEmpty(f)
-            | Problem::RolesOutsideScope(f)
-            | Problem::NothingToRevoke(f)
-            | Problem::OwnAccount(f)
-            | Problem::AlreadyDisabled(f)
-            | Problem::NotDisabled(f)
-            | Problem::InviteeDisabled(f)
-            | Problem::InviteOrganisationNotFound(f)
-            | Problem::AlreadyInvited(f)
-            | Problem::FileMissing(f)
-            | Problem::FileEmpty(f)
-            | Problem::FileNotText(f)
-            | Problem::UploadTooLarge(f)
-            | Problem::ImportBusy(f)
-            | Problem::RequestReasonEmpty(f)
-            | Problem::RoleHeld(f)
-            | Problem::RoleRequested(f)
-            | Problem::RoleConflict(f)
-            | Problem::ApprovalConflict(f)
-            | Problem::RequestClosed(f)
-            | Problem::ChooseOrganisation(f)
-            | Problem::InviteSelf(f)
-            | Problem::CurrentPasswordWrong(f)
-            | Problem::ClusterNameEmpty(f)
-            | Problem::ClusterNameTooLong(f)
-            | Problem::ClusterNameTaken(f)
-            | Problem::DescriptionEmpty(f)
-            | Problem::DescriptionTooLong(f)
-            | Problem::NoProvidersSelected(f)
-            | Problem::ProviderNotOffered(f)
-            | Problem::ProviderClosed(f)
-            | Problem::ClusterRetired(f)
-            | Problem::NewUserEmailTaken(f)
-            | Problem::EmailsDiffer(f)
-            | Problem::UserFirstNameEmpty(f)
-            | Problem::UserLastNameEmpty(f)
-            | Problem::PhoneEmpty(f)
-            | Problem::PhoneInvalid(f)
-            | Problem::AddOrganisation(f)
-            | Problem::OrganisationNotOffered(f)
-            | Problem::NoRoleTicked(f)
-            | Problem::PaymentTypeNotAllowed(f)
-            | Problem::ClusterNotOffered(f)
-            | Problem::RolesConflict(f) => f,
-        }
-    }
-
     /// As [`Problem::from_email`], for someone else's address: an empty one says so.
     pub fn from_their_email(field: Field, e: domain::values::email::EmailError) -> Self {
         match e {

@@ -3,7 +3,7 @@
 //! without JavaScript, is refused at the field for an end without a reason and for their own
 //! role, completes the review (which ends the marked roles, once) and downloads it as CSV.
 
-use crate::support::{location, Js, Origin, TestApp};
+use crate::support::{location, said, Js, Origin, TestApp};
 
 /// `n` people with a Provider User role at `code`; their assignments.
 async fn staff_at(app: &TestApp, code: &str, n: usize) -> Vec<i64> {
@@ -65,11 +65,7 @@ async fn a_review_of_a_practice_keeps_some_ends_some_and_downloads() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res
-        .text()
-        .await
-        .expect("body")
-        .contains("ReviewOrganisation"));
+    assert!(said(res).await.contains("ReviewOrganisation"));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM access_reviews").await, 0);
     let res = start("A81030").await;
     let to = location(&res);
@@ -116,7 +112,7 @@ async fn a_review_of_a_practice_keeps_some_ends_some_and_downloads() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res.text().await.expect("body").contains("EndReasonEmpty"));
+    assert!(said(res).await.contains("EndReasonEmpty"));
     // Tick three rows and end them with a reason; keep every row of the first page.
     let ticked: Vec<String> = roles[..3].iter().map(|r| r.to_string()).collect();
     let mut form = vec![
@@ -201,7 +197,7 @@ async fn a_review_of_a_practice_keeps_some_ends_some_and_downloads() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res.text().await.expect("body").contains("ReviewCompleted"));
+    assert!(said(res).await.contains("ReviewCompleted"));
     // The download: a header and a line per row, with what was decided.
     let csv = admin
         .get(&format!("/access-review.csv?id={id}"))
@@ -264,11 +260,7 @@ async fn an_administrator_cannot_mark_their_own_role() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res
-        .text()
-        .await
-        .expect("body")
-        .contains("OwnRolesNotReviewed"));
+    assert!(said(res).await.contains("OwnRolesNotReviewed"));
     // Completed with "end them": everyone else's unreviewed role ends; their own stays.
     admin
         .post(

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{demo_email, Browser, Js, Origin, TestApp};
+use crate::support::{demo_email, named, Browser, Js, Origin, TestApp};
 use server::demo::DEMO_USERS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -580,9 +580,9 @@ async fn objects_outside_the_acting_roles_scope_are_not_found() {
             // form field: out of scope, it is "not found" at that field, as an organisation that
             // does not exist would be.
             let at_the_field = status == 400
-                && (body.contains("InviteOrganisationNotFound")
-                    || body.contains("OrganisationNotOffered")
-                    || body.contains("ReviewOrganisation"));
+                && (named(&body).contains("InviteOrganisationNotFound")
+                    || named(&body).contains("OrganisationNotOffered")
+                    || named(&body).contains("ReviewOrganisation"));
             if !(status == 404 && body == "\"NotFound\"" || at_the_field) {
                 failures.push(format!("{local} → {}: {status} {body}", r.endpoint));
             }
@@ -1091,7 +1091,7 @@ async fn every_state_of_a_person_outside_scope_is_not_found_and_inside_is_seen()
         let expected = match (s.inside, s.state) {
             (false, _) => answered_as_new,
             (true, "disabled" | "disabled, invited only") => {
-                status == 400 && body.contains("InviteeDisabled")
+                status == 400 && named(&body).contains("InviteeDisabled")
             }
             (true, _) => status == 200 && body.contains("Subject"),
         };
@@ -1139,7 +1139,7 @@ async fn every_state_of_a_person_outside_scope_is_not_found_and_inside_is_seen()
         .await;
     let status = res.status().as_u16();
     let body = res.text().await.unwrap_or_default();
-    if !(status == 409 && body.contains("RolesOutsideScope")) {
+    if !(status == 409 && named(&body).contains("RolesOutsideScope")) {
         failures.push(format!(
             "active here, pending elsewhere → disable: {status} {body}"
         ));

@@ -1,6 +1,6 @@
 //! Bad input answers with a message at the field, never a 500, and changes nothing.
 
-use crate::support::{demo_email, location, Js, TestApp, PASSWORD};
+use crate::support::{demo_email, location, said, Js, TestApp, PASSWORD};
 
 #[tokio::test]
 async fn a_malformed_email_is_a_field_error() {
@@ -15,7 +15,7 @@ async fn a_malformed_email_is_a_field_error() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    let body = res.text().await.expect("body");
+    let body = said(res).await;
     assert!(
         body.contains("EmailMalformed") && body.contains("not-an-email"),
         "{body}"
@@ -35,7 +35,7 @@ async fn empty_fields_are_each_named() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    let body = res.text().await.expect("body");
+    let body = said(res).await;
     assert!(
         body.contains("EmailEmpty") && body.contains("PasswordEmpty"),
         "{body}"
@@ -57,7 +57,7 @@ async fn over_long_fields_are_refused_without_hashing_them() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    let body = res.text().await.expect("body");
+    let body = said(res).await;
     assert!(
         body.contains("EmailTooLong") && body.contains("PasswordTooLong"),
         "{body}"

@@ -3,7 +3,7 @@
 //! confirmation's links, the new row), the form's problems, change and retire, and users
 //! restricted to a cluster who reach only its practices, from their next request on.
 
-use crate::support::{demo_email, location_path, Browser, Js, Origin, TestApp};
+use crate::support::{demo_email, location_path, said, Browser, Js, Origin, TestApp};
 
 fn short_name_on(page: &str) -> String {
     let at = page
@@ -220,11 +220,7 @@ async fn an_organisation_administrator_creates_a_cluster_without_javascript() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res
-        .text()
-        .await
-        .expect("body")
-        .contains("ProviderNotOffered"));
+    assert!(said(res).await.contains("ProviderNotOffered"));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM clusters").await, 2);
     // A practice that has closed is refused too, at the field, and nothing is saved.
     app.sql("UPDATE organisations SET end_date = '2025-03-31' WHERE code = 'A81002'")
@@ -243,7 +239,7 @@ async fn an_organisation_administrator_creates_a_cluster_without_javascript() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res.text().await.expect("body").contains("ProviderClosed"));
+    assert!(said(res).await.contains("ProviderClosed"));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM clusters").await, 2);
 }
 

@@ -1,6 +1,6 @@
 //! Organisation administration over HTTP against the real app (SQLite, demo data).
 
-use crate::support::{location, Js, TestApp};
+use crate::support::{location, said, Js, TestApp};
 
 async fn parent_path(app: &TestApp, code: &str) -> (String, String) {
     let pool = sqlx::SqlitePool::connect(&app.database_url)
@@ -69,7 +69,7 @@ async fn an_organisation_administrator_creates_searches_moves_and_closes() {
             "/organisations/new",
         )
         .await;
-    assert!(again.text().await.expect("body").contains("CodeTaken"));
+    assert!(said(again).await.contains("CodeTaken"));
     let outside = b
         .post(
             "create_organisation",
@@ -78,11 +78,7 @@ async fn an_organisation_administrator_creates_searches_moves_and_closes() {
             "/organisations/new",
         )
         .await;
-    assert!(outside
-        .text()
-        .await
-        .expect("body")
-        .contains("ParentNotFound"));
+    assert!(said(outside).await.contains("ParentNotFound"));
     let under = b
         .post(
             "create_organisation",
@@ -91,19 +87,14 @@ async fn an_organisation_administrator_creates_searches_moves_and_closes() {
             "/organisations/new",
         )
         .await;
-    assert!(under
-        .text()
-        .await
-        .expect("body")
-        .contains("WrongParentKind"));
+    assert!(said(under).await.contains("WrongParentKind"));
     let mut bad = create_form("Y99004", "16C", "");
     bad[6] = ("start_date_month", "13");
-    let body = b
-        .post("create_organisation", &bad, Js::On, "/organisations/new")
-        .await
-        .text()
-        .await
-        .expect("body");
+    let body = said(
+        b.post("create_organisation", &bad, Js::On, "/organisations/new")
+            .await,
+    )
+    .await;
     assert!(
         body.contains("KindMissing") && body.contains("DateInvalid"),
         "{body}"
@@ -161,7 +152,7 @@ async fn an_organisation_administrator_creates_searches_moves_and_closes() {
             "/organisations/16C",
         )
         .await;
-    let body = cycle.text().await.expect("body");
+    let body = said(cycle).await;
     assert!(
         body.contains("WrongParentKind") || body.contains("Cycle"),
         "{body}"

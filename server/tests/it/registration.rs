@@ -1,7 +1,7 @@
 //! Sign-up over HTTP against the real app (SQLite, demo data): register → review → approve or
 //! reject → the email's link → set password → sign in, with the bad input and scope rules.
 
-use crate::support::{demo_email, location, location_path, Js, TestApp};
+use crate::support::{demo_email, location, location_path, said, Js, TestApp};
 use sqlx::Row;
 
 const PROVIDER_USER: &str = "6";
@@ -209,7 +209,7 @@ async fn register_approve_activate_and_sign_in() {
         )
         .await;
     assert_eq!(weak.status(), 400);
-    let body = weak.text().await.expect("body");
+    let body = said(weak).await;
     for rule in ["AtLeast8", "UpperCase", "Digit", "Special"] {
         assert!(body.contains(rule), "{rule} in {body}");
     }
@@ -225,11 +225,7 @@ async fn register_approve_activate_and_sign_in() {
             "/activate",
         )
         .await;
-    assert!(mismatch
-        .text()
-        .await
-        .expect("body")
-        .contains("ConfirmMismatch"));
+    assert!(said(mismatch).await.contains("ConfirmMismatch"));
     assert_eq!(
         count(
             &app,
@@ -266,7 +262,7 @@ async fn register_approve_activate_and_sign_in() {
             "/activate",
         )
         .await;
-    assert!(reuse.text().await.expect("body").contains("LinkNotValid"));
+    assert!(said(reuse).await.contains("LinkNotValid"));
 
     let signed_in = user
         .post(
@@ -320,11 +316,7 @@ async fn rejecting_needs_a_reason_and_emails_it() {
         )
         .await;
     assert_eq!(no_reason.status(), 400);
-    assert!(no_reason
-        .text()
-        .await
-        .expect("body")
-        .contains("ReasonEmpty"));
+    assert!(said(no_reason).await.contains("ReasonEmpty"));
     let too_long = "x".repeat(251);
     let long = admin
         .post(
@@ -338,7 +330,7 @@ async fn rejecting_needs_a_reason_and_emails_it() {
             "/pending-actions",
         )
         .await;
-    assert!(long.text().await.expect("body").contains("ReasonTooLong"));
+    assert!(said(long).await.contains("ReasonTooLong"));
     let none = admin
         .post(
             "decide_registration",
@@ -347,7 +339,7 @@ async fn rejecting_needs_a_reason_and_emails_it() {
             "/pending-actions",
         )
         .await;
-    assert!(none.text().await.expect("body").contains("DecisionMissing"));
+    assert!(said(none).await.contains("DecisionMissing"));
     assert_eq!(
         count(
             &app,
@@ -395,11 +387,7 @@ async fn rejecting_needs_a_reason_and_emails_it() {
         )
         .await;
     assert_eq!(second.status(), 400);
-    assert!(second
-        .text()
-        .await
-        .expect("body")
-        .contains("AlreadyDecided"));
+    assert!(said(second).await.contains("AlreadyDecided"));
     let page = late
         .get(&format!("/pending-actions/{id}"))
         .await
@@ -434,7 +422,7 @@ async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
                 .await;
             let status = res.status();
             let to = location(&res).replace(&encode(email), "EMAIL");
-            let body = res.text().await.expect("body").replace(email, "EMAIL");
+            let body = said(res).await.replace(email, "EMAIL");
             answers.push((status, to, body));
         }
         assert_eq!(
@@ -480,11 +468,7 @@ async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
             "/register",
         )
         .await;
-    assert!(unknown
-        .text()
-        .await
-        .expect("body")
-        .contains("OrganisationNotFound"));
+    assert!(said(unknown).await.contains("OrganisationNotFound"));
     let empty = b
         .post(
             "register_start",
@@ -493,7 +477,7 @@ async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
             "/register",
         )
         .await;
-    let body = empty.text().await.expect("body");
+    let body = said(empty).await;
     assert!(
         body.contains("EmailMalformed") && body.contains("OrganisationEmpty"),
         "{body}"
@@ -514,11 +498,7 @@ async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
             "/register/details",
         )
         .await;
-    assert!(wrong_role
-        .text()
-        .await
-        .expect("body")
-        .contains("RoleNotOffered"));
+    assert!(said(wrong_role).await.contains("RoleNotOffered"));
     let missing = b
         .post(
             "register",
@@ -532,7 +512,7 @@ async fn bad_registrations_are_refused_at_the_field_and_write_nothing() {
             "/register/details",
         )
         .await;
-    let body = missing.text().await.expect("body");
+    let body = said(missing).await;
     for code in ["RoleMissing", "FirstNameEmpty", "LastNameEmpty"] {
         assert!(body.contains(code), "{code} in {body}");
     }

@@ -2,7 +2,7 @@
 //! user's page → approve, and the new role is selectable at once; reject with a reason; withdraw;
 //! the tier 1/tier 2 rule; and reviewers outside the area who get "not found" from everything.
 
-use crate::support::{demo_email, location, location_path, Browser, Js, TestApp};
+use crate::support::{demo_email, location, location_path, said, Browser, Js, TestApp};
 
 const PROVIDER_USER: &str = "6";
 const VIEW: &str = "11";
@@ -58,7 +58,7 @@ async fn ask(b: &Browser, org: &str, role: &str, reason: &str) -> reqwest::Respo
 
 async fn problems(res: reqwest::Response) -> String {
     assert_eq!(res.status(), 400);
-    res.text().await.expect("body")
+    said(res).await
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! Desk's unlock, forgotten password and its link, Change Password, security headers and rate
 //! limits.
 
-use crate::support::{demo_email, location, location_path, Js, TestApp, PASSWORD};
+use crate::support::{demo_email, location, location_path, said, Js, TestApp, PASSWORD};
 
 const NEW_PASSWORD: &str = "Brand-New-Passw0rd!";
 
@@ -278,7 +278,7 @@ async fn a_forgotten_password_link_sets_a_new_password_and_ends_every_session() 
     // Bad input at its field, nothing changed.
     let weak = reset(&b, &token, "short", "short", Js::On).await;
     assert_eq!(weak.status(), 400);
-    assert!(weak.text().await.expect("body").contains("PasswordRule"));
+    assert!(said(weak).await.contains("PasswordRule"));
 
     let res = reset(&b, &token, NEW_PASSWORD, NEW_PASSWORD, Js::Off).await;
     assert_eq!(location(&res), "/sign-in?reset=1");
@@ -290,7 +290,7 @@ async fn a_forgotten_password_link_sets_a_new_password_and_ends_every_session() 
     // Single use.
     let twice = reset(&b, &token, "Another-Passw0rd!", "Another-Passw0rd!", Js::On).await;
     assert_eq!(twice.status(), 400);
-    assert!(twice.text().await.expect("body").contains("LinkNotValid"));
+    assert!(said(twice).await.contains("LinkNotValid"));
     let page = b
         .get(&format!("/reset-password?token={token}"))
         .await
@@ -383,18 +383,10 @@ async fn change_password_needs_the_current_one_and_ends_the_other_sessions() {
 
     let wrong = change(&b, "Not-The-Passw0rd!", NEW_PASSWORD, NEW_PASSWORD, Js::On).await;
     assert_eq!(wrong.status(), 400);
-    assert!(wrong
-        .text()
-        .await
-        .expect("body")
-        .contains("CurrentPasswordWrong"));
+    assert!(said(wrong).await.contains("CurrentPasswordWrong"));
     let mismatch = change(&b, PASSWORD, NEW_PASSWORD, "Something-Else-1!", Js::On).await;
     assert_eq!(mismatch.status(), 400);
-    assert!(mismatch
-        .text()
-        .await
-        .expect("body")
-        .contains("ConfirmMismatch"));
+    assert!(said(mismatch).await.contains("ConfirmMismatch"));
     assert_eq!(count_events(&app, "password_changed").await, 0);
 
     let res = change(&b, PASSWORD, NEW_PASSWORD, NEW_PASSWORD, Js::Off).await;
@@ -719,11 +711,7 @@ async fn wrong_current_passwords_count_towards_the_lock_out() {
     assert_eq!(count_events(&app, "account_locked").await, 1);
     // Now even the right one is refused, here and at sign-in.
     let res = change(&b, PASSWORD, NEW_PASSWORD, NEW_PASSWORD, Js::On).await;
-    assert!(res
-        .text()
-        .await
-        .expect("body")
-        .contains("CurrentPasswordWrong"));
+    assert!(said(res).await.contains("CurrentPasswordWrong"));
     let fresh = app.browser();
     assert_eq!(
         wrong_sign_in(&fresh, &demo_email("provider.user"))

@@ -1,6 +1,6 @@
 //! Sign-in, sessions and role switching over HTTP against the real app (SQLite, demo data).
 
-use crate::support::{demo_email, location, Js, TestApp, PASSWORD};
+use crate::support::{demo_email, location, said, Js, TestApp, PASSWORD};
 
 #[tokio::test]
 async fn signing_in_with_one_role_lands_home_with_a_safe_cookie() {
@@ -234,7 +234,7 @@ async fn wrong_password_unknown_email_and_a_guess_at_a_disabled_account_get_the_
             )
             .await;
         let status = js.status().as_u16();
-        let body = js.text().await.expect("body").replace(&email, "EMAIL");
+        let body = said(js).await.replace(&email, "EMAIL");
         let plain = b
             .post(
                 "sign_in",
@@ -266,7 +266,7 @@ async fn wrong_password_unknown_email_and_a_guess_at_a_disabled_account_get_the_
         )
         .await;
     assert_eq!(told.status(), 403);
-    assert!(told.text().await.expect("body").contains("AccountDisabled"));
+    assert!(said(told).await.contains("AccountDisabled"));
     let plain = b
         .post(
             "sign_in",

@@ -3,7 +3,7 @@
 //! and clusters, Submit; the new user's link, sign-in and the restrictions they carry; and what
 //! is refused, with nothing written.
 
-use crate::support::{demo_email, location, location_path, Js, TestApp};
+use crate::support::{demo_email, location, location_path, said, Js, TestApp};
 
 const STRONG: &str = "Correct-Horse-Battery-9";
 
@@ -172,7 +172,7 @@ async fn an_administrator_adds_a_user_with_roles_payment_types_and_a_cluster() {
         .post("add_new_user", &form, Js::On, "/users/new")
         .await;
     assert_eq!(again.status(), 400);
-    assert!(again.text().await.expect("b").contains("NewUserEmailTaken"));
+    assert!(said(again).await.contains("NewUserEmailTaken"));
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM users WHERE email = 'nia.new@example.nhs.uk'")
             .await,
@@ -317,7 +317,7 @@ async fn what_an_administrator_may_not_give_is_refused_and_nothing_is_written() 
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let res = b.post("add_new_user", &pairs, Js::On, "/users/new").await;
         let status = res.status().as_u16();
-        let body = res.text().await.expect("body");
+        let body = said(res).await;
         assert!(
             status == 400 && body.contains(expected),
             "{local} {expected}: {status} {body}"
@@ -342,7 +342,7 @@ async fn what_an_administrator_may_not_give_is_refused_and_nothing_is_written() 
         )
         .await;
     assert_eq!(none.status(), 400);
-    assert!(none.text().await.expect("b").contains("NoRoleTicked"));
+    assert!(said(none).await.contains("NoRoleTicked"));
     // Someone without manage_users: not found.
     let org = app.browser();
     org.sign_in("org.admin").await;
@@ -416,11 +416,7 @@ async fn an_administrator_limits_a_role_to_payment_types_and_a_cluster_from_the_
         .post("restrict_assignment", &bad, Js::On, &change)
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res
-        .text()
-        .await
-        .expect("b")
-        .contains("PaymentTypeNotAllowed"));
+    assert!(said(res).await.contains("PaymentTypeNotAllowed"));
     assert_eq!(user.get("/providers/A81022").await.status(), 404);
     // Nothing ticked: the whole organisation again.
     let plain: Vec<(&str, &str)> = ids.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -521,7 +517,7 @@ async fn an_administrator_limits_a_role_to_payment_types_and_a_cluster_from_the_
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res.text().await.expect("b").contains("RoleNotOffered"));
+    assert!(said(res).await.contains("RoleNotOffered"));
     // An administrator of another practice: not found.
     let other = app.browser();
     other.sign_in("user.admin").await;
@@ -604,7 +600,7 @@ async fn on_a_users_page_an_administrator_adds_and_removes_organisations_and_set
             )
             .await;
         let status = res.status().as_u16();
-        let body = res.text().await.expect("body");
+        let body = said(res).await;
         assert!(
             status == 400 && body.contains(expected),
             "{grant}: {status} {body}"
@@ -776,7 +772,7 @@ async fn on_a_users_page_an_administrator_adds_and_removes_organisations_and_set
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res.text().await.expect("b").contains("InviteeDisabled"));
+    assert!(said(res).await.contains("InviteeDisabled"));
     // Outside the area: a practice's User Administrator gets "not found".
     let outsider = app.browser();
     outsider.sign_in("user.admin").await;

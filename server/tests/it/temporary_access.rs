@@ -3,7 +3,7 @@
 //! marked ended once, and it reads "Expired". Nobody outside the area, and nobody without the
 //! capability, reaches any of it.
 
-use crate::support::{location, Js, TestApp};
+use crate::support::{location, said, Js, TestApp};
 
 async fn events(app: &TestApp, action: &str) -> i64 {
     app.scalar(&format!(
@@ -80,7 +80,7 @@ async fn an_end_is_checked_audited_and_stops_the_role_on_the_next_request() {
     ] {
         let res = save(b, Js::On).await;
         assert_eq!(res.status(), 400, "{problem}");
-        assert!(res.text().await.expect("b").contains(problem), "{problem}");
+        assert!(said(res).await.contains(problem), "{problem}");
     }
     let ends_sql = format!("SELECT COALESCE(ends_at, 0) FROM role_assignments WHERE id = {role}");
     let ends = || app.scalar(&ends_sql);

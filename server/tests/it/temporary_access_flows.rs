@@ -3,7 +3,7 @@
 //! whose proposal the reviewer may shorten but not lengthen. A date in the past is refused at the
 //! field and nothing is written.
 
-use crate::support::{location, Js, TestApp};
+use crate::support::{location, said, Js, TestApp};
 
 /// A date `days` from today as the three boxes take it: (day, month, year).
 async fn boxes(app: &TestApp, days: i64) -> (String, String, String) {
@@ -27,7 +27,7 @@ fn near(stored: i64, expected: i64) -> bool {
 
 async fn problems(res: reqwest::Response) -> String {
     assert_eq!(res.status(), 400);
-    res.text().await.expect("body")
+    said(res).await
 }
 
 #[tokio::test]

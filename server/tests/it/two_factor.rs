@@ -4,7 +4,7 @@
 //! form as filled in, and the Service Desk's reset. The codes are computed from the key as an
 //! authenticator app would.
 
-use crate::support::{demo_email, location, Js, TestApp};
+use crate::support::{demo_email, location, said, Js, TestApp};
 use domain::model::second_factor::MfaPolicy;
 use domain::rules::totp::{step_of, TotpSecret};
 
@@ -85,7 +85,7 @@ async fn an_administrator_without_a_second_factor_sets_one_up_then_signs_in_with
         )
         .await;
     assert_eq!(wrong.status(), 400);
-    assert!(wrong.text().await.expect("body").contains("TotpMissing"));
+    assert!(said(wrong).await.contains("TotpMissing"));
     let right = b
         .post(
             "two_factor_confirm",
@@ -174,11 +174,7 @@ async fn an_administrator_without_a_second_factor_sets_one_up_then_signs_in_with
         )
         .await;
     assert_eq!(again.status(), 400, "a recovery code works once");
-    assert!(again
-        .text()
-        .await
-        .expect("body")
-        .contains("RecoveryCodeWrong"));
+    assert!(said(again).await.contains("RecoveryCodeWrong"));
     assert_eq!(
         location(&fourth.get("/users").await),
         "/two-factor/code?next=%2Fusers"
@@ -213,7 +209,7 @@ async fn a_code_is_accepted_once() {
         )
         .await;
     assert_eq!(replay.status(), 400, "the same code again");
-    assert!(replay.text().await.expect("body").contains("TotpWrong"));
+    assert!(said(replay).await.contains("TotpWrong"));
 }
 
 #[tokio::test]
@@ -466,11 +462,7 @@ async fn the_service_desk_resets_a_second_factor_and_a_password_reset_never_does
         )
         .await;
     assert_eq!(no_reason.status(), 400);
-    assert!(no_reason
-        .text()
-        .await
-        .expect("body")
-        .contains("ResetReasonEmpty"));
+    assert!(said(no_reason).await.contains("ResetReasonEmpty"));
     assert_eq!(
         app.scalar(&format!(
             "SELECT COUNT(*) FROM authenticator_apps WHERE user_id = {admin}"
@@ -567,11 +559,7 @@ async fn a_passkey_answer_that_does_not_verify_counts_as_a_wrong_code() {
         )
         .await;
     assert_eq!(forged.status(), 400);
-    assert!(forged
-        .text()
-        .await
-        .expect("body")
-        .contains("PasskeyRefused"));
+    assert!(said(forged).await.contains("PasskeyRefused"));
     assert_eq!(
         app.scalar(&format!(
             "SELECT failed_sign_ins FROM users WHERE id = {admin}"

@@ -2,7 +2,7 @@
 //! demo data): search, revoke mid-session, disable with a reason, self-disable, re-enable, and an
 //! administrator of another ICB who can see none of it.
 
-use crate::support::{demo_email, location, location_path, Js, Origin, TestApp};
+use crate::support::{demo_email, location, location_path, said, Js, Origin, TestApp};
 
 async fn user_id(app: &TestApp, local: &str) -> i64 {
     app.scalar(&format!(
@@ -149,7 +149,7 @@ async fn revoke_takes_effect_on_the_users_next_request_even_mid_session() {
         )
         .await;
     assert_eq!(again.status(), 409);
-    assert!(again.text().await.expect("b").contains("NothingToRevoke"));
+    assert!(said(again).await.contains("NothingToRevoke"));
     assert_eq!(events(&app, "access_revoked").await, 1);
 }
 
@@ -185,16 +185,12 @@ async fn disable_needs_a_reason_of_at_most_250_characters_and_ends_every_session
     };
     let none = post(form("", String::new())).await;
     assert_eq!(none.status(), 400);
-    assert!(none
-        .text()
-        .await
-        .expect("b")
-        .contains("DisableReasonMissing"));
+    assert!(said(none).await.contains("DisableReasonMissing"));
     let empty = post(form("other", "   ".into())).await;
-    assert!(empty.text().await.expect("b").contains("OtherReasonEmpty"));
+    assert!(said(empty).await.contains("OtherReasonEmpty"));
     let long = post(form("other", "x".repeat(251))).await;
     assert_eq!(long.status(), 400);
-    assert!(long.text().await.expect("b").contains("ReasonTooLong"));
+    assert!(said(long).await.contains("ReasonTooLong"));
     assert_eq!(
         app.scalar(&format!(
             "SELECT COUNT(*) FROM users WHERE id = {id} AND status = 'active'"
@@ -308,7 +304,7 @@ async fn disabling_someone_with_roles_elsewhere_is_refused_and_revoke_offered() 
         )
         .await;
     assert_eq!(res.status(), 409);
-    assert!(res.text().await.expect("b").contains("RolesOutsideScope"));
+    assert!(said(res).await.contains("RolesOutsideScope"));
     assert_eq!(
         app.scalar(&format!(
             "SELECT COUNT(*) FROM users WHERE id = {id} AND status = 'active'"
@@ -585,10 +581,7 @@ async fn an_administrator_cannot_revoke_disable_or_enable_their_own_account() {
             .post(function, &form, Js::On, &format!("/users/{me}"))
             .await;
         assert_eq!(res.status(), 409, "{function}");
-        assert!(
-            res.text().await.expect("body").contains("OwnAccount"),
-            "{function}"
-        );
+        assert!(said(res).await.contains("OwnAccount"), "{function}");
     }
     assert_eq!(
         app.scalar(&format!(

@@ -253,6 +253,21 @@ impl Browser {
     }
 }
 
+/// What a response said. A server function's error comes as numbers; it is given here by its
+/// names (`Invalid { problems: [EmailMalformed(Email)], echo: [..] }`) as the app decodes it, so
+/// that a test can name the problem it expects. Any other body comes as it was.
+pub async fn said(res: Response) -> String {
+    named(&res.text().await.expect("body"))
+}
+
+/// A body as [`said`] gives it.
+pub fn named(body: &str) -> String {
+    match serde_json::from_str::<app::error::AppError>(body) {
+        Ok(error) => format!("{error:?}"),
+        Err(_) => body.to_owned(),
+    }
+}
+
 pub fn location(res: &Response) -> String {
     res.headers()
         .get(LOCATION)
