@@ -2,7 +2,7 @@
 //! per-concept query files, which implement the domain's traits for `Backend<Db>`.
 
 macro_rules! backend {
-    ($module:ident, $once:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal, $prefix_by_like:literal, $one_pass:literal, $plan_each_time:literal) => {
+    ($module:ident, $once:ident, $db:ty, $claim_lock:literal, $begin_write:literal, $row_lock:literal, $prefix_by_like:literal, $ids_first:literal, $plan_each_time:literal) => {
         mod $module {
             use std::collections::HashMap;
 
@@ -61,9 +61,10 @@ macro_rules! backend {
             // How a "starts with" search reaches its index: PostgreSQL's text_pattern_ops indexes
             // serve LIKE 'abc%'; SQLite's expression indexes serve a range.
             const PREFIX_BY_LIKE: bool = $prefix_by_like;
-            // How a users search gathers its candidates: PostgreSQL in one pass over the table
-            // (a BitmapOr of the name and email indexes), SQLite one index at a time, united.
-            const CANDIDATES_IN_ONE_PASS: bool = $one_pass;
+            // How a users search gathers its matches: PostgreSQL their ids from the name and
+            // email indexes, tested against the area by id before any person is read; SQLite
+            // one index at a time, united, each index holding the row's id by itself.
+            const IDS_BEFORE_PEOPLE: bool = $ids_first;
             // Whether a statement built from a filter or a scope (see `bind_args!`) is planned
             // for each execution's values: PostgreSQL's plan for one value may be ruinous for
             // another. SQLite prepares again by itself when a bound value could change its

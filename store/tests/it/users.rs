@@ -718,6 +718,11 @@ async fn search_finds_nobody_through_an_invitation_never_accepted(s: &Store) {
         found.contains(&"nia@example.nhs.uk".to_owned()),
         "{found:?}"
     );
+    // The same by what was typed, the path PostgreSQL tests by id before it reads the person.
+    assert_eq!(
+        emails(s, &query(qhm.clone(), "nia")).await,
+        ["nia@example.nhs.uk"]
+    );
     assert!(emails(s, &query(qhm.clone(), "cat")).await.is_empty());
     // Once Cat accepts, the role is hers and she is in QHM's area.
     s.accept_invitation(
