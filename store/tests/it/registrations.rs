@@ -830,20 +830,9 @@ async fn activating_ends_what_a_resend_could_do(s: &Store) {
 }
 
 async fn deleting_an_approved_registration_kills_its_link(s: &Store) {
-    tree(s).await;
-    let ann = admin(s, "ann@example.nhs.uk", "Ann").await;
-    let practice = organisation(s, "A81001").await;
     // An earlier rejected request keeps the person's account when the approved one is deleted.
-    let first = s
-        .register(&registration(
-            "jo@example.nhs.uk",
-            "Jo",
-            practice.id,
-            10,
-            vec![],
-        ))
-        .await
-        .expect("register");
+    let (ann, first) = jo_waits(s).await;
+    let practice = organisation(s, "A81001").await;
     s.decide_registration(&reject(first, ann))
         .await
         .expect("reject");
