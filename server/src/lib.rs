@@ -71,7 +71,7 @@ pub async fn build_state_with(
     if config.demo && demo::seed(&store, &hasher, clock.now(), config.mfa).await? {
         tracing::info!("demo mode: filled an empty database with demo organisations and users");
     }
-    Ok(AppState {
+    Ok(app::ssr::state::Shared {
         store,
         catalogue: Arc::new(catalogue),
         hasher,
@@ -95,7 +95,8 @@ pub async fn build_state_with(
         refusals: Arc::default(),
         support: Arc::new(config.support.clone()),
         key_encryption_key: config.key_encryption_key.map(Arc::new),
-    })
+    }
+    .into())
 }
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
