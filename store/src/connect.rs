@@ -1,8 +1,12 @@
+use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::pool::PoolConnectionMetadata;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::Connection;
 
 use crate::{Backend, Store};
 
@@ -50,6 +54,28 @@ fn up_to_date(migrator: &sqlx::migrate::Migrator, database: i64) -> Result<(), C
     Ok(())
 }
 
+/// How long a connection back in the pool is taken to be alive without asking the database.
+/// sqlx asks before every use by default: a round trip of its own, besides the one it makes when
+/// the connection comes back to the pool, so every statement cost three. A connection that came
+/// back within this time passed that second check then and is not asked again; one idle for
+/// longer (the database may have restarted since) still is. Half a second is the window HikariCP,
+/// Java's common pool, bypasses its own check within.
+const ALIVE_WITHIN: Duration = Duration::from_millis(500);
+
+/// The check before a PostgreSQL connection is used: a ping only if it has been idle for longer
+/// than [`ALIVE_WITHIN`]. A failed ping closes the connection and the pool opens another.
+fn ping_if_idle(
+    conn: &mut PgConnection,
+    meta: PoolConnectionMetadata,
+) -> Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {
+    Box::pin(async move {
+        if meta.idle_for > ALIVE_WITHIN {
+            conn.ping().await?;
+        }
+        Ok(true)
+    })
+}
+
 /// PostgreSQL's connection options: the URL's, with JIT off (below).
 fn postgres_options(url: &str) -> Result<PgConnectOptions, sqlx::Error> {
     Ok(PgConnectOptions::from_str(url)?.options([("jit", "off")]))
@@ -68,6 +94,8 @@ pub async fn connect_with(url: &str, migrations: Migrations) -> Result<Store, Co
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false)
+            .before_acquire(ping_if_idle)
             .connect_with(options)
             .await
             .map_err(ConnectError::Connect)?;
@@ -90,8 +118,12 @@ pub async fn connect_with(url: &str, migrations: Migrations) -> Result<Store, Co
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // No check before a connection is used: the database is a file this process opened,
+        // with no server to hang up, and sqlx's check is a hand-off to the connection's thread
+        // and back for nothing.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(ConnectError::Connect)?;
@@ -194,6 +226,52 @@ mod tests {
         );
         pool.close().await;
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .execute(&admin)
+            .await
+            .expect("drop schema");
+        admin.close().await;
+    }
+
+    /// A connection idle for longer than `ALIVE_WITHIN` is still checked before it is used: one
+    /// whose server process ended while it sat in the pool (a restarted database, a proxy that
+    /// dropped it) is replaced, and the statement succeeds. Without the check the statement
+    /// would fail on the dead connection.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_replaces_a_connection_that_died_while_idle() {
+        let Ok(url) = std::env::var("GATEHOUSE_TEST_POSTGRES_URL") else {
+            if std::env::var("GATEHOUSE_SKIP_POSTGRES").as_deref() == Ok("1") {
+                eprintln!("PostgreSQL skipped by GATEHOUSE_SKIP_POSTGRES=1");
+                return;
+            }
+            panic!("set GATEHOUSE_TEST_POSTGRES_URL (scripts/test.sh does) or GATEHOUSE_SKIP_POSTGRES=1");
+        };
+        let name = format!("idle_{:016x}", rand::thread_rng().gen::<u64>());
+        let admin = sqlx::PgPool::connect(&url).await.expect("connect");
+        // The name is ours (hex digits), never user input.
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+            .execute(&admin)
+            .await
+            .expect("create schema");
+        let sep = if url.contains('?') { '&' } else { '?' };
+        // The application name marks this store's connections, so that only they are ended.
+        let scoped = format!("{url}{sep}options=-c%20search_path%3D{name}&application_name={name}");
+        let store = super::connect(&scoped).await.expect("store");
+        assert!(store.ping().await, "the store answers");
+        let ended: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        )
+        .bind(&name)
+        .fetch_all(&admin)
+        .await
+        .expect("end the store's connections");
+        assert!(!ended.is_empty() && ended.iter().all(|e| *e), "{ended:?}");
+        tokio::time::sleep(super::ALIVE_WITHIN * 2).await;
+        assert!(
+            store.ping().await,
+            "a statement after the pool's connections died while idle is run on a new one"
+        );
+        store.close().await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {name} CASCADE")))
             .execute(&admin)
             .await
             .expect("drop schema");
