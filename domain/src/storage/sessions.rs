@@ -51,11 +51,15 @@ pub trait Sessions: Send + Sync {
         &self,
         id: &TokenHash,
     ) -> impl Future<Output = StoreResult<Option<SessionContext>>> + Send;
+    /// Moves the session's last use forward to `now`, never back. True if this call moved it;
+    /// false if it was already at `now` or later (another request of the same session touched
+    /// it first) or the session has gone. So the requests of one session that all find it due
+    /// for a touch write it once, not once each.
     fn touch_session(
         &self,
         id: &TokenHash,
         now: Timestamp,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
     /// Replaces a session by a new one (new id) in one transaction: sign-in over an old cookie,
     /// and every role switch.
     fn rotate_session(

@@ -99,14 +99,21 @@ impl domain::storage::Sessions for crate::Backend<Db> {
         }))
     }
 
-    async fn touch_session(&self, id: &TokenHash, now: Timestamp) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-            .bind(now.0)
-            .bind(id.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(map)?;
-        Ok(())
+    async fn touch_session(&self, id: &TokenHash, now: Timestamp) -> StoreResult<bool> {
+        // Only forward: when a session falls due, every request of it in flight finds it due,
+        // and each used to write it, one after another on the row's lock (on PostgreSQL each
+        // holding a connection while it waited for the one before it to commit). Now the
+        // first write wins; the rest find the row already moved once it commits, and change
+        // nothing. Two instances whose clocks differ cannot move it back either.
+        let done = sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1",
+        )
+        .bind(now.0)
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn rotate_session(&self, old: &TokenHash, new: &NewSession, audit: &NewAudit) -> StoreResult<()> {
@@ -190,7 +197,7 @@ once! {
     dispatch!(domain::storage::Sessions {
         fn create_session(&self, s: &NewSession, audit: &NewAudit) -> ();
         fn session_context(&self, id: &TokenHash) -> Option<SessionContext>;
-        fn touch_session(&self, id: &TokenHash, now: Timestamp) -> ();
+        fn touch_session(&self, id: &TokenHash, now: Timestamp) -> bool;
         fn rotate_session(&self, old: &TokenHash, new: &NewSession, audit: &NewAudit) -> ();
         fn delete_session(&self, id: &TokenHash) -> ();
         fn end_session(&self, id: &TokenHash, audit: &NewAudit) -> ();

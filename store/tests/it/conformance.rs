@@ -376,6 +376,65 @@ async fn rotating_a_session_ends_the_old_id(s: &Store) {
     assert!(s.session_context(&new.hash()).await.expect("q").is_none());
 }
 
+/// The requests of one session in flight when it falls due for a touch each ask for it; the
+/// session is written once, and a touch never moves its last use back.
+async fn a_session_falling_due_is_touched_once_and_never_back(s: &Store) {
+    let u = user(s, "jane@nhs.net").await;
+    let id = SecretToken::generate(&Fixed(1)).hash();
+    s.create_session(
+        &NewSession {
+            id_hash: id.clone(),
+            user: u,
+            assignment: None,
+            now: Timestamp(1),
+            client: None,
+            agent: None,
+            proof: Default::default(),
+        },
+        &event(AuditAction::SignIn),
+    )
+    .await
+    .expect("create");
+    let touches: Vec<_> = (0..8)
+        .map(|_| {
+            let (s, id) = (s.clone(), id.clone());
+            tokio::spawn(async move { s.touch_session(&id, Timestamp(70)).await })
+        })
+        .collect();
+    let mut written = 0;
+    for t in touches {
+        if t.await.expect("task").expect("touch") {
+            written += 1;
+        }
+    }
+    assert_eq!(written, 1, "eight touches at once write the session once");
+    let seen = |s: &Store| {
+        let (s, id) = (s.clone(), id.clone());
+        async move {
+            s.session_context(&id)
+                .await
+                .expect("q")
+                .expect("live")
+                .session
+                .last_seen_at
+        }
+    };
+    assert_eq!(seen(s).await, Timestamp(70));
+    assert!(
+        !s.touch_session(&id, Timestamp(40)).await.expect("touch"),
+        "a touch with an earlier time changes nothing"
+    );
+    assert_eq!(seen(s).await, Timestamp(70));
+    assert!(s.touch_session(&id, Timestamp(130)).await.expect("touch"));
+    assert_eq!(seen(s).await, Timestamp(130));
+    assert!(
+        !s.touch_session(&SecretToken::generate(&Fixed(9)).hash(), Timestamp(200))
+            .await
+            .expect("touch"),
+        "no session, nothing touched"
+    );
+}
+
 conformance!(
     the_default_catalogue_holds_every_role_with_its_capabilities,
     organisations_take_their_path_from_their_parent,
@@ -387,4 +446,5 @@ conformance!(
     an_unknown_payment_type_refuses_the_whole_assignment,
     a_session_reads_its_acting_assignment_while_it_is_active,
     rotating_a_session_ends_the_old_id,
+    a_session_falling_due_is_touched_once_and_never_back,
 );
