@@ -7,8 +7,8 @@ use domain::model::role::{Capability, Reach};
 use domain::model::session::NewSession;
 use domain::model::user::{AccountStatus, NewUser, PasswordHash, UserId};
 use domain::storage::{Accounts, Directory, Sessions, StoreError};
-use domain::values::clock::{SecretToken, Timestamp, TokenSource};
-use domain::{EmailAddress, OdsCode, OrgId, PersonName};
+use domain::values::clock::{SecretToken, Timestamp, TokenHash, TokenSource};
+use domain::{AssignmentId, EmailAddress, OdsCode, OrgId, PersonName};
 use store::Store;
 
 struct Fixed(u8);
@@ -262,6 +262,19 @@ async fn an_unknown_payment_type_refuses_the_whole_assignment(s: &Store) {
     assert!(s.assignments_of(u).await.expect("views").is_empty());
 }
 
+/// A new session of `user` under `id`, acting as `assignment`, started at `now`.
+fn session(id: TokenHash, user: UserId, assignment: Option<AssignmentId>, now: i64) -> NewSession {
+    NewSession {
+        id_hash: id,
+        user,
+        assignment,
+        now: Timestamp(now),
+        client: None,
+        agent: None,
+        proof: Default::default(),
+    }
+}
+
 fn event(action: AuditAction) -> NewAudit {
     NewAudit::anonymous(action, Timestamp(1), Some("127.0.0.1"))
 }
@@ -273,15 +286,7 @@ async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
     let revoked = assign(s, u, "A81002", 6, AssignmentStatus::Revoked).await;
     let t1 = SecretToken::generate(&Fixed(1));
     s.create_session(
-        &NewSession {
-            id_hash: t1.hash(),
-            user: u,
-            assignment: Some(active),
-            now: Timestamp(100),
-            client: None,
-            agent: None,
-            proof: Default::default(),
-        },
+        &session(t1.hash(), u, Some(active), 100),
         &event(AuditAction::SignIn),
     )
     .await
@@ -299,15 +304,7 @@ async fn a_session_reads_its_acting_assignment_while_it_is_active(s: &Store) {
 
     let t2 = SecretToken::generate(&Fixed(2));
     s.create_session(
-        &NewSession {
-            id_hash: t2.hash(),
-            user: u,
-            assignment: Some(revoked),
-            now: Timestamp(100),
-            client: None,
-            agent: None,
-            proof: Default::default(),
-        },
+        &session(t2.hash(), u, Some(revoked), 100),
         &event(AuditAction::SignIn),
     )
     .await
@@ -328,30 +325,14 @@ async fn rotating_a_session_ends_the_old_id(s: &Store) {
     let old = SecretToken::generate(&Fixed(1));
     let new = SecretToken::generate(&Fixed(2));
     s.create_session(
-        &NewSession {
-            id_hash: old.hash(),
-            user: u,
-            assignment: None,
-            now: Timestamp(1),
-            client: None,
-            agent: None,
-            proof: Default::default(),
-        },
+        &session(old.hash(), u, None, 1),
         &event(AuditAction::SignIn),
     )
     .await
     .expect("c");
     s.rotate_session(
         &old.hash(),
-        &NewSession {
-            id_hash: new.hash(),
-            user: u,
-            assignment: None,
-            now: Timestamp(5),
-            client: None,
-            agent: None,
-            proof: Default::default(),
-        },
+        &session(new.hash(), u, None, 5),
         &event(AuditAction::RoleSwitch),
     )
     .await
@@ -382,15 +363,7 @@ async fn a_session_falling_due_is_touched_once_and_never_back(s: &Store) {
     let u = user(s, "jane@nhs.net").await;
     let id = SecretToken::generate(&Fixed(1)).hash();
     s.create_session(
-        &NewSession {
-            id_hash: id.clone(),
-            user: u,
-            assignment: None,
-            now: Timestamp(1),
-            client: None,
-            agent: None,
-            proof: Default::default(),
-        },
+        &session(id.clone(), u, None, 1),
         &event(AuditAction::SignIn),
     )
     .await
