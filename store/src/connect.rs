@@ -163,28 +163,47 @@ mod tests {
 
     use crate::Backend;
 
+    /// A schema of its own on the test PostgreSQL, `{prefix}_` and random hex digits: the
+    /// administrator's pool, the schema's name, and a URL (with a query) whose connections use
+    /// it. None when PostgreSQL is skipped by `GATEHOUSE_SKIP_POSTGRES=1`.
+    async fn scratch_schema(prefix: &str) -> Option<(sqlx::PgPool, String, String)> {
+        let Ok(url) = std::env::var("GATEHOUSE_TEST_POSTGRES_URL") else {
+            if std::env::var("GATEHOUSE_SKIP_POSTGRES").as_deref() == Ok("1") {
+                eprintln!("PostgreSQL skipped by GATEHOUSE_SKIP_POSTGRES=1");
+                return None;
+            }
+            panic!("set GATEHOUSE_TEST_POSTGRES_URL (scripts/test.sh does) or GATEHOUSE_SKIP_POSTGRES=1");
+        };
+        let name = format!("{prefix}_{:016x}", rand::thread_rng().gen::<u64>());
+        let admin = sqlx::PgPool::connect(&url).await.expect("connect");
+        // The name is ours (hex digits), never user input.
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+            .execute(&admin)
+            .await
+            .expect("create schema");
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let scoped = format!("{url}{sep}options=-c%20search_path%3D{name}");
+        Some((admin, name, scoped))
+    }
+
+    /// Drops a schema [`scratch_schema`] made, and closes its administrator's pool.
+    async fn drop_schema(admin: sqlx::PgPool, name: &str) {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {name} CASCADE")))
+            .execute(&admin)
+            .await
+            .expect("drop schema");
+        admin.close().await;
+    }
+
     /// On PostgreSQL a statement built from a filter or a scope is planned for its own values
     /// (never kept prepared, so never given a generic plan), while a fixed statement is kept
     /// prepared and its plan cached. One connection, so that `pg_prepared_statements`, which
     /// lists one session's statements, sees every statement the store sent.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres_plans_a_search_for_its_values_and_keeps_fixed_statements() {
-        let Ok(url) = std::env::var("GATEHOUSE_TEST_POSTGRES_URL") else {
-            if std::env::var("GATEHOUSE_SKIP_POSTGRES").as_deref() == Ok("1") {
-                eprintln!("PostgreSQL skipped by GATEHOUSE_SKIP_POSTGRES=1");
-                return;
-            }
-            panic!("set GATEHOUSE_TEST_POSTGRES_URL (scripts/test.sh does) or GATEHOUSE_SKIP_POSTGRES=1");
+        let Some((admin, schema, scoped)) = scratch_schema("plans").await else {
+            return;
         };
-        let schema = format!("plans_{:016x}", rand::thread_rng().gen::<u64>());
-        let admin = sqlx::PgPool::connect(&url).await.expect("connect");
-        // The name is ours (hex digits), never user input.
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&admin)
-            .await
-            .expect("create schema");
-        let sep = if url.contains('?') { '&' } else { '?' };
-        let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
         // The store's own connect migrates the schema and sets the connection's options; the
         // test then drives the same backend through a pool of one connection.
         let migrated = super::connect(&scoped).await.expect("store");
@@ -232,11 +251,7 @@ mod tests {
             "the search is not kept prepared: {kept:#?}"
         );
         pool.close().await;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-            .execute(&admin)
-            .await
-            .expect("drop schema");
-        admin.close().await;
+        drop_schema(admin, &schema).await;
     }
 
     /// A connection idle for longer than `ALIVE_WITHIN` is still checked before it is used: one
@@ -245,24 +260,13 @@ mod tests {
     /// would fail on the dead connection.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres_replaces_a_connection_that_died_while_idle() {
-        let Ok(url) = std::env::var("GATEHOUSE_TEST_POSTGRES_URL") else {
-            if std::env::var("GATEHOUSE_SKIP_POSTGRES").as_deref() == Ok("1") {
-                eprintln!("PostgreSQL skipped by GATEHOUSE_SKIP_POSTGRES=1");
-                return;
-            }
-            panic!("set GATEHOUSE_TEST_POSTGRES_URL (scripts/test.sh does) or GATEHOUSE_SKIP_POSTGRES=1");
+        let Some((admin, name, scoped)) = scratch_schema("idle").await else {
+            return;
         };
-        let name = format!("idle_{:016x}", rand::thread_rng().gen::<u64>());
-        let admin = sqlx::PgPool::connect(&url).await.expect("connect");
-        // The name is ours (hex digits), never user input.
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
-            .execute(&admin)
-            .await
-            .expect("create schema");
-        let sep = if url.contains('?') { '&' } else { '?' };
         // The application name marks this store's connections, so that only they are ended.
-        let scoped = format!("{url}{sep}options=-c%20search_path%3D{name}&application_name={name}");
-        let store = super::connect(&scoped).await.expect("store");
+        let store = super::connect(&format!("{scoped}&application_name={name}"))
+            .await
+            .expect("store");
         assert!(store.ping().await, "the store answers");
         let ended: Vec<bool> = sqlx::query_scalar(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
@@ -278,10 +282,6 @@ mod tests {
             "a statement after the pool's connections died while idle is run on a new one"
         );
         store.close().await;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {name} CASCADE")))
-            .execute(&admin)
-            .await
-            .expect("drop schema");
-        admin.close().await;
+        drop_schema(admin, &name).await;
     }
 }
